@@ -1,0 +1,5 @@
+package config
+
+// Notifier is one entry of the `notifiers:` list. Owned by the notifiers;
+// filled in with them.
+type Notifier struct{}

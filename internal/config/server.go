@@ -1,0 +1,5 @@
+package config
+
+// Server is the `server:` section: the agent's listener, auth and TLS.
+// Owned by the agent; filled in with it.
+type Server struct{}

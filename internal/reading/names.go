@@ -1,0 +1,124 @@
+package reading
+
+// Sensor names. They name readings, select sensors (--sensors) and prefix
+// metric names.
+const (
+	SensorCPU         = "cpu"
+	SensorMemory      = "memory"
+	SensorLoad        = "load"
+	SensorTemperature = "temperature"
+	SensorDisk        = "disk"
+	SensorNetwork     = "network"
+	SensorProcesses   = "processes"
+	SensorSelf        = "self"
+)
+
+// Metric names: the contract between sensors, which emit them, and rules,
+// displays and exporters, which read them. Labels are given in brackets; a
+// name without brackets is unlabelled. Counters end in _total and are kept
+// raw so exporters can publish them with node_exporter's semantics; every
+// rate a display needs is computed by the sensor.
+const (
+	// cpu
+	CPUUsage        = "cpu.usage"         // % of all cores busy (100 = every core busy); primary
+	CPUMode         = "cpu.mode"          // [mode] % of all cores in user, nice, system, iowait, irq, softirq, steal, idle
+	CPUCoreUsage    = "cpu.core.usage"    // [cpu] % of that core busy
+	CPUCores        = "cpu.cores"         // number of cores online
+	CPUSecondsTotal = "cpu.seconds_total" // [cpu, mode] counter, node_cpu_seconds_total
+
+	// memory
+	MemTotal        = "memory.total"        // bytes
+	MemAvailable    = "memory.available"    // bytes
+	MemUsed         = "memory.used"         // bytes: total − available, as free(1) counts it
+	MemFree         = "memory.free"         // bytes
+	MemBuffers      = "memory.buffers"      // bytes
+	MemCached       = "memory.cached"       // bytes
+	MemUsedPercent  = "memory.used_percent" // %; primary
+	SwapTotal       = "swap.total"          // bytes
+	SwapUsed        = "swap.used"           // bytes
+	SwapUsedPercent = "swap.used_percent"   // %
+	MemInfo         = "memory.meminfo"      // [field] every /proc/meminfo field in bytes (node_memory_<field>_bytes)
+
+	// cgroup v2 of vigia itself (present only when a limit is set)
+	CgroupMemMax                = "cgroup.memory.max"                  // bytes
+	CgroupMemCurrent            = "cgroup.memory.current"              // bytes
+	CgroupMemUsedPercent        = "cgroup.memory.used_percent"         // % of memory.max
+	CgroupCPUQuota              = "cgroup.cpu.quota_cores"             // cores the quota allows (cpu.max quota/period)
+	CgroupCPUUsage              = "cgroup.cpu.usage_percent"           // % of the quota in use
+	CgroupThrottledTotal        = "cgroup.cpu.nr_throttled_total"      // counter
+	CgroupThrottledSecondsTotal = "cgroup.cpu.throttled_seconds_total" // counter
+	CgroupPressure              = "cgroup.pressure"                    // [resource, kind=some|full, window=avg10|avg60|avg300] %
+
+	// load
+	LoadPercent                 = "load.percent" // 1-minute load per core in % (100 = one runnable task per core); primary
+	Load1                       = "load.1"
+	Load5                       = "load.5"
+	Load15                      = "load.15"
+	LoadRunnable                = "load.runnable"                  // tasks runnable now
+	LoadTasks                   = "load.tasks"                     // tasks in all
+	Pressure                    = "pressure"                       // [resource=cpu|memory|io, kind=some|full, window=avg10|avg60|avg300] %
+	PressureStalledSecondsTotal = "pressure.stalled_seconds_total" // [resource, kind] counter
+
+	// temperature
+	TempMax       = "temperature.max" // °C, the hottest of all; primary
+	HwmonTemp     = "hwmon.temp"      // [chip, chip_name, sensor, label] °C
+	HwmonTempMax  = "hwmon.temp_max"  // [chip, chip_name, sensor, label] °C
+	HwmonTempCrit = "hwmon.temp_crit" // [chip, chip_name, sensor, label] °C
+	HwmonFan      = "hwmon.fan"       // [chip, chip_name, sensor, label] rpm
+	ThermalZone   = "thermal.zone"    // [zone, type] °C
+
+	// disk
+	DiskUsedPercent       = "disk.used_percent"             // % of the fullest filesystem; primary
+	FSSize                = "fs.size"                       // [device, fstype, mountpoint] bytes
+	FSFree                = "fs.free"                       // [device, fstype, mountpoint] bytes
+	FSAvail               = "fs.avail"                      // [device, fstype, mountpoint] bytes available to unprivileged users
+	FSUsedPercent         = "fs.used_percent"               // [device, fstype, mountpoint] %, as df counts it
+	FSFiles               = "fs.files"                      // [device, fstype, mountpoint] inodes
+	FSFilesFree           = "fs.files_free"                 // [device, fstype, mountpoint] inodes
+	FSReadOnly            = "fs.readonly"                   // [device, fstype, mountpoint] 1 or 0
+	FSError               = "fs.error"                      // [device, fstype, mountpoint] 1 when statfs failed or timed out
+	DiskReadBytes         = "disk.read_bytes"               // [device] B/s
+	DiskWriteBytes        = "disk.write_bytes"              // [device] B/s
+	DiskReads             = "disk.reads"                    // [device] operations/s
+	DiskWrites            = "disk.writes"                   // [device] operations/s
+	DiskBusy              = "disk.busy_percent"             // [device] % of time with I/O in flight
+	DiskReadBytesTotal    = "disk.read_bytes_total"         // [device] counter
+	DiskWrittenBytesTotal = "disk.written_bytes_total"      // [device] counter
+	DiskReadsTotal        = "disk.reads_completed_total"    // [device] counter
+	DiskWritesTotal       = "disk.writes_completed_total"   // [device] counter
+	DiskIOTimeTotal       = "disk.io_time_seconds_total"    // [device] counter
+	DiskReadTimeTotal     = "disk.read_time_seconds_total"  // [device] counter
+	DiskWriteTimeTotal    = "disk.write_time_seconds_total" // [device] counter
+
+	// network
+	NetThroughput     = "net.throughput"             // B/s received plus sent over all interfaces but lo; primary
+	NetRxBytes        = "net.rx_bytes"               // [device] B/s
+	NetTxBytes        = "net.tx_bytes"               // [device] B/s
+	NetRxPackets      = "net.rx_packets"             // [device] /s
+	NetTxPackets      = "net.tx_packets"             // [device] /s
+	NetRxErrors       = "net.rx_errors"              // [device] /s
+	NetTxErrors       = "net.tx_errors"              // [device] /s
+	NetRxDrops        = "net.rx_drops"               // [device] /s
+	NetTxDrops        = "net.tx_drops"               // [device] /s
+	NetRxBytesTotal   = "net.receive_bytes_total"    // [device] counter
+	NetTxBytesTotal   = "net.transmit_bytes_total"   // [device] counter
+	NetRxPacketsTotal = "net.receive_packets_total"  // [device] counter
+	NetTxPacketsTotal = "net.transmit_packets_total" // [device] counter
+	NetRxErrsTotal    = "net.receive_errs_total"     // [device] counter
+	NetTxErrsTotal    = "net.transmit_errs_total"    // [device] counter
+	NetRxDropTotal    = "net.receive_drop_total"     // [device] counter
+	NetTxDropTotal    = "net.transmit_drop_total"    // [device] counter
+
+	// processes
+	ProcsCount   = "procs.count"   // processes in all; primary
+	ProcsState   = "procs.state"   // [state=running|sleeping|disk_sleep|zombie|stopped|idle|other] processes
+	ProcsThreads = "procs.threads" // threads in all
+
+	// self
+	SelfCPU         = "self.cpu_percent" // % of one core vigia uses; primary
+	SelfRSS         = "self.rss"         // bytes
+	SelfGoroutines  = "self.goroutines"
+	SelfReadSeconds = "self.read_seconds" // [sensor] last read's duration
+	SelfQueueLen    = "self.queue_len"
+	SelfDropped     = "self.dropped_total" // counter: readings dropped by the queue and all outputs
+)

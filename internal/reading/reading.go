@@ -1,0 +1,122 @@
+// Package reading is vigia's shared vocabulary: a Reading is one sample of one
+// sensor, its metrics, and after analysis its status and alert transitions.
+// It imports only the standard library and is imported by every other package.
+package reading
+
+import (
+	"math"
+	"time"
+)
+
+// Kind tells a gauge, which goes up and down, from a counter, which only grows
+// until the kernel resets it. Exporters need it; rules and displays rarely do.
+type Kind uint8
+
+const (
+	Gauge Kind = iota
+	Counter
+)
+
+// Unit is the unit of a metric's value, written as it is shown to users.
+type Unit string
+
+const (
+	None           Unit = ""
+	Percent        Unit = "%"
+	Bytes          Unit = "B"
+	BytesPerSecond Unit = "B/s"
+	PerSecond      Unit = "/s"
+	Celsius        Unit = "°C"
+	RPM            Unit = "rpm"
+	Seconds        Unit = "s"
+)
+
+// Label is one name=value pair that tells series of one metric apart
+// (cpu="3", mountpoint="/home").
+type Label struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Metric is one named value of a reading. Labels are sorted by name so two
+// series compare equal when their labels do.
+type Metric struct {
+	Name   string  `json:"name"`
+	Labels []Label `json:"labels,omitempty"`
+	Value  float64 `json:"value"`
+	Unit   Unit    `json:"unit,omitempty"`
+	Kind   Kind    `json:"-"`
+}
+
+// Label returns the value of the named label, or "" when it has none.
+func (m Metric) Label(name string) string {
+	for _, l := range m.Labels {
+		if l.Name == name {
+			return l.Value
+		}
+	}
+	return ""
+}
+
+// Reading is one sample of one sensor. It is a value: once sent into the
+// engine nobody mutates it, so it is safe to share between goroutines.
+type Reading struct {
+	Sensor string    `json:"sensor"`
+	Time   time.Time `json:"time"`
+	// Primary names the metric (without labels) that stands for the whole
+	// reading: the bar of `watch`, the default rule's target. Empty when the
+	// reading has none (a machine without temperature sensors).
+	Primary string   `json:"primary,omitempty"`
+	Metrics []Metric `json:"metrics"`
+	// Processes is the process table; only the procs sensor fills it.
+	Processes []Process `json:"processes,omitempty"`
+	// Note is a state worth saying once, such as "no temperature sensors".
+	Note string `json:"note,omitempty"`
+	// Err is set on a reading the engine makes for a sensor that failed or
+	// went stale; such a reading has no metrics.
+	Err string `json:"error,omitempty"`
+
+	Status      Status       `json:"status"`
+	Transitions []Transition `json:"transitions,omitempty"`
+}
+
+// Value returns the unlabelled metric called name, and whether there is one.
+func (r *Reading) Value(name string) (float64, bool) {
+	for i := range r.Metrics {
+		if r.Metrics[i].Name == name && len(r.Metrics[i].Labels) == 0 {
+			return r.Metrics[i].Value, true
+		}
+	}
+	return math.NaN(), false
+}
+
+// PrimaryMetric returns the reading's primary metric, and false when it has
+// none.
+func (r *Reading) PrimaryMetric() (Metric, bool) {
+	if r.Primary == "" {
+		return Metric{}, false
+	}
+	for _, m := range r.Metrics {
+		if m.Name == r.Primary && len(m.Labels) == 0 {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+// Process is one row of the task-manager table.
+type Process struct {
+	PID        int32     `json:"pid"`
+	PPID       int32     `json:"ppid"`
+	UID        uint32    `json:"uid"`
+	User       string    `json:"user"`
+	State      string    `json:"state"` // one letter, as /proc/PID/stat has it: R S D Z T t X I
+	Comm       string    `json:"comm"`
+	Cmdline    string    `json:"cmdline"`     // arguments joined by spaces; "[comm]" for kernel threads
+	CPUPercent float64   `json:"cpu_percent"` // 100 = one core busy
+	CPUTime    float64   `json:"cpu_seconds"` // user+system since start
+	RSS        uint64    `json:"rss_bytes"`
+	MemPercent float64   `json:"mem_percent"`
+	Threads    int32     `json:"threads"`
+	Start      time.Time `json:"start_time"`
+}

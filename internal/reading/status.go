@@ -1,0 +1,96 @@
+package reading
+
+import (
+	"fmt"
+	"time"
+)
+
+// Status is the level rules give a reading. Its order matters: a higher
+// status is worse, so max() of statuses is the worst.
+type Status uint8
+
+const (
+	Unknown Status = iota // not analysed, or analysis overran its deadline
+	Normal
+	Warning
+	Critical
+)
+
+var statusNames = [...]string{"unknown", "normal", "warning", "critical"}
+
+// String returns the lower-case English name used in JSON and config files;
+// user-facing words come from package text.
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// MarshalText writes the status as its name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a status name.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if string(b) == n {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q (want one of normal, warning, critical, unknown)", b)
+}
+
+// Transition is an alert changing level: raised (from normal), escalated,
+// lowered, or resolved (back to normal).
+type Transition struct {
+	Rule   string  `json:"rule"`
+	Sensor string  `json:"sensor"`
+	Metric string  `json:"metric"`
+	Labels []Label `json:"labels,omitempty"`
+	From   Status  `json:"from"`
+	To     Status  `json:"to"`
+	Value  float64 `json:"value"`
+	// Threshold is the bound that was crossed for the new level.
+	Threshold float64   `json:"threshold"`
+	Time      time.Time `json:"time"`
+	// Since is when the alert first left normal; equal to Time when raised.
+	Since   time.Time `json:"since"`
+	Message string    `json:"message,omitempty"`
+}
+
+// Resolved reports whether the transition ends an alert.
+func (t Transition) Resolved() bool { return t.To == Normal && t.From > Normal }
+
+// Health is what the engine says of itself: the self-watch that `watch`,
+// `top` and `serve` show and export. Outputs take it through a func() so they
+// never import the engine.
+type Health struct {
+	Started          time.Time      `json:"started"`
+	Readings         uint64         `json:"readings"`
+	QueueLen         int            `json:"queue_len"`
+	QueueCap         int            `json:"queue_cap"`
+	QueueDropped     uint64         `json:"queue_dropped"`
+	AnalysisOverruns uint64         `json:"analysis_overruns"`
+	Sensors          []SensorHealth `json:"sensors"`
+	Outputs          []OutputHealth `json:"outputs"`
+}
+
+// SensorHealth is one sensor's state as the supervisor sees it.
+type SensorHealth struct {
+	Name         string        `json:"name"`
+	Interval     time.Duration `json:"interval_ns"`
+	LastRead     time.Time     `json:"last_read"`
+	LastDuration time.Duration `json:"last_duration_ns"`
+	Stale        bool          `json:"stale"`
+	Restarts     uint64        `json:"restarts"`
+	Failures     uint64        `json:"failures"`
+	LastError    string        `json:"last_error,omitempty"`
+}
+
+// OutputHealth is one subscriber's buffer state.
+type OutputHealth struct {
+	Name     string `json:"name"`
+	Buffered int    `json:"buffered"`
+	Dropped  uint64 `json:"dropped"`
+}
