@@ -120,3 +120,19 @@ type Process struct {
 	Threads    int32     `json:"threads"`
 	Start      time.Time `json:"start_time"`
 }
+
+// ProcessDetail is what the detail view and the API show of one process,
+// read on demand: the table row plus what is too costly to read every pass.
+// Fields the caller may not read (another user's cwd) are left empty and
+// named in Unreadable.
+type ProcessDetail struct {
+	Process
+	Exe        string   `json:"exe,omitempty"`
+	Cwd        string   `json:"cwd,omitempty"`
+	Nice       int32    `json:"nice"`
+	OpenFiles  int      `json:"open_files"`
+	ReadBytes  uint64   `json:"io_read_bytes"`
+	WriteBytes uint64   `json:"io_write_bytes"`
+	VMSize     uint64   `json:"vm_size_bytes"`
+	Unreadable []string `json:"unreadable,omitempty"`
+}
