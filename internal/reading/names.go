@@ -1,5 +1,7 @@
 package reading
 
+import "strings"
+
 // Sensor names. They name readings, select sensors (--sensors) and prefix
 // metric names.
 const (
@@ -122,3 +124,41 @@ const (
 	SelfQueueLen    = "self.queue_len"
 	SelfDropped     = "self.dropped_total" // counter: readings dropped by the queue and all outputs
 )
+
+// Sensors lists every sensor in display order.
+var Sensors = []string{SensorCPU, SensorMemory, SensorLoad, SensorTemperature, SensorDisk, SensorNetwork, SensorProcesses, SensorSelf}
+
+// IsSensor reports whether name is a sensor vigia has.
+func IsSensor(name string) bool {
+	for _, s := range Sensors {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// SensorOf returns the sensor that emits the metric, from the metric name's
+// prefix, or "" when the name is not vigia's.
+func SensorOf(metric string) string {
+	prefix, _, _ := strings.Cut(metric, ".")
+	switch prefix {
+	case "cpu":
+		return SensorCPU
+	case "memory", "swap", "cgroup":
+		return SensorMemory
+	case "load", "pressure":
+		return SensorLoad
+	case "temperature", "hwmon", "thermal":
+		return SensorTemperature
+	case "disk", "fs":
+		return SensorDisk
+	case "net":
+		return SensorNetwork
+	case "procs":
+		return SensorProcesses
+	case "self":
+		return SensorSelf
+	}
+	return ""
+}
