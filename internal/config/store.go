@@ -1,7 +1,99 @@
 package config
 
-// Store is the `store:` section: the history database, retention and
-// downsampling. Owned by the history store; filled in with it.
-type Store struct{}
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
-func (s *Store) validate(v *Validator) {}
+	"go.yaml.in/yaml/v3"
+)
+
+// Store is the `store:` section: the history database, retention and
+// downsampling. Zero fields mean "use the default" (see DefaultStore).
+//
+//	store:
+//	  path: /var/lib/vigia/vigia.db
+//	  raw: 24h            # keep every reading this long
+//	  aggregates: 30d     # keep 1-minute min/mean/max this long
+//	  top_processes: 10   # per procs reading, the top N by CPU and by memory
+type Store struct {
+	// Path is the database file; empty means the default location
+	// ($XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a
+	// system service), which main resolves.
+	Path string `yaml:"path"`
+	// Raw is how long every reading is kept.
+	Raw Retention `yaml:"raw"`
+	// Aggregates is how long the 1-minute aggregates are kept.
+	Aggregates Retention `yaml:"aggregates"`
+	// TopProcesses is how many processes by CPU and by memory are kept per
+	// procs reading.
+	TopProcesses int `yaml:"top_processes"`
+}
+
+// Retention is a duration that may also be written in whole days ("30d").
+type Retention time.Duration
+
+// UnmarshalYAML reads a Go duration (24h, 90m) or a number of days (30d).
+func (r *Retention) UnmarshalYAML(n *yaml.Node) error {
+	d, err := parseRetention(n.Value)
+	if err != nil || n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: %q is not a duration like 24h or 30d", n.Line, n.Value)
+	}
+	*r = Retention(d)
+	return nil
+}
+
+// DefaultStore returns the store section's defaults.
+func DefaultStore() Store {
+	return Store{Raw: Retention(24 * time.Hour), Aggregates: Retention(30 * 24 * time.Hour), TopProcesses: 10}
+}
+
+// WithDefaults returns s with every unset field taken from DefaultStore.
+func (s Store) WithDefaults() Store {
+	d := DefaultStore()
+	if s.Raw == 0 {
+		s.Raw = d.Raw
+	}
+	if s.Aggregates == 0 {
+		s.Aggregates = d.Aggregates
+	}
+	if s.TopProcesses == 0 {
+		s.TopProcesses = d.TopProcesses
+	}
+	return s
+}
+
+func (s *Store) validate(v *Validator) {
+	if s.Path != "" && strings.TrimSpace(s.Path) == "" {
+		v.Errorf(Path("store", "path"), "store path is blank (leave it out for the default)")
+	}
+	if s.Raw != 0 && time.Duration(s.Raw) < 10*time.Minute {
+		v.Errorf(Path("store", "raw"), "store raw retention %v is shorter than the 10m minimum", time.Duration(s.Raw))
+	}
+	if s.Aggregates != 0 && time.Duration(s.Aggregates) < time.Hour {
+		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than the 1h minimum", time.Duration(s.Aggregates))
+	}
+	if s.Raw != 0 && s.Aggregates != 0 && s.Aggregates < s.Raw {
+		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than raw %v", time.Duration(s.Aggregates), time.Duration(s.Raw))
+	}
+	if s.TopProcesses < 0 || s.TopProcesses > 1000 {
+		v.Errorf(Path("store", "top_processes"), "store top_processes %d out of range (1 to 1000)", s.TopProcesses)
+	}
+}
+
+// parseRetention reads a Go duration or a whole number of days ("30d").
+func parseRetention(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 1 || n > 3650 {
+			return 0, fmt.Errorf("%q is not a number of days from 1d to 3650d", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a duration like 24h or 30d", s)
+	}
+	return d, nil
+}

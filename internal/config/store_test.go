@@ -1,0 +1,59 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestStoreSection(t *testing.T) {
+	t.Parallel()
+	day := Retention(24 * time.Hour)
+	tests := []struct {
+		name    string
+		in      string
+		want    Store
+		wantErr string
+	}{
+		{name: "empty", in: "store: {}\n", want: Store{}},
+		{name: "all", in: "store:\n  path: /tmp/v.db\n  raw: 12h\n  aggregates: 7d\n  top_processes: 5\n",
+			want: Store{Path: "/tmp/v.db", Raw: Retention(12 * time.Hour), Aggregates: 7 * day, TopProcesses: 5}},
+		{name: "bad duration", in: "store:\n  raw: soon\n", wantErr: "t.yaml:2: "},
+		{name: "raw too short", in: "store:\n  raw: 1m\n", wantErr: "t.yaml:2: store raw retention 1m0s is shorter"},
+		{name: "agg too short", in: "store:\n  aggregates: 1m\n", wantErr: "t.yaml:2: store aggregates"},
+		{name: "agg under raw", in: "store:\n  raw: 2d\n  aggregates: 1d\n", wantErr: "t.yaml:3: store aggregates retention 24h0m0s is shorter than raw"},
+		{name: "bad days", in: "store:\n\n  aggregates: xd\n", wantErr: "t.yaml:3: "},
+		{name: "bad top", in: "store:\n  top_processes: -1\n", wantErr: "t.yaml:2: store top_processes -1"},
+		{name: "unknown key", in: "store:\n  pth: x\n", wantErr: `t.yaml:2: unknown key "pth"`},
+		{name: "blank path", in: "store:\n  path: ' '\n", wantErr: "t.yaml:2: store path is blank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse("t.yaml", []byte(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got.Store); diff != "" {
+				t.Errorf("Parse(%q) store mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestStoreWithDefaults(t *testing.T) {
+	t.Parallel()
+	got := Store{Raw: Retention(time.Hour)}.WithDefaults()
+	want := Store{Raw: Retention(time.Hour), Aggregates: Retention(30 * 24 * time.Hour), TopProcesses: 10}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("WithDefaults mismatch (-want +got):\n%s", diff)
+	}
+}
