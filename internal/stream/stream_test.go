@@ -1,0 +1,139 @@
+package stream
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var t0 = time.Date(2026, 11, 28, 14, 3, 7, 0, time.UTC)
+
+func fixture() []reading.Reading {
+	g := func(name string, v float64, u reading.Unit, labels ...reading.Label) reading.Metric {
+		return reading.Metric{Name: name, Value: v, Unit: u, Labels: labels}
+	}
+	dev := func(d string) reading.Label { return reading.Label{Name: "device", Value: d} }
+	return []reading.Reading{
+		{Sensor: "cpu", Time: t0, Primary: reading.CPUUsage, Status: reading.Normal,
+			Metrics: []reading.Metric{g(reading.CPUUsage, 41.3, reading.Percent), g(reading.CPUCores, 2, reading.None)}},
+		{Sensor: "memory", Time: t0.Add(time.Second), Primary: reading.MemUsedPercent, Status: reading.Warning,
+			Metrics: []reading.Metric{g(reading.MemUsedPercent, 75, reading.Percent), g(reading.MemUsed, 6<<30, reading.Bytes), g(reading.MemTotal, 8<<30, reading.Bytes)},
+			Transitions: []reading.Transition{{Rule: "memory", Metric: reading.MemUsedPercent, From: reading.Normal, To: reading.Warning, Value: 75, Threshold: 70, Time: t0}}},
+		{Sensor: "temperature", Time: t0.Add(2 * time.Second), Note: "no temperature sensors", Status: reading.Normal},
+		{Sensor: "temperature", Time: t0.Add(4 * time.Second), Note: "no temperature sensors", Status: reading.Normal},
+		{Sensor: "network", Time: t0.Add(3 * time.Second), Primary: reading.NetThroughput, Status: reading.Normal,
+			Metrics: []reading.Metric{g(reading.NetThroughput, 2048, reading.BytesPerSecond), g(reading.NetRxBytes, 1536, reading.BytesPerSecond, dev("eth0")), g(reading.NetTxBytes, 512, reading.BytesPerSecond, dev("eth0")), g(reading.NetRxBytes, 1e9, reading.BytesPerSecond, dev("lo"))}},
+		{Sensor: "network", Time: t0.Add(5 * time.Second), Primary: reading.NetThroughput, Status: reading.Normal,
+			Metrics: []reading.Metric{g(reading.NetThroughput, 1024, reading.BytesPerSecond)}},
+		{Sensor: "disk", Time: t0.Add(6 * time.Second), Err: "read overran its 2s deadline", Status: reading.Unknown},
+		{Sensor: "cpu", Time: t0.Add(7 * time.Second), Primary: reading.CPUUsage, Status: reading.Critical,
+			Metrics: []reading.Metric{g(reading.CPUUsage, 97.25, reading.Percent), g("cpu.nan", math.NaN(), reading.Percent)}},
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestLinesGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file  string
+		lang  text.Lang
+		color bool
+	}{{"watch.golden", text.English, false}, {"watch-es.golden", text.Spanish, false}, {"watch-color.golden", text.English, true}} {
+		var buf bytes.Buffer
+		l := NewLines(&buf, text.For(tc.lang), tc.color)
+		l.Location = time.UTC
+		for _, r := range fixture() {
+			if err := l.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		golden(t, tc.file, buf.Bytes())
+	}
+}
+
+func TestLinesHaveNoEscapesWithoutColor(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := NewLines(&buf, text.For(text.English), false)
+	for _, r := range fixture() {
+		l.Write(r)
+	}
+	if bytes.ContainsRune(buf.Bytes(), 0x1b) {
+		t.Errorf("output without colour has escape codes:\n%q", buf.String())
+	}
+}
+
+func TestJSONGolden(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	j := NewJSON(&buf)
+	for _, r := range fixture() {
+		if err := j.Write(r); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	if n := bytes.Count(buf.Bytes(), []byte("\n")); n != len(fixture()) {
+		t.Errorf("%d lines for %d readings", n, len(fixture()))
+	}
+	golden(t, "readings.jsonl.golden", buf.Bytes())
+}
+
+func TestFiniteLeavesInputAlone(t *testing.T) {
+	t.Parallel()
+	r := fixture()[7]
+	f := Finite(r)
+	if len(r.Metrics) != 2 || len(f.Metrics) != 1 {
+		t.Errorf("Finite: input has %d metrics (want 2), output %d (want 1)", len(r.Metrics), len(f.Metrics))
+	}
+}
+
+func TestValue(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v    float64
+		u    reading.Unit
+		want string
+	}{
+		{41.25, reading.Percent, "41.2%"},
+		{1023, reading.Bytes, "1023 B"},
+		{1536, reading.Bytes, "1.5 KiB"},
+		{8 << 30, reading.Bytes, "8.0 GiB"},
+		{300 << 20, reading.BytesPerSecond, "300 MiB/s"},
+		{45.5, reading.Celsius, "45.5°C"},
+		{1200, reading.RPM, "1200 rpm"},
+		{3, reading.None, "3"},
+		{0.52, reading.None, "0.52"},
+		{math.NaN(), reading.Percent, "–"},
+	}
+	for _, tt := range tests {
+		if got := Value(tt.v, tt.u); got != tt.want {
+			t.Errorf("Value(%v, %q) = %q, want %q", tt.v, tt.u, got, tt.want)
+		}
+	}
+}

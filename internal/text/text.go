@@ -1,0 +1,198 @@
+// Package text holds every user-facing string of vigia, in English and
+// Spanish, so outputs never spell words themselves and a translation is one
+// file's work.
+package text
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Lang is a language vigia speaks.
+type Lang uint8
+
+const (
+	English Lang = iota
+	Spanish
+)
+
+// FromEnv picks the language as POSIX locales do: the first of LC_ALL,
+// LC_MESSAGES and LANG that is set decides, and Spanish is any locale
+// starting with "es". getenv is os.Getenv outside tests.
+func FromEnv(getenv func(string) string) Lang {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "es") {
+				return Spanish
+			}
+			return English
+		}
+	}
+	return English
+}
+
+// Parse reads a language code from a config file or flag ("en", "es").
+func Parse(code string) (Lang, error) {
+	switch strings.ToLower(code) {
+	case "en", "english":
+		return English, nil
+	case "es", "spanish", "español":
+		return Spanish, nil
+	}
+	return English, fmt.Errorf("language %q not available (en, es)", code)
+}
+
+// Text is the catalogue of one language.
+type Text struct {
+	lang Lang
+}
+
+// For returns the catalogue of lang.
+func For(lang Lang) *Text { return &Text{lang: lang} }
+
+// Lang returns the catalogue's language.
+func (t *Text) Lang() Lang { return t.lang }
+
+func (t *Text) pick(en, es string) string {
+	if t.lang == Spanish {
+		return es
+	}
+	return en
+}
+
+// Status is the word `watch` prints for a status. Warning is ALERT as in
+// vigia's original design (70 % and up), critical is worse still.
+func (t *Text) Status(s reading.Status) string {
+	switch s {
+	case reading.Normal:
+		return "NORMAL"
+	case reading.Warning:
+		return t.pick("ALERT", "ALERTA")
+	case reading.Critical:
+		return t.pick("CRITICAL", "CRÍTICO")
+	}
+	return t.pick("UNKNOWN", "DESCONOCIDO")
+}
+
+// Sensor is the display name of a sensor.
+func (t *Text) Sensor(name string) string {
+	switch name {
+	case reading.SensorCPU:
+		return "CPU"
+	case reading.SensorMemory:
+		return t.pick("Memory", "Memoria")
+	case reading.SensorLoad:
+		return t.pick("Load", "Carga")
+	case reading.SensorTemperature:
+		return t.pick("Temperature", "Temperatura")
+	case reading.SensorDisk:
+		return t.pick("Disk", "Disco")
+	case reading.SensorNetwork:
+		return t.pick("Network", "Red")
+	case reading.SensorProcesses:
+		return t.pick("Processes", "Procesos")
+	case reading.SensorSelf:
+		return "vigia"
+	}
+	return name
+}
+
+// Note translates a sensor's note; unknown notes pass through.
+func (t *Text) Note(note string) string {
+	if t.lang == Spanish {
+		switch note {
+		case "no temperature sensors":
+			return "sin sensores de temperatura"
+		}
+	}
+	return note
+}
+
+// Stopped is the last line of a clean shutdown.
+func (t *Text) Stopped() string {
+	return t.pick("System stopped cleanly", "Sistema detenido correctamente")
+}
+
+// Watching is the header of `watch`.
+func (t *Text) Watching(version string, sensors []string, host string, cores int) string {
+	names := make([]string, len(sensors))
+	for i, s := range sensors {
+		names[i] = t.Sensor(s)
+	}
+	return fmt.Sprintf(t.pick("vigia %s — watching %s on %s (%d cores) — Ctrl-C to stop",
+		"vigia %s — vigilando %s en %s (%d núcleos) — Ctrl-C para detener"),
+		version, strings.Join(names, ", "), host, cores)
+}
+
+// Stale says a sensor's read failed or overran its deadline.
+func (t *Text) Stale(err string) string {
+	return t.pick("STALE", "SIN DATOS") + ": " + err
+}
+
+// Transition describes an alert changing level, in one line.
+func (t *Text) Transition(tr reading.Transition, value string) string {
+	var verb string
+	switch {
+	case tr.Resolved():
+		verb = t.pick("resolved", "resuelta")
+	case tr.From <= reading.Normal:
+		verb = t.pick("raised", "activada")
+	case tr.To > tr.From:
+		verb = t.pick("escalated", "agravada")
+	default:
+		verb = t.pick("lowered", "atenuada")
+	}
+	series := tr.Metric
+	for _, l := range tr.Labels {
+		series += fmt.Sprintf(" %s=%s", l.Name, l.Value)
+	}
+	return fmt.Sprintf("%s %s: %s %s (%s → %s)", t.pick("alert", "alerta"), tr.Rule, verb, series+" = "+value, t.Status(tr.From), t.Status(tr.To))
+}
+
+// Summary is the closing summary of `watch`: readings per sensor, alerts
+// raised, and what was dropped.
+func (t *Text) Summary(readings map[string]int, order []string, alerts int, dropped uint64) string {
+	var b strings.Builder
+	b.WriteString(t.pick("Summary: ", "Resumen: "))
+	first := true
+	for _, s := range order {
+		n, ok := readings[s]
+		if !ok {
+			continue
+		}
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		fmt.Fprintf(&b, "%s %d", t.Sensor(s), n)
+	}
+	fmt.Fprintf(&b, t.pick(" readings; %d alert transitions; %d dropped", " lecturas; %d cambios de alerta; %d descartadas"), alerts, dropped)
+	return b.String()
+}
+
+// Interrupted is printed when a signal starts the shutdown.
+func (t *Text) Interrupted(sig string) string {
+	return fmt.Sprintf(t.pick("%s received, stopping…", "%s recibida, deteniendo…"), sig)
+}
+
+// NoReadings tells a snapshot that a sensor produced nothing in time.
+func (t *Text) NoReadings(sensor string) string {
+	return fmt.Sprintf(t.pick("%s: no reading", "%s: sin lectura"), t.Sensor(sensor))
+}
+
+// TopProcesses heads the process list of `snapshot`.
+func (t *Text) TopProcesses(n, total int) string {
+	return fmt.Sprintf(t.pick("Top %d of %d processes by CPU", "Los %d procesos de %d que más CPU usan"), n, total)
+}
+
+// ProcessHeader is the column header of the snapshot's process list.
+func (t *Text) ProcessHeader() string {
+	return t.pick("    PID USER       S   CPU%%  MEM%%       RSS THR COMMAND", "    PID USUARIO    E   CPU%%  MEM%%       RSS HIL ORDEN")
+}
+
+// ConfigOK confirms a valid config file.
+func (t *Text) ConfigOK(path string, rules, notifiers int) string {
+	return fmt.Sprintf(t.pick("%s: OK (%d rules, %d notifiers)", "%s: correcto (%d reglas, %d notificadores)"), path, rules, notifiers)
+}

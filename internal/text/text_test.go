@@ -1,0 +1,49 @@
+package text
+
+import (
+	"testing"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+func TestFromEnv(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want Lang
+	}{
+		{"nothing set", nil, English},
+		{"LANG es", map[string]string{"LANG": "es_ES.UTF-8"}, Spanish},
+		{"LANG es_AR", map[string]string{"LANG": "es_AR"}, Spanish},
+		{"LC_ALL wins over LANG", map[string]string{"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, English},
+		{"LC_MESSAGES wins over LANG", map[string]string{"LC_MESSAGES": "es_MX", "LANG": "en_US"}, Spanish},
+		{"LC_ALL es", map[string]string{"LC_ALL": "es_ES", "LC_MESSAGES": "en_US"}, Spanish},
+		{"estonian is not spanish? it starts with et", map[string]string{"LANG": "et_EE"}, English},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := FromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("FromEnv(%v) = %v, want %v", tt.env, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStatusWords(t *testing.T) {
+	t.Parallel()
+	en, es := For(English), For(Spanish)
+	if got := en.Status(reading.Warning); got != "ALERT" {
+		t.Errorf("English warning = %q, want ALERT", got)
+	}
+	if got := es.Status(reading.Warning); got != "ALERTA" {
+		t.Errorf("Spanish warning = %q, want ALERTA", got)
+	}
+	if got := es.Stopped(); got != "Sistema detenido correctamente" {
+		t.Errorf("Spanish stop line = %q", got)
+	}
+	if en.Status(reading.Normal) != "NORMAL" || es.Status(reading.Normal) != "NORMAL" {
+		t.Error("normal must read NORMAL in both languages")
+	}
+}
