@@ -27,7 +27,7 @@ func fixture() []reading.Reading {
 		{Sensor: "cpu", Time: t0, Primary: reading.CPUUsage, Status: reading.Normal,
 			Metrics: []reading.Metric{g(reading.CPUUsage, 41.3, reading.Percent), g(reading.CPUCores, 2, reading.None)}},
 		{Sensor: "memory", Time: t0.Add(time.Second), Primary: reading.MemUsedPercent, Status: reading.Warning,
-			Metrics: []reading.Metric{g(reading.MemUsedPercent, 75, reading.Percent), g(reading.MemUsed, 6<<30, reading.Bytes), g(reading.MemTotal, 8<<30, reading.Bytes)},
+			Metrics:     []reading.Metric{g(reading.MemUsedPercent, 75, reading.Percent), g(reading.MemUsed, 6<<30, reading.Bytes), g(reading.MemTotal, 8<<30, reading.Bytes)},
 			Transitions: []reading.Transition{{Rule: "memory", Metric: reading.MemUsedPercent, From: reading.Normal, To: reading.Warning, Value: 75, Threshold: 70, Time: t0}}},
 		{Sensor: "temperature", Time: t0.Add(2 * time.Second), Note: "no temperature sensors", Status: reading.Normal},
 		{Sensor: "temperature", Time: t0.Add(4 * time.Second), Note: "no temperature sensors", Status: reading.Normal},
