@@ -1,0 +1,591 @@
+// Package metrics exposes vigia's live state in the Prometheus text format.
+// It is the only package that imports client_golang. A Collector on a private
+// registry turns the latest readings into const metrics on every scrape, so
+// there is no second copy of state kept in gauges.
+//
+// Series shared with node_exporter (CPU, memory, load, filesystems, disk I/O,
+// network, hwmon, thermal zones, pressure) keep node_exporter's names, help
+// texts, labels, types and units, so dashboards and alert rules written for
+// it work unchanged. Everything else is named vigia_*.
+package metrics
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Histogram is a cumulative histogram as the engine keeps it: Buckets maps
+// each upper bound in seconds to the count of observations at or below it.
+type Histogram struct {
+	Count   uint64
+	Sum     float64
+	Buckets map[float64]uint64
+}
+
+// Options says where the Collector reads from. Every func must be safe to
+// call from several goroutines at once: scrapes may overlap.
+type Options struct {
+	// Snapshot returns the latest reading of each sensor. Required.
+	Snapshot func() []reading.Reading
+	// Health returns the engine's self-watch. Optional.
+	Health func() reading.Health
+	// Alerts returns the active alerts (the last transition of each alert
+	// that has not resolved). Optional.
+	Alerts func() []reading.Transition
+	// Rules names every configured rule, so each has a vigia_alert_level
+	// series even while it is normal.
+	Rules []string
+	// AnalysisLatency returns the engine's analysis latency histogram.
+	// Optional: the series is left out when nil.
+	AnalysisLatency func() Histogram
+	// TopProcesses turns on per-process series for the N busiest processes
+	// (by CPU, then memory). 0 leaves them out; cardinality is bounded by N.
+	TopProcesses int
+	// Version is reported in vigia_build_info.
+	Version string
+	// Logger receives collection errors (a duplicate series); nil discards.
+	Logger *slog.Logger
+}
+
+// MaxTopProcesses bounds Options.TopProcesses: each process adds a handful
+// of series, and a scrape must stay cheap.
+const MaxTopProcesses = 500
+
+// Collector is a prometheus.Collector over the live snapshot.
+type Collector struct {
+	opts  Options
+	descs descs
+}
+
+// New returns a Collector reading from opts.
+func New(opts Options) *Collector {
+	if opts.TopProcesses > MaxTopProcesses {
+		opts.TopProcesses = MaxTopProcesses
+	}
+	if opts.TopProcesses < 0 {
+		opts.TopProcesses = 0
+	}
+	return &Collector{opts: opts, descs: newDescs()}
+}
+
+// Handler returns the /metrics handler: a private registry with c, the
+// process collector and the Go runtime collector. A series that fails (a
+// duplicate) is logged and left out; the rest of the scrape is still served.
+func Handler(c *Collector) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c,
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(),
+	)
+	logger := c.opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:          slogPrinter{logger},
+		ErrorHandling:     promhttp.ContinueOnError,
+		EnableOpenMetrics: false,
+	})
+}
+
+type slogPrinter struct{ l *slog.Logger }
+
+func (p slogPrinter) Println(v ...any) {
+	p.l.Warn("metrics collection", "error", fmt.Sprint(v...))
+}
+
+// Describe sends no descriptors: the set of node_memory_* fields depends on
+// the kernel, so the Collector is unchecked, as node_exporter's is.
+func (c *Collector) Describe(chan<- *prometheus.Desc) {}
+
+// Collect emits one const metric per series of the latest readings.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	e := emitter{ch: ch, logger: c.opts.Logger}
+	d := &c.descs
+	if c.opts.Version != "" {
+		e.gauge(d.buildInfo, 1, c.opts.Version)
+	}
+	var memDescs map[string]*prometheus.Desc
+	for _, r := range c.opts.Snapshot() {
+		if r.Err != "" {
+			continue
+		}
+		for i := range r.Metrics {
+			m := &r.Metrics[i]
+			c.node(&e, m, &memDescs)
+		}
+		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
+			c.processes(&e, r.Processes)
+		}
+		if r.Sensor != "" {
+			e.gauge(d.readingStatus, float64(r.Status), r.Sensor)
+			if !r.Time.IsZero() {
+				e.gauge(d.readingTime, float64(r.Time.UnixNano())/1e9, r.Sensor)
+			}
+		}
+	}
+	c.alerts(&e)
+	if c.opts.Health != nil {
+		c.health(&e, c.opts.Health())
+	}
+	if c.opts.AnalysisLatency != nil {
+		h := c.opts.AnalysisLatency()
+		m, err := prometheus.NewConstHistogram(d.analysisLatency, h.Count, h.Sum, h.Buckets)
+		e.send(m, err)
+	}
+}
+
+// node maps one vigia metric onto its node_exporter series, if it has one.
+func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*prometheus.Desc) {
+	d := &c.descs
+	switch m.Name {
+	case reading.CPUSecondsTotal:
+		e.counter(d.cpuSeconds, m.Value, m.Label("cpu"), m.Label("mode"))
+	case reading.MemInfo:
+		field := m.Label("field")
+		if field == "" {
+			return
+		}
+		if *memDescs == nil {
+			*memDescs = make(map[string]*prometheus.Desc, 64)
+		}
+		desc := (*memDescs)[field]
+		if desc == nil {
+			desc = d.memInfo(field, m.Unit == reading.Bytes || (m.Unit == reading.None && !strings.HasPrefix(field, "HugePages_")))
+			(*memDescs)[field] = desc
+		}
+		e.gauge(desc, m.Value)
+	case reading.Load1:
+		e.gauge(d.load1, m.Value)
+	case reading.Load5:
+		e.gauge(d.load5, m.Value)
+	case reading.Load15:
+		e.gauge(d.load15, m.Value)
+	case reading.FSSize:
+		e.gauge(d.fsSize, m.Value, fsLabels(m)...)
+	case reading.FSFree:
+		e.gauge(d.fsFree, m.Value, fsLabels(m)...)
+	case reading.FSAvail:
+		e.gauge(d.fsAvail, m.Value, fsLabels(m)...)
+	case reading.FSFiles:
+		e.gauge(d.fsFiles, m.Value, fsLabels(m)...)
+	case reading.FSFilesFree:
+		e.gauge(d.fsFilesFree, m.Value, fsLabels(m)...)
+	case reading.FSReadOnly:
+		e.gauge(d.fsReadOnly, m.Value, fsLabels(m)...)
+	case reading.FSError:
+		e.gauge(d.fsDeviceError, m.Value, fsLabels(m)...)
+	case reading.DiskReadBytesTotal:
+		e.counter(d.diskReadBytes, m.Value, m.Label("device"))
+	case reading.DiskWrittenBytesTotal:
+		e.counter(d.diskWrittenBytes, m.Value, m.Label("device"))
+	case reading.DiskReadsTotal:
+		e.counter(d.diskReads, m.Value, m.Label("device"))
+	case reading.DiskWritesTotal:
+		e.counter(d.diskWrites, m.Value, m.Label("device"))
+	case reading.DiskIOTimeTotal:
+		e.counter(d.diskIOTime, m.Value, m.Label("device"))
+	case reading.DiskReadTimeTotal:
+		e.counter(d.diskReadTime, m.Value, m.Label("device"))
+	case reading.DiskWriteTimeTotal:
+		e.counter(d.diskWriteTime, m.Value, m.Label("device"))
+	case reading.NetRxBytesTotal:
+		e.counter(d.netRxBytes, m.Value, m.Label("device"))
+	case reading.NetTxBytesTotal:
+		e.counter(d.netTxBytes, m.Value, m.Label("device"))
+	case reading.NetRxPacketsTotal:
+		e.counter(d.netRxPackets, m.Value, m.Label("device"))
+	case reading.NetTxPacketsTotal:
+		e.counter(d.netTxPackets, m.Value, m.Label("device"))
+	case reading.NetRxErrsTotal:
+		e.counter(d.netRxErrs, m.Value, m.Label("device"))
+	case reading.NetTxErrsTotal:
+		e.counter(d.netTxErrs, m.Value, m.Label("device"))
+	case reading.NetRxDropTotal:
+		e.counter(d.netRxDrop, m.Value, m.Label("device"))
+	case reading.NetTxDropTotal:
+		e.counter(d.netTxDrop, m.Value, m.Label("device"))
+	case reading.HwmonTemp:
+		c.hwmonAnnotations(e, m)
+		e.gauge(d.hwmonTemp, m.Value, m.Label("chip"), m.Label("sensor"))
+	case reading.HwmonTempMax:
+		e.gauge(d.hwmonTempMax, m.Value, m.Label("chip"), m.Label("sensor"))
+	case reading.HwmonTempCrit:
+		e.gauge(d.hwmonTempCrit, m.Value, m.Label("chip"), m.Label("sensor"))
+	case reading.HwmonFan:
+		c.hwmonAnnotations(e, m)
+		e.gauge(d.hwmonFan, m.Value, m.Label("chip"), m.Label("sensor"))
+	case reading.ThermalZone:
+		e.gauge(d.thermalZone, m.Value, m.Label("type"), m.Label("zone"))
+	case reading.PressureStalledSecondsTotal:
+		if desc := d.pressure[[2]string{m.Label("resource"), m.Label("kind")}]; desc != nil {
+			e.counter(desc, m.Value)
+		}
+	}
+}
+
+// hwmonAnnotations emits node_hwmon_chip_names once per chip and
+// node_hwmon_sensor_label for labelled sensors, as node_exporter does. The
+// emitter drops the duplicates a chip with several sensors would make.
+func (c *Collector) hwmonAnnotations(e *emitter, m *reading.Metric) {
+	chip := m.Label("chip")
+	if name := m.Label("chip_name"); name != "" && e.once("chip\x00"+chip) {
+		e.gauge(c.descs.hwmonChipNames, 1, chip, name)
+	}
+	if label := m.Label("label"); label != "" && e.once("label\x00"+chip+"\x00"+m.Label("sensor")) {
+		e.gauge(c.descs.hwmonSensorLabel, 1, chip, label, m.Label("sensor"))
+	}
+}
+
+func fsLabels(m *reading.Metric) []string {
+	return []string{m.Label("device"), m.Label("fstype"), m.Label("mountpoint")}
+}
+
+// processes emits per-process series for the busiest TopProcesses processes.
+func (c *Collector) processes(e *emitter, procs []reading.Process) {
+	n := min(c.opts.TopProcesses, len(procs))
+	top := make([]*reading.Process, len(procs))
+	for i := range procs {
+		top[i] = &procs[i]
+	}
+	slices.SortFunc(top, func(a, b *reading.Process) int {
+		switch {
+		case a.CPUPercent != b.CPUPercent:
+			if a.CPUPercent > b.CPUPercent {
+				return -1
+			}
+			return 1
+		case a.RSS != b.RSS:
+			if a.RSS > b.RSS {
+				return -1
+			}
+			return 1
+		}
+		return int(a.PID) - int(b.PID)
+	})
+	d := &c.descs
+	var buf [12]byte
+	for _, p := range top[:n] {
+		pid := string(appendInt(buf[:0], int64(p.PID)))
+		e.gauge(d.procCPUPercent, p.CPUPercent, pid, p.Comm, p.User)
+		e.counter(d.procCPUSeconds, p.CPUTime, pid, p.Comm, p.User)
+		e.gauge(d.procRSS, float64(p.RSS), pid, p.Comm, p.User)
+		e.gauge(d.procThreads, float64(p.Threads), pid, p.Comm, p.User)
+	}
+}
+
+func appendInt(b []byte, v int64) []byte {
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	var tmp [20]byte
+	i := len(tmp)
+	for {
+		i--
+		tmp[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
+}
+
+// alerts emits the level of every rule (0 normal, 1 warning, 2 critical)
+// and one series per active alert.
+func (c *Collector) alerts(e *emitter) {
+	levels := make(map[string]reading.Status, len(c.opts.Rules))
+	for _, r := range c.opts.Rules {
+		levels[r] = reading.Normal
+	}
+	if c.opts.Alerts != nil {
+		for _, t := range c.opts.Alerts() {
+			if t.To <= reading.Normal {
+				continue
+			}
+			levels[t.Rule] = max(levels[t.Rule], t.To)
+			e.gauge(c.descs.alertActive, 1, t.Rule, t.Sensor, t.Metric, labelString(t.Labels), t.To.String())
+			if !t.Since.IsZero() {
+				e.gauge(c.descs.alertSince, float64(t.Since.UnixNano())/1e9, t.Rule, t.Sensor, t.Metric, labelString(t.Labels))
+			}
+		}
+	}
+	for rule, s := range levels {
+		e.gauge(c.descs.alertLevel, alertLevel(s), rule)
+	}
+}
+
+func alertLevel(s reading.Status) float64 {
+	switch s {
+	case reading.Warning:
+		return 1
+	case reading.Critical:
+		return 2
+	}
+	return 0
+}
+
+// labelString writes labels as a="x",b="y", the way an alert names the
+// series it fired on, in one label value.
+func labelString(ls []reading.Label) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, l := range ls {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(l.Name)
+		b.WriteString(`="`)
+		b.WriteString(l.Value)
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+func (c *Collector) health(e *emitter, h reading.Health) {
+	d := &c.descs
+	e.counter(d.readings, float64(h.Readings))
+	e.gauge(d.queueLen, float64(h.QueueLen))
+	e.gauge(d.queueCap, float64(h.QueueCap))
+	e.counter(d.queueDropped, float64(h.QueueDropped))
+	e.counter(d.analysisOverruns, float64(h.AnalysisOverruns))
+	if !h.Started.IsZero() {
+		e.gauge(d.startTime, float64(h.Started.UnixNano())/1e9)
+	}
+	stale := 0
+	for _, s := range h.Sensors {
+		up := 1.0
+		if s.Stale || s.LastError != "" || s.LastRead.IsZero() {
+			up = 0
+		}
+		if s.Stale {
+			stale++
+		}
+		e.gauge(d.sensorUp, up, s.Name)
+		e.gauge(d.sensorStale, b2f(s.Stale), s.Name)
+		e.counter(d.sensorRestarts, float64(s.Restarts), s.Name)
+		e.counter(d.sensorFailures, float64(s.Failures), s.Name)
+		e.gauge(d.sensorInterval, s.Interval.Seconds(), s.Name)
+		e.gauge(d.sensorReadSeconds, s.LastDuration.Seconds(), s.Name)
+		if !s.LastRead.IsZero() {
+			e.gauge(d.sensorLastRead, float64(s.LastRead.UnixNano())/1e9, s.Name)
+		}
+	}
+	e.gauge(d.staleSensors, float64(stale))
+	for _, o := range h.Outputs {
+		e.gauge(d.outputBuffered, float64(o.Buffered), o.Name)
+		e.counter(d.outputDropped, float64(o.Dropped), o.Name)
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// emitter sends const metrics, logging instead of panicking on a bad one
+// (label values that are not UTF-8 are repaired first).
+type emitter struct {
+	ch     chan<- prometheus.Metric
+	logger *slog.Logger
+	seen   map[string]struct{}
+}
+
+func (e *emitter) once(key string) bool {
+	if e.seen == nil {
+		e.seen = make(map[string]struct{})
+	}
+	if _, ok := e.seen[key]; ok {
+		return false
+	}
+	e.seen[key] = struct{}{}
+	return true
+}
+
+func (e *emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
+	e.send(prometheus.NewConstMetric(d, prometheus.GaugeValue, v, validUTF8(labels)...))
+}
+
+func (e *emitter) counter(d *prometheus.Desc, v float64, labels ...string) {
+	e.send(prometheus.NewConstMetric(d, prometheus.CounterValue, v, validUTF8(labels)...))
+}
+
+func (e *emitter) send(m prometheus.Metric, err error) {
+	if err != nil {
+		if e.logger != nil {
+			e.logger.Warn("metrics: bad series", "error", err)
+		}
+		return
+	}
+	e.ch <- m
+}
+
+func validUTF8(ls []string) []string {
+	for i, l := range ls {
+		if !utf8Valid(l) {
+			ls[i] = strings.ToValidUTF8(l, "\uFFFD")
+		}
+	}
+	return ls
+}
+
+func utf8Valid(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.ToValidUTF8(s, "\uFFFD") == s
+		}
+	}
+	return true
+}
+
+// memFieldParens is node_exporter's rule for /proc/meminfo keys:
+// "Active(anon)" becomes "Active_anon".
+var memFieldParens = regexp.MustCompile(`\((.*)\)`)
+
+// MemInfoName returns node_exporter's metric name for a /proc/meminfo field:
+// node_memory_<Field>_bytes for fields in kB, node_memory_<Field> for counts
+// such as HugePages_Total.
+func MemInfoName(field string, bytes bool) string {
+	name := "node_memory_" + memFieldParens.ReplaceAllString(field, "_${1}")
+	if bytes {
+		name += "_bytes"
+	}
+	return name
+}
+
+// descs holds every fixed descriptor, built once per Collector.
+type descs struct {
+	buildInfo, readingStatus, readingTime                      *prometheus.Desc
+	cpuSeconds                                                 *prometheus.Desc
+	load1, load5, load15                                       *prometheus.Desc
+	fsSize, fsFree, fsAvail, fsFiles, fsFilesFree, fsReadOnly  *prometheus.Desc
+	fsDeviceError                                              *prometheus.Desc
+	diskReadBytes, diskWrittenBytes, diskReads, diskWrites     *prometheus.Desc
+	diskIOTime, diskReadTime, diskWriteTime                    *prometheus.Desc
+	netRxBytes, netTxBytes, netRxPackets, netTxPackets         *prometheus.Desc
+	netRxErrs, netTxErrs, netRxDrop, netTxDrop                 *prometheus.Desc
+	hwmonTemp, hwmonTempMax, hwmonTempCrit, hwmonFan           *prometheus.Desc
+	hwmonChipNames, hwmonSensorLabel, thermalZone              *prometheus.Desc
+	pressure                                                   map[[2]string]*prometheus.Desc
+	alertLevel, alertActive, alertSince                        *prometheus.Desc
+	readings, queueLen, queueCap, queueDropped                 *prometheus.Desc
+	analysisOverruns, analysisLatency, startTime, staleSensors *prometheus.Desc
+	sensorUp, sensorStale, sensorRestarts, sensorFailures      *prometheus.Desc
+	sensorInterval, sensorReadSeconds, sensorLastRead          *prometheus.Desc
+	outputBuffered, outputDropped                              *prometheus.Desc
+	procCPUPercent, procCPUSeconds, procRSS, procThreads       *prometheus.Desc
+}
+
+func (d *descs) memInfo(field string, bytes bool) *prometheus.Desc {
+	name := MemInfoName(field, bytes)
+	return prometheus.NewDesc(name, "Memory information field "+strings.TrimPrefix(name, "node_memory_")+".", nil, nil)
+}
+
+func newDescs() descs {
+	nd := prometheus.NewDesc
+	fs := []string{"device", "fstype", "mountpoint"}
+	dev := []string{"device"}
+	hw := []string{"chip", "sensor"}
+	sensor := []string{"sensor"}
+	proc := []string{"pid", "comm", "user"}
+	alert := []string{"rule", "sensor", "metric", "series"}
+	netDesc := func(dir, stat string) *prometheus.Desc {
+		return nd("node_network_"+dir+"_"+stat+"_total", "Network device statistic "+dir+"_"+stat+".", dev, nil)
+	}
+	return descs{
+		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version vigia was built from.", []string{"version"}, nil),
+		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
+		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
+
+		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
+		load1:      nd("node_load1", "1m load average.", nil, nil),
+		load5:      nd("node_load5", "5m load average.", nil, nil),
+		load15:     nd("node_load15", "15m load average.", nil, nil),
+
+		fsSize:        nd("node_filesystem_size_bytes", "Filesystem size in bytes.", fs, nil),
+		fsFree:        nd("node_filesystem_free_bytes", "Filesystem free space in bytes.", fs, nil),
+		fsAvail:       nd("node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes.", fs, nil),
+		fsFiles:       nd("node_filesystem_files", "Filesystem total file nodes.", fs, nil),
+		fsFilesFree:   nd("node_filesystem_files_free", "Filesystem total free file nodes.", fs, nil),
+		fsReadOnly:    nd("node_filesystem_readonly", "Filesystem read-only status.", fs, nil),
+		fsDeviceError: nd("node_filesystem_device_error", "Whether an error occurred while getting statistics for the given device.", fs, nil),
+
+		diskReadBytes:    nd("node_disk_read_bytes_total", "The total number of bytes read successfully.", dev, nil),
+		diskWrittenBytes: nd("node_disk_written_bytes_total", "The total number of bytes written successfully.", dev, nil),
+		diskReads:        nd("node_disk_reads_completed_total", "The total number of reads completed successfully.", dev, nil),
+		diskWrites:       nd("node_disk_writes_completed_total", "The total number of writes completed successfully.", dev, nil),
+		diskIOTime:       nd("node_disk_io_time_seconds_total", "Total seconds spent doing I/Os.", dev, nil),
+		diskReadTime:     nd("node_disk_read_time_seconds_total", "The total number of seconds spent by all reads.", dev, nil),
+		diskWriteTime:    nd("node_disk_write_time_seconds_total", "This is the total number of seconds spent by all writes.", dev, nil),
+
+		netRxBytes:   netDesc("receive", "bytes"),
+		netTxBytes:   netDesc("transmit", "bytes"),
+		netRxPackets: netDesc("receive", "packets"),
+		netTxPackets: netDesc("transmit", "packets"),
+		netRxErrs:    netDesc("receive", "errs"),
+		netTxErrs:    netDesc("transmit", "errs"),
+		netRxDrop:    netDesc("receive", "drop"),
+		netTxDrop:    netDesc("transmit", "drop"),
+
+		hwmonTemp:        nd("node_hwmon_temp_celsius", "Hardware monitor for temperature (input)", hw, nil),
+		hwmonTempMax:     nd("node_hwmon_temp_max_celsius", "Hardware monitor for temperature (max)", hw, nil),
+		hwmonTempCrit:    nd("node_hwmon_temp_crit_celsius", "Hardware monitor for temperature (crit)", hw, nil),
+		hwmonFan:         nd("node_hwmon_fan_rpm", "Hardware monitor for fan revolutions per minute (input)", hw, nil),
+		hwmonChipNames:   nd("node_hwmon_chip_names", "Annotation metric for human-readable chip names", []string{"chip", "chip_name"}, nil),
+		hwmonSensorLabel: nd("node_hwmon_sensor_label", "Label for given chip and sensor", []string{"chip", "label", "sensor"}, nil),
+		thermalZone:      nd("node_thermal_zone_temp", "Zone temperature in Celsius", []string{"type", "zone"}, nil),
+
+		pressure: map[[2]string]*prometheus.Desc{
+			{"cpu", "some"}:    nd("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", nil, nil),
+			{"cpu", "full"}:    nd("node_pressure_cpu_stalled_seconds_total", "Total time in seconds no process could make progress due to CPU congestion", nil, nil),
+			{"memory", "some"}: nd("node_pressure_memory_waiting_seconds_total", "Total time in seconds that processes have waited for memory", nil, nil),
+			{"memory", "full"}: nd("node_pressure_memory_stalled_seconds_total", "Total time in seconds no process could make progress due to memory congestion", nil, nil),
+			{"io", "some"}:     nd("node_pressure_io_waiting_seconds_total", "Total time in seconds that processes have waited due to IO congestion", nil, nil),
+			{"io", "full"}:     nd("node_pressure_io_stalled_seconds_total", "Total time in seconds no process could make progress due to IO congestion", nil, nil),
+		},
+
+		alertLevel:  nd("vigia_alert_level", "Worst level of the rule's alerts now (0 normal, 1 warning, 2 critical).", []string{"rule"}, nil),
+		alertActive: nd("vigia_alert_active", "An active alert: 1 for each series a rule is warning or critical on.", append(alert, "severity"), nil),
+		alertSince:  nd("vigia_alert_since_timestamp_seconds", "When the active alert first left normal, in seconds since the epoch.", alert, nil),
+
+		readings:         nd("vigia_readings_total", "Readings the engine has analysed.", nil, nil),
+		queueLen:         nd("vigia_queue_length", "Readings waiting in the engine's queue.", nil, nil),
+		queueCap:         nd("vigia_queue_capacity", "Capacity of the engine's queue.", nil, nil),
+		queueDropped:     nd("vigia_queue_dropped_total", "Readings the engine's queue dropped because it was full.", nil, nil),
+		analysisOverruns: nd("vigia_analysis_overruns_total", "Analyses that overran their deadline.", nil, nil),
+		analysisLatency:  nd("vigia_analysis_duration_seconds", "Time from a reading leaving its sensor to the end of its analysis.", nil, nil),
+		startTime:        nd("vigia_start_time_seconds", "When the engine started, in seconds since the epoch.", nil, nil),
+		staleSensors:     nd("vigia_stale_sensors", "Sensors whose last reading is older than their deadline.", nil, nil),
+
+		sensorUp:          nd("vigia_sensor_up", "Whether the sensor's last read succeeded and is fresh.", sensor, nil),
+		sensorStale:       nd("vigia_sensor_stale", "Whether the sensor's last reading is older than its deadline.", sensor, nil),
+		sensorRestarts:    nd("vigia_sensor_restarts_total", "Times the supervisor restarted the sensor.", sensor, nil),
+		sensorFailures:    nd("vigia_sensor_failures_total", "Reads of the sensor that failed.", sensor, nil),
+		sensorInterval:    nd("vigia_sensor_interval_seconds", "The sensor's cadence.", sensor, nil),
+		sensorReadSeconds: nd("vigia_sensor_read_duration_seconds", "Duration of the sensor's last read.", sensor, nil),
+		sensorLastRead:    nd("vigia_sensor_last_read_timestamp_seconds", "Time of the sensor's last successful read, in seconds since the epoch.", sensor, nil),
+
+		outputBuffered: nd("vigia_output_buffered", "Readings waiting in an output's buffer.", []string{"output"}, nil),
+		outputDropped:  nd("vigia_output_dropped_total", "Readings an output's full buffer dropped.", []string{"output"}, nil),
+
+		procCPUPercent: nd("vigia_process_cpu_percent", "CPU use of one of the busiest processes (100 = one core).", proc, nil),
+		procCPUSeconds: nd("vigia_process_cpu_seconds_total", "User and system CPU time of one of the busiest processes.", proc, nil),
+		procRSS:        nd("vigia_process_resident_memory_bytes", "Resident memory of one of the busiest processes.", proc, nil),
+		procThreads:    nd("vigia_process_threads", "Threads of one of the busiest processes.", proc, nil),
+	}
+}
