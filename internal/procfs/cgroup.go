@@ -1,0 +1,199 @@
+package procfs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNoCgroupV2 means /proc/self/cgroup has no "0::" line: the process is on
+// a cgroup v1-only host, and there are no v2 limits to report.
+var ErrNoCgroupV2 = errors.New("no cgroup v2 entry")
+
+// ParseSelfCgroup returns the cgroup v2 path ("0::/path") from a
+// /proc/PID/cgroup file, relative to the cgroup2 mount. A path that climbs
+// out of the mount ("/../..", seen when the reader sits in another cgroup
+// namespace) is returned as "/": the mount root is then the best guess.
+func ParseSelfCgroup(b []byte) (string, error) {
+	for len(b) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			line, b = b, nil
+		}
+		rest, ok := bytes.CutPrefix(line, []byte("0::"))
+		if !ok {
+			continue
+		}
+		p := string(bytes.TrimSpace(rest))
+		if !strings.HasPrefix(p, "/") {
+			return "", fmt.Errorf("cgroup v2 path %s is not absolute", statQuote(rest))
+		}
+		if strings.Contains(p, "/..") {
+			return "/", nil
+		}
+		p = strings.TrimSuffix(p, " (deleted)")
+		return p, nil
+	}
+	return "", ErrNoCgroupV2
+}
+
+// ParseCgroupMax parses a cgroup v2 limit file such as memory.max: a number,
+// or "max" for no limit (limited is then false).
+func ParseCgroupMax(b []byte) (v uint64, limited bool, err error) {
+	f, _ := statCutField(bytes.TrimSpace(b))
+	if string(f) == "max" {
+		return 0, false, nil
+	}
+	v, ok := statUint(f)
+	if !ok {
+		return 0, false, fmt.Errorf("%s is neither a number nor \"max\"", statQuote(f))
+	}
+	return v, true, nil
+}
+
+// ParseCgroupUint parses a cgroup v2 file holding one number, such as
+// memory.current.
+func ParseCgroupUint(b []byte) (uint64, error) {
+	f := bytes.TrimSpace(b)
+	v, ok := statUint(f)
+	if !ok {
+		return 0, fmt.Errorf("%s is not a number", statQuote(f))
+	}
+	return v, nil
+}
+
+// CPUMax is a cgroup v2 cpu.max file: the group may run QuotaMicros of CPU
+// time every PeriodMicros. Limited is false for "max", no quota.
+type CPUMax struct {
+	QuotaMicros, PeriodMicros uint64
+	Limited                   bool
+}
+
+// Cores returns how many CPUs' worth of time the quota allows (1.5 for
+// "150000 100000"), or 0 without a limit.
+func (c CPUMax) Cores() float64 {
+	if !c.Limited || c.PeriodMicros == 0 {
+		return 0
+	}
+	return float64(c.QuotaMicros) / float64(c.PeriodMicros)
+}
+
+// ParseCPUMax parses cpu.max ("max 100000" or "50000 100000"). The period
+// is optional, as the kernel accepts writing the quota alone; it defaults to
+// the kernel's 100000 µs.
+func ParseCPUMax(b []byte) (CPUMax, error) {
+	q, rest := statCutField(b)
+	per, _ := statCutField(rest)
+	c := CPUMax{PeriodMicros: 100000}
+	if len(per) > 0 {
+		v, ok := statUint(per)
+		if !ok || v == 0 {
+			return CPUMax{}, fmt.Errorf("period %s is not a positive number", statQuote(per))
+		}
+		c.PeriodMicros = v
+	}
+	if string(bytes.TrimSpace(q)) == "max" {
+		return c, nil
+	}
+	v, ok := statUint(bytes.TrimSpace(q))
+	if !ok {
+		return CPUMax{}, fmt.Errorf("quota %s is neither a number nor \"max\"", statQuote(q))
+	}
+	c.QuotaMicros, c.Limited = v, true
+	return c, nil
+}
+
+// CgroupCPUStat is a cgroup v2 cpu.stat file. The throttling fields exist
+// only when the cpu controller is enabled for the group.
+type CgroupCPUStat struct {
+	UsageMicros, UserMicros, SystemMicros uint64
+	Periods, Throttled                    uint64 // nr_periods, nr_throttled
+	ThrottledMicros                       uint64
+	HasThrottling                         bool
+}
+
+// ParseCgroupCPUStat parses cpu.stat ("usage_usec 93435945" lines). Keys it
+// does not know are skipped; a known key with a bad value, or a file without
+// usage_usec, is an error naming the line.
+func ParseCgroupCPUStat(b []byte) (CgroupCPUStat, error) {
+	var s CgroupCPUStat
+	sawUsage := false
+	lineNo := 0
+	for len(b) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			line, b = b, nil
+		}
+		lineNo++
+		key, rest := statCutField(line)
+		var dst *uint64
+		switch string(key) {
+		case "usage_usec":
+			dst, sawUsage = &s.UsageMicros, true
+		case "user_usec":
+			dst = &s.UserMicros
+		case "system_usec":
+			dst = &s.SystemMicros
+		case "nr_periods":
+			dst = &s.Periods
+		case "nr_throttled":
+			dst, s.HasThrottling = &s.Throttled, true
+		case "throttled_usec":
+			dst = &s.ThrottledMicros
+		default:
+			continue
+		}
+		v, _ := statCutField(rest)
+		n, ok := statUint(v)
+		if !ok {
+			return CgroupCPUStat{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
+		}
+		*dst = n
+	}
+	if !sawUsage {
+		return CgroupCPUStat{}, errors.New("no usage_usec line (empty or truncated)")
+	}
+	return s, nil
+}
+
+// ParseCPUList counts the CPUs in a kernel CPU list such as
+// /sys/devices/system/cpu/online ("0-3,8,10-11" is 7).
+func ParseCPUList(b []byte) (int, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return 0, errors.New("empty CPU list")
+	}
+	n := 0
+	for len(b) > 0 {
+		var r []byte
+		if i := bytes.IndexByte(b, ','); i >= 0 {
+			r, b = b[:i], b[i+1:]
+		} else {
+			r, b = b, nil
+		}
+		lo, hi, isRange := bytes.Cut(r, []byte("-"))
+		l, ok := statUint(lo)
+		if !ok {
+			return 0, fmt.Errorf("CPU list: %s is not a CPU number", statQuote(r))
+		}
+		h := l
+		if isRange {
+			if h, ok = statUint(hi); !ok || h < l {
+				return 0, fmt.Errorf("CPU list: %s is not a range", statQuote(r))
+			}
+		}
+		if h-l >= 1<<20 {
+			return 0, fmt.Errorf("CPU list: range %s is implausibly large", statQuote(r))
+		}
+		n += int(h-l) + 1
+		if n > 1<<20 {
+			return 0, errors.New("CPU list: implausibly many CPUs")
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,105 @@
+package procfs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// PressureLine is one line of a pressure stall information file: the share of
+// time in %, averaged over 10 s, 60 s and 300 s, that some (or all) non-idle
+// tasks were stalled on the resource, and the total stall time in µs.
+type PressureLine struct {
+	Avg10, Avg60, Avg300 float64
+	TotalMicros          uint64
+}
+
+// Pressure is a PSI file: /proc/pressure/{cpu,memory,io} or a cgroup's
+// {cpu,memory,io}.pressure. HasFull is false for cpu on kernels before 5.13,
+// which print only the "some" line.
+type Pressure struct {
+	Some    PressureLine
+	Full    PressureLine
+	HasFull bool
+}
+
+// ParsePressure parses a PSI file without allocating. Keys it does not know
+// are skipped, so a future kernel's extra column does not break it; a line
+// that is neither "some" nor "full", a missing "some" line or a bad number is
+// an error naming the line.
+func ParsePressure(b []byte) (Pressure, error) {
+	var p Pressure
+	sawSome := false
+	lineNo := 0
+	for len(b) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			line, b = b, nil
+		}
+		lineNo++
+		kind, rest := statCutField(line)
+		var dst *PressureLine
+		switch string(kind) {
+		case "":
+			continue
+		case "some":
+			dst, sawSome = &p.Some, true
+		case "full":
+			dst, p.HasFull = &p.Full, true
+		default:
+			return Pressure{}, fmt.Errorf("line %d: %s is neither some nor full", lineNo, statQuote(kind))
+		}
+		if err := parsePressureLine(rest, dst); err != nil {
+			return Pressure{}, fmt.Errorf("line %d (%s): %w", lineNo, kind, err)
+		}
+	}
+	if !sawSome {
+		return Pressure{}, errors.New("no \"some\" line (empty or truncated)")
+	}
+	return p, nil
+}
+
+func parsePressureLine(b []byte, l *PressureLine) error {
+	var seen uint8 // one bit per required key
+	for {
+		var f []byte
+		f, b = statCutField(b)
+		if len(f) == 0 {
+			break
+		}
+		key, val, ok := bytes.Cut(f, []byte("="))
+		if !ok {
+			return fmt.Errorf("%s is not key=value", statQuote(f))
+		}
+		var dst *float64
+		switch string(key) {
+		case "avg10":
+			dst, seen = &l.Avg10, seen|1
+		case "avg60":
+			dst, seen = &l.Avg60, seen|2
+		case "avg300":
+			dst, seen = &l.Avg300, seen|4
+		case "total":
+			v, ok := statUint(val)
+			if !ok {
+				return fmt.Errorf("total: %s is not a number", statQuote(val))
+			}
+			l.TotalMicros = v
+			seen |= 8
+			continue
+		default:
+			continue
+		}
+		v, ok := statDecimal(val)
+		if !ok {
+			return fmt.Errorf("%s: %s is not a number", key, statQuote(val))
+		}
+		*dst = v
+	}
+	if seen != 15 {
+		return errors.New("want avg10, avg60, avg300 and total")
+	}
+	return nil
+}
