@@ -1,0 +1,244 @@
+package procfs
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// HwmonChip is one hardware monitoring device under <sys>/class/hwmon.
+type HwmonChip struct {
+	// Dir is the hwmonN directory it was read from.
+	Dir string
+	// Chip is a stable name derived as node_exporter derives its "chip"
+	// label: from the device's sysfs path ("platform_coretemp_0",
+	// "pci0000:00_0000:00:18_3", "nvme_nvme0"), else from the name file, else
+	// "hwmonN".
+	Chip string
+	// Name is the cleaned contents of the name file ("coretemp", "nvme"),
+	// node_exporter's "chip_name"; empty when there is none.
+	Name    string
+	Sensors []HwmonSensor
+}
+
+// HwmonSensor is one temperature or fan channel of a chip.
+type HwmonSensor struct {
+	Type  string // "temp" or "fan"
+	Num   int    // the N of tempN_input
+	Label string // the tempN_label file, "" when absent
+	// Input is the current value: °C for temperatures, RPM for fans.
+	Input float64
+	// Max and Crit are the temperature limits in °C, when the chip gives them.
+	Max, Crit       float64
+	HasMax, HasCrit bool
+}
+
+// Sensor returns node_exporter's "sensor" label: type and number, "temp1".
+func (s HwmonSensor) Sensor() string { return s.Type + strconv.Itoa(s.Num) }
+
+// Hwmon reads every chip under <sys>/class/hwmon with its temperature and
+// fan channels. A missing class directory gives no chips and no error (a
+// machine without hwmon). A channel whose input cannot be read or parsed is
+// skipped: drivers answer EIO or ENODATA for absent probes, and one bad
+// probe must not hide the others. Chips come in directory order (hwmon0,
+// hwmon1, ...); channels by type, then number.
+func (fs FS) Hwmon() ([]HwmonChip, error) {
+	class := fs.Sys("class", "hwmon")
+	ents, err := os.ReadDir(class)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var chips []HwmonChip
+	for _, e := range ents {
+		dir := filepath.Join(class, e.Name())
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		chip := HwmonChip{Dir: dir, Chip: hwmonChipID(dir), Name: hwmonChipName(dir)}
+		chip.Sensors = hwmonSensors(dir)
+		chips = append(chips, chip)
+	}
+	slices.SortStableFunc(chips, func(a, b HwmonChip) int { return compareNumbered(filepath.Base(a.Dir), filepath.Base(b.Dir)) })
+	return chips, nil
+}
+
+// hwmonChipID follows node_exporter's hwmonName: the device path's last two
+// elements, cleaned and joined by "_"; then the name file; then hwmonN.
+func hwmonChipID(dir string) string {
+	if dev, err := filepath.EvalSymlinks(filepath.Join(dir, "device")); err == nil {
+		parent, name := filepath.Split(dev)
+		typ := filepath.Base(strings.TrimRight(parent, "/"))
+		cname, ctyp := CleanMetricName(name), CleanMetricName(typ)
+		if ctyp != "" && cname != "" {
+			return ctyp + "_" + cname
+		}
+		if cname != "" {
+			return cname
+		}
+	}
+	if n := hwmonChipName(dir); n != "" {
+		return n
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if n := CleanMetricName(filepath.Base(real)); n != "" {
+			return n
+		}
+	}
+	return CleanMetricName(filepath.Base(dir))
+}
+
+func hwmonChipName(dir string) string {
+	b, err := ReadFile(filepath.Join(dir, "name"))
+	if err != nil {
+		return ""
+	}
+	return CleanMetricName(string(b))
+}
+
+// CleanMetricName lower-cases s, replaces every character outside
+// [a-z0-9:_] with '_' and trims leading and trailing '_', as node_exporter
+// does for chip names.
+func CleanMetricName(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ':' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return strings.Trim(string(b), "_")
+}
+
+// ParseHwmonFile splits a hwmon attribute file name such as "temp1_input"
+// into its type ("temp"), channel number (1) and property ("input"). ok is
+// false for names of another shape ("name", "uevent").
+func ParseHwmonFile(name string) (typ string, num int, prop string, ok bool) {
+	i := 0
+	for i < len(name) && (name[i] < '0' || name[i] > '9') && name[i] != '_' {
+		i++
+	}
+	j := i
+	for j < len(name) && name[j] >= '0' && name[j] <= '9' {
+		j++
+	}
+	if i == 0 || j == i || j-i > 6 || j >= len(name) || name[j] != '_' || j+1 == len(name) {
+		return "", 0, "", false
+	}
+	num, err := strconv.Atoi(name[i:j])
+	if err != nil {
+		return "", 0, "", false
+	}
+	return name[:i], num, name[j+1:], true
+}
+
+type hwmonKey struct {
+	typ string
+	num int
+}
+
+// hwmonSensors reads the temp and fan channels of a chip. Old drivers keep
+// their attributes in the device directory rather than hwmonN itself, so
+// both are read, hwmonN first.
+func hwmonSensors(dir string) []HwmonSensor {
+	byKey := map[hwmonKey]*HwmonSensor{}
+	hasInput := map[hwmonKey]bool{}
+	var order []hwmonKey
+	for _, d := range []string{dir, filepath.Join(dir, "device")} {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			typ, num, prop, ok := ParseHwmonFile(e.Name())
+			if !ok || (typ != "temp" && typ != "fan") {
+				continue
+			}
+			switch prop {
+			case "input", "label", "max", "crit":
+			default:
+				continue
+			}
+			b, err := ReadFile(filepath.Join(d, e.Name()))
+			if err != nil {
+				continue
+			}
+			k := hwmonKey{typ, num}
+			s := byKey[k]
+			if s == nil {
+				s = &HwmonSensor{Type: typ, Num: num}
+				byKey[k] = s
+				order = append(order, k)
+			}
+			if prop == "label" {
+				if s.Label == "" {
+					s.Label = strings.ToValidUTF8(strings.Trim(string(b), "\n"), "\uFFFD")
+				}
+				continue
+			}
+			v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+			if err != nil {
+				continue
+			}
+			if typ == "temp" {
+				v /= 1000
+			}
+			switch prop {
+			case "input":
+				s.Input = v
+				hasInput[k] = true
+			case "max":
+				s.Max, s.HasMax = v, true
+			case "crit":
+				s.Crit, s.HasCrit = v, true
+			}
+		}
+	}
+	out := make([]HwmonSensor, 0, len(order))
+	for _, k := range order {
+		// A channel without a readable input is an absent probe, whatever
+		// limits it declares.
+		if hasInput[k] {
+			out = append(out, *byKey[k])
+		}
+	}
+	slices.SortFunc(out, func(a, b HwmonSensor) int {
+		if c := strings.Compare(a.Type, b.Type); c != 0 {
+			return c
+		}
+		return a.Num - b.Num
+	})
+	return out
+}
+
+// compareNumbered orders "hwmon2" before "hwmon10".
+func compareNumbered(a, b string) int {
+	ta, na := cutTrailingNumber(a)
+	tb, nb := cutTrailingNumber(b)
+	if c := strings.Compare(ta, tb); c != 0 {
+		return c
+	}
+	if na != nb {
+		if na < nb {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func cutTrailingNumber(s string) (string, int) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(s[i:])
+	if err != nil || i == len(s) {
+		return s, -1
+	}
+	return s[:i], n
+}

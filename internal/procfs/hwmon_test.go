@@ -1,0 +1,191 @@
+package procfs
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// The fixture trees are shared with package sensor, whose tests read the
+// same machines through the sensors.
+func fixtureFS(t testing.TB, machine string) FS {
+	t.Helper()
+	root := filepath.Join("..", "sensor", "testdata", machine)
+	fs, err := NewFS(filepath.Join(root, "proc"), filepath.Join(root, "sys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestHwmon(t *testing.T) {
+	t.Parallel()
+	got, err := fixtureFS(t, "hwmon-laptop").Hwmon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	temp := func(n int, label string, v float64) HwmonSensor {
+		return HwmonSensor{Type: "temp", Num: n, Label: label, Input: v}
+	}
+	withLimits := func(s HwmonSensor, max, crit float64) HwmonSensor {
+		s.Max, s.HasMax, s.Crit, s.HasCrit = max, true, crit, true
+		return s
+	}
+	nvme2 := temp(2, "Sensor 1", 38.85)
+	nvme2.Max, nvme2.HasMax = 65261.85, true
+	want := []HwmonChip{
+		{Chip: "thermal_thermal_zone0", Name: "acpitz", Sensors: []HwmonSensor{temp(1, "", -5)}},
+		{Chip: "nvme_nvme0", Name: "nvme", Sensors: []HwmonSensor{
+			withLimits(temp(1, "Composite", 38.85), 81.85, 84.85),
+			nvme2,
+		}},
+		{Chip: "hwmon2", Sensors: []HwmonSensor{temp(1, "", 30)}},
+		{Chip: "platform_coretemp_0", Name: "coretemp", Sensors: []HwmonSensor{
+			withLimits(temp(1, "Package id 0", 61), 100, 100),
+			withLimits(temp(2, "Core 0", 58), 100, 100),
+			withLimits(temp(3, "Core 1", 63.5), 100, 100),
+		}},
+		{Chip: "pci0000:00_0000:00:18_3", Name: "k10temp", Sensors: []HwmonSensor{
+			{Type: "temp", Num: 1, Label: "Tctl", Input: 49.875, Max: 70, HasMax: true},
+		}},
+		{Chip: "platform_thinkpad_hwmon", Name: "thinkpad", Sensors: []HwmonSensor{
+			{Type: "fan", Num: 1, Label: "CPU fan", Input: 2951},
+			{Type: "fan", Num: 2, Input: 0},
+			temp(1, "", 45),
+		}},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir"), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+		t.Errorf("Hwmon() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestHwmonNone(t *testing.T) {
+	t.Parallel()
+	chips, err := fixtureFS(t, "no-sensors").Hwmon()
+	if err != nil || len(chips) != 0 {
+		t.Errorf("Hwmon() on a machine without hwmon = %v, %v; want none and no error", chips, err)
+	}
+	zones, err := fixtureFS(t, "no-sensors").ThermalZones()
+	if err != nil || len(zones) != 0 {
+		t.Errorf("ThermalZones() on a machine without zones = %v, %v; want none and no error", zones, err)
+	}
+}
+
+func TestHwmonLegacyDeviceAttributes(t *testing.T) {
+	t.Parallel()
+	// Old drivers keep their attributes beside the device, not in hwmonN.
+	fs := testFS(t, map[string]string{
+		"sys/devices/platform/it87.656/name":        "it8728\n",
+		"sys/devices/platform/it87.656/temp1_input": "41000\n",
+		"sys/devices/platform/it87.656/fan1_input":  "1200\n",
+		"sys/devices/platform/it87.656/hwmon/hwmon0/uevent": "",
+	})
+	sys := fs.SysRoot()
+	mustSymlink(t, "../../../it87.656", filepath.Join(sys, "devices/platform/it87.656/hwmon/hwmon0/device"))
+	mustSymlink(t, "../../devices/platform/it87.656/hwmon/hwmon0", filepath.Join(sys, "class/hwmon/hwmon0"))
+	got, err := fs.Hwmon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []HwmonChip{{Chip: "platform_it87_656", Sensors: []HwmonSensor{
+		{Type: "fan", Num: 1, Input: 1200},
+		{Type: "temp", Num: 1, Input: 41},
+	}}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir")); diff != "" {
+		t.Errorf("Hwmon() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func mustSymlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestThermalZones(t *testing.T) {
+	t.Parallel()
+	got, err := fixtureFS(t, "hwmon-laptop").ThermalZones()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ThermalZone{
+		{Zone: "0", Type: "acpitz", Temp: -5},
+		{Zone: "1", Type: "x86_pkg_temp", Temp: 62},
+		{Zone: "2", Type: "pch_cannonlake", Temp: 47.5},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ThermalZones() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseHwmonFile(t *testing.T) {
+	t.Parallel()
+	type parsed struct {
+		Typ  string
+		Num  int
+		Prop string
+		OK   bool
+	}
+	for in, want := range map[string]parsed{
+		"temp1_input":      {"temp", 1, "input", true},
+		"temp12_crit":      {"temp", 12, "crit", true},
+		"temp3_crit_alarm": {"temp", 3, "crit_alarm", true},
+		"fan2_input":       {"fan", 2, "input", true},
+		"name":             {},
+		"uevent":           {},
+		"temp_input":       {},
+		"temp1":            {},
+		"temp1_":           {},
+		"1_input":          {},
+		"temp99999999_max": {},
+	} {
+		var got parsed
+		got.Typ, got.Num, got.Prop, got.OK = ParseHwmonFile(in)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ParseHwmonFile(%q) mismatch (-want +got):\n%s", in, diff)
+		}
+	}
+}
+
+func TestCleanMetricName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"coretemp\n":             "coretemp",
+		"coretemp.0":             "coretemp_0",
+		"0000:00:18.3":           "0000:00:18_3",
+		"Package id 0":           "package_id_0",
+		"__x__":                  "x",
+		"":                       "",
+		"ÄÖ":                     "",
+		"applesmc.768":           "applesmc_768",
+		"pci0000:00":             "pci0000:00",
+		"acpi-0\x00":             "acpi_0",
+		"NCT6798D (ISA 0x290)\n": "nct6798d__isa_0x290",
+	} {
+		if got := CleanMetricName(in); got != want {
+			t.Errorf("CleanMetricName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzParseHwmonFile(f *testing.F) {
+	f.Add("temp1_input")
+	f.Add("fan10_label")
+	f.Add("in0_")
+	f.Fuzz(func(t *testing.T, name string) {
+		typ, num, prop, ok := ParseHwmonFile(name)
+		if !ok {
+			return
+		}
+		if typ == "" || prop == "" || num < 0 {
+			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, true", name, typ, num, prop)
+		}
+	})
+}

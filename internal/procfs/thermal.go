@@ -1,0 +1,55 @@
+package procfs
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ThermalZone is one <sys>/class/thermal/thermal_zoneN.
+type ThermalZone struct {
+	Zone string  // N, node_exporter's "zone" label
+	Type string  // "x86_pkg_temp", "acpitz"
+	Temp float64 // °C
+}
+
+// ThermalZones reads every thermal zone's type and temperature. A missing
+// class directory gives no zones and no error; a zone whose temp cannot be
+// read or parsed (disabled zones answer EINVAL or ENODATA) is skipped.
+func (fs FS) ThermalZones() ([]ThermalZone, error) {
+	class := fs.Sys("class", "thermal")
+	ents, err := os.ReadDir(class)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var zones []ThermalZone
+	for _, e := range ents {
+		n, ok := strings.CutPrefix(e.Name(), "thermal_zone")
+		if !ok || n == "" {
+			continue
+		}
+		dir := filepath.Join(class, e.Name())
+		b, err := ReadFile(filepath.Join(dir, "temp"))
+		if err != nil {
+			continue
+		}
+		milli, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+		if err != nil {
+			continue
+		}
+		typ, _ := ReadFile(filepath.Join(dir, "type"))
+		zones = append(zones, ThermalZone{
+			Zone: n,
+			Type: strings.ToValidUTF8(string(bytes.TrimSpace(typ)), "\uFFFD"),
+			Temp: milli / 1000,
+		})
+	}
+	slices.SortFunc(zones, func(a, b ThermalZone) int { return compareNumbered("z"+a.Zone, "z"+b.Zone) })
+	return zones, nil
+}
