@@ -78,9 +78,9 @@ func TestHwmonLegacyDeviceAttributes(t *testing.T) {
 	t.Parallel()
 	// Old drivers keep their attributes beside the device, not in hwmonN.
 	fs := testFS(t, map[string]string{
-		"sys/devices/platform/it87.656/name":        "it8728\n",
-		"sys/devices/platform/it87.656/temp1_input": "41000\n",
-		"sys/devices/platform/it87.656/fan1_input":  "1200\n",
+		"sys/devices/platform/it87.656/name":                "it8728\n",
+		"sys/devices/platform/it87.656/temp1_input":         "41000\n",
+		"sys/devices/platform/it87.656/fan1_input":          "1200\n",
 		"sys/devices/platform/it87.656/hwmon/hwmon0/uevent": "",
 	})
 	sys := fs.SysRoot()
