@@ -1,7 +1,140 @@
 package config
 
-// Server is the `server:` section: the agent's listener, auth and TLS.
-// Owned by the agent; filled in with it.
-type Server struct{}
+import (
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
 
-func (s *Server) validate(v *Validator) {}
+// Server is the `server:` section: the agent's listener, auth, TLS and
+// timeouts. Zero fields mean "use the default" (see DefaultServer); flags of
+// `vigia serve` override the file.
+//
+//	server:
+//	  listen: 127.0.0.1:8519
+//	  token_file: /etc/vigia/token   # needed off loopback, unless insecure_no_auth
+//	  open_metrics: true             # leave /metrics and /healthz open for scrapers
+//	  tls_cert: /etc/vigia/cert.pem
+//	  tls_key: /etc/vigia/key.pem
+//	  top_processes: 10              # vigia_process_* series for the 10 busiest
+//	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
+type Server struct {
+	Listen         string         `yaml:"listen"`
+	TokenFile      string         `yaml:"token_file"`
+	InsecureNoAuth bool           `yaml:"insecure_no_auth"`
+	OpenMetrics    bool           `yaml:"open_metrics"`
+	TLSCert        string         `yaml:"tls_cert"`
+	TLSKey         string         `yaml:"tls_key"`
+	TopProcesses   int            `yaml:"top_processes"`
+	Timeouts       ServerTimeouts `yaml:"timeouts"`
+}
+
+// ServerTimeouts bound each phase of a request. Write does not apply to the
+// event stream, which lifts it per connection.
+type ServerTimeouts struct {
+	ReadHeader time.Duration `yaml:"read_header"`
+	Read       time.Duration `yaml:"read"`
+	Write      time.Duration `yaml:"write"`
+	Idle       time.Duration `yaml:"idle"`
+}
+
+// MaxServerTopProcesses bounds top_processes: each process adds series to
+// every scrape.
+const MaxServerTopProcesses = 500
+
+// DefaultServer returns the server section's defaults.
+func DefaultServer() Server {
+	return Server{
+		Listen: "127.0.0.1:8519",
+		Timeouts: ServerTimeouts{
+			ReadHeader: 5 * time.Second,
+			Read:       10 * time.Second,
+			Write:      30 * time.Second,
+			Idle:       120 * time.Second,
+		},
+	}
+}
+
+// WithDefaults returns s with every unset field taken from DefaultServer.
+func (s Server) WithDefaults() Server {
+	d := DefaultServer()
+	if s.Listen == "" {
+		s.Listen = d.Listen
+	}
+	for _, p := range []struct{ v, def *time.Duration }{
+		{&s.Timeouts.ReadHeader, &d.Timeouts.ReadHeader},
+		{&s.Timeouts.Read, &d.Timeouts.Read},
+		{&s.Timeouts.Write, &d.Timeouts.Write},
+		{&s.Timeouts.Idle, &d.Timeouts.Idle},
+	} {
+		if *p.v == 0 {
+			*p.v = *p.def
+		}
+	}
+	return s
+}
+
+// IsLoopback reports whether the listen address host:port only accepts
+// connections from this machine. An empty host listens on every interface.
+func IsLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// CheckListen says what is wrong with a listen address, or returns "".
+func CheckListen(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "listen address " + strconv.Quote(listen) + " is not host:port (e.g. 127.0.0.1:8519)"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "listen address " + strconv.Quote(listen) + ": port " + strconv.Quote(port) + " is not a number from 0 to 65535"
+	}
+	if strings.ContainsAny(host, " /\t") {
+		return "listen address " + strconv.Quote(listen) + ": bad host " + strconv.Quote(host)
+	}
+	return ""
+}
+
+func (s *Server) validate(v *Validator) {
+	if s.Listen != "" {
+		if msg := CheckListen(s.Listen); msg != "" {
+			v.Errorf(Path("server", "listen"), "%s", msg)
+		} else if !IsLoopback(s.Listen) && s.TokenFile == "" && !s.InsecureNoAuth {
+			v.Errorf(Path("server", "listen"), "listen address %q is not loopback: set token_file (a bearer token) or insecure_no_auth: true", s.Listen)
+		}
+	}
+	if s.TokenFile != "" && s.InsecureNoAuth {
+		v.Errorf(Path("server", "insecure_no_auth"), "insecure_no_auth and token_file exclude each other")
+	}
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		key := "tls_key"
+		if s.TLSCert == "" {
+			key = "tls_cert"
+		}
+		v.Errorf(Path("server", key), "tls_cert and tls_key go together: %s is missing", key)
+	}
+	if s.TopProcesses < 0 || s.TopProcesses > MaxServerTopProcesses {
+		v.Errorf(Path("server", "top_processes"), "top_processes %d out of range (0 to %d)", s.TopProcesses, MaxServerTopProcesses)
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"read_header", s.Timeouts.ReadHeader}, {"read", s.Timeouts.Read},
+		{"write", s.Timeouts.Write}, {"idle", s.Timeouts.Idle},
+	} {
+		if t.d < 0 || (t.d > 0 && t.d < 100*time.Millisecond) {
+			v.Errorf(Path("server", "timeouts", t.key), "timeout %s %v is too short (at least 100ms)", t.key, t.d)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestServerSection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		want    Server
+		wantErr string
+	}{
+		{name: "empty", in: "server: {}\n", want: Server{}},
+		{name: "all", in: "server:\n  listen: 0.0.0.0:9000\n  token_file: /etc/vigia/token\n  open_metrics: true\n  tls_cert: c.pem\n  tls_key: k.pem\n  top_processes: 10\n  timeouts: {read_header: 2s, read: 5s, write: 20s, idle: 1m}\n",
+			want: Server{Listen: "0.0.0.0:9000", TokenFile: "/etc/vigia/token", OpenMetrics: true, TLSCert: "c.pem", TLSKey: "k.pem", TopProcesses: 10,
+				Timeouts: ServerTimeouts{ReadHeader: 2 * time.Second, Read: 5 * time.Second, Write: 20 * time.Second, Idle: time.Minute}}},
+		{name: "insecure off loopback", in: "server:\n  listen: ':8519'\n  insecure_no_auth: true\n", want: Server{Listen: ":8519", InsecureNoAuth: true}},
+		{name: "off loopback without token", in: "server:\n  top_processes: 1\n  listen: 192.0.2.1:8519\n", wantErr: "t.yaml:3: listen address \"192.0.2.1:8519\" is not loopback"},
+		{name: "all interfaces without token", in: "server:\n  listen: ':8519'\n", wantErr: "t.yaml:2: listen address \":8519\" is not loopback"},
+		{name: "no port", in: "server:\n  listen: 127.0.0.1\n", wantErr: "t.yaml:2: listen address \"127.0.0.1\" is not host:port"},
+		{name: "bad port", in: "server:\n  listen: 127.0.0.1:http99\n", wantErr: "t.yaml:2: listen address \"127.0.0.1:http99\": port"},
+		{name: "cert without key", in: "server:\n  tls_cert: c.pem\n", wantErr: "t.yaml:1: tls_cert and tls_key go together: tls_key is missing"},
+		{name: "key without cert", in: "server:\n  tls_key: k.pem\n", wantErr: "tls_cert is missing"},
+		{name: "both auth modes", in: "server:\n  token_file: t\n  insecure_no_auth: true\n", wantErr: "t.yaml:3: insecure_no_auth and token_file exclude each other"},
+		{name: "top too high", in: "server:\n  top_processes: 100000\n", wantErr: "t.yaml:2: top_processes 100000 out of range"},
+		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeout idle 1ms is too short"},
+		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
+		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse("t.yaml", []byte(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got.Server); diff != "" {
+				t.Errorf("Parse(%q) server mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"127.0.0.1:8519", true}, {"127.1.2.3:1", true}, {"[::1]:8519", true}, {"localhost:8519", true},
+		{":8519", false}, {"0.0.0.0:8519", false}, {"[::]:8519", false}, {"192.168.1.2:80", false},
+		{"example.org:80", false}, {"garbage", false},
+	}
+	for _, tt := range tests {
+		if got := IsLoopback(tt.in); got != tt.want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestServerWithDefaults(t *testing.T) {
+	t.Parallel()
+	got := Server{Timeouts: ServerTimeouts{Write: time.Minute}}.WithDefaults()
+	want := DefaultServer()
+	want.Timeouts.Write = time.Minute
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("WithDefaults mismatch (-want +got):\n%s", diff)
+	}
+}
