@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of vigia on a fresh Debian machine: installs what the tests
+# need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux), then
+# vets and runs the whole suite under the race detector.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	sudo=""
+	[[ $(id -u) == 0 ]] || sudo="sudo"
+	echo "installing test dependencies: ${missing[*]}" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+export CGO_ENABLED=0 # the binary is static; the race detector below needs cgo
+go mod download
+go vet ./...
+unformatted=$(gofmt -l cmd internal)
+if [[ -n $unformatted ]]; then
+	echo "gofmt would change: $unformatted" >&2
+	exit 1
+fi
+CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
+GOOS=darwin go build ./... # other platforms compile, with sensors unsupported
+CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
