@@ -1,0 +1,5 @@
+//go:build !linux
+
+package sensor
+
+func (t *Temperature) sample() (thermalSample, error) { return thermalSample{}, ErrUnsupported }
