@@ -1,0 +1,247 @@
+package rule
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Evaluator runs rules over readings, keeping one state machine per series
+// (rule × label set) of each sensor. It is not safe for concurrent use: the
+// engine gives each analyser its own, and a sensor's readings always go to
+// the same analyser, in order.
+type Evaluator struct {
+	rules    []Rule
+	byMetric map[string][]int
+	sensors  map[string]*sensorState
+	keybuf   []byte
+}
+
+type sensorState struct {
+	series map[seriesKey]*series
+	gen    uint64 // bumped on every evaluated reading of the sensor
+}
+
+type seriesKey struct {
+	rule   int
+	labels string // label pairs joined with 0xff and 0xfe: unique, no quoting
+}
+
+// series is one rule's state machine for one label set.
+//
+//	normal ──bound met──► pending (For) ──For elapsed──► warning / critical
+//	   ▲                                                    │
+//	   └──────── value back past bound − hysteresis ◄───────┘
+//
+// Pending is not a level of its own: the series reports its current level
+// until For has elapsed.
+type series struct {
+	metric reading.Metric // name, labels, unit of the series; Value is the last one seen
+	level  reading.Status // Normal, Warning or Critical
+	since  time.Time      // when the level last left Normal
+	// met[0] and met[1] are since when the value has met the warning and the
+	// critical bound without a break; zero when it does not meet it now.
+	met [2]time.Time
+	gen uint64
+}
+
+// NewEvaluator returns an Evaluator for rules. Rules that fail Validate are
+// left out: check them first (engine.New does) to report why.
+func NewEvaluator(rules []Rule) *Evaluator {
+	e := &Evaluator{byMetric: map[string][]int{}, sensors: map[string]*sensorState{}}
+	for _, r := range rules {
+		if r.Validate() != nil {
+			continue
+		}
+		r.Match = sortedLabels(r.Match)
+		e.byMetric[r.Metric] = append(e.byMetric[r.Metric], len(e.rules))
+		e.rules = append(e.rules, r)
+	}
+	return e
+}
+
+// Rules returns the rules in use.
+func (e *Evaluator) Rules() []Rule { return slices.Clone(e.rules) }
+
+// Eval analyses one reading at time now: it steps the state machine of every
+// series a rule applies to and returns the reading's status — the worst
+// level of its series, Normal when no rule applies — and the transitions
+// this reading caused, in metric order and then vanished series in a stable
+// order. A series of this sensor that the reading no longer carries is
+// resolved and forgotten. A reading with Err set says nothing about the
+// values: it gets Unknown, and every state is kept as it was.
+func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
+	if r.Err != "" {
+		return reading.Unknown, nil
+	}
+	st := e.sensors[r.Sensor]
+	status := reading.Normal
+	var trs []reading.Transition
+	if st != nil {
+		st.gen++
+	}
+	for i := range r.Metrics {
+		m := &r.Metrics[i]
+		idx := e.byMetric[m.Name]
+		if len(idx) == 0 {
+			continue
+		}
+		for _, ri := range idx {
+			rule := &e.rules[ri]
+			if !rule.Matches(m) {
+				continue
+			}
+			if st == nil {
+				st = &sensorState{series: map[seriesKey]*series{}, gen: 1}
+				e.sensors[r.Sensor] = st
+			}
+			e.keybuf = appendLabelsKey(e.keybuf[:0], m.Labels)
+			s := st.series[seriesKey{ri, string(e.keybuf)}] // no allocation on lookup
+			if s == nil {
+				s = &series{metric: reading.Metric{Name: m.Name, Labels: slices.Clone(m.Labels), Unit: m.Unit}, level: reading.Normal}
+				st.series[seriesKey{ri, string(e.keybuf)}] = s
+			}
+			s.gen = st.gen
+			if math.IsNaN(m.Value) {
+				// No value this time: keep the state as it was.
+				status = max(status, s.level)
+				continue
+			}
+			s.metric.Value, s.metric.Unit = m.Value, m.Unit
+			from := s.level
+			to := step(rule, s, m.Value, now)
+			if to != from {
+				trs = append(trs, transition(rule, r.Sensor, s, from, to, now, ""))
+			}
+			status = max(status, to)
+		}
+	}
+	if st != nil {
+		trs = e.vanish(r.Sensor, st, now, trs)
+		if len(st.series) == 0 {
+			delete(e.sensors, r.Sensor)
+		}
+	}
+	return status, trs
+}
+
+// vanish resolves and forgets the series the last reading did not carry.
+func (e *Evaluator) vanish(sensor string, st *sensorState, now time.Time, trs []reading.Transition) []reading.Transition {
+	var gone []seriesKey
+	for k, s := range st.series {
+		if s.gen != st.gen {
+			gone = append(gone, k)
+		}
+	}
+	if len(gone) == 0 {
+		return trs
+	}
+	slices.SortFunc(gone, func(a, b seriesKey) int {
+		if a.rule != b.rule {
+			return a.rule - b.rule
+		}
+		return strings.Compare(a.labels, b.labels)
+	})
+	for _, k := range gone {
+		s := st.series[k]
+		if s.level > reading.Normal {
+			trs = append(trs, transition(&e.rules[k.rule], sensor, s, s.level, reading.Normal, now, "is no longer reported"))
+		}
+		delete(st.series, k)
+	}
+	return trs
+}
+
+// step moves a series to the level value v calls for at time now and
+// returns it.
+func step(r *Rule, s *series, v float64, now time.Time) reading.Status {
+	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
+		if b := r.bound(level); !math.IsNaN(b) && r.meets(v, b) {
+			if s.met[i].IsZero() {
+				s.met[i] = now
+			}
+		} else {
+			s.met[i] = time.Time{}
+		}
+	}
+	// What the current level keeps, thanks to hysteresis.
+	keep := reading.Normal
+	for _, level := range [2]reading.Status{reading.Critical, reading.Warning} {
+		if b := r.bound(level); s.level >= level && !math.IsNaN(b) && r.holds(v, b) {
+			keep = level
+			break
+		}
+	}
+	// What the value has earned, once met for long enough.
+	raise := reading.Normal
+	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
+		if !s.met[i].IsZero() && now.Sub(s.met[i]) >= r.For {
+			raise = level
+		}
+	}
+	to := max(keep, raise)
+	if s.level == reading.Normal && to > reading.Normal {
+		s.since = now
+	}
+	s.level = to
+	return to
+}
+
+// transition describes a series going from one level to another.
+func transition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
+	t := reading.Transition{
+		Rule:   r.Name,
+		Sensor: sensor,
+		Metric: s.metric.Name,
+		Labels: s.metric.Labels,
+		From:   from,
+		To:     to,
+		Value:  s.metric.Value,
+		Time:   now,
+		Since:  s.since,
+	}
+	name, val := seriesName(&s.metric), formatValue(s.metric.Value, s.metric.Unit)
+	dir := "above"
+	if r.Below {
+		dir = "below"
+	}
+	if to > from {
+		t.Threshold = r.bound(to)
+		t.Message = fmt.Sprintf("%s is %s, %s the %s bound %s", name, val, dir, to, formatValue(t.Threshold, s.metric.Unit))
+		if r.For > 0 {
+			t.Message += fmt.Sprintf(" for %v", r.For)
+		}
+		return t
+	}
+	// Going down, the bound crossed is the lowest one left behind.
+	left := to + 1
+	if math.IsNaN(r.bound(left)) {
+		left = from
+	}
+	t.Threshold = r.bound(left)
+	bound := formatValue(t.Threshold, s.metric.Unit)
+	switch {
+	case why != "":
+		t.Message = fmt.Sprintf("%s %s (was %s at %s)", name, why, from, val)
+	case to == reading.Normal:
+		t.Message = fmt.Sprintf("%s is back to normal at %s (%s bound %s)", name, val, left, bound)
+	default:
+		t.Message = fmt.Sprintf("%s is down to %s at %s (%s bound %s)", name, to, val, left, bound)
+	}
+	return t
+}
+
+// appendLabelsKey writes a map key for a label set.
+func appendLabelsKey(b []byte, ls []reading.Label) []byte {
+	for _, l := range ls {
+		b = append(b, l.Name...)
+		b = append(b, 0xff)
+		b = append(b, l.Value...)
+		b = append(b, 0xfe)
+	}
+	return b
+}

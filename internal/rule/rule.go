@@ -1,0 +1,212 @@
+// Package rule holds alert rules and the pure state machine that evaluates
+// readings against them. Nothing here reads the clock: time is an argument.
+package rule
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Kind selects how a rule judges its series. Only thresholds exist today;
+// other kinds (trend, rate, process, absent) are added as further Kind
+// values with their own series logic in the Evaluator.
+type Kind string
+
+// Threshold compares each value with the warning and critical bounds.
+const Threshold Kind = "threshold"
+
+// DefaultHysteresis is the share of a threshold a value must come back past
+// to lower a status, when a rule does not set Hysteresis.
+const DefaultHysteresis = 0.02
+
+// Rule sets levels on one metric.
+type Rule struct {
+	Name string
+	// Kind is the rule's kind; empty means Threshold.
+	Kind   Kind
+	Metric string
+	// Match selects series by label value (an empty value matches a series
+	// without that label); empty matches every series of the metric.
+	Match []reading.Label
+	// Warning and Critical are the bounds; NaN leaves that level unused, so
+	// a rule may have only one of them.
+	Warning, Critical float64
+	// Below makes the rule fire when the value falls to or below the bounds
+	// (free space) rather than rises to or above them.
+	Below bool
+	// For is how long a bound must be met before its level is raised; zero
+	// raises at once. Lowering never waits: hysteresis keeps it steady.
+	For time.Duration
+	// Hysteresis is how many points a value must come back past a bound to
+	// lower the level: a value flapping around 70 does not flap the status.
+	// Zero means DefaultHysteresis of each bound; a negative value means
+	// none.
+	Hysteresis float64
+}
+
+// Validate reports the first problem that makes the rule unusable.
+func (r Rule) Validate() error {
+	name := r.Name
+	if name == "" {
+		return errors.New("rule has no name")
+	}
+	switch r.Kind {
+	case "", Threshold:
+	default:
+		return fmt.Errorf("rule %q: unknown kind %q", name, r.Kind)
+	}
+	if r.Metric == "" {
+		return fmt.Errorf("rule %q: metric is missing", name)
+	}
+	if !reading.IsMetric(r.Metric) {
+		return fmt.Errorf("rule %q: unknown metric %q", name, r.Metric)
+	}
+	w, c := !math.IsNaN(r.Warning), !math.IsNaN(r.Critical)
+	if !w && !c {
+		return fmt.Errorf("rule %q: needs a warning or a critical bound", name)
+	}
+	if math.IsInf(r.Warning, 0) || math.IsInf(r.Critical, 0) || math.IsNaN(r.Hysteresis) || math.IsInf(r.Hysteresis, 0) {
+		return fmt.Errorf("rule %q: bounds and hysteresis must be finite numbers", name)
+	}
+	if w && c && !r.Below && r.Warning > r.Critical {
+		return fmt.Errorf("rule %q: critical %g is below warning %g (set below for a rule that fires on low values)", name, r.Critical, r.Warning)
+	}
+	if w && c && r.Below && r.Warning < r.Critical {
+		return fmt.Errorf("rule %q: with below set, critical %g must be under warning %g", name, r.Critical, r.Warning)
+	}
+	if r.For < 0 {
+		return fmt.Errorf("rule %q: for %v is negative", name, r.For)
+	}
+	for _, l := range r.Match {
+		if l.Name == "" {
+			return fmt.Errorf("rule %q: a label matcher has no name", name)
+		}
+	}
+	return nil
+}
+
+// Defaults returns the rules of the original design: warning at 70 and
+// critical at 90 on each sensor's primary metric, and on every filesystem.
+func Defaults() []Rule {
+	mk := func(name, metric string) Rule {
+		return Rule{Name: name, Kind: Threshold, Metric: metric, Warning: 70, Critical: 90}
+	}
+	return []Rule{
+		mk("cpu_high", reading.CPUUsage),
+		mk("memory_high", reading.MemUsedPercent),
+		mk("load_high", reading.LoadPercent),
+		mk("temperature_high", reading.TempMax), // °C
+		mk("disk_full", reading.DiskUsedPercent),
+		mk("filesystem_full", reading.FSUsedPercent),
+	}
+}
+
+// Matches reports whether m is a series of this rule.
+func (r *Rule) Matches(m *reading.Metric) bool {
+	if m.Name != r.Metric {
+		return false
+	}
+	for _, want := range r.Match {
+		if m.Label(want.Name) != want.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// bound returns the threshold of a level (Warning or Critical).
+func (r *Rule) bound(level reading.Status) float64 {
+	if level == reading.Critical {
+		return r.Critical
+	}
+	return r.Warning
+}
+
+// hysteresis returns how far past bound b a value must come back.
+func (r *Rule) hysteresis(b float64) float64 {
+	switch {
+	case r.Hysteresis > 0:
+		return r.Hysteresis
+	case r.Hysteresis < 0:
+		return 0
+	}
+	return math.Abs(b) * DefaultHysteresis
+}
+
+// meets reports whether v reaches bound b (an unused NaN bound is never met).
+func (r *Rule) meets(v, b float64) bool {
+	if r.Below {
+		return v <= b
+	}
+	return v >= b
+}
+
+// holds reports whether v is still close enough to bound b to keep its level.
+func (r *Rule) holds(v, b float64) bool {
+	h := r.hysteresis(b)
+	if r.Below {
+		return v <= b+h
+	}
+	return v >= b-h
+}
+
+// seriesName writes metric{a="x",b="y"} for messages.
+func seriesName(m *reading.Metric) string {
+	if len(m.Labels) == 0 {
+		return m.Name
+	}
+	var b strings.Builder
+	b.WriteString(m.Name)
+	b.WriteByte('{')
+	for i, l := range m.Labels {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// formatValue writes a value with its unit the way messages show it.
+func formatValue(v float64, unit reading.Unit) string {
+	var s string
+	switch {
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		s = fmt.Sprintf("%.0f", v)
+	case math.Abs(v) < 1:
+		s = fmt.Sprintf("%.3g", v)
+	default:
+		s = fmt.Sprintf("%.1f", v)
+	}
+	switch unit {
+	case reading.None:
+		return s
+	case reading.Percent, reading.Celsius:
+		return s + string(unit)
+	}
+	return s + " " + string(unit)
+}
+
+// sortedLabels returns labels sorted by name, copying only when needed.
+func sortedLabels(ls []reading.Label) []reading.Label {
+	if slices.IsSortedFunc(ls, cmpLabel) {
+		return ls
+	}
+	out := slices.Clone(ls)
+	slices.SortFunc(out, cmpLabel)
+	return out
+}
+
+func cmpLabel(a, b reading.Label) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Value, b.Value)
+}
