@@ -44,12 +44,15 @@ const SectorSize = 512
 // names and buf (the read buffer, grown as needed and returned for the next
 // call), so a steady-state read allocates nothing but the open file.
 func (fs FS) Diskstats(dst []DiskStat, buf []byte) ([]DiskStat, []byte, error) {
-	buf, err := readFileBuf(fs.Proc("diskstats"), buf)
+	path := fs.Proc("diskstats")
+	buf, err := readFileBuf(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}
-	dst, err = ParseDiskstats(buf, dst)
-	return dst, buf, err
+	if dst, err = ParseDiskstats(buf, dst); err != nil {
+		return dst, buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return dst, buf, nil
 }
 
 // ParseDiskstats parses the contents of /proc/diskstats into dst[:0]. A name

@@ -17,12 +17,15 @@ type NetDev struct {
 // NetDevs reads <proc>/net/dev into dst, reusing its capacity, interface
 // names and buf as Diskstats does.
 func (fs FS) NetDevs(dst []NetDev, buf []byte) ([]NetDev, []byte, error) {
-	buf, err := readFileBuf(fs.Proc("net", "dev"), buf)
+	path := fs.Proc("net", "dev")
+	buf, err := readFileBuf(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}
-	dst, err = ParseNetDev(buf, dst)
-	return dst, buf, err
+	if dst, err = ParseNetDev(buf, dst); err != nil {
+		return dst, buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return dst, buf, nil
 }
 
 // ParseNetDev parses the contents of /proc/net/dev into dst[:0]. The two
