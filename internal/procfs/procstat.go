@@ -176,13 +176,14 @@ func ParseStatusUID(b []byte) (uint32, error) {
 	if e := bytes.IndexByte(line, '\n'); e >= 0 {
 		line = line[:e]
 	}
-	f := bytes.Fields(line)
-	if len(f) < 2 {
+	_, rest := nextField(line)
+	euid, _ := nextField(rest)
+	if len(euid) == 0 {
 		return 0, fmt.Errorf("status: Uid line %q has fewer than 2 fields", truncated(line))
 	}
-	v, ok := parseUintField(f[1])
+	v, ok := parseUintField(euid)
 	if !ok || v > 1<<32-1 {
-		return 0, fmt.Errorf("status: bad effective uid %q", truncated(f[1]))
+		return 0, fmt.Errorf("status: bad effective uid %q", truncated(euid))
 	}
 	return uint32(v), nil
 }
@@ -218,15 +219,16 @@ func ParseMemTotal(b []byte) (uint64, error) {
 	if e := bytes.IndexByte(line, '\n'); e >= 0 {
 		line = line[:e]
 	}
-	f := bytes.Fields(line)
-	if len(f) == 0 {
+	num, rest := nextField(line)
+	unit, _ := nextField(rest)
+	if len(num) == 0 {
 		return 0, errors.New("meminfo: empty MemTotal")
 	}
-	v, ok := parseUintField(f[0])
+	v, ok := parseUintField(num)
 	if !ok || v > 1<<53 {
-		return 0, fmt.Errorf("meminfo: bad MemTotal %q", truncated(f[0]))
+		return 0, fmt.Errorf("meminfo: bad MemTotal %q", truncated(num))
 	}
-	if len(f) > 1 && string(f[1]) == "kB" {
+	if string(unit) == "kB" {
 		v *= 1024
 	}
 	return v, nil
@@ -235,14 +237,14 @@ func ParseMemTotal(b []byte) (uint64, error) {
 // ParseUptime returns the first field of /proc/uptime, seconds since boot,
 // in hundredths of a second so no float parsing is needed.
 func ParseUptime(b []byte) (uint64, error) {
-	f := bytes.Fields(b)
-	if len(f) == 0 {
+	first, _ := nextField(b)
+	if len(first) == 0 {
 		return 0, errors.New("uptime: empty")
 	}
-	whole, frac, _ := bytes.Cut(f[0], []byte("."))
+	whole, frac, _ := bytes.Cut(first, []byte("."))
 	w, ok := parseUintField(whole)
 	if !ok || w > 1<<50 {
-		return 0, fmt.Errorf("uptime: bad value %q", truncated(f[0]))
+		return 0, fmt.Errorf("uptime: bad value %q", truncated(first))
 	}
 	var c uint64
 	if len(frac) > 0 {
@@ -251,7 +253,7 @@ func ParseUptime(b []byte) (uint64, error) {
 		}
 		v, ok := parseUintField(frac)
 		if !ok {
-			return 0, fmt.Errorf("uptime: bad value %q", truncated(f[0]))
+			return 0, fmt.Errorf("uptime: bad value %q", truncated(first))
 		}
 		if len(frac) == 1 {
 			v *= 10
@@ -260,3 +262,20 @@ func ParseUptime(b []byte) (uint64, error) {
 	}
 	return w*100 + c, nil
 }
+
+// nextField returns the first run of non-blank bytes in b and what follows
+// it; unlike bytes.Fields it allocates nothing, which the per-pass reads of
+// uptime and meminfo need.
+func nextField(b []byte) (field, rest []byte) {
+	i := 0
+	for i < len(b) && isBlank(b[i]) {
+		i++
+	}
+	j := i
+	for j < len(b) && !isBlank(b[j]) {
+		j++
+	}
+	return b[i:j], b[j:]
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

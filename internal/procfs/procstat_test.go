@@ -9,9 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// statLine builds a /proc/PID/stat line with the fields the walk reads set
+// ptStatLine builds a /proc/PID/stat line with the fields the walk reads set
 // and the others filled as the kernel would.
-func statLine(pid int, comm, state string, ppid, utime, stime, nice, threads, start, vsize int, rss int) string {
+func ptStatLine(pid int, comm, state string, ppid, utime, stime, nice, threads, start, vsize int, rss int) string {
 	return fmt.Sprintf("%d (%s) %s %d %d %d 0 -1 4194560 100 0 0 0 %d %d 0 0 20 %d %d 0 %d %d %d "+
 		"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0\n",
 		pid, comm, state, ppid, pid, pid, utime, stime, nice, threads, start, vsize, rss)
@@ -35,21 +35,21 @@ func TestParsePIDStat(t *testing.T) {
 		want    got
 		wantErr bool
 	}{
-		{name: "plain", in: statLine(1234, "bash", "S", 1, 55, 12, 0, 1, 98765, 9000000, 1500),
+		{name: "plain", in: ptStatLine(1234, "bash", "S", 1, 55, 12, 0, 1, 98765, 9000000, 1500),
 			want: got{1234, "bash", "S", 1, 55, 12, 0, 1, 98765, 9000000, 1500}},
-		{name: "parentheses and spaces", in: statLine(7, "a) (b", "R", 2, 1, 2, 0, 3, 4, 5, 6),
+		{name: "parentheses and spaces", in: ptStatLine(7, "a) (b", "R", 2, 1, 2, 0, 3, 4, 5, 6),
 			want: got{7, "a) (b", "R", 2, 1, 2, 0, 3, 4, 5, 6}},
-		{name: "fake fields inside comm", in: statLine(8, "x) R 1 2 (y", "S", 3, 9, 9, 0, 1, 1, 1, 1),
+		{name: "fake fields inside comm", in: ptStatLine(8, "x) R 1 2 (y", "S", 3, 9, 9, 0, 1, 1, 1, 1),
 			want: got{8, "x) R 1 2 (y", "S", 3, 9, 9, 0, 1, 1, 1, 1}},
-		{name: "newline inside comm", in: statLine(9, "q)\n) (z", "S", 1, 0, 0, 0, 1, 0, 0, 0),
+		{name: "newline inside comm", in: ptStatLine(9, "q)\n) (z", "S", 1, 0, 0, 0, 1, 0, 0, 0),
 			want: got{9, "q)\n) (z", "S", 1, 0, 0, 0, 1, 0, 0, 0}},
-		{name: "tab and long workqueue name", in: statLine(10, "kworker/u8:1-writeback\tx", "I", 2, 0, 0, 0, 1, 0, 0, 0),
+		{name: "tab and long workqueue name", in: ptStatLine(10, "kworker/u8:1-writeback\tx", "I", 2, 0, 0, 0, 1, 0, 0, 0),
 			want: got{10, "kworker/u8:1-writeback\tx", "I", 2, 0, 0, 0, 1, 0, 0, 0}},
-		{name: "empty comm", in: statLine(11, "", "S", 1, 0, 0, 0, 1, 0, 0, 0),
+		{name: "empty comm", in: ptStatLine(11, "", "S", 1, 0, 0, 0, 1, 0, 0, 0),
 			want: got{11, "", "S", 1, 0, 0, 0, 1, 0, 0, 0}},
-		{name: "negative nice", in: statLine(12, "n", "S", 1, 0, 0, -20, 1, 0, 0, 0),
+		{name: "negative nice", in: ptStatLine(12, "n", "S", 1, 0, 0, -20, 1, 0, 0, 0),
 			want: got{12, "n", "S", 1, 0, 0, -20, 1, 0, 0, 0}},
-		{name: "negative rss clamps to zero", in: statLine(13, "r", "S", 1, 0, 0, 0, 1, 0, 0, -1),
+		{name: "negative rss clamps to zero", in: ptStatLine(13, "r", "S", 1, 0, 0, 0, 1, 0, 0, -1),
 			want: got{13, "r", "S", 1, 0, 0, 0, 1, 0, 0, 0}},
 		{name: "exactly 24 fields without newline",
 			in:   "5 (z) Z 1 5 5 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 77 0 0",
@@ -62,7 +62,7 @@ func TestParsePIDStat(t *testing.T) {
 		{name: "truncated at field 10", in: "1 (bash) S 1 1 1 0 -1 0 0", wantErr: true},
 		{name: "letters in a field", in: "1 (bash) S 1 1 1 0 -1 0 0 0 0 0 1x 4 0 0 20 0 1 0 77 0 0", wantErr: true},
 		{name: "overflowing field", in: "1 (a) S 1 1 1 0 -1 0 0 0 0 0 99999999999999999999999 4 0 0 20 0 1 0 77 0 0", wantErr: true},
-		{name: "pid too large", in: statLine(1<<31, "a", "S", 1, 0, 0, 0, 1, 0, 0, 0), wantErr: true},
+		{name: "pid too large", in: ptStatLine(1<<31, "a", "S", 1, 0, 0, 0, 1, 0, 0, 0), wantErr: true},
 		{name: "ppid negative", in: "1 (a) S -1 1 1 0 -1 0 0 0 0 0 1 4 0 0 20 0 1 0 77 0 0", wantErr: true},
 		{name: "garbage", in: "\x00\xff()(((", wantErr: true},
 	}
@@ -92,7 +92,7 @@ func TestParsePIDStat(t *testing.T) {
 
 // Not parallel: AllocsPerRun refuses to run beside parallel tests.
 func TestParsePIDStatAllocatesNothing(t *testing.T) {
-	b := []byte(statLine(4242, "a) (b", "S", 1, 100, 200, 0, 4, 123456, 1<<30, 9999))
+	b := []byte(ptStatLine(4242, "a) (b", "S", 1, 100, 200, 0, 4, 123456, 1<<30, 9999))
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, err := ParsePIDStat(b); err != nil {
 			t.Fatal(err)
@@ -104,8 +104,8 @@ func TestParsePIDStatAllocatesNothing(t *testing.T) {
 }
 
 func FuzzParsePIDStat(f *testing.F) {
-	f.Add([]byte(statLine(1, "init", "S", 0, 1, 2, 0, 1, 3, 4, 5)))
-	f.Add([]byte(statLine(7, "a) (b", "R", 2, 1, 2, -5, 3, 4, 5, 6)))
+	f.Add([]byte(ptStatLine(1, "init", "S", 0, 1, 2, 0, 1, 3, 4, 5)))
+	f.Add([]byte(ptStatLine(7, "a) (b", "R", 2, 1, 2, -5, 3, 4, 5, 6)))
 	f.Add([]byte("1 (a) S 1 1 1 0 -1 0 0 0 0 0 1 4 0 0 20 0 1 0 77 0 0"))
 	f.Add([]byte("1 ("))
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -1,0 +1,82 @@
+package procfs
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ProcEntry is one process as the last pass of a ProcTable saw it. Its
+// identity is (PID, StartTicks): a reused PID with another start time is a
+// new process, whose cmdline and user are read afresh.
+//
+// Entries belong to the table and are updated in place by each pass: read
+// them between passes, never keep a pointer across one. The strings may be
+// kept; they are never modified.
+type ProcEntry struct {
+	PID        int32
+	PPID       int32
+	State      byte
+	Comm       string
+	Cmdline    string // "[comm]" for kernel threads and zombies
+	UID        uint32 // effective uid
+	User       string
+	Threads    int32
+	StartTicks uint64 // start time in clock ticks after boot
+	RSSPages   uint64
+	// Ticks is utime+stime in clock ticks at this pass; PrevTicks is its value
+	// at the previous pass. HasPrev says PrevTicks is good for a rate over the
+	// interval between the two passes: false on a table's first pass, and for
+	// a process that is new but may have been running before the previous
+	// pass. A process started since the previous pass has HasPrev with
+	// PrevTicks 0, so a short burst still shows its CPU.
+	Ticks     uint64
+	PrevTicks uint64
+	HasPrev   bool
+
+	fd   int32 // held stat descriptor (keepfd), -1 for none
+	seen uint64
+}
+
+// ProcTableOptions tunes a ProcTable. The zero value is the default.
+type ProcTableOptions struct {
+	// MaxFDs caps the /proc/PID/stat descriptors kept open across passes so
+	// each pass costs one pread per process. 0 means min(4096,
+	// RLIMIT_NOFILE/2); beyond the cap, or when the process runs out of
+	// descriptors, the table opens, reads and closes instead: still correct,
+	// only slower.
+	MaxFDs int
+	// NoKeepFD opens, reads and closes stat on every pass, holding no
+	// descriptors.
+	NoKeepFD bool
+	// Users names uids; nil means a cache over SystemPasswd.
+	Users *Users
+}
+
+// defaultMaxFDs bounds kernel memory: each held stat descriptor pins about
+// 4.4 KB of kernel slab.
+const defaultMaxFDs = 4096
+
+// clockTicks returns USER_HZ, the unit of the times in /proc/PID/stat, from
+// the auxiliary vector; 100 is what every Linux architecture uses when the
+// vector does not say.
+func clockTicks() uint64 {
+	const atClkTck = 17
+	if auxv, err := unix.Auxv(); err == nil {
+		for _, kv := range auxv {
+			if kv[0] == atClkTck && kv[1] > 0 {
+				return uint64(kv[1])
+			}
+		}
+	}
+	return 100
+}
+
+// bootRelative turns a start time in clock ticks after boot into wall-clock
+// time. btime moves with wall-clock steps, so a start time is only as right
+// as the clock was at boot; that is what ps shows too.
+func bootRelative(btime int64, ticks, hz uint64) time.Time {
+	sec := ticks / hz
+	nsec := (ticks % hz) * uint64(time.Second) / hz
+	return time.Unix(btime+int64(sec), int64(nsec))
+}

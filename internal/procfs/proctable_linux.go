@@ -1,0 +1,449 @@
+package procfs
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// ProcTable walks the process table. It holds a descriptor on the /proc root
+// and, with keepfd, one on each process's stat file, and reuses its buffers,
+// so a pass over processes it has already seen allocates nothing.
+//
+// A ProcTable is for one goroutine at a time (a sensor's supervisor); Close
+// releases its descriptors.
+type ProcTable struct {
+	fs    FS
+	dirfd int
+	users *Users
+
+	entries map[int32]*ProcEntry
+	free    []*ProcEntry
+	live    []*ProcEntry
+	gen     uint64
+	passes  int
+
+	dents []byte // getdents64 records
+	path  []byte // "<pid>/<file>\x00", relative to dirfd
+	buf   []byte // one stat line
+	aux   []byte // cmdline, status, meminfo, uptime
+
+	keep    bool
+	maxFDs  int
+	held    int
+	hz      uint64
+	page    uint64
+	btime   int64
+	memTot  uint64
+	uptime  uint64 // centiseconds since boot at the start of this pass
+	prevUpt uint64
+
+	meminfoPath, uptimePath []byte
+}
+
+// Buffer sizes: a stat line is well under 1 KiB (comm is at most 64 bytes);
+// cmdline is cut at auxSize, which no table row shows in full anyway.
+const (
+	statBufSize = 4096
+	auxSize     = 64 << 10
+	dentsSize   = 32 << 10
+)
+
+// NewProcTable opens the process table under fs's /proc root. It reads the
+// boot time and the clock tick rate once: they do not change while the
+// machine runs.
+func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
+	root := fs.ProcRoot()
+	if root == "" {
+		return nil, errors.New("procfs: zero FS; build one with NewFS")
+	}
+	dirfd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open procfs root %q: %w", root, err)
+	}
+	t := &ProcTable{
+		fs:          fs,
+		dirfd:       dirfd,
+		users:       opts.Users,
+		entries:     make(map[int32]*ProcEntry),
+		dents:       make([]byte, dentsSize),
+		path:        make([]byte, 0, 64),
+		buf:         make([]byte, statBufSize),
+		aux:         make([]byte, auxSize),
+		keep:        !opts.NoKeepFD,
+		maxFDs:      opts.MaxFDs,
+		hz:          clockTicks(),
+		page:        uint64(unix.Getpagesize()),
+		meminfoPath: []byte("meminfo\x00"),
+		uptimePath:  []byte("uptime\x00"),
+	}
+	if t.users == nil {
+		t.users = NewUsers(SystemPasswd)
+	}
+	if t.maxFDs <= 0 {
+		t.maxFDs = defaultMaxFDs
+		var rl unix.Rlimit
+		if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil && rl.Cur/2 < uint64(t.maxFDs) {
+			t.maxFDs = int(rl.Cur / 2)
+		}
+	}
+	n, err := t.readRel([]byte("stat\x00"), t.aux)
+	if err != nil {
+		unix.Close(dirfd)
+		return nil, fmt.Errorf("read %s: %w", fs.Proc("stat"), err)
+	}
+	if t.btime, err = ParseBootTime(t.aux[:n]); err != nil {
+		unix.Close(dirfd)
+		return nil, fmt.Errorf("%s: %w", fs.Proc("stat"), err)
+	}
+	return t, nil
+}
+
+// ClockTicks returns USER_HZ, the rate of ProcEntry's tick counts.
+func (t *ProcTable) ClockTicks() uint64 { return t.hz }
+
+// PageSize returns the size in bytes of the pages RSSPages counts.
+func (t *ProcTable) PageSize() uint64 { return t.page }
+
+// BootTime returns when the machine booted, from btime in /proc/stat.
+func (t *ProcTable) BootTime() time.Time { return time.Unix(t.btime, 0) }
+
+// StartTime returns the wall-clock start of a process that started ticks
+// clock ticks after boot.
+func (t *ProcTable) StartTime(ticks uint64) time.Time {
+	return bootRelative(t.btime, ticks, t.hz)
+}
+
+// MemTotal returns MemTotal in bytes as of the last pass, 0 when /proc/meminfo
+// could not be read.
+func (t *ProcTable) MemTotal() uint64 { return t.memTot }
+
+// HeldFDs returns how many stat descriptors the table keeps open.
+func (t *ProcTable) HeldFDs() int { return t.held }
+
+// Close releases every descriptor the table holds. The table is not usable
+// afterwards.
+func (t *ProcTable) Close() error {
+	for _, e := range t.entries {
+		t.release(e)
+	}
+	if t.dirfd < 0 {
+		return nil
+	}
+	err := unix.Close(t.dirfd)
+	t.dirfd = -1
+	return err
+}
+
+// Scan makes one pass over the process table and returns every process
+// read, in the order /proc lists them. The slice and the entries are the
+// table's: valid until the next Scan. Processes that vanish while being read
+// are left out of this pass without an error; an error means /proc itself
+// could not be listed, or ctx ended the pass early.
+func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
+	if t.dirfd < 0 {
+		return nil, errors.New("procfs: process table used after Close")
+	}
+	t.gen++
+	t.live = t.live[:0]
+	t.prevUpt = t.uptime
+	t.uptime = 0
+	if n, err := t.readRel(t.uptimePath, t.aux); err == nil {
+		t.uptime, _ = ParseUptime(t.aux[:n])
+	}
+	if n, err := t.readRel(t.meminfoPath, t.aux); err == nil {
+		if v, err := ParseMemTotal(t.aux[:n]); err == nil {
+			t.memTot = v
+		}
+	}
+	if _, err := unix.Seek(t.dirfd, 0, 0); err != nil {
+		return nil, fmt.Errorf("rewind %s: %w", t.fs.ProcRoot(), err)
+	}
+	if err := ctx.Err(); err != nil {
+		t.passes = 0
+		return nil, err
+	}
+	seen, visited := 0, 0
+	for {
+		n, err := unix.Getdents(t.dirfd, t.dents)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			t.passes = 0
+			return nil, fmt.Errorf("list %s: %w", t.fs.ProcRoot(), err)
+		}
+		if n <= 0 {
+			break
+		}
+		for off := 0; off+19 <= n; {
+			reclen := int(binary.NativeEndian.Uint16(t.dents[off+16:]))
+			if reclen == 0 || off+reclen > n {
+				break
+			}
+			name := t.dents[off+19 : off+reclen]
+			off += reclen
+			end := 0
+			for end < len(name) && name[end] != 0 {
+				end++
+			}
+			name = name[:end]
+			pid, ok := parseUintField(name)
+			if !ok || pid == 0 || pid > 1<<31-1 {
+				continue
+			}
+			if t.visit(int32(pid), name) {
+				seen++
+			}
+			if visited++; visited%256 == 0 && ctx.Err() != nil {
+				// A partial pass would mix intervals in PrevTicks; the
+				// next pass starts over as a first pass.
+				t.passes = 0
+				return nil, ctx.Err()
+			}
+		}
+	}
+	if seen != len(t.entries) {
+		for pid, e := range t.entries {
+			if e.seen != t.gen {
+				t.release(e)
+				delete(t.entries, pid)
+				t.free = append(t.free, e)
+			}
+		}
+	}
+	t.passes++
+	return t.live, nil
+}
+
+// visit reads one process; it returns false when the process could not be
+// read (it vanished, or its stat is garbage) and is left out of this pass.
+func (t *ProcTable) visit(pid int32, name []byte) bool {
+	e := t.entries[pid]
+	if e != nil && e.seen == t.gen {
+		return false // listed twice while processes churned
+	}
+	fresh := e == nil
+	if fresh {
+		if k := len(t.free); k > 0 {
+			e = t.free[k-1]
+			t.free = t.free[:k-1]
+			*e = ProcEntry{}
+		} else {
+			e = new(ProcEntry)
+		}
+		e.PID, e.fd = pid, -1
+	}
+	n, err := t.readStat(e, name)
+	var st PIDStat
+	if err == nil {
+		st, err = ParsePIDStat(t.buf[:n])
+		if err == nil && st.PID != pid {
+			err = ErrStatFormat
+		}
+	}
+	if err != nil {
+		// Vanished (ENOENT, ESRCH, empty read) or unreadable: skip it this
+		// pass. A known entry left unseen is swept at the end of the pass.
+		if fresh {
+			t.release(e)
+			t.free = append(t.free, e)
+		}
+		return false
+	}
+	ticks := st.UTime + st.STime
+	if fresh || e.StartTicks != st.StartTicks {
+		// A new process, or a reused PID.
+		startCentis := st.StartTicks * 100 / t.hz
+		e.HasPrev = t.passes > 0 && t.prevUpt > 0 && startCentis >= t.prevUpt
+		e.PrevTicks = 0
+		e.StartTicks = st.StartTicks
+		e.Comm = string(st.Comm)
+		t.identify(e, name)
+	} else {
+		e.HasPrev = t.passes > 0
+		e.PrevTicks = e.Ticks
+		if string(st.Comm) != e.Comm {
+			// comm changes on exec, and so may the command line and user.
+			e.Comm = string(st.Comm)
+			t.identify(e, name)
+		}
+	}
+	e.Ticks = ticks
+	e.PPID = st.PPID
+	e.State = st.State
+	e.Threads = st.Threads
+	e.RSSPages = st.RSSPages
+	e.seen = t.gen
+	if fresh {
+		t.entries[pid] = e
+	}
+	t.live = append(t.live, e)
+	return true
+}
+
+// identify reads what does not change without an exec: the command line and
+// the effective uid, and names the uid.
+func (t *ProcTable) identify(e *ProcEntry, name []byte) {
+	e.Cmdline = "[" + e.Comm + "]"
+	if n, err := t.readRel(t.relPath(name, "cmdline"), t.aux); err == nil {
+		e.Cmdline = FormatCmdline(t.aux[:n], e.Comm)
+	}
+	uid, ok := uint32(0), false
+	if n, err := t.readRel(t.relPath(name, "status"), t.aux); err == nil {
+		if v, err := ParseStatusUID(t.aux[:n]); err == nil {
+			uid, ok = v, true
+		}
+	}
+	if !ok {
+		// The owner of /proc/PID is the effective uid of a dumpable process;
+		// status is unreadable only in odd trees, so this is a fallback.
+		var st unix.Stat_t
+		if unix.Fstatat(t.dirfd, string(name), &st, 0) == nil {
+			uid, ok = st.Uid, true
+		}
+	}
+	e.UID = uid
+	if ok {
+		e.User = t.users.Name(uid)
+	} else {
+		e.User = "?"
+	}
+}
+
+// readStat reads the process's stat line into t.buf: a pread of the held
+// descriptor when there is one, else open, read and (unless it can be kept)
+// close.
+func (t *ProcTable) readStat(e *ProcEntry, name []byte) (int, error) {
+	if e.fd >= 0 {
+		n, err := unix.Pread(int(e.fd), t.buf, 0)
+		if err == nil && n > 0 && n < len(t.buf) {
+			return n, nil
+		}
+		// ESRCH: the process we held is gone; the PID may now be another
+		// process, so read it afresh through its path.
+		t.release(e)
+	}
+	fd, err := t.openat(t.relPath(name, "stat"))
+	if err != nil {
+		return 0, err
+	}
+	n, err := readFD(fd, t.buf)
+	if err != nil || n == 0 || n >= len(t.buf) {
+		unix.Close(fd)
+		if err == nil {
+			err = ErrStatFormat
+		}
+		return 0, err
+	}
+	if t.keep && t.held < t.maxFDs {
+		e.fd = int32(fd)
+		t.held++
+	} else {
+		unix.Close(fd)
+	}
+	return n, nil
+}
+
+// shed lowers the cap after the process ran out of descriptors and gives a
+// quarter of the held ones back, so the rest of vigia (and this walk's
+// open/read/close fallback) can open files again.
+func (t *ProcTable) shed() {
+	t.maxFDs = t.held * 3 / 4
+	for _, e := range t.entries {
+		if t.held <= t.maxFDs {
+			break
+		}
+		t.release(e)
+	}
+}
+
+func (t *ProcTable) release(e *ProcEntry) {
+	if e.fd >= 0 {
+		unix.Close(int(e.fd))
+		e.fd = -1
+		t.held--
+	}
+}
+
+// relPath builds "<pid>/<file>\x00" in the reused path buffer.
+func (t *ProcTable) relPath(pid []byte, file string) []byte {
+	p := append(t.path[:0], pid...)
+	p = append(p, '/')
+	p = append(p, file...)
+	p = append(p, 0)
+	t.path = p
+	return p
+}
+
+// openat opens a NUL-terminated path relative to the /proc descriptor with a
+// raw system call: os.Open would cost five more system calls (fcntl,
+// epoll registration) and an allocation per file. Out of descriptors, it
+// gives some held ones back and tries once more.
+func (t *ProcTable) openat(path []byte) (int, error) {
+	fd, err := t.rawOpenat(path)
+	if (err == unix.EMFILE || err == unix.ENFILE) && t.held > 0 {
+		t.shed()
+		fd, err = t.rawOpenat(path)
+	}
+	return fd, err
+}
+
+func (t *ProcTable) rawOpenat(path []byte) (int, error) {
+	for {
+		r, _, e := unix.Syscall6(unix.SYS_OPENAT, uintptr(t.dirfd), uintptr(unsafe.Pointer(&path[0])),
+			uintptr(unix.O_RDONLY|unix.O_CLOEXEC), 0, 0, 0)
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return -1, e
+		}
+		return int(r), nil
+	}
+}
+
+// readRel reads a whole small file relative to the /proc descriptor into buf.
+func (t *ProcTable) readRel(path []byte, buf []byte) (int, error) {
+	fd, err := t.openat(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := readFD(fd, buf)
+	unix.Close(fd)
+	return n, err
+}
+
+// readFD reads until end of file or a full buffer. A kernel file answers in
+// one read when it fits, so the loop usually costs one extra read only for
+// files larger than a page (cmdline, status).
+func readFD(fd int, buf []byte) (int, error) {
+	total := 0
+	for total < len(buf) {
+		n, err := unix.Read(fd, buf[total:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return total, err
+		}
+		if n == 0 {
+			break
+		}
+		total += n
+		if n < 4096 && total < len(buf) {
+			// Kernel seq files hand over everything that fits in one page at
+			// once; a short read is the end.
+			break
+		}
+	}
+	if total == 0 {
+		return 0, unix.ESRCH
+	}
+	return total, nil
+}

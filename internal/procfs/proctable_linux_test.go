@@ -1,0 +1,418 @@
+package procfs
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/sys/unix"
+)
+
+// ptCopyTree copies a fixture tree, symlinks included, so a test may change it.
+func ptCopyTree(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		default:
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o644)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func ptFS(t testing.TB, root string) FS {
+	t.Helper()
+	fsys, err := NewFS(filepath.Join(root, "proc"), filepath.Join(root, "sys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+func ptWriteFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptScan(t testing.TB, pt *ProcTable) []ProcEntry {
+	t.Helper()
+	live, err := pt.Scan(context.Background())
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	out := make([]ProcEntry, len(live))
+	for i, e := range live {
+		out[i] = *e
+	}
+	slices.SortFunc(out, func(a, b ProcEntry) int { return int(a.PID - b.PID) })
+	return out
+}
+
+var ptIgnoreHandles = cmpopts.IgnoreUnexported(ProcEntry{})
+
+// ptFixtureWant is what the first pass over testdata/procs must read: every
+// process but 103 (listed, then gone before its stat was read) and 104
+// (garbage stat).
+func ptFixtureWant(t *testing.T, root string, users *Users) []ProcEntry {
+	var owner uint32
+	fi, err := os.Stat(filepath.Join(root, "proc", "106"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner = fi.Sys().(*syscall.Stat_t).Uid
+	return []ProcEntry{
+		{PID: 1, PPID: 0, State: 'S', Comm: "init", Cmdline: "/sbin/init splash", UID: 0, User: "root", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 500},
+		{PID: 2, PPID: 0, State: 'S', Comm: "kthreadd", Cmdline: "[kthreadd]", UID: 0, User: "root", Threads: 1, StartTicks: 10, Ticks: 5},
+		{PID: 100, PPID: 1, State: 'R', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Threads: 4, StartTicks: 400000, RSSPages: 25000, Ticks: 1500},
+		{PID: 101, PPID: 100, State: 'S', Comm: "q)\n) (z", Cmdline: "q", UID: 1000, User: "alice", Threads: 1, StartTicks: 400100, RSSPages: 100, Ticks: 20},
+		{PID: 102, PPID: 100, State: 'Z', Comm: "defunct", Cmdline: "[defunct]", UID: 1000, User: "alice", Threads: 1, StartTicks: 400200, Ticks: 10},
+		{PID: 105, PPID: 1, State: 'D', Comm: "sp ace\ttab", Cmdline: "/opt/x y/run", UID: 4242, User: "4242", Threads: 2, StartTicks: 450000, RSSPages: 200, Ticks: 40},
+		{PID: 106, PPID: 2, State: 'I', Comm: "nostatus", Cmdline: "[nostatus]", UID: owner, User: users.Name(owner), Threads: 1, StartTicks: 20},
+	}
+}
+
+func TestProcTableFixture(t *testing.T) {
+	t.Parallel()
+	for _, opts := range []struct {
+		name     string
+		opts     ProcTableOptions
+		wantHeld int
+	}{
+		{"keepfd", ProcTableOptions{}, 7},
+		{"keepfd capped", ProcTableOptions{MaxFDs: 3}, 3},
+		{"openread", ProcTableOptions{NoKeepFD: true}, 0},
+	} {
+		t.Run(opts.name, func(t *testing.T) {
+			t.Parallel()
+			root := ptCopyTree(t, filepath.Join("testdata", "procs"))
+			users := NewUsers(filepath.Join("testdata", "passwd"))
+			opts.opts.Users = users
+			pt, err := NewProcTable(ptFS(t, root), opts.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pt.Close()
+			if got, want := pt.BootTime(), time.Unix(1764300000, 0); !got.Equal(want) {
+				t.Errorf("BootTime() = %v, want %v", got, want)
+			}
+			if got, want := pt.MemTotal(), uint64(0); got != want {
+				t.Errorf("MemTotal() before the first pass = %d, want %d", got, want)
+			}
+
+			want := ptFixtureWant(t, root, users)
+			if diff := cmp.Diff(want, ptScan(t, pt), ptIgnoreHandles); diff != "" {
+				t.Errorf("first pass mismatch (-want +got):\n%s", diff)
+			}
+			if got := pt.MemTotal(); got != 8000000*1024 {
+				t.Errorf("MemTotal() = %d, want %d", got, 8000000*1024)
+			}
+			if got := pt.HeldFDs(); got != opts.wantHeld {
+				t.Errorf("HeldFDs() after the first pass = %d, want %d", got, opts.wantHeld)
+			}
+
+			// Ten seconds later: 100 burned 150 ticks, 101 exited, 200
+			// started, 105's PID was reused by an older-looking process of
+			// another user, and 1 exec'd into another program.
+			p := filepath.Join(root, "proc")
+			ptWriteFile(t, filepath.Join(p, "uptime"), "5010.00 9000.00\n")
+			ptWriteFile(t, filepath.Join(p, "100", "stat"), ptStatLine(100, "a) (b", "S", 1, 1150, 500, 0, 4, 400000, 500000000, 26000))
+			if err := os.RemoveAll(filepath.Join(p, "101")); err != nil {
+				t.Fatal(err)
+			}
+			ptWriteFile(t, filepath.Join(p, "200", "stat"), ptStatLine(200, "new", "R", 100, 30, 10, 0, 1, 500500, 100, 10))
+			ptWriteFile(t, filepath.Join(p, "200", "cmdline"), "new\x00--fast\x00")
+			ptWriteFile(t, filepath.Join(p, "200", "status"), "Name:\tnew\nUid:\t0\t1\t0\t0\n")
+			ptWriteFile(t, filepath.Join(p, "105", "stat"), ptStatLine(105, "reused", "S", 1, 3, 4, 0, 1, 300, 100, 10))
+			ptWriteFile(t, filepath.Join(p, "105", "cmdline"), "reused\x00")
+			ptWriteFile(t, filepath.Join(p, "105", "status"), "Name:\treused\nUid:\t1000\t1000\t1000\t1000\n")
+			ptWriteFile(t, filepath.Join(p, "1", "stat"), ptStatLine(1, "systemd", "S", 0, 310, 200, 0, 1, 10, 170000000, 3000))
+			ptWriteFile(t, filepath.Join(p, "1", "cmdline"), "/lib/systemd/systemd\x00")
+
+			want2 := []ProcEntry{
+				{PID: 1, PPID: 0, State: 'S', Comm: "systemd", Cmdline: "/lib/systemd/systemd", UID: 0, User: "root", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 510, PrevTicks: 500, HasPrev: true},
+				{PID: 2, PPID: 0, State: 'S', Comm: "kthreadd", Cmdline: "[kthreadd]", UID: 0, User: "root", Threads: 1, StartTicks: 10, Ticks: 5, PrevTicks: 5, HasPrev: true},
+				{PID: 100, PPID: 1, State: 'S', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Threads: 4, StartTicks: 400000, RSSPages: 26000, Ticks: 1650, PrevTicks: 1500, HasPrev: true},
+				{PID: 102, PPID: 100, State: 'Z', Comm: "defunct", Cmdline: "[defunct]", UID: 1000, User: "alice", Threads: 1, StartTicks: 400200, Ticks: 10, PrevTicks: 10, HasPrev: true},
+				{PID: 105, PPID: 1, State: 'S', Comm: "reused", Cmdline: "reused", UID: 1000, User: "alice", Threads: 1, StartTicks: 300, RSSPages: 10, Ticks: 7},
+				want[6],
+				{PID: 200, PPID: 100, State: 'R', Comm: "new", Cmdline: "new --fast", UID: 1, User: "daemon", Threads: 1, StartTicks: 500500, RSSPages: 10, Ticks: 40, HasPrev: true},
+			}
+			want2[5].PrevTicks, want2[5].HasPrev = 0, true
+			if diff := cmp.Diff(want2, ptScan(t, pt), ptIgnoreHandles); diff != "" {
+				t.Errorf("second pass mismatch (-want +got):\n%s", diff)
+			}
+			if got := pt.HeldFDs(); got != opts.wantHeld {
+				t.Errorf("HeldFDs() after the second pass = %d, want %d", got, opts.wantHeld)
+			}
+			if err := pt.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if got := pt.HeldFDs(); got != 0 {
+				t.Errorf("HeldFDs() after Close = %d, want 0", got)
+			}
+			if _, err := pt.Scan(context.Background()); err == nil {
+				t.Error("Scan after Close succeeded, want an error")
+			}
+		})
+	}
+}
+
+func TestProcTableCancelledPassRestartsRates(t *testing.T) {
+	t.Parallel()
+	pt, err := NewProcTable(ptFS(t, filepath.Join("testdata", "procs")), ProcTableOptions{Users: NewUsers(filepath.Join("testdata", "passwd"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	ptScan(t, pt)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := pt.Scan(ctx); err == nil {
+		t.Fatal("Scan with a cancelled context succeeded")
+	}
+	for _, e := range ptScan(t, pt) {
+		if e.HasPrev {
+			t.Errorf("pid %d has HasPrev after a cancelled pass; its PrevTicks mix two intervals", e.PID)
+		}
+	}
+}
+
+func TestNewProcTableErrors(t *testing.T) {
+	t.Parallel()
+	if _, err := NewProcTable(FS{}, ProcTableOptions{}); err == nil {
+		t.Error("NewProcTable(zero FS) succeeded")
+	}
+	root := t.TempDir()
+	ptWriteFile(t, filepath.Join(root, "proc", "stat"), "cpu 1 2 3\n")
+	ptWriteFile(t, filepath.Join(root, "sys", ".keep"), "")
+	_, err := NewProcTable(ptFS(t, root), ProcTableOptions{})
+	if err == nil || !strings.Contains(err.Error(), "btime") || !strings.Contains(err.Error(), filepath.Join(root, "proc", "stat")) {
+		t.Errorf("NewProcTable over a stat without btime: error %v, want one naming the file and btime", err)
+	}
+}
+
+// ptGenTree makes a /proc tree of n processes, for allocation and descriptor
+// tests that need more processes than the fixture.
+func ptGenTree(t testing.TB, n int) FS {
+	t.Helper()
+	root := t.TempDir()
+	p := filepath.Join(root, "proc")
+	ptWriteFile(t, filepath.Join(p, "stat"), "cpu 1 2 3\nbtime 1764300000\n")
+	ptWriteFile(t, filepath.Join(p, "meminfo"), "MemTotal: 1000 kB\n")
+	ptWriteFile(t, filepath.Join(p, "uptime"), "100.00 100.00\n")
+	ptWriteFile(t, filepath.Join(root, "sys", ".keep"), "")
+	for pid := 1; pid <= n; pid++ {
+		d := filepath.Join(p, fmt.Sprint(pid))
+		ptWriteFile(t, filepath.Join(d, "stat"), ptStatLine(pid, fmt.Sprintf("proc %d", pid), "S", 1, pid, 1, 0, 1, 5, 100, 10))
+		ptWriteFile(t, filepath.Join(d, "cmdline"), fmt.Sprintf("proc\x00%d\x00", pid))
+		ptWriteFile(t, filepath.Join(d, "status"), "Name:\tp\nUid:\t0\t0\t0\t0\n")
+	}
+	return ptFS(t, root)
+}
+
+// Not parallel: AllocsPerRun refuses to run beside parallel tests.
+func TestProcTableSteadyStateAllocatesNothing(t *testing.T) {
+	for _, opts := range []ProcTableOptions{{}, {NoKeepFD: true}} {
+		opts.Users = NewUsers(filepath.Join("testdata", "passwd"))
+		pt, err := NewProcTable(ptGenTree(t, 300), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptScan(t, pt)
+		allocs := testing.AllocsPerRun(5, func() {
+			live, err := pt.Scan(context.Background())
+			if err != nil || len(live) != 300 {
+				t.Fatalf("Scan = %d entries, %v; want 300", len(live), err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("steady-state pass over 300 known processes (NoKeepFD=%v) allocates %v times, want 0", opts.NoKeepFD, allocs)
+		}
+		pt.Close()
+	}
+}
+
+// TestProcTableLowDescriptorLimit runs in a child process, because the
+// descriptor limit is process-wide: with 64 descriptors and a table asked to
+// hold 1000, opening fails with EMFILE and the walk must shed held
+// descriptors and fall back to open/read/close, missing no process.
+func TestProcTableLowDescriptorLimit(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_LOWFD_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestProcTableLowDescriptorLimitChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "VIGIA_LOWFD_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestProcTableLowDescriptorLimitChild") {
+		t.Fatalf("child with 64 descriptors: %v\n%s", err, out)
+	}
+}
+
+func TestProcTableLowDescriptorLimitChild(t *testing.T) {
+	if os.Getenv("VIGIA_LOWFD_CHILD") != "1" {
+		t.Skip("runs only as the child of TestProcTableLowDescriptorLimit")
+	}
+	const n = 200
+	fsys := ptGenTree(t, n)
+	lim := unix.Rlimit{Cur: 64, Max: 64}
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatalf("setrlimit: %v", err)
+	}
+	pt, err := NewProcTable(fsys, ProcTableOptions{MaxFDs: 1000, Users: NewUsers(filepath.Join("testdata", "passwd"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	for pass := 1; pass <= 3; pass++ {
+		got := ptScan(t, pt)
+		if len(got) != n {
+			t.Fatalf("pass %d: %d processes, want %d", pass, len(got), n)
+		}
+		for i, e := range got {
+			if e.PID != int32(i+1) || e.Ticks != uint64(i+2) || e.Cmdline != fmt.Sprintf("proc %d", i+1) {
+				t.Fatalf("pass %d: entry %d = %+v", pass, i, e)
+			}
+		}
+		if held := pt.HeldFDs(); held >= 64 || held == 0 {
+			t.Errorf("pass %d: %d descriptors held under a limit of 64", pass, held)
+		}
+	}
+	// The process can still open files.
+	f, err := os.Open(filepath.Join("testdata", "passwd"))
+	if err != nil {
+		t.Errorf("after the walk the process cannot open a file: %v", err)
+	} else {
+		f.Close()
+	}
+}
+
+func TestProcTableRealProc(t *testing.T) {
+	t.Parallel()
+	fsys, err := NewFS("/proc", "/sys")
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	pt, err := NewProcTable(fsys, ProcTableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	ptScan(t, pt)
+	entries := ptScan(t, pt)
+	self := slices.IndexFunc(entries, func(e ProcEntry) bool { return int(e.PID) == os.Getpid() })
+	if self < 0 {
+		t.Fatalf("own pid %d not in the table of %d", os.Getpid(), len(entries))
+	}
+	e := entries[self]
+	users := NewUsers(SystemPasswd)
+	want := struct {
+		PPID    int32
+		UID     uint32
+		User    string
+		HasPrev bool
+	}{int32(os.Getppid()), uint32(os.Geteuid()), users.Name(uint32(os.Geteuid())), true}
+	got := struct {
+		PPID    int32
+		UID     uint32
+		User    string
+		HasPrev bool
+	}{e.PPID, e.UID, e.User, e.HasPrev}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("own entry mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(e.Cmdline, os.Args[0]) {
+		t.Errorf("own cmdline %q does not start with %q", e.Cmdline, os.Args[0])
+	}
+	if e.Threads < 2 || e.RSSPages == 0 || e.Ticks < e.PrevTicks {
+		t.Errorf("own entry implausible: %+v", e)
+	}
+	if got := pt.StartTime(e.StartTicks); time.Since(got) < 0 || time.Since(got) > time.Hour {
+		t.Errorf("own start time %v is not within the last hour", got)
+	}
+	if pt.MemTotal() == 0 {
+		t.Error("MemTotal() = 0 on the real /proc")
+	}
+}
+
+func ptBenchmarkScan(b *testing.B, fsys FS, opts ProcTableOptions) {
+	pt, err := NewProcTable(fsys, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pt.Close()
+	ctx := context.Background()
+	live, err := pt.Scan(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(live)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		live, err = pt.Scan(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(live)
+	}
+	b.ReportMetric(float64(n), "procs")
+	b.ReportMetric(float64(pt.HeldFDs()), "heldfds")
+}
+
+// BenchmarkProcTable measures one steady-state pass over the real /proc, the
+// number bench/procwalk.sh compares with limit -b.
+func BenchmarkProcTable(b *testing.B) {
+	fsys, err := NewFS("/proc", "/sys")
+	if err != nil {
+		b.Skipf("no /proc here: %v", err)
+	}
+	b.Run("keepfd", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{}) })
+	b.Run("openread", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{NoKeepFD: true}) })
+}
+
+// BenchmarkProcTableFixture shows allocs/op does not grow with the number of
+// processes (it stays 0).
+func BenchmarkProcTableFixture(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			ptBenchmarkScan(b, ptGenTree(b, n), ProcTableOptions{Users: NewUsers(filepath.Join("testdata", "passwd"))})
+		})
+	}
+}
