@@ -1,0 +1,171 @@
+package procfs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// ErrNoProcess is wrapped by ProcessDetail when the PID does not exist (or
+// exited while it was being read).
+var ErrNoProcess = errors.New("no such process")
+
+// ProcessDetail reads everything vigia shows of one process, on demand (the
+// TUI's detail view, the API). It is too costly for every pass of the
+// table: it opens several files and lists the descriptor directory.
+//
+// CPUPercent is left 0: a rate needs two samples, so callers take it from
+// the latest table reading. Fields the caller may not read (another user's
+// exe, cwd, fds or io without privileges) are left empty and named in
+// Unreadable; a process that is gone is an error wrapping ErrNoProcess.
+func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
+	var d reading.ProcessDetail
+	if pid <= 0 {
+		return d, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
+	}
+	name := strconv.FormatInt(int64(pid), 10)
+	b, err := ReadFile(fsys.Proc(name, "stat"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ESRCH) {
+			return d, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
+		}
+		return d, fmt.Errorf("process %d: %w", pid, err)
+	}
+	st, err := ParsePIDStat(b)
+	if err != nil {
+		return d, fmt.Errorf("%s: %w", fsys.Proc(name, "stat"), err)
+	}
+	hz, page := clockTicks(), uint64(unix.Getpagesize())
+	comm := string(st.Comm)
+	d.PID = pid
+	d.PPID = st.PPID
+	d.State = string(st.State)
+	d.Comm = comm
+	d.Threads = st.Threads
+	d.Nice = st.Nice
+	d.VMSize = st.VSize
+	d.RSS = st.RSSPages * page
+	d.CPUTime = float64(st.UTime+st.STime) / float64(hz)
+	if sb, err := ReadFile(fsys.Proc("stat")); err == nil {
+		if bt, err := ParseBootTime(sb); err == nil {
+			d.Start = bootRelative(bt, st.StartTicks, hz)
+		}
+	}
+	if mb, err := ReadFile(fsys.Proc("meminfo")); err == nil {
+		if total, err := ParseMemTotal(mb); err == nil && total > 0 {
+			d.MemPercent = float64(d.RSS) / float64(total) * 100
+		}
+	}
+
+	d.Cmdline = "[" + comm + "]"
+	if cb, err := ReadFile(fsys.Proc(name, "cmdline")); err == nil {
+		d.Cmdline = FormatCmdline(cb, comm)
+	}
+	d.User = "?"
+	if sb, err := ReadFile(fsys.Proc(name, "status")); err == nil {
+		if uid, err := ParseStatusUID(sb); err == nil {
+			d.UID = uid
+			d.User = NewUsers(SystemPasswd).Name(uid)
+		}
+	}
+
+	unreadable := func(field string, err error) bool {
+		if errors.Is(err, fs.ErrPermission) {
+			d.Unreadable = append(d.Unreadable, field)
+			return true
+		}
+		return false
+	}
+	// Kernel threads have no exe or cwd: ENOENT there is an empty field,
+	// not an unreadable one.
+	if s, err := os.Readlink(fsys.Proc(name, "exe")); err == nil {
+		d.Exe = s
+	} else {
+		unreadable("exe", err)
+	}
+	if s, err := os.Readlink(fsys.Proc(name, "cwd")); err == nil {
+		d.Cwd = s
+	} else {
+		unreadable("cwd", err)
+	}
+	if n, err := countDir(fsys.Proc(name, "fd")); err == nil {
+		d.OpenFiles = n
+	} else {
+		unreadable("open_files", err)
+	}
+	if ib, err := ReadFile(fsys.Proc(name, "io")); err == nil {
+		if r, w, err := ParsePIDIO(ib); err == nil {
+			d.ReadBytes, d.WriteBytes = r, w
+		}
+	} else if unreadable("io_read_bytes", err) {
+		d.Unreadable = append(d.Unreadable, "io_write_bytes")
+	}
+	// Without CONFIG_TASK_IO_ACCOUNTING there is no io file at all; that
+	// leaves the counters 0 and is not a permission matter.
+
+	// The process may have exited while its files were read; then what was
+	// read is a mix of it and nothing, so report it gone.
+	if _, err := os.Stat(fsys.Proc(name)); errors.Is(err, fs.ErrNotExist) {
+		return reading.ProcessDetail{}, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
+	}
+	return d, nil
+}
+
+func countDir(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n := 0
+	for {
+		names, err := f.Readdirnames(1024)
+		n += len(names)
+		if err != nil || len(names) == 0 {
+			break
+		}
+	}
+	return n, nil
+}
+
+// ParsePIDIO returns read_bytes and write_bytes, the bytes the process made
+// the storage layer fetch and send, from /proc/PID/io.
+func ParsePIDIO(b []byte) (read, write uint64, err error) {
+	var haveR, haveW bool
+	for len(b) > 0 {
+		line := b
+		if e := bytes.IndexByte(b, '\n'); e >= 0 {
+			line, b = b[:e], b[e+1:]
+		} else {
+			b = nil
+		}
+		key, val, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		v, ok := parseUintField(bytes.TrimSpace(val))
+		switch string(key) {
+		case "read_bytes":
+			if !ok {
+				return 0, 0, fmt.Errorf("io: bad read_bytes %q", truncated(val))
+			}
+			read, haveR = v, true
+		case "write_bytes":
+			if !ok {
+				return 0, 0, fmt.Errorf("io: bad write_bytes %q", truncated(val))
+			}
+			write, haveW = v, true
+		}
+	}
+	if !haveR || !haveW {
+		return 0, 0, errors.New("io: no read_bytes or write_bytes line")
+	}
+	return read, write, nil
+}
