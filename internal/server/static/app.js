@@ -1,0 +1,315 @@
+// vigia web dashboard: plain JS, canvas charts, fed by /api/v1/stream.
+"use strict";
+
+const POINTS = 300; // five minutes at one reading a second
+const $ = (s) => document.querySelector(s);
+const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map() };
+
+// ---- formatting -----------------------------------------------------------
+function bytes(v, perSec) {
+  const u = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < u.length - 1) { v /= 1024; i++; }
+  return (i === 0 ? v.toFixed(0) : v.toFixed(v < 10 ? 2 : 1)) + " " + u[i] + (perSec ? "/s" : "");
+}
+const pct = (v) => v.toFixed(1) + " %";
+function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+function metric(r, name, labelName, labelValue) {
+  for (const m of r.metrics || []) {
+    if (m.name !== name) continue;
+    if (!labelName && !m.labels) return m.value;
+    if (labelName && m.labels && m.labels.some((l) => l.name === labelName && l.value === labelValue)) return m.value;
+  }
+  return undefined;
+}
+function all(r, name) { return (r.metrics || []).filter((m) => m.name === name); }
+function label(m, n) { const l = (m.labels || []).find((l) => l.name === n); return l ? l.value : ""; }
+
+// ---- charts ---------------------------------------------------------------
+class Chart {
+  constructor(canvas, opts) {
+    this.c = canvas; this.ctx = canvas.getContext("2d"); this.opts = opts || {};
+    this.series = new Map(); // name -> [{t, v}]
+    this.points = 0; this.dirty = true;
+  }
+  add(name, t, v) {
+    if (!Number.isFinite(v)) return;
+    let s = this.series.get(name);
+    if (!s) { s = []; this.series.set(name, s); }
+    if (s.length && s[s.length - 1].t >= t) return;
+    s.push({ t, v });
+    if (s.length > POINTS) s.shift();
+    this.points++; this.dirty = true;
+  }
+  draw() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const dpr = window.devicePixelRatio || 1, w = this.c.clientWidth, h = this.c.clientHeight;
+    if (!w || !h) return;
+    if (this.c.width !== Math.round(w * dpr)) { this.c.width = Math.round(w * dpr); this.c.height = Math.round(h * dpr); }
+    const g = this.ctx, css = getComputedStyle(document.documentElement);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    let tmax = 0, vmax = this.opts.max || 0;
+    for (const s of this.series.values()) for (const p of s) { if (p.t > tmax) tmax = p.t; if (!this.opts.max && p.v > vmax) vmax = p.v; }
+    if (!this.opts.max) vmax = niceMax(vmax);
+    const tmin = tmax - POINTS * 1000, pad = 38;
+    g.strokeStyle = css.getPropertyValue("--line"); g.fillStyle = css.getPropertyValue("--muted");
+    g.lineWidth = 1; g.font = "10px system-ui, sans-serif"; g.textAlign = "right"; g.textBaseline = "middle";
+    for (let i = 0; i <= 4; i++) {
+      const y = Math.round(4 + (h - 8) * (1 - i / 4)) + 0.5;
+      g.beginPath(); g.moveTo(pad, y); g.lineTo(w, y); g.stroke();
+      g.fillText(this.opts.fmt ? this.opts.fmt(vmax * i / 4) : (vmax * i / 4).toFixed(0), pad - 4, y);
+    }
+    let idx = 0;
+    for (const [name, s] of this.series) {
+      const color = css.getPropertyValue("--s" + (this.opts.colors ? this.opts.colors(name, idx) : idx % 6)).trim();
+      idx++;
+      if (s.length < 2) continue;
+      g.strokeStyle = color; g.lineWidth = 1.6; g.beginPath();
+      s.forEach((p, i) => {
+        const x = pad + (w - pad) * (p.t - tmin) / (tmax - tmin);
+        const y = 4 + (h - 8) * (1 - Math.min(p.v, vmax) / (vmax || 1));
+        i ? g.lineTo(x, y) : g.moveTo(x, y);
+      });
+      g.stroke();
+      if (this.opts.fill && idx === 1) {
+        g.lineTo(w, h - 4); g.lineTo(pad + (w - pad) * (s[0].t - tmin) / (tmax - tmin), h - 4); g.closePath();
+        g.globalAlpha = 0.12; g.fillStyle = color; g.fill(); g.globalAlpha = 1;
+      }
+    }
+  }
+}
+function niceMax(v) {
+  if (v <= 0) return 1;
+  const e = Math.pow(10, Math.floor(Math.log10(v))), f = v / e;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+}
+const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v.toFixed(0);
+const charts = {
+  cpu: new Chart($("#chart-cpu"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
+  mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
+  net: new Chart($("#chart-net"), { fmt: short }),
+  disk: new Chart($("#chart-disk"), { fmt: short }),
+  temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°" }),
+};
+
+// ---- readings -------------------------------------------------------------
+const handlers = {
+  cpu(r, t) {
+    const u = metric(r, "cpu.usage");
+    if (u !== undefined) { charts.cpu.add("total", t, u); $("#cpu-now").textContent = pct(u); }
+    const cores = all(r, "cpu.core.usage").sort((a, b) => +label(a, "cpu") - +label(b, "cpu"));
+    const box = $("#cores");
+    if (box.children.length !== cores.length) {
+      box.replaceChildren(...cores.map(() => { const d = el("div", "core"); d.append(el("i"), el("span")); return d; }));
+    }
+    cores.forEach((m, i) => {
+      const d = box.children[i];
+      d.firstChild.style.width = Math.min(100, m.value).toFixed(0) + "%";
+      d.lastChild.textContent = label(m, "cpu") + " " + m.value.toFixed(0) + "%";
+      d.title = "cpu" + label(m, "cpu") + ": " + pct(m.value);
+    });
+  },
+  memory(r, t) {
+    const u = metric(r, "memory.used_percent");
+    if (u !== undefined) { charts.mem.add("used", t, u); $("#mem-now").textContent = pct(u); }
+    const sw = metric(r, "swap.used_percent");
+    if (sw !== undefined) charts.mem.add("swap", t, sw);
+    const used = metric(r, "memory.used"), total = metric(r, "memory.total"), cached = metric(r, "memory.cached");
+    const parts = [];
+    if (used !== undefined && total) parts.push(["k s0", "used " + bytes(used) + " of " + bytes(total)]);
+    if (sw !== undefined) parts.push(["k s1", "swap " + pct(sw)]);
+    if (cached !== undefined) parts.push(["k", "cache " + bytes(cached)]);
+    $("#mem-detail").replaceChildren(...parts.map(([c, s]) => el("span", c, s)));
+  },
+  network(r, t) {
+    let rx = 0, tx = 0;
+    for (const m of all(r, "net.rx_bytes")) if (label(m, "device") !== "lo") rx += m.value;
+    for (const m of all(r, "net.tx_bytes")) if (label(m, "device") !== "lo") tx += m.value;
+    charts.net.add("rx", t, rx); charts.net.add("tx", t, tx);
+    $("#net-now").textContent = "↓ " + bytes(rx, true) + "  ↑ " + bytes(tx, true);
+  },
+  disk(r, t) {
+    let rd = 0, wr = 0;
+    for (const m of all(r, "disk.read_bytes")) rd += m.value;
+    for (const m of all(r, "disk.write_bytes")) wr += m.value;
+    charts.disk.add("read", t, rd); charts.disk.add("write", t, wr);
+    $("#disk-now").textContent = "r " + bytes(rd, true) + "  w " + bytes(wr, true);
+    const fs = all(r, "fs.used_percent").sort((a, b) => b.value - a.value).slice(0, 6);
+    $("#fs").replaceChildren(...fs.map((m) => {
+      const d = el("div"), bar = el("div", "bar"), i = el("i", m.value >= 95 ? "crit" : m.value >= 85 ? "warn" : "");
+      i.style.width = Math.min(100, m.value).toFixed(1) + "%"; bar.append(i);
+      d.append(el("span", "", label(m, "mountpoint") + "  " + pct(m.value)), bar);
+      return d;
+    }));
+  },
+  temperature(r, t) {
+    const mx = metric(r, "temperature.max");
+    $("#temp-now").textContent = mx !== undefined ? mx.toFixed(1) + " °C" : (r.note || "no sensors");
+    const temps = all(r, "hwmon.temp").concat(all(r, "thermal.zone")).slice(0, 6);
+    temps.forEach((m) => charts.temp.add(label(m, "label") || label(m, "type") || (label(m, "chip_name") + " " + label(m, "sensor")), t, m.value));
+    if (!temps.length && mx !== undefined) charts.temp.add("max", t, mx);
+    $("#temp-legend").replaceChildren(...[...charts.temp.series.keys()].map((n, i) => el("span", "k s" + (i % 6), n)));
+  },
+  load(r) {
+    const cells = [["1 min", metric(r, "load.1")], ["5 min", metric(r, "load.5")], ["15 min", metric(r, "load.15")]];
+    $("#load").replaceChildren(...cells.map(([k, v]) => { const d = el("div", "muted", k); d.prepend(el("b", "", v === undefined ? "–" : v.toFixed(2))); return d; }));
+  },
+  processes(r) {
+    if (r.processes) { state.procs = r.processes; renderProcs(); }
+    const n = metric(r, "procs.count");
+    if (n !== undefined) $("#proc-count").textContent = n + " processes";
+  },
+};
+function onReading(r) {
+  if (r.error) return;
+  const t = Date.parse(r.time) || Date.now();
+  const h = handlers[r.sensor];
+  if (h) h(r, t);
+  for (const tr of r.transitions || []) onTransition(tr);
+  scheduleDraw();
+}
+let drawPending = false;
+function scheduleDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => { drawPending = false; for (const c of Object.values(charts)) c.draw(); });
+}
+
+// ---- alerts ---------------------------------------------------------------
+const alertKey = (t) => t.rule + "\u0000" + t.sensor + "\u0000" + t.metric + "\u0000" + JSON.stringify(t.labels || []);
+function onTransition(t) {
+  if (t.to === "normal" || t.to === "unknown") state.alerts.delete(alertKey(t)); else state.alerts.set(alertKey(t), t);
+  renderAlerts();
+}
+function renderAlerts() {
+  const list = [...state.alerts.values()].sort((a, b) => (a.to === b.to ? 0 : a.to === "critical" ? -1 : 1));
+  $("#alerts").hidden = list.length === 0;
+  $("#alert-list").replaceChildren(...list.map((t) => {
+    const li = el("li", t.to), lbl = (t.labels || []).map((l) => l.value).join(" ");
+    li.textContent = t.to.toUpperCase() + " · " + t.rule + " · " + t.metric + (lbl ? " [" + lbl + "]" : "") + " = " + (+t.value).toFixed(1) +
+      " (threshold " + t.threshold + ") since " + new Date(t.since).toLocaleTimeString() + (t.message ? " — " + t.message : "");
+    return li;
+  }));
+}
+
+// ---- process table --------------------------------------------------------
+const cols = {
+  pid: (p) => p.pid, user: (p) => p.user, cpu: (p) => p.cpu_percent, mem: (p) => p.rss_bytes,
+  threads: (p) => p.threads, state: (p) => p.state, name: (p) => p.comm,
+};
+function renderProcs() {
+  const f = state.filter.toLowerCase(), key = cols[state.sort];
+  let rows = state.procs;
+  if (f) rows = rows.filter((p) => p.comm.toLowerCase().includes(f) || (p.cmdline || "").toLowerCase().includes(f) || (p.user || "").toLowerCase().includes(f) || String(p.pid) === f);
+  rows = rows.slice().sort((a, b) => {
+    const x = key(a), y = key(b);
+    const c = typeof x === "string" ? x.localeCompare(y) : x - y;
+    return (state.asc ? c : -c) || a.pid - b.pid;
+  }).slice(0, 200);
+  const body = $("#procs tbody");
+  body.replaceChildren(...rows.map((p) => {
+    const tr = el("tr");
+    tr.dataset.pid = p.pid;
+    tr.append(el("td", "num", p.pid), el("td", "", p.user || p.uid), el("td", "num", p.cpu_percent.toFixed(1)),
+      el("td", "num", bytes(p.rss_bytes)), el("td", "num hide-s", p.threads), el("td", "hide-s", p.state));
+    const cmd = el("td", "cmd", p.cmdline || p.comm); cmd.title = p.cmdline || p.comm; tr.append(cmd);
+    return tr;
+  }));
+  document.querySelectorAll("#procs th").forEach((th) => {
+    th.classList.toggle("sorted", th.dataset.sort === state.sort);
+    th.classList.toggle("asc", th.dataset.sort === state.sort && state.asc);
+  });
+}
+document.querySelectorAll("#procs th").forEach((th) => th.addEventListener("click", () => {
+  const k = th.dataset.sort;
+  if (state.sort === k) state.asc = !state.asc; else { state.sort = k; state.asc = ["pid", "user", "name", "state"].includes(k); }
+  renderProcs();
+}));
+$("#filter").addEventListener("input", (e) => { state.filter = e.target.value; renderProcs(); });
+
+// ---- network --------------------------------------------------------------
+function headers() { return state.token ? { Authorization: "Bearer " + state.token } : {}; }
+async function api(path) {
+  const r = await fetch(path, { headers: headers(), cache: "no-store" });
+  if (r.status === 401) { askToken(); throw new Error("unauthorized"); }
+  if (!r.ok) throw new Error(path + ": " + r.status);
+  return r.json();
+}
+function askToken() {
+  const d = $("#login");
+  if (d.open) return;
+  d.showModal();
+  $("#login-form").onsubmit = () => { state.token = $("#token").value.trim(); localStorage.setItem("vigia.token", state.token); setTimeout(start, 0); };
+}
+function setConn(on, text) { const c = $("#conn"); c.className = "pill " + (on ? "on" : "off"); c.textContent = text; }
+
+// The stream is read with fetch rather than EventSource so it can carry the
+// bearer token in a header.
+let streamAbort = null;
+async function stream() {
+  if (streamAbort) streamAbort.abort();
+  const ctl = new AbortController(); streamAbort = ctl;
+  try {
+    const r = await fetch("/api/v1/stream?processes=true", { headers: headers(), signal: ctl.signal, cache: "no-store" });
+    if (r.status === 401) { askToken(); return; }
+    if (!r.ok || !r.body) throw new Error("stream: " + r.status);
+    setConn(true, "live");
+    const rd = r.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = "";
+    for (;;) {
+      const { value, done } = await rd.read();
+      if (done) break;
+      buf += value;
+      let i;
+      while ((i = buf.indexOf("\n\n")) >= 0) { sse(buf.slice(0, i)); buf = buf.slice(i + 2); }
+    }
+  } catch (e) {
+    if (ctl.signal.aborted) return;
+  }
+  setConn(false, "reconnecting…");
+  setTimeout(stream, 2000);
+}
+function sse(block) {
+  let ev = "message", data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event: ")) ev = line.slice(7);
+    else if (line.startsWith("data: ")) data += line.slice(6);
+  }
+  if (!data) return;
+  try {
+    const v = JSON.parse(data);
+    if (ev === "reading") onReading(v);
+  } catch (e) { console.warn("bad event", e); }
+}
+
+async function refreshStatus() {
+  try {
+    const s = await api("/api/v1/status");
+    const stale = s.sensors.filter((x) => x.stale).map((x) => x.name);
+    $("#footer").textContent = "vigia " + (s.version || "") + " · up " + fmtDur(s.uptime_seconds) + " · " + s.readings + " readings · " +
+      s.stream.clients + " stream clients" + (stale.length ? " · stale: " + stale.join(", ") : "") + (s.queue_dropped ? " · dropped " + s.queue_dropped : "");
+  } catch (e) { /* the stream state says enough */ }
+}
+function fmtDur(s) { const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60; return (d ? d + "d " : "") + (h ? h + "h " : "") + m + "m"; }
+
+async function start() {
+  try {
+    const [snap, alerts] = await Promise.all([api("/api/v1/snapshot?processes=true"), api("/api/v1/alerts")]);
+    for (const r of snap.readings) onReading(r);
+    state.alerts.clear();
+    for (const t of alerts.active) state.alerts.set(alertKey(t), t);
+    renderAlerts();
+  } catch (e) {
+    if (e.message === "unauthorized") return;
+  }
+  $("#host").textContent = location.host;
+  stream();
+  refreshStatus();
+}
+setInterval(refreshStatus, 10000);
+window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.dirty = true; scheduleDraw(); });
+// Hooks for the browser test: how many points each chart holds.
+window.vigia = { charts, state, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
+start();

@@ -1,0 +1,293 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// writeDeadline bounds one write to a stream client: a client whose socket
+// stays full that long is stalled and is dropped.
+const writeDeadline = 10 * time.Second
+
+// MaxStreamClients bounds concurrent stream clients; each holds a buffer of
+// shared frames, so memory stays bounded however many connect.
+const MaxStreamClients = 4096
+
+// frame is one encoded event, shared read-only by every client that gets it.
+type frame struct {
+	sensor string
+	// full carries the process table; lean is the same event without it,
+	// for clients that did not ask (nil when they are the same).
+	full, lean []byte
+}
+
+// client is one connected stream. The hub sends frames without blocking;
+// when ch is full the client is too slow and kicked is closed.
+type client struct {
+	ch        chan *frame
+	kicked    chan struct{}
+	kickOnce  sync.Once
+	sensors   map[string]bool // nil: every sensor
+	processes bool
+}
+
+func (c *client) kick() { c.kickOnce.Do(func() { close(c.kicked) }) }
+
+// hub fans readings out to stream clients. One goroutine (run) encodes each
+// reading once and offers it to every client; a full client buffer drops
+// that client, so a slow reader never slows the others or the engine.
+type hub struct {
+	in     <-chan reading.Reading
+	buffer int
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	clients map[*client]struct{}
+	closed  bool
+	done    chan struct{} // closed when run returns: streams end
+
+	seq       atomic.Uint64
+	served    atomic.Uint64
+	dropped   atomic.Uint64
+	events    atomic.Uint64
+	connected atomic.Int64
+}
+
+type streamStats struct {
+	Clients        int64  `json:"clients"`
+	ClientsServed  uint64 `json:"clients_served"`
+	ClientsDropped uint64 `json:"clients_dropped"`
+	Events         uint64 `json:"events"`
+}
+
+func newHub(in <-chan reading.Reading, buffer int, log *slog.Logger) *hub {
+	return &hub{in: in, buffer: buffer, log: log, clients: map[*client]struct{}{}, done: make(chan struct{})}
+}
+
+func (h *hub) stats() streamStats {
+	return streamStats{Clients: h.connected.Load(), ClientsServed: h.served.Load(), ClientsDropped: h.dropped.Load(), Events: h.events.Load()}
+}
+
+// run reads until ctx is done or the input closes, then ends every stream.
+func (h *hub) run(ctx context.Context) {
+	defer func() {
+		h.mu.Lock()
+		h.closed = true
+		close(h.done)
+		h.mu.Unlock()
+	}()
+	var targets []*client
+	for {
+		var r reading.Reading
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case r, ok = <-h.in:
+			if !ok {
+				return
+			}
+		}
+		frames := h.encode(&r)
+		h.mu.Lock()
+		targets = targets[:0]
+		for c := range h.clients {
+			targets = append(targets, c)
+		}
+		h.mu.Unlock()
+		for _, f := range frames {
+			h.events.Add(1)
+			for _, c := range targets {
+				if c.sensors != nil && !c.sensors[f.sensor] {
+					continue
+				}
+				select {
+				case c.ch <- f:
+				default:
+					c.kick()
+				}
+			}
+		}
+	}
+}
+
+// encode turns a reading into its events: the reading itself, then one
+// "transition" event per alert transition it carries.
+func (h *hub) encode(r *reading.Reading) []*frame {
+	frames := make([]*frame, 0, 1+len(r.Transitions))
+	rs := sanitize([]reading.Reading{*r})
+	f := &frame{sensor: r.Sensor, full: h.event("reading", rs[0])}
+	if len(r.Processes) > 0 {
+		lean := rs[0]
+		lean.Processes = nil
+		f.lean = h.event("reading", lean)
+	}
+	frames = append(frames, f)
+	for _, t := range r.Transitions {
+		frames = append(frames, &frame{sensor: r.Sensor, full: h.event("transition", t)})
+	}
+	return frames
+}
+
+func (h *hub) event(name string, v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		h.log.Warn("stream: encoding event", "event", name, "error", err)
+		data = []byte(`{}`)
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + 48)
+	b.WriteString("event: ")
+	b.WriteString(name)
+	b.WriteString("\nid: ")
+	b.WriteString(strconv.FormatUint(h.seq.Add(1), 10))
+	b.WriteString("\ndata: ")
+	b.Write(data) // compact JSON has no newlines
+	b.WriteString("\n\n")
+	return b.Bytes()
+}
+
+// add registers a client; it returns false when the hub has ended or is
+// full.
+func (h *hub) add(c *client) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || len(h.clients) >= MaxStreamClients {
+		return false
+	}
+	h.clients[c] = struct{}{}
+	h.connected.Add(1)
+	h.served.Add(1)
+	return true
+}
+
+func (h *hub) remove(c *client) {
+	h.mu.Lock()
+	if _, ok := h.clients[c]; ok {
+		delete(h.clients, c)
+		h.connected.Add(-1)
+	}
+	h.mu.Unlock()
+}
+
+// stream serves /api/v1/stream: Server-Sent Events of readings and alert
+// transitions. ?sensor= (repeatable or comma-separated) narrows the
+// sensors; ?processes=true includes the process table in processes events.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	if badQuery(w, r, "sensor", "processes") {
+		return
+	}
+	withProcs, ok := boolParam(w, r, "processes")
+	if !ok {
+		return
+	}
+	c := &client{ch: make(chan *frame, s.opts.ClientBuffer), kicked: make(chan struct{}), processes: withProcs}
+	for _, v := range r.URL.Query()["sensor"] {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				continue
+			}
+			if !reading.IsSensor(name) {
+				writeError(w, http.StatusBadRequest, "sensor="+strconv.Quote(name)+" is not a sensor")
+				return
+			}
+			if c.sensors == nil {
+				c.sensors = map[string]bool{}
+			}
+			c.sensors[name] = true
+		}
+	}
+	rc := http.NewResponseController(w)
+	// The server's WriteTimeout would cut a stream after a few seconds;
+	// lift it and bound each write instead.
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+		writeError(w, http.StatusInternalServerError, "streaming not supported on this connection")
+		return
+	}
+	if !s.hub.add(c) {
+		writeError(w, http.StatusServiceUnavailable, "the event stream is closed or has too many clients")
+		return
+	}
+	defer s.hub.remove(c)
+
+	hd := w.Header()
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	write := func(b []byte) bool {
+		rc.SetWriteDeadline(time.Now().Add(writeDeadline))
+		if _, err := w.Write(b); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	// The retry hint tells browsers how soon to reconnect after a drop.
+	if !write([]byte("retry: 2000\n: vigia " + s.opts.Version + "\n\n")) {
+		return
+	}
+	tick := time.NewTicker(s.opts.Heartbeat)
+	defer tick.Stop()
+	var batch []byte
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.hub.done:
+			return
+		case <-c.kicked:
+			s.hub.dropped.Add(1)
+			s.log.Debug("stream: dropped a slow client", "remote", r.RemoteAddr)
+			return
+		case <-tick.C:
+			if !write([]byte(": ping\n\n")) {
+				return
+			}
+		case f := <-c.ch:
+			// Coalesce what is already queued into one write and flush.
+			batch = append(batch[:0], c.pick(f)...)
+			for more := true; more && len(batch) < 1<<20; {
+				select {
+				case f := <-c.ch:
+					batch = append(batch, c.pick(f)...)
+				default:
+					more = false
+				}
+			}
+			if !write(batch) {
+				return
+			}
+		}
+	}
+}
+
+func (c *client) pick(f *frame) []byte {
+	if c.processes || f.lean == nil {
+		return f.full
+	}
+	return f.lean
+}
+
+// sensorNames lists the sensors of a snapshot, sorted.
+func sensorNames(rs []reading.Reading) []string {
+	names := make([]string, 0, len(rs))
+	for _, r := range rs {
+		names = append(names, r.Sensor)
+	}
+	slices.Sort(names)
+	return names
+}
