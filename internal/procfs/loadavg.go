@@ -81,3 +81,18 @@ func statDecimal(b []byte) (float64, bool) {
 	}
 	return v, true
 }
+
+// LoadAvg reads and parses <proc>/loadavg, reusing buf as Stat does. Errors
+// name the file.
+func (fs FS) LoadAvg(buf []byte) (LoadAvg, []byte, error) {
+	path := fs.Proc("loadavg")
+	buf, err := statReadFile(path, buf)
+	if err != nil {
+		return LoadAvg{}, buf, err
+	}
+	l, err := ParseLoadAvg(buf)
+	if err != nil {
+		return LoadAvg{}, buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, buf, nil
+}

@@ -121,3 +121,17 @@ func ParseMemInfo(b []byte, m *MemInfo) error {
 	}
 	return nil
 }
+
+// MemInfo reads and parses <proc>/meminfo into m, reusing buf as Stat does.
+// Errors name the file.
+func (fs FS) MemInfo(m *MemInfo, buf []byte) ([]byte, error) {
+	path := fs.Proc("meminfo")
+	buf, err := statReadFile(path, buf)
+	if err != nil {
+		return buf, err
+	}
+	if err := ParseMemInfo(buf, m); err != nil {
+		return buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return buf, nil
+}

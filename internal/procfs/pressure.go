@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 )
 
 // PressureLine is one line of a pressure stall information file: the share of
@@ -102,4 +104,27 @@ func parsePressureLine(b []byte, l *PressureLine) error {
 		return errors.New("want avg10, avg60, avg300 and total")
 	}
 	return nil
+}
+
+// ErrNoPressure means the kernel has no pressure stall information: built
+// without CONFIG_PSI (no /proc/pressure), or booted with psi=0 (the files
+// exist but refuse to be read).
+var ErrNoPressure = errors.New("no pressure stall information")
+
+// PressureFile reads and parses a PSI file at path, reusing buf as Stat
+// does. A missing or disabled file is ErrNoPressure; other errors name the
+// file.
+func PressureFile(path string, buf []byte) (Pressure, []byte, error) {
+	buf, err := statReadFile(path, buf)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EOPNOTSUPP) {
+		return Pressure{}, buf, fmt.Errorf("%s: %w", path, ErrNoPressure)
+	}
+	if err != nil {
+		return Pressure{}, buf, err
+	}
+	p, err := ParsePressure(buf)
+	if err != nil {
+		return Pressure{}, buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, buf, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 )
 
 // CPUTimes is one cpu line of /proc/stat: time spent in each mode, in clock
@@ -187,4 +189,54 @@ func statQuote(b []byte) string {
 		return fmt.Sprintf("%q…", b[:32])
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// Stat reads and parses <proc>/stat into s. buf is a scratch buffer kept by
+// the caller between reads (nil at first); the grown buffer is returned, so a
+// sensor reading every second allocates nothing once warm. Errors name the
+// file.
+func (fs FS) Stat(s *Stat, buf []byte) ([]byte, error) {
+	path := fs.Proc("stat")
+	buf, err := statReadFile(path, buf)
+	if err != nil {
+		return buf, err
+	}
+	if err := ParseStat(buf, s); err != nil {
+		return buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return buf, nil
+}
+
+// statReadFile reads a whole kernel file into buf[:0], growing it as needed,
+// with ReadFile's size cap and without trusting stat's size.
+func statReadFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer f.Close()
+	if cap(buf) < 1024 {
+		buf = make([]byte, 0, 4096)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > MaxFileSize {
+				return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return buf[:0], fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	if len(buf) > MaxFileSize {
+		return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
+	}
+	return buf, nil
 }

@@ -1,0 +1,188 @@
+package sensor
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// cpuLater is the normal machine's /proc/stat 2 s after the fixture: per core
+// 100 user (25 of it guest), 10 nice, 30 system, 40 iowait, 5 irq, 5 softirq,
+// 10 steal and 800 idle ticks.
+const cpuLater = `cpu  40400 1040 12120 403200 2160 20 520 140 3100 0
+cpu0 10100 260 3030 100800 540 5 130 35 775 0
+cpu1 10100 260 3030 100800 540 5 130 35 775 0
+cpu2 10100 260 3030 100800 540 5 130 35 775 0
+cpu3 10100 260 3030 100800 540 5 130 35 775 0
+ctxt 684999
+btime 1795835552
+`
+
+func TestCPUReadNormal(t *testing.T) {
+	t.Parallel()
+	root, pfs := cmlCopy(t, "normal")
+	c := NewCPU(pfs)
+	if c.Name() != reading.SensorCPU {
+		t.Errorf("Name() = %q", c.Name())
+	}
+	if _, err := c.Read(context.Background(), cmlNow); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first Read error = %v, want ErrWarmup", err)
+	}
+	cmlWrite(t, filepath.Join(root, "proc", "stat"), cpuLater)
+	c.hz = 100 // the golden file is in seconds at USER_HZ 100
+	r, err := c.Read(context.Background(), cmlNow.Add(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cmlValues(r)
+	// Per core 1000 ticks: busy = 100+10+30+5+5+10 = 160.
+	if got["cpu.usage"] != 16 || got[`cpu.mode{mode="iowait"}`] != 4 || got[`cpu.core.usage{cpu="2"}`] != 16 {
+		t.Errorf("usage %v, iowait %v, cpu2 %v; want 16, 4, 16", got["cpu.usage"], got[`cpu.mode{mode="iowait"}`], got[`cpu.core.usage{cpu="2"}`])
+	}
+	cmlCheckBounds(t, r)
+	cmlGolden(t, "cpu-normal", cmlText(r))
+}
+
+func TestCPURead64Cores(t *testing.T) {
+	t.Parallel()
+	root, pfs := cmlCopy(t, "cores64")
+	c := NewCPU(pfs)
+	if _, err := c.Read(context.Background(), cmlNow); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first Read error = %v, want ErrWarmup", err)
+	}
+	// Every core does 75 busy ticks out of 100.
+	b, err := os.ReadFile(filepath.Join(root, "proc", "stat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var later strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || !strings.HasPrefix(f[0], "cpu") {
+			later.WriteString(line + "\n")
+			continue
+		}
+		add := uint64(75)
+		idle := uint64(25)
+		if f[0] == "cpu" {
+			add, idle = 75*64, 25*64
+		}
+		u, _ := strconv.ParseUint(f[1], 10, 64)
+		i, _ := strconv.ParseUint(f[4], 10, 64)
+		f[1], f[4] = strconv.FormatUint(u+add, 10), strconv.FormatUint(i+idle, 10)
+		later.WriteString(strings.Join(f, " ") + "\n")
+	}
+	cmlWrite(t, filepath.Join(root, "proc", "stat"), later.String())
+	r, err := c.Read(context.Background(), cmlNow.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cmlValues(r)
+	if got["cpu.cores"] != 64 || got["cpu.usage"] != 75 || got[`cpu.core.usage{cpu="63"}`] != 75 {
+		t.Errorf("cores %v usage %v cpu63 %v; want 64, 75, 75", got["cpu.cores"], got["cpu.usage"], got[`cpu.core.usage{cpu="63"}`])
+	}
+	n := 0
+	for _, m := range r.Metrics {
+		if m.Name == reading.CPUSecondsTotal {
+			n++
+		}
+	}
+	if n != 64*8 {
+		t.Errorf("%d cpu.seconds_total series, want %d", n, 64*8)
+	}
+	cmlCheckBounds(t, r)
+}
+
+func TestCPUBadStat(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ machine, want string }{
+		{"garbage", `stat: line 1 ("cpu"): field 1: "one" is not a tick count`},
+		{"empty", "stat: no aggregate cpu line"},
+		{"truncated", `stat: line 2 ("cpu0"): 2 fields, want at least 4`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.machine, func(t *testing.T) {
+			t.Parallel()
+			c := NewCPU(cmlFS(t, tt.machine))
+			for range 2 { // the second read must not succeed on a bad baseline either
+				_, err := c.Read(context.Background(), cmlNow)
+				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), filepath.Join(tt.machine, "proc", "stat")) {
+					t.Errorf("Read error = %v, want one naming %s and containing %q", err, filepath.Join(tt.machine, "proc", "stat"), tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestCPUMissingStat(t *testing.T) {
+	t.Parallel()
+	root, pfs := cmlCopy(t, "normal")
+	c := NewCPU(pfs)
+	if err := os.Remove(filepath.Join(root, "proc", "stat")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Read(context.Background(), cmlNow); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Read of a vanished stat: error %v, want ErrNotExist", err)
+	}
+}
+
+// TestCPUThisMachine reads the real /proc and checks the core count against
+// nproc and USER_HZ against getconf.
+func TestCPUThisMachine(t *testing.T) {
+	t.Parallel()
+	pfs := cmlRealFS(t)
+	c := NewCPU(pfs)
+	if _, err := c.Read(context.Background(), time.Now()); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first Read error = %v, want ErrWarmup", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	r, err := c.Read(context.Background(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmlCheckBounds(t, r)
+	cores, _ := r.Value(reading.CPUCores)
+	if out, err := exec.Command("nproc").Output(); err != nil {
+		t.Logf("nproc not run (%v); core count not cross-checked", err)
+	} else if n, _ := strconv.Atoi(strings.TrimSpace(string(out))); float64(n) != cores {
+		t.Errorf("cpu.cores = %v, nproc says %d", cores, n)
+	}
+	if out, err := exec.Command("getconf", "CLK_TCK").Output(); err != nil {
+		t.Logf("getconf not run (%v); USER_HZ not cross-checked", err)
+	} else if hz, _ := strconv.Atoi(strings.TrimSpace(string(out))); float64(hz) != c.hz {
+		t.Errorf("USER_HZ = %v, getconf CLK_TCK says %d", c.hz, hz)
+	}
+}
+
+func BenchmarkCPURead(b *testing.B) {
+	for _, machine := range []string{"normal", "cores64"} {
+		b.Run(machine, func(b *testing.B) {
+			c := NewCPU(cmlFS(b, machine))
+			c.Read(context.Background(), cmlNow)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Read(context.Background(), cmlNow.Add(time.Second)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("proc", func(b *testing.B) {
+		c := NewCPU(cmlRealFS(b))
+		c.Read(context.Background(), time.Now())
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Read(context.Background(), time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

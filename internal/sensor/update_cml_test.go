@@ -1,0 +1,164 @@
+package sensor
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// The -update flag rewrites golden files. It is registered only if no other
+// test file of the package did so first.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite testdata golden files")
+	}
+}
+
+func cmlUpdate() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// cmlFS returns an FS over the fixture machine testdata/<machine>.
+func cmlFS(t testing.TB, machine string) procfs.FS {
+	t.Helper()
+	root := filepath.Join("testdata", machine)
+	pfs, err := procfs.NewFS(filepath.Join(root, "proc"), filepath.Join(root, "sys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pfs
+}
+
+// cmlCopy copies the fixture machine into a temporary directory, so a test
+// can change files between two reads, and returns an FS over the copy.
+func cmlCopy(t testing.TB, machine string) (string, procfs.FS) {
+	t.Helper()
+	src := filepath.Join("testdata", machine)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dst, "sys"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pfs, err := procfs.NewFS(filepath.Join(dst, "proc"), filepath.Join(dst, "sys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst, pfs
+}
+
+func cmlWrite(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cmlKey spells a metric and its labels as Prometheus does: name{a="x",b="y"}.
+func cmlKey(m reading.Metric) string {
+	if len(m.Labels) == 0 {
+		return m.Name
+	}
+	parts := make([]string, len(m.Labels))
+	for i, l := range m.Labels {
+		parts[i] = l.Name + "=" + strconv.Quote(l.Value)
+	}
+	return m.Name + "{" + strings.Join(parts, ",") + "}"
+}
+
+// cmlValues maps each metric's key to its value.
+func cmlValues(r reading.Reading) map[string]float64 {
+	out := make(map[string]float64, len(r.Metrics))
+	for _, m := range r.Metrics {
+		out[cmlKey(m)] = m.Value
+	}
+	return out
+}
+
+// cmlText renders a reading one metric a line, for golden files.
+func cmlText(r reading.Reading) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "sensor %s primary %q note %q\n", r.Sensor, r.Primary, r.Note)
+	for _, m := range r.Metrics {
+		kind := "gauge"
+		if m.Kind == reading.Counter {
+			kind = "counter"
+		}
+		fmt.Fprintf(&b, "%s %s %s %s\n", cmlKey(m), strconv.FormatFloat(m.Value, 'g', 10, 64), kind, m.Unit)
+	}
+	return b.String()
+}
+
+// cmlGolden compares got with testdata/golden/<name>.golden, or rewrites the
+// file under -update.
+func cmlGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if cmlUpdate() {
+		cmlWrite(t, path, got)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// cmlCheckBounds fails when a percentage is negative, above 100 where it
+// cannot be, or not a number.
+func cmlCheckBounds(t *testing.T, r reading.Reading) {
+	t.Helper()
+	for _, m := range r.Metrics {
+		if m.Value != m.Value {
+			t.Errorf("%s is NaN", cmlKey(m))
+		}
+		if m.Unit == reading.Percent && m.Name != reading.LoadPercent && (m.Value < 0 || m.Value > 100) {
+			t.Errorf("%s = %v, outside 0–100", cmlKey(m), m.Value)
+		}
+		if m.Value < 0 {
+			t.Errorf("%s = %v, negative", cmlKey(m), m.Value)
+		}
+	}
+}
+
+// cmlRealFS returns an FS over this machine's /proc and /sys.
+func cmlRealFS(t testing.TB) procfs.FS {
+	t.Helper()
+	pfs, err := procfs.NewFS("/proc", "/sys")
+	if err != nil {
+		t.Skipf("no readable /proc and /sys here: %v", err)
+	}
+	return pfs
+}
