@@ -1,0 +1,331 @@
+// Package notify sends alert transitions where people look: a log line, a
+// webhook, Prometheus Alertmanager, or a command. It consumes analysed
+// readings and never blocks their producer: each notifier has its own
+// bounded queue and goroutine, so a failing, slow or hanging notifier delays
+// only itself.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/queue"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Event says what happened to an alert.
+type Event string
+
+const (
+	Raised    Event = "raised"    // left normal
+	Escalated Event = "escalated" // warning → critical
+	Lowered   Event = "lowered"   // critical → warning
+	Resolved  Event = "resolved"  // back to normal
+	Repeat    Event = "repeat"    // still firing, re-sent after the repeat interval
+	Test      Event = "test"      // sent by `vigia alert test`
+)
+
+// Alert is one alert as a notifier sends it: a transition with the state
+// around it.
+type Alert struct {
+	// Fingerprint identifies the alert (rule, sensor, metric and labels)
+	// across its transitions, so receivers can match resolved to firing.
+	Fingerprint string
+	Event       Event
+	Rule        string
+	Sensor      string
+	Metric      string
+	Labels      []reading.Label
+	// Severity is the alert's level: warning or critical while it fires,
+	// and the level it had when it resolved.
+	Severity reading.Status
+	// Delivered is the level this notifier last told its receiver of, or
+	// Unknown when it told nothing yet; Alertmanager needs it to end an
+	// alert whose severity label changed.
+	Delivered reading.Status
+	Value     float64
+	Threshold float64
+	Message   string
+	// StartsAt is when the alert left normal; EndsAt when it returned, zero
+	// while it fires. Time is when the latest change happened.
+	StartsAt time.Time
+	EndsAt   time.Time
+	Time     time.Time
+}
+
+// Firing reports whether the alert is still active.
+func (a Alert) Firing() bool { return a.EndsAt.IsZero() }
+
+// Message is what one notifier sends at once: the alerts that changed (or
+// are due to be repeated) in one group interval.
+type Message struct {
+	Host   string
+	Time   time.Time
+	Test   bool
+	Alerts []Alert
+}
+
+// Sender delivers messages to one destination. Send is called by one
+// goroutine at a time; it must return once ctx is done, and its error says
+// why a delivery failed, without secrets.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Options configures a Dispatcher.
+type Options struct {
+	// Notifiers are the configured destinations. A log notifier named "log"
+	// is added when none of type log is configured: every alert is logged.
+	Notifiers []config.Notifier
+	// Host names this machine in messages (Alertmanager's instance label);
+	// os.Hostname when empty.
+	Host string
+	// QueueSize bounds each notifier's queue of alert events; 256 when 0.
+	QueueSize int
+	// Client sends webhook and Alertmanager requests; a client with its own
+	// transport when nil. Timeouts come from each notifier's config.
+	Client *http.Client
+	Logger *slog.Logger
+}
+
+// Dispatcher fans alert transitions out to notifiers. Run feeds them; Health
+// and Test may be called from any goroutine.
+type Dispatcher struct {
+	host    string
+	log     *slog.Logger
+	workers []*worker
+	ran     sync.Once
+}
+
+// New builds the notifiers. It does not touch the network, run commands or
+// read secrets: secrets are read at each send, so a rotated token is
+// picked up, and a missing one is a failed delivery with its reason
+// (config.CheckNotifiers reports it up front).
+func New(opts Options) *Dispatcher {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	host := opts.Host
+	if host == "" {
+		host, _ = os.Hostname()
+	}
+	client := opts.Client
+	if client == nil {
+		client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	ns := opts.Notifiers
+	if !slices.ContainsFunc(ns, func(n config.Notifier) bool { return n.Type == config.NotifierLog }) {
+		ns = append([]config.Notifier{{Name: "log", Type: config.NotifierLog, MinSeverity: reading.Warning, SendResolved: true}}, ns...)
+	}
+	d := &Dispatcher{host: host, log: logger}
+	for _, n := range ns {
+		l := logger.With("notifier", n.Name)
+		var s Sender
+		switch n.Type {
+		case config.NotifierLog:
+			s = &logSender{log: l}
+		case config.NotifierWebhook:
+			s = newWebhook(n, client)
+		case config.NotifierAlertmanager:
+			s = newAlertmanager(n, client)
+		case config.NotifierExec:
+			s = &execSender{argv: n.Command, timeout: n.Timeout}
+		default:
+			logger.Error("notifier of unknown type skipped", "notifier", n.Name, "type", n.Type)
+			continue
+		}
+		d.workers = append(d.workers, newWorker(n, s, opts.QueueSize, host, l))
+	}
+	return d
+}
+
+// Names returns the notifiers' names in config order, "log" first when it
+// was added.
+func (d *Dispatcher) Names() []string {
+	names := make([]string, len(d.workers))
+	for i, w := range d.workers {
+		names[i] = w.name
+	}
+	return names
+}
+
+// finalFlush bounds the last delivery of pending alerts at shutdown, so a
+// hanging receiver cannot hold the process.
+const finalFlush = 5 * time.Second
+
+// Run reads analysed readings until in is closed or ctx is done, hands each
+// alert transition to every notifier without waiting, then lets each
+// notifier deliver what it still holds (at most 2×finalFlush) and returns.
+// Run may be called once; it returns nil.
+func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
+	first := false
+	d.ran.Do(func() { first = true })
+	if !first {
+		return errors.New("notify: Run called twice")
+	}
+	// Deliveries in flight at shutdown get finalFlush to finish, then
+	// their context is cancelled; pending alerts then get one more
+	// finalFlush. A hanging receiver holds shutdown at most twice that.
+	wctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, w := range d.workers {
+		wg.Go(func() { w.run(wctx) })
+	}
+	defer func() {
+		for _, w := range d.workers {
+			w.q.Close()
+		}
+		t := time.AfterFunc(finalFlush, cancel)
+		wg.Wait()
+		t.Stop()
+		cancel()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case r, ok := <-in:
+			if !ok {
+				return nil
+			}
+			for _, t := range r.Transitions {
+				a, ok := alertOf(t)
+				if !ok {
+					continue
+				}
+				for _, w := range d.workers {
+					if w.q.Push(a) {
+						w.log.Warn("alert dropped: notifier queue full", "rule", a.Rule, "event", a.Event)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Health returns each notifier's delivery record, in config order.
+func (d *Dispatcher) Health() []reading.NotifierHealth {
+	hs := make([]reading.NotifierHealth, len(d.workers))
+	for i, w := range d.workers {
+		hs[i] = w.health()
+	}
+	return hs
+}
+
+// Result is the outcome of a test alert through one notifier.
+type Result struct {
+	Notifier string
+	Type     string
+	Duration time.Duration
+	Err      error
+}
+
+// Test sends a test alert through the notifier called name, or through
+// every notifier when name is empty, and waits for each delivery (each
+// bounded by its own timeouts and by ctx). It bypasses grouping and is not
+// counted in Health.
+func (d *Dispatcher) Test(ctx context.Context, name string) []Result {
+	var ws []*worker
+	for _, w := range d.workers {
+		if name == "" || w.name == name {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return []Result{{Notifier: name, Err: fmt.Errorf("no notifier named %q (configured: %s)", name, strings.Join(d.Names(), ", "))}}
+	}
+	now := time.Now()
+	m := Message{Host: d.host, Time: now, Test: true, Alerts: []Alert{testAlert(now)}}
+	m.Alerts[0].Fingerprint = fingerprint(m.Alerts[0].Rule, m.Alerts[0].Sensor, "", nil)
+	res := make([]Result, len(ws))
+	var wg sync.WaitGroup
+	for i, w := range ws {
+		wg.Go(func() {
+			start := time.Now()
+			err := w.sender.Send(ctx, m)
+			res[i] = Result{Notifier: w.name, Type: w.typ, Duration: time.Since(start), Err: err}
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+func testAlert(now time.Time) Alert {
+	return Alert{
+		Event:    Test,
+		Rule:     "vigia_test",
+		Sensor:   reading.SensorSelf,
+		Severity: reading.Warning,
+		Message:  "Test alert sent by `vigia alert test`; no action is needed.",
+		StartsAt: now,
+		Time:     now,
+	}
+}
+
+// alertOf turns a transition into an alert event; false for a transition
+// that neither fires nor resolves (to or from unknown).
+func alertOf(t reading.Transition) (Alert, bool) {
+	a := Alert{
+		Rule:      t.Rule,
+		Sensor:    t.Sensor,
+		Metric:    t.Metric,
+		Labels:    t.Labels,
+		Value:     t.Value,
+		Threshold: t.Threshold,
+		Message:   t.Message,
+		StartsAt:  t.Since,
+		Time:      t.Time,
+	}
+	if a.StartsAt.IsZero() {
+		a.StartsAt = t.Time
+	}
+	switch {
+	case t.To >= reading.Warning && t.From <= reading.Normal:
+		a.Event, a.Severity = Raised, t.To
+	case t.To >= reading.Warning && t.To > t.From:
+		a.Event, a.Severity = Escalated, t.To
+	case t.To >= reading.Warning && t.To < t.From:
+		a.Event, a.Severity = Lowered, t.To
+	case t.To == reading.Normal && t.From >= reading.Warning:
+		a.Event, a.Severity, a.EndsAt = Resolved, t.From, t.Time
+	default:
+		return Alert{}, false
+	}
+	a.Fingerprint = fingerprint(a.Rule, a.Sensor, a.Metric, a.Labels)
+	return a, true
+}
+
+func fingerprint(rule, sensor, metric string, labels []reading.Label) string {
+	h := fnv.New64a()
+	for _, s := range []string{rule, sensor, metric} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, l := range labels {
+		h.Write([]byte(l.Name))
+		h.Write([]byte{1})
+		h.Write([]byte(l.Value))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
+}
+
+// newQueue is the per-notifier queue; its drop policy (oldest first,
+// counted) is queue.Queue's.
+func newQueue(size int) *queue.Queue[Alert] {
+	if size <= 0 {
+		size = 256
+	}
+	return queue.New[Alert](size)
+}
