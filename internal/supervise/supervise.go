@@ -291,6 +291,11 @@ func (s *Supervisor) Run(ctx context.Context) {
 			}
 		}
 		cancel()
+		if ctx.Err() != nil {
+			// Shutting down: whatever the call says is about the shutdown,
+			// not the task.
+			return
+		}
 		now := time.Now()
 
 		var wait time.Duration

@@ -210,7 +210,7 @@ func TestSetIntervalLive(t *testing.T) {
 		time.Sleep(2500 * time.Millisecond) // calls at 0, 2
 		s.SetInterval(200 * time.Millisecond)
 		time.Sleep(900 * time.Millisecond) // 2.5 (re-planned from 2, already due), 2.7, 2.9, 3.1, 3.3
-		s.SetInterval(0)        // ignored
+		s.SetInterval(0)                   // ignored
 		stop()
 		ms := time.Millisecond
 		want := []time.Duration{0, 2000 * ms, 2500 * ms, 2700 * ms, 2900 * ms, 3100 * ms, 3300 * ms}

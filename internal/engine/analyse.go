@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/queue"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/rule"
+)
+
+// analyser is one worker of the pool. It owns an Evaluator for the sensors
+// of its partition and runs it in a helper goroutine so that an analysis
+// past its deadline can be left behind: the reading goes on with status
+// Unknown, and until the late analysis returns every further reading of the
+// partition does too (the evaluator is busy), so order is kept and nothing
+// waits. Transitions of a late analysis are not lost: they ride on the next
+// analysed reading of the same sensor.
+type analyser struct {
+	e       *Engine
+	logger  *slog.Logger
+	timeout time.Duration
+	in      chan job
+	out     chan verdict
+	busy    bool
+	timer   *time.Timer
+	carry   map[string][]reading.Transition
+}
+
+type job struct {
+	r   reading.Reading
+	now time.Time
+}
+
+type verdict struct {
+	sensor string
+	status reading.Status
+	trs    []reading.Transition
+}
+
+func newAnalyser(e *Engine, i int) *analyser {
+	a := &analyser{
+		e:       e,
+		logger:  e.logger.With("analyser", i),
+		timeout: e.opts.AnalysisTimeout,
+		in:      make(chan job),
+		out:     make(chan verdict, 1),
+		carry:   map[string][]reading.Transition{},
+	}
+	return a
+}
+
+// run analyses the queue's readings until it is closed and drained.
+func (a *analyser) run(q *queue.Queue[reading.Reading]) {
+	analyse := a.e.opts.analyse
+	if analyse == nil {
+		analyse = func(ev *rule.Evaluator, r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
+			return ev.Eval(r, now)
+		}
+	}
+	ev := rule.NewEvaluator(a.e.opts.Rules)
+	go a.evaluate(ev, analyse) // exits when in is closed, or on its own after a late analysis
+	a.timer = time.NewTimer(time.Hour)
+	a.timer.Stop()
+	defer close(a.in)
+	for {
+		r, err := q.Pop(context.Background())
+		if err != nil {
+			return
+		}
+		r.Status, r.Transitions = a.analyse(r)
+		a.e.deliver(r)
+	}
+}
+
+// evaluate is the helper goroutine: it owns ev.
+func (a *analyser) evaluate(ev *rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition)) {
+	for j := range a.in {
+		a.out <- a.safely(ev, analyse, j)
+	}
+}
+
+func (a *analyser) safely(ev *rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition), j job) (v verdict) {
+	v.sensor = j.r.Sensor
+	defer func() {
+		if p := recover(); p != nil {
+			a.logger.Error("analysis panicked", "sensor", j.r.Sensor, "err", fmt.Sprint(p))
+			v.status, v.trs = reading.Unknown, nil
+		}
+	}()
+	v.status, v.trs = analyse(ev, j.r, j.now)
+	return v
+}
+
+// analyse returns the status and transitions of r, or Unknown when the
+// analysis overruns its deadline.
+func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transition) {
+	if a.busy {
+		select {
+		case late := <-a.out:
+			a.busy = false
+			a.keep(late)
+		default:
+			a.e.overruns.Add(1)
+			return reading.Unknown, nil
+		}
+	}
+	now := r.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	a.in <- job{r: r, now: now}
+	a.timer.Reset(a.timeout)
+	select {
+	case v := <-a.out:
+		a.timer.Stop()
+		trs := v.trs
+		if carried := a.carry[r.Sensor]; len(carried) > 0 {
+			trs = append(carried, trs...)
+			delete(a.carry, r.Sensor)
+		}
+		return v.status, trs
+	case <-a.timer.C:
+		a.busy = true
+		a.e.overruns.Add(1)
+		a.logger.Warn("analysis overran its deadline", "sensor", r.Sensor, "deadline", a.timeout)
+		return reading.Unknown, nil
+	}
+}
+
+// keep saves a late analysis's transitions for the sensor's next reading.
+func (a *analyser) keep(late verdict) {
+	if len(late.trs) > 0 {
+		a.carry[late.sensor] = append(a.carry[late.sensor], late.trs...)
+	}
+}

@@ -1,0 +1,324 @@
+// Package engine runs vigia's sensors and analyses what they read: each
+// sensor in its own supervised goroutine, readings through a bounded queue to
+// a pool of analysers that apply the rules, and a hub that fans the analysed
+// readings out to every subscriber. Outputs never import this package: they
+// take a <-chan reading.Reading and a func() reading.Health.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/queue"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/rule"
+	"github.com/vigia-dev/vigia/internal/sensor"
+	"github.com/vigia-dev/vigia/internal/supervise"
+)
+
+// Defaults applied by New to zero options.
+const (
+	DefaultWorkers         = 2
+	DefaultQueueSize       = 256
+	DefaultAnalysisTimeout = time.Second
+	DefaultSelfInterval    = 2 * time.Second
+)
+
+// DefaultInterval returns the cadence of the original design for a sensor:
+// cpu 1.5 s, temperature 1.8 s, every other sensor 2 s.
+func DefaultInterval(sensorName string) time.Duration {
+	switch sensorName {
+	case reading.SensorCPU:
+		return 1500 * time.Millisecond
+	case reading.SensorTemperature:
+		return 1800 * time.Millisecond
+	}
+	return 2 * time.Second
+}
+
+// SensorSpec is one sensor and its cadence; a zero Interval means
+// DefaultInterval of its name.
+type SensorSpec struct {
+	Sensor   sensor.Sensor
+	Interval time.Duration
+}
+
+// Options configures an Engine. Zero values mean the defaults.
+type Options struct {
+	Sensors []SensorSpec
+	// Rules are applied to every reading; nil means none (pass
+	// rule.Defaults() for the original design's).
+	Rules []rule.Rule
+	// Workers is the number of analysers (default 2); each sensor's
+	// readings always go to the same one, so they are analysed in order.
+	Workers int
+	// QueueSize is the capacity of the queue between sensors and analysers
+	// (default 256), shared evenly among the analysers. When full, the
+	// oldest reading is dropped and counted.
+	QueueSize int
+	// ReadTimeout is how long one sensor read may take before it is
+	// abandoned and the sensor shown as stale; zero means the sensor's
+	// interval.
+	ReadTimeout time.Duration
+	// AnalysisTimeout bounds the analysis of one reading (default 1 s); a
+	// reading whose analysis overruns it goes on with status Unknown.
+	AnalysisTimeout time.Duration
+	// SelfInterval is the cadence of the engine's own "self" reading
+	// (default 2 s); negative turns it off.
+	SelfInterval time.Duration
+	Logger       *slog.Logger
+
+	// analyse replaces rule evaluation in tests (a slow analysis).
+	analyse func(ev *rule.Evaluator, r reading.Reading, now time.Time) (reading.Status, []reading.Transition)
+}
+
+// Engine runs sensors and analysers. Build it with New, Subscribe the
+// outputs, then Run it once.
+type Engine struct {
+	opts    Options
+	logger  *slog.Logger
+	sensors []*sensorRun
+	queues  []*queue.Queue[reading.Reading]
+
+	readings atomic.Uint64
+	overruns atomic.Uint64
+	running  atomic.Bool
+
+	mu      sync.Mutex
+	started time.Time
+	subs    []*Subscription
+	ended   bool // Run has closed every subscription
+	// subsView is subs, copied on write, for the analysers to range over
+	// without the lock.
+	subsView atomic.Pointer[[]*Subscription]
+}
+
+type sensorRun struct {
+	name      string
+	sensor    sensor.Sensor
+	sup       *supervise.Supervisor
+	partition int
+}
+
+// New checks opts and returns an Engine ready to Run. Errors name the
+// offending option.
+func New(opts Options) (*Engine, error) {
+	if opts.Workers < 0 {
+		return nil, fmt.Errorf("engine: workers %d is negative", opts.Workers)
+	}
+	if opts.QueueSize < 0 {
+		return nil, fmt.Errorf("engine: queue size %d is negative", opts.QueueSize)
+	}
+	if opts.ReadTimeout < 0 {
+		return nil, fmt.Errorf("engine: read timeout %v is negative", opts.ReadTimeout)
+	}
+	if opts.AnalysisTimeout < 0 {
+		return nil, fmt.Errorf("engine: analysis timeout %v is negative", opts.AnalysisTimeout)
+	}
+	if opts.Workers == 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.QueueSize == 0 {
+		opts.QueueSize = DefaultQueueSize
+	}
+	if opts.AnalysisTimeout == 0 {
+		opts.AnalysisTimeout = DefaultAnalysisTimeout
+	}
+	if opts.SelfInterval == 0 {
+		opts.SelfInterval = DefaultSelfInterval
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	names := map[string]bool{}
+	for i, r := range opts.Rules {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("engine: rule %d: %w", i+1, err)
+		}
+		if names[r.Name] {
+			return nil, fmt.Errorf("engine: rule %d: name %q already used", i+1, r.Name)
+		}
+		names[r.Name] = true
+	}
+
+	e := &Engine{opts: opts, logger: logger}
+	per := (opts.QueueSize + opts.Workers - 1) / opts.Workers
+	for range opts.Workers {
+		e.queues = append(e.queues, queue.New[reading.Reading](per))
+	}
+	seen := map[string]bool{reading.SensorSelf: true}
+	for i, spec := range opts.Sensors {
+		if spec.Sensor == nil {
+			return nil, fmt.Errorf("engine: sensor %d is nil", i+1)
+		}
+		name := spec.Sensor.Name()
+		if seen[name] {
+			return nil, fmt.Errorf("engine: sensor %q given twice (or named like the engine's own %q)", name, reading.SensorSelf)
+		}
+		seen[name] = true
+		if spec.Interval < 0 {
+			return nil, fmt.Errorf("engine: sensor %q: interval %v is negative", name, spec.Interval)
+		}
+		if spec.Interval == 0 {
+			spec.Interval = DefaultInterval(name)
+		}
+		// Sensors are dealt round-robin to the analysers: the same
+		// partitioning as a hash, without two busy sensors colliding.
+		run := &sensorRun{name: name, sensor: spec.Sensor, partition: i % opts.Workers}
+		sup, err := supervise.New(e.readFunc(run), supervise.Options{
+			Name:     name,
+			Interval: spec.Interval,
+			Timeout:  opts.ReadTimeout,
+			OnChange: func(st supervise.Status) { e.sensorChanged(run, st) },
+			Logger:   logger.With("sensor", name),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		run.sup = sup
+		e.sensors = append(e.sensors, run)
+	}
+	empty := []*Subscription{}
+	e.subsView.Store(&empty)
+	return e, nil
+}
+
+// readFunc is what the supervisor calls for one read of a sensor.
+func (e *Engine) readFunc(run *sensorRun) supervise.Func {
+	return func(ctx context.Context) error {
+		now := time.Now()
+		r, err := run.sensor.Read(ctx, now)
+		if errors.Is(err, sensor.ErrWarmup) {
+			return supervise.RetryIn(sensor.WarmupDelay, err)
+		}
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			// Abandoned past its deadline or shutting down: too late to
+			// show, and the sensor is already reported stale.
+			return ctx.Err()
+		}
+		r.Sensor = run.name
+		if r.Time.IsZero() {
+			r.Time = now
+		}
+		// A sensor's analysis is the engine's job: whatever it set is reset.
+		r.Status, r.Transitions, r.Err = reading.Unknown, nil, ""
+		e.push(run.partition, r)
+		return nil
+	}
+}
+
+// sensorChanged turns a sensor going bad into one reading with Err set, so
+// every output shows it once, not on every tick.
+func (e *Engine) sensorChanged(run *sensorRun, st supervise.Status) {
+	if st.State == supervise.OK {
+		return
+	}
+	msg := st.LastError
+	if st.State == supervise.Stale {
+		msg = "stale: " + msg
+	}
+	e.push(run.partition, reading.Reading{Sensor: run.name, Time: time.Now(), Err: msg})
+}
+
+func (e *Engine) push(partition int, r reading.Reading) {
+	e.queues[partition%len(e.queues)].Push(r)
+}
+
+// SetInterval changes every sensor's cadence, live; a non-positive d is
+// ignored. The self reading keeps its own cadence.
+func (e *Engine) SetInterval(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	for _, s := range e.sensors {
+		s.sup.SetInterval(d)
+	}
+}
+
+// Run starts the sensors and analysers and blocks until ctx is done. Then it
+// stops the sensors (a read hung in the kernel is abandoned, not awaited),
+// analyses what is queued, delivers it, closes every subscription's C and
+// returns nil. Run may be called once.
+func (e *Engine) Run(ctx context.Context) error {
+	if !e.running.CompareAndSwap(false, true) {
+		return errors.New("engine: Run called twice")
+	}
+	e.mu.Lock()
+	e.started = time.Now()
+	e.mu.Unlock()
+
+	var analysers sync.WaitGroup
+	for i, q := range e.queues {
+		a := newAnalyser(e, i)
+		analysers.Go(func() { a.run(q) })
+	}
+
+	sctx, stopSensors := context.WithCancel(ctx)
+	var producers sync.WaitGroup
+	for _, s := range e.sensors {
+		producers.Go(func() { s.sup.Run(sctx) })
+	}
+	if e.opts.SelfInterval > 0 {
+		producers.Go(func() { e.watchSelf(sctx) })
+	}
+
+	<-ctx.Done()
+	stopSensors()
+	producers.Wait()
+	for _, q := range e.queues {
+		q.Close()
+	}
+	analysers.Wait()
+
+	e.mu.Lock()
+	e.ended = true
+	for _, s := range e.subs {
+		close(s.c)
+	}
+	e.mu.Unlock()
+	return nil
+}
+
+// Health reports the engine's own state: counters, the queue, each sensor as
+// its supervisor sees it, each output's buffer. Safe to call at any time.
+func (e *Engine) Health() reading.Health {
+	e.mu.Lock()
+	h := reading.Health{Started: e.started}
+	subs := e.subs
+	e.mu.Unlock()
+	h.Readings = e.readings.Load()
+	h.AnalysisOverruns = e.overruns.Load()
+	for _, q := range e.queues {
+		h.QueueLen += q.Len()
+		h.QueueCap += q.Cap()
+		h.QueueDropped += q.Dropped()
+	}
+	h.Sensors = make([]reading.SensorHealth, 0, len(e.sensors))
+	for _, s := range e.sensors {
+		st := s.sup.Status()
+		h.Sensors = append(h.Sensors, reading.SensorHealth{
+			Name:         s.name,
+			Interval:     st.Interval,
+			LastRead:     st.LastRun,
+			LastDuration: st.LastDuration,
+			Stale:        st.State == supervise.Stale,
+			Restarts:     st.Restarts,
+			Failures:     st.Failures,
+			LastError:    st.LastError,
+		})
+	}
+	h.Outputs = make([]reading.OutputHealth, 0, len(subs))
+	for _, s := range subs {
+		h.Outputs = append(h.Outputs, reading.OutputHealth{Name: s.name, Buffered: len(s.c), Dropped: s.Dropped()})
+	}
+	return h
+}

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"context"
+	"runtime"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// selfWatch turns the process's own counters into the self reading.
+type selfWatch struct {
+	lastCPU  time.Duration
+	lastWall time.Time
+}
+
+// watchSelf emits a self reading on its cadence until ctx is done.
+func (e *Engine) watchSelf(ctx context.Context) {
+	w := &selfWatch{lastWall: time.Now()}
+	w.lastCPU, _ = processCPUTime()
+	partition := len(e.sensors) // the next partition after the sensors'
+	t := time.NewTicker(e.opts.SelfInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			e.push(partition, w.reading(e, now))
+		}
+	}
+}
+
+func (w *selfWatch) reading(e *Engine, now time.Time) reading.Reading {
+	r := reading.Reading{Sensor: reading.SensorSelf, Time: now, Primary: reading.SelfCPU}
+	if cpu, ok := processCPUTime(); ok {
+		if wall := now.Sub(w.lastWall); wall > 0 {
+			pct := 100 * float64(cpu-w.lastCPU) / float64(wall)
+			r.Metrics = append(r.Metrics, reading.Metric{Name: reading.SelfCPU, Value: max(pct, 0), Unit: reading.Percent})
+		}
+		w.lastCPU = cpu
+	}
+	w.lastWall = now
+	if rss, ok := residentBytes(); ok {
+		r.Metrics = append(r.Metrics, reading.Metric{Name: reading.SelfRSS, Value: float64(rss), Unit: reading.Bytes})
+	}
+	r.Metrics = append(r.Metrics, reading.Metric{Name: reading.SelfGoroutines, Value: float64(runtime.NumGoroutine())})
+	for _, s := range e.sensors {
+		st := s.sup.Status()
+		if st.LastRun.IsZero() {
+			continue
+		}
+		r.Metrics = append(r.Metrics, reading.Metric{
+			Name: reading.SelfReadSeconds, Value: st.LastDuration.Seconds(), Unit: reading.Seconds,
+			Labels: []reading.Label{{Name: "sensor", Value: s.name}},
+		})
+	}
+	var qlen int
+	for _, q := range e.queues {
+		qlen += q.Len()
+	}
+	r.Metrics = append(r.Metrics,
+		reading.Metric{Name: reading.SelfQueueLen, Value: float64(qlen)},
+		reading.Metric{Name: reading.SelfDropped, Value: float64(e.dropped()), Kind: reading.Counter},
+	)
+	return r
+}
