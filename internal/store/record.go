@@ -1,0 +1,480 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// recorder turns readings into writes. Its maps are touched only by
+// Record's receiving goroutine (and by Open before that).
+type recorder struct {
+	series     map[string]int64 // sensor \x00 metric \x00 labels → id
+	nextSeries int64
+	procs      map[procKey]*procState
+	nextProc   int64
+	primary    map[string]string
+	note       map[string]string
+	pass       uint64
+	lastProcs  int64 // when live processes' rows were last refreshed
+	top        int
+	idx        []int
+}
+
+type procKey struct {
+	pid   int32
+	start int64
+}
+
+type procState struct {
+	id    int64
+	peak  uint64
+	cpu   float64
+	last  int64
+	pass  uint64
+	dirty bool
+}
+
+func (r *recorder) load(db *sql.DB) error {
+	r.series = map[string]int64{}
+	r.procs = map[procKey]*procState{}
+	r.primary = map[string]string{}
+	r.note = map[string]string{}
+	rows, err := db.Query("SELECT id, sensor, metric, labels FROM series")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var sensor, metric, labels string
+		if err := rows.Scan(&id, &sensor, &metric, &labels); err != nil {
+			return err
+		}
+		r.series[sensor+"\x00"+metric+"\x00"+labels] = id
+		r.nextSeries = max(r.nextSeries, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := db.QueryRow("SELECT coalesce(max(id), 0) FROM procs").Scan(&r.nextProc); err != nil {
+		return err
+	}
+	// Processes alive when the last recorder stopped are tracked again, so
+	// a restart does not count them as new.
+	prows, err := db.Query("SELECT id, pid, started, last_seen, peak_rss, cpu_time FROM procs WHERE exited = 0")
+	if err != nil {
+		return err
+	}
+	defer prows.Close()
+	for prows.Next() {
+		var k procKey
+		st := &procState{}
+		if err := prows.Scan(&st.id, &k.pid, &k.start, &st.last, &st.peak, &st.cpu); err != nil {
+			return err
+		}
+		r.procs[k] = st
+	}
+	if err := prows.Err(); err != nil {
+		return err
+	}
+	srows, err := db.Query("SELECT name, primary_metric FROM sensors")
+	if err != nil {
+		return err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var n, p string
+		if err := srows.Scan(&n, &p); err != nil {
+			return err
+		}
+		r.primary[n] = p
+	}
+	return srows.Err()
+}
+
+// op is one pending write. Only journal entries may be dropped when the
+// backlog is full; definitions they refer to never are.
+type op struct {
+	kind  opKind
+	ts    int64
+	id    int64
+	text  [4]string
+	data  []byte
+	ints  [4]int64
+	float [3]float64
+}
+
+type opKind uint8
+
+const (
+	opJournal opKind = iota
+	opSeries
+	opSensor
+	opNote
+	opProcNew
+	opProcUpdate
+	opTransition
+)
+
+func (o *op) size() int {
+	return 64 + len(o.data) + len(o.text[0]) + len(o.text[1]) + len(o.text[2]) + len(o.text[3])
+}
+
+// seriesID returns the id of a series, defining it when new.
+func (r *recorder) seriesID(ops []op, sensor, metric string, labels []reading.Label, unit reading.Unit, kind reading.Kind) (int64, []op) {
+	lk := formatLabels(labels)
+	key := sensor + "\x00" + metric + "\x00" + lk
+	if id, ok := r.series[key]; ok {
+		return id, ops
+	}
+	r.nextSeries++
+	id := r.nextSeries
+	r.series[key] = id
+	return id, append(ops, op{kind: opSeries, id: id, text: [4]string{sensor, metric, lk, string(unit)}, ints: [4]int64{int64(kind)}})
+}
+
+// encode turns one reading into writes. The journal entry is: uvarint n,
+// n × (uvarint series, float64 bits), then uvarint m, m × top process
+// (uvarint proc id, uvarint CPU % × 100, uvarint RSS bytes).
+func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
+	t := ms(rd.Time)
+	if p, ok := r.primary[rd.Sensor]; (!ok || p != rd.Primary) && rd.Err == "" {
+		r.primary[rd.Sensor] = rd.Primary
+		ops = append(ops, op{kind: opSensor, text: [4]string{rd.Sensor, rd.Primary}})
+	}
+	if rd.Err != "" || rd.Note != r.note[rd.Sensor] {
+		r.note[rd.Sensor] = rd.Note
+		ops = append(ops, op{kind: opNote, ts: t, text: [4]string{rd.Sensor, rd.Err, rd.Note}})
+	}
+	var data []byte
+	data = binary.AppendUvarint(data, uint64(len(rd.Metrics)+1))
+	var id int64
+	id, ops = r.seriesID(ops, rd.Sensor, statusMetric, nil, reading.None, reading.Gauge)
+	data = binary.AppendUvarint(data, uint64(id))
+	data = binary.LittleEndian.AppendUint64(data, math.Float64bits(float64(rd.Status)))
+	for i := range rd.Metrics {
+		m := &rd.Metrics[i]
+		id, ops = r.seriesID(ops, rd.Sensor, m.Name, m.Labels, m.Unit, m.Kind)
+		data = binary.AppendUvarint(data, uint64(id))
+		data = binary.LittleEndian.AppendUint64(data, math.Float64bits(m.Value))
+	}
+	if rd.Sensor == reading.SensorProcesses && rd.Err == "" {
+		var top []int
+		top, ops = r.processes(ops, t, rd.Processes)
+		data = binary.AppendUvarint(data, uint64(len(top)))
+		for _, i := range top {
+			p := &rd.Processes[i]
+			st := r.procs[procKey{p.PID, ms(p.Start)}]
+			data = binary.AppendUvarint(data, uint64(st.id))
+			data = binary.AppendUvarint(data, uint64(math.Round(max(p.CPUPercent, 0)*100)))
+			data = binary.AppendUvarint(data, p.RSS)
+		}
+	} else {
+		data = binary.AppendUvarint(data, 0)
+	}
+	ops = append(ops, op{kind: opJournal, ts: t, text: [4]string{rd.Sensor}, data: data})
+	for _, tr := range rd.Transitions {
+		ops = append(ops, op{kind: opTransition, ts: ms(tr.Time),
+			text:  [4]string{tr.Rule, tr.Sensor, tr.Metric, formatLabels(tr.Labels)},
+			ints:  [4]int64{int64(tr.From), int64(tr.To), ms(tr.Since)},
+			float: [3]float64{tr.Value, tr.Threshold}, data: []byte(tr.Message)})
+	}
+	return ops
+}
+
+// processes tracks starts and exits over the whole table and returns the
+// indexes of the top N by CPU and the top N by memory.
+func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []op) {
+	r.pass++
+	for i := range ps {
+		p := &ps[i]
+		k := procKey{p.PID, ms(p.Start)}
+		st, ok := r.procs[k]
+		if !ok {
+			r.nextProc++
+			st = &procState{id: r.nextProc}
+			r.procs[k] = st
+			ops = append(ops, op{kind: opProcNew, id: st.id, ts: t,
+				text: [4]string{p.Comm, p.Cmdline, p.User},
+				ints: [4]int64{int64(p.PID), k.start}})
+		}
+		st.pass = r.pass
+		st.last = t
+		st.peak = max(st.peak, p.RSS)
+		st.cpu = max(st.cpu, p.CPUTime)
+		st.dirty = true
+	}
+	refresh := t-r.lastProcs >= minuteMS
+	if refresh {
+		r.lastProcs = t
+	}
+	for k, st := range r.procs {
+		switch {
+		case st.pass != r.pass:
+			ops = append(ops, procUpdate(st, 1))
+			delete(r.procs, k)
+		case refresh && st.dirty:
+			ops = append(ops, procUpdate(st, 0))
+			st.dirty = false
+		}
+	}
+	n := r.top
+	r.idx = r.idx[:0]
+	for i := range ps {
+		r.idx = append(r.idx, i)
+	}
+	if len(ps) <= 2*n {
+		return slices.Clone(r.idx), ops
+	}
+	top := make([]int, 0, 2*n)
+	slices.SortFunc(r.idx, func(a, b int) int { return cmp.Compare(ps[b].CPUPercent, ps[a].CPUPercent) })
+	top = append(top, r.idx[:n]...)
+	slices.SortFunc(r.idx, func(a, b int) int { return cmp.Compare(ps[b].RSS, ps[a].RSS) })
+	for _, i := range r.idx {
+		if len(top) == cap(top) {
+			break
+		}
+		if !slices.Contains(top[:n], i) {
+			top = append(top, i)
+		}
+	}
+	return top, ops
+}
+
+func procUpdate(st *procState, exited int64) op {
+	return op{kind: opProcUpdate, id: st.id, ints: [4]int64{st.last, exited, int64(st.peak)}, float: [3]float64{st.cpu}}
+}
+
+// flushAll marks every live process's row current; called when recording
+// stops.
+func (r *recorder) flushAll(ops []op) []op {
+	for _, st := range r.procs {
+		if st.dirty {
+			ops = append(ops, procUpdate(st, 0))
+			st.dirty = false
+		}
+	}
+	return ops
+}
+
+// ErrRecording is returned by a second call of Record on one Store.
+var ErrRecording = errors.New("store is already recording")
+
+// Record writes every reading from in until in is closed, then flushes and
+// returns. Readings are encoded as they come and written off this path by
+// a second goroutine, a transaction per FlushInterval, so a slow disk never
+// holds up the channel. While writes fail (full or read-only disk) the
+// encoded readings wait in a backlog capped at MaxBacklog bytes, the oldest
+// dropped and counted, and Err and Health say why; writing resumes by
+// itself when the disk accepts it again.
+//
+// When ctx is done Record keeps draining in for up to two seconds (the
+// engine closes its channels after it drains), then flushes and returns.
+// Both goroutines have exited when Record returns. The error is non-nil
+// only when the last flush failed: readings were lost.
+func (s *Store) Record(ctx context.Context, in <-chan reading.Reading) error {
+	if s.opts.ReadOnly {
+		return errors.New("store opened read-only cannot record")
+	}
+	s.mu.Lock()
+	if s.recording {
+		s.mu.Unlock()
+		return ErrRecording
+	}
+	s.recording = true
+	s.rec.top = s.opts.TopProcesses
+	s.mu.Unlock()
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var final error
+	wg.Go(func() { final = s.writer(done) })
+
+	var ops []op
+	add := func(r *reading.Reading) {
+		ops = s.rec.encode(ops[:0], r)
+		s.enqueue(ops)
+	}
+	var grace <-chan time.Time
+loop:
+	for {
+		select {
+		case r, ok := <-in:
+			if !ok {
+				break loop
+			}
+			add(&r)
+		case <-ctx.Done():
+			if grace == nil {
+				grace = time.After(2 * time.Second)
+			}
+			select {
+			case r, ok := <-in:
+				if !ok {
+					break loop
+				}
+				add(&r)
+			case <-grace:
+				break loop
+			}
+		}
+	}
+	s.enqueue(s.rec.flushAll(ops[:0]))
+	close(done)
+	wg.Wait()
+	s.mu.Lock()
+	s.recording = false
+	s.mu.Unlock()
+	return final
+}
+
+func (s *Store) enqueue(ops []op) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range ops {
+		s.backlogBytes += ops[i].size()
+	}
+	s.backlog = append(s.backlog, ops...)
+	s.trimLocked()
+}
+
+// trimLocked drops the oldest journal entries while the backlog is over
+// its cap.
+func (s *Store) trimLocked() {
+	if s.backlogBytes <= s.opts.MaxBacklog {
+		return
+	}
+	kept := s.backlog[:0]
+	for i := range s.backlog {
+		o := &s.backlog[i]
+		if o.kind == opJournal && s.backlogBytes > s.opts.MaxBacklog {
+			s.backlogBytes -= o.size()
+			s.dropped++
+			continue
+		}
+		kept = append(kept, *o)
+	}
+	clear(s.backlog[len(kept):])
+	s.backlog = kept
+}
+
+// writer flushes every FlushInterval and runs maintenance between flushes
+// until done is closed; then it flushes once more and returns that
+// flush's error.
+func (s *Store) writer(done <-chan struct{}) error {
+	tick := time.NewTicker(s.opts.FlushInterval)
+	defer tick.Stop()
+	var lastMaint time.Time
+	for {
+		select {
+		case <-done:
+			if err := s.flush(); err != nil {
+				h := s.Health()
+				return fmt.Errorf("history: %d writes not saved: %w", h.Backlog, err)
+			}
+			return nil
+		case <-tick.C:
+			if err := s.flush(); err != nil {
+				continue
+			}
+			if now := s.opts.Now(); now.Sub(lastMaint) >= 5*time.Second {
+				lastMaint = now
+				if err := s.maintain(now); err != nil {
+					s.log.Warn("history maintenance failed", "err", err)
+				}
+			}
+		}
+	}
+}
+
+// flush writes the whole backlog in one transaction, or puts it back.
+func (s *Store) flush() error {
+	s.mu.Lock()
+	batch, bytes := s.backlog, s.backlogBytes
+	s.backlog, s.backlogBytes = nil, 0
+	s.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	n, err := s.write(batch)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.backlog = append(batch, s.backlog...)
+		s.backlogBytes += bytes
+		s.trimLocked()
+		if s.lastErr == nil {
+			s.errSince = s.opts.Now()
+			s.log.Error("history writes failing; keeping readings in memory", "err", err)
+		}
+		s.lastErr = err
+		return err
+	}
+	if s.lastErr != nil {
+		s.log.Info("history writes resumed", "failing_since", s.errSince)
+	}
+	s.lastErr, s.errSince = nil, time.Time{}
+	s.written += uint64(n)
+	return nil
+}
+
+var opSQL = [...]string{
+	opJournal:    "INSERT INTO journal (ts, sensor, data) VALUES (?, ?, ?)",
+	opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
+	opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
+	opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
+	opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+	opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
+	opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+}
+
+func (s *Store) write(batch []op) (journal int, err error) {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var stmts [len(opSQL)]*sql.Stmt
+	for i := range batch {
+		o := &batch[i]
+		st := stmts[o.kind]
+		if st == nil {
+			if st, err = tx.Prepare(opSQL[o.kind]); err != nil {
+				return 0, err
+			}
+			defer st.Close()
+			stmts[o.kind] = st
+		}
+		switch o.kind {
+		case opJournal:
+			_, err = st.Exec(o.ts, o.text[0], o.data)
+			journal++
+		case opSeries:
+			_, err = st.Exec(o.id, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0])
+		case opSensor:
+			_, err = st.Exec(o.text[0], o.text[1])
+		case opNote:
+			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2])
+		case opProcNew:
+			_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.text[0], o.text[1], o.text[2], o.ts, o.ts)
+		case opProcUpdate:
+			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
+		case opTransition:
+			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0], o.ints[1], o.float[0], o.float[1], o.ints[2], string(o.data))
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return journal, tx.Commit()
+}

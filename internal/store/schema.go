@@ -1,0 +1,58 @@
+package store
+
+// schemaVersion is stored in PRAGMA user_version.
+//
+//	1: series, journal, chunks, aggs, tops, procs, transitions, notes
+//	2: sensors (each sensor's primary metric), procs.user
+const schemaVersion = 2
+
+var schema = []string{
+	`CREATE TABLE series (
+		id INTEGER PRIMARY KEY,
+		sensor TEXT NOT NULL,
+		metric TEXT NOT NULL,
+		labels TEXT NOT NULL,
+		unit TEXT NOT NULL,
+		kind INTEGER NOT NULL,
+		UNIQUE (sensor, metric, labels))`,
+	`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
+	`CREATE TABLE journal (ts INTEGER NOT NULL, sensor TEXT NOT NULL, data BLOB NOT NULL)`,
+	`CREATE INDEX journal_sensor_ts ON journal (sensor, ts)`,
+	`CREATE INDEX journal_ts ON journal (ts)`,
+	`CREATE TABLE chunks (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
+	`CREATE UNIQUE INDEX chunks_series_start ON chunks (series, start)`,
+	`CREATE INDEX chunks_start ON chunks (start)`,
+	`CREATE TABLE aggs (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
+	`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
+	`CREATE INDEX aggs_start ON aggs (start)`,
+	`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
+	`CREATE TABLE procs (
+		id INTEGER PRIMARY KEY,
+		pid INTEGER NOT NULL,
+		started INTEGER NOT NULL,
+		comm TEXT NOT NULL,
+		cmdline TEXT NOT NULL,
+		user TEXT NOT NULL DEFAULT '',
+		first_seen INTEGER NOT NULL,
+		last_seen INTEGER NOT NULL,
+		exited INTEGER NOT NULL,
+		peak_rss INTEGER NOT NULL,
+		cpu_time REAL NOT NULL)`,
+	`CREATE INDEX procs_last_seen ON procs (last_seen)`,
+	`CREATE INDEX procs_started ON procs (started)`,
+	`CREATE TABLE transitions (
+		ts INTEGER NOT NULL, rule TEXT NOT NULL, sensor TEXT NOT NULL, metric TEXT NOT NULL,
+		labels TEXT NOT NULL, from_status INTEGER NOT NULL, to_status INTEGER NOT NULL,
+		value REAL NOT NULL, threshold REAL NOT NULL, since INTEGER NOT NULL, message TEXT NOT NULL)`,
+	`CREATE INDEX transitions_ts ON transitions (ts)`,
+	`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
+	`CREATE INDEX notes_ts ON notes (ts)`,
+}
+
+// migrations[v] takes a database from schema v to v+1.
+var migrations = map[int][]string{
+	1: {
+		`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
+		`ALTER TABLE procs ADD COLUMN user TEXT NOT NULL DEFAULT ''`,
+	},
+}

@@ -1,0 +1,369 @@
+// Package store is vigia's history: an embedded SQLite database (pure Go, so
+// the binary stays static) that records every reading the engine analyses
+// and answers questions about the past. It is the only importer of the
+// SQLite driver.
+//
+// Layout. Recording appends one journal row per reading (a second's worth
+// per transaction), so a crash loses at most the last second. Every chunk
+// span (10 minutes) the journal is compacted into one row per series
+// holding its samples compressed (see codec.go), and 1-minute aggregates
+// (min, mean, max, count) are computed for the same span. Raw chunks and
+// process samples are kept Options.Raw, aggregates Options.Aggregates.
+//
+// Concurrency. One process records into a file at a time: Open for writing
+// takes an exclusive flock on PATH-lock and a second recorder is refused
+// with a message naming the holder's PID. Readers (vigia history, report,
+// replay) open read-only and run alongside the recorder, which WAL allows.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Options configures a Store. Zero fields take the defaults given.
+type Options struct {
+	// Raw is how long every reading is kept (24h).
+	Raw time.Duration
+	// Aggregates is how long the 1-minute aggregates are kept (30 days).
+	Aggregates time.Duration
+	// TopProcesses is how many processes by CPU and by memory are kept of
+	// each procs reading (10).
+	TopProcesses int
+	// ReadOnly opens an existing database for queries only: no lock, no
+	// migration, no writes.
+	ReadOnly bool
+	// FlushInterval is the most time a reading waits in memory before it is
+	// written (1s).
+	FlushInterval time.Duration
+	// MaxBacklog caps the bytes of encoded readings held in memory while the
+	// disk refuses writes (16 MiB); past it the oldest are dropped and
+	// counted.
+	MaxBacklog int
+	// Logger receives the store's rare log lines (nil: discard).
+	Logger *slog.Logger
+	// Now is the clock for retention and compaction (time.Now); tests set it.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Raw <= 0 {
+		o.Raw = 24 * time.Hour
+	}
+	if o.Aggregates <= 0 {
+		o.Aggregates = 30 * 24 * time.Hour
+	}
+	if o.TopProcesses <= 0 {
+		o.TopProcesses = 10
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = time.Second
+	}
+	if o.MaxBacklog <= 0 {
+		o.MaxBacklog = 16 << 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// spanMS is the length of a chunk: journal rows older than the current span
+// are compacted into one row per series and span.
+const spanMS = int64(10 * time.Minute / time.Millisecond)
+
+// minuteMS is the aggregates' resolution.
+const minuteMS = int64(time.Minute / time.Millisecond)
+
+// Store is an open history database. Queries are safe for concurrent use;
+// Record is called at most once.
+type Store struct {
+	db   *sql.DB
+	path string
+	opts Options
+	log  *slog.Logger
+	lock *os.File
+
+	mu sync.Mutex // guards the fields below and the recorder's registries
+	backlog      []op
+	backlogBytes int
+	dropped      uint64
+	written      uint64
+	lastErr      error
+	errSince     time.Time
+	recording    bool
+
+	rec recorder // owned by Record's receiving goroutine
+}
+
+// ErrForeign is returned by Open for a file that is not a vigia history
+// database; the file is left untouched.
+var ErrForeign = errors.New("not a vigia history database")
+
+// ErrLocked is returned by Open when another process records into the file.
+var ErrLocked = errors.New("database is being recorded by another vigia")
+
+// ErrNoHistory is returned by a read-only Open of a file that does not
+// exist.
+var ErrNoHistory = errors.New("no history recorded yet")
+
+// ErrNewer is returned by Open for a database written by a newer vigia.
+var ErrNewer = errors.New("database written by a newer vigia")
+
+// applicationID marks the file as vigia's ("vgia").
+const applicationID = 0x76676961
+
+const sqliteMagic = "SQLite format 3\x00"
+
+// Open opens or creates the history database at path. A file that is not
+// SQLite, or SQLite but not vigia's, is refused with ErrForeign and never
+// written; an older schema is migrated in place.
+func Open(path string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if err := checkHeader(path, opts.ReadOnly); err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, opts: opts, log: opts.Logger.With("db", path)}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("history database %s: %w", path, err)
+		}
+		lk, err := lockFile(path + "-lock")
+		if err != nil {
+			return nil, fmt.Errorf("history database %s: %w", path, err)
+		}
+		s.lock = lk
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(0)"
+	if opts.ReadOnly {
+		dsn += "&mode=ro"
+	} else {
+		dsn += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		s.unlock()
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	// One connection: the recorder's transactions and the queries of one
+	// process take turns, which SQLite would impose anyway.
+	db.SetMaxOpenConns(1)
+	s.db = db
+	if err := s.prepare(); err != nil {
+		db.Close()
+		s.unlock()
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	if !opts.ReadOnly {
+		if err := s.rec.load(s.db); err != nil {
+			db.Close()
+			s.unlock()
+			return nil, fmt.Errorf("history database %s: %w", path, err)
+		}
+	}
+	return s, nil
+}
+
+// checkHeader refuses a file that exists and is not SQLite before the
+// driver can touch it.
+func checkHeader(path string, readOnly bool) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if readOnly {
+			return fmt.Errorf("history database %s: %w (record with `vigia serve`, or `vigia top --record`)", path, ErrNoHistory)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("history database %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return nil // an empty file: a fresh database
+	}
+	if string(head[:n]) != sqliteMagic {
+		return fmt.Errorf("history database %s: %w: it is not an SQLite file (refusing to touch it; move it away or pass another --db)", path, ErrForeign)
+	}
+	return nil
+}
+
+func (s *Store) unlock() {
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
+}
+
+// prepare checks identity and schema version, creating or migrating.
+func (s *Store) prepare() error {
+	var appID, version, tables int
+	if err := s.db.QueryRow("PRAGMA application_id").Scan(&appID); err != nil {
+		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+			return fmt.Errorf("%w: the file is corrupt (%v); it was left as it is", ErrForeign, err)
+		}
+		return err
+	}
+	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if err := s.db.QueryRow("SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+		return fmt.Errorf("%w: the file is corrupt (%v); it was left as it is", ErrForeign, err)
+	}
+	switch {
+	case appID == 0 && version == 0 && tables == 0:
+		if s.opts.ReadOnly {
+			return fmt.Errorf("%w (the database is empty)", ErrNoHistory)
+		}
+		return s.create()
+	case appID != applicationID:
+		return fmt.Errorf("%w: an SQLite file of another application (application_id %#x); it was left as it is", ErrForeign, appID)
+	case version > schemaVersion:
+		return fmt.Errorf("%w (schema %d; this vigia reads up to %d)", ErrNewer, version, schemaVersion)
+	}
+	if !s.opts.ReadOnly {
+		var check string
+		if err := s.db.QueryRow("PRAGMA quick_check(1)").Scan(&check); err != nil || check != "ok" {
+			return fmt.Errorf("%w: the file is corrupt (integrity check: %s %v); it was left as it is", ErrForeign, check, err)
+		}
+	}
+	if version < schemaVersion {
+		if s.opts.ReadOnly {
+			return fmt.Errorf("schema %d is older than %d: run a recorder once (vigia serve) to migrate it", version, schemaVersion)
+		}
+		return s.migrate(version)
+	}
+	return nil
+}
+
+func (s *Store) create() error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range schema {
+		if _, err := tx.Exec(q); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	}
+	if _, err := tx.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) migrate(from int) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for v := from; v < schemaVersion; v++ {
+		for _, q := range migrations[v] {
+			if _, err := tx.Exec(q); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+	}
+	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.log.Info("history database migrated", "from", from, "to", schemaVersion)
+	return nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the database and the recording lock. Call it after Record
+// has returned.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	s.unlock()
+	return err
+}
+
+// Health is the store's state for status lines and /metrics.
+type Health struct {
+	Recording bool `json:"recording"`
+	// Backlog is how many writes wait in memory; BacklogBytes their size.
+	Backlog      int `json:"backlog"`
+	BacklogBytes int `json:"backlog_bytes"`
+	// Dropped counts readings lost because the backlog was full.
+	Dropped uint64 `json:"dropped"`
+	// Written counts readings written to disk.
+	Written uint64 `json:"written"`
+	// Err is the last write error while writes fail, empty once they
+	// succeed again; ErrSince is when writes began to fail.
+	Err      string    `json:"error,omitempty"`
+	ErrSince time.Time `json:"error_since,omitzero"`
+}
+
+// Health returns the recorder's state. Safe to call from any goroutine.
+func (s *Store) Health() Health {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := Health{Recording: s.recording, Backlog: len(s.backlog), BacklogBytes: s.backlogBytes,
+		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince}
+	if s.lastErr != nil {
+		h.Err = s.lastErr.Error()
+	}
+	return h
+}
+
+// Err returns the last write error while writes are failing, and nil once
+// they succeed again.
+func (s *Store) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastErr
+}
+
+// DefaultPath returns where the database lives when --db is not given:
+// /var/lib/vigia/vigia.db for a system service (system true), else
+// $XDG_DATA_HOME/vigia/vigia.db, falling back to ~/.local/share.
+func DefaultPath(system bool) (string, error) {
+	if system {
+		return "/var/lib/vigia/vigia.db", nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "vigia", "vigia.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no home directory for the history database (pass --db PATH): %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "vigia", "vigia.db"), nil
+}
+
+// ms converts a time to the database's milliseconds since the epoch.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v) }
+
+// statusMetric is the series name that records each reading's Status.
+const statusMetric = ""
+
+var _ = reading.Normal
+var _ = context.Background

@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+var base = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+func openTest(t testing.TB, now time.Time) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "vigia.db"), Options{Now: func() time.Time { return now }, FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// record runs Record over rs and waits for it to finish.
+func record(t testing.TB, s *Store, rs []reading.Reading) {
+	t.Helper()
+	ch := make(chan reading.Reading, len(rs))
+	for _, r := range rs {
+		ch <- r
+	}
+	close(ch)
+	if err := s.Record(context.Background(), ch); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+}
+
+func cpuReading(t time.Time, i int) reading.Reading {
+	usage := float64(i%1000) / 10 // 0.0 .. 99.9
+	return reading.Reading{
+		Sensor: reading.SensorCPU, Time: t, Primary: reading.CPUUsage, Status: reading.Normal,
+		Metrics: []reading.Metric{
+			{Name: reading.CPUUsage, Value: usage, Unit: reading.Percent},
+			{Name: reading.CPUCoreUsage, Labels: []reading.Label{{Name: "cpu", Value: "0"}}, Value: usage / 2, Unit: reading.Percent},
+			{Name: reading.CPUCoreUsage, Labels: []reading.Label{{Name: "cpu", Value: "1"}}, Value: 100 - usage, Unit: reading.Percent},
+			{Name: reading.CPUSecondsTotal, Labels: []reading.Label{{Name: "cpu", Value: "0"}, {Name: "mode", Value: "user"}}, Value: 1000 + float64(i)*0.37, Kind: reading.Counter, Unit: reading.Seconds},
+		},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	var in []reading.Reading
+	for i := range 1500 { // 25 minutes at 1 s, across chunk spans
+		r := cpuReading(base.Add(time.Duration(i)*time.Second+time.Duration(i%7)*time.Millisecond), i)
+		if i == 700 {
+			r.Status = reading.Warning
+			r.Transitions = []reading.Transition{{Rule: "cpu-busy", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning,
+				Value: 70, Threshold: 65, Time: r.Time, Since: r.Time, Message: "cpu busy"}}
+		}
+		in = append(in, r)
+	}
+	in = append(in, reading.Reading{Sensor: reading.SensorTemperature, Time: base.Add(5 * time.Second), Err: "read timed out", Metrics: []reading.Metric{}})
+	record(t, s, in)
+
+	check := func(stage string) {
+		var got []reading.Reading
+		for r, err := range s.Readings(base, base.Add(time.Hour)) {
+			if err != nil {
+				t.Fatalf("%s: Readings: %v", stage, err)
+			}
+			got = append(got, r)
+		}
+		want := append([]reading.Reading(nil), in[:5]...)
+		want = append(want, in[len(in)-1])
+		want = append(want, in[5:len(in)-1]...)
+		// Times come back at millisecond precision, in UTC-free form.
+		if diff := cmp.Diff(want, got, cmpopts.EquateApproxTime(time.Millisecond), cmpopts.EquateEmpty(), cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+			t.Errorf("%s: Readings mismatch (-want +got):\n%s", stage, diff)
+		}
+	}
+	check("journal")
+	if err := s.Compact(base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	s.db.QueryRow("SELECT count(*) FROM journal").Scan(&left)
+	if left != 0 {
+		t.Errorf("after Compact, %d journal rows left, want 0", left)
+	}
+	check("chunks")
+}
+
+func TestSeriesAggregates(t *testing.T) {
+	t.Parallel()
+	now := base.Add(72 * time.Hour)
+	s := openTest(t, now)
+	var in []reading.Reading
+	// 3 minutes at 10 s starting 30 s before a minute and span boundary.
+	start := base.Add(9*time.Minute + 30*time.Second)
+	for i := range 18 {
+		in = append(in, reading.Reading{Sensor: "memory", Time: start.Add(time.Duration(i) * 10 * time.Second), Primary: reading.MemUsedPercent,
+			Metrics: []reading.Metric{{Name: reading.MemUsedPercent, Value: float64(i), Unit: reading.Percent}}})
+	}
+	record(t, s, in)
+	if err := s.Compact(base.Add(time.Hour)); err != nil { // raw kept: now is within 24 h
+		t.Fatal(err)
+	}
+	pt := func(m time.Duration, lo, mean, hi float64, n int) Point {
+		return Point{Time: base.Add(m), Min: lo, Mean: mean, Max: hi, Count: n}
+	}
+	want := []Point{
+		pt(9*time.Minute, 0, 1, 2, 3),
+		pt(10*time.Minute, 3, 5.5, 8, 6),
+		pt(11*time.Minute, 9, 11.5, 14, 6),
+		pt(12*time.Minute, 15, 16, 17, 3),
+	}
+	for _, stage := range []string{"raw", "aggregates"} {
+		if stage == "aggregates" {
+			// Drop raw: the same answer must come from the aggregates.
+			s.db.Exec("DELETE FROM chunks")
+		}
+		got, err := s.Series("memory", nil, base, base.Add(time.Hour), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%s: Series returned %d series, want 1", stage, len(got))
+		}
+		if diff := cmp.Diff(want, got[0].Points, cmpopts.EquateApproxTime(0)); diff != "" {
+			t.Errorf("%s: Series(memory, 1m) mismatch (-want +got):\n%s", stage, diff)
+		}
+		// A 2-minute step folds minutes by count.
+		got, err = s.Series(reading.MemUsedPercent, nil, base, base.Add(time.Hour), 2*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want2 := []Point{pt(8*time.Minute, 0, 1, 2, 3), pt(10*time.Minute, 3, 8.5, 14, 12), pt(12*time.Minute, 15, 16, 17, 3)}
+		if diff := cmp.Diff(want2, got[0].Points, cmpopts.EquateApproxTime(0)); diff != "" {
+			t.Errorf("%s: Series(2m) mismatch (-want +got):\n%s", stage, diff)
+		}
+	}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		vals  []float64
+		exact bool
+	}{
+		{"const", []float64{3.5, 3.5, 3.5}, true},
+		{"integers", []float64{1e12, 1e12 + 4096, 1e12 + 9000}, true},
+		{"two places", []float64{0.01, 12.34, 99.99, 0}, true},
+		{"negative", []float64{-5.5, 3.25, -0.125}, true},
+		{"noisy", []float64{37.23848231, 12.1234567, 99.000001}, false},
+		{"nan", []float64{1, math.NaN(), math.Inf(1)}, true},
+		{"huge", []float64{1e300, 2e300}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := make([]int64, len(tt.vals))
+			for i := range ts {
+				ts[i] = 1_700_000_000_000 + int64(i)*1000 + int64(i*i)
+			}
+			cols := make([][]float64, 1)
+			gotTS, err := decodeChunk(appendChunk(nil, ts, tt.vals), nil, cols)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(ts, gotTS); diff != "" {
+				t.Errorf("times mismatch (-want +got):\n%s", diff)
+			}
+			opt := cmpopts.EquateNaNs()
+			if !tt.exact {
+				opt = cmp.Options{cmpopts.EquateApprox(0, 87*math.Pow(10, -sigDigits)), cmpopts.EquateNaNs()}
+			}
+			if diff := cmp.Diff(tt.vals, cols[0], opt); diff != "" {
+				t.Errorf("values mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzDecodeChunk(f *testing.F) {
+	f.Add(appendChunk(nil, []int64{1, 2, 3}, []float64{1.5, 2.5, 3.5}))
+	f.Add(appendChunk(nil, []int64{1, 2}, []float64{1.123456789, 2}, []float64{3, 4}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cols := make([][]float64, 2)
+		decodeChunk(b, nil, cols)
+		decodeEntry(b, nil, nil)
+		decodeTops(b)
+	})
+}
+
+func FuzzParseLabels(f *testing.F) {
+	f.Add(`cpu="0",mode="user"`)
+	f.Add(`mountpoint=/home`)
+	f.Fuzz(func(t *testing.T, s string) {
+		ls, err := ParseLabels(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseLabels(formatLabels(ls))
+		if err != nil {
+			t.Fatalf("ParseLabels(formatLabels(%v)): %v", ls, err)
+		}
+		if diff := cmp.Diff(ls, again, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("labels do not survive a round trip (-want +got):\n%s", diff)
+		}
+	})
+}
+
+var _ = fmt.Sprint
+var _ = strconv.Itoa
