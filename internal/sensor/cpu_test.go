@@ -22,6 +22,8 @@ func cpuSample(total procfs.CPUTimes, cores ...procfs.CPUTimes) procfs.Stat {
 	return s
 }
 
+func cpuCore(id int, t procfs.CPUTimes) procfs.CoreTimes { return procfs.CoreTimes{ID: id, CPUTimes: t} }
+
 // cpuPercents keeps the utilisation metrics of a reading, not the counters.
 func cpuPercents(r reading.Reading) map[string]float64 {
 	out := cmlValues(r)
@@ -104,12 +106,12 @@ func TestCPUCoreGoesOffline(t *testing.T) {
 	busy := procfs.CPUTimes{User: 1000, Idle: 1000}
 	prev := procfs.Stat{
 		Total: procfs.CPUTimes{User: 4000, Idle: 4000},
-		Cores: []procfs.CoreTimes{{0, busy}, {1, busy}, {2, busy}, {3, busy}},
+		Cores: []procfs.CoreTimes{cpuCore(0, busy), cpuCore(1, busy), cpuCore(2, busy), cpuCore(3, busy)},
 	}
 	later := procfs.CPUTimes{User: 1100, Idle: 1100}
 	cur := procfs.Stat{
 		Total: procfs.CPUTimes{User: 3300, Idle: 3300},
-		Cores: []procfs.CoreTimes{{0, later}, {1, later}, {3, later}},
+		Cores: []procfs.CoreTimes{cpuCore(0, later), cpuCore(1, later), cpuCore(3, later)},
 	}
 	c := &CPU{hz: 100, prev: prev, cur: cur}
 	r := c.reading(cmlNow)
@@ -127,10 +129,10 @@ func TestCPUCoreComesOnline(t *testing.T) {
 	t.Parallel()
 	busy := procfs.CPUTimes{User: 1000, Idle: 1000}
 	later := procfs.CPUTimes{User: 1100, Idle: 1100}
-	prev := procfs.Stat{Total: procfs.CPUTimes{User: 1000, Idle: 1000}, Cores: []procfs.CoreTimes{{0, busy}}}
+	prev := procfs.Stat{Total: procfs.CPUTimes{User: 1000, Idle: 1000}, Cores: []procfs.CoreTimes{cpuCore(0, busy)}}
 	cur := procfs.Stat{
 		Total: procfs.CPUTimes{User: 1150, Idle: 1150},
-		Cores: []procfs.CoreTimes{{0, later}, {5, procfs.CPUTimes{User: 50, Idle: 50}}},
+		Cores: []procfs.CoreTimes{cpuCore(0, later), cpuCore(5, procfs.CPUTimes{User: 50, Idle: 50})},
 	}
 	c := &CPU{hz: 100, prev: prev, cur: cur}
 	r := c.reading(cmlNow)

@@ -1,0 +1,170 @@
+package sensor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Read samples /proc/meminfo and vigia's cgroup v2. A broken meminfo is an
+// error; a broken cgroup file only costs the cgroup metrics, and is said in
+// the reading's Note, because the machine-wide figures are still right.
+func (m *Memory) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	var err error
+	m.buf, err = m.fs.MemInfo(&m.mi, m.buf)
+	if err != nil {
+		return reading.Reading{}, err
+	}
+	cg, cgErr := readCgroup(m.fs)
+	r := m.memoryReading(now, cg)
+	if cgErr != nil {
+		r.Note = cgErr.Error()
+	}
+	return r, nil
+}
+
+// cgroupMount returns the cgroup2 mount under the sysfs root: /sys/fs/cgroup
+// on unified hosts, /sys/fs/cgroup/unified on systemd's hybrid layout, and
+// "" when there is none (cgroup v1 only).
+func cgroupMount(pfs procfs.FS) string {
+	for _, dir := range []string{pfs.Sys("fs", "cgroup"), pfs.Sys("fs", "cgroup", "unified")} {
+		if _, err := os.Stat(filepath.Join(dir, "cgroup.controllers")); err == nil {
+			return dir
+		}
+	}
+	return ""
+}
+
+// readCgroup finds vigia's cgroup v2 and its limits. It returns nil and no
+// error when there is no cgroup v2 or no limit on the way up to the root.
+//
+// Limits are hierarchical: a container's memory.max may be "max" while its
+// pod's is 512 MiB. So every level is read and the tightest limit wins; the
+// usage reported against it is that of the cgroup that sets it.
+func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
+	selfPath := pfs.Proc("self", "cgroup")
+	b, err := procfs.ReadFile(selfPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cgroup: %w", err)
+	}
+	rel, err := procfs.ParseSelfCgroup(b)
+	if errors.Is(err, procfs.ErrNoCgroupV2) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cgroup: %s: %w", selfPath, err)
+	}
+	mount := cgroupMount(pfs)
+	if mount == "" {
+		return nil, nil
+	}
+	own := filepath.Join(mount, filepath.FromSlash(path.Clean(rel)))
+	if _, err := os.Stat(own); err != nil {
+		// The path is relative to another cgroup namespace's root, as seen
+		// from a container without its own namespace: the mount root is
+		// then the container's own cgroup.
+		own = mount
+	}
+
+	cg := &cgroupSample{}
+	var memDir string
+	var cpuCores float64
+	for dir := own; ; dir = filepath.Dir(dir) {
+		if v, limited, err := readCgroupMax(filepath.Join(dir, "memory.max")); err != nil {
+			return nil, err
+		} else if limited && (!cg.memLimited || v < cg.memMax) {
+			cg.memLimited, cg.memMax, memDir = true, v, dir
+		}
+		if c, err := readCPUMax(filepath.Join(dir, "cpu.max")); err != nil {
+			return nil, err
+		} else if c.Limited && (!cg.cpuLimited || c.Cores() < cpuCores) {
+			cg.cpuLimited, cg.cpuMax, cg.cpuDir, cpuCores = true, c, dir, c.Cores()
+		}
+		if dir == mount || len(dir) <= len(mount) {
+			break
+		}
+	}
+	if !cg.memLimited && !cg.cpuLimited {
+		return nil, nil
+	}
+	if cg.memLimited {
+		p := filepath.Join(memDir, "memory.current")
+		b, err := procfs.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("cgroup: %w", err)
+		}
+		if cg.memCurrent, err = procfs.ParseCgroupUint(b); err != nil {
+			return nil, fmt.Errorf("cgroup: %s: %w", p, err)
+		}
+	}
+	if cg.cpuLimited {
+		p := filepath.Join(cg.cpuDir, "cpu.stat")
+		b, err := procfs.ReadFile(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("cgroup: %w", err)
+		default:
+			if cg.cpuStat, err = procfs.ParseCgroupCPUStat(b); err != nil {
+				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
+			}
+			cg.haveCPUStat = true
+		}
+	}
+	var buf []byte
+	for i, res := range psiResources {
+		var p procfs.Pressure
+		p, buf, err = procfs.PressureFile(filepath.Join(own, res+".pressure"), buf)
+		switch {
+		case errors.Is(err, procfs.ErrNoPressure):
+		case err != nil:
+			return nil, fmt.Errorf("cgroup: %w", err)
+		default:
+			cg.pressure[i], cg.havePressure[i] = p, true
+		}
+	}
+	return cg, nil
+}
+
+// readCgroupMax reads a limit file; a missing file (the root cgroup, a
+// controller not enabled) is no limit.
+func readCgroupMax(p string) (uint64, bool, error) {
+	b, err := procfs.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("cgroup: %w", err)
+	}
+	v, limited, err := procfs.ParseCgroupMax(b)
+	if err != nil {
+		return 0, false, fmt.Errorf("cgroup: %s: %w", p, err)
+	}
+	return v, limited, nil
+}
+
+func readCPUMax(p string) (procfs.CPUMax, error) {
+	b, err := procfs.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return procfs.CPUMax{}, nil
+	}
+	if err != nil {
+		return procfs.CPUMax{}, fmt.Errorf("cgroup: %w", err)
+	}
+	c, err := procfs.ParseCPUMax(b)
+	if err != nil {
+		return procfs.CPUMax{}, fmt.Errorf("cgroup: %s: %w", p, err)
+	}
+	return c, nil
+}
