@@ -1,0 +1,53 @@
+package sensor
+
+import (
+	"context"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+type procsOS struct {
+	table *procfs.ProcTable
+}
+
+// NewProcesses returns a Processes sensor over fs's /proc, naming users from
+// the system's /etc/passwd. It fails when the /proc root cannot be opened or
+// its stat file has no boot time.
+func NewProcesses(fs procfs.FS) (*Processes, error) {
+	return newProcesses(fs, procfs.ProcTableOptions{})
+}
+
+func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error) {
+	t, err := procfs.NewProcTable(fs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Processes{procsOS: procsOS{table: t}}, nil
+}
+
+// Read makes one pass over the process table. Processes that exit while it
+// runs are left out, not reported as errors.
+func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	entries, err := p.table.Scan(ctx)
+	if err != nil {
+		p.warm = false
+		return reading.Reading{}, err
+	}
+	dt := now.Sub(p.prev)
+	warm := p.warm
+	p.prev, p.warm = now, true
+	if !warm {
+		return reading.Reading{}, ErrWarmup
+	}
+	return procsReading(now, entries, dt, procsClock{
+		hz:       p.table.ClockTicks(),
+		page:     p.table.PageSize(),
+		memTotal: p.table.MemTotal(),
+		start:    p.table.StartTime,
+	}), nil
+}
+
+// Close releases the descriptors the sensor holds.
+func (p *Processes) Close() error { return p.table.Close() }
