@@ -3,6 +3,7 @@ package procfs
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -39,11 +40,16 @@ func hasOption(opts, name string) bool {
 // MountInfo reads and parses <proc>/<pid>/mountinfo; pid is "self" or a
 // process ID such as "1".
 func (fs FS) MountInfo(pid string) ([]Mount, error) {
-	b, err := ReadFile(fs.Proc(pid, "mountinfo"))
+	path := fs.Proc(pid, "mountinfo")
+	b, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseMountInfo(b)
+	ms, err := ParseMountInfo(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ms, nil
 }
 
 // ParseMountInfo parses the contents of a mountinfo file (proc(5)): "36 35
@@ -93,9 +99,9 @@ func parseMountLine(line string) (Mount, error) {
 		return Mount{}, fmt.Errorf("bad parent ID %q", f[1])
 	}
 	maj, min, found := strings.Cut(f[2], ":")
-	ma, ok1 := mountInt(maj)
-	mi, ok2 := mountInt(min)
-	if !found || !ok1 || !ok2 || ma > 1<<32-1 || mi > 1<<32-1 {
+	ma, ok1 := parseDecimal([]byte(maj))
+	mi, ok2 := parseDecimal([]byte(min))
+	if !found || !ok1 || !ok2 || ma > math.MaxUint32 || mi > math.MaxUint32 {
 		return Mount{}, fmt.Errorf("bad device number %q", f[2])
 	}
 	m.Major, m.Minor = uint32(ma), uint32(mi)
@@ -111,11 +117,11 @@ func parseMountLine(line string) (Mount, error) {
 }
 
 func mountInt(s string) (int, bool) {
-	if len(s) > 18 {
+	v, ok := parseDecimal([]byte(s))
+	if !ok || v > math.MaxInt32 {
 		return 0, false
 	}
-	v, ok := parseDecimal([]byte(s))
-	return int(v), ok
+	return int(v), true
 }
 
 // unescapeOctal decodes the kernel's \ooo escapes (mangle() in

@@ -1,0 +1,475 @@
+package sensor
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// FSStat is what statfs(2) says of a mounted filesystem, in blocks of
+// BlockSize bytes (f_frsize) and inodes.
+type FSStat struct {
+	BlockSize                       uint64
+	Blocks, BlocksFree, BlocksAvail uint64
+	Files, FilesFree                uint64
+	ReadOnly                        bool
+}
+
+// StatfsFunc stats the filesystem mounted at path. It may block for as long
+// as the kernel does (a dead NFS server): Disk never calls it on its own
+// goroutine.
+type StatfsFunc func(path string) (FSStat, error)
+
+// DefaultStatfsTimeout is how long Disk waits for statfs on a mount before it
+// marks the mount failed, when NewDisk is given no timeout.
+const DefaultStatfsTimeout = time.Second
+
+// Disk reports filesystem usage of every real mounted filesystem and the
+// I/O rates of every whole block device. Its primary value is the used % of
+// the fullest writable filesystem.
+//
+// Which filesystems are real: every mount but
+//   - the pseudo and image filesystems in pseudoFSTypes (proc, sysfs,
+//     cgroup, devtmpfs, squashfs, …; tmpfs is kept, since /tmp, /run and
+//     /dev/shm hold real data and do fill up),
+//   - mounts under /proc, /sys and /dev, and container runtimes' layer and
+//     credential mounts (ignoredMountPoint),
+//   - filesystems that report no blocks at all, as df(1) hides them,
+//   - all but one mount of a device: a filesystem bind-mounted in several
+//     places is reported once, at its whole-filesystem mount if it has one,
+//     else at its shortest mount point; a mount point mounted over keeps only
+//     the mount on top, the one statfs sees.
+//
+// Which block devices: every device of /proc/diskstats but partitions of
+// whole disks and RAM, loop and floppy devices, with node_exporter's default
+// rule (ignoredDisk), so vigia's counters match node_disk_* series.
+//
+// statfs runs on its own goroutine per mount with a deadline (the timeout
+// given to NewDisk, or ctx's deadline if sooner). A mount whose call has not
+// returned by then is reported with FSError 1, and is not statted again
+// until that call returns, so a dead NFS mount costs at most one stuck
+// goroutine however long it stays dead.
+type Disk struct {
+	fs      procfs.FS
+	rootfs  string
+	timeout time.Duration
+	statfs  StatfsFunc
+
+	counters *Counters[diskKey]
+	stats    []procfs.DiskStat
+	buf      []byte
+	warm     bool
+
+	// calls holds a statfs call per mount point that has not returned yet.
+	calls map[string]*statfsCall
+}
+
+type diskKey struct {
+	dev   string
+	field uint8
+}
+
+type statfsResult struct {
+	st  FSStat
+	err error
+}
+
+type statfsCall struct {
+	done  chan statfsResult // buffered: the goroutine never blocks on sending
+	start time.Time
+}
+
+// NewDisk returns a disk sensor reading /proc/diskstats and the mount table
+// under fs's procfs root. rootfs is where the host's root directory is seen
+// from here ("/" normally; "/host" in a container with the host's / mounted
+// there and --procfs /host/proc): mount points are statted under it.
+// statfsTimeout bounds each statfs; 0 means DefaultStatfsTimeout.
+func NewDisk(fs procfs.FS, rootfs string, statfsTimeout time.Duration) *Disk {
+	return newDisk(fs, rootfs, statfsTimeout, statfs)
+}
+
+func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f StatfsFunc) *Disk {
+	if rootfs == "" {
+		rootfs = "/"
+	}
+	if timeout <= 0 {
+		timeout = DefaultStatfsTimeout
+	}
+	return &Disk{
+		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout, statfs: f,
+		counters: NewCounters[diskKey](),
+		calls:    map[string]*statfsCall{},
+	}
+}
+
+// Name returns reading.SensorDisk.
+func (d *Disk) Name() string { return reading.SensorDisk }
+
+// Read samples the I/O counters and, from the second call on, the usage of
+// every filesystem. The first call takes the counters' baseline and returns
+// ErrWarmup.
+func (d *Disk) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	var err error
+	d.stats, d.buf, err = d.fs.Diskstats(d.stats, d.buf)
+	if err != nil {
+		return reading.Reading{}, fmt.Errorf("disk: %w", err)
+	}
+	io := d.ioMetrics(now, d.stats)
+	if !d.warm {
+		d.warm = true
+		return reading.Reading{}, ErrWarmup
+	}
+	mounts, err := d.mounts()
+	if err != nil {
+		return reading.Reading{}, fmt.Errorf("disk: %w", err)
+	}
+	fsms, fullest, stuck := d.fsMetrics(ctx, now, mounts)
+	r := reading.Reading{Sensor: reading.SensorDisk, Time: now}
+	if fullest >= 0 {
+		r.Primary = reading.DiskUsedPercent
+		r.Metrics = append(r.Metrics, reading.Metric{Name: reading.DiskUsedPercent, Value: fullest, Unit: reading.Percent})
+	}
+	r.Metrics = append(r.Metrics, fsms...)
+	r.Metrics = append(r.Metrics, io...)
+	if len(stuck) > 0 {
+		r.Note = "statfs not answering (dead network mount?): " + strings.Join(stuck, ", ")
+	}
+	return r, nil
+}
+
+// mounts reads the mount table. Inside a container watching its host
+// (rootfs not "/"), the table of PID 1 of the mounted /proc is the host's,
+// while "self" would be the container's own; outside, self is the truth.
+func (d *Disk) mounts() ([]procfs.Mount, error) {
+	if d.rootfs != "/" {
+		if ms, err := d.fs.MountInfo("1"); err == nil {
+			return ms, nil
+		}
+	}
+	return d.fs.MountInfo("self")
+}
+
+// diskField ties a diskstats counter to its rate and total metrics.
+type diskField struct {
+	rate, total string
+	rateUnit    reading.Unit
+	totalUnit   reading.Unit
+	// scale turns the raw counter into the total's unit (sectors to bytes,
+	// milliseconds to seconds) and, times the per-second rate, into the
+	// rate's unit.
+	scale float64
+	value func(*procfs.DiskStat) uint64
+}
+
+// diskFields' rates are DiskReadBytes, DiskWriteBytes, DiskReads,
+// DiskWrites; the io_ticks field, whose rate is the busy %, comes last.
+var diskFields = [...]diskField{
+	{reading.DiskReadBytes, reading.DiskReadBytesTotal, reading.BytesPerSecond, reading.Bytes, procfs.SectorSize, func(s *procfs.DiskStat) uint64 { return s.SectorsRead }},
+	{reading.DiskWriteBytes, reading.DiskWrittenBytesTotal, reading.BytesPerSecond, reading.Bytes, procfs.SectorSize, func(s *procfs.DiskStat) uint64 { return s.SectorsWritten }},
+	{reading.DiskReads, reading.DiskReadsTotal, reading.PerSecond, reading.None, 1, func(s *procfs.DiskStat) uint64 { return s.ReadsCompleted }},
+	{reading.DiskWrites, reading.DiskWritesTotal, reading.PerSecond, reading.None, 1, func(s *procfs.DiskStat) uint64 { return s.WritesCompleted }},
+	{"", reading.DiskReadTimeTotal, "", reading.Seconds, 0.001, func(s *procfs.DiskStat) uint64 { return s.ReadTimeMs }},
+	{"", reading.DiskWriteTimeTotal, "", reading.Seconds, 0.001, func(s *procfs.DiskStat) uint64 { return s.WriteTimeMs }},
+	// ms of I/O per second of wall time, /1000 s, ×100 %: the busy % is the
+	// rate divided by 10.
+	{reading.DiskBusy, reading.DiskIOTimeTotal, reading.Percent, reading.Seconds, 0.001, func(s *procfs.DiskStat) uint64 { return s.IOTimeMs }},
+}
+
+func (d *Disk) ioMetrics(now time.Time, stats []procfs.DiskStat) []reading.Metric {
+	var ms []reading.Metric
+	for i := range stats {
+		s := &stats[i]
+		if ignoredDisk(s.Name) {
+			continue
+		}
+		labels := []reading.Label{{Name: "device", Value: s.Name}}
+		var rates [len(diskFields)]float64
+		all := true
+		for f, df := range diskFields {
+			var ok bool
+			rates[f], ok = d.counters.Rate(diskKey{s.Name, uint8(f)}, df.value(s), now)
+			all = all && ok
+		}
+		// A device reports all its rates or none: a counter that went back
+		// means the device was replaced (a USB disk re-plugged under the same
+		// name) and none of its counters relate to the previous sample.
+		if all {
+			for f, df := range diskFields {
+				switch {
+				case df.rate == "":
+				case df.rate == reading.DiskBusy:
+					ms = append(ms, reading.Metric{Name: df.rate, Labels: labels, Value: min(rates[f]/10, 100), Unit: df.rateUnit})
+				default:
+					ms = append(ms, reading.Metric{Name: df.rate, Labels: labels, Value: rates[f] * df.scale, Unit: df.rateUnit})
+				}
+			}
+		}
+		for _, df := range diskFields {
+			ms = append(ms, reading.Metric{Name: df.total, Labels: labels, Value: float64(df.value(s)) * df.scale, Unit: df.totalUnit, Kind: reading.Counter})
+		}
+	}
+	d.counters.Sweep()
+	return ms
+}
+
+// ignoredDisk is node_exporter's default device exclusion,
+// ^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$, written out by hand:
+// RAM disks, loop and floppy devices, and partitions of sd, hd, vd, xvd and
+// NVMe disks. Whole disks, device-mapper and md devices are kept.
+func ignoredDisk(name string) bool {
+	for _, p := range []string{"zram", "ram", "loop", "fd"} {
+		if rest, ok := strings.CutPrefix(name, p); ok {
+			return allDigits(rest)
+		}
+	}
+	for _, p := range []string{"hd", "sd", "vd", "xvd"} {
+		if rest, ok := strings.CutPrefix(name, p); ok && len(rest) >= 2 && rest[0] >= 'a' && rest[0] <= 'z' {
+			return allDigits(rest[1:])
+		}
+	}
+	// nvme<digits>n<digits>p<digits>
+	rest, ok := strings.CutPrefix(name, "nvme")
+	if !ok {
+		return false
+	}
+	for _, sep := range []byte{'n', 'p'} {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 || i == len(rest) || rest[i] != sep {
+			return false
+		}
+		rest = rest[i+1:]
+	}
+	return allDigits(rest)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pseudoFSTypes are filesystems without user data or whose usage means
+// nothing: kernel interfaces, device nodes, cgroups, and read-only images
+// that are always full (snaps, live CDs). node_exporter's default list, plus
+// a few FUSE and kernel filesystems it misses; tmpfs and overlay are real.
+var pseudoFSTypes = map[string]bool{
+	"autofs": true, "binfmt_misc": true, "bpf": true, "cgroup": true, "cgroup2": true,
+	"configfs": true, "debugfs": true, "devpts": true, "devtmpfs": true, "efivarfs": true,
+	"erofs": true, "fusectl": true, "hugetlbfs": true, "iso9660": true, "mqueue": true,
+	"nfsd": true, "nsfs": true, "proc": true, "procfs": true, "pstore": true, "ramfs": true,
+	"rpc_pipefs": true, "securityfs": true, "selinuxfs": true, "squashfs": true,
+	"sysfs": true, "tracefs": true, "fuse.lxcfs": true, "fuse.portal": true,
+	"fuse.gvfsd-fuse": true, "fuse.snapfuse": true,
+}
+
+// ignoredMountPoint is node_exporter's default mount point exclusion,
+// ^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/),
+// plus containerd's per-container mounts.
+func ignoredMountPoint(mp string) bool {
+	for _, p := range []string{"/dev", "/proc", "/sys"} {
+		if mp == p || strings.HasPrefix(mp, p+"/") {
+			return true
+		}
+	}
+	for _, p := range []string{"/run/credentials/", "/var/lib/docker/", "/var/lib/containers/storage/", "/run/containerd/"} {
+		if len(mp) > len(p) && strings.HasPrefix(mp, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// realMounts filters and de-duplicates the mount table as Disk's doc says.
+func realMounts(all []procfs.Mount) []procfs.Mount {
+	// The last mount at a mount point hides the ones below it.
+	top := make(map[string]int, len(all))
+	for i, m := range all {
+		top[m.MountPoint] = i
+	}
+	type devID struct{ major, minor uint32 }
+	best := map[devID]int{}
+	var order []devID
+	for i, m := range all {
+		if top[m.MountPoint] != i || pseudoFSTypes[m.FSType] || ignoredMountPoint(m.MountPoint) {
+			continue
+		}
+		id := devID{m.Major, m.Minor}
+		j, seen := best[id]
+		if !seen {
+			best[id] = i
+			order = append(order, id)
+			continue
+		}
+		if betterMount(m, all[j]) {
+			best[id] = i
+		}
+	}
+	out := make([]procfs.Mount, 0, len(order))
+	for _, id := range order {
+		out = append(out, all[best[id]])
+	}
+	slices.SortStableFunc(out, func(a, b procfs.Mount) int { return strings.Compare(a.MountPoint, b.MountPoint) })
+	return out
+}
+
+// betterMount says whether a should stand for its device rather than b: a
+// mount of the whole filesystem beats a bind mount of part of it, then the
+// shorter mount point wins.
+func betterMount(a, b procfs.Mount) bool {
+	if (a.Root == "/") != (b.Root == "/") {
+		return a.Root == "/"
+	}
+	return len(a.MountPoint) < len(b.MountPoint)
+}
+
+// fsMetrics stats every mount concurrently and returns their metrics, the
+// used % of the fullest writable filesystem (-1 when none answered), and the
+// mount points whose statfs is stuck.
+func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mount) ([]reading.Metric, float64, []string) {
+	mounts = realMounts(mounts)
+	calls := make([]*statfsCall, len(mounts))
+	// stuckBefore marks calls already stuck at a previous read: they are
+	// not waited for again, or one dead mount would cost every read the
+	// whole timeout.
+	stuckBefore := make([]bool, len(mounts))
+	results := make([]statfsResult, len(mounts))
+	answered := make([]bool, len(mounts))
+	seen := make(map[string]bool, len(mounts))
+	for i, m := range mounts {
+		seen[m.MountPoint] = true
+		c := d.calls[m.MountPoint]
+		if c != nil {
+			select {
+			case <-c.done:
+				// The stuck call came back: its answer is stale, ask again.
+				c = nil
+			default:
+				// Still stuck: no second goroutine on the same mount.
+				calls[i] = c
+				stuckBefore[i] = true
+				continue
+			}
+		}
+		c = &statfsCall{done: make(chan statfsResult, 1), start: now}
+		path := filepath.Join(d.rootfs, m.MountPoint)
+		go func(f StatfsFunc, done chan<- statfsResult) {
+			st, err := f(path)
+			done <- statfsResult{st, err}
+		}(d.statfs, c.done)
+		d.calls[m.MountPoint] = c
+		calls[i] = c
+	}
+	// A stuck call is kept even when its mount leaves the table, so a mount
+	// that comes back does not start a second goroutine beside it.
+	for mp, c := range d.calls {
+		if !seen[mp] {
+			select {
+			case <-c.done:
+				delete(d.calls, mp)
+			default:
+			}
+		}
+	}
+
+	timeout := d.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, time.Until(dl))
+	}
+	timer := time.NewTimer(max(timeout, 0))
+	defer timer.Stop()
+	expired := false
+	for i, c := range calls {
+		if !expired && !stuckBefore[i] {
+			select {
+			case results[i] = <-c.done:
+				answered[i] = true
+				continue
+			case <-timer.C:
+				expired = true
+			case <-ctx.Done():
+				expired = true
+			}
+		}
+		select {
+		case results[i] = <-c.done:
+			answered[i] = true
+		default:
+		}
+	}
+
+	var ms []reading.Metric
+	var stuck []string
+	fullest := -1.0
+	for i, m := range mounts {
+		if answered[i] {
+			delete(d.calls, m.MountPoint)
+		} else {
+			stuck = append(stuck, m.MountPoint)
+		}
+		labels := []reading.Label{
+			{Name: "device", Value: m.Source},
+			{Name: "fstype", Value: m.FSType},
+			{Name: "mountpoint", Value: m.MountPoint},
+		}
+		if !answered[i] || results[i].err != nil {
+			ms = append(ms, reading.Metric{Name: reading.FSError, Labels: labels, Value: 1})
+			continue
+		}
+		st := results[i].st
+		if st.Blocks == 0 {
+			continue // a dummy filesystem, as df hides them
+		}
+		ro := st.ReadOnly || m.ReadOnly()
+		pct := usedPercent(st)
+		if !ro {
+			fullest = max(fullest, pct)
+		}
+		bs := float64(st.BlockSize)
+		ms = append(ms,
+			reading.Metric{Name: reading.FSSize, Labels: labels, Value: float64(st.Blocks) * bs, Unit: reading.Bytes},
+			reading.Metric{Name: reading.FSFree, Labels: labels, Value: float64(st.BlocksFree) * bs, Unit: reading.Bytes},
+			reading.Metric{Name: reading.FSAvail, Labels: labels, Value: float64(st.BlocksAvail) * bs, Unit: reading.Bytes},
+			reading.Metric{Name: reading.FSUsedPercent, Labels: labels, Value: pct, Unit: reading.Percent},
+			reading.Metric{Name: reading.FSFiles, Labels: labels, Value: float64(st.Files)},
+			reading.Metric{Name: reading.FSFilesFree, Labels: labels, Value: float64(st.FilesFree)},
+			reading.Metric{Name: reading.FSReadOnly, Labels: labels, Value: b2f(ro)},
+			reading.Metric{Name: reading.FSError, Labels: labels, Value: 0},
+		)
+	}
+	return ms, fullest, stuck
+}
+
+// usedPercent is df's Use%: used / (used + available to unprivileged users),
+// so the blocks reserved for root count as neither.
+func usedPercent(st FSStat) float64 {
+	if st.BlocksFree > st.Blocks {
+		return 0
+	}
+	used := st.Blocks - st.BlocksFree
+	if used+st.BlocksAvail == 0 {
+		return 0
+	}
+	return float64(used) / float64(used+st.BlocksAvail) * 100
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package sensor
+
+func statfs(string) (FSStat, error) { return FSStat{}, ErrUnsupported }
