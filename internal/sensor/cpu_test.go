@@ -22,7 +22,9 @@ func cpuSample(total procfs.CPUTimes, cores ...procfs.CPUTimes) procfs.Stat {
 	return s
 }
 
-func cpuCore(id int, t procfs.CPUTimes) procfs.CoreTimes { return procfs.CoreTimes{ID: id, CPUTimes: t} }
+func cpuCore(id int, t procfs.CPUTimes) procfs.CoreTimes {
+	return procfs.CoreTimes{ID: id, CPUTimes: t}
+}
 
 // cpuPercents keeps the utilisation metrics of a reading, not the counters.
 func cpuPercents(r reading.Reading) map[string]float64 {
