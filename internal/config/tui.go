@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +16,7 @@ import (
 //	  keys:
 //	    signal: [x, f9]       # an action and the keys that trigger it
 //
-// Decoding validates every field and names the line of a bad value.
+// Validation names the line of a bad theme, panel, action or key.
 type TUI struct {
 	// Theme is one of TUIThemes; empty means dark.
 	Theme string `yaml:"theme"`
@@ -26,7 +25,7 @@ type TUI struct {
 	Panels []string `yaml:"panels"`
 	// Keys rebinds actions: action name (one of TUIActions) → keys. An
 	// action not named keeps its default keys.
-	Keys map[string][]string `yaml:"keys"`
+	Keys map[string]KeyList `yaml:"keys"`
 }
 
 // TUIThemes returns the theme names the dashboard knows.
@@ -41,10 +40,10 @@ func TUIPanels() []string {
 // help lists them.
 func TUIActions() []string {
 	return []string{
-	"up", "down", "page_up", "page_down", "home", "end",
-	"detail", "signal", "filter", "tree",
-	"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
-	"interval_up", "interval_down", "irix", "help", "quit",
+		"up", "down", "page_up", "page_down", "home", "end",
+		"detail", "signal", "filter", "tree",
+		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
+		"interval_up", "interval_down", "irix", "help", "quit",
 	}
 }
 
@@ -52,10 +51,10 @@ func TUIActions() []string {
 // terminal library reports them.
 func namedKeys() []string {
 	return []string{
-	"up", "down", "left", "right", "home", "end", "pgup", "pgdown", "enter", "tab",
-	"shift+tab", "backspace", "delete", "insert", "esc", "space", " ",
-	"ctrl+up", "ctrl+down", "ctrl+left", "ctrl+right", "shift+up", "shift+down",
-	"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
+		"up", "down", "left", "right", "home", "end", "pgup", "pgdown", "enter", "tab",
+		"shift+tab", "backspace", "delete", "insert", "esc", "space", " ",
+		"ctrl+up", "ctrl+down", "ctrl+left", "ctrl+right", "shift+up", "shift+down",
+		"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12",
 	}
 }
 
@@ -79,103 +78,61 @@ func ValidKey(k string) bool {
 	return false
 }
 
-// UnmarshalYAML decodes and validates the section, naming the line of the
-// first bad value.
-func (t *TUI) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: tui: want a mapping of theme, panels and keys", n.Line)
+// KeyList is the keys bound to one action; the file may give one key as a
+// plain value or several as a list.
+type KeyList []string
+
+// UnmarshalYAML accepts `x` as well as `[x, f9]`.
+func (k *KeyList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*k = KeyList{n.Value}
+		return nil
 	}
-	var out TUI
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "theme":
-			if v.Kind != yaml.ScalarNode || !slices.Contains(TUIThemes(), v.Value) {
-				return fmt.Errorf("line %d: tui.theme: %q is not a theme (want one of %s)", v.Line, v.Value, strings.Join(TUIThemes(), ", "))
-			}
-			out.Theme = v.Value
-		case "panels":
-			names, err := stringList(v, "tui.panels")
-			if err != nil {
-				return err
-			}
-			for j, p := range names {
-				if !slices.Contains(TUIPanels(), p) {
-					return fmt.Errorf("line %d: tui.panels: unknown panel %q (want some of %s)", v.Content[j].Line, p, strings.Join(TUIPanels(), ", "))
-				}
-				if slices.Contains(names[:j], p) {
-					return fmt.Errorf("line %d: tui.panels: panel %q listed twice", v.Content[j].Line, p)
-				}
-			}
-			out.Panels = names
-		case "keys":
-			keys, err := decodeKeys(v)
-			if err != nil {
-				return err
-			}
-			out.Keys = keys
-		default:
-			return fmt.Errorf("line %d: tui: unknown field %q (want theme, panels or keys)", k.Line, k.Value)
-		}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
 	}
-	*t = out
+	*k = list
 	return nil
 }
 
-func decodeKeys(n *yaml.Node) (map[string][]string, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("line %d: tui.keys: want a mapping of action to keys", n.Line)
+func (t *TUI) validate(v *Validator) {
+	if t.Theme != "" && !slices.Contains(TUIThemes(), t.Theme) {
+		v.Errorf(Path("tui", "theme"), "tui: theme %q unknown (want one of %s)", t.Theme, strings.Join(TUIThemes(), ", "))
 	}
-	keys := make(map[string][]string, len(n.Content)/2)
+	for i, p := range t.Panels {
+		switch {
+		case !slices.Contains(TUIPanels(), p):
+			v.Errorf(Path("tui", "panels", i), "tui: unknown panel %q (want some of %s)", p, strings.Join(TUIPanels(), ", "))
+		case slices.Contains(t.Panels[:i], p):
+			v.Errorf(Path("tui", "panels", i), "tui: panel %q listed twice", p)
+		}
+	}
+	actions := make([]string, 0, len(t.Keys))
+	for a := range t.Keys {
+		actions = append(actions, a)
+	}
+	slices.Sort(actions)
 	owner := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		a, v := n.Content[i], n.Content[i+1]
-		if !slices.Contains(TUIActions(), a.Value) {
-			return nil, fmt.Errorf("line %d: tui.keys: unknown action %q (want one of %s)", a.Line, a.Value, strings.Join(TUIActions(), ", "))
+	for _, a := range actions {
+		if !slices.Contains(TUIActions(), a) {
+			v.Errorf(Path("tui", "keys", a), "tui: unknown action %q in keys (want one of %s)", a, strings.Join(TUIActions(), ", "))
+			continue
 		}
-		if _, dup := keys[a.Value]; dup {
-			return nil, fmt.Errorf("line %d: tui.keys: action %q bound twice", a.Line, a.Value)
+		if len(t.Keys[a]) == 0 {
+			v.Errorf(Path("tui", "keys", a), "tui: no keys given for %s", a)
 		}
-		var list []string
-		if v.Kind == yaml.ScalarNode {
-			list = []string{v.Value}
-		} else {
-			var err error
-			if list, err = stringList(v, "tui.keys."+a.Value); err != nil {
-				return nil, err
-			}
-		}
-		if len(list) == 0 {
-			return nil, fmt.Errorf("line %d: tui.keys.%s: no keys given", v.Line, a.Value)
-		}
-		for j, k := range list {
-			line := v.Line
-			if v.Kind == yaml.SequenceNode {
-				line = v.Content[j].Line
-			}
+		for j, k := range t.Keys[a] {
+			at := Path("tui", "keys", a, j)
 			if !ValidKey(k) {
-				return nil, fmt.Errorf("line %d: tui.keys.%s: %q is not a key (want a character, ctrl+<letter>, alt+<key> or a name such as up, pgdown, enter, esc, f1)", line, a.Value, k)
+				v.Errorf(at, "tui: %q (for %s) is not a key: want a character, ctrl+<letter>, alt+<key> or a name such as up, pgdown, enter, esc, f1", k, a)
+				continue
 			}
 			if o, taken := owner[k]; taken {
-				return nil, fmt.Errorf("line %d: tui.keys.%s: key %q is already bound to %s", line, a.Value, k, o)
+				v.Errorf(at, "tui: key %q bound to both %s and %s", k, o, a)
+				continue
 			}
-			owner[k] = a.Value
+			owner[k] = a
 		}
-		keys[a.Value] = list
 	}
-	return keys, nil
-}
-
-func stringList(n *yaml.Node, field string) ([]string, error) {
-	if n.Kind != yaml.SequenceNode {
-		return nil, fmt.Errorf("line %d: %s: want a list", n.Line, field)
-	}
-	out := make([]string, 0, len(n.Content))
-	for _, c := range n.Content {
-		if c.Kind != yaml.ScalarNode {
-			return nil, fmt.Errorf("line %d: %s: want a plain value", c.Line, field)
-		}
-		out = append(out, c.Value)
-	}
-	return out, nil
 }

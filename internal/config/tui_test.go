@@ -1,0 +1,69 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTUISection(t *testing.T) {
+	t.Parallel()
+	in := `
+tui:
+  theme: light
+  panels: [cpu, memory, procs]
+  keys:
+    signal: x
+    sort_mem: [m, f7]
+`
+	cfg, err := Parse("vigia.yaml", []byte(in))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := TUI{Theme: "light", Panels: []string{"cpu", "memory", "procs"}, Keys: map[string]KeyList{"signal": {"x"}, "sort_mem": {"m", "f7"}}}
+	if diff := cmp.Diff(want, cfg.TUI); diff != "" {
+		t.Errorf("tui section mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestTUISectionErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"theme", "tui:\n  theme: neon\n", `vigia.yaml:2: tui: theme "neon" unknown (want one of dark, light, mono)`},
+		{"panel", "tui:\n  panels:\n    - cpu\n    - gpu\n", `vigia.yaml:4: tui: unknown panel "gpu" (want some of cpu, memory, load, temperature, disk, network, alerts, procs)`},
+		{"panel twice", "tui:\n  panels: [cpu, cpu]\n", `vigia.yaml:2: tui: panel "cpu" listed twice`},
+		{"action", "tui:\n  keys:\n    explode: x\n", `vigia.yaml:3: tui: unknown action "explode" in keys (want one of up, down, page_up, page_down, home, end, detail, signal, filter, tree, sort_next, sort_prev, sort_cpu, sort_mem, sort_pid, sort_time, sort_user, reverse, interval_up, interval_down, irix, help, quit)`},
+		{"bad key", "tui:\n  keys:\n    quit:\n      - q\n      - ctrl+shift+banana\n", `vigia.yaml:5: tui: "ctrl+shift+banana" (for quit) is not a key: want a character, ctrl+<letter>, alt+<key> or a name such as up, pgdown, enter, esc, f1`},
+		{"same key twice", "tui:\n  keys:\n    quit: z\n    tree: z\n", `vigia.yaml:4: tui: key "z" bound to both quit and tree`},
+		{"empty list", "tui:\n  keys:\n    quit: []\n", `vigia.yaml:3: tui: no keys given for quit`},
+		{"unknown field", "tui:\n  colour: red\n", `vigia.yaml:2: unknown key "colour" in the tui section (see examples/vigia.yaml for every key)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("vigia.yaml", []byte(tt.in))
+			if err == nil {
+				t.Fatalf("Parse(%q) succeeded, want %q", tt.in, tt.want)
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("Parse(%q) error mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestValidKey(t *testing.T) {
+	t.Parallel()
+	for _, k := range []string{"q", "?", "+", "ñ", "ctrl+c", "alt+x", "f9", "pgdown", "enter", "esc", "shift+tab"} {
+		if !ValidKey(k) {
+			t.Errorf("ValidKey(%q) = false, want true", k)
+		}
+	}
+	for _, k := range []string{"", "ab", "ctrl+", "ctrl+1", "alt+", "f99", "\x01", "\x7f"} {
+		if ValidKey(k) {
+			t.Errorf("ValidKey(%q) = true, want false", k)
+		}
+	}
+}
