@@ -1,0 +1,202 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// recentLen is how many transitions the alerts panel remembers.
+const recentLen = 50
+
+// alerts follows the engine's transitions: which series are out of normal
+// now, and what changed lately.
+type alerts struct {
+	active map[string]reading.Transition // by series key
+	recent []reading.Transition          // newest last
+}
+
+func newAlerts() alerts { return alerts{active: map[string]reading.Transition{}} }
+
+func seriesKey(sensor, metric string, labels []reading.Label) string {
+	var b strings.Builder
+	b.Grow(len(sensor) + len(metric) + 16*len(labels))
+	b.WriteString(sensor)
+	b.WriteByte(0)
+	b.WriteString(metric)
+	for _, l := range labels {
+		b.WriteByte(0)
+		b.WriteString(l.Name)
+		b.WriteByte('=')
+		b.WriteString(l.Value)
+	}
+	return b.String()
+}
+
+func (a *alerts) add(r *reading.Reading) {
+	for _, t := range r.Transitions {
+		s := t.Sensor
+		if s == "" {
+			s = r.Sensor
+		}
+		k := seriesKey(s, t.Metric, t.Labels)
+		if t.To > reading.Normal {
+			a.active[k] = t
+		} else {
+			delete(a.active, k)
+		}
+		a.recent = append(a.recent, t)
+	}
+	if n := len(a.recent); n > recentLen {
+		a.recent = slices.Delete(a.recent, 0, n-recentLen)
+	}
+}
+
+// level returns the status of one series: its open alert, else what the
+// rules say of its value, else normal.
+func (m *Model) level(sensor string, mt *reading.Metric) reading.Status {
+	if len(m.alerts.active) > 0 {
+		if t, ok := m.alerts.active[seriesKey(sensor, mt.Name, mt.Labels)]; ok {
+			return t.To
+		}
+	}
+	if m.opts.Level != nil {
+		if s := m.opts.Level(sensor, *mt); s > reading.Unknown {
+			return s
+		}
+	}
+	return reading.Normal
+}
+
+// primaryLevel is the status of a reading's primary value: the reading's
+// own status once analysed.
+func (m *Model) primaryLevel(r *reading.Reading) reading.Status {
+	if r.Status == reading.Unknown {
+		return reading.Normal
+	}
+	return r.Status
+}
+
+var levelWords = [...]string{"UNKN", "OK", "WARN", "CRIT"}
+
+func levelWord(s reading.Status) string {
+	if int(s) < len(levelWords) {
+		return levelWords[s]
+	}
+	return "?"
+}
+
+// seriesName names a series briefly: a filesystem by its mount point, a
+// device by its name, anything else by its labels.
+func seriesName(metric string, labels []reading.Label) string {
+	if len(labels) == 0 {
+		return metric
+	}
+	var b strings.Builder
+	b.WriteString(metric)
+	b.WriteByte('{')
+	for _, only := range [...]string{"mountpoint", "device"} {
+		for _, l := range labels {
+			if l.Name == only {
+				b.WriteString(l.Value)
+				b.WriteByte('}')
+				return b.String()
+			}
+		}
+	}
+	for i, l := range labels {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(l.Name)
+		b.WriteByte('=')
+		b.WriteString(l.Value)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func (m *Model) alertsHeight(int) (int, int) {
+	want := 2 + len(m.alerts.active) + min(len(m.alerts.recent), 5)
+	if len(m.alerts.active) == 0 && len(m.alerts.recent) == 0 {
+		want = 2
+	}
+	return 2, want
+}
+
+// viewAlerts lists open alerts, worst first, then recent transitions,
+// newest first.
+func (m *Model) viewAlerts(w, h int) []string {
+	t := m.th
+	lines := make([]string, 0, h)
+	lines = append(lines, title(t, "Alerts", countWord(len(m.alerts.active), "active"), w))
+	r := newRow(w)
+	if len(m.alerts.active) == 0 {
+		r.add(t.status[reading.Normal], "✓ ")
+		r.add(t.dim, "nothing out of normal")
+		lines = append(lines, r.done())
+	}
+	act := make([]reading.Transition, 0, len(m.alerts.active))
+	for _, a := range m.alerts.active {
+		act = append(act, a)
+	}
+	slices.SortFunc(act, func(a, b reading.Transition) int {
+		if a.To != b.To {
+			return int(b.To) - int(a.To)
+		}
+		return a.Since.Compare(b.Since)
+	})
+	for _, a := range act {
+		if len(lines) >= h {
+			break
+		}
+		r.reset(w)
+		p := t.level(a.To)
+		r.add(p, "● "+levelWord(a.To)+" ")
+		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
+		r.add(p, trimFloat(a.Value))
+		r.add(t.dim, " since "+clock(a.Since))
+		if a.Message != "" {
+			r.add(t.dim, "  "+clean(a.Message))
+		}
+		lines = append(lines, r.done())
+	}
+	for i := len(m.alerts.recent) - 1; i >= 0 && len(lines) < h; i-- {
+		a := m.alerts.recent[i]
+		r.reset(w)
+		r.add(t.dim, clock(a.Time)+" ")
+		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
+		r.add(t.level(a.From), levelWord(a.From))
+		r.add(t.dim, "→")
+		r.add(t.level(a.To), levelWord(a.To))
+		r.add(t.dim, " "+trimFloat(a.Value))
+		lines = append(lines, r.done())
+	}
+	return lines
+}
+
+func (m *Model) alertsLine(w int) string {
+	t := m.th
+	r := newRow(w)
+	r.add(t.title, "Alerts ")
+	if len(m.alerts.active) == 0 {
+		r.add(t.status[reading.Normal], "none active")
+		if n := len(m.alerts.recent); n > 0 {
+			a := m.alerts.recent[n-1]
+			r.add(t.dim, "  last: "+clock(a.Time)+" "+clean(seriesName(a.Metric, a.Labels))+" "+levelWord(a.From)+"→"+levelWord(a.To))
+		}
+		return r.done()
+	}
+	worst := reading.Normal
+	var first reading.Transition
+	for _, a := range m.alerts.active {
+		if a.To > worst || (a.To == worst && a.Since.Before(first.Since)) {
+			worst, first = a.To, a
+		}
+	}
+	r.add(t.level(worst), countWord(len(m.alerts.active), "active")+": "+levelWord(first.To)+" ")
+	r.add(t.text, clean(seriesName(first.Metric, first.Labels))+" "+trimFloat(first.Value))
+	r.add(t.dim, " since "+clock(first.Since))
+	return r.done()
+}

@@ -1,0 +1,240 @@
+package tui
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// row builds one screen line of a known display width: text added past the
+// width is cut, and done pads the rest with spaces, so panels can be set
+// side by side by concatenation.
+type row struct {
+	sb    strings.Builder
+	w     int
+	limit int
+}
+
+func newRow(width int) *row {
+	r := &row{limit: width}
+	r.sb.Grow(width + 32)
+	return r
+}
+
+func (r *row) reset(width int) { r.sb.Reset(); r.w = 0; r.limit = width }
+
+// add writes s in paint p, cut to the room left.
+func (r *row) add(p paint, s string) {
+	room := r.limit - r.w
+	if room <= 0 || s == "" {
+		return
+	}
+	w := textWidth(s)
+	if w > room {
+		s = ansi.Truncate(s, room, "")
+		w = textWidth(s)
+	}
+	r.sb.WriteString(p.pre)
+	r.sb.WriteString(s)
+	r.sb.WriteString(p.post)
+	r.w += w
+}
+
+// raw adds text already painted whose width is known.
+func (r *row) raw(s string, w int) {
+	if w > r.limit-r.w {
+		return
+	}
+	r.sb.WriteString(s)
+	r.w += w
+}
+
+// space adds n blanks.
+func (r *row) space(n int) {
+	n = min(n, r.limit-r.w)
+	for range n {
+		r.sb.WriteByte(' ')
+	}
+	r.w += max(n, 0)
+}
+
+// padTo adds blanks up to column c.
+func (r *row) padTo(c int) { r.space(c - r.w) }
+
+func (r *row) room() int { return r.limit - r.w }
+
+// done pads to the full width and returns the line.
+func (r *row) done() string {
+	r.space(r.limit - r.w)
+	return r.sb.String()
+}
+
+// textWidth is the number of cells s takes; s holds no escape sequences.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// clean makes text from the kernel safe to print: control characters and
+// invalid UTF-8 (a process may name itself anything) become '?'.
+func clean(s string) string {
+	ok := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+			b.WriteByte('?')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// cut shortens s to w cells, marking the cut with an ellipsis.
+func cut(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if textWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// padLeft right-aligns s in w cells.
+func padLeft(s string, w int) string {
+	if n := w - textWidth(s); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+var eighths = [...]string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
+
+// bar draws frac (0..1) as a bar of w cells: full blocks, one partial block,
+// then dots for the empty part.
+func (r *row) bar(fill, empty paint, frac float64, w int) {
+	if w <= 0 {
+		return
+	}
+	if math.IsNaN(frac) || frac < 0 {
+		frac = 0
+	}
+	frac = min(frac, 1)
+	units := int(math.Round(frac * float64(w) * 8))
+	full, part := units/8, units%8
+	var b strings.Builder
+	b.Grow(w * 3)
+	for range full {
+		b.WriteString("█")
+	}
+	used := full
+	if part > 0 && used < w {
+		b.WriteString(eighths[part])
+		used++
+	}
+	r.add(fill, b.String())
+	if used < w {
+		r.add(empty, strings.Repeat("·", w-used))
+	}
+}
+
+// ring is a fixed-size history of samples, newest last.
+type ring struct {
+	buf  []float64
+	head int // next write
+	n    int
+}
+
+func newRing(size int) ring { return ring{buf: make([]float64, size)} }
+
+func (r *ring) push(v float64) {
+	if len(r.buf) == 0 {
+		return
+	}
+	r.buf[r.head] = v
+	r.head = (r.head + 1) % len(r.buf)
+	r.n = min(r.n+1, len(r.buf))
+}
+
+// at returns the i-th newest sample (0 = the latest).
+func (r *ring) at(i int) float64 {
+	return r.buf[(r.head-1-i+2*len(r.buf))%len(r.buf)]
+}
+
+// max returns the largest of the newest n samples.
+func (r *ring) max(n int) float64 {
+	m := 0.0
+	for i := range min(n, r.n) {
+		m = max(m, r.at(i))
+	}
+	return m
+}
+
+// braille bit for the dot at (column 0|1, row 0..3 counted from the bottom).
+var brailleDots = [2][4]rune{{0x40, 0x04, 0x02, 0x01}, {0x80, 0x20, 0x10, 0x08}}
+
+// graph draws the newest 2·w samples of h as an area chart of w×h braille
+// cells (two samples per cell, four dot rows per line), scaled so top is
+// the full height. Lines come top first.
+func graph(h *ring, w, rows int, top float64, p paint) []string {
+	out := make([]string, rows)
+	if w <= 0 || rows <= 0 {
+		return out
+	}
+	dots := make([]int, 2*w) // dot height per sample column, oldest left
+	for i := range dots {
+		k := 2*w - 1 - i
+		if k >= h.n {
+			dots[i] = -1
+			continue
+		}
+		v := h.at(k)
+		d := 0
+		if top > 0 && v > 0 {
+			d = int(math.Round(v / top * float64(4*rows)))
+			d = max(d, 1)
+		}
+		dots[i] = min(d, 4*rows)
+	}
+	var b strings.Builder
+	for line := range rows {
+		b.Reset()
+		b.WriteString(p.pre)
+		base := 4 * (rows - 1 - line)
+		for c := range w {
+			var cell rune
+			for side := range 2 {
+				d := dots[2*c+side] - base
+				for k := 0; k < min(d, 4); k++ {
+					cell |= brailleDots[side][k]
+				}
+			}
+			if cell == 0 {
+				b.WriteByte(' ')
+			} else {
+				b.WriteRune(0x2800 + cell)
+			}
+		}
+		b.WriteString(p.post)
+		out[line] = b.String()
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package tui
+
+import (
+	"strconv"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// header is the top line: host, refresh, CPU % normalisation, what vigia
+// itself costs, and the time of the newest reading.
+func (m *Model) header() string {
+	t := m.th
+	ln := newRow(m.w)
+	ln.add(t.title, "vigia")
+	if m.opts.Hostname != "" {
+		ln.add(t.text, " "+clean(m.opts.Hostname))
+	}
+	ln.add(t.dim, "  every ")
+	ln.add(t.text, interval(m.every))
+	ln.add(t.dim, "  CPU% ")
+	if m.irix {
+		ln.add(t.text, "100=1 core")
+	} else {
+		ln.add(t.text, "of "+strconv.Itoa(m.cores)+" cores")
+	}
+	if r := m.last[reading.SensorSelf]; r != nil && r.Err == "" {
+		ln.add(t.dim, "  vigia ")
+		cpu, _ := r.Value(reading.SelfCPU)
+		if !m.irix && m.cores > 0 {
+			cpu /= float64(m.cores)
+		}
+		ln.add(t.level(m.primaryLevel(r)), pct(cpu)+"%")
+		if rss, ok := r.Value(reading.SelfRSS); ok {
+			ln.add(t.text, " "+bytesIEC(rss))
+		}
+	}
+	if d := m.health.QueueDropped; d > 0 {
+		ln.add(t.status[reading.Warning], "  dropped "+strconv.FormatUint(d, 10))
+	}
+	clk := clock(m.now)
+	if room := ln.room() - len(clk); room > 0 {
+		ln.space(room)
+		ln.add(t.dim, clk)
+	}
+	return ln.done()
+}
+
+// statusBar is the bottom line: the filter being typed, a message, or a
+// hint of the main keys.
+func (m *Model) statusBar() string {
+	t := m.th
+	ln := newRow(m.w)
+	tb := &m.table
+	switch {
+	case tb.typing:
+		ln.add(t.accent, "filter: ")
+		ln.add(t.text, clean(tb.filter))
+		ln.add(t.accent, "▏")
+		ln.add(t.dim, "  enter keep · esc clear")
+	case m.message != "":
+		p := t.status[reading.Normal]
+		if m.msgBad {
+			p = t.status[reading.Warning]
+		}
+		ln.add(p, m.message)
+	default:
+		for _, b := range m.keys.ShortHelp() {
+			k := b.Help().Key
+			if k == " " {
+				k = "space"
+			}
+			ln.add(t.accent, k)
+			ln.add(t.dim, " "+b.Help().Desc+"  ")
+		}
+	}
+	if m.view == viewMain && !tb.typing {
+		info := strconv.Itoa(len(tb.rows)) + "/" + strconv.Itoa(len(tb.procs)) + " procs"
+		if tb.filter != "" {
+			info = "“" + clean(tb.filter) + "” " + info
+		}
+		if room := ln.room() - textWidth(info); room > 0 {
+			ln.space(room)
+			ln.add(t.dim, info)
+		}
+	}
+	return ln.done()
+}

@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// viewHelp lists every key, in the groups of keyMap.FullHelp.
+func (m *Model) viewHelp() string {
+	t := m.th
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.header())
+	lines = append(lines, title(t, "Keys", "any key to go back", m.w))
+	var all []key.Binding
+	for _, g := range m.keys.FullHelp() {
+		all = append(all, g...)
+	}
+	// As many columns of at least 38 cells as fit, filled top to bottom.
+	cols := max(1, min(3, m.w/38))
+	colW := m.w / cols
+	perCol := (len(all) + cols - 1) / cols
+	ln := newRow(m.w)
+	for i := range perCol {
+		ln.reset(m.w)
+		for c := range cols {
+			j := c*perCol + i
+			if j >= len(all) {
+				break
+			}
+			ks := all[j].Keys()
+			for k := range ks {
+				if ks[k] == " " {
+					ks[k] = "space"
+				}
+			}
+			ln.padTo(c * colW)
+			ln.add(t.accent, padRight(cut(strings.Join(ks, " "), 13), 14))
+			ln.add(t.text, cut(all[j].Help().Desc, colW-15))
+		}
+		lines = append(lines, ln.done())
+	}
+	extra := [][2]string{
+		{"esc", "clear the filter, close a view, or quit"},
+		{"ctrl+c", "quit from anywhere"},
+		{"mouse", "click a row to select, a header to sort; wheel scrolls"},
+		{"filter", "type to match name, command, user or PID; enter keeps it"},
+	}
+	lines = append(lines, strings.Repeat(" ", m.w))
+	for _, e := range extra {
+		ln.reset(m.w)
+		ln.add(t.accent, padRight(e[0], 14))
+		ln.add(t.text, e[1])
+		lines = append(lines, ln.done())
+	}
+	blank := strings.Repeat(" ", m.w)
+	for len(lines) < m.h-1 {
+		lines = append(lines, blank)
+	}
+	if len(lines) > m.h-1 {
+		lines = lines[:max(0, m.h-1)]
+	}
+	lines = append(lines, m.statusBar())
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,106 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// paint is a style reduced to the escape sequences around its text, so a
+// frame is drawn by concatenation instead of one lipgloss Render per cell.
+type paint struct{ pre, post string }
+
+func (p paint) wrap(s string) string { return p.pre + s + p.post }
+
+func toPaint(st lipgloss.Style) paint {
+	out := st.Render("X")
+	i := strings.IndexByte(out, 'X')
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+1:]}
+}
+
+// theme is the palette every panel draws with.
+type theme struct {
+	name     string
+	text     paint
+	dim      paint
+	title    paint
+	accent   paint
+	header   paint // table header
+	sorted   paint // the sorted column's header
+	selected paint // the selected table row
+	prog     paint // the program name inside a command line
+	menu     paint
+	graph    paint
+	rx, tx   paint
+	status   [4]paint // by reading.Status
+}
+
+func (t *theme) level(s reading.Status) paint {
+	if int(s) < len(t.status) {
+		return t.status[s]
+	}
+	return t.text
+}
+
+type palette struct {
+	fg, dim, title, accent, ok, warn, crit, unknown, selBg, selFg, rx, tx, graph string
+}
+
+func darkPalette() palette {
+	return palette{fg: "252", dim: "242", title: "81", accent: "75", ok: "78", warn: "220", crit: "203",
+		unknown: "245", selBg: "24", selFg: "231", rx: "114", tx: "176", graph: "75"}
+}
+
+func lightPalette() palette {
+	return palette{fg: "235", dim: "246", title: "25", accent: "31", ok: "28", warn: "130", crit: "160",
+		unknown: "244", selBg: "153", selFg: "16", rx: "28", tx: "90", graph: "31"}
+}
+
+// newTheme builds the named theme for renderer r; under a colourless
+// profile (NO_COLOR, the Ascii profile of golden tests) every paint is
+// empty or only bold and reverse.
+func newTheme(r *lipgloss.Renderer, name string) *theme {
+	t := &theme{name: name}
+	if name == "mono" {
+		s := r.NewStyle()
+		t.text, t.dim, t.graph, t.rx, t.tx = toPaint(s), toPaint(s.Faint(true)), toPaint(s), toPaint(s), toPaint(s)
+		t.title = toPaint(s.Bold(true))
+		t.accent = toPaint(s.Bold(true))
+		t.header = toPaint(s.Bold(true))
+		t.sorted = toPaint(s.Bold(true).Underline(true))
+		t.selected = toPaint(s.Reverse(true))
+		t.prog = toPaint(s.Bold(true))
+		t.menu = toPaint(s.Reverse(true))
+		t.status = [4]paint{toPaint(s.Faint(true)), toPaint(s), toPaint(s.Bold(true)), toPaint(s.Bold(true).Underline(true))}
+		return t
+	}
+	p := darkPalette()
+	if name == "light" {
+		p = lightPalette()
+	}
+	c := func(s string) lipgloss.Color { return lipgloss.Color(s) }
+	s := r.NewStyle()
+	t.text = toPaint(s.Foreground(c(p.fg)))
+	t.dim = toPaint(s.Foreground(c(p.dim)))
+	t.title = toPaint(s.Foreground(c(p.title)).Bold(true))
+	t.accent = toPaint(s.Foreground(c(p.accent)))
+	t.header = toPaint(s.Foreground(c(p.title)).Bold(true))
+	t.sorted = toPaint(s.Foreground(c(p.warn)).Bold(true).Underline(true))
+	t.selected = toPaint(s.Background(c(p.selBg)).Foreground(c(p.selFg)))
+	t.prog = toPaint(s.Foreground(c(p.fg)).Bold(true))
+	t.menu = toPaint(s.Background(c(p.selBg)).Foreground(c(p.selFg)).Bold(true))
+	t.graph = toPaint(s.Foreground(c(p.graph)))
+	t.rx = toPaint(s.Foreground(c(p.rx)))
+	t.tx = toPaint(s.Foreground(c(p.tx)))
+	t.status = [4]paint{
+		toPaint(s.Foreground(c(p.unknown))),
+		toPaint(s.Foreground(c(p.ok))),
+		toPaint(s.Foreground(c(p.warn)).Bold(true)),
+		toPaint(s.Foreground(c(p.crit)).Bold(true)),
+	}
+	return t
+}

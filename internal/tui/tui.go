@@ -1,0 +1,557 @@
+// Package tui is vigia's full-screen dashboard and task manager (`vigia
+// top`). It receives analysed readings over a channel, keeps its own small
+// histories, and never reads the machine itself: signals and process
+// details go through interfaces that main satisfies. It is the only package
+// that imports the terminal UI libraries.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// readingsMsg carries every reading waiting on the channel, so a burst of
+// sensors costs one frame, not one per sensor.
+type readingsMsg []reading.Reading
+
+// closedMsg says the reading channel was closed: the engine has stopped.
+type closedMsg struct{}
+
+// detailMsg is the answer of Inspector.Detail for the detail view.
+type detailMsg struct {
+	pid    int32
+	detail reading.ProcessDetail
+	err    error
+}
+
+// signalMsg is the outcome of Signaller.Signal.
+type signalMsg struct {
+	pid  int32
+	name string
+	sig  sigChoice
+	err  error
+}
+
+// Signaller sends a signal to a process. main satisfies it, so this package
+// never calls kill itself. It may be called from any goroutine.
+type Signaller interface {
+	Signal(pid int32, sig syscall.Signal) error
+}
+
+// Inspector reads what the detail view shows of one process. It may be
+// called from any goroutine and should return within a few milliseconds.
+type Inspector interface {
+	Detail(pid int32) (reading.ProcessDetail, error)
+}
+
+// Options configure the dashboard.
+type Options struct {
+	// Readings are the engine's analysed readings. When it is closed the
+	// dashboard quits.
+	Readings <-chan reading.Reading
+	// Health returns the engine's self-watch; optional.
+	Health func() reading.Health
+	// Signaller and Inspector serve the signal menu and the detail view;
+	// either may be nil, which disables its feature.
+	Signaller Signaller
+	Inspector Inspector
+	// SetInterval changes every sensor's cadence (the + and - keys); nil
+	// disables those keys.
+	SetInterval func(time.Duration)
+	// Interval is the cadence the engine starts with.
+	Interval time.Duration
+	// Level gives the status of one metric by the same rules the engine
+	// applies, for values no alert is open on (per-core bars, each
+	// filesystem). Nil colours such values by their open alerts alone.
+	Level func(sensor string, m reading.Metric) reading.Status
+	// Config is the `tui:` section: theme, panels, keys.
+	Config config.TUI
+	// Hostname is shown in the header.
+	Hostname string
+	// Input and Output default to the terminal. Tests and the end-to-end
+	// harness set them.
+	Input  io.Reader
+	Output io.Writer
+	// Environ is the environment (NO_COLOR, TERM) the colours follow;
+	// nil means os.Environ.
+	Environ []string
+	Logger  *slog.Logger
+}
+
+type view uint8
+
+const (
+	viewMain view = iota
+	viewHelp
+	viewDetail
+	viewSignal
+	viewConfirm
+)
+
+// Model is the dashboard's Bubble Tea model. It is used through a pointer:
+// Update changes it in place and returns it.
+type Model struct {
+	opts   Options
+	keys   keyMap
+	th     *theme
+	panels []string // visible panels, in config.TUIPanels order
+
+	w, h int
+	view view
+
+	// latest readings by sensor, and when each panel last changed
+	last map[string]*reading.Reading
+	ver  map[string]uint64
+	tick uint64
+
+	cpuHist, memHist, swapHist, rxHist, txHist ring
+
+	alerts  alerts
+	table   procTable
+	health  reading.Health
+	cores   int
+	irix    bool
+	every   time.Duration
+	now     time.Time // time of the newest reading
+	message string
+	msgAt   time.Time
+	msgBad  bool
+
+	detail    *detailMsg
+	sigCursor int
+	sigPID    int32
+	sigName   string
+
+	cache map[string]panelCache
+	lay   layout
+	frame strings.Builder
+}
+
+type panelCache struct {
+	ver   uint64
+	w, h  int
+	lines []string
+}
+
+// historyLen is how many samples the graphs keep: ten minutes at 1 s, and
+// enough for a graph across a 600-column terminal.
+const historyLen = 1200
+
+// New builds the model; renderer decides the colour profile (tests pass one
+// with the Ascii profile for colour-free frames).
+func New(opts Options, r *lipgloss.Renderer) *Model {
+	if opts.Interval <= 0 {
+		opts.Interval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	themeName := opts.Config.Theme
+	if themeName == "" {
+		themeName = "dark"
+	}
+	if r.ColorProfile() == termenv.Ascii {
+		themeName = "mono"
+	}
+	m := &Model{
+		opts:     opts,
+		keys:     newKeyMap(opts.Config.Keys),
+		th:       newTheme(r, themeName),
+		last:     map[string]*reading.Reading{},
+		ver:      map[string]uint64{},
+		cpuHist:  newRing(historyLen),
+		memHist:  newRing(historyLen),
+		swapHist: newRing(historyLen),
+		rxHist:   newRing(historyLen),
+		txHist:   newRing(historyLen),
+		alerts:   newAlerts(),
+		irix:     true,
+		every:    opts.Interval,
+		cache:    map[string]panelCache{},
+		cores:    1,
+	}
+	m.table.init()
+	m.panels = config.TUIPanels()
+	if len(opts.Config.Panels) > 0 {
+		m.panels = slices.DeleteFunc(m.panels, func(p string) bool { return !slices.Contains(opts.Config.Panels, p) })
+	}
+	return m
+}
+
+// Init starts waiting for readings.
+func (m *Model) Init() tea.Cmd { return waitReadings(m.opts.Readings) }
+
+func waitReadings(ch <-chan reading.Reading) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return closedMsg{}
+		}
+		batch := readingsMsg{r}
+		for len(batch) < 64 {
+			select {
+			case r, ok := <-ch:
+				if !ok {
+					return batch
+				}
+				batch = append(batch, r)
+			default:
+				return batch
+			}
+		}
+		return batch
+	}
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		return m, nil
+	case readingsMsg:
+		for i := range msg {
+			m.ingest(&msg[i])
+		}
+		return m, tea.Batch(waitReadings(m.opts.Readings), m.refreshDetail(msg))
+	case closedMsg:
+		return m, tea.Quit
+	case detailMsg:
+		if m.view == viewDetail && m.detail != nil && m.detail.pid == msg.pid {
+			m.detail = &msg
+		}
+		return m, nil
+	case signalMsg:
+		m.signalled(msg)
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		m.mouse(msg)
+		return m, nil
+	}
+	return m, nil
+}
+
+// ingest takes one reading into the panels' state.
+func (m *Model) ingest(r *reading.Reading) {
+	m.tick++
+	m.ver[r.Sensor] = m.tick
+	if r.Time.After(m.now) {
+		m.now = r.Time
+	}
+	m.alerts.add(r)
+	if len(r.Transitions) > 0 {
+		m.ver["alerts"] = m.tick
+	}
+	if r.Err != "" {
+		// Keep the last good values on screen but say the sensor failed.
+		if prev := m.last[r.Sensor]; prev != nil {
+			cp := *prev
+			cp.Err = r.Err
+			m.last[r.Sensor] = &cp
+			return
+		}
+	}
+	cp := *r
+	m.last[r.Sensor] = &cp
+	if r.Err != "" {
+		return
+	}
+	switch r.Sensor {
+	case reading.SensorCPU:
+		if v, ok := r.Value(reading.CPUUsage); ok {
+			m.cpuHist.push(v)
+		}
+		if v, ok := r.Value(reading.CPUCores); ok && v >= 1 {
+			m.cores = int(v)
+		}
+	case reading.SensorMemory:
+		if v, ok := r.Value(reading.MemUsedPercent); ok {
+			m.memHist.push(v)
+		}
+		if v, ok := r.Value(reading.SwapUsedPercent); ok {
+			m.swapHist.push(v)
+		}
+	case reading.SensorNetwork:
+		var rx, tx float64
+		for _, mt := range r.Metrics {
+			if mt.Label("device") == "lo" {
+				continue
+			}
+			switch mt.Name {
+			case reading.NetRxBytes:
+				rx += mt.Value
+			case reading.NetTxBytes:
+				tx += mt.Value
+			}
+		}
+		m.rxHist.push(rx)
+		m.txHist.push(tx)
+	case reading.SensorProcesses:
+		m.table.setProcs(r.Processes)
+	case reading.SensorSelf:
+		if m.opts.Health != nil {
+			m.health = m.opts.Health()
+		}
+	}
+	if m.message != "" && r.Time.Sub(m.msgAt) > 5*time.Second {
+		m.message = ""
+	}
+}
+
+// say puts a message in the status bar for a few seconds.
+func (m *Model) say(bad bool, format string, args ...any) {
+	m.message = fmt.Sprintf(format, args...)
+	m.msgBad = bad
+	m.msgAt = m.now
+}
+
+// intervalSteps are the cadences + and - step through.
+func intervalSteps() [9]time.Duration {
+	return [9]time.Duration{
+		250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second,
+		3 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second, time.Minute,
+	}
+}
+
+func (m *Model) stepInterval(up bool) {
+	if m.opts.SetInterval == nil {
+		m.say(true, "the refresh interval is fixed here")
+		return
+	}
+	steps := intervalSteps()
+	i, _ := slices.BinarySearch(steps[:], m.every)
+	switch {
+	case up && i < len(steps) && steps[i] == m.every:
+		i++
+	case !up:
+		i--
+	}
+	i = max(0, min(i, len(steps)-1))
+	m.every = steps[i]
+	m.opts.SetInterval(m.every)
+	m.say(false, "refresh every %s", interval(m.every))
+}
+
+// key handles a key press in the current view.
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyCtrlC {
+		return tea.Quit
+	}
+	if m.table.typing {
+		m.filterKey(msg)
+		return nil
+	}
+	a := m.keys.match(msg)
+	switch m.view {
+	case viewHelp:
+		if a == actQuit && msg.String() != "q" {
+			return tea.Quit
+		}
+		m.view = viewMain
+		return nil
+	case viewDetail:
+		switch {
+		case msg.Type == tea.KeyEsc || msg.String() == "q" || a == actDetail:
+			m.view, m.detail = viewMain, nil
+		case a == actSignal:
+			return m.openSignal()
+		case a == actQuit:
+			return tea.Quit
+		}
+		return nil
+	case viewSignal, viewConfirm:
+		return m.signalKey(msg, a)
+	}
+	if msg.Type == tea.KeyEsc {
+		if m.table.filter != "" {
+			m.table.setFilter("")
+			return nil
+		}
+		return tea.Quit
+	}
+	switch a {
+	case actQuit:
+		return tea.Quit
+	case actHelp:
+		m.view = viewHelp
+	case actUp:
+		m.table.move(-1)
+	case actDown:
+		m.table.move(1)
+	case actPageUp:
+		m.table.move(-max(1, m.lay.tableRows-1))
+	case actPageDown:
+		m.table.move(max(1, m.lay.tableRows-1))
+	case actHome:
+		m.table.move(-1 << 30)
+	case actEnd:
+		m.table.move(1 << 30)
+	case actDetail:
+		return m.openDetail()
+	case actSignal:
+		return m.openSignal()
+	case actFilter:
+		m.table.typing = true
+	case actTree:
+		m.table.setTree(!m.table.tree)
+	case actSortNext:
+		m.table.setSort(m.table.sortCol+1, false)
+	case actSortPrev:
+		m.table.setSort(m.table.sortCol+numColumns-1, false)
+	case actSortCPU:
+		m.table.setSort(colCPU, true)
+	case actSortMem:
+		m.table.setSort(colMem, true)
+	case actSortPID:
+		m.table.setSort(colPID, true)
+	case actSortTime:
+		m.table.setSort(colTime, true)
+	case actSortUser:
+		m.table.setSort(colUser, true)
+	case actReverse:
+		m.table.setReverse(!m.table.reverse)
+	case actIntervalUp:
+		m.stepInterval(true)
+	case actIntervalDown:
+		m.stepInterval(false)
+	case actIrix:
+		m.irix = !m.irix
+		if m.irix {
+			m.say(false, "CPU %%: 100%% = one core (Irix mode)")
+		} else {
+			m.say(false, "CPU %%: 100%% = all %d cores (Solaris mode)", m.cores)
+		}
+	}
+	return nil
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) {
+	f := m.table.filter
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.table.typing = false
+		return
+	case tea.KeyEsc:
+		m.table.typing = false
+		m.table.setFilter("")
+		return
+	case tea.KeyBackspace:
+		if r := []rune(f); len(r) > 0 {
+			m.table.setFilter(string(r[:len(r)-1]))
+		}
+		return
+	case tea.KeyUp:
+		m.table.move(-1)
+		return
+	case tea.KeyDown:
+		m.table.move(1)
+		return
+	case tea.KeyRunes, tea.KeySpace:
+		if len(f) < 64 {
+			m.table.setFilter(f + clean(string(msg.Runes)))
+		}
+	}
+}
+
+// mouse selects a row, sorts by a clicked header, scrolls with the wheel.
+func (m *Model) mouse(msg tea.MouseMsg) {
+	if m.view != viewMain {
+		return
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		m.table.move(-3)
+	case msg.Button == tea.MouseButtonWheelDown:
+		m.table.move(3)
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
+		switch y := msg.Y - m.lay.tableY; {
+		case y == 0:
+			if c, ok := m.table.columnAt(msg.X, m.w); ok {
+				m.table.setSort(c, true)
+			}
+		case y > 0 && y <= m.lay.tableRows:
+			m.table.selectRow(m.table.offset + y - 1)
+		}
+	}
+}
+
+// Run shows the dashboard until the user quits, ctx is done, or the reading
+// channel closes. The terminal is restored on every way out, a panic
+// included.
+func Run(ctx context.Context, opts Options) error {
+	out := opts.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	env := opts.Environ
+	if env == nil {
+		env = os.Environ()
+	}
+	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(environ(env)))
+	if noColor(env) {
+		// NO_COLOR asks for no colour, not no attributes: keep bold and
+		// reverse, which the mono theme uses for emphasis and selection.
+		r.SetColorProfile(termenv.ANSI)
+		opts.Config.Theme = "mono"
+	}
+	m := New(opts, r)
+	popts := []tea.ProgramOption{
+		tea.WithContext(ctx), tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		tea.WithOutput(out), tea.WithEnvironment(env), tea.WithFPS(30),
+	}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("tui: recovered from a panic: %w", err)
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return nil
+	}
+	return fmt.Errorf("tui: %w", err)
+}
+
+func noColor(env []string) bool {
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "NO_COLOR="); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// environ adapts an environment list to termenv's lookup.
+type environ []string
+
+func (e environ) Environ() []string { return e }
+
+func (e environ) Getenv(k string) string {
+	for _, kv := range e {
+		if v, ok := strings.CutPrefix(kv, k+"="); ok {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden frames in testdata")
+
+func keys(m *Model, ks ...string) {
+	for _, k := range ks {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
+		case "backspace":
+			msg = tea.KeyMsg{Type: tea.KeyBackspace}
+		case "ctrl+c":
+			msg = tea.KeyMsg{Type: tea.KeyCtrlC}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		_, cmd := m.Update(msg)
+		runCmd(m, cmd)
+	}
+}
+
+// runCmd runs what a key returned, as the program would, but not the
+// reading wait or quit.
+func runCmd(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case signalMsg, detailMsg:
+		m.Update(msg)
+	}
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("frame %s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+// checkFrame holds for every frame: exactly h lines, each exactly w cells.
+func checkFrame(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Errorf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Errorf("line %d is %d cells wide, want %d: %q", i, got, w, l)
+		}
+	}
+}
+
+type fakeSignaller struct {
+	mu    sync.Mutex
+	calls []string
+	err   error
+}
+
+func (f *fakeSignaller) Signal(pid int32, sig syscall.Signal) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, sig.String()+" "+itoa(pid))
+	return f.err
+}
+
+func itoa(n int32) string { return strconv.Itoa(int(n)) }
+
+type fakeInspector struct{ err error }
+
+func (f fakeInspector) Detail(pid int32) (reading.ProcessDetail, error) {
+	if f.err != nil {
+		return reading.ProcessDetail{}, f.err
+	}
+	for _, p := range fixtureProcs() {
+		if p.PID == pid {
+			return reading.ProcessDetail{Process: p, Exe: "/usr/bin/" + p.Comm, Cwd: "/home/alice/src", Nice: 5,
+				OpenFiles: 17, ReadBytes: 123 << 20, WriteBytes: 45 << 10, VMSize: 2 << 30, Unreadable: []string{"environ"}}, nil
+		}
+	}
+	return reading.ProcessDetail{}, syscall.ESRCH
+}
+
+func TestGoldenFrames(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		temps bool
+		cfg   config.TUI
+		keys  []string
+	}{
+		{name: "main", temps: true},
+		{name: "sorted-filtered", temps: true, keys: []string{"M", "/", "a", "l", "i", "c", "e", "enter"}},
+		{name: "tree", temps: true, keys: []string{"t", "N", "home"}},
+		{name: "detail", temps: true, keys: []string{"N", "home", "down", "down", "down", "enter"}},
+		{name: "help", temps: true, keys: []string{"?"}},
+		{name: "notemps", temps: false},
+		{name: "signal-menu", temps: true, keys: []string{"k", "down"}},
+		{name: "solaris", temps: true, keys: []string{"I"}},
+		{name: "panels", temps: true, cfg: config.TUI{Panels: []string{"memory", "alerts", "procs"}}},
+	}
+	for _, tt := range tests {
+		for _, size := range [][2]int{{80, 24}, {160, 50}} {
+			name := tt.name + "-" + strconv.Itoa(size[0]) + "x" + strconv.Itoa(size[1])
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				opts := Options{Config: tt.cfg, Inspector: fakeInspector{}, Signaller: &fakeSignaller{}, SetInterval: func(time.Duration) {}}
+				m := newModel(opts, machine(tt.temps), size[0], size[1])
+				keys(m, tt.keys...)
+				frame := m.View()
+				checkFrame(t, frame, size[0], size[1])
+				checkGolden(t, name, frame)
+			})
+		}
+	}
+}
