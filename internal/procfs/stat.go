@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 )
 
 // CPUTimes is one cpu line of /proc/stat: time spent in each mode, in clock
@@ -203,40 +201,6 @@ func (fs FS) Stat(s *Stat, buf []byte) ([]byte, error) {
 	}
 	if err := ParseStat(buf, s); err != nil {
 		return buf, fmt.Errorf("%s: %w", path, err)
-	}
-	return buf, nil
-}
-
-// statReadFile reads a whole kernel file into buf[:0], growing it as needed,
-// with ReadFile's size cap and without trusting stat's size.
-func statReadFile(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-	if cap(buf) < 1024 {
-		buf = make([]byte, 0, 4096)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			if len(buf) > MaxFileSize {
-				return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-			}
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return buf[:0], fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-	if len(buf) > MaxFileSize {
-		return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
 	}
 	return buf, nil
 }
