@@ -40,9 +40,22 @@ type client struct {
 	kickOnce  sync.Once
 	sensors   map[string]bool // nil: every sensor
 	processes bool
+	// abort unblocks a write in progress, so a client stuck on a full
+	// socket leaves at once rather than at its write deadline.
+	abort func()
 }
 
-func (c *client) kick() { c.kickOnce.Do(func() { close(c.kicked) }) }
+// kick drops the client; it reports whether this call did.
+func (c *client) kick() (first bool) {
+	c.kickOnce.Do(func() {
+		close(c.kicked)
+		if c.abort != nil {
+			c.abort()
+		}
+		first = true
+	})
+	return first
+}
 
 // hub fans readings out to stream clients. One goroutine (run) encodes each
 // reading once and offers it to every client; a full client buffer drops
@@ -115,7 +128,10 @@ func (h *hub) run(ctx context.Context) {
 				select {
 				case c.ch <- f:
 				default:
-					c.kick()
+					if c.kick() {
+						h.dropped.Add(1)
+						h.log.Debug("stream: dropped a slow client")
+					}
 				}
 			}
 		}
@@ -215,6 +231,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "streaming not supported on this connection")
 		return
 	}
+	c.abort = func() { rc.SetWriteDeadline(time.Now()) }
 	if !s.hub.add(c) {
 		writeError(w, http.StatusServiceUnavailable, "the event stream is closed or has too many clients")
 		return
@@ -250,8 +267,6 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		case <-s.hub.done:
 			return
 		case <-c.kicked:
-			s.hub.dropped.Add(1)
-			s.log.Debug("stream: dropped a slow client", "remote", r.RemoteAddr)
 			return
 		case <-tick.C:
 			if !write([]byte(": ping\n\n")) {
