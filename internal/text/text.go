@@ -189,7 +189,7 @@ func (t *Text) TopProcesses(n, total int) string {
 
 // ProcessHeader is the column header of the snapshot's process list.
 func (t *Text) ProcessHeader() string {
-	return t.pick("    PID USER       S   CPU%%  MEM%%       RSS THR COMMAND", "    PID USUARIO    E   CPU%%  MEM%%       RSS HIL ORDEN")
+	return t.pick("    PID USER       S   CPU%  MEM%       RSS THR COMMAND", "    PID USUARIO    E   CPU%  MEM%       RSS HIL ORDEN")
 }
 
 // ConfigOK confirms a valid config file.

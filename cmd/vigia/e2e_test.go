@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// vigiaBin is the binary built once for the end-to-end tests, run as a user
+// would run it.
+var vigiaBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vigia-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	vigiaBin = filepath.Join(dir, "vigia")
+	build := exec.Command("go", "build", "-o", vigiaBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building vigia: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// vigia runs the binary with a clean locale and no colour, and returns its
+// stdout, stderr and exit code.
+func vigia(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(vigiaBin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running vigia %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+var watchLine = regexp.MustCompile(`^\d\d:\d\d:\d\d \| (\S+)\s+\[[| ]{20}\]\s+\S+\s?\S*\s+(NORMAL|ALERT|CRITICAL|UNKNOWN)\b`)
+
+// TestWatchOnThisMachine is the original design's run: two readings of each
+// sensor at 200 ms, checked line by line.
+func TestWatchOnThisMachine(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	out, errOut, code := vigia(t, nil, "watch", "--count", "2", "--interval", "200ms", "--sensors", "cpu,memory,load,disk,network,processes")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("watch --count 2 at 200ms took %v", d)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "vigia ") || !strings.Contains(lines[0], "watching") {
+		t.Errorf("first line %q is not the header", lines[0])
+	}
+	if last := lines[len(lines)-1]; last != "System stopped cleanly" {
+		t.Errorf("last line %q, want the clean-stop line", last)
+	}
+	counts := map[string]int{}
+	for _, l := range lines[1:] {
+		if m := watchLine.FindStringSubmatch(l); m != nil {
+			counts[m[1]]++
+		}
+	}
+	for _, s := range []string{"CPU", "Memory", "Load", "Disk", "Network", "Processes"} {
+		if counts[s] != 2 {
+			t.Errorf("%d lines for %s, want 2\n%s", counts[s], s, out)
+		}
+	}
+	if strings.ContainsRune(out, 0x1b) {
+		t.Error("colour codes in output that is not a terminal")
+	}
+}
+
+func TestWatchJSON(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "watch", "--json", "--count", "1", "--interval", "200ms", "--sensors", "cpu,memory")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r reading.Reading
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %q is not a reading: %v", line, err)
+		}
+		seen[r.Sensor] = true
+		if r.Time.IsZero() || r.Status == reading.Unknown {
+			t.Errorf("reading %q lacks time or status", line)
+		}
+	}
+	if !seen["cpu"] || !seen["memory"] {
+		t.Errorf("sensors seen %v, want cpu and memory", seen)
+	}
+}
+
+func TestSpanish(t *testing.T) {
+	t.Parallel()
+	out, _, code := vigia(t, []string{"LANG=es_ES.UTF-8"}, "watch", "--count", "1", "--interval", "200ms", "--sensors", "memory")
+	if code != 0 || !strings.Contains(out, "Sistema detenido correctamente") || !strings.Contains(out, "Memoria") {
+		t.Errorf("exit %d, output not in Spanish:\n%s", code, out)
+	}
+}
+
+// TestInterruptStopsCleanly sends SIGINT as Ctrl-C would: exit 0 within 2 s
+// with the summary.
+func TestInterruptStopsCleanly(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(vigiaBin, "watch", "--interval", "200ms")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LANG=C", "HOME=" + t.TempDir()}
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGINT: %v", err)
+		}
+		if d := time.Since(sent); d > 2*time.Second {
+			t.Errorf("took %v to stop, want under 2s", d)
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("still running 5s after SIGINT")
+	}
+	if !strings.Contains(stdout.String(), "Summary:") || !strings.HasSuffix(stdout.String(), "System stopped cleanly\n") {
+		t.Errorf("no summary and clean-stop line:\n%s", stdout.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("rules:\n  - metric: cpu.usgae\n    warning: 70\n"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"watch", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"watch", "--sensors", "cpu,gpu"}, `unknown sensor "gpu"`},
+		{[]string{"watch", "--interval", "fast"}, `invalid value "fast" for flag -interval`},
+		{[]string{"watch", "--interval", "1ms"}, "--interval 1ms: at least 100ms"},
+		{[]string{"watch", "--rule", "metric=cpu.usage,warning=lots"}, `warning="lots": not a number`},
+		{[]string{"watch", "--rule", "metric=nope,warning=1"}, `unknown metric "nope"`},
+		{[]string{"watch", "--procfs", "/nonexistent"}, `procfs root "/nonexistent"`},
+		{[]string{"watch", "--config", bad}, "bad.yaml:2: rule 1: unknown metric"},
+		{[]string{"config", "check", bad}, "bad.yaml:2: rule 1: unknown metric"},
+		{[]string{"config", "check"}, "usage: vigia config check FILE"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"snapshot", "--top", "-1"}, "--top -1"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := vigia(t, nil, tt.args...)
+		if code != 2 {
+			t.Errorf("vigia %v: exit %d, want 2", tt.args, code)
+		}
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("vigia %v: stderr %q does not say %q", tt.args, errOut, tt.want)
+		}
+		if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine ") {
+			t.Errorf("vigia %v panicked:\n%s", tt.args, errOut)
+		}
+	}
+}
+
+func TestHelpEverywhere(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		out, _, code := vigia(t, nil, c.name, "--help")
+		if code != 0 || !strings.Contains(out, "Example") {
+			t.Errorf("vigia %s --help: exit %d, no examples:\n%s", c.name, code, out)
+		}
+	}
+	out, _, code := vigia(t, nil, "--help")
+	if code != 0 || !strings.Contains(out, "Commands:") {
+		t.Errorf("vigia --help: exit %d\n%s", code, out)
+	}
+}
+
+func TestConfigCheckExample(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "config", "check", "../../examples/vigia.yaml")
+	if code != 0 || !strings.Contains(out, "OK") {
+		t.Errorf("examples/vigia.yaml: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestSnapshotAgainstOtherTools cross-checks values with independent tools
+// on this machine: free -b for memory, ps for processes, nproc for cores.
+func TestSnapshotAgainstOtherTools(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "snapshot", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rs []reading.Reading
+	if err := json.Unmarshal([]byte(out), &rs); err != nil {
+		t.Fatalf("snapshot --json: %v", err)
+	}
+	by := map[string]reading.Reading{}
+	for _, r := range rs {
+		by[r.Sensor] = r
+		if r.Err != "" {
+			t.Errorf("sensor %s failed: %s", r.Sensor, r.Err)
+		}
+	}
+	cpu, mem, procs := by["cpu"], by["memory"], by["processes"]
+	if cores, _ := cpu.Value(reading.CPUCores); cores != float64(nproc(t)) {
+		t.Errorf("cpu.cores = %v, nproc says %d", cores, nproc(t))
+	}
+	freeOut, err := exec.Command("free", "-b").Output()
+	if err != nil {
+		t.Skipf("free: %v", err)
+	}
+	fields := strings.Fields(strings.Split(string(freeOut), "\n")[1])
+	total, _ := strconv.ParseFloat(fields[1], 64)
+	if got, _ := mem.Value(reading.MemTotal); got != total {
+		t.Errorf("memory.total = %v, free -b says %v", got, total)
+	}
+	psOut, err := exec.Command("ps", "-e", "--no-headers").Output()
+	if err != nil {
+		t.Skipf("ps: %v", err)
+	}
+	ps := float64(strings.Count(string(psOut), "\n"))
+	if got, _ := procs.Value(reading.ProcsCount); got < ps-20 || got > ps+20 {
+		t.Errorf("procs.count = %v, ps -e counts %v", got, ps)
+	}
+	if len(procs.Processes) == 0 {
+		t.Error("snapshot has no process table")
+	}
+}
+
+func nproc(t *testing.T) int {
+	out, err := exec.Command("nproc").Output()
+	if err != nil {
+		return runtime.NumCPU()
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return n
+}

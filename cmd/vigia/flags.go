@@ -1,0 +1,282 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
+)
+
+// newFlagSet returns a flag set that reports errors instead of exiting, and
+// whose --help prints help (usage, examples) followed by the flags.
+func newFlagSet(e *env, name, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet("vigia "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stdout, strings.TrimSpace(help))
+		fmt.Fprintln(e.stdout, "\nFlags:")
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, printing help for --help and turning every other
+// problem into a usage error that names the flag.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return errHelp
+	}
+	if err != nil {
+		return &usageError{err: err, hint: fmt.Sprintf("Run '%s --help' for its flags and examples.", fs.Name())}
+	}
+	return nil
+}
+
+// machineFlags are the flags of every command that samples the machine.
+type machineFlags struct {
+	configPath string
+	procfs     string
+	sysfs      string
+	rootfs     string
+	interval   time.Duration
+	sensors    string
+	workers    int
+	lang       string
+	logLevel   string
+	rules      ruleFlags
+}
+
+func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
+	m := &machineFlags{}
+	fs.StringVar(&m.configPath, "config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
+	fs.StringVar(&m.procfs, "procfs", "", "`dir` where /proc is mounted (default /proc)")
+	fs.StringVar(&m.sysfs, "sysfs", "", "`dir` where /sys is mounted (default /sys)")
+	fs.StringVar(&m.rootfs, "rootfs", "", "`dir` where the watched machine's / is mounted, for filesystem usage (default /)")
+	fs.DurationVar(&m.interval, "interval", 0, "sample every sensor at this `interval` (default: cpu 1.5s, memory 2s, temperature 1.8s, others 2s)")
+	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(machineSensors, ","))
+	fs.IntVar(&m.workers, "workers", 0, "analyser goroutines (default 2)")
+	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
+	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: debug, info, warn, error")
+	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with keys name, metric, warning, critical, below, for, hysteresis\n(repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s)")
+	return m
+}
+
+// machineSensors are the sensors a user can pick; self is always on.
+var machineSensors = []string{
+	reading.SensorCPU, reading.SensorMemory, reading.SensorLoad, reading.SensorTemperature,
+	reading.SensorDisk, reading.SensorNetwork, reading.SensorProcesses,
+}
+
+// defaultIntervals follow vigia's original design.
+func defaultInterval(sensor string) time.Duration {
+	switch sensor {
+	case reading.SensorCPU:
+		return 1500 * time.Millisecond
+	case reading.SensorTemperature:
+		return 1800 * time.Millisecond
+	}
+	return 2 * time.Second
+}
+
+// setup is everything a command needs to sample: flags and config merged.
+type setup struct {
+	cfg       *config.Config
+	cfgPath   string
+	fs        procfs.FS
+	rootfs    string
+	text      *text.Text
+	sensors   []string // chosen, in display order
+	intervals map[string]time.Duration
+	timeouts  map[string]time.Duration
+	workers   int
+	rules     []config.Rule
+	logger    *slog.Logger
+}
+
+// setup loads the config file and merges flags over it. Flags win over the
+// file, the file over defaults.
+func (m *machineFlags) setup(e *env) (*setup, error) {
+	s := &setup{intervals: map[string]time.Duration{}, timeouts: map[string]time.Duration{}}
+	var err error
+	s.cfg, s.cfgPath, err = loadConfig(e, m.configPath)
+	if err != nil {
+		return nil, err
+	}
+	lang := text.FromEnv(e.getenv)
+	for _, code := range []string{s.cfg.Language, m.lang} {
+		if code != "" {
+			if lang, err = text.Parse(code); err != nil {
+				return nil, usagef("--lang: %v", err)
+			}
+		}
+	}
+	s.text = text.For(lang)
+	level, ok := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[m.logLevel]
+	if !ok {
+		return nil, usagef("--log-level %q: want debug, info, warn or error", m.logLevel)
+	}
+	s.logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	procRoot := first(m.procfs, s.cfg.Procfs, "/proc")
+	sysRoot := first(m.sysfs, s.cfg.Sysfs, "/sys")
+	s.rootfs = first(m.rootfs, s.cfg.Rootfs, "/")
+	if s.fs, err = procfs.NewFS(procRoot, sysRoot); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if s.sensors, err = parseSensors(m.sensors, s.cfg); err != nil {
+		return nil, err
+	}
+	if m.interval < 0 || (m.interval > 0 && m.interval < 100*time.Millisecond) {
+		return nil, usagef("--interval %v: at least 100ms", m.interval)
+	}
+	for _, name := range machineSensors {
+		d := defaultInterval(name)
+		if s.cfg.Interval > 0 {
+			d = s.cfg.Interval
+		}
+		if c, ok := s.cfg.Sensors[name]; ok {
+			if c.Interval > 0 {
+				d = c.Interval
+			}
+			s.timeouts[name] = c.Timeout
+		}
+		if m.interval > 0 {
+			d = m.interval
+		}
+		s.intervals[name] = d
+	}
+	s.workers = first(m.workers, s.cfg.Engine.Workers, 2)
+	if m.workers < 0 || m.workers > 64 {
+		return nil, usagef("--workers %d: want 1 to 64", m.workers)
+	}
+	s.rules = append(s.rules, s.cfg.Rules...)
+	s.rules = append(s.rules, m.rules...)
+	return s, nil
+}
+
+// loadConfig reads the named config file, or the default one when it
+// exists. A bad file is a usage error: exit 2, with every line at fault.
+func loadConfig(e *env, path string) (*config.Config, string, error) {
+	if path == "" {
+		dir := e.getenv("XDG_CONFIG_HOME")
+		if dir == "" {
+			if home := e.getenv("HOME"); home != "" {
+				dir = filepath.Join(home, ".config")
+			}
+		}
+		candidate := filepath.Join(dir, "vigia", "vigia.yaml")
+		if _, err := os.Stat(candidate); dir == "" || err != nil {
+			return &config.Config{}, "", nil
+		}
+		path = candidate
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, "", &usageError{err: err}
+	}
+	return cfg, path, nil
+}
+
+func parseSensors(list string, cfg *config.Config) ([]string, error) {
+	want := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if name == "all" {
+			for _, s := range machineSensors {
+				want[s] = true
+			}
+			continue
+		}
+		if !reading.IsSensor(name) || name == reading.SensorSelf {
+			return nil, usagef("--sensors: unknown sensor %q (sensors: %s)", name, strings.Join(machineSensors, ", "))
+		}
+		want[name] = true
+	}
+	var out []string
+	for _, s := range machineSensors {
+		if c, ok := cfg.Sensors[s]; ok && c.Enabled != nil && !*c.Enabled {
+			continue
+		}
+		if want[s] {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("--sensors: no sensor left to run")
+	}
+	return out, nil
+}
+
+func first[T comparable](vals ...T) T {
+	var zero T
+	for _, v := range vals {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
+}
+
+// ruleFlags collects --rule flags as config rules, validated like the file's.
+type ruleFlags []config.Rule
+
+func (r *ruleFlags) String() string { return "" }
+
+func (r *ruleFlags) Set(s string) error {
+	var cr config.Rule
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok {
+			return fmt.Errorf("%q: want key=value", kv)
+		}
+		switch k {
+		case "name":
+			cr.Name = v
+		case "metric":
+			cr.Metric = v
+		case "warning", "critical", "hysteresis":
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return fmt.Errorf("%s=%q: not a number", k, v)
+			}
+			*map[string]**float64{"warning": &cr.Warning, "critical": &cr.Critical, "hysteresis": &cr.Hysteresis}[k] = &f
+		case "below":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("below=%q: want true or false", v)
+			}
+			cr.Below = b
+		case "for":
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("for=%q: %v", v, err)
+			}
+			cr.For = d
+		default:
+			return fmt.Errorf("unknown key %q (keys: name, metric, warning, critical, below, for, hysteresis)", k)
+		}
+	}
+	if err := config.ValidateRule(cr, "--rule"); err != nil {
+		return err
+	}
+	*r = append(*r, cr)
+	return nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/engine"
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/rule"
+	"github.com/vigia-dev/vigia/internal/sensor"
+)
+
+// statfsTimeout bounds one filesystem's statfs: a dead NFS mount must not
+// hold up the disk sensor.
+const statfsTimeout = 500 * time.Millisecond
+
+// newSensor builds the named sensor over the setup's roots.
+func (s *setup) newSensor(name string) (sensor.Sensor, error) {
+	switch name {
+	case reading.SensorCPU:
+		return sensor.NewCPU(s.fs), nil
+	case reading.SensorMemory:
+		return sensor.NewMemory(s.fs), nil
+	case reading.SensorLoad:
+		return sensor.NewLoad(s.fs), nil
+	case reading.SensorTemperature:
+		return sensor.NewTemperature(s.fs), nil
+	case reading.SensorDisk:
+		return sensor.NewDisk(s.fs, s.rootfs, statfsTimeout), nil
+	case reading.SensorNetwork:
+		return sensor.NewNetwork(s.fs), nil
+	case reading.SensorProcesses:
+		return sensor.NewProcesses(s.fs)
+	}
+	return nil, fmt.Errorf("no sensor %q", name)
+}
+
+// engineRules turns the config's rules into the analyser's, after the
+// defaults unless the file turned them off.
+func (s *setup) engineRules() []rule.Rule {
+	var out []rule.Rule
+	if s.cfg.DefaultRules == nil || *s.cfg.DefaultRules {
+		out = rule.Defaults()
+	}
+	for i, cr := range s.rules {
+		out = append(out, ruleFromConfig(cr, i))
+	}
+	return out
+}
+
+func ruleFromConfig(cr config.Rule, i int) rule.Rule {
+	r := rule.Rule{Name: cr.Name, Kind: rule.Kind(cr.Kind), Metric: cr.Metric, Below: cr.Below, For: cr.For,
+		Warning: math.NaN(), Critical: math.NaN()}
+	if r.Name == "" {
+		r.Name = fmt.Sprintf("rule%d_%s", i+1, cr.Metric)
+	}
+	if cr.Warning != nil {
+		r.Warning = *cr.Warning
+	}
+	if cr.Critical != nil {
+		r.Critical = *cr.Critical
+	}
+	if cr.Hysteresis != nil {
+		r.Hysteresis = *cr.Hysteresis
+		if r.Hysteresis == 0 {
+			r.Hysteresis = -1 // an explicit 0 means none, not the default
+		}
+	}
+	keys := make([]string, 0, len(cr.Labels))
+	for k := range cr.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r.Match = append(r.Match, reading.Label{Name: k, Value: cr.Labels[k]})
+	}
+	return r
+}
+
+// newEngine builds the engine over the chosen sensors.
+func (s *setup) newEngine() (*engine.Engine, error) {
+	opts := engine.Options{Rules: s.engineRules(), Workers: s.workers, QueueSize: s.cfg.Engine.QueueSize,
+		AnalysisTimeout: s.cfg.Engine.AnalysisTimeout, Logger: s.logger}
+	for _, name := range s.sensors {
+		sn, err := s.newSensor(name)
+		if err != nil {
+			return nil, err
+		}
+		opts.Sensors = append(opts.Sensors, engine.SensorSpec{Sensor: sn, Interval: s.intervals[name]})
+	}
+	return engine.New(opts)
+}
+
+// onlineCPUs counts the watched machine's online cores for headers; 0 when
+// its /proc/stat cannot be read (the cpu sensor reports that error).
+func (s *setup) onlineCPUs() int {
+	b, err := procfs.ReadFile(s.fs.Proc("stat"))
+	if err != nil {
+		return 0
+	}
+	var st procfs.Stat
+	if procfs.ParseStat(b, &st) != nil {
+		return 0
+	}
+	return len(st.Cores)
+}

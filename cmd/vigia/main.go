@@ -1,0 +1,128 @@
+// Command vigia is a light system monitor and task manager: sensors sample
+// /proc and /sys, rules analyse every reading, and outputs show them — a line
+// stream, a full-screen dashboard, an HTTP agent, a history and alerts.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const version = "0.1.0"
+
+// Exit codes, as the issue tracker and scripts rely on them.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// command is one subcommand. run gets the arguments after the command's
+// name; it returns a usageError for bad flags or arguments.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a command may touch of the outside world; tests swap it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// interactive reports whether stdout is a terminal.
+	interactive bool
+}
+
+func commands() []command {
+	return []command{
+		{"watch", "stream readings as lines with bars and statuses (or JSON lines)", runWatch},
+		{"snapshot", "read every sensor once, print it all, and exit", runSnapshot},
+		{"config", "check a config file: vigia config check FILE", runConfig},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and turns its error into an exit code.
+func run(ctx context.Context, e *env, args []string) int {
+	name, rest := defaultCommand(e), args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, rest = args[0], args[1:]
+	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		usage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return exitCode(e, c.run(ctx, e, rest))
+		}
+	}
+	fmt.Fprintf(e.stderr, "vigia: unknown command %q\n\n", name)
+	usage(e.stderr)
+	return exitUsage
+}
+
+// defaultCommand is what plain `vigia` runs: the dashboard on a terminal,
+// the line stream when piped.
+func defaultCommand(e *env) string {
+	if e.interactive {
+		for _, c := range commands() {
+			if c.name == "top" {
+				return "top"
+			}
+		}
+	}
+	return "watch"
+}
+
+func exitCode(e *env, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var u *usageError
+	switch {
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.As(err, &u):
+		fmt.Fprintf(e.stderr, "vigia: %v\n", err)
+		if u.hint != "" {
+			fmt.Fprintf(e.stderr, "%s\n", u.hint)
+		}
+		return exitUsage
+	}
+	fmt.Fprintf(e.stderr, "vigia: %v\n", err)
+	return exitFailure
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+With no command, vigia opens the dashboard on a terminal and streams lines
+when its output is piped. Every command takes --help, with examples.
+
+Examples:
+  vigia                          # the dashboard, or lines when piped
+  vigia watch --count 5          # five readings of each sensor, then stop
+  vigia watch --json | jq .      # JSON lines
+  vigia snapshot                 # everything once, like top -b -n1
+  vigia config check vigia.yaml  # validate a config file
+`)
+}

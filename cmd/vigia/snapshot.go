@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/rule"
+	"github.com/vigia-dev/vigia/internal/sensor"
+	"github.com/vigia-dev/vigia/internal/stream"
+)
+
+const snapshotHelp = `
+vigia snapshot — read every sensor once, print everything, and exit.
+
+Usage:
+  vigia snapshot [flags]
+
+Like 'top -b -n1', but complete: each sensor's line with its status, then all
+of its metrics, then the top processes by CPU. Sensors that compute rates
+sample twice, a quarter of a second apart. With --json, one JSON document
+with every reading (processes in full).
+
+Examples:
+  vigia snapshot
+  vigia snapshot --top 50
+  vigia snapshot --json | jq '.[] | select(.sensor=="memory").metrics'
+  vigia snapshot --sensors disk,network
+`
+
+// snapshotTimeout bounds each sensor's reads; a hung one is reported, not
+// waited for.
+const snapshotTimeout = 5 * time.Second
+
+func runSnapshot(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "snapshot", snapshotHelp)
+	m := addMachineFlags(fs, "all")
+	asJSON := fs.Bool("json", false, "print one JSON array of readings")
+	top := fs.Int("top", 20, "show the top `N` processes by CPU (text form)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("snapshot takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	if *top < 0 {
+		return usagef("--top %d: want 0 or more", *top)
+	}
+	s, err := m.setup(e)
+	if err != nil {
+		return err
+	}
+	readings, err := s.readOnce(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]reading.Reading, len(readings))
+		for i, r := range readings {
+			out[i] = stream.Finite(r)
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+	for _, r := range readings {
+		if err := lines.Write(r); err != nil {
+			return err
+		}
+		if r.Err == "" {
+			writeMetrics(e.stdout, r)
+		}
+		if len(r.Processes) > 0 && *top > 0 {
+			writeTopProcesses(e.stdout, s, r.Processes, *top)
+		}
+	}
+	return nil
+}
+
+// readOnce reads every chosen sensor once, concurrently, and analyses the
+// readings with the rules; a sensor that fails gives a reading with Err.
+func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
+	readings := make([]reading.Reading, len(s.sensors))
+	var wg sync.WaitGroup
+	for i, name := range s.sensors {
+		sn, err := s.newSensor(name)
+		if err != nil {
+			return nil, err
+		}
+		wg.Go(func() { readings[i] = readSensor(ctx, sn) })
+	}
+	wg.Wait()
+	ev := rule.NewEvaluator(s.engineRules())
+	now := time.Now()
+	for i := range readings {
+		if readings[i].Err == "" {
+			readings[i].Status, readings[i].Transitions = ev.Eval(readings[i], now)
+		}
+	}
+	return readings, nil
+}
+
+// readSensor reads once, and again after the warm-up pause when the sensor
+// needs a baseline for its rates. A read that outlives snapshotTimeout is
+// abandoned: its goroutine ends when the kernel lets it.
+func readSensor(ctx context.Context, sn sensor.Sensor) reading.Reading {
+	ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+	defer cancel()
+	type result struct {
+		r   reading.Reading
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		r, err := sn.Read(ctx, time.Now())
+		if errors.Is(err, sensor.ErrWarmup) {
+			select {
+			case <-time.After(sensor.WarmupDelay):
+				r, err = sn.Read(ctx, time.Now())
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		}
+		ch <- result{r, err}
+	}()
+	select {
+	case res := <-ch:
+		if res.err != nil {
+			return reading.Reading{Sensor: sn.Name(), Time: time.Now(), Err: res.err.Error()}
+		}
+		return res.r
+	case <-ctx.Done():
+		return reading.Reading{Sensor: sn.Name(), Time: time.Now(), Err: fmt.Sprintf("no reading within %v", snapshotTimeout)}
+	}
+}
+
+// writeMetrics lists a reading's gauges, one a line; raw counters are for
+// JSON and exporters, not for reading by eye.
+func writeMetrics(w io.Writer, r reading.Reading) {
+	for _, m := range r.Metrics {
+		if m.Kind == reading.Counter || m.Name == reading.MemInfo {
+			continue
+		}
+		name := m.Name
+		if len(m.Labels) > 0 {
+			parts := make([]string, len(m.Labels))
+			for i, l := range m.Labels {
+				parts[i] = l.Name + "=" + l.Value
+			}
+			name += "{" + strings.Join(parts, ",") + "}"
+		}
+		fmt.Fprintf(w, "           %-60s %s\n", name, stream.Value(m.Value, m.Unit))
+	}
+}
+
+func writeTopProcesses(w io.Writer, s *setup, procs []reading.Process, n int) {
+	sorted := append([]reading.Process(nil), procs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].CPUPercent != sorted[j].CPUPercent {
+			return sorted[i].CPUPercent > sorted[j].CPUPercent
+		}
+		return sorted[i].RSS > sorted[j].RSS
+	})
+	n = min(n, len(sorted))
+	fmt.Fprintf(w, "\n%s\n", s.text.TopProcesses(n, len(procs)))
+	fmt.Fprintln(w, s.text.ProcessHeader())
+	for _, p := range sorted[:n] {
+		user := p.User
+		if len(user) > 10 {
+			user = user[:9] + "+"
+		}
+		cmd := p.Cmdline
+		if len(cmd) > 120 {
+			cmd = cmd[:119] + "…"
+		}
+		fmt.Fprintf(w, "%7d %-10s %s %6.1f %5.1f %9s %3d %s\n", p.PID, user, p.State, p.CPUPercent, p.MemPercent,
+			stream.Bytes(float64(p.RSS)), p.Threads, cmd)
+	}
+	fmt.Fprintln(w)
+}

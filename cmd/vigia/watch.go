@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/stream"
+)
+
+const watchHelp = `
+vigia watch — stream every reading as a line: a bar, the value and its status.
+
+Usage:
+  vigia watch [flags]
+
+Each sensor samples at its own interval; every reading is analysed against
+the rules (default: ALERT from 70 %, CRITICAL from 90 %) and printed as
+
+  14:03:07 | CPU          [||||||||            ]     41.3%  NORMAL       2 cores
+
+Alert transitions get a line of their own. Ctrl-C stops cleanly with a
+summary. Without a terminal, or with NO_COLOR set, there are no colours.
+
+Examples:
+  vigia watch                                   # every sensor until Ctrl-C
+  vigia watch --count 5                         # five readings of each sensor
+  vigia watch --sensors cpu,memory --interval 500ms
+  vigia watch --json | jq -c 'select(.sensor=="cpu")'
+  vigia watch --rule metric=cpu.usage,warning=50,critical=80
+  vigia watch --procfs /host/proc --sysfs /host/sys --rootfs /host
+`
+
+func runWatch(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "watch", watchHelp)
+	m := addMachineFlags(fs, "all")
+	count := fs.Int("count", 0, "stop after `N` readings of each sensor (0: until Ctrl-C)")
+	asJSON := fs.Bool("json", false, "one JSON object per reading, one a line (docs/json.md)")
+	self := fs.Bool("self", false, "also show vigia's own cost (the self reading)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("watch takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	if *count < 0 {
+		return usagef("--count %d: want 0 or more", *count)
+	}
+	s, err := m.setup(e)
+	if err != nil {
+		return err
+	}
+	eng, err := s.newEngine()
+	if err != nil {
+		return err
+	}
+	sub := eng.Subscribe("watch", 256)
+
+	shown := map[string]bool{}
+	for _, name := range s.sensors {
+		shown[name] = true
+	}
+	if *self {
+		shown[reading.SensorSelf] = true
+	}
+	var write func(reading.Reading) error
+	if *asJSON {
+		write = stream.NewJSON(e.stdout).Write
+	} else {
+		write = stream.NewLines(e.stdout, s.text, wantColor(e)).Write
+		host, _ := os.Hostname()
+		fmt.Fprintln(e.stdout, s.text.Watching(version, s.sensors, host, s.onlineCPUs()))
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(ctx) }()
+
+	counts := map[string]int{}
+	transitions := 0
+	var writeErr error
+	for r := range sub.C {
+		if !shown[r.Sensor] || writeErr != nil {
+			continue
+		}
+		if *count > 0 && counts[r.Sensor] >= *count {
+			continue // drained after --count was reached
+		}
+		counts[r.Sensor]++
+		transitions += len(r.Transitions)
+		if writeErr = write(r); writeErr != nil {
+			cancel() // stdout closed (vigia watch | head): stop quietly
+			continue
+		}
+		if *count > 0 && reachedCount(counts, s.sensors, *count) {
+			cancel()
+		}
+	}
+	if err := <-done; err != nil {
+		return err
+	}
+	if writeErr != nil {
+		return nil
+	}
+	if !*asJSON {
+		h := eng.Health()
+		dropped := h.QueueDropped
+		for _, o := range h.Outputs {
+			dropped += o.Dropped
+		}
+		fmt.Fprintln(e.stdout, s.text.Summary(counts, append(s.sensors, reading.SensorSelf), transitions, dropped))
+		fmt.Fprintln(e.stdout, s.text.Stopped())
+	}
+	return nil
+}
+
+func reachedCount(counts map[string]int, sensors []string, n int) bool {
+	for _, s := range sensors {
+		if counts[s] < n {
+			return false
+		}
+	}
+	return true
+}
