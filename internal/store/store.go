@@ -17,7 +17,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -30,8 +29,6 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
-
-	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 // Options configures a Store. Zero fields take the defaults given.
@@ -47,7 +44,7 @@ type Options struct {
 	// migration, no writes.
 	ReadOnly bool
 	// FlushInterval is the most time a reading waits in memory before it is
-	// written (1s).
+	// written (500ms), so a crash loses at most the last second.
 	FlushInterval time.Duration
 	// MaxBacklog caps the bytes of encoded readings held in memory while the
 	// disk refuses writes (16 MiB); past it the oldest are dropped and
@@ -70,7 +67,7 @@ func (o Options) withDefaults() Options {
 		o.TopProcesses = 10
 	}
 	if o.FlushInterval <= 0 {
-		o.FlushInterval = time.Second
+		o.FlushInterval = 500 * time.Millisecond
 	}
 	if o.MaxBacklog <= 0 {
 		o.MaxBacklog = 16 << 20
@@ -100,7 +97,7 @@ type Store struct {
 	log  *slog.Logger
 	lock *os.File
 
-	mu sync.Mutex // guards the fields below and the recorder's registries
+	mu           sync.Mutex // guards the fields below and the recorder's registries
 	backlog      []op
 	backlogBytes int
 	dropped      uint64
@@ -364,6 +361,3 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v) }
 
 // statusMetric is the series name that records each reading's Status.
 const statusMetric = ""
-
-var _ = reading.Normal
-var _ = context.Background

@@ -1,0 +1,248 @@
+package store
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// machine makes synthetic readings shaped like those of a busy 8-core
+// server at the engine's default cadence (cpu 1.5 s, temperature 1.8 s,
+// others 2 s): noisy percentages and rates, counters that grow, constants,
+// and a process table of nprocs with a little churn.
+type machine struct {
+	rng      *rand.Rand
+	cores    int
+	nprocs   int
+	counters map[string]float64
+	procs    []reading.Process
+	nextPID  int32
+	next     map[string]time.Time
+}
+
+var cadence = map[string]time.Duration{
+	reading.SensorCPU: 1500 * time.Millisecond, reading.SensorMemory: 2 * time.Second, reading.SensorLoad: 2 * time.Second,
+	reading.SensorTemperature: 1800 * time.Millisecond, reading.SensorDisk: 2 * time.Second, reading.SensorNetwork: 2 * time.Second,
+	reading.SensorProcesses: 2 * time.Second, reading.SensorSelf: 2 * time.Second,
+}
+
+func newMachine(seed uint64, nprocs int, start time.Time) *machine {
+	m := &machine{rng: rand.New(rand.NewPCG(seed, 1)), cores: 8, nprocs: nprocs, counters: map[string]float64{}, next: map[string]time.Time{}, nextPID: 1000}
+	for s := range cadence {
+		m.next[s] = start
+	}
+	for range nprocs {
+		m.procs = append(m.procs, m.newProc(start.Add(-time.Hour)))
+	}
+	return m
+}
+
+func (m *machine) newProc(t time.Time) reading.Process {
+	m.nextPID++
+	n := m.rng.IntN(40)
+	return reading.Process{PID: m.nextPID, PPID: 1, UID: 1000, User: "user" + strconv.Itoa(n%5), State: "S",
+		Comm: "worker" + strconv.Itoa(n), Cmdline: "/usr/bin/worker" + strconv.Itoa(n) + " --serve --port " + strconv.Itoa(8000+n),
+		RSS: uint64(1+m.rng.IntN(50000)) * 4096, Threads: 1, Start: t.Truncate(10 * time.Millisecond)}
+}
+
+// until returns every reading due up to t, in time order.
+func (m *machine) until(t time.Time) []reading.Reading {
+	var out []reading.Reading
+	for {
+		sensor, at := "", t
+		for s, n := range m.next {
+			if !n.After(at) && (sensor == "" || n.Before(at) || (n.Equal(at) && s < sensor)) {
+				sensor, at = s, n
+			}
+		}
+		if sensor == "" {
+			return out
+		}
+		out = append(out, m.read(sensor, at))
+		m.next[sensor] = at.Add(cadence[sensor] + time.Duration(m.rng.IntN(3))*time.Millisecond)
+	}
+}
+
+func (m *machine) noisy(base, spread float64) float64 {
+	return math.Max(0, base+spread*(m.rng.Float64()-0.5))
+}
+
+func (m *machine) count(key string, inc float64) float64 {
+	m.counters[key] += inc
+	return m.counters[key]
+}
+
+func l(kv ...string) []reading.Label {
+	var ls []reading.Label
+	for i := 0; i+1 < len(kv); i += 2 {
+		ls = append(ls, reading.Label{Name: kv[i], Value: kv[i+1]})
+	}
+	return ls
+}
+
+func (m *machine) read(sensor string, t time.Time) reading.Reading {
+	r := reading.Reading{Sensor: sensor, Time: t, Status: reading.Normal}
+	add := func(name string, v float64, u reading.Unit, labels ...string) {
+		r.Metrics = append(r.Metrics, reading.Metric{Name: name, Labels: l(labels...), Value: v, Unit: u})
+	}
+	ctr := func(name string, inc float64, u reading.Unit, labels ...string) {
+		v := m.count(name+fmt.Sprint(labels), inc)
+		r.Metrics = append(r.Metrics, reading.Metric{Name: name, Labels: l(labels...), Value: v, Unit: u, Kind: reading.Counter})
+	}
+	modes := []string{"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"}
+	switch sensor {
+	case reading.SensorCPU:
+		r.Primary = reading.CPUUsage
+		add(reading.CPUUsage, m.noisy(45, 30), reading.Percent)
+		for _, md := range modes {
+			add(reading.CPUMode, m.noisy(12, 10), reading.Percent, "mode", md)
+		}
+		add(reading.CPUCores, float64(m.cores), reading.None)
+		for c := range m.cores {
+			add(reading.CPUCoreUsage, m.noisy(45, 60), reading.Percent, "cpu", strconv.Itoa(c))
+			for i, md := range modes {
+				inc := 0.0
+				if i < 5 {
+					inc = float64(m.rng.IntN(100)) / 100 // USER_HZ ticks
+				}
+				ctr(reading.CPUSecondsTotal, inc, reading.Seconds, "cpu", strconv.Itoa(c), "mode", md)
+			}
+		}
+	case reading.SensorMemory:
+		r.Primary = reading.MemUsedPercent
+		total := 32e9
+		avail := float64(int64(m.noisy(12e9, 2e9)) / 4096 * 4096)
+		add(reading.MemTotal, total, reading.Bytes)
+		add(reading.MemAvailable, avail, reading.Bytes)
+		add(reading.MemUsed, total-avail, reading.Bytes)
+		add(reading.MemFree, avail/3, reading.Bytes)
+		add(reading.MemBuffers, 4096*float64(100000+m.rng.IntN(10)), reading.Bytes)
+		add(reading.MemCached, avail/2, reading.Bytes)
+		add(reading.MemUsedPercent, (total-avail)/total*100, reading.Percent)
+		add(reading.SwapTotal, 8e9, reading.Bytes)
+		add(reading.SwapUsed, 1e8, reading.Bytes)
+		add(reading.SwapUsedPercent, 1.25, reading.Percent)
+		for i := range 50 {
+			v := 4096.0 * float64(1000*i)
+			if i%4 == 0 {
+				v += 4096 * float64(m.rng.IntN(1000))
+			}
+			add(reading.MemInfo, v, reading.Bytes, "field", "Field"+strconv.Itoa(i))
+		}
+	case reading.SensorLoad:
+		r.Primary = reading.LoadPercent
+		l1 := m.noisy(4, 2)
+		add(reading.LoadPercent, l1/8*100, reading.Percent)
+		add(reading.Load1, math.Round(l1*100)/100, reading.None)
+		add(reading.Load5, 4.01, reading.None)
+		add(reading.Load15, 3.98, reading.None)
+		add(reading.LoadRunnable, float64(m.rng.IntN(10)), reading.None)
+		add(reading.LoadTasks, float64(m.nprocs+100), reading.None)
+		for _, res := range []string{"cpu", "memory", "io"} {
+			for _, k := range []string{"some", "full"} {
+				for _, w := range []string{"avg10", "avg60", "avg300"} {
+					add(reading.Pressure, float64(m.rng.IntN(2000))/100, reading.Percent, "resource", res, "kind", k, "window", w)
+				}
+				ctr(reading.PressureStalledSecondsTotal, float64(m.rng.IntN(200000))/1e6, reading.Seconds, "resource", res, "kind", k)
+			}
+		}
+	case reading.SensorTemperature:
+		r.Primary = reading.TempMax
+		add(reading.TempMax, 50+float64(m.rng.IntN(20)), reading.Celsius)
+		for i := range 8 {
+			add(reading.HwmonTemp, 45+float64(m.rng.IntN(20)), reading.Celsius, "chip", "coretemp", "chip_name", "coretemp", "label", "Core "+strconv.Itoa(i), "sensor", "temp"+strconv.Itoa(i))
+		}
+	case reading.SensorDisk:
+		r.Primary = reading.DiskUsedPercent
+		for i, mp := range []string{"/", "/home", "/var", "/boot"} {
+			ls := []string{"device", "/dev/sda" + strconv.Itoa(i+1), "fstype", "ext4", "mountpoint", mp}
+			size := 500e9
+			free := size - m.count("used"+mp, float64(m.rng.IntN(64))*4096) - 100e9
+			add(reading.FSSize, size, reading.Bytes, ls...)
+			add(reading.FSFree, free, reading.Bytes, ls...)
+			add(reading.FSAvail, free-25e9, reading.Bytes, ls...)
+			add(reading.FSUsedPercent, (size-free)/size*100, reading.Percent, ls...)
+			add(reading.FSFiles, 32e6, reading.None, ls...)
+			add(reading.FSFilesFree, 30e6, reading.None, ls...)
+			add(reading.FSReadOnly, 0, reading.None, ls...)
+			add(reading.FSError, 0, reading.None, ls...)
+			if i == 0 {
+				add(reading.DiskUsedPercent, (size-free)/size*100, reading.Percent)
+			}
+		}
+		for _, d := range []string{"sda", "nvme0n1"} {
+			rb, wb := float64(m.rng.IntN(200))*4096, float64(m.rng.IntN(500))*4096
+			add(reading.DiskReadBytes, rb/2, reading.BytesPerSecond, "device", d)
+			add(reading.DiskWriteBytes, wb/2, reading.BytesPerSecond, "device", d)
+			add(reading.DiskReads, rb/4096/2, reading.PerSecond, "device", d)
+			add(reading.DiskWrites, wb/4096/2, reading.PerSecond, "device", d)
+			add(reading.DiskBusy, m.noisy(10, 10), reading.Percent, "device", d)
+			ctr(reading.DiskReadBytesTotal, rb, reading.Bytes, "device", d)
+			ctr(reading.DiskWrittenBytesTotal, wb, reading.Bytes, "device", d)
+			ctr(reading.DiskReadsTotal, rb/4096, reading.None, "device", d)
+			ctr(reading.DiskWritesTotal, wb/4096, reading.None, "device", d)
+			ctr(reading.DiskIOTimeTotal, float64(m.rng.IntN(200))/1000, reading.Seconds, "device", d)
+			ctr(reading.DiskReadTimeTotal, float64(m.rng.IntN(100))/1000, reading.Seconds, "device", d)
+			ctr(reading.DiskWriteTimeTotal, float64(m.rng.IntN(300))/1000, reading.Seconds, "device", d)
+		}
+	case reading.SensorNetwork:
+		r.Primary = reading.NetThroughput
+		var total float64
+		for _, d := range []string{"eth0", "eth1", "docker0"} {
+			rx, tx := float64(m.rng.IntN(5e6)), float64(m.rng.IntN(1e6))
+			total += (rx + tx) / 2
+			add(reading.NetRxBytes, rx/2, reading.BytesPerSecond, "device", d)
+			add(reading.NetTxBytes, tx/2, reading.BytesPerSecond, "device", d)
+			add(reading.NetRxPackets, rx/1500/2, reading.PerSecond, "device", d)
+			add(reading.NetTxPackets, tx/1500/2, reading.PerSecond, "device", d)
+			for _, n := range []string{reading.NetRxErrors, reading.NetTxErrors, reading.NetRxDrops, reading.NetTxDrops} {
+				add(n, 0, reading.PerSecond, "device", d)
+			}
+			ctr(reading.NetRxBytesTotal, rx, reading.Bytes, "device", d)
+			ctr(reading.NetTxBytesTotal, tx, reading.Bytes, "device", d)
+			ctr(reading.NetRxPacketsTotal, math.Floor(rx/1500), reading.None, "device", d)
+			ctr(reading.NetTxPacketsTotal, math.Floor(tx/1500), reading.None, "device", d)
+			for _, n := range []string{reading.NetRxErrsTotal, reading.NetTxErrsTotal, reading.NetRxDropTotal, reading.NetTxDropTotal} {
+				ctr(n, 0, reading.None, "device", d)
+			}
+		}
+		add(reading.NetThroughput, total, reading.BytesPerSecond)
+	case reading.SensorProcesses:
+		r.Primary = reading.ProcsCount
+		// A little churn: about one process in 500 ends and is replaced.
+		for i := range m.procs {
+			if m.rng.IntN(500) == 0 {
+				m.procs[i] = m.newProc(t)
+			}
+			p := &m.procs[i]
+			p.CPUPercent = 0
+			if i%20 == 0 {
+				p.CPUPercent = float64(m.rng.IntN(5000)) / 100
+			}
+			p.CPUTime += p.CPUPercent / 100 * 2
+			p.RSS += uint64(m.rng.IntN(3)) * 4096
+		}
+		r.Processes = slices.Clone(m.procs)
+		add(reading.ProcsCount, float64(len(m.procs)), reading.None)
+		for _, st := range []string{"running", "sleeping", "disk_sleep", "zombie", "stopped", "idle", "other"} {
+			add(reading.ProcsState, float64(m.rng.IntN(5)), reading.None, "state", st)
+		}
+		add(reading.ProcsThreads, float64(len(m.procs)*3), reading.None)
+	case reading.SensorSelf:
+		r.Primary = reading.SelfCPU
+		add(reading.SelfCPU, m.noisy(0.8, 0.5), reading.Percent)
+		add(reading.SelfRSS, float64(20e6+4096*m.rng.IntN(100)), reading.Bytes)
+		add(reading.SelfGoroutines, float64(20+m.rng.IntN(3)), reading.None)
+		for s := range cadence {
+			add(reading.SelfReadSeconds, float64(m.rng.IntN(5000))/1e6, reading.Seconds, "sensor", s)
+		}
+		add(reading.SelfQueueLen, float64(m.rng.IntN(3)), reading.None)
+		add(reading.SelfDropped, 0, reading.None)
+	}
+	return r
+}
