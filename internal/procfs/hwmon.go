@@ -2,6 +2,7 @@ package procfs
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +35,9 @@ type HwmonSensor struct {
 	// Max and Crit are the temperature limits in °C, when the chip gives them.
 	Max, Crit       float64
 	HasMax, HasCrit bool
+	// Path is the input file, for HwmonInput to read again: names, labels
+	// and limits do not change while a chip is present, inputs do.
+	Path string
 }
 
 // Sensor returns node_exporter's "sensor" label: type and number, "temp1".
@@ -136,6 +140,33 @@ func ParseHwmonFile(name string) (typ string, num int, prop string, ok bool) {
 	return name[:i], num, name[j+1:], true
 }
 
+// HwmonInput reads a channel's input file again and returns its value in
+// the channel's unit (°C or RPM).
+func HwmonInput(s HwmonSensor) (float64, error) {
+	b, err := ReadFile(s.Path)
+	if err != nil {
+		return 0, err
+	}
+	v, err := parseHwmonValue(s.Type, b)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	return v, nil
+}
+
+// parseHwmonValue parses an attribute's decimal value: millidegrees for
+// temperatures, given back in degrees; RPM for fans.
+func parseHwmonValue(typ string, b []byte) (float64, error) {
+	v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil {
+		return 0, err
+	}
+	if typ == "temp" {
+		v /= 1000
+	}
+	return v, nil
+}
+
 type hwmonKey struct {
 	typ string
 	num int
@@ -180,16 +211,14 @@ func hwmonSensors(dir string) []HwmonSensor {
 				}
 				continue
 			}
-			v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+			v, err := parseHwmonValue(typ, b)
 			if err != nil {
 				continue
-			}
-			if typ == "temp" {
-				v /= 1000
 			}
 			switch prop {
 			case "input":
 				s.Input = v
+				s.Path = filepath.Join(d, e.Name())
 				hasInput[k] = true
 			case "max":
 				s.Max, s.HasMax = v, true

@@ -57,8 +57,31 @@ func TestHwmon(t *testing.T) {
 			temp(1, "", 45),
 		}},
 	}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir"), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir"), cmpopts.IgnoreFields(HwmonSensor{}, "Path"), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("Hwmon() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestHwmonInput(t *testing.T) {
+	t.Parallel()
+	chips, err := fixtureFS(t, "hwmon-laptop").Hwmon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range chips {
+		for _, s := range c.Sensors {
+			n++
+			if v, err := HwmonInput(s); err != nil || v != s.Input {
+				t.Errorf("HwmonInput(%s %s) = %v, %v; want %v", c.Chip, s.Sensor(), v, err, s.Input)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no channels in the fixture")
+	}
+	if _, err := HwmonInput(HwmonSensor{Type: "temp", Path: "testdata/none"}); err == nil {
+		t.Error("HwmonInput of a missing file: no error")
 	}
 }
 
@@ -94,7 +117,7 @@ func TestHwmonLegacyDeviceAttributes(t *testing.T) {
 		{Type: "fan", Num: 1, Input: 1200},
 		{Type: "temp", Num: 1, Input: 41},
 	}}}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir")); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir"), cmpopts.IgnoreFields(HwmonSensor{}, "Path")); diff != "" {
 		t.Errorf("Hwmon() mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -120,8 +143,13 @@ func TestThermalZones(t *testing.T) {
 		{Zone: "1", Type: "x86_pkg_temp", Temp: 62},
 		{Zone: "2", Type: "pch_cannonlake", Temp: 47.5},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(ThermalZone{}, "Path")); diff != "" {
 		t.Errorf("ThermalZones() mismatch (-want +got):\n%s", diff)
+	}
+	for _, z := range got {
+		if v, err := ThermalZoneTemp(z); err != nil || v != z.Temp {
+			t.Errorf("ThermalZoneTemp(zone %s) = %v, %v; want %v", z.Zone, v, err, z.Temp)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package procfs
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,20 @@ type ThermalZone struct {
 	Zone string  // N, node_exporter's "zone" label
 	Type string  // "x86_pkg_temp", "acpitz"
 	Temp float64 // °C
+	Path string  // the temp file, for ThermalZoneTemp to read again
+}
+
+// ThermalZoneTemp reads a zone's temperature again, in °C.
+func ThermalZoneTemp(z ThermalZone) (float64, error) {
+	b, err := ReadFile(z.Path)
+	if err != nil {
+		return 0, err
+	}
+	milli, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", z.Path, err)
+	}
+	return milli / 1000, nil
 }
 
 // ThermalZones reads every thermal zone's type and temperature. A missing
@@ -35,20 +50,14 @@ func (fs FS) ThermalZones() ([]ThermalZone, error) {
 			continue
 		}
 		dir := filepath.Join(class, e.Name())
-		b, err := ReadFile(filepath.Join(dir, "temp"))
-		if err != nil {
-			continue
-		}
-		milli, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
-		if err != nil {
+		z := ThermalZone{Zone: n, Path: filepath.Join(dir, "temp")}
+		var err error
+		if z.Temp, err = ThermalZoneTemp(z); err != nil {
 			continue
 		}
 		typ, _ := ReadFile(filepath.Join(dir, "type"))
-		zones = append(zones, ThermalZone{
-			Zone: n,
-			Type: strings.ToValidUTF8(string(bytes.TrimSpace(typ)), "\uFFFD"),
-			Temp: milli / 1000,
-		})
+		z.Type = strings.ToValidUTF8(string(bytes.TrimSpace(typ)), "\uFFFD")
+		zones = append(zones, z)
 	}
 	slices.SortFunc(zones, func(a, b ThermalZone) int { return compareNumbered("z"+a.Zone, "z"+b.Zone) })
 	return zones, nil

@@ -419,7 +419,7 @@ func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mou
 		if answered[i] {
 			delete(d.calls, m.MountPoint)
 		} else {
-			stuck = append(stuck, m.MountPoint)
+			stuck = append(stuck, fmt.Sprintf("%s (for %v)", m.MountPoint, now.Sub(calls[i].start).Round(time.Second)))
 		}
 		labels := []reading.Label{
 			{Name: "device", Value: m.Source},

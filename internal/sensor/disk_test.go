@@ -344,6 +344,9 @@ func TestDiskHungStatfs(t *testing.T) {
 		if v, _ := nasErr(r); v != 1 {
 			t.Errorf("still hung: fs.error = %v, want 1", v)
 		}
+		if want := "statfs not answering (dead network mount?): /mnt/nas (for 1s)"; r.Note != want {
+			t.Errorf("Note = %q, want %q", r.Note, want)
+		}
 
 		// The server comes back: the next read asks again and gets an answer.
 		close(release)
@@ -510,5 +513,20 @@ func TestDiskThisMachine(t *testing.T) {
 	}
 	if _, ok := r.Value(reading.DiskUsedPercent); !ok {
 		t.Error("no disk.used_percent on this machine")
+	}
+}
+
+func BenchmarkDiskRead(b *testing.B) {
+	d := newDisk(machineFS(b, "disks"), "/", time.Second, newFakeStatfs("/").statfs)
+	now := t0
+	if _, err := d.Read(context.Background(), now); !errors.Is(err, ErrWarmup) {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		if _, err := d.Read(context.Background(), now); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -17,9 +17,23 @@ var ErrNoSensors = errors.New("no temperature sensors")
 
 // Temperature reports every hwmon temperature and fan channel and every
 // thermal zone; its primary value is the hottest plausible temperature.
+//
+// Finding the channels (listing directories, resolving device links,
+// reading names, labels and limits) costs several times more than reading
+// their values, and changes only when a device comes or goes. So Read finds
+// them once, then reads only the input files, and looks again every
+// TemperatureRescan or as soon as an input file has disappeared.
 type Temperature struct {
 	fs procfs.FS
+
+	layout  thermalSample
+	scanned time.Time
+	rescan  bool
 }
+
+// TemperatureRescan is how often Temperature looks for sensors that appeared
+// or disappeared (a USB drive's sensor, a module loaded).
+const TemperatureRescan = time.Minute
 
 // NewTemperature returns a temperature sensor reading under fs's sysfs root.
 func NewTemperature(fs procfs.FS) *Temperature { return &Temperature{fs: fs} }
@@ -61,11 +75,15 @@ func (t *Temperature) Probe() error {
 // reading. A machine without sensors gives a reading with no metrics and the
 // note "no temperature sensors".
 func (t *Temperature) Read(_ context.Context, now time.Time) (reading.Reading, error) {
-	s, err := t.sample()
-	if err != nil {
-		return reading.Reading{}, err
+	if t.rescan || t.scanned.IsZero() || now.Sub(t.scanned) >= TemperatureRescan || now.Before(t.scanned) {
+		s, err := t.sample()
+		if err != nil {
+			return reading.Reading{}, err
+		}
+		t.layout, t.scanned, t.rescan = s, now, false
+		return temperatureReading(now, s), nil
 	}
-	return temperatureReading(now, s), nil
+	return temperatureReading(now, t.refresh()), nil
 }
 
 // Temperatures outside this range are a disconnected or broken probe (drivers

@@ -124,6 +124,75 @@ func TestTemperatureNoSensors(t *testing.T) {
 	}
 }
 
+func TestTemperatureRescan(t *testing.T) {
+	t.Parallel()
+	root, fs := copyMachine(t, "hwmon-laptop")
+	s := NewTemperature(fs)
+	ctx := context.Background()
+	value := func(r reading.Reading, chip, sensor string) (float64, bool) {
+		for _, m := range r.Metrics {
+			if m.Name == reading.HwmonTemp && m.Label("chip") == chip && m.Label("sensor") == sensor {
+				return m.Value, true
+			}
+		}
+		return 0, false
+	}
+	if _, err := s.Read(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	core := filepath.Join(root, "sys/devices/platform/coretemp.0/hwmon/hwmon3")
+	k10 := filepath.Join(root, "sys/devices/pci0000:00/0000:00:18.3/hwmon/hwmon4")
+	// Values move between scans.
+	writeFile(t, filepath.Join(core, "temp3_input"), "91000\n")
+	r, err := s.Read(ctx, t0.Add(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := value(r, "platform_coretemp_0", "temp3"); v != 91 {
+		t.Errorf("Core 1 after its value changed = %v, want 91", v)
+	}
+	if v, _ := r.Value(reading.TempMax); v != 91 {
+		t.Errorf("hottest = %v, want 91", v)
+	}
+	// A chip leaves: it is gone from the next reading, and the one after
+	// that comes from a new scan.
+	if err := os.RemoveAll(k10); err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.Read(ctx, t0.Add(4*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := value(r, "pci0000:00_0000:00:18_3", "temp1"); ok {
+		t.Error("a removed chip is still reported")
+	}
+	if !s.rescan {
+		t.Error("a vanished input file did not ask for a rescan")
+	}
+	// A new channel appears: seen after the next scan only.
+	writeFile(t, filepath.Join(core, "temp4_input"), "40000\n")
+	writeFile(t, filepath.Join(core, "temp4_label"), "Core 2\n")
+	if r, err = s.Read(ctx, t0.Add(6*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := value(r, "platform_coretemp_0", "temp4"); !ok {
+		t.Error("the rescan after a removal did not find the new channel")
+	}
+	writeFile(t, filepath.Join(core, "temp5_input"), "40000\n")
+	if r, err = s.Read(ctx, t0.Add(8*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := value(r, "platform_coretemp_0", "temp5"); ok {
+		t.Error("a new channel was found before the rescan interval")
+	}
+	if r, err = s.Read(ctx, t0.Add(6*time.Second+TemperatureRescan)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := value(r, "platform_coretemp_0", "temp5"); !ok {
+		t.Error("a new channel was not found after the rescan interval")
+	}
+}
+
 func TestTemperatureReading(t *testing.T) {
 	t.Parallel()
 	chip := func(temps ...float64) procfs.HwmonChip {
@@ -187,6 +256,18 @@ func TestTemperatureThisMachine(t *testing.T) {
 	for _, m := range r.Metrics {
 		if (m.Name == reading.HwmonTemp || m.Name == reading.HwmonFan) && (m.Label("chip") == "" || m.Label("sensor") == "") {
 			t.Errorf("%s without chip or sensor label: %v", m.Name, m.Labels)
+		}
+	}
+}
+
+func BenchmarkTemperatureRead(b *testing.B) {
+	s := NewTemperature(machineFS(b, "hwmon-laptop"))
+	now := t0
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		if _, err := s.Read(context.Background(), now); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
