@@ -235,6 +235,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case detailMsg:
 		if m.view == viewDetail && m.detail != nil && m.detail.pid == msg.pid {
+			// A rate needs two samples: the inspector reads one, so the
+			// CPU % comes from the table.
+			if msg.err == nil && msg.detail.CPUPercent == 0 {
+				for i := range m.table.procs {
+					if m.table.procs[i].PID == msg.pid {
+						msg.detail.CPUPercent = m.table.procs[i].CPUPercent
+						break
+					}
+				}
+			}
 			m.detail = &msg
 		}
 		return m, nil

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/tui"
+)
+
+const topHelp = `
+vigia top — the full-screen dashboard and task manager.
+
+Usage:
+  vigia top [flags]
+
+CPU, memory, load and pressure, temperatures, disks, network and alerts above
+a process table you can sort, filter, view as a tree and signal. Every value
+is coloured by its status under the same rules as 'vigia watch'. Press ? for
+every key; q, Esc or Ctrl-C quits. Theme, panels and keys come from the
+config file's tui: section; NO_COLOR gives the monochrome theme.
+
+Examples:
+  vigia top
+  vigia top --interval 500ms
+  vigia top --sensors cpu,memory,processes
+  vigia top --procfs /host/proc --sysfs /host/sys --rootfs /host
+`
+
+// topInterval is the dashboard's default cadence, as htop's and top's.
+const topInterval = time.Second
+
+func runTop(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "top", topHelp)
+	m := addMachineFlags(fs, "all")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("top takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	s, err := m.setup(e)
+	if err != nil {
+		return err
+	}
+	every := m.interval
+	if every == 0 && s.cfg.Interval == 0 {
+		// The dashboard refreshes as a whole: one cadence for every sensor
+		// the config file did not set on its own.
+		every = topInterval
+		for name := range s.intervals {
+			if c, ok := s.cfg.Sensors[name]; !ok || c.Interval == 0 {
+				s.intervals[name] = every
+			}
+		}
+	}
+	if every == 0 {
+		every = s.cfg.Interval
+	}
+	// Log lines would tear the full-screen frame: keep them until it is
+	// closed, then print them.
+	logs := &capWriter{max: 64 << 10}
+	s.logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	eng, err := s.newEngine()
+	if err != nil {
+		return err
+	}
+	sub := eng.Subscribe("top", 256)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(ctx) }()
+
+	host, _ := os.Hostname()
+	uiErr := tui.Run(ctx, tui.Options{
+		Readings:    sub.C,
+		Health:      eng.Health,
+		Signaller:   topKiller{},
+		Inspector:   topInspector{fs: s.fs},
+		SetInterval: eng.SetInterval,
+		Interval:    every,
+		Config:      s.cfg.TUI,
+		Hostname:    host,
+		Logger:      s.logger,
+	})
+	cancel()
+	runErr := <-done
+	logs.flush(e.stderr)
+	if uiErr != nil {
+		return uiErr
+	}
+	return runErr
+}
+
+// topKiller sends signals for the dashboard's signal menu.
+type topKiller struct{}
+
+// Signal refuses PIDs below 1: kill(2) would take 0 and -1 as the whole
+// process group or every process.
+func (topKiller) Signal(pid int32, sig syscall.Signal) error {
+	if pid < 1 {
+		return fmt.Errorf("pid %d: %w", pid, syscall.ESRCH)
+	}
+	return syscall.Kill(int(pid), sig)
+}
+
+// topInspector reads the detail view's process from the watched machine's
+// /proc.
+type topInspector struct{ fs procfs.FS }
+
+func (i topInspector) Detail(pid int32) (reading.ProcessDetail, error) {
+	d, err := procfs.ProcessDetail(i.fs, pid)
+	if errors.Is(err, procfs.ErrNoProcess) {
+		return d, fmt.Errorf("%w: %w", syscall.ESRCH, err)
+	}
+	return d, err
+}
+
+// capWriter keeps up to max bytes of log output, dropping what comes after.
+type capWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	max     int
+	dropped int
+}
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buf.Len()+len(p) > w.max {
+		w.dropped += len(p)
+		return len(p), nil
+	}
+	return w.buf.Write(p)
+}
+
+func (w *capWriter) flush(out interface{ Write([]byte) (int, error) }) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out.Write(w.buf.Bytes())
+	if w.dropped > 0 {
+		fmt.Fprintf(out, "vigia: %d bytes of log output dropped while the dashboard was open\n", w.dropped)
+	}
+}
