@@ -102,7 +102,9 @@ func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
 	now := time.Now()
 	for i := range readings {
 		if readings[i].Err == "" {
-			readings[i].Status, readings[i].Transitions = ev.Eval(readings[i], now)
+			// One reading has no history: its status is what counts, and
+			// "alert raised" lines would only repeat it.
+			readings[i].Status, _ = ev.Eval(readings[i], now)
 		}
 	}
 	return readings, nil

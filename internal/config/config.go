@@ -193,6 +193,9 @@ func (v *Validator) Errorf(path []any, format string, args ...any) {
 // Line returns the line of the key at path, or of its deepest existing
 // parent.
 func (v *Validator) Line(path ...any) int {
+	if v.root == nil {
+		return 0 // validating a rule given by a flag: no file, no lines
+	}
 	n, line := v.root, v.root.Line
 	for _, p := range path {
 		var next *yaml.Node
