@@ -147,11 +147,12 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		s.lock = lk
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(0)"
+	// WAL is switched on only once the file is known to be ours: it
+	// rewrites the header. synchronous=NORMAL is per connection and writes
+	// nothing.
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"
 	if opts.ReadOnly {
 		dsn += "&mode=ro"
-	} else {
-		dsn += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -168,6 +169,12 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("history database %s: %w", path, err)
 	}
 	if !opts.ReadOnly {
+		var mode string
+		if err := s.db.QueryRow("PRAGMA journal_mode = WAL").Scan(&mode); err != nil || mode != "wal" {
+			db.Close()
+			s.unlock()
+			return nil, fmt.Errorf("history database %s: cannot switch to WAL mode (%q): %v", path, mode, err)
+		}
 		if err := s.rec.load(s.db); err != nil {
 			db.Close()
 			s.unlock()
