@@ -64,3 +64,31 @@ func BenchmarkReadPressure(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadVsOS compares, in one run on a noisy machine, the raw reader
+// of the per-second files with os.Open and io.ReadAll (procfs.ReadFile), the
+// path general-purpose libraries take; parsing is the same in both.
+func BenchmarkReadVsOS(b *testing.B) {
+	fs := cmlRealFS(b)
+	for _, name := range []string{"stat", "meminfo", "loadavg"} {
+		path := fs.Proc(name)
+		b.Run(name+"/raw", func(b *testing.B) {
+			var buf []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if buf, err = statReadFile(path, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/os", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ReadFile(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

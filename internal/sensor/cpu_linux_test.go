@@ -186,3 +186,45 @@ func BenchmarkCPURead(b *testing.B) {
 		}
 	})
 }
+
+// TestCMLMetricNamesInCatalogue keeps the cpu, memory and load sensors to
+// the names.go contract: every metric they emit is in reading.Metrics, and
+// labels are sorted by name.
+func TestCMLMetricNamesInCatalogue(t *testing.T) {
+	t.Parallel()
+	known := make(map[string]bool)
+	for _, n := range reading.Metrics {
+		known[n] = true
+	}
+	root, pfs := cmlCopy(t, "cgroup-limits")
+	cpu, mem, load := NewCPU(pfs), NewMemory(pfs), NewLoad(pfs)
+	cpu.Read(t.Context(), cmlNow)
+	mem.Read(t.Context(), cmlNow)
+	cmlWrite(t, filepath.Join(root, "proc", "stat"), cpuLater)
+	pod := filepath.Join(root, "sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c")
+	cmlWrite(t, filepath.Join(pod, "cpu.stat"), "usage_usec 5000750000\nnr_throttled 1240\nthrottled_usec 99000000\n")
+	later := cmlNow.Add(time.Second)
+	for _, s := range []interface {
+		Read(context.Context, time.Time) (reading.Reading, error)
+	}{cpu, mem, load} {
+		r, err := s.Read(t.Context(), later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := make(map[string]bool)
+		for _, m := range r.Metrics {
+			if !known[m.Name] {
+				t.Errorf("%s emits %s, which is not in reading.Metrics", r.Sensor, m.Name)
+			}
+			seen[m.Name] = true
+			for i := 1; i < len(m.Labels); i++ {
+				if m.Labels[i-1].Name >= m.Labels[i].Name {
+					t.Errorf("%s: labels not sorted by name: %v", cmlKey(m), m.Labels)
+				}
+			}
+		}
+		if !seen[r.Primary] {
+			t.Errorf("%s: primary %q is not among its metrics", r.Sensor, r.Primary)
+		}
+	}
+}

@@ -189,3 +189,17 @@ func TestCPUNeverOutOfBounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCPUReading parses two arbitrary /proc/stat samples and checks that
+// whatever the kernel, or a corrupt file, says, no percentage leaves 0–100.
+func FuzzCPUReading(f *testing.F) {
+	f.Add([]byte("cpu 1 2 3 4\ncpu0 1 2 3 4\n"), []byte("cpu 2 3 4 5\ncpu0 2 3 4 5\n"))
+	f.Add([]byte("cpu 9 9 9 9\ncpu0 9 9 9 9\ncpu1 0 0 0 0\n"), []byte("cpu 1 1 1 1\ncpu1 5 5 5 5\ncpu7 1 1 1 1\n"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		c := &CPU{hz: 100}
+		if procfs.ParseStat(a, &c.prev) != nil || procfs.ParseStat(b, &c.cur) != nil {
+			return
+		}
+		cmlCheckBounds(t, c.reading(cmlNow))
+	})
+}
