@@ -85,7 +85,7 @@ function niceMax(v) {
   const e = Math.pow(10, Math.floor(Math.log10(v))), f = v / e;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
 }
-const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v.toFixed(0);
+const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1);
 const charts = {
   cpu: new Chart($("#chart-cpu"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
@@ -294,8 +294,21 @@ async function refreshStatus() {
 }
 function fmtDur(s) { const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60; return (d ? d + "d " : "") + (h ? h + "h " : "") + m + "m"; }
 
+// seed fills the CPU and memory charts with the agent's recent history, so
+// the page shows minutes of context at once rather than starting empty.
+async function seed() {
+  const want = [["cpu", "cpu.usage", charts.cpu, "total"], ["memory", "memory.used_percent", charts.mem, "used"]];
+  await Promise.all(want.map(async ([sensor, m, chart, name]) => {
+    try {
+      const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=5m");
+      for (const s of h.series) if (!s.labels) for (const p of s.points) chart.add(name, Date.parse(p.t), p.v);
+    } catch (e) { /* no history yet */ }
+  }));
+}
+
 async function start() {
   try {
+    await seed();
     const [snap, alerts] = await Promise.all([api("/api/v1/snapshot?processes=true"), api("/api/v1/alerts")]);
     for (const r of snap.readings) onReading(r);
     state.alerts.clear();
