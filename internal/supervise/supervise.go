@@ -303,6 +303,13 @@ func (s *Supervisor) Run(ctx context.Context) {
 		switch {
 		case outstanding != nil:
 			wait = s.fail(Stale, res, interval)
+		case errors.Is(res.err, context.DeadlineExceeded) && errors.Is(cctx.Err(), context.DeadlineExceeded):
+			// The call gave up at its deadline as it should: it overran
+			// all the same.
+			s.mu.Lock()
+			s.status.LastRun, s.status.LastDuration = start, now.Sub(start)
+			s.mu.Unlock()
+			wait = s.fail(Stale, res, interval)
 		case res.err == nil:
 			s.succeed(start, now.Sub(start))
 			wait = interval

@@ -3,6 +3,7 @@ package supervise
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -265,4 +266,30 @@ func TestNewRejectsBadOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCallGivingUpAtDeadlineIsStale(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{start: time.Now(), script: func(ctx context.Context, n int) error {
+			if n == 0 {
+				<-ctx.Done() // a well-behaved read that honours its deadline
+				return fmt.Errorf("statfs /mnt/nfs: %w", ctx.Err())
+			}
+			return nil
+		}}
+		s := mustNew(t, r.fn, Options{Name: "disk", Interval: time.Second, Timeout: 200 * time.Millisecond})
+		stop := run(t, s)
+		time.Sleep(500 * time.Millisecond)
+		st := s.Status()
+		time.Sleep(time.Second)
+		stop()
+		// The call's return and the deadline race: either way it is stale.
+		if st.State != Stale || (st.LastError != "statfs /mnt/nfs: context deadline exceeded" && !strings.Contains(st.LastError, "deadline")) {
+			t.Errorf("after the overrun Status() = %+v, want stale", st)
+		}
+		if st := s.Status(); st.State != OK {
+			t.Errorf("after the next call Status() = %+v, want OK", st)
+		}
+	})
 }
