@@ -407,6 +407,9 @@ func (s *Store) flush() error {
 		return nil
 	}
 	n, err := s.write(batch)
+	if err != nil {
+		err = fmt.Errorf("write history %s: %w", s.path, err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
