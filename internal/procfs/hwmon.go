@@ -3,6 +3,7 @@ package procfs
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,12 +158,26 @@ func HwmonInput(s HwmonSensor) (float64, error) {
 // parseHwmonValue parses an attribute's decimal value: millidegrees for
 // temperatures, given back in degrees; RPM for fans.
 func parseHwmonValue(typ string, b []byte) (float64, error) {
-	v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	v, err := parseSysfsNumber(b)
 	if err != nil {
 		return 0, err
 	}
 	if typ == "temp" {
 		v /= 1000
+	}
+	return v, nil
+}
+
+// parseSysfsNumber parses a sysfs attribute holding one decimal number.
+// NaN and infinities are refused: no driver means them, and they cannot be
+// written as JSON.
+func parseSysfsNumber(b []byte) (float64, error) {
+	v, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("not a finite number: %q", bytes.TrimSpace(b))
 	}
 	return v, nil
 }

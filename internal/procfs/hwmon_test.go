@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -214,6 +215,41 @@ func FuzzParseHwmonFile(f *testing.F) {
 		}
 		if typ == "" || prop == "" || num < 0 {
 			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, true", name, typ, num, prop)
+		}
+	})
+}
+
+func TestParseHwmonValue(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		typ, in string
+		want    float64
+		wantErr bool
+	}{
+		{"temp", "45000\n", 45, false},
+		{"temp", "-5500", -5.5, false},
+		{"fan", " 2951 \n", 2951, false},
+		{"temp", "NaN", 0, true},
+		{"temp", "inf\n", 0, true},
+		{"fan", "-Inf", 0, true},
+		{"temp", "", 0, true},
+		{"temp", "N/A", 0, true},
+	} {
+		got, err := parseHwmonValue(tt.typ, []byte(tt.in))
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseHwmonValue(%q, %q) = %v, %v; want %v, error %v", tt.typ, tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func FuzzParseHwmonValue(f *testing.F) {
+	f.Add([]byte("45000\n"))
+	f.Add([]byte("nan"))
+	f.Add([]byte("0x1p-2"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := parseHwmonValue("temp", b)
+		if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			t.Errorf("parseHwmonValue(%q) = %v, want a finite number or an error", b, v)
 		}
 	})
 }

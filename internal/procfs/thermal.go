@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -24,7 +23,7 @@ func ThermalZoneTemp(z ThermalZone) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	milli, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	milli, err := parseSysfsNumber(b)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", z.Path, err)
 	}
