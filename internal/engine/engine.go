@@ -46,6 +46,9 @@ func DefaultInterval(sensorName string) time.Duration {
 type SensorSpec struct {
 	Sensor   sensor.Sensor
 	Interval time.Duration
+	// Timeout, when set, is this sensor's read deadline in place of
+	// Options.ReadTimeout.
+	Timeout time.Duration
 }
 
 // Options configures an Engine. Zero values mean the defaults.
@@ -165,8 +168,15 @@ func New(opts Options) (*Engine, error) {
 		if spec.Interval < 0 {
 			return nil, fmt.Errorf("engine: sensor %q: interval %v is negative", name, spec.Interval)
 		}
+		if spec.Timeout < 0 {
+			return nil, fmt.Errorf("engine: sensor %q: timeout %v is negative", name, spec.Timeout)
+		}
 		if spec.Interval == 0 {
 			spec.Interval = DefaultInterval(name)
+		}
+		timeout := opts.ReadTimeout
+		if spec.Timeout > 0 {
+			timeout = spec.Timeout
 		}
 		// Sensors are dealt round-robin to the analysers: the same
 		// partitioning as a hash, without two busy sensors colliding.
@@ -174,7 +184,7 @@ func New(opts Options) (*Engine, error) {
 		sup, err := supervise.New(e.readFunc(run), supervise.Options{
 			Name:     name,
 			Interval: spec.Interval,
-			Timeout:  opts.ReadTimeout,
+			Timeout:  timeout,
 			OnChange: func(st supervise.Status) { e.sensorChanged(run, st) },
 			Logger:   logger.With("sensor", name),
 		})

@@ -189,8 +189,8 @@ func TestHangingSensorIsStaleWhileOthersRun(t *testing.T) {
 			return seqReading(reading.SensorDisk, now, n), nil
 		}}
 		cpu := steadySensor(reading.SensorCPU)
-		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: disk, Interval: time.Second}, {Sensor: cpu, Interval: time.Second}},
-			ReadTimeout: 300 * time.Millisecond, SelfInterval: -1})
+		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: disk, Interval: time.Second, Timeout: 300 * time.Millisecond}, {Sensor: cpu, Interval: time.Second}},
+			ReadTimeout: 900 * time.Millisecond, SelfInterval: -1})
 		c := collect(e.Subscribe("test", 64))
 		stop := start(t, e)
 		time.Sleep(10500 * time.Millisecond)
@@ -514,6 +514,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"duplicate sensor", Options{Sensors: []SensorSpec{{Sensor: cpu}, {Sensor: cpu}}}, `engine: sensor "cpu" given twice (or named like the engine's own "self")`},
 		{"sensor named self", Options{Sensors: []SensorSpec{{Sensor: steadySensor("self")}}}, `engine: sensor "self" given twice (or named like the engine's own "self")`},
 		{"negative interval", Options{Sensors: []SensorSpec{{Sensor: cpu, Interval: -time.Second}}}, `engine: sensor "cpu": interval -1s is negative`},
+		{"negative sensor timeout", Options{Sensors: []SensorSpec{{Sensor: cpu, Timeout: -time.Second}}}, `engine: sensor "cpu": timeout -1s is negative`},
 		{"bad rule", Options{Rules: []rule.Rule{{Name: "x", Metric: "cpu.usge", Warning: 1, Critical: 2}}}, `engine: rule 1: rule "x": unknown metric "cpu.usge"`},
 		{"duplicate rule", Options{Rules: append(rule.Defaults(), rule.Defaults()[0])}, `engine: rule 7: name "cpu_high" already used`},
 	}

@@ -113,7 +113,15 @@ func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []re
 			}
 			s.metric.Value, s.metric.Unit = m.Value, m.Unit
 			from := s.level
-			to := step(rule, s, m.Value, now)
+			var to reading.Status
+			switch rule.Kind {
+			case "", Threshold:
+				to = step(rule, s, m.Value, now)
+			default:
+				// Validate lets no other kind in yet; a new kind adds its
+				// own step here, over the same series state.
+				to = s.level
+			}
 			if to != from {
 				trs = append(trs, transition(rule, r.Sensor, s, from, to, now, ""))
 			}
