@@ -178,6 +178,13 @@ func appendPressure(ms []reading.Metric, name, total, resource string, p procfs.
 			l    procfs.PressureLine
 		}{"full", p.Full})
 	}
+	// One backing array for this file's labels instead of one per metric.
+	labels := make([]reading.Label, 0, len(lines)*(3*3+2))
+	label := func(l ...reading.Label) []reading.Label {
+		start := len(labels)
+		labels = append(labels, l...)
+		return labels[start:len(labels):len(labels)]
+	}
 	for _, ln := range lines {
 		kind := reading.Label{Name: "kind", Value: ln.kind}
 		res := reading.Label{Name: "resource", Value: resource}
@@ -187,13 +194,13 @@ func appendPressure(ms []reading.Metric, name, total, resource string, p procfs.
 		}{{"avg10", ln.l.Avg10}, {"avg60", ln.l.Avg60}, {"avg300", ln.l.Avg300}} {
 			ms = append(ms, reading.Metric{
 				Name:   name,
-				Labels: []reading.Label{kind, res, {Name: "window", Value: w.name}},
+				Labels: label(kind, res, reading.Label{Name: "window", Value: w.name}),
 				Value:  w.v, Unit: reading.Percent,
 			})
 		}
 		if total != "" {
 			ms = append(ms, reading.Metric{
-				Name: total, Labels: []reading.Label{kind, res},
+				Name: total, Labels: label(kind, res),
 				Value: float64(ln.l.TotalMicros) / 1e6, Unit: reading.Seconds, Kind: reading.Counter,
 			})
 		}
