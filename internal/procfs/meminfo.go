@@ -31,7 +31,7 @@ type MemInfo struct {
 // ParseMemInfo parses /proc/meminfo into m. It reuses m.Fields and the name
 // strings of the previous parse, so parsing the same machine again allocates
 // nothing: BenchmarkParseMemInfo measures ~2.4 µs and 0 allocs for 56
-// lines, BenchmarkReadMemInfo ~11 µs with the read, where gopsutil and
+// lines, BenchmarkReadMemInfo ~11–14 µs with the read, where gopsutil and
 // prometheus/procfs spend 27–30 µs and ~175 allocations
 // (shared/research/procbench.md).
 //

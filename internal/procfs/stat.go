@@ -42,10 +42,10 @@ type Stat struct {
 
 // ParseStat parses /proc/stat into s, reusing s.Cores so that parsing the
 // same machine again allocates nothing (the file is read every second).
-// A hand parser: BenchmarkParseStat measures ~1.3 µs and 0 allocs for this
-// machine's 2-core file (13 µs for 64 cores); BenchmarkReadStat, the read
-// included, ~16 µs, where gopsutil and prometheus/procfs spend 20–45 µs and
-// 24–82 allocations (shared/research/procbench.md).
+// A hand parser: BenchmarkParseStat measures ~0.7 µs and 0 allocs for this
+// machine's 2-core file (~18 µs for 64 cores); BenchmarkReadStat, the read
+// included, ~10–16 µs, where gopsutil and prometheus/procfs spend 20–45 µs
+// and 24–82 allocations (shared/research/procbench.md).
 //
 // Kernels before 2.6.33 have fewer than ten columns; missing ones are zero.
 // A cpu line with fewer than four numbers, or a field that is not a number,
