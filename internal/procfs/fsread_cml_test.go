@@ -1,6 +1,11 @@
 package procfs
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -8,11 +13,11 @@ import (
 // compare with the per-call figures of shared/research/procbench.md.
 
 func cmlRealFS(b *testing.B) FS {
-	fs, err := NewFS("/proc", "/sys")
+	pfs, err := NewFS("/proc", "/sys")
 	if err != nil {
 		b.Skipf("no /proc here: %v", err)
 	}
-	return fs
+	return pfs
 }
 
 func BenchmarkReadStat(b *testing.B) {
@@ -90,5 +95,31 @@ func BenchmarkReadVsOS(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestStatReadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small")
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(small, []byte(strings.Repeat("x", 5000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := statReadFile(small, make([]byte, 0, 16))
+	if err != nil || len(b) != 5000 {
+		t.Errorf("statReadFile(5000-byte file) = %d bytes, %v", len(b), err)
+	}
+	if _, err := statReadFile(big, nil); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("statReadFile(file over the cap) error = %v, want ErrTooLarge", err)
+	}
+	if _, err := statReadFile(filepath.Join(dir, "none"), nil); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "none") {
+		t.Errorf("statReadFile(missing) error = %v, want ErrNotExist naming the file", err)
+	}
+	if _, _, err := PressureFile(filepath.Join(dir, "none"), nil); !errors.Is(err, ErrNoPressure) {
+		t.Errorf("PressureFile(missing) error = %v, want ErrNoPressure", err)
 	}
 }
