@@ -1,8 +1,11 @@
 package procfs
 
 import (
+	"bufio"
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,5 +227,55 @@ func BenchmarkFSDiskstats(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFSDiskstatsThisMachine reads the real /proc/diskstats, whose
+// cost is mostly the kernel generating it.
+func BenchmarkFSDiskstatsThisMachine(b *testing.B) {
+	fs, err := NewFS("/proc", "/sys")
+	if err != nil {
+		b.Skip("no /proc:", err)
+	}
+	var dst []DiskStat
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if dst, buf, err = fs.Diskstats(dst, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(dst)), "devices")
+}
+
+// BenchmarkParseDiskstatsFields is the baseline ParseDiskstats is measured
+// against in the same run: the usual Scanner, strings.Fields and
+// strconv.ParseUint reader, as general-purpose libraries write it.
+func BenchmarkParseDiskstatsFields(b *testing.B) {
+	in, err := os.ReadFile("../sensor/testdata/disks/proc/diskstats")
+	if err != nil {
+		b.Skip("fixture missing:", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []DiskStat
+		sc := bufio.NewScanner(bytes.NewReader(in))
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) < 14 {
+				b.Fatal("short line")
+			}
+			var v [14]uint64
+			for i := range v {
+				if i == 2 {
+					continue
+				}
+				if v[i], err = strconv.ParseUint(f[i], 10, 64); err != nil {
+					b.Fatal(err)
+				}
+			}
+			out = append(out, DiskStat{Major: uint32(v[0]), Minor: uint32(v[1]), Name: f[2], ReadsCompleted: v[3], SectorsRead: v[5], SectorsWritten: v[9], IOTimeMs: v[12]})
+		}
+		_ = out
 	}
 }

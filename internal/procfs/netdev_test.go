@@ -1,7 +1,10 @@
 package procfs
 
 import (
+	"bufio"
+	"bytes"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,5 +142,52 @@ func BenchmarkFSNetDevs(b *testing.B) {
 		if dst, buf, err = fs.NetDevs(dst, buf); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFSNetDevsThisMachine reads the real /proc/net/dev.
+func BenchmarkFSNetDevsThisMachine(b *testing.B) {
+	fs, err := NewFS("/proc", "/sys")
+	if err != nil {
+		b.Skip("no /proc:", err)
+	}
+	var dst []NetDev
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if dst, buf, err = fs.NetDevs(dst, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(dst)), "interfaces")
+}
+
+// BenchmarkParseNetDevFields is ParseNetDev's baseline in the same run: a
+// Scanner, strings.Fields and strconv.ParseUint reader.
+func BenchmarkParseNetDevFields(b *testing.B) {
+	in, err := os.ReadFile("../sensor/testdata/disks/proc/net/dev")
+	if err != nil {
+		b.Skip("fixture missing:", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []NetDev
+		sc := bufio.NewScanner(bytes.NewReader(in))
+		for sc.Scan() {
+			line := sc.Text()
+			name, rest, ok := strings.Cut(line, ":")
+			if !ok || strings.Contains(line, "|") {
+				continue
+			}
+			f := strings.Fields(rest)
+			var v [16]uint64
+			for i := range v {
+				if v[i], err = strconv.ParseUint(f[i], 10, 64); err != nil {
+					b.Fatal(err)
+				}
+			}
+			out = append(out, NetDev{Name: strings.TrimSpace(name), RxBytes: v[0], RxPackets: v[1], TxBytes: v[8], TxPackets: v[9]})
+		}
+		_ = out
 	}
 }
