@@ -416,3 +416,41 @@ func BenchmarkProcTableFixture(b *testing.B) {
 		})
 	}
 }
+
+// FuzzProcTableStat feeds garbage stat files to the walk itself: it must
+// skip them, never panic, and still read the well-formed process beside.
+func FuzzProcTableStat(f *testing.F) {
+	f.Add([]byte(ptStatLine(7, "a) (b", "R", 1, 2, 3, 0, 1, 5, 6, 7)))
+	f.Add([]byte("7 (x"))
+	f.Add([]byte(""))
+	root := f.TempDir()
+	p := filepath.Join(root, "proc")
+	ptWriteFile(f, filepath.Join(p, "stat"), "btime 1\n")
+	ptWriteFile(f, filepath.Join(root, "sys", ".keep"), "")
+	ptWriteFile(f, filepath.Join(p, "1", "stat"), ptStatLine(1, "ok", "S", 0, 1, 1, 0, 1, 1, 1, 1))
+	fsys := ptFS(f, root)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := os.WriteFile(filepath.Join(p, "7", "stat"), b, 0o644); err != nil {
+			if err := os.MkdirAll(filepath.Join(p, "7"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(p, "7", "stat"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pt, err := NewProcTable(fsys, ProcTableOptions{Users: NewUsers(filepath.Join(root, "passwd"))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pt.Close()
+		got := ptScan(t, pt)
+		if len(got) == 0 || got[0].PID != 1 || got[0].Comm != "ok" {
+			t.Fatalf("well-formed process 1 lost beside stat %q: %+v", b, got)
+		}
+		for _, e := range got[1:] {
+			if e.PID != 7 {
+				t.Errorf("stat %q read as pid %d", b, e.PID)
+			}
+		}
+	})
+}

@@ -2,6 +2,8 @@ package sensor
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -9,8 +11,15 @@ import (
 )
 
 type procsOS struct {
+	// mu guards the table against a read that an impatient supervisor
+	// abandoned and that is still finishing (it stops at the next ctx
+	// check) when the next one starts.
+	mu    sync.Mutex
 	table *procfs.ProcTable
 }
+
+// errReadBusy is returned when the previous read has not yet finished.
+var errReadBusy = errors.New("processes: previous read still running")
 
 // NewProcesses returns a Processes sensor over fs's /proc, naming users from
 // the system's /etc/passwd. It fails when the /proc root cannot be opened or
@@ -30,6 +39,10 @@ func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error
 // Read makes one pass over the process table. Processes that exit while it
 // runs are left out, not reported as errors.
 func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	if !p.mu.TryLock() {
+		return reading.Reading{}, errReadBusy
+	}
+	defer p.mu.Unlock()
 	entries, err := p.table.Scan(ctx)
 	if err != nil {
 		p.warm = false
@@ -50,4 +63,8 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 }
 
 // Close releases the descriptors the sensor holds.
-func (p *Processes) Close() error { return p.table.Close() }
+func (p *Processes) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.table.Close()
+}
