@@ -71,20 +71,7 @@ func (m *Model) View() string {
 	m.frame.WriteString(m.header())
 	m.frame.WriteByte('\n')
 	procs := m.visible("procs")
-	var top []string
-	if m.fullLayout() {
-		budget := body
-		if procs {
-			budget = body - max(6, body*2/5)
-		}
-		top = m.grid(budget)
-	} else {
-		budget := body
-		if procs {
-			budget = body - max(5, body/2)
-		}
-		top = m.compact(budget)
-	}
+	top := m.top(body, procs)
 	for _, l := range top {
 		m.frame.WriteString(l)
 		m.frame.WriteByte('\n')
@@ -110,6 +97,43 @@ func (m *Model) View() string {
 	}
 	m.frame.WriteString(m.statusBar())
 	return m.frame.String()
+}
+
+// topKey says when the panel area must be drawn again: a reading for a
+// visible panel, a new size, or a new style.
+type topKey struct {
+	ver         uint64
+	w, h        int
+	procs, irix bool
+}
+
+// top returns the panel area, from cache when no panel changed.
+func (m *Model) top(body int, procs bool) []string {
+	key := topKey{ver: max(m.ver["alerts"], m.ver["style"]), w: m.w, h: m.h, procs: procs, irix: m.irix}
+	for _, p := range panelDefs() {
+		if m.visible(p.name) {
+			key.ver = max(key.ver, m.ver[p.sensor])
+		}
+	}
+	if m.topCache.lines != nil && m.topCache.key == key {
+		return m.topCache.lines
+	}
+	var top []string
+	if m.fullLayout() {
+		budget := body
+		if procs {
+			budget = body - max(6, body*2/5)
+		}
+		top = m.grid(budget)
+	} else {
+		budget := body
+		if procs {
+			budget = body - max(5, body/2)
+		}
+		top = m.compact(budget)
+	}
+	m.topCache.key, m.topCache.lines = key, top
+	return top
 }
 
 // cached returns the panel's lines, drawing them only when its data, size

@@ -66,6 +66,20 @@ type procTable struct {
 	selPID  int32
 	sel     int
 	offset  int
+	// pinned is set once the user picks a row; until then the selection
+	// stays on the first row instead of following whatever was first.
+	pinned bool
+	// ver counts changes to what the table shows, for the frame cache.
+	ver   uint64
+	cache tableCache
+}
+
+type tableCache struct {
+	ver, style uint64
+	w, h       int
+	irix       bool
+	cores      int
+	lines      []string
 }
 
 func (t *procTable) init() { t.sortCol = colCPU; t.selPID = -1 }
@@ -165,6 +179,7 @@ func containsFold(s, f string) bool {
 // rebuild recomputes the shown rows after new data or a new sort, filter
 // or view, and finds the selected PID again.
 func (t *procTable) rebuild() {
+	t.ver++
 	idx := make([]int, 0, len(t.procs))
 	f := strings.ToLower(strings.TrimSpace(t.filter))
 	for i := range t.procs {
@@ -182,8 +197,11 @@ func (t *procTable) rebuild() {
 		}
 	}
 	t.sel = min(t.sel, max(0, len(t.rows)-1))
+	if !t.pinned {
+		t.sel = 0
+	}
 	for j, r := range t.rows {
-		if t.procs[r.i].PID == t.selPID {
+		if t.pinned && t.procs[r.i].PID == t.selPID {
 			t.sel = j
 			return
 		}
@@ -253,6 +271,8 @@ func (t *procTable) selectRow(j int) {
 	}
 	t.sel = j
 	t.selPID = t.procs[t.rows[j].i].PID
+	t.pinned = true
+	t.ver++
 }
 
 // selected returns the selected process, if any.
@@ -304,6 +324,13 @@ func (t *procTable) columnAt(x, w int) (column, bool) {
 func (m *Model) viewTable(w, h int) []string {
 	th := m.th
 	t := &m.table
+	c := &t.cache
+	if c.lines != nil && c.ver == t.ver && c.style == m.ver["style"] && c.w == w && c.h == h && c.irix == m.irix && c.cores == m.cores {
+		return c.lines
+	}
+	defer func() {
+		*c = tableCache{ver: t.ver, style: m.ver["style"], w: w, h: h, irix: m.irix, cores: m.cores, lines: c.lines}
+	}()
 	defs := colDefs()
 	cols := columns(w)
 	lines := make([]string, 0, h)
@@ -370,6 +397,7 @@ func (m *Model) viewTable(w, h int) []string {
 			lines = append(lines, blank)
 		}
 	}
+	c.lines = lines
 	return lines
 }
 

@@ -136,7 +136,11 @@ type Model struct {
 	sigPID    int32
 	sigName   string
 
-	cache map[string]panelCache
+	cache    map[string]panelCache
+	topCache struct {
+		key   topKey
+		lines []string
+	}
 	lay   layout
 	frame strings.Builder
 }
