@@ -486,12 +486,18 @@ type readyAnswer struct {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	h := s.opts.Health()
 	ans := readyAnswer{Ready: true}
+	// A sensor has delivered once its first analysed reading is in the
+	// state; a read alone (a warm-up baseline) does not count.
+	delivered := map[string]bool{}
+	for _, r := range s.opts.State.Snapshot() {
+		delivered[r.Sensor] = true
+	}
 	var waiting []string
 	for _, sh := range h.Sensors {
 		switch {
 		case sh.Stale:
 			ans.Stale = append(ans.Stale, sh.Name)
-		case sh.LastRead.IsZero():
+		case sh.LastRead.IsZero() || !delivered[sh.Name]:
 			waiting = append(waiting, sh.Name)
 		}
 	}

@@ -260,6 +260,7 @@ func TestReadyz(t *testing.T) {
 		{"stale", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now, Stale: true}}}, 503, "stale sensors: disk"},
 		{"starting", reading.Health{}, 503, "no sensors running yet"},
 		{"no first read", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu"}}}, 503, "without a first reading: cpu"},
+		{"read but not delivered", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now}}}, 503, "without a first reading: disk"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,624 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// startServe runs `vigia serve` in-process on a free loopback port until the
+// test ends, and waits until /readyz answers 200.
+func startServe(t *testing.T, extra ...string) (base string, stop func() error) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(k string) string {
+		if k == "HOME" {
+			return t.TempDir()
+		}
+		return ""
+	}}
+	args := append([]string{"--listen", addr, "--interval", "500ms"}, extra...)
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, e, args) }()
+	var stopped bool
+	var stopErr error
+	stop = func() error {
+		if stopped {
+			return stopErr
+		}
+		stopped = true
+		cancel()
+		select {
+		case stopErr = <-done:
+		case <-time.After(5 * time.Second):
+			stopErr = errors.New("serve did not stop within 5s")
+		}
+		return stopErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	base = "http://" + addr
+	// Ready means every sensor has delivered a reading.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, stderr.String())
+		default:
+		}
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return base, stop
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready after 20s: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the serving goroutine writes while the test
+// may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func fetch(t *testing.T, target string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+func TestServeOnThisMachine(t *testing.T) {
+	t.Parallel()
+	base, stop := startServe(t)
+	code, body := fetch(t, base+"/api/v1/snapshot")
+	if code != 200 {
+		t.Fatalf("snapshot = %d: %s", code, body)
+	}
+	var snap struct {
+		Readings []struct {
+			Sensor  string `json:"sensor"`
+			Error   string `json:"error"`
+			Metrics []struct {
+				Name  string  `json:"name"`
+				Value float64 `json:"value"`
+			} `json:"metrics"`
+		} `json:"readings"`
+	}
+	if err := json.Unmarshal(body, &snap); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range snap.Readings {
+		seen[r.Sensor] = true
+	}
+	for _, s := range []string{"cpu", "memory", "load", "disk", "network", "processes"} {
+		if !seen[s] {
+			t.Errorf("snapshot lacks sensor %s", s)
+		}
+	}
+	code, body = fetch(t, base+"/api/v1/processes?sort=pid&limit=5")
+	if code != 200 || !strings.Contains(string(body), `"pid":1,`) {
+		t.Errorf("processes sorted by PID = %d, want PID 1 first: %.300s", code, body)
+	}
+	code, body = fetch(t, base+"/api/v1/processes/"+strconv.Itoa(os.Getpid()))
+	if code != 200 || !strings.Contains(string(body), `"exe":`) {
+		t.Errorf("detail of this process = %d: %.300s", code, body)
+	}
+	code, _ = fetch(t, base+"/api/v1/processes/2147483647")
+	if code != 404 {
+		t.Errorf("detail of a missing process = %d, want 404", code)
+	}
+	code, body = fetch(t, base+"/api/v1/history/cpu/cpu.usage?since=1m")
+	if code != 200 || !strings.Contains(string(body), `"points":[{`) {
+		t.Errorf("history = %d: %.300s", code, body)
+	}
+	code, body = fetch(t, base+"/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{"node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"}", "node_memory_MemTotal_bytes ", "node_load1 ", `vigia_sensor_up{sensor="cpu"} 1`, "vigia_readings_total "} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if promtool, err := exec.LookPath("promtool"); err == nil {
+		cmd := exec.Command(promtool, "check", "metrics")
+		cmd.Stdin = bytes.NewReader(body)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				// node_exporter's meminfo names keep the kernel's case.
+				if !(strings.HasPrefix(line, "node_memory_") && strings.Contains(line, "camelCase")) {
+					t.Errorf("promtool check metrics: %s", line)
+				}
+			}
+		}
+	}
+	start := time.Now()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v", d)
+	}
+}
+
+func TestServeRefusesOffLoopbackWithoutToken(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}
+	err := runServe(t.Context(), e, []string{"--listen", "0.0.0.0:0"})
+	var u *usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "--token-file") || !strings.Contains(err.Error(), "not loopback") {
+		t.Errorf("serve --listen 0.0.0.0:0 = %v, want a usage error naming --token-file", err)
+	}
+}
+
+func TestServeWithToken(t *testing.T) {
+	t.Parallel()
+	tok := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tok, []byte("correct-horse-battery-staple\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, e, []string{"--listen", addr, "--token-file", tok, "--open-metrics", "--sensors", "cpu"})
+	}()
+	base := "http://" + addr
+	var resp *http.Response
+	var err error
+	for i := 0; i < 100; i++ {
+		if resp, err = http.Get(base + "/api/v1/status"); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("status without token = %d, WWW-Authenticate %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v1/status", nil)
+	req.Header.Set("Authorization", "Bearer correct-horse-battery-staple")
+	if resp, err = http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("status with token: %v %v", err, resp.StatusCode)
+	}
+	resp.Body.Close()
+	if code, _ := fetch(t, base+"/metrics"); code != 200 {
+		t.Errorf("/metrics with --open-metrics = %d, want 200", code)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
+
+// promSample is one line of the text exposition format.
+type promSample struct {
+	name   string
+	labels map[string]string
+	value  float64
+}
+
+type promFamily struct {
+	help, typ string
+	samples   []promSample
+}
+
+// parseExposition reads the Prometheus text format well enough to compare
+// two exporters: HELP, TYPE and samples with quoted label values.
+func parseExposition(t *testing.T, body []byte) map[string]*promFamily {
+	t.Helper()
+	fams := map[string]*promFamily{}
+	fam := func(name string) *promFamily {
+		f := fams[name]
+		if f == nil {
+			f = &promFamily{}
+			fams[name] = f
+		}
+		return f
+	}
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "# HELP "):
+			name, help, _ := strings.Cut(line[7:], " ")
+			fam(name).help = help
+		case strings.HasPrefix(line, "# TYPE "):
+			name, typ, _ := strings.Cut(line[7:], " ")
+			fam(name).typ = typ
+		case line == "" || line[0] == '#':
+		default:
+			s := promSample{labels: map[string]string{}}
+			rest := line
+			if i := strings.IndexAny(line, "{ "); i >= 0 && line[i] == '{' {
+				s.name = line[:i]
+				rest = line[i+1:]
+				for !strings.HasPrefix(rest, "}") {
+					k, v, ok := strings.Cut(rest, "=\"")
+					if !ok {
+						t.Fatalf("bad sample line %q", line)
+					}
+					var val strings.Builder
+					j := 0
+					for ; j < len(v) && v[j] != '"'; j++ {
+						if v[j] == '\\' && j+1 < len(v) {
+							j++
+						}
+						val.WriteByte(v[j])
+					}
+					s.labels[strings.TrimPrefix(k, ",")] = val.String()
+					rest = v[j+1:]
+					rest = strings.TrimPrefix(rest, ",")
+				}
+				rest = strings.TrimSpace(rest[1:])
+			} else {
+				s.name, rest, _ = strings.Cut(line, " ")
+			}
+			valStr, _, _ := strings.Cut(rest, " ")
+			v, err := strconv.ParseFloat(valStr, 64)
+			if err != nil {
+				t.Fatalf("bad value in %q: %v", line, err)
+			}
+			s.value = v
+			base := s.name
+			for _, suf := range []string{"_bucket", "_sum", "_count"} {
+				if _, ok := fams[base]; !ok && strings.HasSuffix(base, suf) {
+					base = strings.TrimSuffix(base, suf)
+				}
+			}
+			fam(base).samples = append(fam(base).samples, s)
+		}
+	}
+	return fams
+}
+
+func labelKey(l map[string]string) string {
+	b, _ := json.Marshal(l) // sorted keys
+	return string(b)
+}
+
+func labelNames(l map[string]string) string {
+	var ks []string
+	for k := range l {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return strings.Join(ks, ",")
+}
+
+// sharedFamily reports whether a metric name is one vigia shares with
+// node_exporter.
+func sharedFamily(name string) bool {
+	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_read_bytes_total",
+		"node_disk_written_bytes_total", "node_disk_reads_completed_total", "node_disk_writes_completed_total", "node_disk_io_time_seconds_total",
+		"node_disk_read_time_seconds_total", "node_disk_write_time_seconds_total", "node_network_receive_", "node_network_transmit_",
+		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAgainstNodeExporter scrapes vigia and the real node_exporter on this
+// machine and compares every shared series: the same names, help, types and
+// label names, the same series where both look at the same thing, and close
+// values.
+func TestAgainstNodeExporter(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("prometheus-node-exporter")
+	if err != nil {
+		if bin, err = exec.LookPath("node_exporter"); err != nil {
+			t.Skip("node_exporter not installed (Debian package prometheus-node-exporter)")
+		}
+	}
+	base, _ := startServe(t)
+	neAddr := freeAddr(t)
+	ne := startProcess(t, bin, "--web.listen-address="+neAddr, "--collector.disable-defaults",
+		"--collector.cpu", "--collector.meminfo", "--collector.loadavg", "--collector.filesystem", "--collector.diskstats",
+		"--collector.netdev", "--collector.pressure", "--collector.hwmon", "--collector.thermal_zone")
+	_ = ne
+	var neBody []byte
+	waitUntil(t, 15*time.Second, "node_exporter answering", func() bool {
+		resp, err := http.Get("http://" + neAddr + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		neBody, _ = io.ReadAll(resp.Body)
+		return resp.StatusCode == 200
+	})
+	_, vBody := fetch(t, base+"/metrics")
+	vig, nex := parseExposition(t, vBody), parseExposition(t, neBody)
+
+	compared := 0
+	for name, vf := range vig {
+		if !sharedFamily(name) {
+			continue
+		}
+		nf, ok := nex[name]
+		if !ok {
+			// node_exporter leaves out families the kernel lacks (pressure on
+			// old kernels, meminfo fields of other versions); vigia only
+			// exports what it read, so any name here must exist there.
+			if strings.HasPrefix(name, "node_memory_") || strings.HasPrefix(name, "node_pressure_cpu_stalled") {
+				t.Logf("%s: not exported by this node_exporter version", name)
+				continue
+			}
+			t.Errorf("%s: vigia exports it, node_exporter does not", name)
+			continue
+		}
+		if vf.help != nf.help {
+			t.Errorf("%s: HELP %q, node_exporter %q", name, vf.help, nf.help)
+		}
+		if vf.typ != nf.typ {
+			t.Errorf("%s: TYPE %s, node_exporter %s", name, vf.typ, nf.typ)
+		}
+		if len(vf.samples) > 0 && len(nf.samples) > 0 && labelNames(vf.samples[0].labels) != labelNames(nf.samples[0].labels) {
+			t.Errorf("%s: labels {%s}, node_exporter {%s}", name, labelNames(vf.samples[0].labels), labelNames(nf.samples[0].labels))
+		}
+		ns := map[string]float64{}
+		for _, s := range nf.samples {
+			ns[labelKey(s.labels)] = s.value
+		}
+		for _, s := range vf.samples {
+			nv, ok := ns[labelKey(s.labels)]
+			if !ok {
+				continue // a device or mount one of the two filters out
+			}
+			compared++
+			if msg := closeEnough(name, s.value, nv); msg != "" {
+				t.Errorf("%s%s: vigia %g, node_exporter %g: %s", name, labelKey(s.labels), s.value, nv, msg)
+			}
+		}
+	}
+	// Families node_exporter has that vigia must have too.
+	for _, name := range []string{"node_cpu_seconds_total", "node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes", "node_load1",
+		"node_filesystem_avail_bytes", "node_disk_read_bytes_total", "node_network_receive_bytes_total"} {
+		if _, ok := nex[name]; ok {
+			if _, ok := vig[name]; !ok {
+				t.Errorf("%s: node_exporter exports it, vigia does not", name)
+			}
+		}
+	}
+	if name := "node_cpu_seconds_total"; len(vig[name].samples) != len(nex[name].samples) {
+		t.Errorf("%s: vigia has %d series, node_exporter %d", name, len(vig[name].samples), len(nex[name].samples))
+	}
+	if compared < 50 {
+		t.Errorf("compared only %d series with node_exporter", compared)
+	}
+	t.Logf("compared %d series", compared)
+}
+
+// closeEnough allows for the second or two between the two scrapes.
+func closeEnough(name string, v, ne float64) string {
+	diff := v - ne
+	if diff < 0 {
+		diff = -diff
+	}
+	switch {
+	case name == "node_memory_MemTotal_bytes", name == "node_memory_SwapTotal_bytes", name == "node_filesystem_size_bytes",
+		name == "node_filesystem_files", name == "node_filesystem_readonly", name == "node_filesystem_device_error",
+		strings.HasPrefix(name, "node_hwmon_chip"), strings.HasPrefix(name, "node_hwmon_sensor"):
+		if diff != 0 {
+			return "want equal"
+		}
+	case strings.HasPrefix(name, "node_load"):
+		if diff > 2+0.5*ne {
+			return "load differs too much"
+		}
+	case strings.HasSuffix(name, "_seconds_total"):
+		// Counters move by at most a few seconds per CPU between scrapes.
+		if diff > 30 && diff > 0.05*ne {
+			return "counter differs by more than the scrape gap explains"
+		}
+	case strings.HasSuffix(name, "_total"):
+		if v > ne*1.2+1e7 || v < ne*0.8-1e7 {
+			return "counter differs by more than the scrape gap explains"
+		}
+	default:
+		// Gauges of memory and filesystems move while a busy machine runs.
+		if diff > 0.25*ne+64<<20 {
+			return "gauge differs too much"
+		}
+	}
+	return ""
+}
+
+// startProcess starts a helper binary and stops it, by its PID, when the
+// test ends.
+func startProcess(t *testing.T, bin string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("%s output:\n%s", filepath.Base(bin), lastBytes(out.Bytes(), 3000))
+		}
+	})
+	return cmd
+}
+
+func lastBytes(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestPrometheusScrapesAgent runs a real Prometheus against the agent and
+// asks its query API for a vigia series and a node_exporter-named one.
+func TestPrometheusScrapesAgent(t *testing.T) {
+	t.Parallel()
+	bin, err := exec.LookPath("prometheus")
+	if err != nil {
+		t.Skip("prometheus not installed (Debian package prometheus)")
+	}
+	base, _ := startServe(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "prometheus.yml")
+	target := strings.TrimPrefix(base, "http://")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: vigia\n    static_configs:\n      - targets: ['%s']\n", target)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	promAddr := freeAddr(t)
+	startProcess(t, bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+promAddr, "--log.level=warn")
+	query := func(q string) (float64, bool) {
+		resp, err := http.Get("http://" + promAddr + "/api/v1/query?query=" + url.QueryEscape(q))
+		if err != nil {
+			return 0, false
+		}
+		defer resp.Body.Close()
+		var ans struct {
+			Status string `json:"status"`
+			Data   struct {
+				Result []struct {
+					Value [2]any `json:"value"`
+				} `json:"result"`
+			} `json:"data"`
+		}
+		if json.NewDecoder(resp.Body).Decode(&ans) != nil || ans.Status != "success" || len(ans.Data.Result) == 0 {
+			return 0, false
+		}
+		s, _ := ans.Data.Result[0].Value[1].(string)
+		v, err := strconv.ParseFloat(s, 64)
+		return v, err == nil
+	}
+	var up, memTotal, cpuRate, sensorUp float64
+	waitUntil(t, 60*time.Second, "Prometheus to scrape vigia six times", func() bool {
+		n, ok := query(`count_over_time(vigia_readings_total{job="vigia"}[1m])`)
+		return ok && n >= 8
+	})
+	var ok1, ok2, ok3, ok4 bool
+	up, ok1 = query(`up{job="vigia"}`)
+	memTotal, ok2 = query(`node_memory_MemTotal_bytes{job="vigia"}`)
+	sensorUp, ok3 = query(`vigia_sensor_up{job="vigia",sensor="cpu"}`)
+	// The window must lie inside the data, or rate() divides a partial
+	// increase by the whole window.
+	cpuRate, ok4 = query(`sum(rate(node_cpu_seconds_total{job="vigia"}[5s]))`)
+	if !ok1 || !ok2 || !ok3 || !ok4 || up != 1 {
+		t.Fatalf("Prometheus answers: up %v (%g), MemTotal %v, sensor_up %v, cpu rate %v", ok1, up, ok2, ok3, ok4)
+	}
+	if want := memTotalBytes(t); memTotal != want {
+		t.Errorf("node_memory_MemTotal_bytes in Prometheus = %g, /proc/meminfo says %g", memTotal, want)
+	}
+	if sensorUp != 1 {
+		t.Errorf("vigia_sensor_up{sensor=cpu} = %g, want 1", sensorUp)
+	}
+	// All CPUs together spend one second per second per CPU.
+	if n := float64(nproc(t)); cpuRate < 0.5*n || cpuRate > 1.5*n {
+		t.Errorf("rate of node_cpu_seconds_total over all modes = %g, want about %g (CPUs)", cpuRate, n)
+	}
+}
+
+func memTotalBytes(t *testing.T) float64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb * 1024
+		}
+	}
+	t.Fatal("no MemTotal in /proc/meminfo")
+	return 0
+}
