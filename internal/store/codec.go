@@ -27,6 +27,7 @@ const (
 	modeRaw     = 2 // float64 bits each (NaN or Inf present)
 
 	flagDeflate = 1
+	flagShared  = 2 // no times of its own: the sensor's times for the span
 
 	// sigDigits is the precision kept of values that are not short
 	// decimals, relative to the largest step in their chunk.
@@ -99,7 +100,25 @@ func exponent(vals []float64) (e int, ok bool) {
 
 // appendChunk encodes ts and one or more value columns of the same length.
 func appendChunk(dst []byte, ts []int64, cols ...[]float64) []byte {
+	b := appendTimes(nil, ts)
+	for _, c := range cols {
+		b = appendValues(b, c)
+	}
+	return appendBody(dst, 0, b)
+}
+
+// appendSharedChunk encodes value columns whose times are their sensor's
+// for the span, kept once in the times table.
+func appendSharedChunk(dst []byte, cols ...[]float64) []byte {
 	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(cols[0])))
+	for _, c := range cols {
+		b = appendValues(b, c)
+	}
+	return appendBody(dst, flagShared, b)
+}
+
+func appendTimes(b []byte, ts []int64) []byte {
 	b = binary.AppendUvarint(b, uint64(len(ts)))
 	var prev, delta int64
 	for i, t := range ts {
@@ -113,20 +132,22 @@ func appendChunk(dst []byte, ts []int64, cols ...[]float64) []byte {
 		}
 		prev = t
 	}
-	for _, c := range cols {
-		b = appendValues(b, c)
-	}
+	return b
+}
+
+// appendBody appends the flags and b, deflated when that is smaller.
+func appendBody(dst []byte, flags byte, b []byte) []byte {
 	if len(b) > 64 {
 		var z bytes.Buffer
-		w, _ := flate.NewWriter(&z, flate.BestSpeed)
+		w, _ := flate.NewWriter(&z, flate.BestCompression)
 		w.Write(b)
 		w.Close()
 		if z.Len() < len(b) {
-			dst = append(dst, flagDeflate)
+			dst = append(dst, flags|flagDeflate)
 			return append(dst, z.Bytes()...)
 		}
 	}
-	dst = append(dst, 0)
+	dst = append(dst, flags)
 	return append(dst, b...)
 }
 
@@ -165,9 +186,14 @@ func appendValues(b []byte, vals []float64) []byte {
 	return b
 }
 
-// decodeChunk decodes a chunk of ncols value columns, appending to ts and
-// to cols[i].
-func decodeChunk(data []byte, ts []int64, cols [][]float64) ([]int64, error) {
+// errNeedTimes is returned by decodeChunk for a chunk that shares its
+// sensor's times when none were given.
+var errNeedTimes = errors.New("chunk shares its sensor's times, which are missing")
+
+// decodeChunk decodes a chunk of len(cols) value columns, appending to ts
+// and to cols[i]. shared is the sensor's times for the span, used by a chunk
+// that has none of its own.
+func decodeChunk(data []byte, shared, ts []int64, cols [][]float64) ([]int64, error) {
 	if len(data) < 1 {
 		return ts, errCorruptChunk
 	}
@@ -182,12 +208,25 @@ func decodeChunk(data []byte, ts []int64, cols [][]float64) ([]int64, error) {
 	}
 	rd := bytes.NewReader(b)
 	n, err := binary.ReadUvarint(rd)
-	if err != nil || n > uint64(len(b)) {
+	// Own times take a byte each at least; shared ones are counted.
+	if err != nil || (n > uint64(len(b)) && (data[0]&flagShared == 0 || n != uint64(len(shared)))) {
 		return ts, errCorruptChunk
+	}
+	if data[0]&flagShared != 0 {
+		if shared == nil {
+			return ts, errNeedTimes
+		}
+		if int(n) != len(shared) {
+			return ts, errCorruptChunk
+		}
+		ts = append(ts, shared...)
 	}
 	ts = slices.Grow(ts, int(n))
 	var prev, delta int64
 	for i := range int(n) {
+		if data[0]&flagShared != 0 {
+			break
+		}
 		v, err := binary.ReadVarint(rd)
 		if err != nil {
 			return ts, errCorruptChunk

@@ -179,12 +179,14 @@ func (s *Store) compactStep(now int64) (bool, error) {
 	end := start + spanMS
 
 	type col struct {
-		ts   []int64
-		vals []float64
+		sensor string
+		ts     []int64
+		vals   []float64
 	}
+	times := map[string][]int64{} // each sensor's reading times
 	cols := map[int64]*col{}
 	var tops []topsEntry
-	rows, err := s.db.Query("SELECT ts, data FROM journal WHERE ts >= ? AND ts < ? ORDER BY ts", start, end)
+	rows, err := s.db.Query("SELECT ts, sensor, data FROM journal WHERE ts >= ? AND ts < ? ORDER BY ts", start, end)
 	if err != nil {
 		return false, err
 	}
@@ -192,8 +194,9 @@ func (s *Store) compactStep(now int64) (bool, error) {
 	var tp []topProc
 	for rows.Next() {
 		var ts int64
+		var sensor string
 		var data []byte
-		if err := rows.Scan(&ts, &data); err != nil {
+		if err := rows.Scan(&ts, &sensor, &data); err != nil {
 			rows.Close()
 			return false, err
 		}
@@ -202,10 +205,13 @@ func (s *Store) compactStep(now int64) (bool, error) {
 			s.log.Warn("skipping a corrupt journal entry", "ts", fromMS(ts))
 			continue
 		}
+		if st := times[sensor]; len(st) == 0 || st[len(st)-1] != ts {
+			times[sensor] = append(st, ts)
+		}
 		for _, sm := range samples {
 			c := cols[sm.series]
 			if c == nil {
-				c = &col{}
+				c = &col{sensor: sensor}
 				cols[sm.series] = c
 			}
 			c.ts = append(c.ts, ts)
@@ -225,7 +231,7 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		return false, err
 	}
 	defer tx.Rollback()
-	get, err := tx.Prepare("SELECT data FROM chunks WHERE series = ? AND start = ?")
+	get, err := tx.Prepare("SELECT c.data, t.data FROM chunks c LEFT JOIN times t ON t.sensor = ? AND t.start = c.start WHERE c.series = ? AND c.start = ?")
 	if err != nil {
 		return false, err
 	}
@@ -240,6 +246,18 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		return false, err
 	}
 	defer putAgg.Close()
+	// A sensor's times are kept once per span and shared by every series
+	// present in all its readings, unless the span already has times
+	// (readings written late): those series keep their own.
+	shared := map[string]bool{}
+	for sensor, ts := range times {
+		res, err := tx.Exec("INSERT OR IGNORE INTO times (sensor, start, data) VALUES (?, ?, ?)", sensor, start, appendChunk(nil, ts))
+		if err != nil {
+			return false, err
+		}
+		n, _ := res.RowsAffected()
+		shared[sensor] = n == 1
+	}
 	ids := make([]int64, 0, len(cols))
 	for id := range cols {
 		ids = append(ids, id)
@@ -248,17 +266,25 @@ func (s *Store) compactStep(now int64) (bool, error) {
 	var buf []byte
 	for _, id := range ids {
 		c := cols[id]
-		var old []byte
-		switch err := get.QueryRow(id, start).Scan(&old); {
+		var old, oldTimes []byte
+		switch err := get.QueryRow(c.sensor, id, start).Scan(&old, &oldTimes); {
 		case err == nil:
-			ots, err := decodeChunk(old, nil, make([][]float64, 1))
-			if err == nil {
-				c.ts, c.vals = mergeSamples(ots, decodedVals(old), c.ts, c.vals)
+			var st []int64
+			if oldTimes != nil {
+				st, _ = decodeChunk(oldTimes, nil, nil, nil)
+			}
+			ocols := make([][]float64, 1)
+			if ots, err := decodeChunk(old, st, nil, ocols); err == nil {
+				c.ts, c.vals = mergeSamples(ots, ocols[0], c.ts, c.vals)
 			}
 		case !errors.Is(err, sql.ErrNoRows):
 			return false, err
 		}
-		buf = appendChunk(buf[:0], c.ts, c.vals)
+		if old == nil && shared[c.sensor] && slices.Equal(c.ts, times[c.sensor]) {
+			buf = appendSharedChunk(buf[:0], c.vals)
+		} else {
+			buf = appendChunk(buf[:0], c.ts, c.vals)
+		}
 		if _, err := putChunk.Exec(id, start, buf); err != nil {
 			return false, err
 		}
@@ -287,12 +313,6 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		return false, err
 	}
 	return true, tx.Commit()
-}
-
-func decodedVals(data []byte) []float64 {
-	cols := make([][]float64, 1)
-	decodeChunk(data, nil, cols)
-	return cols[0]
 }
 
 // mergeSamples merges two time-sorted sample lists.
@@ -353,6 +373,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 	}{
 		{"DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks WHERE start <= ? LIMIT 1000)", raw},
 		{"DELETE FROM tops WHERE start IN (SELECT start FROM tops WHERE start <= ? LIMIT 100)", raw},
+		{"DELETE FROM times WHERE rowid IN (SELECT rowid FROM times WHERE start <= ? LIMIT 1000)", raw},
 		{"DELETE FROM journal WHERE rowid IN (SELECT rowid FROM journal WHERE ts < ? LIMIT 1000)", raw + spanMS},
 		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - spanMS},
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},

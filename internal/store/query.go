@@ -222,7 +222,7 @@ func (s *Store) aggPoints(id, from, to int64, b *bucketer) error {
 		for i := range cols {
 			cols[i] = cols[i][:0]
 		}
-		if ts, err = decodeChunk(data, ts, cols); err != nil {
+		if ts, err = decodeChunk(data, nil, ts, cols); err != nil {
 			return fmt.Errorf("aggregates of series %d: %w", id, err)
 		}
 		for i, t := range ts {
@@ -235,21 +235,29 @@ func (s *Store) aggPoints(id, from, to int64, b *bucketer) error {
 }
 
 func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {
-	rows, err := s.db.Query("SELECT data FROM chunks WHERE series = ? AND start > ? AND start < ? ORDER BY start", si.ID, from-spanMS, to)
+	rows, err := s.db.Query(`SELECT c.data, t.data FROM chunks c LEFT JOIN times t ON t.sensor = ? AND t.start = c.start
+		WHERE c.series = ? AND c.start > ? AND c.start < ? ORDER BY c.start`, si.Sensor, si.ID, from-spanMS, to)
 	if err != nil {
 		return err
 	}
-	var ts []int64
+	var ts, shared []int64
 	cols := make([][]float64, 1)
 	last := int64(math.MinInt64)
 	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
+		var data, times []byte
+		if err := rows.Scan(&data, &times); err != nil {
 			rows.Close()
 			return err
 		}
+		shared = shared[:0]
+		if times != nil {
+			if shared, err = decodeChunk(times, nil, shared, nil); err != nil {
+				rows.Close()
+				return fmt.Errorf("times of %s: %w", si.Sensor, err)
+			}
+		}
 		ts, cols[0] = ts[:0], cols[0][:0]
-		if ts, err = decodeChunk(data, ts, cols); err != nil {
+		if ts, err = decodeChunk(data, shared, ts, cols); err != nil {
 			rows.Close()
 			return fmt.Errorf("samples of series %d: %w", si.ID, err)
 		}
@@ -422,6 +430,24 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 		return nil
 	}
 
+	times := map[string][]int64{}
+	trows, err := s.db.Query("SELECT sensor, data FROM times WHERE start = ?", w)
+	if err != nil {
+		return nil, err
+	}
+	for trows.Next() {
+		var sensor string
+		var data []byte
+		if err := trows.Scan(&sensor, &data); err != nil {
+			trows.Close()
+			return nil, err
+		}
+		if times[sensor], err = decodeChunk(data, nil, nil, nil); err != nil {
+			trows.Close()
+			return nil, fmt.Errorf("times of %s: %w", sensor, err)
+		}
+	}
+	trows.Close()
 	rows, err := s.db.Query("SELECT series, data FROM chunks WHERE start = ?", w)
 	if err != nil {
 		return nil, err
@@ -436,7 +462,7 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 			return nil, err
 		}
 		ts, cols[0] = ts[:0], cols[0][:0]
-		if ts, err = decodeChunk(data, ts, cols); err != nil {
+		if ts, err = decodeChunk(data, times[m.series[id].Sensor], ts, cols); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("samples of series %d: %w", id, err)
 		}

@@ -3,7 +3,8 @@ package store
 // schemaVersion is stored in PRAGMA user_version.
 //
 //	1: series, journal, chunks, aggs, tops, procs, transitions, notes
-//	2: sensors (each sensor's primary metric), procs.user
+//	2: sensors (each sensor's primary metric), procs.user, times (a
+//	   sensor's reading times per span, shared by its chunks)
 const schemaVersion = 2
 
 var schema = []string{
@@ -26,6 +27,8 @@ var schema = []string{
 	`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
 	`CREATE INDEX aggs_start ON aggs (start)`,
 	`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
+	`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
+	`CREATE INDEX times_start ON times (start)`,
 	`CREATE TABLE procs (
 		id INTEGER PRIMARY KEY,
 		pid INTEGER NOT NULL,
@@ -54,5 +57,7 @@ var migrations = map[int][]string{
 	1: {
 		`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
 		`ALTER TABLE procs ADD COLUMN user TEXT NOT NULL DEFAULT ''`,
+		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
+		`CREATE INDEX times_start ON times (start)`,
 	},
 }

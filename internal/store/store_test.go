@@ -171,7 +171,7 @@ func TestCodecRoundTrip(t *testing.T) {
 				ts[i] = 1_700_000_000_000 + int64(i)*1000 + int64(i*i)
 			}
 			cols := make([][]float64, 1)
-			gotTS, err := decodeChunk(appendChunk(nil, ts, tt.vals), nil, cols)
+			gotTS, err := decodeChunk(appendChunk(nil, ts, tt.vals), nil, nil, cols)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,9 +192,11 @@ func TestCodecRoundTrip(t *testing.T) {
 func FuzzDecodeChunk(f *testing.F) {
 	f.Add(appendChunk(nil, []int64{1, 2, 3}, []float64{1.5, 2.5, 3.5}))
 	f.Add(appendChunk(nil, []int64{1, 2}, []float64{1.123456789, 2}, []float64{3, 4}))
+	f.Add(appendSharedChunk(nil, []float64{1.123456789, 2}, []float64{3, 4}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cols := make([][]float64, 2)
-		decodeChunk(b, nil, cols)
+		decodeChunk(b, nil, nil, cols)
+		decodeChunk(b, []int64{1, 2}, nil, cols)
 		decodeEntry(b, nil, nil)
 		decodeTops(b)
 	})
@@ -220,3 +222,61 @@ func FuzzParseLabels(f *testing.F) {
 
 var _ = fmt.Sprint
 var _ = strconv.Itoa
+
+// TestLateWrites checks readings that reach the database after their span
+// was compacted (a backlog written once a full disk has room again): they
+// merge into the span's chunks in time order.
+func TestLateWrites(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	var early, late []reading.Reading
+	for i := range 120 {
+		r := cpuReading(base.Add(time.Duration(i)*5*time.Second), i)
+		if i%3 == 0 {
+			late = append(late, r)
+		} else {
+			early = append(early, r)
+		}
+	}
+	// A new series appears only in the late readings.
+	late[0].Metrics = append(late[0].Metrics, reading.Metric{Name: reading.CPUCores, Value: 2})
+	record(t, s, early)
+	if err := s.Compact(base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // a later recorder writes the rest
+	s, err := Open(s.path, Options{Now: func() time.Time { return base.Add(time.Hour) }, FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	record(t, s, late)
+	if err := s.Compact(base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Series(reading.CPUUsage, nil, base, base.Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Point
+	for i := range 120 {
+		v := float64(i%1000) / 10
+		want = append(want, Point{Time: base.Add(time.Duration(i) * 5 * time.Second), Min: v, Mean: v, Max: v, Count: 1})
+	}
+	if diff := cmp.Diff(want, got[0].Points, cmpopts.EquateApproxTime(0), cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("Series after late writes mismatch (-want +got):\n%s", diff)
+	}
+	n := 0
+	for r, err := range s.Readings(base, base.Add(time.Hour)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Time.Equal(base.Add(time.Duration(n) * 5 * time.Second)) {
+			t.Fatalf("reading %d at %v, want %v", n, r.Time, base.Add(time.Duration(n)*5*time.Second))
+		}
+		n++
+	}
+	if n != 120 {
+		t.Errorf("Readings returned %d readings, want 120", n)
+	}
+}
