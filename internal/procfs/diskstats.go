@@ -2,10 +2,7 @@ package procfs
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 )
 
 // DiskStat is one line of /proc/diskstats: a block device's cumulative I/O
@@ -42,10 +39,10 @@ const SectorSize = 512
 
 // Diskstats reads <proc>/diskstats into dst, reusing its capacity, device
 // names and buf (the read buffer, grown as needed and returned for the next
-// call), so a steady-state read allocates nothing but the open file.
+// call), so a steady-state read allocates next to nothing.
 func (fs FS) Diskstats(dst []DiskStat, buf []byte) ([]DiskStat, []byte, error) {
 	path := fs.Proc("diskstats")
-	buf, err := readFileBuf(path, buf)
+	buf, err := statReadFile(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}
@@ -149,39 +146,4 @@ func parseDecimal(b []byte) (uint64, bool) {
 		v = v*10 + d
 	}
 	return v, true
-}
-
-// readFileBuf reads a whole kernel file into buf[:0], growing it as needed,
-// with the same cap as ReadFile. Reusing buf keeps frequent reads of small
-// files such as diskstats and net/dev free of allocations.
-func readFileBuf(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-	if cap(buf) < 4096 {
-		buf = make([]byte, 0, 4096)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			if len(buf) > MaxFileSize {
-				return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-			}
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return buf[:0], fmt.Errorf("read %s: %w", path, err)
-		}
-	}
-	if len(buf) > MaxFileSize {
-		return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-	}
-	return buf, nil
 }
