@@ -571,3 +571,29 @@ func FuzzParseStatmRSS(f *testing.F) {
 		}
 	})
 }
+
+func TestAnalysisPanicGivesUnknown(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		broken := func(ev *rule.Evaluator, r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
+			if r.Metrics[0].Value == 1 {
+				panic("rule bug")
+			}
+			return ev.Eval(r, now)
+		}
+		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: steadySensor(reading.SensorCPU), Interval: time.Second}},
+			Rules: rule.Defaults(), SelfInterval: -1, analyse: broken})
+		c := collect(e.Subscribe("test", 16))
+		stop := start(t, e)
+		time.Sleep(2500 * time.Millisecond)
+		stop()
+		<-c.done
+		var got []reading.Status
+		for _, r := range c.of(reading.SensorCPU) {
+			got = append(got, r.Status)
+		}
+		if diff := cmp.Diff([]reading.Status{reading.Normal, reading.Unknown, reading.Normal}, got); diff != "" {
+			t.Errorf("statuses mismatch (-want +got):\n%s", diff)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -205,10 +206,11 @@ func TestConcurrentReaders(t *testing.T) {
 				l.History(reading.SensorCPU, reading.CPUCoreUsage, reading.Label{Name: "cpu", Value: "1"})
 				l.Alerts()
 				l.Transitions(3)
+				runtime.Gosched()
 			}
 		})
 	}
-	for s := range 2000 {
+	for s := range 300 {
 		r := cpu(s, float64(s%100), 1, 2)
 		if s%10 == 0 {
 			r.Transitions = []reading.Transition{tr("cpu", "/", reading.Normal, reading.Warning, s)}
