@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -219,3 +220,7 @@ func newModel(opts Options, rs []reading.Reading, w, h int) *Model {
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
+
+func sizeMsg(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func configTheme(name string) config.TUI { return config.TUI{Theme: name} }

@@ -13,12 +13,14 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -528,6 +530,11 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Config.Theme = "mono"
 	}
 	m := New(opts, r)
+	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
+		// No terminal to ask for its size (a pipe, a recording): take
+		// COLUMNS and LINES, else the classic 80×24.
+		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
+	}
 	popts := []tea.ProgramOption{
 		tea.WithContext(ctx), tea.WithAltScreen(), tea.WithMouseCellMotion(),
 		tea.WithOutput(out), tea.WithEnvironment(env), tea.WithFPS(30),
@@ -545,6 +552,13 @@ func Run(ctx context.Context, opts Options) error {
 		return nil
 	}
 	return fmt.Errorf("tui: %w", err)
+}
+
+func envSize(env environ, name string, def int) int {
+	if n, err := strconv.Atoi(env.Getenv(name)); err == nil && n > 0 && n < 10000 {
+		return n
+	}
+	return def
 }
 
 func noColor(env []string) bool {
