@@ -155,14 +155,17 @@ func New(opts Options) (*Engine, error) {
 	for range opts.Workers {
 		e.queues = append(e.queues, queue.New[reading.Reading](per))
 	}
-	seen := map[string]bool{reading.SensorSelf: true}
+	seen := map[string]bool{}
 	for i, spec := range opts.Sensors {
 		if spec.Sensor == nil {
 			return nil, fmt.Errorf("engine: sensor %d is nil", i+1)
 		}
 		name := spec.Sensor.Name()
+		if name == reading.SensorSelf {
+			return nil, fmt.Errorf("engine: sensor %d is named %q, which the engine's own reading uses", i+1, name)
+		}
 		if seen[name] {
-			return nil, fmt.Errorf("engine: sensor %q given twice (or named like the engine's own %q)", name, reading.SensorSelf)
+			return nil, fmt.Errorf("engine: sensor %q given twice", name)
 		}
 		seen[name] = true
 		if spec.Interval < 0 {

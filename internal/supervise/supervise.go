@@ -78,7 +78,9 @@ type Options struct {
 	// time the state changes, with the status after the change. It must not
 	// block for long.
 	OnChange func(Status)
-	// Logger receives one line per state change; nil discards them.
+	// Logger receives one line per state change, and the stack of each
+	// panic; the caller scopes it (logger.With("sensor", name)). Nil
+	// discards them.
 	Logger *slog.Logger
 }
 
@@ -135,7 +137,7 @@ func New(fn Func, opts Options) (*Supervisor, error) {
 	return &Supervisor{
 		fn:       fn,
 		opts:     opts,
-		logger:   logger.With("task", opts.Name),
+		logger:   logger,
 		interval: make(chan time.Duration, 1),
 		status:   Status{Name: opts.Name, Interval: opts.Interval},
 	}, nil
