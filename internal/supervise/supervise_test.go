@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -292,4 +293,47 @@ func TestCallGivingUpAtDeadlineIsStale(t *testing.T) {
 			t.Errorf("after the next call Status() = %+v, want OK", st)
 		}
 	})
+}
+
+func TestLogsOncePerStateChange(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var buf strings.Builder
+		var mu sync.Mutex
+		logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{
+			ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey {
+					return slog.Attr{}
+				}
+				return a
+			}}))
+		r := &recorder{start: time.Now(), script: func(_ context.Context, n int) error {
+			if n < 10 {
+				return errors.New("no such file")
+			}
+			return nil
+		}}
+		s := mustNew(t, r.fn, Options{Name: "net", Interval: time.Second, MaxBackoff: 2 * time.Second, Logger: logger.With("sensor", "net")})
+		stop := run(t, s)
+		time.Sleep(30500 * time.Millisecond)
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		want := "level=WARN msg=failing sensor=net err=\"no such file\" retry_in=1s\n" +
+			"level=INFO msg=recovered sensor=net\n"
+		if diff := cmp.Diff(want, buf.String()); diff != "" {
+			t.Errorf("log mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+type lockedWriter struct {
+	w  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
