@@ -271,3 +271,18 @@ func BenchmarkTemperatureRead(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTemperatureScan is a read that finds every channel again, as
+// Read does once per TemperatureRescan; BenchmarkTemperatureRead is the
+// usual read between scans.
+func BenchmarkTemperatureScan(b *testing.B) {
+	s := NewTemperature(machineFS(b, "hwmon-laptop"))
+	b.ReportAllocs()
+	for b.Loop() {
+		smp, err := s.sample()
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = temperatureReading(t0, smp)
+	}
+}
