@@ -44,7 +44,7 @@ const (
 	// cgroup v2 of vigia itself (present only when a limit is set)
 	CgroupMemMax                = "cgroup.memory.max"                  // bytes
 	CgroupMemCurrent            = "cgroup.memory.current"              // bytes
-	CgroupMemUsedPercent        = "cgroup.memory.used_percent"         // % of memory.max
+	CgroupMemUsedPercent        = "cgroup.memory.used_percent"         // % of memory.max in use, as docker stats counts it: memory.current less inactive page cache
 	CgroupCPUQuota              = "cgroup.cpu.quota_cores"             // cores the quota allows (cpu.max quota/period)
 	CgroupCPUUsage              = "cgroup.cpu.usage_percent"           // % of the quota in use
 	CgroupThrottledTotal        = "cgroup.cpu.nr_throttled_total"      // counter
