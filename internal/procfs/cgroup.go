@@ -197,3 +197,45 @@ func ParseCPUList(b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// CgroupMemStat is the part of a cgroup v2 memory.stat file vigia uses, in
+// bytes.
+type CgroupMemStat struct {
+	Anon, File, InactiveFile uint64
+	HasInactiveFile          bool
+}
+
+// ParseCgroupMemStat parses memory.stat ("anon 1234" lines). Keys it does not
+// know are skipped; a known key with a bad value is an error naming the line.
+func ParseCgroupMemStat(b []byte) (CgroupMemStat, error) {
+	var s CgroupMemStat
+	lineNo := 0
+	for len(b) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			line, b = b, nil
+		}
+		lineNo++
+		key, rest := statCutField(line)
+		var dst *uint64
+		switch string(key) {
+		case "anon":
+			dst = &s.Anon
+		case "file":
+			dst = &s.File
+		case "inactive_file":
+			dst, s.HasInactiveFile = &s.InactiveFile, true
+		default:
+			continue
+		}
+		v, _ := statCutField(rest)
+		n, ok := statUint(v)
+		if !ok {
+			return CgroupMemStat{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
+		}
+		*dst = n
+	}
+	return s, nil
+}

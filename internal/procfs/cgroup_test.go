@@ -157,6 +157,25 @@ func TestParseCgroupCPUStat(t *testing.T) {
 	}
 }
 
+func TestParseCgroupMemStat(t *testing.T) {
+	t.Parallel()
+	in := "anon 104857600\nfile 314572800\nkernel 8192\nactive_file 104857600\ninactive_file 209715200\n"
+	got, err := ParseCgroupMemStat([]byte(in))
+	want := CgroupMemStat{Anon: 104857600, File: 314572800, InactiveFile: 209715200, HasInactiveFile: true}
+	if err != nil {
+		t.Fatalf("ParseCgroupMemStat error: %v", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseCgroupMemStat mismatch (-want +got):\n%s", diff)
+	}
+	if got, err := ParseCgroupMemStat(nil); err != nil || got.HasInactiveFile {
+		t.Errorf("ParseCgroupMemStat(empty) = %+v, %v; want nothing and no error", got, err)
+	}
+	if _, err := ParseCgroupMemStat([]byte("anon 1\ninactive_file x\n")); err == nil || !strings.Contains(err.Error(), `line 2 (inactive_file): "x" is not a number`) {
+		t.Errorf("ParseCgroupMemStat(garbage) error = %v", err)
+	}
+}
+
 func TestParseCPUList(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -195,6 +214,7 @@ func FuzzParseCgroup(f *testing.F) {
 			t.Errorf("ParseCPUMax(%q) accepted a zero period", b)
 		}
 		ParseCgroupCPUStat(c)
+		ParseCgroupMemStat(c)
 		if n, err := ParseCPUList(c); err == nil && n <= 0 {
 			t.Errorf("ParseCPUList(%q) = %d without error", c, n)
 		}

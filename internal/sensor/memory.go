@@ -105,6 +105,7 @@ type cgroupSample struct {
 	memLimited   bool
 	memMax       uint64
 	memCurrent   uint64
+	memInUse     uint64 // memCurrent less inactive page cache
 	cpuLimited   bool
 	cpuDir       string // the cgroup whose cpu.max sets the quota
 	cpuMax       procfs.CPUMax
@@ -137,7 +138,7 @@ func (cg *cgroupSample) appendMetrics(ms []reading.Metric, usage *Counters[strin
 			reading.Metric{Name: reading.CgroupMemCurrent, Value: float64(cg.memCurrent), Unit: reading.Bytes},
 		)
 		if cg.memMax > 0 {
-			ms = append(ms, reading.Metric{Name: reading.CgroupMemUsedPercent, Value: float64(cg.memCurrent) / float64(cg.memMax) * 100, Unit: reading.Percent})
+			ms = append(ms, reading.Metric{Name: reading.CgroupMemUsedPercent, Value: float64(cg.memInUse) / float64(cg.memMax) * 100, Unit: reading.Percent})
 		}
 	}
 	if cg.cpuLimited {

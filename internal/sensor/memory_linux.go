@@ -107,6 +107,23 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 		if cg.memCurrent, err = procfs.ParseCgroupUint(b); err != nil {
 			return nil, fmt.Errorf("cgroup: %s: %w", p, err)
 		}
+		// As docker stats and the kubelet's working set count it: file
+		// pages on the inactive list are dropped before the limit bites,
+		// so a container that merely reads files does not look full.
+		cg.memInUse = cg.memCurrent
+		p = filepath.Join(memDir, "memory.stat")
+		b, err = procfs.ReadFile(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("cgroup: %w", err)
+		default:
+			st, err := procfs.ParseCgroupMemStat(b)
+			if err != nil {
+				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
+			}
+			cg.memInUse -= min(st.InactiveFile, cg.memInUse)
+		}
 	}
 	if cg.cpuLimited {
 		p := filepath.Join(cg.cpuDir, "cpu.stat")

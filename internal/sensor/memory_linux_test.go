@@ -107,9 +107,10 @@ func TestMemoryCgroupLimits(t *testing.T) {
 	// The container's 512 MiB is tighter than the pod's 1 GiB; the pod's
 	// 1.5-core quota is the only CPU limit.
 	want := map[string]float64{
-		"cgroup.memory.max":                                              536870912,
-		"cgroup.memory.current":                                          402653184,
-		"cgroup.memory.used_percent":                                     75,
+		"cgroup.memory.max":     536870912,
+		"cgroup.memory.current": 402653184,
+		// 384 MiB charged, 64 MiB of it inactive page cache: 320 of 512 MiB.
+		"cgroup.memory.used_percent":                                     62.5,
 		"cgroup.cpu.quota_cores":                                         1.5,
 		"cgroup.cpu.nr_throttled_total":                                  1234,
 		"cgroup.cpu.throttled_seconds_total":                             98.765432,
@@ -182,6 +183,7 @@ func TestMemoryBadCgroupFiles(t *testing.T) {
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cpu.max", "", `cpu.max: quota "" is neither`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cpu.stat", "usage_usec\n", `cpu.stat: line 1 (usage_usec): "" is not a number`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/memory.current", "", `memory.current: "" is not a number`},
+		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/memory.stat", "inactive_file many\n", `memory.stat: line 1 (inactive_file): "many" is not a number`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/io.pressure", "some avg10=1\n", `io.pressure: line 1 (some): want avg10`},
 	}
 	for _, tt := range tests {
