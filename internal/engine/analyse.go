@@ -54,17 +54,8 @@ func newAnalyser(e *Engine, i int) *analyser {
 
 // run analyses the queue's readings until it is closed and drained.
 func (a *analyser) run(q *queue.Queue[reading.Reading]) {
-	analyse := a.e.opts.analyse
-	if analyse == nil {
-		analyse = func(ev *rule.Evaluator, r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
-			return ev.Eval(r, now)
-		}
-	}
-	ev := rule.NewEvaluator(a.e.opts.Rules)
-	go a.evaluate(ev, analyse) // exits when in is closed, or on its own after a late analysis
-	a.timer = time.NewTimer(time.Hour)
-	a.timer.Stop()
-	defer close(a.in)
+	a.start()
+	defer a.stop()
 	for {
 		r, err := q.Pop(context.Background())
 		if err != nil {
@@ -74,6 +65,22 @@ func (a *analyser) run(q *queue.Queue[reading.Reading]) {
 		a.e.deliver(r)
 	}
 }
+
+// start launches the evaluating goroutine; it exits after stop, or on its
+// own once a late analysis it was left with returns.
+func (a *analyser) start() {
+	analyse := a.e.opts.analyse
+	if analyse == nil {
+		analyse = func(ev *rule.Evaluator, r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
+			return ev.Eval(r, now)
+		}
+	}
+	go a.evaluate(rule.NewEvaluator(a.e.opts.Rules), analyse)
+	a.timer = time.NewTimer(time.Hour)
+	a.timer.Stop()
+}
+
+func (a *analyser) stop() { close(a.in) }
 
 // evaluate is the helper goroutine: it owns ev.
 func (a *analyser) evaluate(ev *rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition)) {

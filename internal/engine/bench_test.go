@@ -138,3 +138,35 @@ func BenchmarkMillionReadings(b *testing.B) {
 			before, after, int64(after)-int64(before), float64(elapsed.Nanoseconds())/1e6)
 	}
 }
+
+// BenchmarkAnalyse measures one analyser's work per reading: the hand-off
+// to its evaluating goroutine under a deadline, the default rules, and the
+// delivery to a subscriber.
+func BenchmarkAnalyse(b *testing.B) {
+	e, err := New(Options{Rules: rule.Defaults(), SelfInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sub := e.Subscribe("sink", 1024)
+	go func() {
+		for range sub.C {
+		}
+	}()
+	a := newAnalyser(e, 0)
+	a.start()
+	rs := make([]reading.Reading, 600)
+	for i := range rs {
+		rs[i] = benchReading(i)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r := rs[i%len(rs)]
+		r.Status, r.Transitions = a.analyse(r)
+		e.deliver(r)
+	}
+	b.StopTimer()
+	a.stop()
+	e.mu.Lock()
+	close(e.subs[0].c)
+	e.mu.Unlock()
+}
