@@ -189,7 +189,8 @@ type hwmonKey struct {
 
 // hwmonSensors reads the temp and fan channels of a chip. Old drivers keep
 // their attributes in the device directory rather than hwmonN itself, so
-// both are read, hwmonN first.
+// both are read, hwmonN first; as in node_exporter, a file present in both
+// places is taken from the device directory.
 func hwmonSensors(dir string) []HwmonSensor {
 	byKey := map[hwmonKey]*HwmonSensor{}
 	hasInput := map[hwmonKey]bool{}
@@ -221,9 +222,9 @@ func hwmonSensors(dir string) []HwmonSensor {
 				order = append(order, k)
 			}
 			if prop == "label" {
-				if s.Label == "" {
-					s.Label = strings.ToValidUTF8(strings.Trim(string(b), "\n"), "\uFFFD")
-				}
+				// Trimmed of newlines only and kept otherwise as is, as
+				// node_exporter's node_hwmon_sensor_label has it.
+				s.Label = strings.ToValidUTF8(strings.Trim(string(b), "\n"), "\uFFFD")
 				continue
 			}
 			v, err := parseHwmonValue(typ, b)
