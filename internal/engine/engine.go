@@ -302,7 +302,8 @@ func (e *Engine) Run(ctx context.Context) error {
 }
 
 // Health reports the engine's own state: counters, the queue, each sensor as
-// its supervisor sees it, each output's buffer. Safe to call at any time.
+// its supervisor sees it (LastError only while it is failing or stale), each
+// output's buffer. Safe to call at any time.
 func (e *Engine) Health() reading.Health {
 	e.mu.Lock()
 	h := reading.Health{Started: e.started}
@@ -318,6 +319,11 @@ func (e *Engine) Health() reading.Health {
 	h.Sensors = make([]reading.SensorHealth, 0, len(e.sensors))
 	for _, s := range e.sensors {
 		st := s.sup.Status()
+		if st.State == supervise.OK {
+			// LastError says what is wrong now: outputs take a sensor with
+			// one as down. Failures keeps the count of the past ones.
+			st.LastError = ""
+		}
 		h.Sensors = append(h.Sensors, reading.SensorHealth{
 			Name:         s.name,
 			Interval:     st.Interval,
