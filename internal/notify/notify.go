@@ -6,6 +6,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -95,7 +96,10 @@ type Options struct {
 	// Client sends webhook and Alertmanager requests; a client with its own
 	// transport when nil. Timeouts come from each notifier's config.
 	Client *http.Client
-	Logger *slog.Logger
+	// FlushTimeout bounds each of the two phases of shutdown (deliveries
+	// in flight, then pending alerts); 5 s when 0.
+	FlushTimeout time.Duration
+	Logger       *slog.Logger
 }
 
 // Dispatcher fans alert transitions out to notifiers. Run feeds them; Health
@@ -104,6 +108,7 @@ type Dispatcher struct {
 	host    string
 	log     *slog.Logger
 	workers []*worker
+	flush   time.Duration
 	ran     sync.Once
 }
 
@@ -128,7 +133,7 @@ func New(opts Options) *Dispatcher {
 	if !slices.ContainsFunc(ns, func(n config.Notifier) bool { return n.Type == config.NotifierLog }) {
 		ns = append([]config.Notifier{{Name: "log", Type: config.NotifierLog, MinSeverity: reading.Warning, SendResolved: true}}, ns...)
 	}
-	d := &Dispatcher{host: host, log: logger}
+	d := &Dispatcher{host: host, log: logger, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
 	for _, n := range ns {
 		l := logger.With("notifier", n.Name)
 		var s Sender
@@ -160,13 +165,14 @@ func (d *Dispatcher) Names() []string {
 	return names
 }
 
-// finalFlush bounds the last delivery of pending alerts at shutdown, so a
-// hanging receiver cannot hold the process.
+// finalFlush is the default bound on each phase of shutdown, so a hanging
+// receiver cannot hold the process.
 const finalFlush = 5 * time.Second
 
 // Run reads analysed readings until in is closed or ctx is done, hands each
 // alert transition to every notifier without waiting, then lets each
-// notifier deliver what it still holds (at most 2×finalFlush) and returns.
+// notifier deliver what it still holds (at most twice FlushTimeout) and
+// returns.
 // Run may be called once; it returns nil.
 func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 	first := false
@@ -174,19 +180,18 @@ func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 	if !first {
 		return errors.New("notify: Run called twice")
 	}
-	// Deliveries in flight at shutdown get finalFlush to finish, then
-	// their context is cancelled; pending alerts then get one more
-	// finalFlush. A hanging receiver holds shutdown at most twice that.
+	// Deliveries in flight at shutdown get d.flush to finish, then their
+	// context is cancelled; pending alerts then get one more d.flush.
 	wctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for _, w := range d.workers {
-		wg.Go(func() { w.run(wctx) })
+		wg.Go(func() { w.run(wctx, d.flush) })
 	}
 	defer func() {
 		for _, w := range d.workers {
 			w.q.Close()
 		}
-		t := time.AfterFunc(finalFlush, cancel)
+		t := time.AfterFunc(d.flush, cancel)
 		wg.Wait()
 		t.Stop()
 		cancel()

@@ -71,8 +71,8 @@ func newWorker(n config.Notifier, s Sender, queueSize int, host string, log *slo
 
 // run absorbs alert events and sends messages when the policy allows,
 // until the queue is closed; then it sends what is pending, bounded by
-// finalFlush, and returns.
-func (w *worker) run(ctx context.Context) {
+// flushTimeout, and returns.
+func (w *worker) run(ctx context.Context, flushTimeout time.Duration) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -86,7 +86,7 @@ func (w *worker) run(ctx context.Context) {
 				w.absorb(a)
 			}
 			if w.q.Closed() && w.q.Len() == 0 {
-				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalFlush)
+				fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
 				w.flush(fctx, time.Now(), true)
 				cancel()
 				return

@@ -77,7 +77,7 @@ type harness struct {
 // start runs a dispatcher over the given workers inside a bubble.
 func start(t *testing.T, ws ...*worker) (*Dispatcher, *harness) {
 	t.Helper()
-	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler), workers: ws}
+	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler), workers: ws, flush: finalFlush}
 	ctx, cancel := context.WithCancel(t.Context())
 	h := &harness{in: make(chan reading.Reading), cancel: cancel, done: make(chan error, 1)}
 	go func() { h.done <- d.Run(ctx, h.in) }()
