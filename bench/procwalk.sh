@@ -48,36 +48,48 @@ if ((extra > 0)); then
 	sleep 2
 fi
 
-limit_us=() keep_ns=() open_ns=() read_ns=() low_ns=() low_fds=
+# Wall time per pass, and CPU time (user+system, from getrusage) per pass:
+# on a shared machine the CPU time is the steadier of the two.
+limit_us=() limit_cpu=() keep_ns=() keep_cpu=() open_ns=() open_cpu=() read_ns=() read_cpu=() low_ns=() low_cpu=() low_fds=
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 field() { awk -v k="$1" '{for (i = 1; i <= NF; i++) if ($i == k) print $(i-1)}'; }
 
 for ((round = 1; round <= count; round++)); do
-	l=$("$work/limit" -b "$passes" 2>&1 >/dev/null | tr ' ' '\n' | awk -F= '$1 == "mean_us" {print $2}')
+	lout=$("$work/limit" -b "$passes" 2>&1 >/dev/null | tr ' ' '\n')
+	l=$(awk -F= '$1 == "mean_us" {print $2}' <<<"$lout")
 	limit_us+=("$l")
+	limit_cpu+=("$(awk -F= '$1 == "cpu_us_per_pass" {print $2}' <<<"$lout")")
 	out=$(cd "$repo/internal/procfs" && "$work/procfs.test" -test.run '^$' -test.bench '^BenchmarkProcTable$' -test.benchtime "${passes}x" -test.benchmem)
 	keep_ns+=("$(grep 'ProcTable/keepfd' <<<"$out" | field ns/op)")
+	keep_cpu+=("$(grep 'ProcTable/keepfd' <<<"$out" | field cpu-ns/op)")
 	open_ns+=("$(grep 'ProcTable/openread' <<<"$out" | field ns/op)")
+	open_cpu+=("$(grep 'ProcTable/openread' <<<"$out" | field cpu-ns/op)")
 	out=$(cd "$repo/internal/sensor" && "$work/sensor.test" -test.run '^$' -test.bench '^BenchmarkProcessesRead$' -test.benchtime "${passes}x" -test.benchmem)
 	read_ns+=("$(grep 'ProcessesRead' <<<"$out" | field ns/op)")
+	read_cpu+=("$(grep 'ProcessesRead' <<<"$out" | field cpu-ns/op)")
 	read_allocs=$(grep 'ProcessesRead' <<<"$out" | field allocs/op)
 	procs=$(grep 'ProcessesRead' <<<"$out" | field procs)
 	out=$(ulimit -n 64 && cd "$repo/internal/procfs" && "$work/procfs.test" -test.run '^$' -test.bench '^BenchmarkProcTable$/keepfd' -test.benchtime "${passes}x" -test.benchmem)
 	low_ns+=("$(grep 'ProcTable/keepfd' <<<"$out" | field ns/op)")
+	low_cpu+=("$(grep 'ProcTable/keepfd' <<<"$out" | field cpu-ns/op)")
 	low_fds=$(grep 'ProcTable/keepfd' <<<"$out" | field heldfds)
-	echo "round $round: limit ${l} us, keepfd ${keep_ns[-1]} ns, openread ${open_ns[-1]} ns, sensor read ${read_ns[-1]} ns, keepfd under ulimit -n 64 ${low_ns[-1]} ns" >&2
+	echo "round $round (wall/cpu): limit ${l}/${limit_cpu[-1]} us, keepfd ${keep_ns[-1]}/${keep_cpu[-1]} ns," \
+		"openread ${open_ns[-1]}/${open_cpu[-1]} ns, sensor read ${read_ns[-1]}/${read_cpu[-1]} ns," \
+		"keepfd under ulimit -n 64 ${low_ns[-1]}/${low_cpu[-1]} ns" >&2
 done
 
 lim=$(median "${limit_us[@]}")
-row() { # name ns
-	awk -v n="$1" -v ns="$2" -v lim="$lim" 'BEGIN {printf "| %s | %.2f ms | %.2f |\n", n, ns/1e6, ns/1e3/lim}'
+limc=$(median "${limit_cpu[@]}")
+row() { # name wall-ns cpu-ns
+	awk -v n="$1" -v ns="$2" -v cpu="$3" -v lim="$lim" -v limc="$limc" \
+		'BEGIN {printf "| %s | %.2f ms | %.2f | %.2f ms | %.2f |\n", n, ns/1e6, ns/1e3/lim, cpu/1e6, cpu/1e3/limc}'
 }
-echo "processes: $procs (extra: $extra); passes per measurement: $passes; rounds: $count (medians)"
+echo "processes: $procs (extra: $extra); passes per measurement: $passes; rounds: $count (medians); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| pass | time per pass | × limit -b |"
-echo "|---|---|---|"
-awk -v lim="$lim" 'BEGIN {printf "| limit -b (C: stat+statm, open/read/close) | %.2f ms | 1.00 |\n", lim/1e3}'
-row "vigia ProcTable.Scan, held stat descriptors (keepfd)" "$(median "${keep_ns[@]}")"
-row "vigia ProcTable.Scan, open/read/close" "$(median "${open_ns[@]}")"
-row "vigia Processes.Read (pass + emitted table, $read_allocs allocs)" "$(median "${read_ns[@]}")"
-row "vigia ProcTable.Scan, keepfd under ulimit -n 64 ($low_fds held)" "$(median "${low_ns[@]}")"
+echo "| pass | wall per pass | × limit | CPU per pass | × limit |"
+echo "|---|---|---|---|---|"
+row "limit -b (C: stat+statm, open/read/close)" "$(awk -v v="$lim" 'BEGIN {print v*1e3}')" "$(awk -v v="$limc" 'BEGIN {print v*1e3}')"
+row "vigia ProcTable.Scan, held stat descriptors (keepfd)" "$(median "${keep_ns[@]}")" "$(median "${keep_cpu[@]}")"
+row "vigia ProcTable.Scan, open/read/close" "$(median "${open_ns[@]}")" "$(median "${open_cpu[@]}")"
+row "vigia Processes.Read (pass + emitted table, $read_allocs allocs)" "$(median "${read_ns[@]}")" "$(median "${read_cpu[@]}")"
+row "vigia ProcTable.Scan, keepfd under ulimit -n 64 ($low_fds held)" "$(median "${low_ns[@]}")" "$(median "${low_cpu[@]}")"

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -371,7 +372,9 @@ func benchmarkProcesses(b *testing.B, fsys procfs.FS, opts procfs.ProcTableOptio
 		b.Fatal(err)
 	}
 	var n int
+	var ru0, ru1 syscall.Rusage
 	b.ReportAllocs()
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	for b.Loop() {
 		now = now.Add(time.Second)
 		r, err := p.Read(ctx, now)
@@ -380,6 +383,9 @@ func benchmarkProcesses(b *testing.B, fsys procfs.FS, opts procfs.ProcTableOptio
 		}
 		n = len(r.Processes)
 	}
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano()
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(n), "procs")
 }
 
