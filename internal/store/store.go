@@ -346,17 +346,18 @@ func (s *Store) Err() error {
 
 // DefaultPath returns where the database lives when --db is not given:
 // /var/lib/vigia/vigia.db for a system service (system true), else
-// $XDG_DATA_HOME/vigia/vigia.db, falling back to ~/.local/share.
-func DefaultPath(system bool) (string, error) {
+// $XDG_DATA_HOME/vigia/vigia.db, falling back to $HOME/.local/share.
+// getenv is os.Getenv, or a test's.
+func DefaultPath(getenv func(string) string, system bool) (string, error) {
 	if system {
 		return "/var/lib/vigia/vigia.db", nil
 	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "vigia", "vigia.db"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no home directory for the history database (pass --db PATH): %w", err)
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("no home directory for the history database: set HOME or pass --db PATH")
 	}
 	return filepath.Join(home, ".local", "share", "vigia", "vigia.db"), nil
 }

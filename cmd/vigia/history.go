@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/store"
+)
+
+const historyHelp = `
+Usage: vigia history [--since 2h | --from T --to T] [--metric NAME] [--step 1m] [--json] [--db PATH]
+
+Show a recorded metric over a time range: min, mean and max per step, and
+on a terminal a sparkline of the whole range. Readings are recorded by
+'vigia serve', and by 'vigia top' and 'vigia watch' with --record. Raw
+readings are kept 24 hours and 1-minute aggregates 30 days (store: in the
+config file changes both).
+
+Times (--from, --to) are a duration ago (2h, 30m, 7d), an RFC 3339 time
+(2026-11-28T03:00:00Z), YYYY-MM-DD HH:MM, or HH:MM today. Without a range
+the last hour is shown.
+
+--metric is a sensor (cpu, memory, load, temperature, disk, network,
+processes, self) for its main metric, or a metric name with optional
+labels, such as cpu.core.usage or 'fs.used_percent{mountpoint=/home}'.
+Every series of the metric matching the labels is shown.
+
+Examples:
+  vigia history                                    # cpu over the last hour
+  vigia history --since 24h --metric memory        # memory use over a day
+  vigia history --from 03:00 --to 04:00 --metric cpu.core.usage --step 5m
+  vigia history --metric 'fs.used_percent{mountpoint=/}' --since 7d --step 1h
+  vigia history --list                             # every recorded metric
+  vigia history --since 2h --json | jq '.series[0].points[-1]'
+`
+
+// dbFlags are the flags of the commands that read the history.
+type dbFlags struct {
+	db, configPath string
+}
+
+func addDBFlags(fs *flag.FlagSet) *dbFlags {
+	d := &dbFlags{}
+	fs.StringVar(&d.db, "db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db for a system service)")
+	fs.StringVar(&d.configPath, "config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
+	return d
+}
+
+// historyPath resolves the database: --db, then store.path in the config
+// file, then the default location.
+func historyPath(e *env, flagPath, configPath string) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	cfg, _, err := loadConfig(e, configPath)
+	if err != nil {
+		return "", err
+	}
+	if cfg.Store.Path != "" {
+		return cfg.Store.Path, nil
+	}
+	return store.DefaultPath(e.getenv, systemService(e))
+}
+
+// systemService reports whether vigia runs as a system service: as root
+// under systemd, which sets INVOCATION_ID for the units it starts.
+func systemService(e *env) bool {
+	return os.Geteuid() == 0 && e.getenv("INVOCATION_ID") != ""
+}
+
+func openHistory(e *env, d *dbFlags) (*store.Store, error) {
+	path, err := historyPath(e, d.db, d.configPath)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(path, store.Options{ReadOnly: true})
+}
+
+func runHistory(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "history", historyHelp)
+	d := addDBFlags(fs)
+	since := fs.String("since", "", "show the last `duration` (2h, 30m, 7d)")
+	from := fs.String("from", "", "start `time` (default an hour before --to)")
+	to := fs.String("to", "", "end `time` (default now)")
+	metric := fs.String("metric", "cpu", "`sensor or metric`, with optional {label=value,…}")
+	step := fs.Duration("step", 0, "fold samples into steps of this `duration` (default: about 60 rows)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	list := fs.Bool("list", false, "list every recorded metric and its labels")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("history takes no arguments (got %q); use --metric", fs.Arg(0))
+	}
+	if *step < 0 || (*step > 0 && *step < time.Second) {
+		return usagef("--step %v: want at least 1s", *step)
+	}
+	now := time.Now()
+	rng, err := store.ParseRange(*since, *from, *to, now)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	name, labels, err := parseMetricArg(*metric)
+	if err != nil {
+		return usagef("--metric: %v", err)
+	}
+	s, err := openHistory(e, d)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *list {
+		return listSeries(e.stdout, s)
+	}
+	st := *step
+	if st == 0 {
+		st = autoStep(rng.To.Sub(rng.From))
+	}
+	series, err := s.Series(name, labels, rng.From, rng.To, st)
+	if errors.Is(err, store.ErrUnknownMetric) {
+		return usagef("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			From   time.Time            `json:"from"`
+			To     time.Time            `json:"to"`
+			Step   string               `json:"step"`
+			Series []store.SeriesPoints `json:"series"`
+		}{rng.From, rng.To, st.String(), series})
+	}
+	writeHistory(e.stdout, series, rng, st, e.interactive)
+	return nil
+}
+
+// parseMetricArg splits name{labels}.
+func parseMetricArg(s string) (string, []reading.Label, error) {
+	name, rest, ok := strings.Cut(strings.TrimSpace(s), "{")
+	if name == "" {
+		return "", nil, fmt.Errorf("%q: empty metric name", s)
+	}
+	if !ok {
+		return name, nil, nil
+	}
+	inner, ok := strings.CutSuffix(rest, "}")
+	if !ok {
+		return "", nil, fmt.Errorf("%q: labels must end with }", s)
+	}
+	labels, err := store.ParseLabels(inner)
+	return name, labels, err
+}
+
+// autoStep picks a round step giving about 60 rows over d.
+func autoStep(d time.Duration) time.Duration {
+	for _, s := range []time.Duration{10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute,
+		10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour} {
+		if d/s <= 72 {
+			return s
+		}
+	}
+	return 24 * time.Hour
+}
+
+func listSeries(w io.Writer, s *store.Store) error {
+	all, err := s.List()
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(w, "Nothing recorded yet.")
+		return nil
+	}
+	for _, si := range all {
+		name := si.Metric
+		if len(si.Labels) > 0 {
+			name += "{" + labelString(si.Labels) + "}"
+		}
+		fmt.Fprintf(w, "%-12s %s\n", si.Sensor, name)
+	}
+	return nil
+}
+
+func labelString(ls []reading.Label) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = l.Name + "=" + l.Value
+	}
+	return strings.Join(parts, ",")
+}
+
+// timeLayout shows the date only when the range spans more than a day.
+func timeLayout(r store.Range, step time.Duration) string {
+	layout := "15:04"
+	if step < time.Minute {
+		layout = "15:04:05"
+	}
+	if r.To.Sub(r.From) > 24*time.Hour || r.From.YearDay() != r.To.Add(-time.Nanosecond).YearDay() {
+		layout = "2006-01-02 " + layout
+	}
+	return layout
+}
+
+func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool) {
+	layout := timeLayout(r, step)
+	for i, sp := range series {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		title := sp.Metric
+		if len(sp.Labels) > 0 {
+			title += "{" + labelString(sp.Labels) + "}"
+		}
+		if sp.Unit != "" {
+			title += " (" + string(sp.Unit) + ")"
+		}
+		fmt.Fprintf(w, "%s  %s → %s, step %v\n", title, r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step)
+		if len(sp.Points) == 0 {
+			fmt.Fprintln(w, "  no samples in this range")
+			continue
+		}
+		tw := len(r.From.Local().Format(layout))
+		fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, "TIME", "MIN", "MEAN", "MAX")
+		lo, hi := math.Inf(1), math.Inf(-1)
+		var hiAt time.Time
+		var sum float64
+		var n int
+		means := make([]float64, len(sp.Points))
+		for j, p := range sp.Points {
+			fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, p.Time.Local().Format(layout),
+				formatValue(p.Min, sp.Unit), formatValue(p.Mean, sp.Unit), formatValue(p.Max, sp.Unit))
+			lo = min(lo, p.Min)
+			if p.Max > hi {
+				hi, hiAt = p.Max, p.Time
+			}
+			sum += p.Mean * float64(p.Count)
+			n += p.Count
+			means[j] = p.Mean
+		}
+		summary := fmt.Sprintf("min %s  mean %s  max %s at %s", formatValue(lo, sp.Unit), formatValue(sum/float64(n), sp.Unit),
+			formatValue(hi, sp.Unit), hiAt.Local().Format(layout))
+		if terminal {
+			summary = sparkline(means, 60) + "  " + summary
+		}
+		fmt.Fprintln(w, summary)
+	}
+}
+
+// sparkline draws vals in at most width cells of block characters.
+func sparkline(vals []float64, width int) string {
+	const bars = "▁▂▃▄▅▆▇█"
+	runes := []rune(bars)
+	if len(vals) > width {
+		folded := make([]float64, width)
+		for i := range folded {
+			a, b := i*len(vals)/width, (i+1)*len(vals)/width
+			var s float64
+			for _, v := range vals[a:b] {
+				s += v
+			}
+			folded[i] = s / float64(b-a)
+		}
+		vals = folded
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var b strings.Builder
+	for _, v := range vals {
+		i := 0
+		if hi > lo {
+			i = int((v - lo) / (hi - lo) * float64(len(runes)-1))
+		}
+		b.WriteRune(runes[max(0, min(i, len(runes)-1))])
+	}
+	return b.String()
+}
+
+// formatValue writes v for a table cell in its unit.
+func formatValue(v float64, u reading.Unit) string {
+	switch u {
+	case reading.Percent:
+		return fmt.Sprintf("%.1f%%", v)
+	case reading.Bytes:
+		return humanBytes(v)
+	case reading.BytesPerSecond:
+		return humanBytes(v) + "/s"
+	case reading.Celsius:
+		return fmt.Sprintf("%.1f°C", v)
+	case reading.Seconds:
+		return fmt.Sprintf("%.3gs", v)
+	case reading.PerSecond:
+		return fmt.Sprintf("%.4g/s", v)
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.4g", v)
+}
+
+func humanBytes(v float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	i := 0
+	a := math.Abs(v)
+	for a >= 1024 && i < len(units)-1 {
+		a /= 1024
+		v /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", v)
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/store"
+)
+
+// recordedDB writes an hour of cpu, disk and procs readings ending now into
+// a fresh history database and returns its path and the first reading's
+// time.
+func recordedDB(t *testing.T) (string, time.Time) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vigia.db")
+	s, err := store.Open(path, store.Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	fs := []reading.Label{{Name: "device", Value: "/dev/sda1"}, {Name: "fstype", Value: "ext4"}, {Name: "mountpoint", Value: "/"}}
+	ch := make(chan reading.Reading, 1000)
+	for i := range 60 {
+		at := start.Add(time.Duration(i) * time.Minute)
+		cpu := reading.Reading{Sensor: "cpu", Time: at, Primary: reading.CPUUsage, Status: reading.Normal,
+			Metrics: []reading.Metric{{Name: reading.CPUUsage, Value: float64(20 + i%10), Unit: reading.Percent}}}
+		if i == 42 {
+			cpu.Metrics[0].Value = 99.5
+			cpu.Transitions = []reading.Transition{{Rule: "cpu-busy", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Critical, Time: at, Since: at}}
+		}
+		if i == 45 {
+			cpu.Transitions = []reading.Transition{{Rule: "cpu-busy", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Critical, To: reading.Normal, Time: at, Since: at.Add(-3 * time.Minute)}}
+		}
+		disk := reading.Reading{Sensor: "disk", Time: at, Primary: reading.DiskUsedPercent, Metrics: []reading.Metric{
+			{Name: reading.DiskUsedPercent, Value: 40, Unit: reading.Percent},
+			{Name: reading.FSSize, Labels: fs, Value: 100 << 30, Unit: reading.Bytes},
+			{Name: reading.FSFree, Labels: fs, Value: float64(60<<30 - i<<20), Unit: reading.Bytes},
+		}}
+		procs := reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount,
+			Metrics:   []reading.Metric{{Name: reading.ProcsCount, Value: 1}},
+			Processes: []reading.Process{{PID: 77, Comm: "postgres", Cmdline: "postgres -D /srv", User: "pg", CPUPercent: 50, RSS: 512 << 20, Start: start.Add(-time.Hour)}}}
+		ch <- cpu
+		ch <- disk
+		ch <- procs
+	}
+	close(ch)
+	if err := s.Record(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return path, start
+}
+
+// runIn runs the history or report command in-process, as run would.
+func runIn(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	cmd := map[string]func(context.Context, *env, []string) error{"history": runHistory, "report": runReport}[args[0]]
+	code := exitCode(e, cmd(context.Background(), e, args[1:]))
+	return stdout.String(), stderr.String(), code
+}
+
+func TestHistoryCommand(t *testing.T) {
+	t.Parallel()
+	path, start := recordedDB(t)
+	out, errOut, code := runIn(t, "history", "--db", path, "--since", "2h", "--metric", "cpu", "--step", "10m")
+	if code != 0 {
+		t.Fatalf("history exit %d: %s", code, errOut)
+	}
+	peak := start.Add(42 * time.Minute)
+	for _, want := range []string{"cpu.usage (%)", "TIME", "MEAN",
+		"max 99.5% at " + peak.Truncate(10*time.Minute).Local().Format("15:04"),
+		start.Truncate(10*time.Minute).Local().Format("15:04")} {
+		if !strings.Contains(out, want) {
+			t.Errorf("history output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "▁█") {
+		t.Errorf("history drew a sparkline when not on a terminal:\n%s", out)
+	}
+
+	out, _, code = runIn(t, "history", "--db", path, "--since", "2h", "--metric", "fs.free{mountpoint=/}", "--json")
+	if code != 0 {
+		t.Fatalf("history --json exit %d", code)
+	}
+	var got struct {
+		Series []store.SeriesPoints `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("history --json: %v\n%s", err, out)
+	}
+	if len(got.Series) != 1 || got.Series[0].Metric != reading.FSFree || len(got.Series[0].Points) == 0 {
+		t.Fatalf("history --json series = %+v", got.Series)
+	}
+
+	out, _, _ = runIn(t, "history", "--db", path, "--list")
+	if !strings.Contains(out, "fs.free{device=/dev/sda1,fstype=ext4,mountpoint=/}") {
+		t.Errorf("history --list lacks the fs.free series:\n%s", out)
+	}
+}
+
+func TestHistoryErrors(t *testing.T) {
+	t.Parallel()
+	path, _ := recordedDB(t)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--since", "soon"}, exitUsage, `--since "soon": want a duration`},
+		{[]string{"--from", "25:00"}, exitUsage, `--from: "25:00" is not a time`},
+		{[]string{"--since", "1h", "--to", "now"}, exitUsage, "cannot be combined"},
+		{[]string{"--metric", "nosuch"}, exitUsage, `metric not recorded: "nosuch"`},
+		{[]string{"--metric", "fs.free{mountpoint=/"}, exitUsage, "labels must end with }"},
+		{[]string{"--step", "1ms"}, exitUsage, "--step 1ms"},
+		{[]string{"extra"}, exitUsage, "no arguments"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := runIn(t, append([]string{"history", "--db", path}, tt.args...)...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("history %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+	_, errOut, code := runIn(t, "history", "--db", filepath.Join(t.TempDir(), "none.db"))
+	if code != exitFailure || !strings.Contains(errOut, "no history recorded yet") {
+		t.Errorf("history on a missing database: exit %d, %q", code, errOut)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	t.Parallel()
+	path, start := recordedDB(t)
+	out, errOut, code := runIn(t, "report", "--db", path)
+	if code != 0 {
+		t.Fatalf("report exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Peaks", "cpu.usage", "99.5%", start.Add(42 * time.Minute).Local().Format("2006-01-02 15:04"),
+		"cpu-busy", "3m00s",
+		"Top processes by CPU time", "postgres", "512.0 MiB",
+		"Filesystems", "/dev/sda1", "+59.0 MiB",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runIn(t, "report", "--db", path, "--since", "2h", "--json")
+	var rep store.Report
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil {
+		t.Fatalf("report --json: exit %d, %v", code, err)
+	}
+	if len(rep.Alerts) != 1 || rep.Alerts[0].Critical != 3*time.Minute {
+		t.Errorf("report --json alerts = %+v, want cpu-busy critical for 3m", rep.Alerts)
+	}
+	_, errOut, code = runIn(t, "report", "--db", path, "--from", "x")
+	if code != exitUsage || !strings.Contains(errOut, `--from: "x"`) {
+		t.Errorf("report --from x: exit %d, %q", code, errOut)
+	}
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/store"
+)
+
+const reportHelp = `
+Usage: vigia report [--since 24h | --from T --to T] [--json] [--db PATH]
+
+The recorded period at a glance: each sensor's peak and when it happened,
+the time every alert spent at warning and critical, the processes that used
+the most CPU time and memory, the processes that started and ended, and how
+much each filesystem grew.
+
+Times are as for 'vigia history': a duration ago (2h, 7d), an RFC 3339
+time, YYYY-MM-DD HH:MM, or HH:MM today.
+
+Examples:
+  vigia report                          # the last 24 hours
+  vigia report --from 02:00 --to 04:00  # what happened last night
+  vigia report --since 7d --json | jq '.top_memory[0]'
+`
+
+func runReport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "report", reportHelp)
+	d := addDBFlags(fs)
+	since := fs.String("since", "", "report on the last `duration` (default 24h)")
+	from := fs.String("from", "", "start `time`")
+	to := fs.String("to", "", "end `time` (default now)")
+	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("report takes no arguments (got %q)", fs.Arg(0))
+	}
+	if *since == "" && *from == "" && *to == "" {
+		*since = "24h"
+	}
+	rng, err := store.ParseRange(*since, *from, *to, time.Now())
+	if err != nil {
+		return usagef("%v", err)
+	}
+	s, err := openHistory(e, d)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.Report(rng.From, rng.To)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	writeReport(e.stdout, rep)
+	return nil
+}
+
+func writeReport(w io.Writer, r *store.Report) {
+	span := r.To.Sub(r.From).Round(time.Minute)
+	layout := "2006-01-02 15:04"
+	at := func(t time.Time) string { return t.Local().Format(layout) }
+	fmt.Fprintf(w, "Report %s → %s (%v)\n", at(r.From), at(r.To), span)
+	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 {
+		fmt.Fprintln(w, "\nNothing recorded in this period.")
+		return
+	}
+	if len(r.Peaks) > 0 {
+		fmt.Fprintf(w, "\nPeaks\n  %-12s %-20s %12s  %-16s  %12s\n", "SENSOR", "METRIC", "PEAK", "AT", "MEAN")
+		for _, p := range r.Peaks {
+			fmt.Fprintf(w, "  %-12s %-20s %12s  %-16s  %12s\n", p.Sensor, p.Metric, formatValue(p.Max, p.Unit), at(p.At), formatValue(p.Mean, p.Unit))
+		}
+	}
+	fmt.Fprintln(w, "\nAlerts")
+	if len(r.Alerts) == 0 {
+		fmt.Fprintln(w, "  none raised")
+	} else {
+		fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7s  %s\n", "RULE", "METRIC", "WARNING", "CRITICAL", "RAISED", "AT END")
+		for _, a := range r.Alerts {
+			m := a.Metric
+			if len(a.Labels) > 0 {
+				m += "{" + labelString(a.Labels) + "}"
+			}
+			fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7d  %s\n", a.Rule, m, duration(a.Warning), duration(a.Critical), a.Raised, a.Active)
+		}
+	}
+	procTable := func(title string, ps []store.ProcUsage) {
+		if len(ps) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s\n  %7s  %-16s %-10s %10s %10s  %s\n", title, "PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE")
+		for _, p := range ps {
+			fmt.Fprintf(w, "  %7d  %-16s %-10s %10s %10s  %s\n", p.PID, p.Comm, p.User, duration(time.Duration(p.CPUSeconds*float64(time.Second))),
+				humanBytes(float64(p.PeakRSS)), clip(p.Cmdline, 60))
+		}
+	}
+	procTable("Top processes by CPU time", r.TopCPU)
+	procTable("Top processes by peak memory", r.TopMemory)
+	fmt.Fprintf(w, "\nProcesses: %d started, %d ended\n", r.Started, r.Exited)
+	lives := func(title string, ps []store.ProcLife) {
+		if len(ps) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "  %s\n  %7s  %-16s %-10s %-16s %10s %10s\n", title, "PID", "COMMAND", "USER", "STARTED", "LIFETIME", "PEAK RSS")
+		for _, p := range ps {
+			life := "running"
+			if !p.End.IsZero() {
+				life = duration(p.Lifetime)
+			}
+			fmt.Fprintf(w, "  %7d  %-16s %-10s %-16s %10s %10s\n", p.PID, p.Comm, p.User, at(p.Start), life, humanBytes(float64(p.PeakRSS)))
+		}
+	}
+	lives("Ended, largest first:", r.ExitedList)
+	lives("Started, earliest first:", r.StartedList)
+	if len(r.Disks) > 0 {
+		fmt.Fprintf(w, "\nFilesystems\n  %-20s %-16s %12s %12s %12s %10s\n", "MOUNT", "DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE")
+		for _, d := range r.Disks {
+			growth := humanBytes(d.Growth)
+			if d.Growth > 0 {
+				growth = "+" + growth
+			}
+			fmt.Fprintf(w, "  %-20s %-16s %12s %12s %12s %10s\n", d.Mountpoint, d.Device, humanBytes(d.StartUsed), humanBytes(d.EndUsed), growth, humanBytes(d.Size))
+		}
+	}
+}
+
+// duration writes d as 1h02m, 4m05s or 12s.
+func duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d == 0:
+		return "-"
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%ds", int(d.Seconds()))
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
