@@ -77,7 +77,7 @@ func TestHistoryCommand(t *testing.T) {
 	peak := start.Add(42 * time.Minute)
 	for _, want := range []string{"cpu.usage (%)", "TIME", "MEAN",
 		"max 99.5% at " + peak.Truncate(10*time.Minute).Local().Format("15:04"),
-		start.Truncate(10*time.Minute).Local().Format("15:04")} {
+		start.Truncate(10 * time.Minute).Local().Format("15:04")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("history output lacks %q:\n%s", want, out)
 		}
