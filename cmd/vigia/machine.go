@@ -90,7 +90,7 @@ func (s *setup) newEngine() (*engine.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts.Sensors = append(opts.Sensors, engine.SensorSpec{Sensor: sn, Interval: s.intervals[name]})
+		opts.Sensors = append(opts.Sensors, engine.SensorSpec{Sensor: sn, Interval: s.intervals[name], Timeout: s.timeouts[name]})
 	}
 	return engine.New(opts)
 }
