@@ -2,7 +2,9 @@ package sensor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -117,7 +119,12 @@ func (d *Disk) Name() string { return reading.SensorDisk }
 func (d *Disk) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
 	var err error
 	d.stats, d.buf, err = d.fs.Diskstats(d.stats, d.buf)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Some sandboxes (gVisor, a few container runtimes) have no
+		// diskstats: filesystem usage is still worth reporting.
+		d.stats = d.stats[:0]
+	case err != nil:
 		return reading.Reading{}, fmt.Errorf("disk: %w", err)
 	}
 	io := d.ioMetrics(now, d.stats)

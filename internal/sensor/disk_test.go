@@ -448,6 +448,25 @@ func TestDiskBadFiles(t *testing.T) {
 	}
 }
 
+func TestDiskWithoutDiskstats(t *testing.T) {
+	t.Parallel()
+	root, fs := copyMachine(t, "disks")
+	if err := os.Remove(filepath.Join(root, "proc", "diskstats")); err != nil {
+		t.Fatal(err)
+	}
+	d := newDisk(fs, "/", time.Second, newFakeStatfs("/").statfs)
+	if _, err := d.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first Read() = %v, want ErrWarmup", err)
+	}
+	r, err := d.Read(context.Background(), t0.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := r.Value(reading.DiskUsedPercent); !ok || v != 99 {
+		t.Errorf("without diskstats: used %% = %v, %v; want the filesystems' 99", v, ok)
+	}
+}
+
 // TestDiskThisMachine checks the sensor against df(1) on the real machine:
 // every filesystem df -P lists that vigia counts as real appears with the
 // same size.
