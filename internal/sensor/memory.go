@@ -1,7 +1,6 @@
 package sensor
 
 import (
-	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -15,8 +14,6 @@ type Memory struct {
 	fs  procfs.FS
 	buf []byte
 	mi  procfs.MemInfo
-	// fieldLabels maps a kernel field name to its label value, computed once.
-	fieldLabels map[string]string
 	// cgroupUsage turns cpu.stat usage_usec into a rate, keyed by the
 	// cgroup directory so a move to another cgroup starts a new baseline.
 	cgroupUsage *Counters[string]
@@ -24,23 +21,11 @@ type Memory struct {
 
 // NewMemory returns a Memory sensor reading fs.
 func NewMemory(fs procfs.FS) *Memory {
-	return &Memory{fs: fs, fieldLabels: make(map[string]string), cgroupUsage: NewCounters[string]()}
+	return &Memory{fs: fs, cgroupUsage: NewCounters[string]()}
 }
 
 // Name returns reading.SensorMemory.
 func (m *Memory) Name() string { return reading.SensorMemory }
-
-// fieldLabel returns the label value for a meminfo field, spelt as
-// node_exporter spells it in node_memory_<field>_bytes: "Active(anon)"
-// becomes "Active_anon".
-func (m *Memory) fieldLabel(name string) string {
-	if l, ok := m.fieldLabels[name]; ok {
-		return l
-	}
-	l := strings.NewReplacer("(", "_", ")", "").Replace(name)
-	m.fieldLabels[name] = l
-	return l
-}
 
 // memAvailable returns MemAvailable, or on kernels before 3.14, which lack
 // it, an estimate of the same thing: free memory plus the page cache and
@@ -87,7 +72,9 @@ func (m *Memory) memoryReading(now time.Time, cg *cgroupSample) reading.Reading 
 		gauge(reading.SwapUsed, 0, reading.Bytes)
 	}
 	for i, f := range mi.Fields {
-		labels[i] = reading.Label{Name: "field", Value: m.fieldLabel(f.Name)}
+		// The kernel's spelling ("Active(anon)"), as users know it from
+		// /proc/meminfo; exporters derive node_exporter's names from it.
+		labels[i] = reading.Label{Name: "field", Value: f.Name}
 		unit := reading.None
 		if f.Bytes {
 			unit = reading.Bytes

@@ -46,8 +46,8 @@ func TestMemoryReadNormal(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
 	}
-	if got[`memory.meminfo{field="Active_anon"}`] != 3718084*kib || got[`memory.meminfo{field="HugePages_Total"}`] != 0 {
-		t.Errorf("meminfo fields Active_anon %v, HugePages_Total %v", got[`memory.meminfo{field="Active_anon"}`], got[`memory.meminfo{field="HugePages_Total"}`])
+	if got[`memory.meminfo{field="Active(anon)"}`] != 3718084*kib || got[`memory.meminfo{field="HugePages_Total"}`] != 0 {
+		t.Errorf("meminfo fields Active(anon) %v, HugePages_Total %v", got[`memory.meminfo{field="Active(anon)"}`], got[`memory.meminfo{field="HugePages_Total"}`])
 	}
 	// Every cgroup on the way up says "max": no cgroup metrics.
 	for k := range got {
