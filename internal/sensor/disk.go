@@ -45,8 +45,9 @@ const DefaultStatfsTimeout = time.Second
 //   - filesystems that report no blocks at all, as df(1) hides them,
 //   - all but one mount of a device: a filesystem bind-mounted in several
 //     places is reported once, at its whole-filesystem mount if it has one,
-//     else at its shortest mount point; a mount point mounted over keeps only
-//     the mount on top, the one statfs sees.
+//     else at its shortest mount point (btrfs subvolumes of one filesystem
+//     share its numbers and are shown once too); a mount point mounted over
+//     keeps only the mount on top, the one statfs sees.
 //
 // Which block devices: every device of /proc/diskstats but partitions of
 // whole disks and RAM, loop and floppy devices, with node_exporter's default
