@@ -22,6 +22,7 @@ var Metrics = []string{
 	CgroupMemMax,
 	CgroupMemCurrent,
 	CgroupMemUsedPercent,
+	CgroupOOMKillsTotal,
 	CgroupCPUQuota,
 	CgroupCPUUsage,
 	CgroupThrottledTotal,

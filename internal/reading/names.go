@@ -45,6 +45,7 @@ const (
 	CgroupMemMax                = "cgroup.memory.max"                  // bytes
 	CgroupMemCurrent            = "cgroup.memory.current"              // bytes
 	CgroupMemUsedPercent        = "cgroup.memory.used_percent"         // % of memory.max in use, as docker stats counts it: memory.current less inactive page cache
+	CgroupOOMKillsTotal         = "cgroup.memory.oom_kills_total"      // counter: processes the OOM killer ended in the limiting cgroup (memory.events oom_kill)
 	CgroupCPUQuota              = "cgroup.cpu.quota_cores"             // cores the quota allows (cpu.max quota/period)
 	CgroupCPUUsage              = "cgroup.cpu.usage_percent"           // % of the quota in use
 	CgroupThrottledTotal        = "cgroup.cpu.nr_throttled_total"      // counter
