@@ -41,7 +41,10 @@ func cpuTime() time.Duration {
 }
 
 // run records d of simulated time.
-func (sim *simRecorder) run(tb testing.TB, d time.Duration, timer interface{ StartTimer(); StopTimer() }) {
+func (sim *simRecorder) run(tb testing.TB, d time.Duration, timer interface {
+	StartTimer()
+	StopTimer()
+}) {
 	end := sim.now.Add(d)
 	for sim.now.Before(end) {
 		sim.now = sim.now.Add(500 * time.Millisecond)

@@ -431,14 +431,17 @@ func (s *Store) flush() error {
 	return nil
 }
 
-var opSQL = [...]string{
-	opJournal:    "INSERT INTO journal (ts, sensor, data) VALUES (?, ?, ?)",
-	opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
-	opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
-	opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
-	opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
-	opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
-	opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+// opSQL returns the statement that applies an op of kind k.
+func opSQL(k opKind) string {
+	return [...]string{
+		opJournal:    "INSERT INTO journal (ts, sensor, data) VALUES (?, ?, ?)",
+		opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
+		opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
+		opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
+		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
+		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	}[k]
 }
 
 func (s *Store) write(batch []op) (journal int, err error) {
@@ -447,12 +450,12 @@ func (s *Store) write(batch []op) (journal int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	var stmts [len(opSQL)]*sql.Stmt
+	var stmts [opTransition + 1]*sql.Stmt
 	for i := range batch {
 		o := &batch[i]
 		st := stmts[o.kind]
 		if st == nil {
-			if st, err = tx.Prepare(opSQL[o.kind]); err != nil {
+			if st, err = tx.Prepare(opSQL(o.kind)); err != nil {
 				return 0, err
 			}
 			defer st.Close()

@@ -7,8 +7,10 @@ package store
 //	   sensor's reading times per span, shared by its chunks)
 const schemaVersion = 2
 
-var schema = []string{
-	`CREATE TABLE series (
+// schema returns the statements that create a database at schemaVersion.
+func schema() []string {
+	return []string{
+		`CREATE TABLE series (
 		id INTEGER PRIMARY KEY,
 		sensor TEXT NOT NULL,
 		metric TEXT NOT NULL,
@@ -16,20 +18,20 @@ var schema = []string{
 		unit TEXT NOT NULL,
 		kind INTEGER NOT NULL,
 		UNIQUE (sensor, metric, labels))`,
-	`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
-	`CREATE TABLE journal (ts INTEGER NOT NULL, sensor TEXT NOT NULL, data BLOB NOT NULL)`,
-	`CREATE INDEX journal_sensor_ts ON journal (sensor, ts)`,
-	`CREATE INDEX journal_ts ON journal (ts)`,
-	`CREATE TABLE chunks (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
-	`CREATE UNIQUE INDEX chunks_series_start ON chunks (series, start)`,
-	`CREATE INDEX chunks_start ON chunks (start)`,
-	`CREATE TABLE aggs (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
-	`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
-	`CREATE INDEX aggs_start ON aggs (start)`,
-	`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
-	`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
-	`CREATE INDEX times_start ON times (start)`,
-	`CREATE TABLE procs (
+		`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
+		`CREATE TABLE journal (ts INTEGER NOT NULL, sensor TEXT NOT NULL, data BLOB NOT NULL)`,
+		`CREATE INDEX journal_sensor_ts ON journal (sensor, ts)`,
+		`CREATE INDEX journal_ts ON journal (ts)`,
+		`CREATE TABLE chunks (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
+		`CREATE UNIQUE INDEX chunks_series_start ON chunks (series, start)`,
+		`CREATE INDEX chunks_start ON chunks (start)`,
+		`CREATE TABLE aggs (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`,
+		`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
+		`CREATE INDEX aggs_start ON aggs (start)`,
+		`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
+		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
+		`CREATE INDEX times_start ON times (start)`,
+		`CREATE TABLE procs (
 		id INTEGER PRIMARY KEY,
 		pid INTEGER NOT NULL,
 		started INTEGER NOT NULL,
@@ -41,23 +43,29 @@ var schema = []string{
 		exited INTEGER NOT NULL,
 		peak_rss INTEGER NOT NULL,
 		cpu_time REAL NOT NULL)`,
-	`CREATE INDEX procs_last_seen ON procs (last_seen)`,
-	`CREATE INDEX procs_started ON procs (started)`,
-	`CREATE TABLE transitions (
+		`CREATE INDEX procs_last_seen ON procs (last_seen)`,
+		`CREATE INDEX procs_started ON procs (started)`,
+		`CREATE TABLE transitions (
 		ts INTEGER NOT NULL, rule TEXT NOT NULL, sensor TEXT NOT NULL, metric TEXT NOT NULL,
 		labels TEXT NOT NULL, from_status INTEGER NOT NULL, to_status INTEGER NOT NULL,
 		value REAL NOT NULL, threshold REAL NOT NULL, since INTEGER NOT NULL, message TEXT NOT NULL)`,
-	`CREATE INDEX transitions_ts ON transitions (ts)`,
-	`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
-	`CREATE INDEX notes_ts ON notes (ts)`,
+		`CREATE INDEX transitions_ts ON transitions (ts)`,
+		`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
+		`CREATE INDEX notes_ts ON notes (ts)`,
+	}
 }
 
-// migrations[v] takes a database from schema v to v+1.
-var migrations = map[int][]string{
-	1: {
-		`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
-		`ALTER TABLE procs ADD COLUMN user TEXT NOT NULL DEFAULT ''`,
-		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
-		`CREATE INDEX times_start ON times (start)`,
-	},
+// migration returns the statements that take a database from schema v to
+// v+1.
+func migration(v int) []string {
+	switch v {
+	case 1:
+		return []string{
+			`CREATE TABLE sensors (name TEXT PRIMARY KEY, primary_metric TEXT NOT NULL)`,
+			`ALTER TABLE procs ADD COLUMN user TEXT NOT NULL DEFAULT ''`,
+			`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
+			`CREATE INDEX times_start ON times (start)`,
+		}
+	}
+	return nil
 }

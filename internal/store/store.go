@@ -263,7 +263,7 @@ func (s *Store) create() error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range schema {
+	for _, q := range schema() {
 		if _, err := tx.Exec(q); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
@@ -281,7 +281,11 @@ func (s *Store) migrate(from int) error {
 	}
 	defer tx.Rollback()
 	for v := from; v < schemaVersion; v++ {
-		for _, q := range migrations[v] {
+		steps := migration(v)
+		if steps == nil {
+			return fmt.Errorf("no migration from schema %d (the file is not as vigia wrote it)", v)
+		}
+		for _, q := range steps {
 			if _, err := tx.Exec(q); err != nil {
 				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 			}

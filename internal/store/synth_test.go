@@ -23,17 +23,21 @@ type machine struct {
 	procs    []reading.Process
 	nextPID  int32
 	next     map[string]time.Time
+	cadence  map[string]time.Duration
 }
 
-var cadence = map[string]time.Duration{
-	reading.SensorCPU: 1500 * time.Millisecond, reading.SensorMemory: 2 * time.Second, reading.SensorLoad: 2 * time.Second,
-	reading.SensorTemperature: 1800 * time.Millisecond, reading.SensorDisk: 2 * time.Second, reading.SensorNetwork: 2 * time.Second,
-	reading.SensorProcesses: 2 * time.Second, reading.SensorSelf: 2 * time.Second,
+// cadences are the engine's default intervals.
+func cadences() map[string]time.Duration {
+	return map[string]time.Duration{
+		reading.SensorCPU: 1500 * time.Millisecond, reading.SensorMemory: 2 * time.Second, reading.SensorLoad: 2 * time.Second,
+		reading.SensorTemperature: 1800 * time.Millisecond, reading.SensorDisk: 2 * time.Second, reading.SensorNetwork: 2 * time.Second,
+		reading.SensorProcesses: 2 * time.Second, reading.SensorSelf: 2 * time.Second,
+	}
 }
 
 func newMachine(seed uint64, nprocs int, start time.Time) *machine {
-	m := &machine{rng: rand.New(rand.NewPCG(seed, 1)), cores: 8, nprocs: nprocs, counters: map[string]float64{}, next: map[string]time.Time{}, nextPID: 1000}
-	for s := range cadence {
+	m := &machine{rng: rand.New(rand.NewPCG(seed, 1)), cores: 8, nprocs: nprocs, counters: map[string]float64{}, next: map[string]time.Time{}, nextPID: 1000, cadence: cadences()}
+	for s := range m.cadence {
 		m.next[s] = start
 	}
 	for range nprocs {
@@ -64,7 +68,7 @@ func (m *machine) until(t time.Time) []reading.Reading {
 			return out
 		}
 		out = append(out, m.read(sensor, at))
-		m.next[sensor] = at.Add(cadence[sensor] + time.Duration(m.rng.IntN(3))*time.Millisecond)
+		m.next[sensor] = at.Add(m.cadence[sensor] + time.Duration(m.rng.IntN(3))*time.Millisecond)
 	}
 }
 
@@ -238,7 +242,7 @@ func (m *machine) read(sensor string, t time.Time) reading.Reading {
 		add(reading.SelfCPU, m.noisy(0.8, 0.5), reading.Percent)
 		add(reading.SelfRSS, float64(20e6+4096*m.rng.IntN(100)), reading.Bytes)
 		add(reading.SelfGoroutines, float64(20+m.rng.IntN(3)), reading.None)
-		for s := range cadence {
+		for s := range m.cadence {
 			add(reading.SelfReadSeconds, float64(m.rng.IntN(5000))/1e6, reading.Seconds, "sensor", s)
 		}
 		add(reading.SelfQueueLen, float64(m.rng.IntN(3)), reading.None)
