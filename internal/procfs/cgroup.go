@@ -239,3 +239,47 @@ func ParseCgroupMemStat(b []byte) (CgroupMemStat, error) {
 	}
 	return s, nil
 }
+
+// CgroupMemEvents is the part of a cgroup v2 memory.events file vigia uses.
+type CgroupMemEvents struct {
+	High, Max, OOM, OOMKill uint64 // times over memory.high, at memory.max, OOM, processes killed
+	HasOOMKill              bool
+}
+
+// ParseCgroupMemEvents parses memory.events ("oom_kill 3" lines). Keys it
+// does not know are skipped; a known key with a bad value is an error naming
+// the line.
+func ParseCgroupMemEvents(b []byte) (CgroupMemEvents, error) {
+	var e CgroupMemEvents
+	lineNo := 0
+	for len(b) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			line, b = b, nil
+		}
+		lineNo++
+		key, rest := statCutField(line)
+		var dst *uint64
+		switch string(key) {
+		case "high":
+			dst = &e.High
+		case "max":
+			dst = &e.Max
+		case "oom":
+			dst = &e.OOM
+		case "oom_kill":
+			dst, e.HasOOMKill = &e.OOMKill, true
+		default:
+			continue
+		}
+		v, _ := statCutField(rest)
+		n, ok := statUint(v)
+		if !ok {
+			return CgroupMemEvents{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
+		}
+		*dst = n
+	}
+	return e, nil
+}

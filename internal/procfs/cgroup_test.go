@@ -176,6 +176,20 @@ func TestParseCgroupMemStat(t *testing.T) {
 	}
 }
 
+func TestParseCgroupMemEvents(t *testing.T) {
+	t.Parallel()
+	got, err := ParseCgroupMemEvents([]byte("low 0\nhigh 17\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n"))
+	if err != nil {
+		t.Fatalf("ParseCgroupMemEvents error: %v", err)
+	}
+	if diff := cmp.Diff(CgroupMemEvents{High: 17, Max: 12, OOM: 3, OOMKill: 2, HasOOMKill: true}, got); diff != "" {
+		t.Errorf("ParseCgroupMemEvents mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := ParseCgroupMemEvents([]byte("oom_kill -1\n")); err == nil || !strings.Contains(err.Error(), `line 1 (oom_kill): "-1" is not a number`) {
+		t.Errorf("ParseCgroupMemEvents(garbage) error = %v", err)
+	}
+}
+
 func TestParseCPUList(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -215,6 +229,7 @@ func FuzzParseCgroup(f *testing.F) {
 		}
 		ParseCgroupCPUStat(c)
 		ParseCgroupMemStat(c)
+		ParseCgroupMemEvents(c)
 		if n, err := ParseCPUList(c); err == nil && n <= 0 {
 			t.Errorf("ParseCPUList(%q) = %d without error", c, n)
 		}

@@ -93,6 +93,8 @@ type cgroupSample struct {
 	memMax       uint64
 	memCurrent   uint64
 	memInUse     uint64 // memCurrent less inactive page cache
+	oomKills     uint64
+	haveOOMKills bool
 	cpuLimited   bool
 	cpuDir       string // the cgroup whose cpu.max sets the quota
 	cpuMax       procfs.CPUMax
@@ -108,7 +110,7 @@ func (cg *cgroupSample) metricCount() int {
 	if cg == nil {
 		return 0
 	}
-	return 6 + len(psiResources)*6
+	return 8 + len(psiResources)*6
 }
 
 // appendMetrics appends the cgroup metrics to ms. Nothing is appended
@@ -126,6 +128,9 @@ func (cg *cgroupSample) appendMetrics(ms []reading.Metric, usage *Counters[strin
 		)
 		if cg.memMax > 0 {
 			ms = append(ms, reading.Metric{Name: reading.CgroupMemUsedPercent, Value: float64(cg.memInUse) / float64(cg.memMax) * 100, Unit: reading.Percent})
+		}
+		if cg.haveOOMKills {
+			ms = append(ms, reading.Metric{Name: reading.CgroupOOMKillsTotal, Value: float64(cg.oomKills), Kind: reading.Counter})
 		}
 	}
 	if cg.cpuLimited {

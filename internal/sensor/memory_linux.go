@@ -124,6 +124,19 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 			}
 			cg.memInUse -= min(st.InactiveFile, cg.memInUse)
 		}
+		p = filepath.Join(memDir, "memory.events")
+		b, err = procfs.ReadFile(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("cgroup: %w", err)
+		default:
+			ev, err := procfs.ParseCgroupMemEvents(b)
+			if err != nil {
+				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
+			}
+			cg.oomKills, cg.haveOOMKills = ev.OOMKill, ev.HasOOMKill
+		}
 	}
 	if cg.cpuLimited {
 		p := filepath.Join(cg.cpuDir, "cpu.stat")

@@ -111,6 +111,7 @@ func TestMemoryCgroupLimits(t *testing.T) {
 		"cgroup.memory.current": 402653184,
 		// 384 MiB charged, 64 MiB of it inactive page cache: 320 of 512 MiB.
 		"cgroup.memory.used_percent":                                     62.5,
+		"cgroup.memory.oom_kills_total":                                  2,
 		"cgroup.cpu.quota_cores":                                         1.5,
 		"cgroup.cpu.nr_throttled_total":                                  1234,
 		"cgroup.cpu.throttled_seconds_total":                             98.765432,
@@ -184,6 +185,7 @@ func TestMemoryBadCgroupFiles(t *testing.T) {
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cpu.stat", "usage_usec\n", `cpu.stat: line 1 (usage_usec): "" is not a number`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/memory.current", "", `memory.current: "" is not a number`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/memory.stat", "inactive_file many\n", `memory.stat: line 1 (inactive_file): "many" is not a number`},
+		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/memory.events", "oom_kill x\n", `memory.events: line 1 (oom_kill): "x" is not a number`},
 		{"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope/io.pressure", "some avg10=1\n", `io.pressure: line 1 (some): want avg10`},
 	}
 	for _, tt := range tests {
