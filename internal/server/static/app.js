@@ -50,12 +50,23 @@ class Chart {
     const g = this.ctx, css = getComputedStyle(document.documentElement);
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
-    let tmax = 0, vmax = this.opts.max || 0;
-    for (const s of this.series.values()) for (const p of s) { if (p.t > tmax) tmax = p.t; if (!this.opts.max && p.v > vmax) vmax = p.v; }
+    let tmax = 0, tfirst = Infinity, vmax = this.opts.max || 0;
+    for (const s of this.series.values()) for (const p of s) {
+      if (p.t > tmax) tmax = p.t;
+      if (p.t < tfirst) tfirst = p.t;
+      if (!this.opts.max && p.v > vmax) vmax = p.v;
+    }
     if (!this.opts.max) vmax = niceMax(vmax);
-    const tmin = tmax - POINTS * 1000, pad = 38;
+    // The time axis spans the data, from one to five minutes.
+    const span = Math.min(Math.max(tmax - tfirst, 60000), POINTS * 1000);
+    const tmin = tmax - span, pad = 38;
     g.strokeStyle = css.getPropertyValue("--line"); g.fillStyle = css.getPropertyValue("--muted");
     g.lineWidth = 1; g.font = "10px system-ui, sans-serif"; g.textAlign = "right"; g.textBaseline = "middle";
+    if (!this.series.size && this.opts.empty) {
+      g.textAlign = "center"; g.font = "13px system-ui, sans-serif";
+      g.fillText(this.opts.empty, w / 2, h / 2);
+      return;
+    }
     for (let i = 0; i <= 4; i++) {
       const y = Math.round(4 + (h - 8) * (1 - i / 4)) + 0.5;
       g.beginPath(); g.moveTo(pad, y); g.lineTo(w, y); g.stroke();
@@ -68,6 +79,7 @@ class Chart {
       if (s.length < 2) continue;
       g.strokeStyle = color; g.lineWidth = 1.6; g.beginPath();
       s.forEach((p, i) => {
+        if (p.t < tmin) return;
         const x = pad + (w - pad) * (p.t - tmin) / (tmax - tmin);
         const y = 4 + (h - 8) * (1 - Math.min(p.v, vmax) / (vmax || 1));
         i ? g.lineTo(x, y) : g.moveTo(x, y);
@@ -91,7 +103,7 @@ const charts = {
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   net: new Chart($("#chart-net"), { fmt: short }),
   disk: new Chart($("#chart-disk"), { fmt: short }),
-  temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°" }),
+  temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°", empty: "no temperature sensors on this machine" }),
 };
 
 // ---- readings -------------------------------------------------------------
@@ -297,11 +309,20 @@ function fmtDur(s) { const d = Math.floor(s / 86400), h = Math.floor(s / 3600) %
 // seed fills the CPU and memory charts with the agent's recent history, so
 // the page shows minutes of context at once rather than starting empty.
 async function seed() {
-  const want = [["cpu", "cpu.usage", charts.cpu, "total"], ["memory", "memory.used_percent", charts.mem, "used"]];
+  // Per-device series are summed per instant, as the live handlers do.
+  const want = [["cpu", "cpu.usage", charts.cpu, "total"], ["memory", "memory.used_percent", charts.mem, "used"],
+    ["memory", "swap.used_percent", charts.mem, "swap"],
+    ["network", "net.rx_bytes", charts.net, "rx"], ["network", "net.tx_bytes", charts.net, "tx"],
+    ["disk", "disk.read_bytes", charts.disk, "read"], ["disk", "disk.write_bytes", charts.disk, "write"]];
   await Promise.all(want.map(async ([sensor, m, chart, name]) => {
     try {
       const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=5m");
-      for (const s of h.series) if (!s.labels) for (const p of s.points) chart.add(name, Date.parse(p.t), p.v);
+      const sum = new Map();
+      for (const s of h.series) {
+        if ((s.labels || []).some((l) => l.name === "device" && l.value === "lo")) continue;
+        for (const p of s.points) { const t = Date.parse(p.t); sum.set(t, (sum.get(t) || 0) + p.v); }
+      }
+      for (const t of [...sum.keys()].sort((a, b) => a - b)) chart.add(name, t, sum.get(t));
     } catch (e) { /* no history yet */ }
   }));
 }

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite docs/dashboard.png from the headless Chromium test")
+
+// TestDashboardInChromium loads the web dashboard in headless Chromium,
+// driven over the DevTools protocol: the page loads, the charts receive
+// points from the event stream, the process table renders, sorts and
+// filters. A screenshot is kept as a test artifact (and in docs/ with
+// -update-screenshot).
+func TestDashboardInChromium(t *testing.T) {
+	t.Parallel()
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Skip("chromium not installed (Debian package chromium)")
+	}
+	base, _ := startServe(t)
+	profile := t.TempDir()
+	startProcess(t, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+		"--user-data-dir="+profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+		"--window-size=1280,1100", "about:blank")
+
+	// Chromium writes the port it chose into the profile.
+	var port string
+	waitUntil(t, 30*time.Second, "Chromium's DevTools port", func() bool {
+		b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
+		if err != nil {
+			return false
+		}
+		port, _, _ = strings.Cut(string(b), "\n")
+		return port != ""
+	})
+	var wsURL string
+	waitUntil(t, 30*time.Second, "the dashboard page target", func() bool {
+		resp, err := http.Get("http://127.0.0.1:" + port + "/json/list")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var targets []struct{ Type, URL, WebSocketDebuggerURL string }
+		if json.NewDecoder(resp.Body).Decode(&targets) != nil {
+			return false
+		}
+		for _, tg := range targets {
+			if tg.Type == "page" {
+				wsURL = tg.WebSocketDebuggerURL
+				return true
+			}
+		}
+		return false
+	})
+	cdp, err := dialCDP(wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cdp.Close()
+	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Until the page has loaded, evaluations may hit the old document.
+	waitUntil(t, 30*time.Second, "the dashboard to load", func() bool {
+		var ok bool
+		var res struct {
+			Result struct {
+				Value bool `json:"value"`
+			} `json:"result"`
+		}
+		if cdp.call("Runtime.evaluate", map[string]any{"expression": `document.readyState === "complete" && !!window.vigia`, "returnByValue": true}, &res) == nil {
+			ok = res.Result.Value
+		}
+		return ok
+	})
+
+	// Wait in the page until every live chart has a few points and the
+	// table has rows.
+	var state struct {
+		Points  map[string]int `json:"points"`
+		Rows    int            `json:"rows"`
+		Conn    string         `json:"conn"`
+		Timeout bool           `json:"timeout"`
+	}
+	cdp.eval(t, `(async () => {
+		const snap = () => ({points: window.vigia ? vigia.points() : {}, rows: document.querySelectorAll("#procs tbody tr").length,
+			conn: document.querySelector("#conn")?.textContent});
+		for (let i = 0; i < 150; i++) {
+			const s = snap();
+			if (s.points.cpu >= 3 && s.points.mem >= 3 && s.points.net >= 3 && s.points.disk >= 3 && s.rows > 5 && s.conn === "live") return s;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		return Object.assign(snap(), {timeout: true});
+	})()`, &state)
+	if state.Timeout {
+		t.Fatalf("dashboard did not fill in 30s: %+v", state)
+	}
+	// Points beyond the seeded history prove the stream feeds the charts.
+	before := state.Points["net"]
+	cdp.eval(t, `(async () => { const n = vigia.points().net; for (let i = 0; i < 100 && vigia.points().net === n; i++) await new Promise((r) => setTimeout(r, 100)); return vigia.points(); })()`, &state.Points)
+	if state.Points["net"] <= before {
+		t.Errorf("network chart got no new point from the stream in 10s (%d points)", before)
+	}
+
+	// Sort by PID (ascending on first click), then descending.
+	var pids []int
+	cdp.eval(t, `(() => { document.querySelector('th[data-sort="pid"]').click();
+		return [...document.querySelectorAll("#procs tbody tr")].map((r) => +r.dataset.pid); })()`, &pids)
+	if len(pids) < 5 || !sortedInts(pids, false) {
+		t.Errorf("after sorting by PID the rows are %v", pids)
+	}
+	cdp.eval(t, `(() => { document.querySelector('th[data-sort="pid"]').click();
+		return [...document.querySelectorAll("#procs tbody tr")].map((r) => +r.dataset.pid); })()`, &pids)
+	if len(pids) < 5 || !sortedInts(pids, true) {
+		t.Errorf("after sorting by PID again the rows are %v, want descending", pids)
+	}
+	var memSorted bool
+	cdp.eval(t, `(() => { document.querySelector('th[data-sort="mem"]').click();
+		const rss = [...document.querySelectorAll("#procs tbody tr")].map((r) => vigia.state.procs.find((p) => p.pid === +r.dataset.pid)?.rss_bytes ?? 0);
+		return rss.every((v, i) => i === 0 || rss[i - 1] >= v); })()`, &memSorted)
+	if !memSorted {
+		t.Error("sorting by memory did not order the rows by RSS, largest first")
+	}
+	// Filter on this test process's PID: exactly one row.
+	var filtered []int
+	self := strconv.Itoa(os.Getpid())
+	cdp.eval(t, `(() => { const f = document.querySelector("#filter"); f.value = "`+self+`"; f.dispatchEvent(new Event("input"));
+		return [...document.querySelectorAll("#procs tbody tr")].map((r) => +r.dataset.pid); })()`, &filtered)
+	if len(filtered) != 1 || strconv.Itoa(filtered[0]) != self {
+		t.Errorf("filtering on PID %s left rows %v", self, filtered)
+	}
+	cdp.eval(t, `(() => { const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
+
+	// A phone-sized viewport keeps the page usable: no horizontal scroll.
+	var res struct {
+		Data string `json:"data"`
+	}
+	if err := cdp.call("Page.captureScreenshot", map[string]any{"format": "png"}, &res); err != nil {
+		t.Fatal(err)
+	}
+	png, err := base64.StdEncoding.DecodeString(res.Data)
+	if err != nil || len(png) < 10000 {
+		t.Fatalf("screenshot: %d bytes, %v", len(png), err)
+	}
+	shot := filepath.Join(t.TempDir(), "dashboard.png")
+	os.WriteFile(shot, png, 0o644)
+	t.Logf("screenshot: %s", shot)
+	if *updateScreenshot {
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "dashboard.png"), png, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := cdp.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var overflow int
+	cdp.eval(t, `new Promise((r) => setTimeout(() => r(document.documentElement.scrollWidth - document.documentElement.clientWidth), 500))`, &overflow)
+	if overflow > 0 {
+		t.Errorf("on a 390 px wide phone the page scrolls sideways by %d px", overflow)
+	}
+}
+
+func sortedInts(v []int, desc bool) bool {
+	for i := 1; i < len(v); i++ {
+		if (!desc && v[i-1] > v[i]) || (desc && v[i-1] < v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// cdpConn is the least of a DevTools protocol client: one websocket, one
+// call at a time, events ignored.
+type cdpConn struct {
+	conn net.Conn
+	r    *bufio.Reader
+	id   int
+}
+
+func dialCDP(wsURL string) (*cdpConn, error) {
+	u, err := url.Parse(wsURL)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	key := make([]byte, 16)
+	rand.Read(key)
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n",
+		u.RequestURI(), u.Host, base64.StdEncoding.EncodeToString(key))
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("websocket handshake: %w", err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		conn.Close()
+		return nil, fmt.Errorf("websocket handshake: %s", resp.Status)
+	}
+	return &cdpConn{conn: conn, r: r}, nil
+}
+
+func (c *cdpConn) Close() error { return c.conn.Close() }
+
+// call sends one method and waits for its answer, skipping events.
+func (c *cdpConn) call(method string, params any, result any) error {
+	c.id++
+	msg, err := json.Marshal(map[string]any{"id": c.id, "method": method, "params": params})
+	if err != nil {
+		return err
+	}
+	c.conn.SetDeadline(time.Now().Add(60 * time.Second))
+	if err := c.writeFrame(msg); err != nil {
+		return err
+	}
+	for {
+		b, err := c.readMessage()
+		if err != nil {
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		var ans struct {
+			ID     int             `json:"id"`
+			Result json.RawMessage `json:"result"`
+			Error  *struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		if json.Unmarshal(b, &ans) != nil || ans.ID != c.id {
+			continue
+		}
+		if ans.Error != nil {
+			return fmt.Errorf("%s: %s", method, ans.Error.Message)
+		}
+		if result == nil {
+			return nil
+		}
+		return json.Unmarshal(ans.Result, result)
+	}
+}
+
+// eval runs a JS expression in the page (awaiting a promise) and decodes its
+// value into out.
+func (c *cdpConn) eval(t *testing.T, expr string, out any) {
+	t.Helper()
+	var res struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		ExceptionDetails *struct {
+			Text      string `json:"text"`
+			Exception struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	if err := c.call("Runtime.evaluate", map[string]any{"expression": expr, "awaitPromise": true, "returnByValue": true}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.ExceptionDetails != nil {
+		t.Fatalf("page script threw: %s %s", res.ExceptionDetails.Text, res.ExceptionDetails.Exception.Description)
+	}
+	if err := json.Unmarshal(res.Result.Value, out); err != nil {
+		t.Fatalf("decoding %s: %v", res.Result.Value, err)
+	}
+}
+
+// writeFrame sends one masked text frame, as a client must.
+func (c *cdpConn) writeFrame(p []byte) error {
+	hdr := []byte{0x81}
+	switch n := len(p); {
+	case n < 126:
+		hdr = append(hdr, 0x80|byte(n))
+	case n < 1<<16:
+		hdr = append(hdr, 0x80|126, byte(n>>8), byte(n))
+	default:
+		hdr = append(hdr, 0x80|127)
+		hdr = binary.BigEndian.AppendUint64(hdr, uint64(n))
+	}
+	mask := make([]byte, 4)
+	rand.Read(mask)
+	hdr = append(hdr, mask...)
+	body := make([]byte, len(p))
+	for i := range p {
+		body[i] = p[i] ^ mask[i%4]
+	}
+	_, err := c.conn.Write(append(hdr, body...))
+	return err
+}
+
+// readMessage reads one whole message, joining continuation frames and
+// skipping control frames.
+func (c *cdpConn) readMessage() ([]byte, error) {
+	var msg []byte
+	for {
+		var h [2]byte
+		if _, err := io.ReadFull(c.r, h[:]); err != nil {
+			return nil, err
+		}
+		fin, op := h[0]&0x80 != 0, h[0]&0x0f
+		n := uint64(h[1] & 0x7f)
+		switch n {
+		case 126:
+			var b [2]byte
+			if _, err := io.ReadFull(c.r, b[:]); err != nil {
+				return nil, err
+			}
+			n = uint64(binary.BigEndian.Uint16(b[:]))
+		case 127:
+			var b [8]byte
+			if _, err := io.ReadFull(c.r, b[:]); err != nil {
+				return nil, err
+			}
+			n = binary.BigEndian.Uint64(b[:])
+		}
+		if n > 64<<20 {
+			return nil, fmt.Errorf("websocket frame of %d bytes", n)
+		}
+		var mask []byte
+		if h[1]&0x80 != 0 {
+			mask = make([]byte, 4)
+			if _, err := io.ReadFull(c.r, mask); err != nil {
+				return nil, err
+			}
+		}
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(c.r, payload); err != nil {
+			return nil, err
+		}
+		if mask != nil {
+			for i := range payload {
+				payload[i] ^= mask[i%4]
+			}
+		}
+		switch op {
+		case 0x8:
+			return nil, io.EOF
+		case 0x9, 0xA:
+			continue
+		}
+		msg = append(msg, payload...)
+		if fin {
+			return msg, nil
+		}
+	}
+}
