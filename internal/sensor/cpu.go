@@ -70,8 +70,12 @@ func cpuBusyPercent(d [len(cpuModes)]uint64, total uint64) float64 {
 	return float64(busy) / float64(total) * 100
 }
 
-// coreLabel returns the label value for core id, cached.
+// coreLabel returns the label value for core id, cached for the IDs real
+// machines have, so a corrupt file naming cpu999999 costs no big cache.
 func (c *CPU) coreLabel(id int) string {
+	if id > 8192 {
+		return strconv.Itoa(id)
+	}
 	for len(c.ids) <= id {
 		c.ids = append(c.ids, strconv.Itoa(len(c.ids)))
 	}
