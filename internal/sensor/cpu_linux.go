@@ -12,6 +12,11 @@ import (
 // Read samples /proc/stat. The first call takes the baseline and returns
 // ErrWarmup; later calls report utilisation since the previous call.
 func (c *CPU) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	// Kernel files do not block, so the deadline is only checked once:
+	// a read already abandoned should not replace the baseline.
+	if err := ctx.Err(); err != nil {
+		return reading.Reading{}, err
+	}
 	var err error
 	c.buf, err = c.fs.Stat(&c.cur, c.buf)
 	if err != nil {

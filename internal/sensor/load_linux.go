@@ -15,6 +15,11 @@ import (
 // broken loadavg is an error; a broken pressure file only costs the pressure
 // metrics and is said in the reading's Note.
 func (l *Load) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	// Kernel files do not block, so the deadline is only checked once:
+	// a read already abandoned should not replace the baseline.
+	if err := ctx.Err(); err != nil {
+		return reading.Reading{}, err
+	}
 	la, buf, err := l.fs.LoadAvg(l.buf)
 	l.buf = buf
 	if err != nil {

@@ -181,3 +181,15 @@ func BenchmarkLoadRead(b *testing.B) {
 		}
 	})
 }
+
+func TestReadCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pfs := cmlFS(t, "normal")
+	for _, s := range []Sensor{NewCPU(pfs), NewMemory(pfs), NewLoad(pfs)} {
+		if _, err := s.Read(ctx, cmlNow); err != context.Canceled {
+			t.Errorf("%s: Read with a cancelled context: error %v, want context.Canceled", s.Name(), err)
+		}
+	}
+}

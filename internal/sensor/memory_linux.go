@@ -18,6 +18,11 @@ import (
 // error; a broken cgroup file only costs the cgroup metrics, and is said in
 // the reading's Note, because the machine-wide figures are still right.
 func (m *Memory) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
+	// Kernel files do not block, so the deadline is only checked once:
+	// a read already abandoned should not replace the baseline.
+	if err := ctx.Err(); err != nil {
+		return reading.Reading{}, err
+	}
 	var err error
 	m.buf, err = m.fs.MemInfo(&m.mi, m.buf)
 	if err != nil {
