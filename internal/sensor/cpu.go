@@ -52,11 +52,21 @@ func cpuDelta(prev, cur procfs.CPUTimes) (d [len(cpuModes)]uint64, total uint64,
 			backwards = true
 			continue
 		}
+		if c[i]-p[i] > cpuMaxDelta {
+			// Not time that passed but a corrupt or re-based counter;
+			// also keeps every sum below overflow.
+			backwards = true
+			continue
+		}
 		d[i] = c[i] - p[i]
 		total += d[i]
 	}
 	return d, total, backwards
 }
+
+// cpuMaxDelta is more ticks than any interval can hold: 2⁴⁰ ticks are 348
+// years at USER_HZ 100.
+const cpuMaxDelta = 1 << 40
 
 // cpuIdle is the index of idle in cpuModes; iowait is idle time too, for
 // utilisation.

@@ -163,6 +163,17 @@ func TestCPUCountersReset(t *testing.T) {
 	cmlCheckBounds(t, r)
 }
 
+func TestCPUHugeCounters(t *testing.T) {
+	t.Parallel()
+	// Counters near 2⁶⁴ would overflow the sum of the modes and make busy
+	// time wrap around to a huge number.
+	huge := procfs.CPUTimes{User: 1 << 63, System: 1 << 63, Idle: 1 << 62}
+	c := &CPU{hz: 100, prev: cpuSample(procfs.CPUTimes{}, procfs.CPUTimes{}), cur: cpuSample(huge, huge)}
+	cmlCheckBounds(t, c.reading(cmlNow))
+	c.cur = cpuSample(procfs.CPUTimes{User: 10, Idle: 1<<63 + 5}, procfs.CPUTimes{User: 10, Idle: 1<<63 + 5})
+	cmlCheckBounds(t, c.reading(cmlNow))
+}
+
 // TestCPUNeverOutOfBounds feeds random, often inconsistent, samples: no
 // percentage may leave 0–100 and none may be NaN.
 func TestCPUNeverOutOfBounds(t *testing.T) {
@@ -195,6 +206,7 @@ func TestCPUNeverOutOfBounds(t *testing.T) {
 func FuzzCPUReading(f *testing.F) {
 	f.Add([]byte("cpu 1 2 3 4\ncpu0 1 2 3 4\n"), []byte("cpu 2 3 4 5\ncpu0 2 3 4 5\n"))
 	f.Add([]byte("cpu 9 9 9 9\ncpu0 9 9 9 9\ncpu1 0 0 0 0\n"), []byte("cpu 1 1 1 1\ncpu1 5 5 5 5\ncpu7 1 1 1 1\n"))
+	f.Add([]byte("cpu 0 0 0 0\ncpu0 0 0 0 0\n"), []byte("cpu 9223372036854775808 0 9223372036854775808 1\ncpu0 9223372036854775808 0 9223372036854775808 1\n"))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		c := &CPU{hz: 100}
 		if procfs.ParseStat(a, &c.prev) != nil || procfs.ParseStat(b, &c.cur) != nil {
