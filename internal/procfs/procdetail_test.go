@@ -2,10 +2,14 @@ package procfs
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -115,5 +119,76 @@ func TestProcessDetailRealProc(t *testing.T) {
 	cmd.Wait()
 	if _, err := ProcessDetail(fsys, pid); !errors.Is(err, ErrNoProcess) {
 		t.Errorf("ProcessDetail(exited %d) error = %v, want ErrNoProcess", pid, err)
+	}
+}
+
+// TestProcessDetailUnprivileged reads pid 1 as an unprivileged user, in a
+// child process, since credentials are process-wide: exe, cwd and the
+// descriptor list of another user's process are unreadable and must be named
+// as such, while the rest of the detail is still filled.
+func TestProcessDetailUnprivileged(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_DETAIL_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to start a child as another user")
+	}
+	if _, err := os.Stat("/proc/1/stat"); err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	// The go tool builds the test binary in a directory only root may
+	// enter: give the child a copy it can run.
+	dir, err := os.MkdirTemp("", "vigia-detail-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "procfs.test")
+	if err := os.WriteFile(exe, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestProcessDetailUnprivilegedChild$", "-test.v")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "VIGIA_DETAIL_CHILD=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil && strings.Contains(string(out), "permission denied") || errors.Is(err, fs.ErrPermission) {
+		t.Skipf("the test binary cannot run as uid 65534 here: %v", err)
+	}
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestProcessDetailUnprivilegedChild") {
+		t.Fatalf("child as uid 65534: %v\n%s", err, out)
+	}
+}
+
+func TestProcessDetailUnprivilegedChild(t *testing.T) {
+	if os.Getenv("VIGIA_DETAIL_CHILD") != "1" {
+		t.Skip("runs only as the child of TestProcessDetailUnprivileged")
+	}
+	fsys, err := NewFS("/proc", "/sys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := ProcessDetail(fsys, 1)
+	if err != nil {
+		t.Fatalf("ProcessDetail(1) as uid %d: %v", os.Geteuid(), err)
+	}
+	for _, f := range []string{"exe", "cwd", "open_files"} {
+		if !slices.Contains(d.Unreadable, f) {
+			t.Errorf("Unreadable = %q, want it to name %s", d.Unreadable, f)
+		}
+	}
+	if d.Exe != "" || d.Cwd != "" || d.OpenFiles != 0 {
+		t.Errorf("unreadable fields filled: exe %q cwd %q fds %d", d.Exe, d.Cwd, d.OpenFiles)
+	}
+	if d.PID != 1 || d.Comm == "" || d.User == "" || d.Start.IsZero() {
+		t.Errorf("readable fields missing: %+v", d)
 	}
 }
