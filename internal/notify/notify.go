@@ -136,24 +136,41 @@ func New(opts Options) *Dispatcher {
 	d := &Dispatcher{host: host, log: logger, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
 	for _, n := range ns {
 		l := logger.With("notifier", n.Name)
+		if n.Timeout <= 0 {
+			// Not from the config file, which sets every default: never
+			// wait for ever.
+			n.Timeout = 30 * time.Second
+		}
 		var s Sender
-		switch n.Type {
-		case config.NotifierLog:
+		switch {
+		case n.Type == config.NotifierLog:
 			s = &logSender{log: l}
-		case config.NotifierWebhook:
+		case (n.Type == config.NotifierWebhook || n.Type == config.NotifierAlertmanager) && n.URL == "":
+			s = broken{fmt.Errorf("%s notifier %q has no url", n.Type, n.Name)}
+		case n.Type == config.NotifierWebhook:
 			s = newWebhook(n, client)
-		case config.NotifierAlertmanager:
+		case n.Type == config.NotifierAlertmanager:
 			s = newAlertmanager(n, client)
-		case config.NotifierExec:
+		case n.Type == config.NotifierExec && len(n.Command) == 0:
+			s = broken{fmt.Errorf("exec notifier %q has no command", n.Name)}
+		case n.Type == config.NotifierExec:
 			s = &execSender{argv: n.Command, timeout: n.Timeout}
 		default:
-			logger.Error("notifier of unknown type skipped", "notifier", n.Name, "type", n.Type)
-			continue
+			s = broken{fmt.Errorf("notifier %q has unknown type %q", n.Name, n.Type)}
+		}
+		if b, ok := s.(broken); ok {
+			l.Error("notifier cannot send", "error", b.err)
 		}
 		d.workers = append(d.workers, newWorker(n, s, opts.QueueSize, host, l))
 	}
 	return d
 }
+
+// broken stands for a notifier whose options cannot work, so its failures
+// show in Health and in `vigia alert test` instead of being skipped.
+type broken struct{ err error }
+
+func (b broken) Send(context.Context, Message) error { return b.err }
 
 // Names returns the notifiers' names in config order, "log" first when it
 // was added.
@@ -210,8 +227,11 @@ func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 					continue
 				}
 				for _, w := range d.workers {
-					if w.q.Push(a) {
-						w.log.Warn("alert dropped: notifier queue full", "rule", a.Rule, "event", a.Event)
+					// One line a minute at most: a stuck notifier with a
+					// flapping machine would otherwise flood the log.
+					if w.q.Push(a) && time.Since(w.dropLogged) >= time.Minute {
+						w.dropLogged = time.Now()
+						w.log.Warn("alert events dropped: notifier queue full", "dropped_total", w.q.Dropped())
 					}
 				}
 			}

@@ -47,6 +47,9 @@ type worker struct {
 	q         *queue.Queue[Alert]
 	log       *slog.Logger
 
+	// Owned by Dispatcher.Run.
+	dropLogged time.Time
+
 	// Owned by run.
 	alerts    map[string]*tracked
 	lastFlush time.Time

@@ -343,3 +343,25 @@ func TestTestAlert(t *testing.T) {
 		t.Errorf("test alerts counted in health: %+v", hs)
 	}
 }
+
+func TestBrokenNotifiersFailInsteadOfPanicking(t *testing.T) {
+	t.Parallel()
+	d := New(Options{Notifiers: []config.Notifier{
+		{Name: "nocmd", Type: config.NotifierExec},
+		{Name: "nourl", Type: config.NotifierWebhook},
+		{Name: "odd", Type: "pigeon"},
+	}, Host: "h"})
+	res := d.Test(t.Context(), "")
+	want := []string{"", `exec notifier "nocmd" has no command`, `webhook notifier "nourl" has no url`, `notifier "odd" has unknown type "pigeon"`}
+	var got []string
+	for _, r := range res {
+		msg := ""
+		if r.Err != nil {
+			msg = r.Err.Error()
+		}
+		got = append(got, msg)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Test errors mismatch (-want +got):\n%s", diff)
+	}
+}
