@@ -213,7 +213,7 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 			if e.seen != t.gen {
 				t.release(e)
 				delete(t.entries, pid)
-				t.free = append(t.free, e)
+				t.recycle(e)
 			}
 		}
 	}
@@ -233,7 +233,6 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 		if k := len(t.free); k > 0 {
 			e = t.free[k-1]
 			t.free = t.free[:k-1]
-			*e = ProcEntry{}
 		} else {
 			e = new(ProcEntry)
 		}
@@ -252,7 +251,7 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 		// pass. A known entry left unseen is swept at the end of the pass.
 		if fresh {
 			t.release(e)
-			t.free = append(t.free, e)
+			t.recycle(e)
 		}
 		return false
 	}
@@ -285,6 +284,19 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 	}
 	t.live = append(t.live, e)
 	return true
+}
+
+// maxFree bounds the entries kept for reuse: enough to absorb a build's
+// churn of short-lived processes without allocating, without holding on to
+// thousands after a mass exit.
+const maxFree = 1024
+
+// recycle keeps e for a later new process, its strings dropped.
+func (t *ProcTable) recycle(e *ProcEntry) {
+	if len(t.free) < maxFree {
+		*e = ProcEntry{fd: -1}
+		t.free = append(t.free, e)
+	}
 }
 
 // identify reads what does not change without an exec: the command line and

@@ -466,3 +466,55 @@ func FuzzProcTableStat(f *testing.F) {
 		}
 	})
 }
+
+// TestProcTableChurn scans the real /proc while a shell forks hundreds of
+// short-lived processes: processes vanishing mid-read must be dropped
+// silently, never reported twice, and the held descriptors must follow the
+// table (none leaked for processes that are gone).
+func TestProcTableChurn(t *testing.T) {
+	t.Parallel()
+	fsys, err := NewFS("/proc", "/sys")
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	pt, err := NewProcTable(fsys, ProcTableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	churn := exec.Command(sh, "-c", "i=0; while [ $i -lt 400 ]; do /bin/true; i=$((i+1)); done")
+	if err := churn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- churn.Wait() }()
+	passes := 0
+	for running := true; running || passes < 3; passes++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("churn: %v", err)
+			}
+			running = false
+		default:
+		}
+		seen := make(map[int32]bool)
+		for _, e := range ptScan(t, pt) {
+			if seen[e.PID] {
+				t.Fatalf("pass %d: pid %d listed twice", passes, e.PID)
+			}
+			seen[e.PID] = true
+			if e.Cmdline == "" || e.User == "" {
+				t.Errorf("pass %d: pid %d read half: %+v", passes, e.PID, e)
+			}
+		}
+		if held := pt.HeldFDs(); held > len(seen) || (len(seen) < pt.maxFDs && held != len(seen)) {
+			t.Fatalf("pass %d: %d descriptors held for %d processes (cap %d)", passes, held, len(seen), pt.maxFDs)
+		}
+	}
+	t.Logf("%d passes during the churn", passes)
+}
