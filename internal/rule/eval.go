@@ -19,6 +19,8 @@ type Evaluator struct {
 	byMetric map[string][]int
 	sensors  map[string]*sensorState
 	keybuf   []byte
+	procs    procRules
+	absent   []absentState
 }
 
 type sensorState struct {
@@ -47,6 +49,13 @@ type series struct {
 	// critical bound without a break; zero when it does not meet it now.
 	met [2]time.Time
 	gen uint64
+	// win is the fitted window of trend, rate and leak rules; nil for the
+	// others.
+	win *window
+	// judged is what the level was last judged on when that is not the
+	// value itself: a rate per Per, a predicted time to the bound in
+	// seconds, a growth per Per.
+	judged float64
 }
 
 // NewEvaluator returns an Evaluator for rules. Rules that fail Validate are
@@ -58,8 +67,16 @@ func NewEvaluator(rules []Rule) *Evaluator {
 			continue
 		}
 		r.Match = sortedLabels(r.Match)
-		e.byMetric[r.Metric] = append(e.byMetric[r.Metric], len(e.rules))
+		i := len(e.rules)
 		e.rules = append(e.rules, r)
+		switch r.Kind {
+		case Process:
+			e.procs.add(&e.rules[i], i)
+		case Absent:
+			e.absent = append(e.absent, newAbsentState(&r, i))
+		default:
+			e.byMetric[r.Metric] = append(e.byMetric[r.Metric], i)
+		}
 	}
 	return e
 }
@@ -73,10 +90,18 @@ func (e *Evaluator) Rules() []Rule { return slices.Clone(e.rules) }
 // this reading caused, in metric order and then vanished series in a stable
 // order. A series of this sensor that the reading no longer carries is
 // resolved and forgotten. A reading with Err set says nothing about the
-// values: it gets Unknown, and every state is kept as it was.
+// values: it gets Unknown, and every state is kept as it was; only absent
+// rules judge it.
+//
+// Process rules judge the reading's process table, after its metrics.
+// Absent rules judge every reading of their sensor, and on any reading they
+// raise the alerts whose For has run out meanwhile, so a sensor that failed
+// once and fell silent is still reported: those transitions come last
+// before vanished series, and may name another sensor than the reading's.
 func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []reading.Transition) {
 	if r.Err != "" {
-		return reading.Unknown, nil
+		st, trs := e.evalAbsent(&r, now, reading.Unknown, nil)
+		return st, trs
 	}
 	st := e.sensors[r.Sensor]
 	status := reading.Normal
@@ -115,19 +140,36 @@ func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []re
 			from := s.level
 			var to reading.Status
 			switch rule.Kind {
-			case "", Threshold:
-				to = step(rule, s, m.Value, now)
+			case Trend:
+				to = stepTrend(rule, s, m, now)
+			case Rate:
+				to = stepRate(rule, s, m, now)
 			default:
-				// Validate lets no other kind in yet; a new kind adds its
-				// own step here, over the same series state.
-				to = s.level
+				to = step(rule, s, m.Value, now)
 			}
 			if to != from {
-				trs = append(trs, transition(rule, r.Sensor, s, from, to, now, ""))
+				var tr reading.Transition
+				switch rule.Kind {
+				case Trend:
+					tr = trendTransition(rule, r.Sensor, s, from, to, now, "")
+				case Rate:
+					tr = rateTransition(rule, r.Sensor, s, from, to, now, "")
+				default:
+					tr = transition(rule, r.Sensor, s, from, to, now, "")
+				}
+				trs = append(trs, tr)
 			}
 			status = max(status, to)
 		}
 	}
+	if len(e.procs.rules) > 0 && (r.Sensor == reading.SensorProcesses || len(r.Processes) > 0) {
+		if st == nil {
+			st = &sensorState{series: map[seriesKey]*series{}, gen: 1}
+			e.sensors[r.Sensor] = st
+		}
+		status, trs = e.evalProcesses(&r, st, now, status, trs)
+	}
+	status, trs = e.evalAbsent(&r, now, status, trs)
 	if st != nil {
 		trs = e.vanish(r.Sensor, st, now, trs)
 		if len(st.series) == 0 {
@@ -157,7 +199,17 @@ func (e *Evaluator) vanish(sensor string, st *sensorState, now time.Time, trs []
 	for _, k := range gone {
 		s := st.series[k]
 		if s.level > reading.Normal {
-			trs = append(trs, transition(&e.rules[k.rule], sensor, s, s.level, reading.Normal, now, "is no longer reported"))
+			r := &e.rules[k.rule]
+			switch r.Kind {
+			case Process:
+				trs = append(trs, processTransition(r, sensor, s, s.level, reading.Normal, now, "has exited"))
+			case Trend:
+				trs = append(trs, trendTransition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
+			case Rate:
+				trs = append(trs, rateTransition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
+			default:
+				trs = append(trs, transition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
+			}
 		}
 		delete(st.series, k)
 	}
@@ -167,8 +219,21 @@ func (e *Evaluator) vanish(sensor string, st *sensorState, now time.Time, trs []
 // step moves a series to the level value v calls for at time now and
 // returns it.
 func step(r *Rule, s *series, v float64, now time.Time) reading.Status {
+	var met, hold [2]bool
 	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
-		if b := r.bound(level); !math.IsNaN(b) && r.meets(v, b) {
+		b := r.bound(level)
+		met[i] = !math.IsNaN(b) && r.meets(v, b)
+		hold[i] = !math.IsNaN(b) && r.holds(v, b)
+	}
+	return advance(s, met, hold, r.For, now)
+}
+
+// advance is the state machine every kind shares: met says which levels
+// (warning, critical) the series meets now, hold which it is still close
+// enough to keep; a level is raised once met for forDur.
+func advance(s *series, met, hold [2]bool, forDur time.Duration, now time.Time) reading.Status {
+	for i := range met {
+		if met[i] {
 			if s.met[i].IsZero() {
 				s.met[i] = now
 			}
@@ -178,16 +243,15 @@ func step(r *Rule, s *series, v float64, now time.Time) reading.Status {
 	}
 	// What the current level keeps, thanks to hysteresis.
 	keep := reading.Normal
-	for _, level := range [2]reading.Status{reading.Critical, reading.Warning} {
-		if b := r.bound(level); s.level >= level && !math.IsNaN(b) && r.holds(v, b) {
+	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
+		if s.level >= level && hold[i] {
 			keep = level
-			break
 		}
 	}
 	// What the value has earned, once met for long enough.
 	raise := reading.Normal
 	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
-		if !s.met[i].IsZero() && now.Sub(s.met[i]) >= r.For {
+		if !s.met[i].IsZero() && now.Sub(s.met[i]) >= forDur {
 			raise = level
 		}
 	}

@@ -13,13 +13,39 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// Kind selects how a rule judges its series. Only thresholds exist today;
-// other kinds (trend, rate, process, absent) are added as further Kind
-// values with their own series logic in the Evaluator.
+// Kind selects how a rule judges its series.
 type Kind string
 
-// Threshold compares each value with the warning and critical bounds.
-const Threshold Kind = "threshold"
+const (
+	// Threshold compares each value with the warning and critical bounds.
+	Threshold Kind = "threshold"
+	// Trend fits a line over a window and fires when the series is
+	// predicted to reach Bound within Within (warning) or CriticalWithin.
+	Trend Kind = "trend"
+	// Rate compares a series' rate of change per Per with the bounds.
+	Rate Kind = "rate"
+	// Process judges the process table: a process's CPU or RSS, RSS that
+	// keeps growing, or a process that should run and does not.
+	Process Kind = "process"
+	// Absent fires when a sensor fails or goes stale, or a metric stops
+	// appearing, for longer than For.
+	Absent Kind = "absent"
+)
+
+// ProcessCheck is what a Process rule looks at.
+type ProcessCheck string
+
+const (
+	// CheckCPU compares a process's CPU % (100 = one core) with the bounds.
+	CheckCPU ProcessCheck = "cpu"
+	// CheckRSS compares a process's resident memory in bytes with the bounds.
+	CheckRSS ProcessCheck = "rss"
+	// CheckLeak compares the growth of a process's RSS per Per, fitted over
+	// Window, with the bounds, when the growth is steady.
+	CheckLeak ProcessCheck = "leak"
+	// CheckMissing fires when no process matches.
+	CheckMissing ProcessCheck = "missing"
+)
 
 // DefaultHysteresis is the share of a threshold a value must come back past
 // to lower a status, when a rule does not set Hysteresis.
@@ -48,45 +74,107 @@ type Rule struct {
 	// Zero means DefaultHysteresis of each bound; a negative value means
 	// none.
 	Hysteresis float64
+
+	// Window is the span trend, rate and leak rules fit a line over; zero
+	// means the kind's default (DefaultTrendWindow, DefaultRateWindow,
+	// DefaultLeakWindow).
+	Window time.Duration
+	// Within and CriticalWithin are a trend rule's horizons: it raises a
+	// warning when the series is predicted to reach Bound within Within,
+	// and critical within CriticalWithin. Zero leaves that level unused.
+	Within, CriticalWithin time.Duration
+	// Bound is the value a trend rule predicts the series reaching; nil
+	// means 100 for a percentage and 0 for anything else (free space
+	// running out).
+	Bound *float64
+	// Per is the time unit of a rate or leak rule's bounds (bytes per
+	// minute); zero means a second.
+	Per time.Duration
+	// Sensor is the sensor an absent rule watches when it has no Metric.
+	Sensor string
+	// Check, Comm and Cmdline make a process rule: what it checks, and
+	// which processes — by exact comm (the kernel keeps 15 bytes), by a
+	// regular expression on the command line, or both.
+	Check   ProcessCheck
+	Comm    string
+	Cmdline string
+	// Severity is the level absent and missing-process rules raise;
+	// Unknown means Critical.
+	Severity reading.Status
 }
+
+// Default windows of the kinds that fit a line over one.
+const (
+	DefaultTrendWindow = time.Hour
+	DefaultRateWindow  = time.Minute
+	DefaultLeakWindow  = time.Hour
+)
 
 // Validate reports the first problem that makes the rule unusable.
 func (r Rule) Validate() error {
-	name := r.Name
-	if name == "" {
+	if r.Name == "" {
 		return errors.New("rule has no name")
 	}
+	var err error
 	switch r.Kind {
 	case "", Threshold:
+		err = r.validateMetric()
+		if err == nil {
+			err = r.validateBounds()
+		}
+	case Trend:
+		err = r.validateTrend()
+	case Rate:
+		err = r.validateRate()
+	case Process:
+		err = r.validateProcess()
+	case Absent:
+		err = r.validateAbsent()
 	default:
-		return fmt.Errorf("rule %q: unknown kind %q", name, r.Kind)
+		err = fmt.Errorf("unknown kind %q", r.Kind)
 	}
+	if err == nil && r.For < 0 {
+		err = fmt.Errorf("for %v is negative", r.For)
+	}
+	if err == nil {
+		for _, l := range r.Match {
+			if l.Name == "" {
+				err = errors.New("a label matcher has no name")
+				break
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("rule %q: %w", r.Name, err)
+	}
+	return nil
+}
+
+func (r *Rule) validateMetric() error {
 	if r.Metric == "" {
-		return fmt.Errorf("rule %q: metric is missing", name)
+		return errors.New("metric is missing")
 	}
 	if !reading.IsMetric(r.Metric) {
-		return fmt.Errorf("rule %q: unknown metric %q", name, r.Metric)
+		return fmt.Errorf("unknown metric %q", r.Metric)
 	}
+	return nil
+}
+
+// validateBounds checks the warning and critical bounds of the kinds that
+// compare a value with them.
+func (r *Rule) validateBounds() error {
 	w, c := !math.IsNaN(r.Warning), !math.IsNaN(r.Critical)
 	if !w && !c {
-		return fmt.Errorf("rule %q: needs a warning or a critical bound", name)
+		return errors.New("needs a warning or a critical bound")
 	}
 	if math.IsInf(r.Warning, 0) || math.IsInf(r.Critical, 0) || math.IsNaN(r.Hysteresis) || math.IsInf(r.Hysteresis, 0) {
-		return fmt.Errorf("rule %q: bounds and hysteresis must be finite numbers", name)
+		return errors.New("bounds and hysteresis must be finite numbers")
 	}
 	if w && c && !r.Below && r.Warning > r.Critical {
-		return fmt.Errorf("rule %q: critical %g is below warning %g (set below for a rule that fires on low values)", name, r.Critical, r.Warning)
+		return fmt.Errorf("critical %g is below warning %g (set below for a rule that fires on low values)", r.Critical, r.Warning)
 	}
 	if w && c && r.Below && r.Warning < r.Critical {
-		return fmt.Errorf("rule %q: with below set, critical %g must be under warning %g", name, r.Critical, r.Warning)
-	}
-	if r.For < 0 {
-		return fmt.Errorf("rule %q: for %v is negative", name, r.For)
-	}
-	for _, l := range r.Match {
-		if l.Name == "" {
-			return fmt.Errorf("rule %q: a label matcher has no name", name)
-		}
+		return fmt.Errorf("with below set, critical %g must be under warning %g", r.Critical, r.Warning)
 	}
 	return nil
 }

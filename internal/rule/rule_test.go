@@ -28,7 +28,7 @@ func TestValidate(t *testing.T) {
 		{"equal bounds", with(func(r *Rule) { r.Warning = 90 }), ""},
 		{"threshold kind", with(func(r *Rule) { r.Kind = Threshold }), ""},
 		{"no name", with(func(r *Rule) { r.Name = "" }), "rule has no name"},
-		{"unknown kind", with(func(r *Rule) { r.Kind = "trend" }), `rule "cpu_high": unknown kind "trend"`},
+		{"unknown kind", with(func(r *Rule) { r.Kind = "sigmoid" }), `rule "cpu_high": unknown kind "sigmoid"`},
 		{"no metric", with(func(r *Rule) { r.Metric = "" }), `rule "cpu_high": metric is missing`},
 		{"unknown metric", with(func(r *Rule) { r.Metric = "cpu.usge" }), `rule "cpu_high": unknown metric "cpu.usge"`},
 		{"no bounds", with(func(r *Rule) { r.Warning, r.Critical = nan, nan }), `rule "cpu_high": needs a warning or a critical bound`},

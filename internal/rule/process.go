@@ -1,0 +1,360 @@
+package rule
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// commLen is how much of a command name the kernel keeps in comm.
+const commLen = 15
+
+// leakCover is the share of its window a leak fit must span: growth over a
+// few minutes of an hour is a program warming up, not a leak.
+const leakCover = 0.5
+
+func (r *Rule) validateProcess() error {
+	if r.Comm == "" && r.Cmdline == "" {
+		return errors.New("a process rule needs comm, cmdline or both to pick processes")
+	}
+	if r.Cmdline != "" {
+		if _, err := regexp.Compile(r.Cmdline); err != nil {
+			return fmt.Errorf("cmdline %q is not a valid regular expression: %w", r.Cmdline, err)
+		}
+	}
+	if r.Window < 0 {
+		return fmt.Errorf("window %v is negative", r.Window)
+	}
+	if r.Per < 0 {
+		return fmt.Errorf("per %v is negative", r.Per)
+	}
+	switch r.Check {
+	case CheckCPU, CheckRSS:
+		return r.validateBounds()
+	case CheckLeak:
+		if r.Below {
+			return errors.New("a leak rule fires on growth: below does not apply")
+		}
+		return r.validateBounds()
+	case CheckMissing:
+		return r.validateSeverity()
+	case "":
+		return errors.New("a process rule needs check: cpu, rss, leak or missing")
+	}
+	return fmt.Errorf("unknown check %q (cpu, rss, leak, missing)", r.Check)
+}
+
+func (r *Rule) validateSeverity() error {
+	switch r.Severity {
+	case reading.Unknown, reading.Warning, reading.Critical:
+		return nil
+	}
+	return fmt.Errorf("severity %v must be warning or critical", r.Severity)
+}
+
+// severity is the level an absent or missing-process rule raises.
+func (r *Rule) severity() reading.Status {
+	if r.Severity == reading.Warning {
+		return reading.Warning
+	}
+	return reading.Critical
+}
+
+// leakWindow is the rule's window, or the kind's default.
+func (r *Rule) leakWindow() time.Duration {
+	if r.Window > 0 {
+		return r.Window
+	}
+	return DefaultLeakWindow
+}
+
+// procRule is a process rule ready to match.
+type procRule struct {
+	idx   int // in Evaluator.rules
+	rule  *Rule
+	comm  string
+	re    *regexp.Regexp
+	cache map[int32]cmdMatch // by PID: a command line is matched once
+	found int32              // matching processes in the reading
+	first int32              // the lowest PID among them
+}
+
+type cmdMatch struct {
+	cmdline string
+	match   bool
+}
+
+// procRules indexes process rules by comm, so a process table costs one
+// map look-up per process however many rules name a command.
+type procRules struct {
+	rules   []procRule
+	byComm  map[string][]int // comm → indexes into rules
+	anyComm []int            // rules that match on cmdline only
+}
+
+func (p *procRules) add(r *Rule, idx int) {
+	pr := procRule{idx: idx, rule: r, comm: r.Comm}
+	if len(pr.comm) > commLen {
+		pr.comm = pr.comm[:commLen]
+	}
+	if r.Cmdline != "" {
+		pr.re = regexp.MustCompile(r.Cmdline) // Validate compiled it
+		pr.cache = map[int32]cmdMatch{}
+	}
+	i := len(p.rules)
+	p.rules = append(p.rules, pr)
+	if pr.comm == "" {
+		p.anyComm = append(p.anyComm, i)
+		return
+	}
+	if p.byComm == nil {
+		p.byComm = map[string][]int{}
+	}
+	p.byComm[pr.comm] = append(p.byComm[pr.comm], i)
+}
+
+// matches reports whether process p's command line matches the rule's
+// pattern, from the cache when the process's command line is unchanged.
+func (pr *procRule) matches(p *reading.Process) bool {
+	if pr.re == nil {
+		return true
+	}
+	if c, ok := pr.cache[p.PID]; ok && c.cmdline == p.Cmdline {
+		return c.match
+	}
+	m := pr.re.MatchString(p.Cmdline)
+	pr.cache[p.PID] = cmdMatch{cmdline: p.Cmdline, match: m}
+	return m
+}
+
+// prune forgets cached matches of processes that have exited, once the
+// cache has grown well past the process table.
+func (pr *procRule) prune(procs []reading.Process) {
+	if pr.cache == nil || len(pr.cache) <= 2*len(procs)+64 {
+		return
+	}
+	live := make(map[int32]bool, len(procs))
+	for i := range procs {
+		live[procs[i].PID] = true
+	}
+	for pid := range pr.cache {
+		if !live[pid] {
+			delete(pr.cache, pid)
+		}
+	}
+}
+
+// evalProcesses judges the reading's process table with the process rules.
+// A process is a series of its own (by PID and start time, so a reused PID
+// is a new series); a missing-process rule is one series per rule.
+func (e *Evaluator) evalProcesses(r *reading.Reading, st *sensorState, now time.Time, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
+	pr := &e.procs
+	for i := range pr.rules {
+		pr.rules[i].found, pr.rules[i].first = 0, 0
+	}
+	for pi := range r.Processes {
+		p := &r.Processes[pi]
+		for _, ri := range pr.byComm[p.Comm] {
+			status, trs = e.judgeProcess(&pr.rules[ri], p, st, now, r.Sensor, status, trs)
+		}
+		for _, ri := range pr.anyComm {
+			status, trs = e.judgeProcess(&pr.rules[ri], p, st, now, r.Sensor, status, trs)
+		}
+	}
+	for i := range pr.rules {
+		rl := &pr.rules[i]
+		rl.prune(r.Processes)
+		if rl.rule.Check != CheckMissing {
+			continue
+		}
+		s := st.series[seriesKey{rl.idx, ""}]
+		if s == nil {
+			var ls []reading.Label
+			if rl.rule.Comm != "" {
+				ls = append(ls, reading.Label{Name: "comm", Value: rl.rule.Comm})
+			}
+			if rl.rule.Cmdline != "" {
+				ls = append(ls, reading.Label{Name: "cmdline", Value: rl.rule.Cmdline})
+			}
+			s = &series{metric: reading.Metric{Labels: sortedLabels(ls)}, level: reading.Normal}
+			st.series[seriesKey{rl.idx, ""}] = s
+		}
+		s.gen = st.gen
+		s.metric.Value = float64(rl.found)
+		s.judged = float64(rl.first)
+		lvl := rl.rule.severity()
+		var met [2]bool
+		met[lvl-reading.Warning] = rl.found == 0
+		from := s.level
+		to := advance(s, met, met, rl.rule.For, now)
+		if to != from {
+			trs = append(trs, processTransition(rl.rule, r.Sensor, s, from, to, now, ""))
+		}
+		status = max(status, to)
+	}
+	return status, trs
+}
+
+// judgeProcess steps rule rl's series of process p, when p matches it.
+func (e *Evaluator) judgeProcess(rl *procRule, p *reading.Process, st *sensorState, now time.Time, sensor string, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
+	if !rl.matches(p) {
+		return status, trs
+	}
+	if rl.found == 0 || p.PID < rl.first {
+		rl.first = p.PID
+	}
+	rl.found++
+	rule := rl.rule
+	if rule.Check == CheckMissing {
+		return status, trs
+	}
+	e.keybuf = strconv.AppendInt(e.keybuf[:0], int64(p.PID), 10)
+	e.keybuf = append(e.keybuf, 0xff)
+	e.keybuf = strconv.AppendInt(e.keybuf, p.Start.UnixNano(), 10)
+	s := st.series[seriesKey{rl.idx, string(e.keybuf)}] // no allocation on lookup
+	if s == nil {
+		unit := reading.Bytes
+		if rule.Check == CheckCPU {
+			unit = reading.Percent
+		}
+		s = &series{level: reading.Normal, metric: reading.Metric{Unit: unit, Labels: []reading.Label{
+			{Name: "comm", Value: p.Comm}, {Name: "pid", Value: strconv.Itoa(int(p.PID))}}}}
+		st.series[seriesKey{rl.idx, string(e.keybuf)}] = s
+	}
+	s.gen = st.gen
+	from := s.level
+	var to reading.Status
+	switch rule.Check {
+	case CheckCPU:
+		s.metric.Value = p.CPUPercent
+		to = step(rule, s, p.CPUPercent, now)
+	case CheckRSS:
+		s.metric.Value = float64(p.RSS)
+		to = step(rule, s, float64(p.RSS), now)
+	case CheckLeak:
+		s.metric.Value = float64(p.RSS)
+		to = stepLeak(rule, s, float64(p.RSS), now)
+	}
+	if to != from {
+		trs = append(trs, processTransition(rule, sensor, s, from, to, now, ""))
+	}
+	return max(status, to), trs
+}
+
+// stepLeak moves a process's series to the level its RSS growth per Per
+// calls for. Growth counts only when it is steady: the fit spans half the
+// window, the RSS ends higher than it began, and it rose at least four
+// times as often as it fell — a garbage collector's saw-tooth over a flat
+// line is not a leak.
+func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
+	span := r.leakWindow()
+	if s.win == nil {
+		s.win = newWindow(span, now)
+	}
+	s.win.add(now, rss, false)
+	f := s.win.fit(now)
+	steady := f.covers(span, leakCover) && f.vLast > f.vFirst && f.downs*4 <= f.ups
+	if f.ok {
+		s.judged = f.slope * r.per().Seconds()
+	}
+	var met, hold [2]bool
+	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
+		b := r.bound(level)
+		if math.IsNaN(b) || !f.ok {
+			continue
+		}
+		met[i] = steady && r.meets(s.judged, b)
+		hold[i] = r.holds(s.judged, b)
+	}
+	return advance(s, met, hold, r.For, now)
+}
+
+// processTransition describes a process rule's series changing level.
+func processTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
+	t := reading.Transition{Rule: r.Name, Sensor: sensor, Labels: s.metric.Labels,
+		From: from, To: to, Value: s.metric.Value, Time: now, Since: s.since}
+	if r.Check == CheckMissing {
+		return missingTransition(r, s, t)
+	}
+	who := fmt.Sprintf("process %s (pid %s)", s.metric.Label("comm"), s.metric.Label("pid"))
+	if why != "" {
+		t.Message = fmt.Sprintf("%s %s (was %s)", who, why, from)
+		return t
+	}
+	var what string
+	val, unit := s.metric.Value, s.metric.Unit
+	switch r.Check {
+	case CheckCPU:
+		what = fmt.Sprintf("uses %s CPU", quantity(val, unit))
+	case CheckRSS:
+		what = fmt.Sprintf("uses %s of memory", quantity(val, unit))
+	case CheckLeak:
+		t.Value = s.judged
+		per := perName(r.per())
+		what = fmt.Sprintf("RSS is %s, growing %s%s", quantity(val, unit), quantity(s.judged, unit), per)
+		if s.win != nil {
+			f := s.win.fit(now)
+			what = fmt.Sprintf("RSS grew from %s to %s over %s (%s%s)", quantity(f.vFirst, unit), quantity(f.vLast, unit),
+				roundDuration(time.Duration(f.span()*float64(time.Second))), quantity(s.judged, unit), per)
+		}
+		unit = reading.Unit(string(unit) + per)
+	}
+	show := func(v float64) string {
+		if r.Check == CheckLeak {
+			return quantity(v, reading.Bytes) + perName(r.per())
+		}
+		return quantity(v, unit)
+	}
+	if to > from {
+		t.Threshold = r.bound(to)
+		dir := "above"
+		if r.Below {
+			dir = "below"
+		}
+		t.Message = fmt.Sprintf("%s %s, %s the %s bound %s", who, what, dir, to, show(t.Threshold))
+		if r.For > 0 {
+			t.Message += fmt.Sprintf(" for %v", r.For)
+		}
+		return t
+	}
+	left := to + 1
+	if math.IsNaN(r.bound(left)) {
+		left = from
+	}
+	t.Threshold = r.bound(left)
+	if to == reading.Normal {
+		t.Message = fmt.Sprintf("%s %s, back to normal (%s bound %s)", who, what, left, show(t.Threshold))
+	} else {
+		t.Message = fmt.Sprintf("%s %s, down to %s (%s bound %s)", who, what, to, left, show(t.Threshold))
+	}
+	return t
+}
+
+func missingTransition(r *Rule, s *series, t reading.Transition) reading.Transition {
+	var which string
+	switch {
+	case r.Comm != "" && r.Cmdline != "":
+		which = fmt.Sprintf("named %q with a command line matching %q", r.Comm, r.Cmdline)
+	case r.Comm != "":
+		which = fmt.Sprintf("named %q", r.Comm)
+	default:
+		which = fmt.Sprintf("with a command line matching %q", r.Cmdline)
+	}
+	if t.To > t.From {
+		t.Message = "no process " + which + " is running"
+		if r.For > 0 {
+			t.Message += fmt.Sprintf(" (for %v)", r.For)
+		}
+		return t
+	}
+	t.Message = fmt.Sprintf("a process %s is running again (pid %.0f)", which, s.judged)
+	if s.metric.Value > 1 {
+		t.Message = fmt.Sprintf("%.0f processes %s are running again (lowest pid %.0f)", s.metric.Value, which, s.judged)
+	}
+	return t
+}

@@ -1,0 +1,135 @@
+package rule
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// rateCover is the share of its window a rate fit must span: half of a
+// short window, so a rate rule judges within seconds of a start.
+const rateCover = 0.5
+
+func (r *Rule) validateRate() error {
+	if err := r.validateMetric(); err != nil {
+		return err
+	}
+	if err := r.validateBounds(); err != nil {
+		return err
+	}
+	if r.Window < 0 {
+		return fmt.Errorf("window %v is negative", r.Window)
+	}
+	if r.Per < 0 {
+		return fmt.Errorf("per %v is negative", r.Per)
+	}
+	return nil
+}
+
+// rateWindow is the rule's window, or the kind's default.
+func (r *Rule) rateWindow() time.Duration {
+	if r.Window > 0 {
+		return r.Window
+	}
+	return DefaultRateWindow
+}
+
+// per is the rule's unit of time.
+func (r *Rule) per() time.Duration {
+	if r.Per > 0 {
+		return r.Per
+	}
+	return time.Second
+}
+
+// perName writes a unit of time as messages show it: /s, /min, /h, /10m.
+func perName(d time.Duration) string {
+	switch d {
+	case time.Second:
+		return "/s"
+	case time.Minute:
+		return "/min"
+	case time.Hour:
+		return "/h"
+	case 24 * time.Hour:
+		return "/day"
+	}
+	return "/" + roundDuration(d)
+}
+
+// stepRate feeds m into the series' window and moves it to the level its
+// rate of change per Per — the slope of a least-squares line over the
+// window, which a single noisy sample barely moves — calls for. A
+// counter's resets are undone first.
+func stepRate(r *Rule, s *series, m *reading.Metric, now time.Time) reading.Status {
+	span := r.rateWindow()
+	if s.win == nil {
+		s.win = newWindow(span, now)
+	}
+	s.win.add(now, m.Value, m.Kind == reading.Counter)
+	f := s.win.fit(now)
+	if !f.covers(span, rateCover) {
+		// Too little seen to judge: keep the level and the last rate.
+		keep := s.level > reading.Normal
+		return advance(s, [2]bool{}, [2]bool{keep && s.level >= reading.Warning, keep && s.level >= reading.Critical}, r.For, now)
+	}
+	s.judged = f.slope * r.per().Seconds()
+	var met, hold [2]bool
+	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
+		b := r.bound(level)
+		met[i] = !math.IsNaN(b) && r.meets(s.judged, b)
+		hold[i] = !math.IsNaN(b) && r.holds(s.judged, b)
+	}
+	return advance(s, met, hold, r.For, now)
+}
+
+// rateTransition describes a rate series changing level.
+func rateTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
+	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: s.metric.Name, Labels: s.metric.Labels,
+		From: from, To: to, Value: s.judged, Time: now, Since: s.since}
+	unit := s.metric.Unit
+	if unit == reading.BytesPerSecond {
+		unit = reading.Bytes // a rate of a rate reads as bytes per second per Per
+	}
+	per := perName(r.per())
+	rate := func(v float64) string { return quantity(v, unit) + per }
+	name := seriesName(&s.metric)
+	growing := "growing"
+	if s.judged < 0 {
+		growing = "shrinking"
+	}
+	if to > from {
+		t.Threshold = r.bound(to)
+		dir := "above"
+		if r.Below {
+			dir = "below"
+		}
+		t.Message = fmt.Sprintf("%s is %s %s over the last %s, %s the %s bound %s",
+			name, growing, rate(math.Abs(s.judged)), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
+		if s.judged < 0 {
+			// A signed bound reads better than "shrinking -5 B/min".
+			t.Message = fmt.Sprintf("%s is changing %s over the last %s, %s the %s bound %s",
+				name, rate(s.judged), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
+		}
+		if r.For > 0 {
+			t.Message += fmt.Sprintf(" for %v", r.For)
+		}
+		return t
+	}
+	left := to + 1
+	if math.IsNaN(r.bound(left)) {
+		left = from
+	}
+	t.Threshold = r.bound(left)
+	switch {
+	case why != "":
+		t.Message = fmt.Sprintf("%s %s (was %s)", name, why, from)
+	case to == reading.Normal:
+		t.Message = fmt.Sprintf("%s changes %s, back to normal (%s bound %s)", name, rate(s.judged), left, rate(t.Threshold))
+	default:
+		t.Message = fmt.Sprintf("%s changes %s, down to %s (%s bound %s)", name, rate(s.judged), to, left, rate(t.Threshold))
+	}
+	return t
+}
