@@ -7,8 +7,8 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// Memory reports /proc/meminfo as free(1) does, every meminfo field in bytes,
-// and, when vigia runs in a cgroup v2 with a memory or CPU limit, the limit
+// Memory reports /proc/meminfo as free(1) does, every meminfo field (in
+// bytes where the kernel counts kB), and, when vigia runs in a cgroup v2 with a memory or CPU limit, the limit
 // and the usage against it: the view that is correct inside a container.
 type Memory struct {
 	fs  procfs.FS
