@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,4 +211,24 @@ func TestAlertmanagerRejectsBadRequest(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("a 400 was retried (took %v)", took)
 	}
+}
+
+// TestAlertmanagerPayload pins what is posted: an escalated alert ends the
+// warning alert Alertmanager holds as it starts the critical one, firing
+// alerts end four repeat intervals ahead, resolved ones when they ended.
+func TestAlertmanagerPayload(t *testing.T) {
+	t.Parallel()
+	rec := &capture{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	s := newAlertmanager(config.Notifier{URL: srv.URL, Timeout: time.Second, RepeatInterval: time.Minute}, srv.Client())
+	m := sampleMessage()
+	m.Alerts[0].Labels = append(m.Alerts[0].Labels, reading.Label{Name: "severity", Value: "clash"}, reading.Label{Name: "odd-name", Value: "x"})
+	if err := s.Send(t.Context(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if rec.requests() != 1 {
+		t.Fatalf("%d requests, want 1", rec.requests())
+	}
+	golden(t, "alertmanager.golden", indent(t, rec.bodies[0]))
 }

@@ -76,9 +76,9 @@ type Message struct {
 	Alerts []Alert
 }
 
-// Sender delivers messages to one destination. Send is called by one
-// goroutine at a time; it must return once ctx is done, and its error says
-// why a delivery failed, without secrets.
+// Sender delivers messages to one destination. Send may be called from
+// two goroutines at once (the notifier's own and Test); it must return once
+// ctx is done, and its error says why a delivery failed, without secrets.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
