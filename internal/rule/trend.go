@@ -160,7 +160,10 @@ func roundDuration(d time.Duration) string {
 	}
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
 	}
 	return s
 }
