@@ -15,7 +15,9 @@ Usage:
   vigia config check FILE
 
 Exit status 0 when the file is valid, 2 when it is not (every error is
-listed as FILE:LINE: message). examples/vigia.yaml documents every setting.
+listed as FILE:LINE: message). Notifiers are checked against this machine
+too: exec commands must exist, secrets in env or files must be readable.
+examples/vigia.yaml documents every setting.
 
 Examples:
   vigia config check examples/vigia.yaml
@@ -34,6 +36,11 @@ func runConfig(ctx context.Context, e *env, args []string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return &usageError{err: err}
+	}
+	// The file is valid; now what it names must exist on this machine:
+	// commands to run, secrets to read.
+	if err := config.CheckNotifiers(cfg.Notifiers); err != nil {
+		return &usageError{err: fmt.Errorf("%s: %w", path, err)}
 	}
 	t := text.For(text.FromEnv(e.getenv))
 	fmt.Fprintln(e.stdout, t.ConfigOK(path, len(cfg.Rules), len(cfg.Notifiers)))

@@ -211,7 +211,13 @@ func TestHelpEverywhere(t *testing.T) {
 
 func TestConfigCheckExample(t *testing.T) {
 	t.Parallel()
-	out, errOut, code := vigia(t, nil, "config", "check", "../../examples/vigia.yaml")
+	// The example's webhook reads its token from the environment: without
+	// it the check must fail at that line, with it the file is valid.
+	_, errOut, code := vigia(t, nil, "config", "check", "../../examples/vigia.yaml")
+	if code != 2 || !strings.Contains(errOut, "VIGIA_WEBHOOK_TOKEN is not set") {
+		t.Errorf("examples/vigia.yaml without its token: exit %d, stderr %q", code, errOut)
+	}
+	out, errOut, code := vigia(t, []string{"VIGIA_WEBHOOK_TOKEN=t0ken"}, "config", "check", "../../examples/vigia.yaml")
 	if code != 0 || !strings.Contains(out, "OK") {
 		t.Errorf("examples/vigia.yaml: exit %d\n%s%s", code, out, errOut)
 	}

@@ -42,8 +42,13 @@ type env struct {
 
 func commands() []command {
 	return []command{
+		{"top", "the full-screen dashboard and task manager", runTop},
 		{"watch", "stream readings as lines with bars and statuses (or JSON lines)", runWatch},
 		{"snapshot", "read every sensor once, print it all, and exit", runSnapshot},
+		{"serve", "run as an agent: HTTP API, live stream, Prometheus /metrics, web dashboard", runServe},
+		{"history", "show a recorded metric over a time range", runHistory},
+		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport},
+		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert},
 		{"config", "check a config file: vigia config check FILE", runConfig},
 		{"version", "print the version", runVersion},
 	}
