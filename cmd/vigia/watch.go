@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/stream"
@@ -57,6 +58,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sub := eng.Subscribe("watch", 256)
+	notifiers := s.startNotify(ctx, eng, 500*time.Millisecond)
 
 	shown := map[string]bool{}
 	for _, name := range s.sensors {
@@ -102,6 +104,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err := <-done; err != nil {
 		return err
 	}
+	notifiers.wait()
 	if writeErr != nil {
 		return nil
 	}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/engine"
+	"github.com/vigia-dev/vigia/internal/notify"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// notifying is the notifiers' side of a running engine.
+type notifying struct {
+	health func() []reading.NotifierHealth
+	done   chan struct{}
+}
+
+// wait returns when the notifiers have sent what they had, after the
+// engine closed their subscription.
+func (n *notifying) wait() { <-n.done }
+
+// startNotify subscribes the config's notifiers to the engine's alert
+// transitions; with no notifiers configured it costs nothing. flush bounds
+// how long shutdown waits for a slow receiver (a hanging webhook must not
+// keep `watch` from stopping in 2 s).
+func (s *setup) startNotify(ctx context.Context, eng *engine.Engine, flush time.Duration) *notifying {
+	n := &notifying{health: func() []reading.NotifierHealth { return nil }, done: make(chan struct{})}
+	if len(s.cfg.Notifiers) == 0 {
+		close(n.done)
+		return n
+	}
+	host, _ := os.Hostname()
+	sub := eng.Subscribe("notify", 256)
+	disp := notify.New(notify.Options{Notifiers: s.cfg.Notifiers, Host: host, FlushTimeout: flush,
+		Logger: s.logger.With("output", "notify")})
+	n.health = disp.Health
+	go func() {
+		defer close(n.done)
+		// Not ctx itself: the engine's last transitions arrive after ctx is
+		// cancelled, and are still worth sending.
+		disp.Run(context.WithoutCancel(ctx), sub.C)
+	}()
+	return n
+}
