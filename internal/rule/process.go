@@ -248,9 +248,10 @@ func (e *Evaluator) judgeProcess(rl *procRule, p *reading.Process, st *sensorSta
 
 // stepLeak moves a process's series to the level its RSS growth per Per
 // calls for. Growth counts only when it is steady: the fit spans half the
-// window, the RSS ends higher than it began, and it rose at least four
-// times as often as it fell — a garbage collector's saw-tooth over a flat
-// line is not a leak.
+// window and the lowest RSS of each quarter of it is above the last
+// quarter's — a garbage collector's saw-tooth over a flat line is not a
+// leak, a leak under a saw-tooth is, and so is a program still growing at
+// the end of its warm-up.
 func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
 	span := r.leakWindow()
 	if s.win == nil {
@@ -258,7 +259,7 @@ func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
 	}
 	s.win.add(now, rss, false)
 	f := s.win.fit(now)
-	steady := f.covers(span, leakCover) && f.vLast > f.vFirst && f.downs*4 <= f.ups
+	steady := f.covers(span, leakCover) && s.win.rising(now, &f)
 	if f.ok {
 		s.judged = f.slope * r.per().Seconds()
 	}

@@ -66,7 +66,7 @@ type bucket struct {
 	first, last float64 // sample times, seconds since the window's origin
 	vFirst      float64
 	vLast       float64
-	ups, downs  int32 // steps between consecutive samples, for steadiness
+	lo          float64 // the lowest sample
 }
 
 // window downsamples a series into fixed buckets over a span, for a linear
@@ -75,7 +75,7 @@ type window struct {
 	origin  time.Time
 	width   float64 // seconds per bucket
 	buckets [windowBuckets]bucket
-	prev    float64 // the last sample, for ups and downs and counter resets
+	prev    float64 // the last sample, for counter resets
 	hasPrev bool
 	offset  float64 // what counter resets took away, added back
 }
@@ -112,18 +112,11 @@ func (w *window) add(now time.Time, v float64, counter bool) {
 	idx := w.index(t)
 	b := &w.buckets[uint64(idx)%windowBuckets]
 	if b.idx != idx {
-		*b = bucket{idx: idx, first: t, vFirst: v}
+		*b = bucket{idx: idx, first: t, vFirst: v, lo: v}
 	}
 	b.m.add(t, v)
 	b.last, b.vLast = t, v
-	if w.hasPrev {
-		switch {
-		case v > w.prev:
-			b.ups++
-		case v < w.prev:
-			b.downs++
-		}
-	}
+	b.lo = min(b.lo, v)
 	w.prev, w.hasPrev = v, true
 }
 
@@ -133,7 +126,6 @@ type fit struct {
 	first, last float64 // times of the oldest and newest sample
 	vFirst      float64 // values at those times
 	vLast       float64
-	ups, downs  int32
 	slope       float64 // per second
 	ok          bool
 }
@@ -152,8 +144,6 @@ func (w *window) fit(now time.Time) fit {
 			continue
 		}
 		f.m.merge(&b.m)
-		f.ups += b.ups
-		f.downs += b.downs
 		if !seen || b.first < f.first {
 			f.first, f.vFirst = b.first, b.vFirst
 		}
@@ -170,4 +160,30 @@ func (w *window) fit(now time.Time) fit {
 // samples at least, over a share of the window.
 func (f *fit) covers(span time.Duration, share float64) bool {
 	return f.ok && f.m.n >= 3 && f.span() >= span.Seconds()*share
+}
+
+// rising reports whether the low-water mark of each quarter of the fitted
+// span is above the one before: growth that a saw-tooth's troughs keep
+// undoing is not steady.
+func (w *window) rising(now time.Time, f *fit) bool {
+	cur := w.index(w.seconds(now))
+	q := f.span() / 4
+	if !(q > 0) {
+		return false
+	}
+	lows := [4]float64{math.Inf(1), math.Inf(1), math.Inf(1), math.Inf(1)}
+	for i := range w.buckets {
+		b := &w.buckets[i]
+		if b.m.n == 0 || b.idx > cur || b.idx <= cur-windowBuckets {
+			continue
+		}
+		k := min(int((b.first-f.first)/q), 3)
+		lows[k] = min(lows[k], b.lo)
+	}
+	for k := 1; k < 4; k++ {
+		if !(lows[k] > lows[k-1]) || math.IsInf(lows[k], 1) {
+			return false
+		}
+	}
+	return true
 }
