@@ -27,8 +27,15 @@ func (s *Server) static() http.HandlerFunc {
 			return
 		}
 		if strings.HasPrefix(p, "/static/") {
+			name := strings.TrimPrefix(p, "/static/")
+			// Only files that exist: anything else (a bad name the embedded
+			// FS rejects, a directory) is a plain 404, not a 500.
+			if st, err := fs.Stat(sub, name); err != nil || st.IsDir() {
+				writeError(w, http.StatusNotFound, "not found: "+p)
+				return
+			}
 			r2 := r.Clone(r.Context())
-			r2.URL.Path = strings.TrimPrefix(p, "/static")
+			r2.URL.Path = "/" + name
 			r = r2
 		}
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
