@@ -16,6 +16,7 @@ import (
 //	  path: /var/lib/vigia/vigia.db
 //	  raw: 24h            # keep every reading this long
 //	  aggregates: 30d     # keep 1-minute min/mean/max this long
+//	  processes: 7d       # keep processes that ended this long
 //	  top_processes: 10   # per procs reading, the top N by CPU and by memory
 type Store struct {
 	// Path is the database file; empty means the default location
@@ -26,6 +27,8 @@ type Store struct {
 	Raw Retention `yaml:"raw"`
 	// Aggregates is how long the 1-minute aggregates are kept.
 	Aggregates Retention `yaml:"aggregates"`
+	// Processes is how long processes that ended are remembered.
+	Processes Retention `yaml:"processes"`
 	// TopProcesses is how many processes by CPU and by memory are kept per
 	// procs reading.
 	TopProcesses int `yaml:"top_processes"`
@@ -46,7 +49,7 @@ func (r *Retention) UnmarshalYAML(n *yaml.Node) error {
 
 // DefaultStore returns the store section's defaults.
 func DefaultStore() Store {
-	return Store{Raw: Retention(24 * time.Hour), Aggregates: Retention(30 * 24 * time.Hour), TopProcesses: 10}
+	return Store{Raw: Retention(24 * time.Hour), Aggregates: Retention(30 * 24 * time.Hour), Processes: Retention(7 * 24 * time.Hour), TopProcesses: 10}
 }
 
 // WithDefaults returns s with every unset field taken from DefaultStore.
@@ -57,6 +60,9 @@ func (s Store) WithDefaults() Store {
 	}
 	if s.Aggregates == 0 {
 		s.Aggregates = d.Aggregates
+	}
+	if s.Processes == 0 {
+		s.Processes = d.Processes
 	}
 	if s.TopProcesses == 0 {
 		s.TopProcesses = d.TopProcesses
@@ -73,6 +79,9 @@ func (s *Store) validate(v *Validator) {
 	}
 	if s.Aggregates != 0 && time.Duration(s.Aggregates) < time.Hour {
 		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than the 1h minimum", time.Duration(s.Aggregates))
+	}
+	if s.Processes != 0 && time.Duration(s.Processes) < time.Hour {
+		v.Errorf(Path("store", "processes"), "store processes retention %v is shorter than the 1h minimum", time.Duration(s.Processes))
 	}
 	if s.Raw != 0 && s.Aggregates != 0 && s.Aggregates < s.Raw {
 		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than raw %v", time.Duration(s.Aggregates), time.Duration(s.Raw))

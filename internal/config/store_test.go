@@ -18,8 +18,9 @@ func TestStoreSection(t *testing.T) {
 		wantErr string
 	}{
 		{name: "empty", in: "store: {}\n", want: Store{}},
-		{name: "all", in: "store:\n  path: /tmp/v.db\n  raw: 12h\n  aggregates: 7d\n  top_processes: 5\n",
-			want: Store{Path: "/tmp/v.db", Raw: Retention(12 * time.Hour), Aggregates: 7 * day, TopProcesses: 5}},
+		{name: "all", in: "store:\n  path: /tmp/v.db\n  raw: 12h\n  aggregates: 7d\n  processes: 2d\n  top_processes: 5\n",
+			want: Store{Path: "/tmp/v.db", Raw: Retention(12 * time.Hour), Aggregates: 7 * day, Processes: 2 * day, TopProcesses: 5}},
+		{name: "processes too short", in: "store:\n  processes: 5m\n", wantErr: "t.yaml:2: store processes retention 5m0s"},
 		{name: "bad duration", in: "store:\n  raw: soon\n", wantErr: "t.yaml:2: "},
 		{name: "raw too short", in: "store:\n  raw: 1m\n", wantErr: "t.yaml:2: store raw retention 1m0s is shorter"},
 		{name: "agg too short", in: "store:\n  aggregates: 1m\n", wantErr: "t.yaml:2: store aggregates"},
@@ -52,7 +53,7 @@ func TestStoreSection(t *testing.T) {
 func TestStoreWithDefaults(t *testing.T) {
 	t.Parallel()
 	got := Store{Raw: Retention(time.Hour)}.WithDefaults()
-	want := Store{Raw: Retention(time.Hour), Aggregates: Retention(30 * 24 * time.Hour), TopProcesses: 10}
+	want := Store{Raw: Retention(time.Hour), Aggregates: Retention(30 * 24 * time.Hour), Processes: Retention(7 * 24 * time.Hour), TopProcesses: 10}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("WithDefaults mismatch (-want +got):\n%s", diff)
 	}

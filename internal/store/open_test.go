@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,42 @@ func TestRetention(t *testing.T) {
 	}
 	if n := len(got[0].Points); n != 6 {
 		t.Errorf("half an hour after the aggregates' cut has %d points, want 6 one-minute aggregates", n)
+	}
+}
+
+func TestProcessRetention(t *testing.T) {
+	t.Parallel()
+	now := base.Add(30 * 24 * time.Hour)
+	s := openTest(t, now)
+	p := func(pid int32) reading.Process {
+		return reading.Process{PID: pid, Comm: "p" + strconv.Itoa(int(pid)), Start: base}
+	}
+	procs := func(at time.Time, ps ...reading.Process) reading.Reading {
+		return reading.Reading{Sensor: reading.SensorProcesses, Time: at, Processes: ps}
+	}
+	// 1 is last seen 9 days ago, 2 six and a half, 3 still runs.
+	record(t, s, []reading.Reading{
+		procs(now.Add(-9*24*time.Hour), p(1), p(2), p(3)),
+		procs(now.Add(-8*24*time.Hour), p(2), p(3)),
+		procs(now.Add(-156*time.Hour), p(2), p(3)),
+		procs(now.Add(-6*24*time.Hour), p(3)),
+		procs(now.Add(-time.Hour), p(3)),
+	})
+	if err := s.Compact(now); err != nil {
+		t.Fatal(err)
+	}
+	var pids []int32
+	rows, err := s.db.Query("SELECT pid FROM procs ORDER BY pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int32
+		rows.Scan(&pid)
+		pids = append(pids, pid)
+	}
+	if diff := cmp.Diff([]int32{2, 3}, pids); diff != "" {
+		t.Errorf("processes kept after 7 days' retention (-want +got):\n%s", diff)
 	}
 }

@@ -37,6 +37,10 @@ type Options struct {
 	Raw time.Duration
 	// Aggregates is how long the 1-minute aggregates are kept (30 days).
 	Aggregates time.Duration
+	// Processes is how long the rows of processes that ended are kept (7
+	// days): on a busy machine that starts a process a second they take
+	// about 11 MiB a day.
+	Processes time.Duration
 	// TopProcesses is how many processes by CPU and by memory are kept of
 	// each procs reading (10).
 	TopProcesses int
@@ -62,6 +66,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Aggregates <= 0 {
 		o.Aggregates = 30 * 24 * time.Hour
+	}
+	if o.Processes <= 0 {
+		o.Processes = 7 * 24 * time.Hour
 	}
 	if o.TopProcesses <= 0 {
 		o.TopProcesses = 10
