@@ -90,7 +90,7 @@ func (e *Evaluator) evalAbsent(r *reading.Reading, now time.Time, status reading
 		if to != from {
 			trs = append(trs, absentTransition(rl, a, from, to, now))
 		}
-		if own {
+		if own && to > reading.Normal {
 			status = max(status, to)
 		}
 	}
