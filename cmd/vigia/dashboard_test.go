@@ -111,7 +111,7 @@ func TestDashboardInChromium(t *testing.T) {
 			conn: document.querySelector("#conn")?.textContent});
 		for (let i = 0; i < 150; i++) {
 			const s = snap();
-			if (s.points.cpu >= 3 && s.points.mem >= 3 && s.points.net >= 3 && s.points.disk >= 3 && s.rows > 5 && s.conn === "live") return s;
+			if (s.points.cpu >= 3 && s.points.cores >= 3 && s.points.mem >= 3 && s.points.net >= 3 && s.points.disk >= 3 && s.rows > 5 && s.conn === "live") return s;
 			await new Promise((r) => setTimeout(r, 200));
 		}
 		return Object.assign(snap(), {timeout: true});
@@ -153,7 +153,20 @@ func TestDashboardInChromium(t *testing.T) {
 	if len(filtered) != 1 || strconv.Itoa(filtered[0]) != self {
 		t.Errorf("filtering on PID %s left rows %v", self, filtered)
 	}
-	cdp.eval(t, `(() => { const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
+	// Clicking the row opens the process's detail, read by the agent.
+	var detail struct {
+		Open  bool   `json:"open"`
+		Title string `json:"title"`
+		Text  string `json:"text"`
+	}
+	cdp.eval(t, `(async () => { document.querySelector("#procs tbody tr").click();
+		for (let i = 0; i < 50 && !document.querySelector("#detail-title").textContent.includes("(`+self+`)"); i++) await new Promise((r) => setTimeout(r, 100));
+		const d = document.querySelector("#detail");
+		return {open: d.open, title: document.querySelector("#detail-title").textContent, text: document.querySelector("#detail-body").textContent}; })()`, &detail)
+	if !detail.Open || !strings.Contains(detail.Title, "("+self+")") || !strings.Contains(detail.Text, "executable") {
+		t.Errorf("process detail after a click: %+v", detail)
+	}
+	cdp.eval(t, `(() => { document.querySelector("#detail").close(); const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
 
 	// A phone-sized viewport keeps the page usable: no horizontal scroll.
 	var res struct {

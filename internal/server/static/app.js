@@ -100,6 +100,7 @@ function niceMax(v) {
 const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1);
 const charts = {
   cpu: new Chart($("#chart-cpu"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
+  cores: new Chart($("#chart-cores"), { max: 100, fmt: (v) => v.toFixed(0) + "%" }),
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   net: new Chart($("#chart-net"), { fmt: short }),
   disk: new Chart($("#chart-disk"), { fmt: short }),
@@ -112,6 +113,8 @@ const handlers = {
     const u = metric(r, "cpu.usage");
     if (u !== undefined) { charts.cpu.add("total", t, u); $("#cpu-now").textContent = pct(u); }
     const cores = all(r, "cpu.core.usage").sort((a, b) => +label(a, "cpu") - +label(b, "cpu"));
+    // Per-core lines, up to 16 cores; beyond that the bars say enough.
+    if (cores.length <= 16) for (const m of cores) charts.cores.add("cpu" + label(m, "cpu"), t, m.value);
     const box = $("#cores");
     if (box.children.length !== cores.length) {
       box.replaceChildren(...cores.map(() => { const d = el("div", "core"); d.append(el("i"), el("span")); return d; }));
@@ -240,6 +243,25 @@ document.querySelectorAll("#procs th").forEach((th) => th.addEventListener("clic
   renderProcs();
 }));
 $("#filter").addEventListener("input", (e) => { state.filter = e.target.value; renderProcs(); });
+$("#procs tbody").addEventListener("click", (e) => { const tr = e.target.closest("tr"); if (tr) showDetail(+tr.dataset.pid); });
+
+// showDetail opens one process, read on demand by the agent.
+async function showDetail(pid) {
+  const d = $("#detail"), body = $("#detail-body");
+  $("#detail-title").textContent = "Process " + pid;
+  body.replaceChildren(el("dt", "", "loading…"));
+  if (!d.open) d.showModal();
+  let p;
+  try { p = await api("/api/v1/processes/" + pid); } catch (e) { body.replaceChildren(el("dt", "", "gone"), el("dd", "", String(e.message))); return; }
+  $("#detail-title").textContent = p.comm + " (" + p.pid + ")";
+  const rows = [["command", p.cmdline], ["executable", p.exe], ["directory", p.cwd], ["user", p.user + " (" + p.uid + ")"],
+    ["parent", p.ppid], ["state", p.state], ["CPU", pct(p.cpu_percent) + ", " + p.cpu_seconds.toFixed(1) + " s in all"],
+    ["memory", bytes(p.rss_bytes) + " resident, " + bytes(p.vm_size_bytes) + " virtual"], ["threads", p.threads], ["nice", p.nice],
+    ["open files", p.open_files], ["I/O", "read " + bytes(p.io_read_bytes) + ", written " + bytes(p.io_write_bytes)],
+    ["started", new Date(p.start_time).toLocaleString()]];
+  if (p.unreadable) rows.push(["unreadable", p.unreadable.join(", ")]);
+  body.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", "", k), el("dd", "", v === undefined || v === "" ? "–" : String(v))]));
+}
 
 // ---- network --------------------------------------------------------------
 function headers() { return state.token ? { Authorization: "Bearer " + state.token } : {}; }
