@@ -622,3 +622,25 @@ func memTotalBytes(t *testing.T) float64 {
 	t.Fatal("no MemTotal in /proc/meminfo")
 	return 0
 }
+
+// The config file's server section is merged with flags before the auth
+// check: an address off loopback in the file needs a token from somewhere.
+func TestServeConfigListenOffLoopback(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigia.yaml")
+	if err := os.WriteFile(cfg, []byte("server:\n  listen: 0.0.0.0:0\n  top_processes: 5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	err := runServe(t.Context(), e, []string{"--config", cfg})
+	if err == nil || !strings.Contains(err.Error(), "0.0.0.0:0") || !strings.Contains(err.Error(), "--token-file") {
+		t.Errorf("serve with listen 0.0.0.0:0 in the file = %v, want a refusal naming --token-file", err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("server:\n  top_processes: 9999\n"), 0o600)
+	err = runServe(t.Context(), e, []string{"--config", bad})
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:2:") {
+		t.Errorf("serve with a bad server section = %v, want an error naming bad.yaml:2", err)
+	}
+}
