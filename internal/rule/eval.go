@@ -163,11 +163,7 @@ func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []re
 		}
 	}
 	if len(e.procs.rules) > 0 && (r.Sensor == reading.SensorProcesses || len(r.Processes) > 0) {
-		if st == nil {
-			st = &sensorState{series: map[seriesKey]*series{}, gen: 1}
-			e.sensors[r.Sensor] = st
-		}
-		status, trs = e.evalProcesses(&r, st, now, status, trs)
+		status, trs = e.evalProcesses(&r, now, status, trs)
 	}
 	status, trs = e.evalAbsent(&r, now, status, trs)
 	if st != nil {
@@ -201,8 +197,6 @@ func (e *Evaluator) vanish(sensor string, st *sensorState, now time.Time, trs []
 		if s.level > reading.Normal {
 			r := &e.rules[k.rule]
 			switch r.Kind {
-			case Process:
-				trs = append(trs, processTransition(r, sensor, s, s.level, reading.Normal, now, "has exited"))
 			case Trend:
 				trs = append(trs, trendTransition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
 			case Rate:

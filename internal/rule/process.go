@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -75,36 +76,60 @@ func (r *Rule) leakWindow() time.Duration {
 
 // procRule is a process rule ready to match.
 type procRule struct {
-	idx   int // in Evaluator.rules
-	rule  *Rule
-	comm  string
-	re    *regexp.Regexp
-	cache map[int32]cmdMatch // by PID: a command line is matched once
-	found int32              // matching processes in the reading
-	first int32              // the lowest PID among them
+	idx     int // in Evaluator.rules
+	rule    *Rule
+	comm    string
+	re      *regexp.Regexp
+	bit     int     // the rule's bit in procEntry's match cache; -1 without re
+	missing *series // a missing-process rule's one series
+	found   int32   // matching processes in the reading
+	first   int32   // the lowest PID among them
 }
 
-type cmdMatch struct {
+// procEntry is what the evaluator keeps of one process between readings:
+// which command-line patterns it matches, and its series under each rule,
+// so that a process table costs one map look-up per process.
+type procEntry struct {
+	gen     uint64
+	start   time.Time
+	comm    string
 	cmdline string
-	match   bool
+	known   []uint64  // bit i set: pattern i was tried on this command line
+	matched []uint64  // bit i set: and it matched
+	series  []*series // by index in procRules.rules; nil until a rule matches
 }
 
-// procRules indexes process rules by comm, so a process table costs one
-// map look-up per process however many rules name a command.
+// procRules indexes process rules by comm, so a process costs one map
+// look-up for every rule that names a command.
 type procRules struct {
 	rules   []procRule
 	byComm  map[string][]int // comm → indexes into rules
 	anyComm []int            // rules that match on cmdline only
+	nre     int              // rules with a pattern
+	table   map[int32]*procEntry
+	gen     uint64
+	gone    []int32 // scratch: PIDs of exited processes
 }
 
 func (p *procRules) add(r *Rule, idx int) {
-	pr := procRule{idx: idx, rule: r, comm: r.Comm}
+	pr := procRule{idx: idx, rule: r, comm: r.Comm, bit: -1}
 	if len(pr.comm) > commLen {
 		pr.comm = pr.comm[:commLen]
 	}
 	if r.Cmdline != "" {
 		pr.re = regexp.MustCompile(r.Cmdline) // Validate compiled it
-		pr.cache = map[int32]cmdMatch{}
+		pr.bit = p.nre
+		p.nre++
+	}
+	if r.Check == CheckMissing {
+		var ls []reading.Label
+		if r.Comm != "" {
+			ls = append(ls, reading.Label{Name: "comm", Value: r.Comm})
+		}
+		if r.Cmdline != "" {
+			ls = append(ls, reading.Label{Name: "cmdline", Value: r.Cmdline})
+		}
+		pr.missing = &series{metric: reading.Metric{Labels: sortedLabels(ls)}, level: reading.Normal}
 	}
 	i := len(p.rules)
 	p.rules = append(p.rules, pr)
@@ -119,72 +144,73 @@ func (p *procRules) add(r *Rule, idx int) {
 }
 
 // matches reports whether process p's command line matches the rule's
-// pattern, from the cache when the process's command line is unchanged.
-func (pr *procRule) matches(p *reading.Process) bool {
+// pattern, tried once per command line.
+func (pr *procRule) matches(pe *procEntry, p *reading.Process) bool {
 	if pr.re == nil {
 		return true
 	}
-	if c, ok := pr.cache[p.PID]; ok && c.cmdline == p.Cmdline {
-		return c.match
-	}
-	m := pr.re.MatchString(p.Cmdline)
-	pr.cache[p.PID] = cmdMatch{cmdline: p.Cmdline, match: m}
-	return m
-}
-
-// prune forgets cached matches of processes that have exited, once the
-// cache has grown well past the process table.
-func (pr *procRule) prune(procs []reading.Process) {
-	if pr.cache == nil || len(pr.cache) <= 2*len(procs)+64 {
-		return
-	}
-	live := make(map[int32]bool, len(procs))
-	for i := range procs {
-		live[procs[i].PID] = true
-	}
-	for pid := range pr.cache {
-		if !live[pid] {
-			delete(pr.cache, pid)
+	w, m := pr.bit/64, uint64(1)<<(pr.bit%64)
+	if pe.known[w]&m == 0 {
+		pe.known[w] |= m
+		if pr.re.MatchString(p.Cmdline) {
+			pe.matched[w] |= m
 		}
 	}
+	return pe.matched[w]&m != 0
 }
 
 // evalProcesses judges the reading's process table with the process rules.
-// A process is a series of its own (by PID and start time, so a reused PID
-// is a new series); a missing-process rule is one series per rule.
-func (e *Evaluator) evalProcesses(r *reading.Reading, st *sensorState, now time.Time, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
+// A process is a series of its own under each rule it matches (by PID and
+// start time, so a reused PID is a new series); a missing-process rule is
+// one series. Alerts of processes that exit are resolved after those of
+// the table, in PID order.
+func (e *Evaluator) evalProcesses(r *reading.Reading, now time.Time, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
 	pr := &e.procs
+	pr.gen++
+	if pr.table == nil {
+		pr.table = map[int32]*procEntry{}
+	}
 	for i := range pr.rules {
 		pr.rules[i].found, pr.rules[i].first = 0, 0
 	}
 	for pi := range r.Processes {
 		p := &r.Processes[pi]
-		for _, ri := range pr.byComm[p.Comm] {
-			status, trs = e.judgeProcess(&pr.rules[ri], p, st, now, r.Sensor, status, trs)
+		byComm := pr.byComm[p.Comm]
+		if len(byComm) == 0 && len(pr.anyComm) == 0 {
+			continue
+		}
+		pe := pr.table[p.PID]
+		if pe != nil && !pe.start.Equal(p.Start) {
+			// Another process under a reused PID.
+			trs = pr.end(pe, r.Sensor, now, trs, "has exited")
+			pe = nil
+		}
+		if pe != nil && (pe.comm != p.Comm || pe.cmdline != p.Cmdline) {
+			// The process ran exec: what was judged of the old command
+			// ends here.
+			trs = pr.end(pe, r.Sensor, now, trs, "no longer runs the command matched")
+			pe = nil
+		}
+		if pe == nil {
+			words := (pr.nre + 63) / 64
+			pe = &procEntry{start: p.Start, comm: p.Comm, cmdline: p.Cmdline,
+				known: make([]uint64, words), matched: make([]uint64, words)}
+			pr.table[p.PID] = pe
+		}
+		pe.gen = pr.gen
+		for _, ri := range byComm {
+			status, trs = e.judgeProcess(ri, pe, p, now, r.Sensor, status, trs)
 		}
 		for _, ri := range pr.anyComm {
-			status, trs = e.judgeProcess(&pr.rules[ri], p, st, now, r.Sensor, status, trs)
+			status, trs = e.judgeProcess(ri, pe, p, now, r.Sensor, status, trs)
 		}
 	}
 	for i := range pr.rules {
 		rl := &pr.rules[i]
-		rl.prune(r.Processes)
-		if rl.rule.Check != CheckMissing {
+		if rl.missing == nil {
 			continue
 		}
-		s := st.series[seriesKey{rl.idx, ""}]
-		if s == nil {
-			var ls []reading.Label
-			if rl.rule.Comm != "" {
-				ls = append(ls, reading.Label{Name: "comm", Value: rl.rule.Comm})
-			}
-			if rl.rule.Cmdline != "" {
-				ls = append(ls, reading.Label{Name: "cmdline", Value: rl.rule.Cmdline})
-			}
-			s = &series{metric: reading.Metric{Labels: sortedLabels(ls)}, level: reading.Normal}
-			st.series[seriesKey{rl.idx, ""}] = s
-		}
-		s.gen = st.gen
+		s := rl.missing
 		s.metric.Value = float64(rl.found)
 		s.judged = float64(rl.first)
 		lvl := rl.rule.severity()
@@ -197,12 +223,35 @@ func (e *Evaluator) evalProcesses(r *reading.Reading, st *sensorState, now time.
 		}
 		status = max(status, to)
 	}
+	pr.gone = pr.gone[:0]
+	for pid, pe := range pr.table {
+		if pe.gen != pr.gen {
+			pr.gone = append(pr.gone, pid)
+		}
+	}
+	slices.Sort(pr.gone)
+	for _, pid := range pr.gone {
+		trs = pr.end(pr.table[pid], r.Sensor, now, trs, "has exited")
+		delete(pr.table, pid)
+	}
 	return status, trs
 }
 
-// judgeProcess steps rule rl's series of process p, when p matches it.
-func (e *Evaluator) judgeProcess(rl *procRule, p *reading.Process, st *sensorState, now time.Time, sensor string, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
-	if !rl.matches(p) {
+// end resolves the alerts of a process that is gone.
+func (pr *procRules) end(pe *procEntry, sensor string, now time.Time, trs []reading.Transition, why string) []reading.Transition {
+	for i, s := range pe.series {
+		if s != nil && s.level > reading.Normal {
+			trs = append(trs, processTransition(pr.rules[i].rule, sensor, s, s.level, reading.Normal, now, why))
+		}
+	}
+	return trs
+}
+
+// judgeProcess steps the series of process p under process rule ri, when p
+// matches it.
+func (e *Evaluator) judgeProcess(ri int, pe *procEntry, p *reading.Process, now time.Time, sensor string, status reading.Status, trs []reading.Transition) (reading.Status, []reading.Transition) {
+	rl := &e.procs.rules[ri]
+	if !rl.matches(pe, p) {
 		return status, trs
 	}
 	if rl.found == 0 || p.PID < rl.first {
@@ -213,10 +262,10 @@ func (e *Evaluator) judgeProcess(rl *procRule, p *reading.Process, st *sensorSta
 	if rule.Check == CheckMissing {
 		return status, trs
 	}
-	e.keybuf = strconv.AppendInt(e.keybuf[:0], int64(p.PID), 10)
-	e.keybuf = append(e.keybuf, 0xff)
-	e.keybuf = strconv.AppendInt(e.keybuf, p.Start.UnixNano(), 10)
-	s := st.series[seriesKey{rl.idx, string(e.keybuf)}] // no allocation on lookup
+	if pe.series == nil {
+		pe.series = make([]*series, len(e.procs.rules))
+	}
+	s := pe.series[ri]
 	if s == nil {
 		unit := reading.Bytes
 		if rule.Check == CheckCPU {
@@ -224,9 +273,8 @@ func (e *Evaluator) judgeProcess(rl *procRule, p *reading.Process, st *sensorSta
 		}
 		s = &series{level: reading.Normal, metric: reading.Metric{Unit: unit, Labels: []reading.Label{
 			{Name: "comm", Value: p.Comm}, {Name: "pid", Value: strconv.Itoa(int(p.PID))}}}}
-		st.series[seriesKey{rl.idx, string(e.keybuf)}] = s
+		pe.series[ri] = s
 	}
-	s.gen = st.gen
 	from := s.level
 	var to reading.Status
 	switch rule.Check {
@@ -259,18 +307,27 @@ func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
 	}
 	s.win.add(now, rss, false)
 	f := s.win.fit(now)
-	steady := f.covers(span, leakCover) && s.win.rising(now, &f)
 	if f.ok {
 		s.judged = f.slope * r.per().Seconds()
 	}
 	var met, hold [2]bool
+	steady := -1 // unknown: rising is only worth its cost when a bound is met
 	for i, level := range [2]reading.Status{reading.Warning, reading.Critical} {
 		b := r.bound(level)
 		if math.IsNaN(b) || !f.ok {
 			continue
 		}
-		met[i] = steady && r.meets(s.judged, b)
 		hold[i] = r.holds(s.judged, b)
+		if !r.meets(s.judged, b) {
+			continue
+		}
+		if steady < 0 {
+			steady = 0
+			if f.covers(span, leakCover) && s.win.rising(now, &f) {
+				steady = 1
+			}
+		}
+		met[i] = steady == 1
 	}
 	return advance(s, met, hold, r.For, now)
 }

@@ -28,8 +28,8 @@ func TestRateSequences(t *testing.T) {
 		rule Rule
 		// used is memory.used in MiB at second i.
 		used func(i int) float64
-		n      int
-		want   []string // "second from>to"
+		n    int
+		want []string // "second from>to"
 	}{
 		{"steady 200 MiB/min warns once half the window is seen", growth,
 			func(i int) float64 { return 4000 + float64(i)*200/60 }, 90, []string{"30s normal>warning"}},

@@ -78,6 +78,12 @@ type window struct {
 	prev    float64 // the last sample, for counter resets
 	hasPrev bool
 	offset  float64 // what counter resets took away, added back
+	// closed caches the fit of every bucket of the span but the current
+	// one, which only changes when a sample lands outside the current
+	// bucket: a fit then costs one merge, not one per bucket.
+	closed    fit
+	closedIdx int64
+	closedOK  bool
 }
 
 func newWindow(span time.Duration, origin time.Time) *window {
@@ -110,6 +116,9 @@ func (w *window) add(now time.Time, v float64, counter bool) {
 	v += w.offset
 	t := w.seconds(now)
 	idx := w.index(t)
+	if idx != w.closedIdx {
+		w.closedOK = false
+	}
 	b := &w.buckets[uint64(idx)%windowBuckets]
 	if b.idx != idx {
 		*b = bucket{idx: idx, first: t, vFirst: v, lo: v}
@@ -136,24 +145,35 @@ func (f *fit) span() float64 { return f.last - f.first }
 // fit fits a line through the samples of the span that ends at now.
 func (w *window) fit(now time.Time) fit {
 	cur := w.index(w.seconds(now))
-	var f fit
-	seen := false
-	for i := range w.buckets {
-		b := &w.buckets[i]
-		if b.m.n == 0 || b.idx > cur || b.idx <= cur-windowBuckets {
-			continue
+	if !w.closedOK || w.closedIdx != cur {
+		w.closed = fit{}
+		for i := range w.buckets {
+			if b := &w.buckets[i]; b.idx != cur {
+				w.closed.fold(b, cur)
+			}
 		}
-		f.m.merge(&b.m)
-		if !seen || b.first < f.first {
-			f.first, f.vFirst = b.first, b.vFirst
-		}
-		if !seen || b.last > f.last {
-			f.last, f.vLast = b.last, b.vLast
-		}
-		seen = true
+		w.closedIdx, w.closedOK = cur, true
 	}
+	f := w.closed
+	f.fold(&w.buckets[uint64(cur)%windowBuckets], cur)
 	f.slope, f.ok = f.m.slope()
 	return f
+}
+
+// fold adds bucket b to the fit when it lies in the span ending in bucket
+// cur.
+func (f *fit) fold(b *bucket, cur int64) {
+	if b.m.n == 0 || b.idx > cur || b.idx <= cur-windowBuckets {
+		return
+	}
+	seen := f.m.n > 0
+	f.m.merge(&b.m)
+	if !seen || b.first < f.first {
+		f.first, f.vFirst = b.first, b.vFirst
+	}
+	if !seen || b.last > f.last {
+		f.last, f.vLast = b.last, b.vLast
+	}
 }
 
 // covers reports whether a fit has enough behind it to be trusted: three
