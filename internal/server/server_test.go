@@ -422,7 +422,10 @@ func serve(t *testing.T, s *Server) (url string, stop func() error) {
 // The stream outlives WriteTimeout, and shutdown ends it and returns.
 func TestStreamOutlivesWriteTimeoutAndShutsDown(t *testing.T) {
 	t.Parallel()
-	s, ch := newTestServer(t, func(o *Options) { o.WriteTimeout = 200 * time.Millisecond; o.Heartbeat = 50 * time.Millisecond })
+	s, ch := newTestServer(t, func(o *Options) {
+		o.WriteTimeout, o.ReadTimeout = 200*time.Millisecond, 200*time.Millisecond
+		o.Heartbeat = 50 * time.Millisecond
+	})
 	url, stop := serve(t, s)
 	resp, err := http.Get(url + "/api/v1/stream")
 	if err != nil {
@@ -455,7 +458,7 @@ func TestStreamOutlivesWriteTimeoutAndShutsDown(t *testing.T) {
 			}
 		}
 	}()
-	time.Sleep(400 * time.Millisecond) // past WriteTimeout
+	time.Sleep(600 * time.Millisecond) // past WriteTimeout and ReadTimeout
 	ch <- reading.Reading{Sensor: "cpu", Time: t0, Metrics: []reading.Metric{{Name: reading.CPUUsage, Value: 50}},
 		Transitions: []reading.Transition{{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Critical}}}
 	var got []string

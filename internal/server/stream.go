@@ -41,17 +41,31 @@ type client struct {
 	sensors   map[string]bool // nil: every sensor
 	processes bool
 	// abort unblocks a write in progress, so a client stuck on a full
-	// socket leaves at once rather than at its write deadline.
-	abort func()
+	// socket leaves at once rather than at its write deadline. It must not
+	// run once the handler has returned: the connection may then carry
+	// another request.
+	abort    func()
+	mu       sync.Mutex
+	finished bool
+}
+
+// finish marks the handler as returned; a later kick leaves the
+// connection alone.
+func (c *client) finish() {
+	c.mu.Lock()
+	c.finished = true
+	c.mu.Unlock()
 }
 
 // kick drops the client; it reports whether this call did.
 func (c *client) kick() (first bool) {
 	c.kickOnce.Do(func() {
 		close(c.kicked)
-		if c.abort != nil {
+		c.mu.Lock()
+		if c.abort != nil && !c.finished {
 			c.abort()
 		}
+		c.mu.Unlock()
 		first = true
 	})
 	return first
@@ -237,6 +251,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.hub.remove(c)
+	defer c.finish()
 
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
