@@ -644,3 +644,33 @@ func TestServeConfigListenOffLoopback(t *testing.T) {
 		t.Errorf("serve with a bad server section = %v, want an error naming bad.yaml:2", err)
 	}
 }
+
+func TestServeHelpAndUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--help"}, ""},
+		{[]string{"extra"}, `serve takes no arguments, got "extra"`},
+		{[]string{"--listen", "nowhere"}, `--listen: listen address "nowhere" is not host:port`},
+		{[]string{"--top-processes", "501"}, "--top-processes 501: at most 500"},
+		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
+		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
+		err := runServe(t.Context(), e, tt.args)
+		if tt.want == "" {
+			if !errors.Is(err, errHelp) || !strings.Contains(out.String(), "vigia serve —") || !strings.Contains(out.String(), "-token-file") {
+				t.Errorf("serve %v = %v, printed %.200q", tt.args, err, out.String())
+			}
+			continue
+		}
+		var u *usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("serve %v = %v, want a usage error containing %q", tt.args, err, tt.want)
+		}
+	}
+}
