@@ -412,10 +412,19 @@ type historyAnswer struct {
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
-	if badQuery(w, r, "since", "from", "to") {
+	if badQuery(w, r, "since", "from", "to", "label") {
 		return
 	}
 	q := r.URL.Query()
+	var match []reading.Label
+	for _, v := range q["label"] {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			writeError(w, http.StatusBadRequest, "label="+strconv.Quote(v)+" is not name=value (e.g. label=cpu=0)")
+			return
+		}
+		match = append(match, reading.Label{Name: name, Value: value})
+	}
 	now := time.Now().UTC()
 	from, to := now.Add(-5*time.Minute), now
 	if v := q.Get("since"); v != "" {
@@ -465,6 +474,15 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "reading history: "+err.Error())
 		return
 	}
+	if len(match) > 0 {
+		kept := series[:0:0]
+		for _, se := range series {
+			if hasLabels(se.Labels, match) {
+				kept = append(kept, se)
+			}
+		}
+		series = kept
+	}
 	if series == nil {
 		series = []Series{}
 	}
@@ -474,6 +492,16 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, historyAnswer{Sensor: sensor, Metric: metric, From: from, To: to, Series: series})
+}
+
+// hasLabels reports whether have includes every label of want.
+func hasLabels(have, want []reading.Label) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 type readyAnswer struct {

@@ -50,6 +50,12 @@ func (f *fakeState) RecentTransitions() []reading.Transition { return f.recent }
 type fakeHistory struct{}
 
 func (fakeHistory) History(_ context.Context, sensor, metric string, from, to time.Time) ([]Series, error) {
+	if sensor == "cpu" && metric == reading.CPUCoreUsage {
+		return []Series{
+			{Labels: []reading.Label{{Name: "cpu", Value: "0"}}, Points: []Point{{Time: t0, Value: 1}}},
+			{Labels: []reading.Label{{Name: "cpu", Value: "1"}}, Points: []Point{{Time: t0, Value: 2}}},
+		}, nil
+	}
 	if sensor != "cpu" || metric != reading.CPUUsage {
 		return nil, ErrNotFound
 	}
@@ -148,6 +154,9 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/history/cpu/cpu.usage?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", 400, `from must be before to`},
 		{"GET", "/api/v1/history/cpu/cpu.usage?since=1m&from=2026-01-02T00:00:00Z", 400, `not both`},
 		{"GET", "/api/v1/history/cpu/nope", 404, `no history of \"nope\"`},
+		{"GET", "/api/v1/history/cpu/cpu.core.usage?label=cpu=1", 200, `"series":[{"labels":[{"name":"cpu","value":"1"}],"points":[{"t":"2026-11-28T04:00:00Z","v":2}]}]`},
+		{"GET", "/api/v1/history/cpu/cpu.core.usage?label=cpu=9", 200, `"series":[]`},
+		{"GET", "/api/v1/history/cpu/cpu.core.usage?label=cpu", 400, `label=\"cpu\" is not name=value`},
 		{"GET", "/api/v1/nothing", 404, `no such endpoint: /api/v1/nothing`},
 		{"GET", "/api/v2/snapshot", 404, `no such endpoint`},
 		{"GET", "/nothing", 404, `not found: /nothing`},
