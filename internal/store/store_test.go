@@ -280,3 +280,36 @@ func TestLateWrites(t *testing.T) {
 		t.Errorf("Readings returned %d readings, want 120", n)
 	}
 }
+
+// TestRecordCancel checks the shutdown path: when ctx is done Record keeps
+// draining until the engine closes the channel, then writes everything.
+func TestRecordCancel(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base)
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan reading.Reading)
+	done := make(chan error, 1)
+	go func() { done <- s.Record(ctx, ch) }()
+	for i := range 10 {
+		ch <- cpuReading(base.Add(time.Duration(i)*time.Second), i)
+	}
+	cancel()
+	for i := 10; i < 20; i++ { // the engine drains its queue after cancel
+		ch <- cpuReading(base.Add(time.Duration(i)*time.Second), i)
+	}
+	close(ch)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Record: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Record did not return after its channel closed")
+	}
+	if h := s.Health(); h.Written != 20 || h.Backlog != 0 || h.Recording {
+		t.Errorf("Health after Record = %+v, want 20 written, nothing left, not recording", h)
+	}
+	if err := s.Record(context.Background(), ch); err != nil {
+		t.Errorf("a second Record after the first returned: %v", err)
+	}
+}
