@@ -67,10 +67,11 @@ class Chart {
       g.fillText(this.opts.empty, w / 2, h / 2);
       return;
     }
-    for (let i = 0; i <= 4; i++) {
-      const y = Math.round(4 + (h - 8) * (1 - i / 4)) + 0.5;
+    const grid = this.opts.grid || 4;
+    for (let i = 0; i <= grid; i++) {
+      const y = Math.round(4 + (h - 8) * (1 - i / grid)) + 0.5;
       g.beginPath(); g.moveTo(pad, y); g.lineTo(w, y); g.stroke();
-      g.fillText(this.opts.fmt ? this.opts.fmt(vmax * i / 4) : (vmax * i / 4).toFixed(0), pad - 4, y);
+      g.fillText(this.opts.fmt ? this.opts.fmt(vmax * i / grid) : (vmax * i / grid).toFixed(0), pad - 4, y);
     }
     let idx = 0;
     for (const [name, s] of this.series) {
@@ -100,7 +101,7 @@ function niceMax(v) {
 const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1);
 const charts = {
   cpu: new Chart($("#chart-cpu"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
-  cores: new Chart($("#chart-cores"), { max: 100, fmt: (v) => v.toFixed(0) + "%" }),
+  cores: new Chart($("#chart-cores"), { max: 100, grid: 2, fmt: (v) => v.toFixed(0) + "%" }),
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   net: new Chart($("#chart-net"), { fmt: short }),
   disk: new Chart($("#chart-disk"), { fmt: short }),
@@ -335,10 +336,15 @@ async function seed() {
   const want = [["cpu", "cpu.usage", charts.cpu, "total"], ["memory", "memory.used_percent", charts.mem, "used"],
     ["memory", "swap.used_percent", charts.mem, "swap"],
     ["network", "net.rx_bytes", charts.net, "rx"], ["network", "net.tx_bytes", charts.net, "tx"],
-    ["disk", "disk.read_bytes", charts.disk, "read"], ["disk", "disk.write_bytes", charts.disk, "write"]];
+    ["disk", "disk.read_bytes", charts.disk, "read"], ["disk", "disk.write_bytes", charts.disk, "write"],
+    ["cpu", "cpu.core.usage", charts.cores, null]];
   await Promise.all(want.map(async ([sensor, m, chart, name]) => {
     try {
       const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=5m");
+      if (name === null) { // one line per core
+        if (h.series.length <= 16) for (const s of h.series) for (const p of s.points) chart.add("cpu" + s.labels[0].value, Date.parse(p.t), p.v);
+        return;
+      }
       const sum = new Map();
       for (const s of h.series) {
         if ((s.labels || []).some((l) => l.name === "device" && l.value === "lo")) continue;
