@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
 )
@@ -28,6 +30,9 @@ config file changes both).
 Times (--from, --to) are a duration ago (2h, 30m, 7d), an RFC 3339 time
 (2026-11-28T03:00:00Z), YYYY-MM-DD HH:MM, or HH:MM today. Without a range
 the last hour is shown.
+
+One vigia records into a database at a time: a second recorder is refused
+with the first one's PID. history and report read alongside the recorder.
 
 --metric is a sensor (cpu, memory, load, temperature, disk, network,
 processes, self) for its main metric, or a metric name with optional
@@ -75,6 +80,32 @@ func historyPath(e *env, flagPath, configPath string) (string, error) {
 // under systemd, which sets INVOCATION_ID for the units it starts.
 func systemService(e *env) bool {
 	return os.Geteuid() == 0 && e.getenv("INVOCATION_ID") != ""
+}
+
+// openRecorder opens the history database for recording, for serve (which
+// records by default) and for top and watch with --record: dbFlag (--db)
+// wins over the config file's store.path, which wins over the default
+// location. The caller subscribes the store to the engine and runs
+// Record(ctx, sub.C) in its own goroutine, then Close after Record returns.
+func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) (*store.Store, error) {
+	path := dbFlag
+	if path == "" {
+		path = cfg.Path
+	}
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(e.getenv, systemService(e)); err != nil {
+			return nil, err
+		}
+	}
+	c := cfg.WithDefaults()
+	return store.Open(path, store.Options{
+		Raw:          time.Duration(c.Raw),
+		Aggregates:   time.Duration(c.Aggregates),
+		Processes:    time.Duration(c.Processes),
+		TopProcesses: c.TopProcesses,
+		Logger:       logger,
+	})
 }
 
 func openHistory(e *env, d *dbFlags) (*store.Store, error) {

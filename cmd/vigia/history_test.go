@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
 )
@@ -163,4 +165,32 @@ func TestReportCommand(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, `--from: "x"`) {
 		t.Errorf("report --from x: exit %d, %q", code, errOut)
 	}
+}
+
+func TestOpenRecorder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
+		getenv: func(k string) string { return map[string]string{"XDG_DATA_HOME": dir}[k] }}
+	s, err := openRecorder(e, "", config.Store{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "vigia", "vigia.db"); s.Path() != want {
+		t.Errorf("default recorder path %q, want %q", s.Path(), want)
+	}
+	// The same file cannot be recorded twice.
+	if _, err := openRecorder(e, "", config.Store{}, nil); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("second recorder: %v, want store.ErrLocked", err)
+	}
+	s.Close()
+	flagPath := filepath.Join(dir, "flag.db")
+	s, err = openRecorder(e, flagPath, config.Store{Path: filepath.Join(dir, "cfg.db")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Path() != flagPath {
+		t.Errorf("--db lost to the config file: %q", s.Path())
+	}
+	s.Close()
 }
