@@ -57,7 +57,8 @@ type Engine struct {
 	AnalysisTimeout time.Duration `yaml:"analysis_timeout"`
 }
 
-// Rule is one entry of the `rules:` list: a threshold on a metric.
+// Rule is one entry of the `rules:` list: a threshold on a metric, or a
+// rule of another kind (trend, rate, process, absent; docs/rules.md).
 type Rule struct {
 	Name       string            `yaml:"name"`
 	Metric     string            `yaml:"metric"`
@@ -68,6 +69,17 @@ type Rule struct {
 	For        time.Duration     `yaml:"for"`
 	Hysteresis *float64          `yaml:"hysteresis"`
 	Kind       string            `yaml:"kind"`
+	// Keys of the other kinds; rulekinds.go says which kind takes which.
+	Window         time.Duration `yaml:"window"`
+	Within         time.Duration `yaml:"within"`
+	CriticalWithin time.Duration `yaml:"critical_within"`
+	Bound          *float64      `yaml:"bound"`
+	Per            time.Duration `yaml:"per"`
+	Sensor         string        `yaml:"sensor"`
+	Check          string        `yaml:"check"`
+	Comm           string        `yaml:"comm"`
+	Cmdline        string        `yaml:"cmdline"`
+	Severity       string        `yaml:"severity"`
 }
 
 // Error is one problem in the file, at a line (0 when it has none).

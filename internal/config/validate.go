@@ -83,13 +83,20 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 		}
 		seen[r.Name] = i
 	}
+	r.foreignKeys(v, at, label)
 	switch r.Kind {
 	case "", "threshold":
 	default:
 		// Other kinds are validated where they are defined.
 		if !validKind(r.Kind) {
-			v.Errorf(at("kind"), "%s: unknown kind %q", label, r.Kind)
+			v.Errorf(at("kind"), "%s: unknown kind %q (threshold, trend, rate, process, absent)", label, r.Kind)
+		} else {
+			r.validateKind(v, at, label)
 		}
+		if r.For < 0 {
+			v.Errorf(at("for"), "%s: for %v is negative", label, r.For)
+		}
+		return
 	}
 	if r.Metric == "" {
 		v.Errorf(at("metric"), "%s: metric is missing", label)
@@ -99,6 +106,15 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 	if r.Warning == nil && r.Critical == nil {
 		v.Errorf(at("metric"), "%s: needs warning, critical or both", label)
 	}
+	r.validateBounds(v, at, label)
+	if r.For < 0 {
+		v.Errorf(at("for"), "%s: for %v is negative", label, r.For)
+	}
+}
+
+// validateBounds checks warning, critical and hysteresis, of every kind
+// that compares a value with bounds.
+func (r *Rule) validateBounds(v *Validator, at func(string) []any, label string) {
 	for _, p := range []struct {
 		key string
 		val *float64
@@ -118,11 +134,14 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 	if r.Hysteresis != nil && *r.Hysteresis < 0 {
 		v.Errorf(at("hysteresis"), "%s: hysteresis %g is negative", label, *r.Hysteresis)
 	}
-	if r.For < 0 {
-		v.Errorf(at("for"), "%s: for %v is negative", label, r.For)
-	}
 }
 
 // validKind reports whether kind names a rule kind other than a threshold;
 // the files that add rule kinds extend it.
-func validKind(kind string) bool { return false }
+func validKind(kind string) bool {
+	switch kind {
+	case "trend", "rate", "process", "absent":
+		return true
+	}
+	return false
+}
