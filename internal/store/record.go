@@ -267,7 +267,8 @@ func (r *recorder) flushAll(ops []op) []op {
 	return ops
 }
 
-// ErrRecording is returned by a second call of Record on one Store.
+// ErrRecording is returned by Record while another Record of the same
+// Store runs.
 var ErrRecording = errors.New("store is already recording")
 
 // Record writes every reading from in until in is closed, then flushes and
@@ -275,8 +276,9 @@ var ErrRecording = errors.New("store is already recording")
 // a second goroutine, a transaction per FlushInterval, so a slow disk never
 // holds up the channel. While writes fail (full or read-only disk) the
 // encoded readings wait in a backlog capped at MaxBacklog bytes, the oldest
-// dropped and counted, and Err and Health say why; writing resumes by
-// itself when the disk accepts it again.
+// dropped and counted, and Err and Health say why; writing is retried,
+// backing off to once every 5 s, and resumes by itself when the disk
+// accepts it again.
 //
 // When ctx is done Record keeps draining in for up to two seconds (the
 // engine closes its channels after it drains), then flushes and returns.
@@ -349,15 +351,17 @@ func (s *Store) enqueue(ops []op) {
 }
 
 // trimLocked drops the oldest journal entries while the backlog is over
-// its cap.
+// its cap, down to nine tenths of it so that a full disk costs one pass over
+// the backlog now and then rather than one per reading.
 func (s *Store) trimLocked() {
 	if s.backlogBytes <= s.opts.MaxBacklog {
 		return
 	}
+	target := s.opts.MaxBacklog / 10 * 9
 	kept := s.backlog[:0]
 	for i := range s.backlog {
 		o := &s.backlog[i]
-		if o.kind == opJournal && s.backlogBytes > s.opts.MaxBacklog {
+		if o.kind == opJournal && s.backlogBytes > target {
 			s.backlogBytes -= o.size()
 			s.dropped++
 			continue
@@ -368,13 +372,20 @@ func (s *Store) trimLocked() {
 	s.backlog = kept
 }
 
-// writer flushes every FlushInterval and runs maintenance between flushes
-// until done is closed; then it flushes once more and returns that
-// flush's error.
+// maxRetry is the longest wait between two attempts to write while the
+// disk refuses: each attempt rewrites the whole backlog, so a full disk
+// must not cost a core, yet writing resumes within seconds of space
+// returning.
+const maxRetry = 5 * time.Second
+
+// writer flushes every FlushInterval (backing off while writes fail) and
+// runs maintenance between flushes until done is closed; then it flushes
+// once more and returns that flush's error.
 func (s *Store) writer(done <-chan struct{}) error {
 	tick := time.NewTicker(s.opts.FlushInterval)
 	defer tick.Stop()
-	var lastMaint time.Time
+	var lastMaint, retryAt time.Time
+	wait := s.opts.FlushInterval
 	for {
 		select {
 		case <-done:
@@ -383,10 +394,16 @@ func (s *Store) writer(done <-chan struct{}) error {
 				return fmt.Errorf("history: %d writes not saved: %w", h.Backlog, err)
 			}
 			return nil
-		case <-tick.C:
-			if err := s.flush(); err != nil {
+		case now := <-tick.C:
+			if now.Before(retryAt) {
 				continue
 			}
+			if err := s.flush(); err != nil {
+				wait = min(2*wait, maxRetry)
+				retryAt = now.Add(wait)
+				continue
+			}
+			wait, retryAt = s.opts.FlushInterval, time.Time{}
 			if now := s.opts.Now(); now.Sub(lastMaint) >= 5*time.Second {
 				lastMaint = now
 				if err := s.maintain(now); err != nil {
