@@ -54,9 +54,23 @@ func (s *setup) engineRules() []rule.Rule {
 
 func ruleFromConfig(cr config.Rule, i int) rule.Rule {
 	r := rule.Rule{Name: cr.Name, Kind: rule.Kind(cr.Kind), Metric: cr.Metric, Below: cr.Below, For: cr.For,
-		Warning: math.NaN(), Critical: math.NaN()}
+		Warning: math.NaN(), Critical: math.NaN(),
+		Window: cr.Window, Within: cr.Within, CriticalWithin: cr.CriticalWithin, Bound: cr.Bound, Per: cr.Per,
+		Sensor: cr.Sensor, Check: rule.ProcessCheck(cr.Check), Comm: cr.Comm, Cmdline: cr.Cmdline}
+	if cr.Severity != "" {
+		r.Severity = cr.RuleSeverity()
+	}
 	if r.Name == "" {
-		r.Name = fmt.Sprintf("rule%d_%s", i+1, cr.Metric)
+		what := cr.Metric
+		switch {
+		case what == "" && cr.Comm != "":
+			what = cr.Kind + "_" + cr.Comm
+		case what == "" && cr.Sensor != "":
+			what = cr.Kind + "_" + cr.Sensor
+		case what == "":
+			what = cr.Kind
+		}
+		r.Name = fmt.Sprintf("rule%d_%s", i+1, what)
 	}
 	if cr.Warning != nil {
 		r.Warning = *cr.Warning
