@@ -126,13 +126,16 @@ func (h *hub) run(ctx context.Context) {
 				return
 			}
 		}
-		frames := h.encode(&r)
 		h.mu.Lock()
 		targets = targets[:0]
 		for c := range h.clients {
 			targets = append(targets, c)
 		}
 		h.mu.Unlock()
+		if len(targets) == 0 {
+			continue // nobody listens: skip the encoding, the agent's main idle cost
+		}
+		frames := h.encode(&r)
 		for _, f := range frames {
 			h.events.Add(1)
 			for _, c := range targets {

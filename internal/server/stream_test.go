@@ -134,3 +134,35 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// With nobody listening the hub reads on (the engine is never blocked) but
+// encodes nothing.
+func TestStreamIdleSkipsEncoding(t *testing.T) {
+	t.Parallel()
+	s, ch := newTestServer(t, nil)
+	url, _ := serve(t, s)
+	for range 5 {
+		select {
+		case ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: bigProcesses(100)}:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the hub stopped reading with no clients")
+		}
+	}
+	if n := s.hub.stats().Events; n != 0 {
+		t.Errorf("encoded %d events with no client", n)
+	}
+	resp, err := http.Get(url + "/api/v1/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	waitFor(t, func() bool { return s.hub.stats().Clients == 1 }, "the client")
+	ch <- reading.Reading{Sensor: reading.SensorCPU}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if sc.Text() == "event: reading" {
+			return
+		}
+	}
+	t.Fatal("the client got no event")
+}
