@@ -138,6 +138,9 @@ func TestSecondRecorderLocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, _, ok, err := s.Span(); ok || err != nil {
+		t.Errorf("Span of an empty database: ok %v, err %v; want nothing", ok, err)
+	}
 	_, err = Open(path, Options{})
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "PID") {
 		t.Errorf("second Open error = %v, want ErrLocked naming the holder's PID", err)

@@ -596,3 +596,51 @@ func (s *Store) transitions(from, to int64) ([]reading.Transition, error) {
 	}
 	return out, rows.Err()
 }
+
+// Span returns the times of the first and the last reading kept, raw or
+// aggregated; ok is false when nothing is recorded. Replay uses it to
+// start at the beginning and to know where the recording ends.
+func (s *Store) Span() (first, last time.Time, ok bool, err error) {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	var jlo, jhi sql.NullInt64
+	if err := s.db.QueryRow("SELECT min(ts), max(ts) FROM journal").Scan(&jlo, &jhi); err != nil {
+		return first, last, false, err
+	}
+	if jlo.Valid {
+		lo, hi = jlo.Int64, jhi.Int64
+	}
+	// The oldest span may hold only aggregates, the newest raw times.
+	for _, q := range []struct {
+		sql  string
+		cols int
+	}{
+		{"SELECT data FROM aggs WHERE start = (SELECT min(start) FROM aggs)", 4},
+		{"SELECT data FROM times WHERE start = (SELECT min(start) FROM times)", 0},
+		{"SELECT data FROM times WHERE start = (SELECT max(start) FROM times)", 0},
+	} {
+		rows, err := s.db.Query(q.sql)
+		if err != nil {
+			return first, last, false, err
+		}
+		for rows.Next() {
+			var data []byte
+			if err := rows.Scan(&data); err != nil {
+				rows.Close()
+				return first, last, false, err
+			}
+			ts, err := decodeChunk(data, nil, nil, make([][]float64, q.cols))
+			if err != nil || len(ts) == 0 {
+				continue
+			}
+			lo, hi = min(lo, ts[0]), max(hi, ts[len(ts)-1])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return first, last, false, err
+		}
+	}
+	if lo > hi {
+		return first, last, false, nil
+	}
+	return fromMS(lo), fromMS(hi), true, nil
+}

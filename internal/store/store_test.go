@@ -86,6 +86,13 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	check("journal")
+	span := func(stage string) {
+		first, last, ok, err := s.Span()
+		if err != nil || !ok || !first.Equal(in[0].Time.Truncate(time.Millisecond)) || !last.Equal(in[len(in)-2].Time.Truncate(time.Millisecond)) {
+			t.Errorf("%s: Span() = %v, %v, %v, %v; want %v to %v", stage, first, last, ok, err, in[0].Time, in[len(in)-2].Time)
+		}
+	}
+	span("journal")
 	if err := s.Compact(base.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +102,12 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("after Compact, %d journal rows left, want 0", left)
 	}
 	check("chunks")
+	span("chunks")
+	s.db.Exec("DELETE FROM chunks; DELETE FROM times")
+	first, _, ok, _ := s.Span()
+	if !ok || !first.Equal(base) {
+		t.Errorf("Span() from aggregates alone starts at %v, want the first minute %v", first, base)
+	}
 }
 
 func TestSeriesAggregates(t *testing.T) {
