@@ -73,7 +73,18 @@ func historyPath(e *env, flagPath, configPath string) (string, error) {
 	if cfg.Store.Path != "" {
 		return cfg.Store.Path, nil
 	}
-	return store.DefaultPath(e.getenv, systemService(e))
+	path, err := store.DefaultPath(e.getenv, systemService(e))
+	if err == nil {
+		if _, serr := os.Stat(path); serr == nil {
+			return path, nil
+		}
+	}
+	// A user reading what the system service records.
+	system, _ := store.DefaultPath(e.getenv, true)
+	if _, serr := os.Stat(system); serr == nil {
+		return system, nil
+	}
+	return path, err
 }
 
 // systemService reports whether vigia runs as a system service: as root
