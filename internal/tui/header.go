@@ -34,7 +34,11 @@ func (m *Model) header() string {
 			ln.add(t.text, " "+bytesIEC(rss))
 		}
 	}
-	if d := m.health.QueueDropped; d > 0 {
+	d := m.health.QueueDropped
+	for _, o := range m.health.Outputs {
+		d += o.Dropped
+	}
+	if d > 0 {
 		ln.add(t.status[reading.Warning], "  dropped "+strconv.FormatUint(d, 10))
 	}
 	clk := clock(m.now)

@@ -104,8 +104,9 @@ func (t *procTable) setSort(c column, toggle bool) {
 	t.rebuild()
 }
 
-// less orders two processes by the sort column, ties by PID.
-func (t *procTable) compare(a, b *reading.Process) int {
+// compare orders two processes by the sort column, ties by PID; flip is
+// -1 when the order is largest first (after reverse), else 1.
+func (t *procTable) compare(a, b *reading.Process, flip int) int {
 	var c int
 	switch t.sortCol {
 	case colPID:
@@ -130,12 +131,7 @@ func (t *procTable) compare(a, b *reading.Process) int {
 	case colCommand:
 		c = strings.Compare(a.Cmdline, b.Cmdline)
 	}
-	if colDefs()[t.sortCol].desc {
-		c = -c
-	}
-	if t.reverse {
-		c = -c
-	}
+	c *= flip
 	if c == 0 {
 		c = cmp.Compare(a.PID, b.PID)
 	}
@@ -187,7 +183,11 @@ func (t *procTable) rebuild() {
 			idx = append(idx, i)
 		}
 	}
-	slices.SortFunc(idx, func(a, b int) int { return t.compare(&t.procs[a], &t.procs[b]) })
+	flip := 1
+	if colDefs()[t.sortCol].desc != t.reverse {
+		flip = -1
+	}
+	slices.SortFunc(idx, func(a, b int) int { return t.compare(&t.procs[a], &t.procs[b], flip) })
 	t.rows = t.rows[:0]
 	if t.tree {
 		t.rows = t.treeRows(idx, t.rows)

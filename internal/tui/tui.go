@@ -201,6 +201,12 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 // Init starts waiting for readings.
 func (m *Model) Init() tea.Cmd { return waitReadings(m.opts.Readings) }
 
+// gatherWindow is how long the first reading of a batch waits for the
+// rest of its second: sensors on one cadence arrive a few milliseconds
+// apart, and one frame for all of them costs a fraction of one per sensor.
+// Keys do not wait on it.
+const gatherWindow = 40 * time.Millisecond
+
 func waitReadings(ch <-chan reading.Reading) tea.Cmd {
 	if ch == nil {
 		return nil
@@ -211,6 +217,8 @@ func waitReadings(ch <-chan reading.Reading) tea.Cmd {
 			return closedMsg{}
 		}
 		batch := readingsMsg{r}
+		timer := time.NewTimer(gatherWindow)
+		defer timer.Stop()
 		for len(batch) < 64 {
 			select {
 			case r, ok := <-ch:
@@ -218,7 +226,7 @@ func waitReadings(ch <-chan reading.Reading) tea.Cmd {
 					return batch
 				}
 				batch = append(batch, r)
-			default:
+			case <-timer.C:
 				return batch
 			}
 		}
