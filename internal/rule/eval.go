@@ -61,7 +61,8 @@ type series struct {
 // NewEvaluator returns an Evaluator for rules. Rules that fail Validate are
 // left out: check them first (engine.New does) to report why.
 func NewEvaluator(rules []Rule) *Evaluator {
-	e := &Evaluator{byMetric: map[string][]int{}, sensors: map[string]*sensorState{}}
+	// The capacity is fixed first: process rules keep pointers into rules.
+	e := &Evaluator{byMetric: map[string][]int{}, sensors: map[string]*sensorState{}, rules: make([]Rule, 0, len(rules))}
 	for _, r := range rules {
 		if r.Validate() != nil {
 			continue

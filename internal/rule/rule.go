@@ -51,7 +51,8 @@ const (
 // to lower a status, when a rule does not set Hysteresis.
 const DefaultHysteresis = 0.02
 
-// Rule sets levels on one metric.
+// Rule sets levels on a metric, a trend or rate of one, the process table,
+// or the silence of a sensor; Kind says which, and which fields apply.
 type Rule struct {
 	Name string
 	// Kind is the rule's kind; empty means Threshold.
