@@ -32,6 +32,7 @@ Examples:
   vigia watch --json | jq -c 'select(.sensor=="cpu")'
   vigia watch --rule metric=cpu.usage,warning=50,critical=80
   vigia watch --procfs /host/proc --sysfs /host/sys --rootfs /host
+  vigia watch --record --db /tmp/vigia.db       # and keep it for vigia history
 `
 
 func runWatch(ctx context.Context, e *env, args []string) error {
@@ -40,6 +41,8 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	count := fs.Int("count", 0, "stop after `N` readings of each sensor (0: until Ctrl-C)")
 	asJSON := fs.Bool("json", false, "one JSON object per reading, one a line (docs/json.md)")
 	self := fs.Bool("self", false, "also show vigia's own cost (the self reading)")
+	record := fs.Bool("record", false, "also record readings in the history database (see vigia history)")
+	db := fs.String("db", "", "history database `file` for --record (default $XDG_DATA_HOME/vigia/vigia.db)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +62,12 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	}
 	sub := eng.Subscribe("watch", 256)
 	notifiers := s.startNotify(ctx, eng, 500*time.Millisecond)
+	var rec *recording
+	if *record {
+		if rec, err = s.startRecording(ctx, e, eng, *db); err != nil {
+			return err
+		}
+	}
 
 	shown := map[string]bool{}
 	for _, name := range s.sensors {
@@ -91,6 +100,9 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		if *count > 0 && counts[r.Sensor] >= *count {
 			continue // drained after --count was reached
 		}
+		if msg, ok := rec.changed(); ok {
+			fmt.Fprintln(e.stderr, msg)
+		}
 		counts[r.Sensor]++
 		transitions += len(r.Transitions)
 		if writeErr = write(r); writeErr != nil {
@@ -105,6 +117,9 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	notifiers.wait()
+	if err := rec.stop(); err != nil {
+		return err
+	}
 	if writeErr != nil {
 		return nil
 	}
