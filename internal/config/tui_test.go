@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,4 +67,34 @@ func TestValidKey(t *testing.T) {
 			t.Errorf("ValidKey(%q) = true, want false", k)
 		}
 	}
+}
+
+// FuzzTUISection parses whatever may stand under tui: and wants either a
+// section or an error with a line, never a panic.
+func FuzzTUISection(f *testing.F) {
+	f.Add("theme: light\npanels: [cpu, procs]\nkeys:\n  signal: [x, f9]\n")
+	f.Add("keys:\n  quit: ctrl+\n")
+	f.Add("panels: cpu\n")
+	f.Add("keys: [a, b]\n")
+	f.Add("keys:\n  quit: {a: b}\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		in := "tui:\n"
+		for _, l := range strings.Split(body, "\n") {
+			in += "  " + l + "\n"
+		}
+		cfg, err := Parse("vigia.yaml", []byte(in))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "vigia.yaml") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		for a, keys := range cfg.TUI.Keys {
+			for _, k := range keys {
+				if !ValidKey(k) {
+					t.Fatalf("accepted key %q for %s", k, a)
+				}
+			}
+		}
+	})
 }
