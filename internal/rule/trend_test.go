@@ -227,3 +227,55 @@ func TestRoundDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestTrendAccuracy: disks of several sizes filling at several rates,
+// sampled at several intervals with jitter of 1 % of their size, raise the
+// alert with the truly remaining time within 5 % of the horizon, and
+// predict that time within 5 %.
+func TestTrendAccuracy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		size     float64       // bytes free at the start
+		perHour  float64       // bytes written an hour
+		interval time.Duration // between readings
+		window   time.Duration
+		within   time.Duration
+	}{
+		{"small disk, fast, every second", 2 * gib, 1 * gib, time.Second, 10 * time.Minute, 30 * time.Minute},
+		{"big disk, slow, every minute", 4000 * gib, 50 * gib, time.Minute, 6 * time.Hour, 24 * time.Hour},
+		{"medium disk, every 15 s", 200 * gib, 20 * gib, 15 * time.Second, time.Hour, 4 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev := NewEvaluator([]Rule{{Name: "fill", Kind: Trend, Metric: reading.FSAvail, Within: tt.within, Window: tt.window}})
+			rate := tt.perHour / 3600
+			full := t0.Add(time.Duration(tt.size / rate * float64(time.Second)))
+			for i := 0; ; i++ {
+				now := t0.Add(time.Duration(i) * tt.interval)
+				if now.After(full) {
+					t.Fatal("never raised")
+				}
+				v := tt.size - rate*now.Sub(t0).Seconds() + noise(i)*tt.size/100
+				_, trs := ev.Eval(availReading(now, v), now)
+				if len(trs) == 0 {
+					continue
+				}
+				left := full.Sub(now)
+				if math.Abs(left.Seconds()-tt.within.Seconds()) > 0.05*tt.within.Seconds() {
+					t.Errorf("raised with %v truly left, want %v within 5%%", left, tt.within)
+				}
+				m := inRe.FindStringSubmatch(trs[0].Message)
+				if m == nil {
+					t.Fatalf("message %q says no time", trs[0].Message)
+				}
+				eta, _ := time.ParseDuration(m[1])
+				if math.Abs(eta.Seconds()-left.Seconds()) > 0.05*left.Seconds() {
+					t.Errorf("predicted %v, truly %v (%q)", eta, left, trs[0].Message)
+				}
+				return
+			}
+		})
+	}
+}
