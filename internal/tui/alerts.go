@@ -48,6 +48,9 @@ func (a *alerts) add(r *reading.Reading) {
 		}
 		a.recent = append(a.recent, t)
 	}
+	// Readings of different sensors arrive out of time order; the list
+	// reads as a timeline.
+	slices.SortStableFunc(a.recent, func(x, y reading.Transition) int { return x.Time.Compare(y.Time) })
 	if n := len(a.recent); n > recentLen {
 		a.recent = slices.Delete(a.recent, 0, n-recentLen)
 	}
