@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -155,11 +156,22 @@ func (m *Model) viewDetail() string {
 	field("Memory", bytesIEC(float64(p.RSS)), " resident, ", pct(p.MemPercent)+"%", " of RAM, ", bytesIEC(float64(p.VMSize)), " virtual")
 	field("Nice", strconv.Itoa(int(p.Nice)))
 	if m.opts.Inspector != nil && d.err == nil {
-		field("Open files", strconv.Itoa(p.OpenFiles))
-		field("I/O", bytesIEC(float64(p.ReadBytes)), " read, ", bytesIEC(float64(p.WriteBytes)), " written")
-	}
-	if len(p.Unreadable) > 0 {
-		field("Not readable", strings.Join(p.Unreadable, ", "), " (permission)")
+		hidden := func(f string) bool { return slices.Contains(p.Unreadable, f) }
+		switch {
+		case hidden("open_files"):
+			field("Open files", "", "not readable (another user's process)")
+		default:
+			field("Open files", strconv.Itoa(p.OpenFiles))
+		}
+		switch {
+		case hidden("io_read_bytes"):
+			field("I/O", "", "not readable (another user's process)")
+		default:
+			field("I/O", bytesIEC(float64(p.ReadBytes)), " read, ", bytesIEC(float64(p.WriteBytes)), " written")
+		}
+		if hidden("exe") || hidden("cwd") {
+			field("Not readable", "", "executable and directory (another user's process)")
+		}
 	}
 	blank := strings.Repeat(" ", m.w)
 	for len(lines) < m.h-1 {

@@ -112,7 +112,7 @@ func (f fakeInspector) Detail(pid int32) (reading.ProcessDetail, error) {
 	for _, p := range fixtureProcs() {
 		if p.PID == pid {
 			return reading.ProcessDetail{Process: p, Exe: "/usr/bin/" + p.Comm, Cwd: "/home/alice/src", Nice: 5,
-				OpenFiles: 17, ReadBytes: 123 << 20, WriteBytes: 45 << 10, VMSize: 2 << 30, Unreadable: []string{"environ"}}, nil
+				OpenFiles: 17, ReadBytes: 123 << 20, WriteBytes: 45 << 10, VMSize: 2 << 30, Unreadable: unreadable(pid)}, nil
 		}
 	}
 	return reading.ProcessDetail{}, syscall.ESRCH
@@ -150,4 +150,13 @@ func TestGoldenFrames(t *testing.T) {
 			})
 		}
 	}
+}
+
+// unreadable is what the inspector cannot read of another user's process
+// in the fixtures: PID 900 belongs to www-data.
+func unreadable(pid int32) []string {
+	if pid == 900 {
+		return []string{"exe", "cwd", "open_files", "io_read_bytes", "io_write_bytes"}
+	}
+	return nil
 }

@@ -404,3 +404,15 @@ func TestNoReadingsYet(t *testing.T) {
 		t.Errorf("empty frame:\n%s", f)
 	}
 }
+
+func TestDetailOfAnotherUsersProcess(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{Inspector: fakeInspector{}}, machine(true), 160, 50)
+	keys(m, "down", "down", "enter") // nginx, PID 900
+	f := m.View()
+	for _, want := range []string{"Process 900 nginx", "Open files    not readable", "I/O           not readable", "executable and directory"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("detail lacks %q:\n%s", want, f)
+		}
+	}
+}
