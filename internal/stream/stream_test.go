@@ -38,6 +38,10 @@ func fixture() []reading.Reading {
 		{Sensor: "disk", Time: t0.Add(6 * time.Second), Err: "read overran its 2s deadline", Status: reading.Unknown},
 		{Sensor: "cpu", Time: t0.Add(7 * time.Second), Primary: reading.CPUUsage, Status: reading.Critical,
 			Metrics: []reading.Metric{g(reading.CPUUsage, 97.25, reading.Percent), g("cpu.nan", math.NaN(), reading.Percent)}},
+		{Sensor: "disk", Time: t0.Add(8 * time.Second), Primary: reading.DiskUsedPercent, Status: reading.Warning,
+			Metrics: []reading.Metric{g(reading.DiskUsedPercent, 62, reading.Percent)},
+			Transitions: []reading.Transition{{Rule: "root_fills", Metric: reading.FSAvail, From: reading.Normal, To: reading.Warning, Value: 1 << 30, Time: t0,
+				Message: "fs.avail mountpoint=/ will reach 0 at 17:40 (in 3h37m), falling 4.7 MiB/min"}}},
 	}
 }
 
@@ -106,7 +110,7 @@ func TestJSONGolden(t *testing.T) {
 
 func TestFiniteLeavesInputAlone(t *testing.T) {
 	t.Parallel()
-	r := fixture()[7]
+	r := fixture()[7] // the cpu reading with a NaN metric
 	f := Finite(r)
 	if len(r.Metrics) != 2 || len(f.Metrics) != 1 {
 		t.Errorf("Finite: input has %d metrics (want 2), output %d (want 1)", len(r.Metrics), len(f.Metrics))

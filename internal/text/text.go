@@ -144,11 +144,17 @@ func (t *Text) Transition(tr reading.Transition, value string) string {
 	default:
 		verb = t.pick("lowered", "atenuada")
 	}
-	series := tr.Metric
-	for _, l := range tr.Labels {
-		series += fmt.Sprintf(" %s=%s", l.Name, l.Value)
+	// A rule's own message says what a bare value cannot: when a disk will
+	// be full, which process is missing, at what rate memory grows.
+	what := tr.Message
+	if what == "" {
+		what = tr.Metric
+		for _, l := range tr.Labels {
+			what += fmt.Sprintf(" %s=%s", l.Name, l.Value)
+		}
+		what += " = " + value
 	}
-	return fmt.Sprintf("%s %s: %s %s (%s → %s)", t.pick("alert", "alerta"), tr.Rule, verb, series+" = "+value, t.Status(tr.From), t.Status(tr.To))
+	return fmt.Sprintf("%s %s: %s — %s (%s → %s)", t.pick("alert", "alerta"), tr.Rule, verb, what, t.Status(tr.From), t.Status(tr.To))
 }
 
 // Summary is the closing summary of `watch`: readings per sensor, alerts
