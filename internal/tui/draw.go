@@ -42,6 +42,44 @@ func (r *row) add(p paint, s string) {
 	r.w += w
 }
 
+// addPad writes s in paint p padded to w cells, right-aligned when right,
+// without building the padded string.
+func (r *row) addPad(p paint, s string, w int, right bool) {
+	sw := textWidth(s)
+	if sw > w {
+		s = cut(s, w)
+		sw = textWidth(s)
+	}
+	if w > r.limit-r.w {
+		if right {
+			r.add(p, padLeft(s, w))
+		} else {
+			r.add(p, padRight(s, w))
+		}
+		return
+	}
+	r.sb.WriteString(p.pre)
+	if right {
+		r.blanks(w - sw)
+	}
+	r.sb.WriteString(s)
+	if !right {
+		r.blanks(w - sw)
+	}
+	r.sb.WriteString(p.post)
+	r.w += w
+}
+
+const blankRun = "                                "
+
+func (r *row) blanks(n int) {
+	for n > 0 {
+		k := min(n, len(blankRun))
+		r.sb.WriteString(blankRun[:k])
+		n -= k
+	}
+}
+
 // raw adds text already painted whose width is known.
 func (r *row) raw(s string, w int) {
 	if w > r.limit-r.w {
@@ -54,9 +92,7 @@ func (r *row) raw(s string, w int) {
 // space adds n blanks.
 func (r *row) space(n int) {
 	n = min(n, r.limit-r.w)
-	for range n {
-		r.sb.WriteByte(' ')
-	}
+	r.blanks(n)
 	r.w += max(n, 0)
 }
 

@@ -437,7 +437,7 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 		case colPID:
 			s = strconv.Itoa(int(p.PID))
 		case colUser:
-			s = cut(clean(p.User), d.width)
+			s = clean(p.User)
 			if s == "" {
 				s = strconv.Itoa(int(p.UID))
 			}
@@ -461,12 +461,7 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 			command(ln, p, text, dim, prog)
 			continue
 		}
-		if d.right {
-			s = padLeft(s, d.width)
-		} else {
-			s = padRight(s, d.width)
-		}
-		ln.add(pt, s)
+		ln.addPad(pt, s, d.width, d.right)
 		ln.add(text, " ")
 	}
 	if selected {
