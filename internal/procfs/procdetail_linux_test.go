@@ -89,9 +89,17 @@ func TestProcessDetailRealProc(t *testing.T) {
 		cmd.Wait()
 	}()
 	pid := int32(cmd.Process.Pid)
-	d, err := ProcessDetail(fsys, pid)
-	if err != nil {
-		t.Fatalf("ProcessDetail(own child %d): %v", pid, err)
+	// Right after exec the new image may not have touched a page yet (RSS
+	// 0, state R): wait until it has settled into its sleep.
+	var d reading.ProcessDetail
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		d, err = ProcessDetail(fsys, pid)
+		if err != nil {
+			t.Fatalf("ProcessDetail(own child %d): %v", pid, err)
+		}
+		if (d.RSS > 0 && d.State == "S") || time.Now().After(deadline) {
+			break
+		}
 	}
 	exe, _ := exec.LookPath("sleep")
 	exe, _ = filepath.EvalSymlinks(exe)
