@@ -37,6 +37,7 @@ Examples:
   vigia serve --listen :8519 --token-file t --open-metrics   # scrapers need no token
   vigia serve --tls-cert cert.pem --tls-key key.pem
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
+  vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -49,6 +50,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	openMetrics := fs.Bool("open-metrics", false, "serve /metrics and /healthz without the token, for scrapers")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
+	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
+	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
 	top := fs.Int("top-processes", -1, "export vigia_process_* series for the `N` busiest processes (default 0: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -95,6 +98,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		rules = append(rules, r.Name)
 	}
 
+	history := &recordedHistory{live: liveHistory{lv}}
 	coll := metrics.New(metrics.Options{
 		Snapshot: lv.Latest, Health: eng.Health, Alerts: lv.Alerts, Rules: rules,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
@@ -102,7 +106,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	srv, err := server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		TLSCert: sc.TLSCert, TLSKey: sc.TLSKey,
-		State: liveState{lv}, Health: eng.Health, History: liveHistory{lv}, Inspector: inspector{fs: s.fs, lv: lv},
+		State: liveState{lv}, Health: eng.Health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
@@ -111,6 +115,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+
+	// The agent records by default: it is what answers "what happened at
+	// 3 am?" (vigia history, vigia report, longer ranges on the dashboard).
+	// A database named with --db must open; the default one may be out of
+	// reach (no home, another vigia recording there): say so and serve on.
+	var rec *recording
+	if !*noRecord {
+		rec, err = s.startRecording(ctx, e, eng, *db)
+		switch {
+		case err != nil && *db != "":
+			return err
+		case err != nil:
+			fmt.Fprintf(e.stderr, "vigia: not recording history: %v (pass --db FILE, or --no-record)\n", err)
+		}
+	}
+	history.rec = rec
+	notifiers := s.startNotify(ctx, eng, 2*time.Second)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -128,10 +149,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	srvErr := srv.Run(ctx)
 	cancel()
 	wg.Wait()
+	notifiers.wait()
+	recErr := rec.stop()
 	if srvErr != nil {
 		return srvErr
 	}
-	return <-engErr
+	if err := <-engErr; err != nil {
+		return err
+	}
+	return recErr
 }
 
 // liveState adapts live.Live to server.State.
