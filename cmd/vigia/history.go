@@ -282,7 +282,7 @@ func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step 
 		means := make([]float64, len(sp.Points))
 		for j, p := range sp.Points {
 			fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, p.Time.Local().Format(layout),
-				formatValue(p.Min, sp.Unit), formatValue(p.Mean, sp.Unit), formatValue(p.Max, sp.Unit))
+				sp.Unit.Format(p.Min), sp.Unit.Format(p.Mean), sp.Unit.Format(p.Max))
 			lo = min(lo, p.Min)
 			if p.Max > hi {
 				hi, hiAt = p.Max, p.Time
@@ -291,8 +291,8 @@ func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step 
 			n += p.Count
 			means[j] = p.Mean
 		}
-		summary := fmt.Sprintf("min %s  mean %s  max %s at %s", formatValue(lo, sp.Unit), formatValue(sum/float64(n), sp.Unit),
-			formatValue(hi, sp.Unit), hiAt.Local().Format(layout))
+		summary := fmt.Sprintf("min %s  mean %s  max %s at %s", sp.Unit.Format(lo), sp.Unit.Format(sum/float64(n)),
+			sp.Unit.Format(hi), hiAt.Local().Format(layout))
 		if terminal {
 			summary = sparkline(means, 60) + "  " + summary
 		}
@@ -329,41 +329,4 @@ func sparkline(vals []float64, width int) string {
 		b.WriteRune(runes[max(0, min(i, len(runes)-1))])
 	}
 	return b.String()
-}
-
-// formatValue writes v for a table cell in its unit.
-func formatValue(v float64, u reading.Unit) string {
-	switch u {
-	case reading.Percent:
-		return fmt.Sprintf("%.1f%%", v)
-	case reading.Bytes:
-		return humanBytes(v)
-	case reading.BytesPerSecond:
-		return humanBytes(v) + "/s"
-	case reading.Celsius:
-		return fmt.Sprintf("%.1f°C", v)
-	case reading.Seconds:
-		return fmt.Sprintf("%.3gs", v)
-	case reading.PerSecond:
-		return fmt.Sprintf("%.4g/s", v)
-	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.4g", v)
-}
-
-func humanBytes(v float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	i := 0
-	a := math.Abs(v)
-	for a >= 1024 && i < len(units)-1 {
-		a /= 1024
-		v /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", v)
-	}
-	return fmt.Sprintf("%.1f %s", v, units[i])
 }

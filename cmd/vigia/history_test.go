@@ -146,7 +146,7 @@ func TestReportCommand(t *testing.T) {
 	for _, want := range []string{
 		"Peaks", "cpu.usage", "99.5%", start.Add(42 * time.Minute).Local().Format("2006-01-02 15:04"),
 		"cpu-busy", "3m00s",
-		"Top processes by CPU time", "postgres", "512.0 MiB",
+		"Top processes by CPU time", "postgres", "512 MiB",
 		"Filesystems", "/dev/sda1", "+59.0 MiB",
 	} {
 		if !strings.Contains(out, want) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
 )
 
@@ -77,7 +78,7 @@ func writeReport(w io.Writer, r *store.Report) {
 	if len(r.Peaks) > 0 {
 		fmt.Fprintf(w, "\nPeaks\n  %-12s %-20s %12s  %-16s  %12s\n", "SENSOR", "METRIC", "PEAK", "AT", "MEAN")
 		for _, p := range r.Peaks {
-			fmt.Fprintf(w, "  %-12s %-20s %12s  %-16s  %12s\n", p.Sensor, p.Metric, formatValue(p.Max, p.Unit), at(p.At), formatValue(p.Mean, p.Unit))
+			fmt.Fprintf(w, "  %-12s %-20s %12s  %-16s  %12s\n", p.Sensor, p.Metric, p.Unit.Format(p.Max), at(p.At), p.Unit.Format(p.Mean))
 		}
 	}
 	fmt.Fprintln(w, "\nAlerts")
@@ -100,7 +101,7 @@ func writeReport(w io.Writer, r *store.Report) {
 		fmt.Fprintf(w, "\n%s\n  %7s  %-16s %-10s %10s %10s  %s\n", title, "PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE")
 		for _, p := range ps {
 			fmt.Fprintf(w, "  %7d  %-16s %-10s %10s %10s  %s\n", p.PID, p.Comm, p.User, duration(time.Duration(p.CPUSeconds*float64(time.Second))),
-				humanBytes(float64(p.PeakRSS)), clip(p.Cmdline, 60))
+				reading.FormatBytes(float64(p.PeakRSS)), clip(p.Cmdline, 60))
 		}
 	}
 	procTable("Top processes by CPU time", r.TopCPU)
@@ -116,7 +117,7 @@ func writeReport(w io.Writer, r *store.Report) {
 			if !p.End.IsZero() {
 				life = duration(p.Lifetime)
 			}
-			fmt.Fprintf(w, "  %7d  %-16s %-10s %-16s %10s %10s\n", p.PID, p.Comm, p.User, at(p.Start), life, humanBytes(float64(p.PeakRSS)))
+			fmt.Fprintf(w, "  %7d  %-16s %-10s %-16s %10s %10s\n", p.PID, p.Comm, p.User, at(p.Start), life, reading.FormatBytes(float64(p.PeakRSS)))
 		}
 	}
 	lives("Ended, largest first:", r.ExitedList)
@@ -124,11 +125,11 @@ func writeReport(w io.Writer, r *store.Report) {
 	if len(r.Disks) > 0 {
 		fmt.Fprintf(w, "\nFilesystems\n  %-20s %-16s %12s %12s %12s %10s\n", "MOUNT", "DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE")
 		for _, d := range r.Disks {
-			growth := humanBytes(d.Growth)
+			growth := reading.FormatBytes(d.Growth)
 			if d.Growth > 0 {
 				growth = "+" + growth
 			}
-			fmt.Fprintf(w, "  %-20s %-16s %12s %12s %12s %10s\n", d.Mountpoint, d.Device, humanBytes(d.StartUsed), humanBytes(d.EndUsed), growth, humanBytes(d.Size))
+			fmt.Fprintf(w, "  %-20s %-16s %12s %12s %12s %10s\n", d.Mountpoint, d.Device, reading.FormatBytes(d.StartUsed), reading.FormatBytes(d.EndUsed), growth, reading.FormatBytes(d.Size))
 		}
 	}
 }

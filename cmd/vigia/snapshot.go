@@ -159,7 +159,7 @@ func writeMetrics(w io.Writer, r reading.Reading) {
 			}
 			name += "{" + strings.Join(parts, ",") + "}"
 		}
-		fmt.Fprintf(w, "           %-60s %s\n", name, stream.Value(m.Value, m.Unit))
+		fmt.Fprintf(w, "           %-60s %s\n", name, m.Unit.Format(m.Value))
 	}
 }
 
@@ -184,7 +184,7 @@ func writeTopProcesses(w io.Writer, s *setup, procs []reading.Process, n int) {
 			cmd = cmd[:119] + "…"
 		}
 		fmt.Fprintf(w, "%7d %-10s %s %6.1f %5.1f %9s %3d %s\n", p.PID, user, p.State, p.CPUPercent, p.MemPercent,
-			stream.Bytes(float64(p.RSS)), p.Threads, cmd)
+			reading.FormatBytes(float64(p.RSS)), p.Threads, cmd)
 	}
 	fmt.Fprintln(w)
 }

@@ -77,7 +77,7 @@ func (l *Lines) Write(r reading.Reading) error {
 		b = append(b, '[')
 		b = l.bar(b, r.Status, l.fraction(r.Sensor, m))
 		b = append(b, ']')
-		b = fmt.Appendf(b, " %9s  ", Value(m.Value, m.Unit))
+		b = fmt.Appendf(b, " %9s  ", m.Unit.Format(m.Value))
 		word := l.text.Status(r.Status)
 		b = l.paint(b, statusColor(r.Status), word)
 		if d := detail(&r); d != "" {
@@ -89,7 +89,7 @@ func (l *Lines) Write(r reading.Reading) error {
 	b = append(b, '\n')
 	for _, tr := range r.Transitions {
 		b = fmt.Appendf(b, "%s |   ", ts)
-		b = l.paint(b, bold+statusColor(tr.To), l.text.Transition(tr, Value(tr.Value, unitOf(&r, tr.Metric))))
+		b = l.paint(b, bold+statusColor(tr.To), l.text.Transition(tr, unitOf(&r, tr.Metric).Format(tr.Value)))
 		b = append(b, '\n')
 	}
 	l.buf = b
@@ -169,12 +169,12 @@ func detail(r *reading.Reading) string {
 			return fmt.Sprintf("%.0f cores", v(reading.CPUCores))
 		}
 	case reading.SensorMemory:
-		s := Bytes(v(reading.MemUsed)) + " / " + Bytes(v(reading.MemTotal))
+		s := reading.FormatBytes(v(reading.MemUsed)) + " / " + reading.FormatBytes(v(reading.MemTotal))
 		if has(reading.SwapTotal) && v(reading.SwapTotal) > 0 {
 			s += fmt.Sprintf(", swap %.1f%%", v(reading.SwapUsedPercent))
 		}
 		if has(reading.CgroupMemMax) {
-			s += fmt.Sprintf(", cgroup %s / %s", Bytes(v(reading.CgroupMemCurrent)), Bytes(v(reading.CgroupMemMax)))
+			s += fmt.Sprintf(", cgroup %s / %s", reading.FormatBytes(v(reading.CgroupMemCurrent)), reading.FormatBytes(v(reading.CgroupMemMax)))
 		}
 		return s
 	case reading.SensorLoad:
@@ -192,7 +192,7 @@ func detail(r *reading.Reading) string {
 				tx += m.Value
 			}
 		}
-		return "↓" + Bytes(rx) + "/s ↑" + Bytes(tx) + "/s"
+		return "↓" + reading.FormatBytes(rx) + "/s ↑" + reading.FormatBytes(tx) + "/s"
 	case reading.SensorDisk:
 		for _, m := range r.Metrics {
 			if m.Name == reading.FSUsedPercent && m.Value == v(reading.DiskUsedPercent) {
@@ -208,7 +208,7 @@ func detail(r *reading.Reading) string {
 		}
 		return fmt.Sprintf("%.0f running, %.0f threads", running, v(reading.ProcsThreads))
 	case reading.SensorSelf:
-		return "RSS " + Bytes(v(reading.SelfRSS))
+		return "RSS " + reading.FormatBytes(v(reading.SelfRSS))
 	}
 	return ""
 }

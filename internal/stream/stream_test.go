@@ -116,28 +116,3 @@ func TestFiniteLeavesInputAlone(t *testing.T) {
 		t.Errorf("Finite: input has %d metrics (want 2), output %d (want 1)", len(r.Metrics), len(f.Metrics))
 	}
 }
-
-func TestValue(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		v    float64
-		u    reading.Unit
-		want string
-	}{
-		{41.25, reading.Percent, "41.2%"},
-		{1023, reading.Bytes, "1023 B"},
-		{1536, reading.Bytes, "1.5 KiB"},
-		{8 << 30, reading.Bytes, "8.0 GiB"},
-		{300 << 20, reading.BytesPerSecond, "300 MiB/s"},
-		{45.5, reading.Celsius, "45.5°C"},
-		{1200, reading.RPM, "1200 rpm"},
-		{3, reading.None, "3"},
-		{0.52, reading.None, "0.52"},
-		{math.NaN(), reading.Percent, "–"},
-	}
-	for _, tt := range tests {
-		if got := Value(tt.v, tt.u); got != tt.want {
-			t.Errorf("Value(%v, %q) = %q, want %q", tt.v, tt.u, got, tt.want)
-		}
-	}
-}

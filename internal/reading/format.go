@@ -1,33 +1,32 @@
-package stream
+package reading
 
 import (
 	"fmt"
 	"math"
-
-	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// Value formats a metric's value with its unit, in the short form a line of
-// `watch` or a table cell has room for: binary prefixes for bytes, one
-// decimal for percentages and degrees.
-func Value(v float64, u reading.Unit) string {
+// Format writes a value in this unit, in the short form a line of `watch`
+// or a table cell has room for: binary prefixes for bytes, one decimal for
+// percentages and degrees. Every output formats through it, so a value reads
+// the same in the stream, the dashboard, the history and the report.
+func (u Unit) Format(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
 	switch u {
-	case reading.Percent:
+	case Percent:
 		return fmt.Sprintf("%.1f%%", v)
-	case reading.Bytes:
-		return Bytes(v)
-	case reading.BytesPerSecond:
-		return Bytes(v) + "/s"
-	case reading.Celsius:
+	case Bytes:
+		return FormatBytes(v)
+	case BytesPerSecond:
+		return FormatBytes(v) + "/s"
+	case Celsius:
 		return fmt.Sprintf("%.1f°C", v)
-	case reading.RPM:
+	case RPM:
 		return fmt.Sprintf("%.0f rpm", v)
-	case reading.PerSecond:
+	case PerSecond:
 		return trim(v) + "/s"
-	case reading.Seconds:
+	case Seconds:
 		return fmt.Sprintf("%.3gs", v)
 	}
 	return trim(v)
@@ -40,9 +39,9 @@ func trim(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-// Bytes formats a byte count with binary prefixes (KiB, MiB, …) as free -h
-// and the kernel do.
-func Bytes(v float64) string {
+// FormatBytes formats a byte count with binary prefixes (KiB, MiB, …) as
+// free -h and the kernel do.
+func FormatBytes(v float64) string {
 	const units = "KMGTPE"
 	if math.Abs(v) < 1024 {
 		return fmt.Sprintf("%.0f B", v)
