@@ -61,8 +61,8 @@ func TestTopInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (Debian package tmux)")
 	}
-	if out, _, code := vigia(t, nil, "top", "--help"); code != 0 || !strings.Contains(out, "vigia top") {
-		t.Skip("the top command is not registered in commands() yet")
+	if out, errOut, code := vigia(t, nil, "top", "--help"); code != 0 || !strings.Contains(out, "vigia top") {
+		t.Fatalf("vigia top --help: exit %d\n%s%s", code, out, errOut)
 	}
 	t.Parallel()
 
