@@ -81,11 +81,16 @@ func (m *Model) primaryLevel(r *reading.Reading) reading.Status {
 	return r.Status
 }
 
-var levelWords = [...]string{"UNKN", "OK", "WARN", "CRIT"}
-
 func levelWord(s reading.Status) string {
-	if int(s) < len(levelWords) {
-		return levelWords[s]
+	switch s {
+	case reading.Unknown:
+		return "UNKN"
+	case reading.Normal:
+		return "OK"
+	case reading.Warning:
+		return "WARN"
+	case reading.Critical:
+		return "CRIT"
 	}
 	return "?"
 }

@@ -119,7 +119,9 @@ func (m *Model) viewCPU(w, h int) []string {
 	return lines
 }
 
-var blocks = [...]string{" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
+// blocks are the nine heights of a level cell, as one string of
+// three-byte runes after a space.
+const blocks = " ▁▂▃▄▅▆▇█"
 
 // block is one cell whose height shows frac (0..1).
 func block(frac float64) string {
@@ -127,7 +129,11 @@ func block(frac float64) string {
 	if frac > 0 && i == 0 {
 		i = 1
 	}
-	return blocks[max(0, min(i, 8))]
+	i = max(0, min(i, 8))
+	if i == 0 {
+		return " "
+	}
+	return blocks[1+3*(i-1) : 1+3*i]
 }
 
 func (m *Model) cpuLine(w int) string {

@@ -162,7 +162,9 @@ func padLeft(s string, w int) string {
 	return s
 }
 
-var eighths = [...]string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
+// eighths are the partial blocks of one to seven eighths, three bytes
+// each.
+const eighths = "▏▎▍▌▋▊▉"
 
 // bar draws frac (0..1) as a bar of w cells: full blocks, one partial block,
 // then dots for the empty part.
@@ -183,7 +185,7 @@ func (r *row) bar(fill, empty paint, frac float64, w int) {
 	}
 	used := full
 	if part > 0 && used < w {
-		b.WriteString(eighths[part])
+		b.WriteString(eighths[3*(part-1) : 3*part])
 		used++
 	}
 	r.add(fill, b.String())
@@ -224,8 +226,14 @@ func (r *ring) max(n int) float64 {
 	return m
 }
 
-// braille bit for the dot at (column 0|1, row 0..3 counted from the bottom).
-var brailleDots = [2][4]rune{{0x40, 0x04, 0x02, 0x01}, {0x80, 0x20, 0x10, 0x08}}
+// brailleDot is the bit of the dot in column side (0 or 1) at row k
+// counted from the bottom (0..3).
+func brailleDot(side, k int) rune {
+	if side == 0 {
+		return [4]rune{0x40, 0x04, 0x02, 0x01}[k]
+	}
+	return [4]rune{0x80, 0x20, 0x10, 0x08}[k]
+}
 
 // graph draws the newest 2·w samples of h as an area chart of w×h braille
 // cells (two samples per cell, four dot rows per line), scaled so top is
@@ -260,7 +268,7 @@ func graph(h *ring, w, rows int, top float64, p paint) []string {
 			for side := range 2 {
 				d := dots[2*c+side] - base
 				for k := 0; k < min(d, 4); k++ {
-					cell |= brailleDots[side][k]
+					cell |= brailleDot(side, k)
 				}
 			}
 			if cell == 0 {
