@@ -416,3 +416,52 @@ func TestDetailOfAnotherUsersProcess(t *testing.T) {
 		}
 	}
 }
+
+func TestPagingKeys(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{}, append(machine(true), procReading(base, manyProcs(200))), 160, 50)
+	m.View()
+	page := m.lay.tableRows - 1
+	msg := func(k tea.KeyType) { m.Update(tea.KeyMsg{Type: k}); m.View() }
+	msg(tea.KeyPgDown)
+	if m.table.sel != page {
+		t.Errorf("pgdown selected row %d, want %d", m.table.sel, page)
+	}
+	msg(tea.KeyEnd)
+	if m.table.sel != len(m.table.rows)-1 || m.table.offset != len(m.table.rows)-m.lay.tableRows {
+		t.Errorf("end: row %d offset %d of %d rows", m.table.sel, m.table.offset, len(m.table.rows))
+	}
+	if !strings.Contains(m.View(), "›") {
+		t.Error("the selected row scrolled out of sight")
+	}
+	msg(tea.KeyPgUp)
+	if m.table.sel != len(m.table.rows)-1-page {
+		t.Errorf("pgup selected row %d", m.table.sel)
+	}
+	msg(tea.KeyHome)
+	if m.table.sel != 0 || m.table.offset != 0 {
+		t.Errorf("home: row %d offset %d", m.table.sel, m.table.offset)
+	}
+}
+
+func TestHelpClosesOnAnyKey(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{}, machine(true), 80, 24)
+	keys(m, "?")
+	if m.view != viewHelp {
+		t.Fatal("? did not open the help")
+	}
+	keys(m, "x")
+	if m.view != viewMain {
+		t.Error("a key did not close the help")
+	}
+}
+
+func TestFixedInterval(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{}, machine(true), 80, 24)
+	keys(m, "+")
+	if m.every != time.Second || !strings.Contains(m.message, "fixed") {
+		t.Errorf("without SetInterval: every %v, message %q", m.every, m.message)
+	}
+}
