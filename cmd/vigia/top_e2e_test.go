@@ -85,7 +85,11 @@ func TestTopInTmux(t *testing.T) {
 	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "160", "-y", "50",
 		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
 		"bash", "--norc", "--noprofile")
-	t.Cleanup(func() { exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
+	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
+	t.Cleanup(func() {
+		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
+		os.Remove(sock) // tmux leaves its socket file behind
+	})
 	p.waitFor("the shell prompt", contains("$"))
 
 	start := time.Now()
