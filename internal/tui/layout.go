@@ -261,12 +261,28 @@ func title(t *theme, name, info string, w int) string {
 func (m *Model) sensorProblem(sensor string) (string, bool) {
 	r := m.last[sensor]
 	switch {
+	case r == nil && m.sensorOff(sensor):
+		return "sensor not enabled (--sensors or the config file)", true
 	case r == nil:
 		return "waiting for the first reading…", true
 	case r.Err != "" && len(r.Metrics) == 0:
 		return "sensor failed: " + clean(r.Err), true
 	}
 	return "", false
+}
+
+// sensorOff reports whether the engine runs without the sensor, once its
+// health says which sensors it runs.
+func (m *Model) sensorOff(sensor string) bool {
+	if len(m.health.Sensors) == 0 {
+		return false
+	}
+	for _, s := range m.health.Sensors {
+		if s.Name == sensor {
+			return false
+		}
+	}
+	return true
 }
 
 // problemLines renders a panel that has nothing else to show.

@@ -376,6 +376,8 @@ func (m *Model) viewTable(w, h int) []string {
 	if len(t.rows) == 0 && n > 0 {
 		ln.reset(w)
 		switch {
+		case m.last[reading.SensorProcesses] == nil && m.sensorOff(reading.SensorProcesses):
+			ln.add(th.dim, "the processes sensor is not enabled (--sensors or the config file)")
 		case m.last[reading.SensorProcesses] == nil:
 			ln.add(th.dim, "waiting for the process list…")
 		case t.filter != "":

@@ -154,6 +154,9 @@ func (m *Model) tempLine(w int) string {
 	r := m.last[reading.SensorTemperature]
 	if r == nil || (r.Err != "" && len(r.Metrics) == 0) {
 		msg, _ := m.sensorProblem(reading.SensorTemperature)
+		if m.sensorOff(reading.SensorTemperature) {
+			msg = "not enabled"
+		}
 		ln.add(t.dim, msg)
 		return ln.done()
 	}

@@ -465,3 +465,21 @@ func TestFixedInterval(t *testing.T) {
 		t.Errorf("without SetInterval: every %v, message %q", m.every, m.message)
 	}
 }
+
+func TestDisabledSensors(t *testing.T) {
+	t.Parallel()
+	health := func() reading.Health {
+		return reading.Health{Sensors: []reading.SensorHealth{{Name: reading.SensorCPU}, {Name: reading.SensorMemory}}}
+	}
+	rs := []reading.Reading{cpuReading(base, 4, 10), memReading(base, false), selfReading(base)}
+	m := newModel(Options{Health: health}, rs, 160, 50)
+	f := m.View()
+	for _, want := range []string{"sensor not enabled", "the processes sensor is not enabled"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("frame lacks %q:\n%s", want, f)
+		}
+	}
+	if strings.Contains(f, "waiting for") {
+		t.Errorf("frame waits for sensors that will never report:\n%s", f)
+	}
+}
