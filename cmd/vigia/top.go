@@ -36,6 +36,7 @@ Examples:
   vigia top --interval 500ms
   vigia top --sensors cpu,memory,processes
   vigia top --procfs /host/proc --sysfs /host/sys --rootfs /host
+  vigia top --record                        # keep what it shows for vigia history
 `
 
 // topInterval is the dashboard's default cadence, as htop's and top's.
@@ -44,6 +45,8 @@ const topInterval = time.Second
 func runTop(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "top", topHelp)
 	m := addMachineFlags(fs, "all")
+	record := fs.Bool("record", false, "also record readings in the history database (see vigia history)")
+	db := fs.String("db", "", "history database `file` for --record (default $XDG_DATA_HOME/vigia/vigia.db)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -77,6 +80,13 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sub := eng.Subscribe("top", 256)
+	var rec *recording
+	if *record {
+		if rec, err = s.startRecording(ctx, e, eng, *db); err != nil {
+			return err
+		}
+	}
+	notifiers := s.startNotify(ctx, eng, time.Second)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -97,6 +107,10 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	})
 	cancel()
 	runErr := <-done
+	notifiers.wait()
+	if err := rec.stop(); err != nil && runErr == nil {
+		runErr = err
+	}
 	logs.flush(e.stderr)
 	if uiErr != nil {
 		return uiErr
