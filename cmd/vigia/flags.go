@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,26 +20,38 @@ import (
 )
 
 // newFlagSet returns a flag set that reports errors instead of exiting, and
-// whose --help prints help (usage, examples) followed by the flags.
+// whose --help prints help (usage, examples) followed by the flags. A
+// mistake prints only the error and a hint, on stderr: scripts reading
+// stdout never get a help page.
 func newFlagSet(e *env, name, help string) *flag.FlagSet {
 	fs := flag.NewFlagSet("vigia "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stdout, strings.TrimSpace(help))
-		fmt.Fprintln(e.stdout, "\nFlags:")
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintln(e.stdout, "\nFlags:")
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
+		}
 	}
 	return fs
 }
 
 // parseFlags parses args, printing help for --help and turning every other
-// problem into a usage error that names the flag.
+// problem into a usage error that names the flag. Arguments after the
+// flags are left in fs.Args(); a --help among them still asks for help.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	// FlagSet.Parse calls Usage on every error too: print help only when it
+	// was asked for.
+	help := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+	fs.Usage = help
+	if errors.Is(err, flag.ErrHelp) || (err == nil && slices.ContainsFunc(fs.Args(), isHelpFlag)) {
+		help()
 		return errHelp
 	}
 	if err != nil {
@@ -47,6 +60,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
 // machineFlags are the flags of every command that samples the machine.
 type machineFlags struct {
 	configPath string
@@ -54,11 +69,13 @@ type machineFlags struct {
 	sysfs      string
 	rootfs     string
 	interval   time.Duration
-	sensors    string
-	workers    int
-	lang       string
-	logLevel   string
-	rules      ruleFlags
+	// intervalSet tells --interval 0 (a mistake) from no --interval.
+	intervalSet bool
+	sensors     string
+	workers     int
+	lang        string
+	logLevel    string
+	rules       ruleFlags
 }
 
 func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
@@ -67,7 +84,15 @@ func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
 	fs.StringVar(&m.procfs, "procfs", "", "`dir` where /proc is mounted (default /proc)")
 	fs.StringVar(&m.sysfs, "sysfs", "", "`dir` where /sys is mounted (default /sys)")
 	fs.StringVar(&m.rootfs, "rootfs", "", "`dir` where the watched machine's / is mounted, for filesystem usage (default /)")
-	fs.DurationVar(&m.interval, "interval", 0, "sample every sensor at this `interval` (default: cpu 1.5s, memory 2s, temperature 1.8s, others 2s)")
+	fs.Func("interval", "", func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration like 500ms or 2s", v)
+		}
+		m.interval, m.intervalSet = d, true
+		return nil
+	})
+	fs.Lookup("interval").Usage = "sample every sensor at this `interval` (default: cpu 1.5s, memory 2s, temperature 1.8s, others 2s)"
 	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(machineSensors, ","))
 	fs.IntVar(&m.workers, "workers", 0, "analyser goroutines (default 2)")
 	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
@@ -141,7 +166,7 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 	if s.sensors, err = parseSensors(m.sensors, s.cfg); err != nil {
 		return nil, err
 	}
-	if m.interval < 0 || (m.interval > 0 && m.interval < 100*time.Millisecond) {
+	if m.intervalSet && m.interval < 100*time.Millisecond {
 		return nil, usagef("--interval %v: at least 100ms", m.interval)
 	}
 	for _, name := range machineSensors {

@@ -80,7 +80,7 @@ func (l *Lines) Write(r reading.Reading) error {
 		b = fmt.Appendf(b, " %9s  ", m.Unit.Format(m.Value))
 		word := l.text.Status(r.Status)
 		b = l.paint(b, statusColor(r.Status), word)
-		if d := detail(&r); d != "" {
+		if d := detail(&r, l.text); d != "" {
 			// Pad by runes so details line up under CRÍTICO as under CRITICAL.
 			b = append(b, strings.Repeat(" ", max(0, statusWidth-utf8.RuneCountInString(word))+2)...)
 			b = l.paint(b, grey, d)
@@ -160,13 +160,13 @@ func unitOf(r *reading.Reading, metric string) reading.Unit {
 
 // detail is the short context after the status: what a bare percentage
 // does not say.
-func detail(r *reading.Reading) string {
+func detail(r *reading.Reading, t *text.Text) string {
 	v := func(name string) float64 { x, _ := r.Value(name); return x }
 	has := func(name string) bool { _, ok := r.Value(name); return ok }
 	switch r.Sensor {
 	case reading.SensorCPU:
 		if has(reading.CPUCores) {
-			return fmt.Sprintf("%.0f cores", v(reading.CPUCores))
+			return t.Cores(int(v(reading.CPUCores)))
 		}
 	case reading.SensorMemory:
 		s := reading.FormatBytes(v(reading.MemUsed)) + " / " + reading.FormatBytes(v(reading.MemTotal))
@@ -206,7 +206,7 @@ func detail(r *reading.Reading) string {
 				running = m.Value
 			}
 		}
-		return fmt.Sprintf("%.0f running, %.0f threads", running, v(reading.ProcsThreads))
+		return t.ProcsDetail(int(running), int(v(reading.ProcsThreads)))
 	case reading.SensorSelf:
 		return "RSS " + reading.FormatBytes(v(reading.SelfRSS))
 	}

@@ -202,3 +202,13 @@ func (t *Text) ProcessHeader() string {
 func (t *Text) ConfigOK(path string, rules, notifiers int) string {
 	return fmt.Sprintf(t.pick("%s: OK (%d rules, %d notifiers)", "%s: correcto (%d reglas, %d notificadores)"), path, rules, notifiers)
 }
+
+// Cores is a core count, as `watch` shows it after the CPU bar.
+func (t *Text) Cores(n int) string {
+	return fmt.Sprintf(t.pick("%d cores", "%d núcleos"), n)
+}
+
+// ProcsDetail is what `watch` shows after the process count.
+func (t *Text) ProcsDetail(running, threads int) string {
+	return fmt.Sprintf(t.pick("%d running, %d threads", "%d en ejecución, %d hilos"), running, threads)
+}
