@@ -18,11 +18,7 @@ var ErrNoCgroupV2 = errors.New("no cgroup v2 entry")
 func ParseSelfCgroup(b []byte) (string, error) {
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		rest, ok := bytes.CutPrefix(line, []byte("0::"))
 		if !ok {
 			continue
@@ -124,11 +120,7 @@ func ParseCgroupCPUStat(b []byte) (CgroupCPUStat, error) {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		key, rest := statCutField(line)
 		var dst *uint64
@@ -212,11 +204,7 @@ func ParseCgroupMemStat(b []byte) (CgroupMemStat, error) {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		key, rest := statCutField(line)
 		var dst *uint64
@@ -254,11 +242,7 @@ func ParseCgroupMemEvents(b []byte) (CgroupMemEvents, error) {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		key, rest := statCutField(line)
 		var dst *uint64

@@ -1,9 +1,6 @@
 package procfs
 
-import (
-	"bytes"
-	"fmt"
-)
+import "fmt"
 
 // DiskStat is one line of /proc/diskstats: a block device's cumulative I/O
 // counters since boot. Times are in milliseconds, sizes in 512-byte sectors
@@ -60,12 +57,8 @@ func ParseDiskstats(b []byte, dst []DiskStat) ([]DiskStat, error) {
 	dst = dst[:0]
 	var fields [20][]byte
 	for lineNo := 1; len(b) > 0; lineNo++ {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		n := splitBlanks(line, fields[:])
 		if n == 0 {
 			continue

@@ -44,11 +44,7 @@ func ParseMemInfo(b []byte, m *MemInfo) error {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue

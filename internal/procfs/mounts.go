@@ -60,12 +60,8 @@ func (fs FS) MountInfo(pid string) ([]Mount, error) {
 func ParseMountInfo(b []byte) ([]Mount, error) {
 	var mounts []Mount
 	for lineNo := 1; len(b) > 0; lineNo++ {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}

@@ -37,12 +37,8 @@ func ParseNetDev(b []byte, dst []NetDev) ([]NetDev, error) {
 	dst = dst[:0]
 	var fields [17][]byte
 	for lineNo := 1; len(b) > 0; lineNo++ {
-		line := b
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		if bytes.IndexByte(line, '|') >= 0 {
 			continue
 		}

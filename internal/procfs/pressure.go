@@ -35,11 +35,7 @@ func ParsePressure(b []byte) (Pressure, error) {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		kind, rest := statCutField(line)
 		var dst *PressureLine

@@ -57,11 +57,7 @@ func ParseStat(b []byte, s *Stat) error {
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
-			line, b = b, nil
-		}
+		line, b = cutLine(b)
 		lineNo++
 		name, rest := statCutField(line)
 		if len(name) < 3 || name[0] != 'c' || name[1] != 'p' || name[2] != 'u' {
@@ -147,6 +143,16 @@ func parseCPUTimes(b []byte, t *CPUTimes) error {
 
 // statCutField returns the first whitespace-separated field of b and the
 // rest.
+// cutLine splits b at its first newline into the line (without the newline)
+// and what follows; the last line need not end in one. Every line-oriented
+// parser here walks its input with it, so none allocates to split lines.
+func cutLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i], b[i+1:]
+	}
+	return b, nil
+}
+
 func statCutField(b []byte) (field, rest []byte) {
 	i := 0
 	for i < len(b) && statSpace(b[i]) {
