@@ -495,6 +495,13 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 	}
 	var samples []sample
 	var tp []topProc
+	// The top processes are named after the rows are closed: naming one
+	// may query the procs table, and the store has a single connection.
+	type tops struct {
+		ts    int64
+		procs []topProc
+	}
+	var pending []tops
 	for jrows.Next() {
 		var t int64
 		if err := jrows.Scan(&t, &data); err != nil {
@@ -507,14 +514,18 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 		for _, sm := range samples {
 			addSample(t, sm.series, sm.value)
 		}
-		if err := addTops(t, tp); err != nil {
-			jrows.Close()
-			return nil, err
+		if len(tp) > 0 {
+			pending = append(pending, tops{t, slices.Clone(tp)})
 		}
 	}
 	jrows.Close()
 	if err := jrows.Err(); err != nil {
 		return nil, err
+	}
+	for _, p := range pending {
+		if err := addTops(p.ts, p.procs); err != nil {
+			return nil, err
+		}
 	}
 	nrows, err := s.db.Query("SELECT ts, sensor, err, note FROM notes WHERE ts >= ? AND ts < ?", from, to)
 	if err != nil {
