@@ -35,7 +35,7 @@ func TestTUISectionErrors(t *testing.T) {
 		{"theme", "tui:\n  theme: neon\n", `vigia.yaml:2: tui: theme "neon" unknown (want one of dark, light, mono)`},
 		{"panel", "tui:\n  panels:\n    - cpu\n    - gpu\n", `vigia.yaml:4: tui: unknown panel "gpu" (want some of cpu, memory, load, temperature, disk, network, alerts, procs)`},
 		{"panel twice", "tui:\n  panels: [cpu, cpu]\n", `vigia.yaml:2: tui: panel "cpu" listed twice`},
-		{"action", "tui:\n  keys:\n    explode: x\n", `vigia.yaml:3: tui: unknown action "explode" in keys (want one of up, down, page_up, page_down, home, end, detail, signal, filter, tree, sort_next, sort_prev, sort_cpu, sort_mem, sort_pid, sort_time, sort_user, reverse, interval_up, interval_down, irix, help, quit)`},
+		{"action", "tui:\n  keys:\n    explode: x\n", `vigia.yaml:3: tui: unknown action "explode" in keys (want one of up, down, page_up, page_down, home, end, detail, signal, filter, tree, sort_next, sort_prev, sort_cpu, sort_mem, sort_pid, sort_time, sort_user, reverse, interval_up, interval_down, irix, help, quit, replay_play, replay_step, replay_step_back, replay_jump, replay_jump_back, replay_jump_far, replay_jump_far_back, replay_faster, replay_slower, replay_start, replay_end)`},
 		{"bad key", "tui:\n  keys:\n    quit:\n      - q\n      - ctrl+shift+banana\n", `vigia.yaml:5: tui: "ctrl+shift+banana" (for quit) is not a key: want a character, ctrl+<letter>, alt+<key> or a name such as up, pgdown, enter, esc, f1`},
 		{"same key twice", "tui:\n  keys:\n    quit: z\n    tree: z\n", `vigia.yaml:4: tui: key "z" bound to both quit and tree`},
 		{"empty list", "tui:\n  keys:\n    quit: []\n", `vigia.yaml:3: tui: no keys given for quit`},
