@@ -15,8 +15,14 @@ func (m *Model) header() string {
 	if m.opts.Hostname != "" {
 		ln.add(t.text, " "+clean(m.opts.Hostname))
 	}
-	ln.add(t.dim, "  every ")
-	ln.add(t.text, interval(m.every))
+	if m.replay != nil {
+		state, _ := m.replayState()
+		ln.add(t.accent, "  REPLAY ")
+		ln.add(t.text, state)
+	} else {
+		ln.add(t.dim, "  every ")
+		ln.add(t.text, interval(m.every))
+	}
 	ln.add(t.dim, "  CPU% ")
 	if m.irix {
 		ln.add(t.text, "100=1 core")
@@ -42,6 +48,9 @@ func (m *Model) header() string {
 		ln.add(t.status[reading.Warning], "  dropped "+strconv.FormatUint(d, 10))
 	}
 	clk := clock(m.now)
+	if m.replay != nil {
+		_, clk = m.replayState()
+	}
 	if room := ln.room() - len(clk); room > 0 {
 		ln.space(room)
 		ln.add(t.dim, clk)
@@ -68,7 +77,11 @@ func (m *Model) statusBar() string {
 		}
 		ln.add(p, m.message)
 	default:
-		for _, b := range m.keys.ShortHelp() {
+		hint := m.keys.ShortHelp()
+		if m.replay != nil {
+			hint = m.keys.replayShortHelp()
+		}
+		for _, b := range hint {
 			k := b.Help().Key
 			if k == " " {
 				k = "space"
@@ -79,6 +92,9 @@ func (m *Model) statusBar() string {
 	}
 	if m.view == viewMain && !tb.typing {
 		info := strconv.Itoa(len(tb.rows)) + "/" + strconv.Itoa(len(tb.procs)) + " procs"
+		if m.replay != nil {
+			info = strconv.Itoa(len(tb.rows)) + "/" + strconv.Itoa(len(tb.procs)) + " top procs as recorded"
+		}
 		if tb.filter != "" {
 			info = "“" + clean(tb.filter) + "” " + info
 		}

@@ -16,6 +16,9 @@ func (m *Model) viewHelp() string {
 	for _, g := range m.keys.FullHelp() {
 		all = append(all, g...)
 	}
+	if m.replay != nil {
+		all = append(all, m.keys.replayHelp()...)
+	}
 	// As many columns of at least 38 cells as fit, filled top to bottom.
 	cols := max(1, min(3, m.w/38))
 	colW := m.w / cols

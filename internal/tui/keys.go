@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vigia-dev/vigia/internal/config"
@@ -33,7 +35,25 @@ const (
 	actIrix         action = "irix"
 	actHelp         action = "help"
 	actQuit         action = "quit"
+
+	// The replay's keys; in a replay they win over the keys they share.
+	actPlay        action = "replay_play"
+	actStep        action = "replay_step"
+	actStepBack    action = "replay_step_back"
+	actJump        action = "replay_jump"
+	actJumpBack    action = "replay_jump_back"
+	actJumpFar     action = "replay_jump_far"
+	actJumpFarBack action = "replay_jump_far_back"
+	actFaster      action = "replay_faster"
+	actSlower      action = "replay_slower"
+	actStart       action = "replay_start"
+	actFinish      action = "replay_end"
 )
+
+// replayActions are the actions matched first in a replay.
+func replayActions() []action {
+	return []action{actPlay, actStep, actStepBack, actJump, actJumpBack, actJumpFar, actJumpFarBack, actFaster, actSlower, actStart, actFinish}
+}
 
 // defaultKeys are the bindings before the config file's; close to htop and
 // top where they agree.
@@ -65,6 +85,17 @@ func defaultKeys() map[action]key.Binding {
 		actIrix:         b("CPU %: per core / of all cores", "I"),
 		actHelp:         b("this help", "?", "f1"),
 		actQuit:         b("quit", "q", "f10"),
+		actPlay:         b("play / pause", " "),
+		actStep:         b("step to the next reading", "."),
+		actStepBack:     b("step back a reading", ","),
+		actJump:         b("1 min on", "]"),
+		actJumpBack:     b("1 min back", "["),
+		actJumpFar:      b("10 min on", "}"),
+		actJumpFarBack:  b("10 min back", "{"),
+		actFaster:       b("faster", ">"),
+		actSlower:       b("slower", "<"),
+		actStart:        b("to the start", "g"),
+		actFinish:       b("to the end", "G"),
 	}
 }
 
@@ -122,9 +153,20 @@ func normKey(k string) string {
 	return k
 }
 
-// match returns the action bound to msg, or "".
-func (m keyMap) match(msg tea.KeyMsg) action {
+// match returns the action bound to msg, or "". In a replay the replay's
+// actions come first, so their keys may be shared with the live ones.
+func (m keyMap) match(msg tea.KeyMsg, replay bool) action {
+	if replay {
+		for _, a := range replayActions() {
+			if key.Matches(msg, m.bind[a]) {
+				return a
+			}
+		}
+	}
 	for _, a := range config.TUIActions() {
+		if strings.HasPrefix(a, "replay_") {
+			continue
+		}
 		if b := m.bind[action(a)]; key.Matches(msg, b) {
 			return action(a)
 		}
@@ -135,6 +177,26 @@ func (m keyMap) match(msg tea.KeyMsg) action {
 // ShortHelp is the status-bar hint.
 func (m keyMap) ShortHelp() []key.Binding {
 	return m.list(actHelp, actFilter, actSignal, actTree, actSortNext, actQuit)
+}
+
+// replayShortHelp is the status-bar hint of a replay, in short words to
+// leave room for the table's note.
+func (m keyMap) replayShortHelp() []key.Binding {
+	short := map[action]string{actHelp: "keys", actPlay: "play", actStep: "step", actJump: "+1 min", actFaster: "faster"}
+	bs := m.list(actHelp, actPlay, actStep, actJump, actFaster)
+	for i, b := range bs {
+		for a, d := range short {
+			if b.Help().Desc == m.bind[a].Help().Desc {
+				bs[i].SetHelp(b.Help().Key, d)
+			}
+		}
+	}
+	return bs
+}
+
+// replayHelp is the help view's group of replay keys.
+func (m keyMap) replayHelp() []key.Binding {
+	return m.list(replayActions()...)
 }
 
 // FullHelp is every binding, grouped as the help view shows them.

@@ -92,6 +92,9 @@ type Options struct {
 	// nil means os.Environ.
 	Environ []string
 	Logger  *slog.Logger
+	// Replay, when set, shows a recording instead of Readings: no engine,
+	// no signals, no process details.
+	Replay *Replay
 }
 
 type view uint8
@@ -132,6 +135,8 @@ type Model struct {
 	message string
 	msgAt   time.Time
 	msgBad  bool
+
+	replay *replayer
 
 	detail    *detailMsg
 	sigCursor int
@@ -191,6 +196,13 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 		cores:    1,
 	}
 	m.table.init()
+	if opts.Replay != nil && opts.Replay.Source != nil {
+		// The detail view and the signal menu act on live PIDs, which a
+		// recording's are not.
+		m.opts.Signaller, m.opts.Inspector, m.opts.SetInterval, m.opts.Readings = nil, nil, nil, nil
+		m.replay = newReplayer(opts.Replay)
+		m.replayInit()
+	}
 	m.panels = config.TUIPanels()
 	if len(opts.Config.Panels) > 0 {
 		m.panels = slices.DeleteFunc(m.panels, func(p string) bool { return !slices.Contains(opts.Config.Panels, p) })
@@ -247,6 +259,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(waitReadings(m.opts.Readings), m.refreshDetail(msg))
 	case closedMsg:
 		return m, tea.Quit
+	case replayTickMsg:
+		return m, m.replayTicked(msg)
 	case detailMsg:
 		if m.view == viewDetail && m.detail != nil && m.detail.pid == msg.pid {
 			// A rate needs two samples: the inspector reads one, so the
@@ -384,7 +398,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.filterKey(msg)
 		return nil
 	}
-	a := m.keys.match(msg)
+	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
 	switch m.view {
 	case viewHelp:
 		if a == actQuit && msg.String() != "q" {
@@ -411,6 +425,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return tea.Quit
+	}
+	if m.replay != nil {
+		if cmd, ok := m.replayKey(a); ok {
+			return cmd
+		}
 	}
 	switch a {
 	case actQuit:
