@@ -115,42 +115,47 @@ type CgroupCPUStat struct {
 // does not know are skipped; a known key with a bad value, or a file without
 // usage_usec, is an error naming the line.
 func ParseCgroupCPUStat(b []byte) (CgroupCPUStat, error) {
-	var s CgroupCPUStat
-	sawUsage := false
-	lineNo := 0
-	for len(b) > 0 {
+	keys := [...]string{"usage_usec", "user_usec", "system_usec", "nr_periods", "nr_throttled", "throttled_usec"}
+	var v [len(keys)]uint64
+	seen, err := scanKeyUints(b, keys[:], v[:])
+	if err != nil {
+		return CgroupCPUStat{}, err
+	}
+	if seen&1 == 0 {
+		return CgroupCPUStat{}, errors.New("no usage_usec line (empty or truncated)")
+	}
+	return CgroupCPUStat{
+		UsageMicros: v[0], UserMicros: v[1], SystemMicros: v[2],
+		Periods: v[3], Throttled: v[4], ThrottledMicros: v[5],
+		HasThrottling: seen&(1<<4) != 0,
+	}, nil
+}
+
+// scanKeyUints walks "key value" lines, the shape of cgroup v2 stat and
+// event files, storing the value of keys[i] in vals[i] and setting bit i of
+// seen; other keys are skipped. A known key whose value is not a number is an
+// error naming the line. Plain slices rather than a callback keep the
+// callers' results on the stack.
+func scanKeyUints(b []byte, keys []string, vals []uint64) (seen uint64, err error) {
+	for lineNo := 1; len(b) > 0; lineNo++ {
 		var line []byte
 		line, b = cutLine(b)
-		lineNo++
 		key, rest := statCutField(line)
-		var dst *uint64
-		switch string(key) {
-		case "usage_usec":
-			dst, sawUsage = &s.UsageMicros, true
-		case "user_usec":
-			dst = &s.UserMicros
-		case "system_usec":
-			dst = &s.SystemMicros
-		case "nr_periods":
-			dst = &s.Periods
-		case "nr_throttled":
-			dst, s.HasThrottling = &s.Throttled, true
-		case "throttled_usec":
-			dst = &s.ThrottledMicros
-		default:
+		i := 0
+		for i < len(keys) && string(key) != keys[i] {
+			i++
+		}
+		if i == len(keys) {
 			continue
 		}
 		v, _ := statCutField(rest)
 		n, ok := statUint(v)
 		if !ok {
-			return CgroupCPUStat{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
+			return 0, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
 		}
-		*dst = n
+		vals[i], seen = n, seen|1<<i
 	}
-	if !sawUsage {
-		return CgroupCPUStat{}, errors.New("no usage_usec line (empty or truncated)")
-	}
-	return s, nil
+	return seen, nil
 }
 
 // ParseCPUList counts the CPUs in a kernel CPU list such as
@@ -200,32 +205,13 @@ type CgroupMemStat struct {
 // ParseCgroupMemStat parses memory.stat ("anon 1234" lines). Keys it does not
 // know are skipped; a known key with a bad value is an error naming the line.
 func ParseCgroupMemStat(b []byte) (CgroupMemStat, error) {
-	var s CgroupMemStat
-	lineNo := 0
-	for len(b) > 0 {
-		var line []byte
-		line, b = cutLine(b)
-		lineNo++
-		key, rest := statCutField(line)
-		var dst *uint64
-		switch string(key) {
-		case "anon":
-			dst = &s.Anon
-		case "file":
-			dst = &s.File
-		case "inactive_file":
-			dst, s.HasInactiveFile = &s.InactiveFile, true
-		default:
-			continue
-		}
-		v, _ := statCutField(rest)
-		n, ok := statUint(v)
-		if !ok {
-			return CgroupMemStat{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
-		}
-		*dst = n
+	keys := [...]string{"anon", "file", "inactive_file"}
+	var v [len(keys)]uint64
+	seen, err := scanKeyUints(b, keys[:], v[:])
+	if err != nil {
+		return CgroupMemStat{}, err
 	}
-	return s, nil
+	return CgroupMemStat{Anon: v[0], File: v[1], InactiveFile: v[2], HasInactiveFile: seen&(1<<2) != 0}, nil
 }
 
 // CgroupMemEvents is the part of a cgroup v2 memory.events file vigia uses.
@@ -238,32 +224,11 @@ type CgroupMemEvents struct {
 // does not know are skipped; a known key with a bad value is an error naming
 // the line.
 func ParseCgroupMemEvents(b []byte) (CgroupMemEvents, error) {
-	var e CgroupMemEvents
-	lineNo := 0
-	for len(b) > 0 {
-		var line []byte
-		line, b = cutLine(b)
-		lineNo++
-		key, rest := statCutField(line)
-		var dst *uint64
-		switch string(key) {
-		case "high":
-			dst = &e.High
-		case "max":
-			dst = &e.Max
-		case "oom":
-			dst = &e.OOM
-		case "oom_kill":
-			dst, e.HasOOMKill = &e.OOMKill, true
-		default:
-			continue
-		}
-		v, _ := statCutField(rest)
-		n, ok := statUint(v)
-		if !ok {
-			return CgroupMemEvents{}, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
-		}
-		*dst = n
+	keys := [...]string{"high", "max", "oom", "oom_kill"}
+	var v [len(keys)]uint64
+	seen, err := scanKeyUints(b, keys[:], v[:])
+	if err != nil {
+		return CgroupMemEvents{}, err
 	}
-	return e, nil
+	return CgroupMemEvents{High: v[0], Max: v[1], OOM: v[2], OOMKill: v[3], HasOOMKill: seen&(1<<3) != 0}, nil
 }

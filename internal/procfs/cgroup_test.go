@@ -190,6 +190,24 @@ func TestParseCgroupMemEvents(t *testing.T) {
 	}
 }
 
+// Not parallel: AllocsPerRun refuses to run beside other tests.
+func TestParseCgroupStatsDoNotAllocate(t *testing.T) {
+	cpu := []byte("usage_usec 93435945\nuser_usec 54494794\nnr_throttled 340\n")
+	mem := []byte("anon 104857600\nfile 314572800\ninactive_file 209715200\n")
+	events := []byte("high 17\nmax 12\noom 3\noom_kill 2\n")
+	allocs := testing.AllocsPerRun(100, func() {
+		_, err1 := ParseCgroupCPUStat(cpu)
+		_, err2 := ParseCgroupMemStat(mem)
+		_, err3 := ParseCgroupMemEvents(events)
+		if err1 != nil || err2 != nil || err3 != nil {
+			t.Fatal(err1, err2, err3)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("parsing cpu.stat, memory.stat and memory.events allocates %v times, want 0", allocs)
+	}
+}
+
 func TestParseCPUList(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
