@@ -37,6 +37,15 @@ Examples:
   vigia top --sensors cpu,memory,processes
   vigia top --procfs /host/proc --sysfs /host/sys --rootfs /host
   vigia top --record                        # keep what it shows for vigia history
+  vigia top --replay                        # the last recorded hour, again
+  vigia top --replay --from 03:00 --to 04:00 --speed 8
+
+With --replay the dashboard shows the history database instead of the
+machine: space plays and pauses, . and , step one reading, ] and [ jump a
+minute, } and { ten, > and < change the speed (1× to 64×), g and G go to the
+start and the end. The process table holds the top processes as recorded;
+signals and process details are off. --from and --to take what vigia history
+takes; from defaults to an hour before the end of the recording.
 `
 
 // topInterval is the dashboard's default cadence, as htop's and top's.
@@ -46,12 +55,25 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "top", topHelp)
 	m := addMachineFlags(fs, "all")
 	record := fs.Bool("record", false, "also record readings in the history database (see vigia history)")
-	db := fs.String("db", "", "history database `file` for --record (default $XDG_DATA_HOME/vigia/vigia.db)")
+	db := fs.String("db", "", "history database `file` for --record and --replay (default $XDG_DATA_HOME/vigia/vigia.db)")
+	replay := fs.Bool("replay", false, "show the recorded history instead of the machine")
+	from := fs.String("from", "", "with --replay: start `time` (default an hour before the end of the recording)")
+	to := fs.String("to", "", "with --replay: end `time` (default the end of the recording)")
+	speed := fs.Int("speed", 1, "with --replay: starting speed, 1 to 64")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("top takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	if *replay {
+		if *record {
+			return usagef("--record and --replay exclude each other")
+		}
+		return runReplay(ctx, e, replayFlags{db: *db, config: m.configPath, from: *from, to: *to, speed: *speed})
+	}
+	if *from != "" || *to != "" || *speed != 1 {
+		return usagef("--from, --to and --speed need --replay")
 	}
 	s, err := m.setup(e)
 	if err != nil {
