@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -55,10 +54,7 @@ func TestParseEmpty(t *testing.T) {
 // at the line of the key that is wrong.
 func TestParseErrorsNameTheLine(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name, in string
-		want     string
-	}{
+	tests := []parseErrorCase{
 		{"syntax", "rules:\n  - name: a\n   metric: x\n", "did not find expected '-' indicator"},
 		{"unknown top key", "procfs: /proc\nbogus: 1\n", `bad.yaml:2: unknown key "bogus" in the top level`},
 		{"unknown rule key", "rules:\n  - metric: cpu.usage\n    warning: 1\n    critical: 2\n    colour: red\n", `bad.yaml:5: unknown key "colour" in a rule`},
@@ -73,18 +69,7 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", "bad.yaml:1: the file must be a mapping"},
 		{"bad language", "language: fr\n", `bad.yaml:1: language "fr" not available`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := Parse("bad.yaml", []byte(tt.in))
-			if err == nil {
-				t.Fatalf("Parse(%q) = nil error, want %q", tt.in, tt.want)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Parse(%q) error\n%v\nwant it to contain %q", tt.in, err, tt.want)
-			}
-		})
-	}
+	testParseErrors(t, tests)
 }
 
 func FuzzParse(f *testing.F) {

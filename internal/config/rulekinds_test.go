@@ -73,10 +73,7 @@ func TestParseRuleKinds(t *testing.T) {
 
 func TestParseRuleKindErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name, in string
-		want     string
-	}{
+	tests := []parseErrorCase{
 		{"unknown kind", "rules:\n  - name: x\n    kind: sigmoid\n    metric: cpu.usage\n", `bad.yaml:3: rule "x": unknown kind "sigmoid" (threshold, trend, rate, process, absent)`},
 		{"trend without within", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n", `bad.yaml:3: rule "x": a trend rule needs within (warning), critical_within or both`},
 		{"trend negative window", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n    within: 4h\n    window: -1h\n", `bad.yaml:6: rule "x": window -1h0m0s is negative`},
@@ -104,18 +101,7 @@ func TestParseRuleKindErrors(t *testing.T) {
 		{"absent labels on a sensor", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    labels: {a: b}\n", `bad.yaml:5: rule "x": labels select series of a metric`},
 		{"absent negative for", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    for: -1s\n", `bad.yaml:5: rule "x": for -1s is negative`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := Parse("bad.yaml", []byte(tt.in))
-			if err == nil {
-				t.Fatalf("Parse(%q) = nil error, want %q", tt.in, tt.want)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Parse(%q) error\n%v\nwant it to contain %q", tt.in, err, tt.want)
-			}
-		})
-	}
+	testParseErrors(t, tests)
 }
 
 func FuzzParseRuleKinds(f *testing.F) {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -10,12 +9,7 @@ import (
 
 func TestServerSection(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      string
-		want    Server
-		wantErr string
-	}{
+	tests := []sectionCase[Server]{
 		{name: "empty", in: "server: {}\n", want: Server{}},
 		{name: "all", in: "server:\n  listen: 0.0.0.0:9000\n  token_file: /etc/vigia/token\n  open_metrics: true\n  tls_cert: c.pem\n  tls_key: k.pem\n  top_processes: 10\n  timeouts: {read_header: 2s, read: 5s, write: 20s, idle: 1m}\n",
 			want: Server{Listen: "0.0.0.0:9000", TokenFile: "/etc/vigia/token", OpenMetrics: true, TLSCert: "c.pem", TLSKey: "k.pem", TopProcesses: 10,
@@ -33,24 +27,7 @@ func TestServerSection(t *testing.T) {
 		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := Parse("t.yaml", []byte(tt.in))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Parse(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			if diff := cmp.Diff(tt.want, got.Server); diff != "" {
-				t.Errorf("Parse(%q) server mismatch (-want +got):\n%s", tt.in, diff)
-			}
-		})
-	}
+	testSection(t, "server", tests, func(c *Config) Server { return c.Server })
 }
 
 func TestIsLoopback(t *testing.T) {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -11,12 +10,7 @@ import (
 func TestStoreSection(t *testing.T) {
 	t.Parallel()
 	day := Retention(24 * time.Hour)
-	tests := []struct {
-		name    string
-		in      string
-		want    Store
-		wantErr string
-	}{
+	tests := []sectionCase[Store]{
 		{name: "empty", in: "store: {}\n", want: Store{}},
 		{name: "all", in: "store:\n  path: /tmp/v.db\n  raw: 12h\n  aggregates: 7d\n  processes: 2d\n  top_processes: 5\n",
 			want: Store{Path: "/tmp/v.db", Raw: Retention(12 * time.Hour), Aggregates: 7 * day, Processes: 2 * day, TopProcesses: 5}},
@@ -30,24 +24,7 @@ func TestStoreSection(t *testing.T) {
 		{name: "unknown key", in: "store:\n  pth: x\n", wantErr: `t.yaml:2: unknown key "pth"`},
 		{name: "blank path", in: "store:\n  path: ' '\n", wantErr: "t.yaml:2: store path is blank"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := Parse("t.yaml", []byte(tt.in))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Parse(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			if diff := cmp.Diff(tt.want, got.Store); diff != "" {
-				t.Errorf("Parse(%q) store mismatch (-want +got):\n%s", tt.in, diff)
-			}
-		})
-	}
+	testSection(t, "store", tests, func(c *Config) Store { return c.Store })
 }
 
 func TestStoreWithDefaults(t *testing.T) {
