@@ -36,6 +36,9 @@ const (
 	// replayTick is how often the clock moves while playing, in wall time.
 	replayTick = 100 * time.Millisecond
 	maxSpeed   = 64
+	// replayGap is the longest stretch without readings that playing
+	// waits through; a longer one is skipped.
+	replayGap = 30 * time.Second
 )
 
 // replayTickMsg moves the clock while playing; gen tells a stale tick
@@ -281,7 +284,16 @@ func (m *Model) replayTicked(msg replayTickMsg) tea.Cmd {
 	if p == nil || !p.playing || msg.gen != p.gen {
 		return nil
 	}
-	m.replayAdvance(p.clock.Add(time.Duration(p.speed) * replayTick))
+	step := time.Duration(p.speed) * replayTick
+	if next, ok := m.replayNext(); ok && next.Sub(p.clock) > replayGap && next.Sub(p.clock) > step {
+		// Nothing was recorded for a while (vigia was not running): play
+		// on from the next reading instead of showing a still frame.
+		from := p.clock
+		m.replayAdvance(next)
+		m.say(false, "nothing recorded from %s to %s: skipped", from.Format(time.TimeOnly), next.Format(time.TimeOnly))
+	} else {
+		m.replayAdvance(p.clock.Add(step))
+	}
 	if !p.playing {
 		return nil
 	}

@@ -263,3 +263,44 @@ func TestReplayRebind(t *testing.T) {
 		t.Errorf("clock after n n . (-want +got):\n%s", diff)
 	}
 }
+
+// sliceSource is a recording in memory.
+type sliceSource []reading.Reading
+
+func (s sliceSource) Readings(from, to time.Time) iter.Seq2[reading.Reading, error] {
+	return func(yield func(reading.Reading, error) bool) {
+		for _, r := range s {
+			if !r.Time.Before(from) && r.Time.Before(to) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// TestReplaySkipsGaps: vigia was stopped for an hour; playing does not
+// show a still frame for that hour.
+func TestReplaySkipsGaps(t *testing.T) {
+	t.Parallel()
+	var src sliceSource
+	for i := range 10 {
+		src = append(src, replayJob(base.Add(time.Duration(i)*time.Second), i))
+	}
+	later := base.Add(time.Hour)
+	for i := range 10 {
+		src = append(src, replayJob(later.Add(time.Duration(i)*time.Second), 50+i))
+	}
+	m := newReplay(t, src, base, later.Add(10*time.Second), 120, 40)
+	keys(m, " ", ">", ">", ">") // 8×: 0.8 s a tick
+	for i := 0; m.replay.clock.Before(later); i++ {
+		if i > 14 {
+			t.Fatalf("clock %s after %d ticks, still in the gap", m.replay.clock, i)
+		}
+		m.replayTicked(replayTickMsg{gen: m.replay.gen})
+	}
+	if got := jobCPU(t, m); got < 50.5 {
+		t.Errorf("replay-job CPU %% = %v, want a value of the second stretch", got)
+	}
+	if !strings.Contains(m.message, "skipped") {
+		t.Errorf("message %q does not say the gap was skipped", m.message)
+	}
+}
