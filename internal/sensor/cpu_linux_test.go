@@ -28,7 +28,7 @@ btime 1795835552
 
 func TestCPUReadNormal(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "normal")
+	root, pfs := copyMachine(t, "normal")
 	c := NewCPU(pfs)
 	if c.Name() != reading.SensorCPU {
 		t.Errorf("Name() = %q", c.Name())
@@ -36,7 +36,7 @@ func TestCPUReadNormal(t *testing.T) {
 	if _, err := c.Read(context.Background(), cmlNow); !errors.Is(err, ErrWarmup) {
 		t.Fatalf("first Read error = %v, want ErrWarmup", err)
 	}
-	cmlWrite(t, filepath.Join(root, "proc", "stat"), cpuLater)
+	writeFile(t, filepath.Join(root, "proc", "stat"), cpuLater)
 	c.hz = 100 // the golden file is in seconds at USER_HZ 100
 	r, err := c.Read(context.Background(), cmlNow.Add(10*time.Second))
 	if err != nil {
@@ -53,7 +53,7 @@ func TestCPUReadNormal(t *testing.T) {
 
 func TestCPURead64Cores(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "cores64")
+	root, pfs := copyMachine(t, "cores64")
 	c := NewCPU(pfs)
 	if _, err := c.Read(context.Background(), cmlNow); !errors.Is(err, ErrWarmup) {
 		t.Fatalf("first Read error = %v, want ErrWarmup", err)
@@ -80,7 +80,7 @@ func TestCPURead64Cores(t *testing.T) {
 		f[1], f[4] = strconv.FormatUint(u+add, 10), strconv.FormatUint(i+idle, 10)
 		later.WriteString(strings.Join(f, " ") + "\n")
 	}
-	cmlWrite(t, filepath.Join(root, "proc", "stat"), later.String())
+	writeFile(t, filepath.Join(root, "proc", "stat"), later.String())
 	r, err := c.Read(context.Background(), cmlNow.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestCPUBadStat(t *testing.T) {
 
 func TestCPUMissingStat(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "normal")
+	root, pfs := copyMachine(t, "normal")
 	c := NewCPU(pfs)
 	if err := os.Remove(filepath.Join(root, "proc", "stat")); err != nil {
 		t.Fatal(err)
@@ -221,13 +221,13 @@ func TestCMLMetricNamesInCatalogue(t *testing.T) {
 	for _, n := range reading.Metrics {
 		known[n] = true
 	}
-	root, pfs := cmlCopy(t, "cgroup-limits")
+	root, pfs := copyMachine(t, "cgroup-limits")
 	cpu, mem, load := NewCPU(pfs), NewMemory(pfs), NewLoad(pfs)
 	cpu.Read(t.Context(), cmlNow)
 	mem.Read(t.Context(), cmlNow)
-	cmlWrite(t, filepath.Join(root, "proc", "stat"), cpuLater)
+	writeFile(t, filepath.Join(root, "proc", "stat"), cpuLater)
 	pod := filepath.Join(root, "sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c")
-	cmlWrite(t, filepath.Join(pod, "cpu.stat"), "usage_usec 5000750000\nnr_throttled 1240\nthrottled_usec 99000000\n")
+	writeFile(t, filepath.Join(pod, "cpu.stat"), "usage_usec 5000750000\nnr_throttled 1240\nthrottled_usec 99000000\n")
 	later := cmlNow.Add(time.Second)
 	for _, s := range []interface {
 		Read(context.Context, time.Time) (reading.Reading, error)

@@ -82,8 +82,8 @@ func TestLoadRead(t *testing.T) {
 
 func TestLoadOldCoreCount(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "old-kernel")
-	cmlWrite(t, filepath.Join(root, "proc", "loadavg"), "3.00 2.00 1.00 4/201 3012\n")
+	root, pfs := copyMachine(t, "old-kernel")
+	writeFile(t, filepath.Join(root, "proc", "loadavg"), "3.00 2.00 1.00 4/201 3012\n")
 	r, err := NewLoad(pfs).Read(context.Background(), cmlNow)
 	if err != nil {
 		t.Fatal(err)
@@ -107,8 +107,8 @@ func TestLoadBadFiles(t *testing.T) {
 			t.Errorf("%s: Read error = %v, want one containing %q", tt.machine, err, tt.want)
 		}
 	}
-	root, pfs := cmlCopy(t, "normal")
-	cmlWrite(t, filepath.Join(root, "sys/devices/system/cpu/online"), "0-x\n")
+	root, pfs := copyMachine(t, "normal")
+	writeFile(t, filepath.Join(root, "sys/devices/system/cpu/online"), "0-x\n")
 	if _, err := NewLoad(pfs).Read(context.Background(), cmlNow); err == nil || !strings.Contains(err.Error(), `online: CPU list: "0-x" is not a range`) {
 		t.Errorf("bad cpu/online: error %v", err)
 	}
@@ -117,8 +117,8 @@ func TestLoadBadFiles(t *testing.T) {
 // A broken pressure file costs only its metrics, and says so.
 func TestLoadBadPressure(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "normal")
-	cmlWrite(t, filepath.Join(root, "proc/pressure/memory"), "some avg10=x avg60=0 avg300=0 total=0\n")
+	root, pfs := copyMachine(t, "normal")
+	writeFile(t, filepath.Join(root, "proc/pressure/memory"), "some avg10=x avg60=0 avg300=0 total=0\n")
 	r, err := NewLoad(pfs).Read(context.Background(), cmlNow)
 	if err != nil {
 		t.Fatalf("Read error %v; a bad pressure file must not fail the load reading", err)

@@ -97,7 +97,7 @@ func TestMemAvailableFallbackBounds(t *testing.T) {
 
 func TestMemoryCgroupLimits(t *testing.T) {
 	t.Parallel()
-	root, pfs := cmlCopy(t, "cgroup-limits")
+	root, pfs := copyMachine(t, "cgroup-limits")
 	m := NewMemory(pfs)
 	r, err := m.Read(context.Background(), cmlNow)
 	if err != nil {
@@ -129,7 +129,7 @@ func TestMemoryCgroupLimits(t *testing.T) {
 
 	// One second later the pod used 0.75 CPU-seconds: half its quota.
 	pod := filepath.Join(root, "sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/pod7f3c")
-	cmlWrite(t, filepath.Join(pod, "cpu.stat"), "usage_usec 5000750000\nuser_usec 4000500000\nsystem_usec 1000250000\nnr_periods 80010\nnr_throttled 1240\nthrottled_usec 99000000\n")
+	writeFile(t, filepath.Join(pod, "cpu.stat"), "usage_usec 5000750000\nuser_usec 4000500000\nsystem_usec 1000250000\nnr_periods 80010\nnr_throttled 1240\nthrottled_usec 99000000\n")
 	r, err = m.Read(context.Background(), cmlNow.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -191,8 +191,8 @@ func TestMemoryBadCgroupFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
 			t.Parallel()
-			root, pfs := cmlCopy(t, "cgroup-limits")
-			cmlWrite(t, filepath.Join(root, tt.file), tt.body)
+			root, pfs := copyMachine(t, "cgroup-limits")
+			writeFile(t, filepath.Join(root, tt.file), tt.body)
 			r, err := NewMemory(pfs).Read(context.Background(), cmlNow)
 			if err != nil {
 				t.Fatalf("Read error %v; a bad cgroup file must not fail the memory reading", err)

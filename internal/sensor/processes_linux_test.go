@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/user"
@@ -24,66 +22,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata golden files")
-	}
-}
-
-func procsUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// procsCopy copies a fixture machine, symlinks included, so a test can
-// change its processes between reads.
-func procsCopy(t testing.TB, machine string) (string, procfs.FS) {
-	t.Helper()
-	src := filepath.Join("testdata", machine)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, to)
-		case d.IsDir():
-			return os.MkdirAll(to, 0o755)
-		default:
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(to, b, 0o644)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, err := procfs.NewFS(filepath.Join(dst, "proc"), filepath.Join(dst, "sys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst, fsys
-}
-
-func procsWrite(t testing.TB, path, body string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func procsStatLine(pid int, comm, state string, ppid, utime, stime, threads, start, rss int) string {
 	return fmt.Sprintf("%d (%s) %s %d %d %d 0 -1 4194560 100 0 0 0 %d %d 0 0 20 0 %d 0 %d 1000000 %d "+
 		"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0\n",
@@ -97,7 +35,7 @@ func procsStatLine(pid int, comm, state string, ppid, utime, stime, threads, sta
 // exited and one started. The second reading is compared with a golden file.
 func TestProcessesFixture(t *testing.T) {
 	t.Parallel()
-	root, fsys := procsCopy(t, "procs-odd")
+	root, fsys := copyMachine(t, "procs-odd")
 	p, err := newProcesses(fsys, procfs.ProcTableOptions{Users: procfs.NewUsers(filepath.Join(root, "passwd"))})
 	if err != nil {
 		t.Fatal(err)
@@ -111,14 +49,14 @@ func TestProcessesFixture(t *testing.T) {
 		t.Fatalf("first Read() error = %v, want ErrWarmup", err)
 	}
 	proc := filepath.Join(root, "proc")
-	procsWrite(t, filepath.Join(proc, "uptime"), "5010.00 9000.00\n")
-	procsWrite(t, filepath.Join(proc, "100", "stat"), procsStatLine(100, "a) (b", "R", 1, 1150, 500, 4, 400000, 26000))
+	writeFile(t, filepath.Join(proc, "uptime"), "5010.00 9000.00\n")
+	writeFile(t, filepath.Join(proc, "100", "stat"), procsStatLine(100, "a) (b", "R", 1, 1150, 500, 4, 400000, 26000))
 	if err := os.RemoveAll(filepath.Join(proc, "101")); err != nil {
 		t.Fatal(err)
 	}
-	procsWrite(t, filepath.Join(proc, "200", "stat"), procsStatLine(200, "new", "S", 100, 30, 10, 1, 500500, 10))
-	procsWrite(t, filepath.Join(proc, "200", "cmdline"), "new\x00--fast\x00")
-	procsWrite(t, filepath.Join(proc, "200", "status"), "Name:\tnew\nUid:\t0\t1\t0\t0\n")
+	writeFile(t, filepath.Join(proc, "200", "stat"), procsStatLine(200, "new", "S", 100, 30, 10, 1, 500500, 10))
+	writeFile(t, filepath.Join(proc, "200", "cmdline"), "new\x00--fast\x00")
+	writeFile(t, filepath.Join(proc, "200", "status"), "Name:\tnew\nUid:\t0\t1\t0\t0\n")
 
 	r, err := p.Read(context.Background(), t0.Add(10*time.Second))
 	if err != nil {
@@ -135,7 +73,7 @@ func TestProcessesFixture(t *testing.T) {
 	}
 	got = append(got, '\n')
 	golden := filepath.Join("testdata", "procs-odd.golden.json")
-	if procsUpdate() {
+	if updateGolden() {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -152,8 +90,8 @@ func TestProcessesFixture(t *testing.T) {
 func TestProcessesBadRoot(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	procsWrite(t, filepath.Join(root, "proc", "stat"), "cpu 1 2 3\n")
-	procsWrite(t, filepath.Join(root, "sys", ".keep"), "")
+	writeFile(t, filepath.Join(root, "proc", "stat"), "cpu 1 2 3\n")
+	writeFile(t, filepath.Join(root, "sys", ".keep"), "")
 	fsys, err := procfs.NewFS(filepath.Join(root, "proc"), filepath.Join(root, "sys"))
 	if err != nil {
 		t.Fatal(err)
@@ -419,15 +357,15 @@ func BenchmarkProcessesReadFixture(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			root := b.TempDir()
-			procsWrite(b, filepath.Join(root, "proc", "stat"), "cpu 1\nbtime 1764300000\n")
-			procsWrite(b, filepath.Join(root, "proc", "meminfo"), "MemTotal: 1000 kB\n")
-			procsWrite(b, filepath.Join(root, "proc", "uptime"), "100.00 1.00\n")
-			procsWrite(b, filepath.Join(root, "sys", ".keep"), "")
+			writeFile(b, filepath.Join(root, "proc", "stat"), "cpu 1\nbtime 1764300000\n")
+			writeFile(b, filepath.Join(root, "proc", "meminfo"), "MemTotal: 1000 kB\n")
+			writeFile(b, filepath.Join(root, "proc", "uptime"), "100.00 1.00\n")
+			writeFile(b, filepath.Join(root, "sys", ".keep"), "")
 			for pid := 1; pid <= n; pid++ {
 				d := filepath.Join(root, "proc", strconv.Itoa(pid))
-				procsWrite(b, filepath.Join(d, "stat"), procsStatLine(pid, "p", "S", 1, pid, 0, 1, 5, 10))
-				procsWrite(b, filepath.Join(d, "cmdline"), "p\x00")
-				procsWrite(b, filepath.Join(d, "status"), "Uid:\t0\t0\t0\t0\n")
+				writeFile(b, filepath.Join(d, "stat"), procsStatLine(pid, "p", "S", 1, pid, 0, 1, 5, 10))
+				writeFile(b, filepath.Join(d, "cmdline"), "p\x00")
+				writeFile(b, filepath.Join(d, "status"), "Uid:\t0\t0\t0\t0\n")
 			}
 			fsys, err := procfs.NewFS(filepath.Join(root, "proc"), filepath.Join(root, "sys"))
 			if err != nil {

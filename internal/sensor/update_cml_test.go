@@ -1,9 +1,7 @@
 package sensor
 
 import (
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,19 +14,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// The -update flag rewrites golden files. It is registered only if no other
-// test file of the package did so first.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata golden files")
-	}
-}
-
-func cmlUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // cmlFS returns an FS over the fixture machine testdata/<machine>.
 func cmlFS(t testing.TB, machine string) procfs.FS {
 	t.Helper()
@@ -38,49 +23,6 @@ func cmlFS(t testing.TB, machine string) procfs.FS {
 		t.Fatal(err)
 	}
 	return pfs
-}
-
-// cmlCopy copies the fixture machine into a temporary directory, so a test
-// can change files between two reads, and returns an FS over the copy.
-func cmlCopy(t testing.TB, machine string) (string, procfs.FS) {
-	t.Helper()
-	src := filepath.Join("testdata", machine)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(dst, "sys"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	pfs, err := procfs.NewFS(filepath.Join(dst, "proc"), filepath.Join(dst, "sys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst, pfs
-}
-
-func cmlWrite(t testing.TB, path, body string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // cmlKey spells a metric and its labels as Prometheus does: name{a="x",b="y"}.
@@ -123,8 +65,8 @@ func cmlText(r reading.Reading) string {
 func cmlGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name+".golden")
-	if cmlUpdate() {
-		cmlWrite(t, path, got)
+	if updateGolden() {
+		writeFile(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)
