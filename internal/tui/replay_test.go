@@ -34,7 +34,7 @@ func replayJob(t time.Time, i int) reading.Reading {
 // recordFixture records replayLen of cpu, memory, disk, network and procs
 // readings from base into a fresh history database, with a CPU alert
 // raised at 2:00 and resolved at 3:20.
-func recordFixture(t *testing.T) *store.Store {
+func recordFixture(t testing.TB) *store.Store {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vigia.db")
 	s, err := store.Open(path, store.Options{FlushInterval: 10 * time.Millisecond})
@@ -302,5 +302,32 @@ func TestReplaySkipsGaps(t *testing.T) {
 	}
 	if !strings.Contains(m.message, "skipped") {
 		t.Errorf("message %q does not say the gap was skipped", m.message)
+	}
+}
+
+// BenchmarkReplaySeek is one ] or [ on a recording: read four minutes of
+// five sensors back from SQLite and rebuild every panel.
+func BenchmarkReplaySeek(b *testing.B) {
+	s := recordFixture(b)
+	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m.Update(sizeMsg(160, 50))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.replaySeek(base.Add(time.Duration(60+i%120) * time.Second))
+	}
+}
+
+// BenchmarkReplayStep is one . key and the frame after it.
+func BenchmarkReplayStep(b *testing.B) {
+	s := recordFixture(b)
+	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m.Update(sizeMsg(160, 50))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := m.replayNext(); !ok {
+			m.replaySeek(base)
+		}
+		keys(m, ".")
+		_ = m.View()
 	}
 }
