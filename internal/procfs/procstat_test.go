@@ -146,12 +146,7 @@ func TestFormatCmdline(t *testing.T) {
 
 func TestParseStatusUID(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      string
-		want    uint32
-		wantErr bool
-	}{
+	tests := []scalarCase[uint32]{
 		{name: "effective differs from real", in: "Name:\tsudo\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n", want: 0},
 		{name: "first line", in: "Uid:\t33\t33\t33\t33\n", want: 33},
 		{name: "largest", in: "Name:\tx\nUid:\t4294967295\t4294967295\t0\t0\n", want: 4294967295},
@@ -161,18 +156,7 @@ func TestParseStatusUID(t *testing.T) {
 		{name: "not a number", in: "Name:\tx\nUid:\t1\tme\n", wantErr: true},
 		{name: "empty", in: "", wantErr: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseStatusUID([]byte(tt.in))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("ParseStatusUID(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("ParseStatusUID(%q) = %d, want %d", tt.in, got, tt.want)
-			}
-		})
-	}
+	testScalarParser(t, "ParseStatusUID", ParseStatusUID, tests)
 }
 
 func FuzzParseStatusUID(f *testing.F) {
@@ -185,12 +169,7 @@ func FuzzParseStatusUID(f *testing.F) {
 
 func TestParseBootTime(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      string
-		want    int64
-		wantErr bool
-	}{
+	tests := []scalarCase[int64]{
 		{name: "stat", in: "cpu  1 2 3 4\nintr 0\nbtime 1764300000\nprocesses 9\n", want: 1764300000},
 		{name: "last line without newline", in: "cpu 1\nbtime 12", want: 12},
 		{name: "btime-like name is not btime", in: "btimex 5\n", wantErr: true},
@@ -198,18 +177,7 @@ func TestParseBootTime(t *testing.T) {
 		{name: "garbage value", in: "btime soon\n", wantErr: true},
 		{name: "empty", in: "", wantErr: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseBootTime([]byte(tt.in))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("ParseBootTime(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("ParseBootTime(%q) = %d, want %d", tt.in, got, tt.want)
-			}
-		})
-	}
+	testScalarParser(t, "ParseBootTime", ParseBootTime, tests)
 }
 
 func FuzzParseBootTime(f *testing.F) {
@@ -223,12 +191,7 @@ func FuzzParseBootTime(f *testing.F) {
 
 func TestParseMemTotal(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      string
-		want    uint64
-		wantErr bool
-	}{
+	tests := []scalarCase[uint64]{
 		{name: "kB", in: "MemTotal:       16314668 kB\nMemFree: 1 kB\n", want: 16314668 * 1024},
 		{name: "no unit", in: "MemTotal: 2048\n", want: 2048},
 		{name: "not first line", in: "X: 1\nMemTotal: 1 kB\n", want: 1024},
@@ -237,18 +200,7 @@ func TestParseMemTotal(t *testing.T) {
 		{name: "empty value", in: "MemTotal:\n", wantErr: true},
 		{name: "garbage", in: "MemTotal: lots kB\n", wantErr: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseMemTotal([]byte(tt.in))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("ParseMemTotal(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("ParseMemTotal(%q) = %d, want %d", tt.in, got, tt.want)
-			}
-		})
-	}
+	testScalarParser(t, "ParseMemTotal", ParseMemTotal, tests)
 }
 
 func FuzzParseMemTotal(f *testing.F) {
@@ -258,12 +210,7 @@ func FuzzParseMemTotal(f *testing.F) {
 
 func TestParseUptime(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		in      string
-		want    uint64
-		wantErr bool
-	}{
+	tests := []scalarCase[uint64]{
 		{name: "kernel format", in: "350735.47 234388.90\n", want: 35073547},
 		{name: "one decimal", in: "12.5 1.0\n", want: 1250},
 		{name: "more decimals are cut", in: "1.239\n", want: 123},
@@ -272,18 +219,7 @@ func TestParseUptime(t *testing.T) {
 		{name: "garbage", in: "up 5\n", wantErr: true},
 		{name: "bad fraction", in: "5.x\n", wantErr: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseUptime([]byte(tt.in))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("ParseUptime(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
-			}
-			if got != tt.want {
-				t.Errorf("ParseUptime(%q) = %d, want %d", tt.in, got, tt.want)
-			}
-		})
-	}
+	testScalarParser(t, "ParseUptime", ParseUptime, tests)
 }
 
 func FuzzParseUptime(f *testing.F) {
