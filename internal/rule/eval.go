@@ -272,24 +272,15 @@ func transition(r *Rule, sensor string, s *series, from, to reading.Status, now 
 		Since:  s.since,
 	}
 	name, val := seriesName(&s.metric), formatValue(s.metric.Value, s.metric.Unit)
-	dir := "above"
-	if r.Below {
-		dir = "below"
-	}
 	if to > from {
 		t.Threshold = r.bound(to)
-		t.Message = fmt.Sprintf("%s is %s, %s the %s bound %s", name, val, dir, to, formatValue(t.Threshold, s.metric.Unit))
-		if r.For > 0 {
-			t.Message += fmt.Sprintf(" for %v", r.For)
-		}
+		t.Message = fmt.Sprintf("%s is %s, %s the %s bound %s", name, val, r.direction(), to, formatValue(t.Threshold, s.metric.Unit))
+		t.Message += r.forSuffix()
 		return t
 	}
 	// Going down, the bound crossed is the lowest one left behind.
-	left := to + 1
-	if math.IsNaN(r.bound(left)) {
-		left = from
-	}
-	t.Threshold = r.bound(left)
+	var left reading.Status
+	left, t.Threshold = r.boundLeft(from, to)
 	bound := formatValue(t.Threshold, s.metric.Unit)
 	switch {
 	case why != "":

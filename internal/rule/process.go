@@ -370,21 +370,12 @@ func processTransition(r *Rule, sensor string, s *series, from, to reading.Statu
 	}
 	if to > from {
 		t.Threshold = r.bound(to)
-		dir := "above"
-		if r.Below {
-			dir = "below"
-		}
-		t.Message = fmt.Sprintf("%s %s, %s the %s bound %s", who, what, dir, to, show(t.Threshold))
-		if r.For > 0 {
-			t.Message += fmt.Sprintf(" for %v", r.For)
-		}
+		t.Message = fmt.Sprintf("%s %s, %s the %s bound %s", who, what, r.direction(), to, show(t.Threshold))
+		t.Message += r.forSuffix()
 		return t
 	}
-	left := to + 1
-	if math.IsNaN(r.bound(left)) {
-		left = from
-	}
-	t.Threshold = r.bound(left)
+	var left reading.Status
+	left, t.Threshold = r.boundLeft(from, to)
 	if to == reading.Normal {
 		t.Message = fmt.Sprintf("%s %s, back to normal (%s bound %s)", who, what, left, show(t.Threshold))
 	} else {

@@ -102,10 +102,7 @@ func rateTransition(r *Rule, sensor string, s *series, from, to reading.Status, 
 	}
 	if to > from {
 		t.Threshold = r.bound(to)
-		dir := "above"
-		if r.Below {
-			dir = "below"
-		}
+		dir := r.direction()
 		t.Message = fmt.Sprintf("%s is %s %s over the last %s, %s the %s bound %s",
 			name, growing, rate(math.Abs(s.judged)), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
 		if s.judged < 0 {
@@ -113,16 +110,11 @@ func rateTransition(r *Rule, sensor string, s *series, from, to reading.Status, 
 			t.Message = fmt.Sprintf("%s is changing %s over the last %s, %s the %s bound %s",
 				name, rate(s.judged), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
 		}
-		if r.For > 0 {
-			t.Message += fmt.Sprintf(" for %v", r.For)
-		}
+		t.Message += r.forSuffix()
 		return t
 	}
-	left := to + 1
-	if math.IsNaN(r.bound(left)) {
-		left = from
-	}
-	t.Threshold = r.bound(left)
+	var left reading.Status
+	left, t.Threshold = r.boundLeft(from, to)
 	switch {
 	case why != "":
 		t.Message = fmt.Sprintf("%s %s (was %s)", name, why, from)

@@ -217,6 +217,32 @@ func (r *Rule) bound(level reading.Status) float64 {
 	return r.Warning
 }
 
+// boundLeft returns, for a transition down from level from to level to, the
+// level whose bound was crossed (the lowest one left behind) and that bound.
+func (r *Rule) boundLeft(from, to reading.Status) (reading.Status, float64) {
+	left := to + 1
+	if math.IsNaN(r.bound(left)) {
+		left = from
+	}
+	return left, r.bound(left)
+}
+
+// direction names the side of its bounds where the rule raises an alert.
+func (r *Rule) direction() string {
+	if r.Below {
+		return "below"
+	}
+	return "above"
+}
+
+// forSuffix is what an alert message adds when the rule waits before firing.
+func (r *Rule) forSuffix() string {
+	if r.For > 0 {
+		return fmt.Sprintf(" for %v", r.For)
+	}
+	return ""
+}
+
 // hysteresis returns how far past bound b a value must come back.
 func (r *Rule) hysteresis(b float64) float64 {
 	switch {
