@@ -91,7 +91,7 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 		} else if limited && (!cg.memLimited || v < cg.memMax) {
 			cg.memLimited, cg.memMax, memDir = true, v, dir
 		}
-		if c, err := readCPUMax(filepath.Join(dir, "cpu.max")); err != nil {
+		if c, _, err := readCgroupFile(filepath.Join(dir, "cpu.max"), procfs.ParseCPUMax); err != nil {
 			return nil, err
 		} else if c.Limited && (!cg.cpuLimited || c.Cores() < cpuCores) {
 			cg.cpuLimited, cg.cpuMax, cg.cpuDir, cpuCores = true, c, dir, c.Cores()
@@ -116,45 +116,20 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 		// pages on the inactive list are dropped before the limit bites,
 		// so a container that merely reads files does not look full.
 		cg.memInUse = cg.memCurrent
-		p = filepath.Join(memDir, "memory.stat")
-		b, err = procfs.ReadFile(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("cgroup: %w", err)
-		default:
-			st, err := procfs.ParseCgroupMemStat(b)
-			if err != nil {
-				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
-			}
-			cg.memInUse -= min(st.InactiveFile, cg.memInUse)
+		st, _, err := readCgroupFile(filepath.Join(memDir, "memory.stat"), procfs.ParseCgroupMemStat)
+		if err != nil {
+			return nil, err
 		}
-		p = filepath.Join(memDir, "memory.events")
-		b, err = procfs.ReadFile(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("cgroup: %w", err)
-		default:
-			ev, err := procfs.ParseCgroupMemEvents(b)
-			if err != nil {
-				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
-			}
-			cg.oomKills, cg.haveOOMKills = ev.OOMKill, ev.HasOOMKill
+		cg.memInUse -= min(st.InactiveFile, cg.memInUse)
+		ev, _, err := readCgroupFile(filepath.Join(memDir, "memory.events"), procfs.ParseCgroupMemEvents)
+		if err != nil {
+			return nil, err
 		}
+		cg.oomKills, cg.haveOOMKills = ev.OOMKill, ev.HasOOMKill
 	}
 	if cg.cpuLimited {
-		p := filepath.Join(cg.cpuDir, "cpu.stat")
-		b, err := procfs.ReadFile(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("cgroup: %w", err)
-		default:
-			if cg.cpuStat, err = procfs.ParseCgroupCPUStat(b); err != nil {
-				return nil, fmt.Errorf("cgroup: %s: %w", p, err)
-			}
-			cg.haveCPUStat = true
+		if cg.cpuStat, cg.haveCPUStat, err = readCgroupFile(filepath.Join(cg.cpuDir, "cpu.stat"), procfs.ParseCgroupCPUStat); err != nil {
+			return nil, err
 		}
 	}
 	var buf []byte
@@ -189,17 +164,19 @@ func readCgroupMax(p string) (uint64, bool, error) {
 	return v, limited, nil
 }
 
-func readCPUMax(p string) (procfs.CPUMax, error) {
+// readCgroupFile reads and parses a cgroup file that a controller not
+// enabled leaves out: found is false, with no error, when it is missing.
+func readCgroupFile[T any](p string, parse func([]byte) (T, error)) (v T, found bool, err error) {
 	b, err := procfs.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return procfs.CPUMax{}, nil
+		return v, false, nil
 	}
 	if err != nil {
-		return procfs.CPUMax{}, fmt.Errorf("cgroup: %w", err)
+		return v, false, fmt.Errorf("cgroup: %w", err)
 	}
-	c, err := procfs.ParseCPUMax(b)
-	if err != nil {
-		return procfs.CPUMax{}, fmt.Errorf("cgroup: %s: %w", p, err)
+	if v, err = parse(b); err != nil {
+		var zero T
+		return zero, false, fmt.Errorf("cgroup: %s: %w", p, err)
 	}
-	return c, nil
+	return v, true, nil
 }
