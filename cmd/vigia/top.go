@@ -54,6 +54,7 @@ const topInterval = time.Second
 func runTop(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "top", topHelp)
 	m := addMachineFlags(fs, "all")
+	fs.Lookup("interval").Usage = "refresh every sensor at this `interval` (default 1s; + and - change it live)"
 	record := fs.Bool("record", false, "also record readings in the history database (see vigia history)")
 	db := fs.String("db", "", "history database `file` for --record and --replay (default $XDG_DATA_HOME/vigia/vigia.db)")
 	replay := fs.Bool("replay", false, "show the recorded history instead of the machine")
