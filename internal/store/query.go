@@ -54,22 +54,10 @@ func (s *Store) series(metric string, labels []reading.Label) ([]SeriesInfo, err
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
-	rows, err := s.db.Query("SELECT id, sensor, metric, labels, unit, kind FROM series WHERE metric = ? ORDER BY id", metric)
+	out, err := s.querySeries("WHERE metric = ? ORDER BY id", []any{metric}, func(si SeriesInfo) bool {
+		return hasLabels(si.Labels, labels)
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []SeriesInfo
-	for rows.Next() {
-		si, err := scanSeries(rows)
-		if err != nil {
-			return nil, err
-		}
-		if hasLabels(si.Labels, labels) {
-			out = append(out, si)
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -111,7 +99,14 @@ func hasLabels(have, want []reading.Label) bool {
 
 // List returns every recorded series, ordered by sensor and metric.
 func (s *Store) List() ([]SeriesInfo, error) {
-	rows, err := s.db.Query("SELECT id, sensor, metric, labels, unit, kind FROM series WHERE metric != '' ORDER BY sensor, metric, labels")
+	return s.querySeries("WHERE metric != '' ORDER BY sensor, metric, labels", nil, nil)
+}
+
+// querySeries returns the rows of the series table that the SQL tail (a
+// WHERE and ORDER BY clause) selects with args, keeping those keep accepts
+// (all of them when keep is nil).
+func (s *Store) querySeries(tail string, args []any, keep func(SeriesInfo) bool) ([]SeriesInfo, error) {
+	rows, err := s.db.Query("SELECT id, sensor, metric, labels, unit, kind FROM series "+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +117,9 @@ func (s *Store) List() ([]SeriesInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, si)
+		if keep == nil || keep(si) {
+			out = append(out, si)
+		}
 	}
 	return out, rows.Err()
 }
@@ -336,20 +333,12 @@ type meta struct {
 
 func (s *Store) loadMeta() (*meta, error) {
 	m := &meta{series: map[int64]SeriesInfo{}, primary: map[string]string{}, procs: map[int64]reading.Process{}}
-	rows, err := s.db.Query("SELECT id, sensor, metric, labels, unit, kind FROM series")
+	all, err := s.querySeries("", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		si, err := scanSeries(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, si := range all {
 		m.series[si.ID] = si
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	prow, err := s.db.Query("SELECT name, primary_metric FROM sensors")
 	if err != nil {
