@@ -151,15 +151,22 @@ func dayDB(b *testing.B) (string, time.Time) {
 	return day.path, day.end
 }
 
-// BenchmarkHistory24h is `vigia history --since 24h --metric cpu` with the
-// default step: one metric over a day, raw samples folded into minutes.
-func BenchmarkHistory24h(b *testing.B) {
+// openDay opens the day of history read-only, as the history commands do,
+// and closes it when the benchmark ends.
+func openDay(b *testing.B) (*Store, time.Time) {
 	path, end := dayDB(b)
 	s, err := Open(path, Options{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
+	return s, end
+}
+
+// BenchmarkHistory24h is `vigia history --since 24h --metric cpu` with the
+// default step: one metric over a day, raw samples folded into minutes.
+func BenchmarkHistory24h(b *testing.B) {
+	s, end := openDay(b)
 	b.ReportMetric(float64(day.size)/(1<<20), "MiB-db")
 	b.ResetTimer()
 	for range b.N {
@@ -172,12 +179,7 @@ func BenchmarkHistory24h(b *testing.B) {
 
 // BenchmarkReport24h is `vigia report --since 24h`.
 func BenchmarkReport24h(b *testing.B) {
-	path, end := dayDB(b)
-	s, err := Open(path, Options{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, end := openDay(b)
 	b.ResetTimer()
 	for range b.N {
 		rep, err := s.Report(end.Add(-24*time.Hour), end)
@@ -190,12 +192,7 @@ func BenchmarkReport24h(b *testing.B) {
 // BenchmarkReplayHour reads an hour back as readings, as `top --replay`
 // does.
 func BenchmarkReplayHour(b *testing.B) {
-	path, end := dayDB(b)
-	s, err := Open(path, Options{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, end := openDay(b)
 	b.ResetTimer()
 	for range b.N {
 		n := 0
