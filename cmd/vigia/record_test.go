@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +20,35 @@ import (
 func TestServeRecordsHistory(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "vigia.db")
+	cfg := filepath.Join(t.TempDir(), "vigia.yaml")
+	// An alert on any CPU use, so the notifier has something to deliver.
+	os.WriteFile(cfg, []byte("rules:\n  - {name: cpu_any, metric: cpu.usage, warning: 0}\nnotifiers:\n  - {name: sink, type: exec, command: [/bin/sh, -c, 'cat >/dev/null'], group_wait: 0s}\n"), 0o644)
 	start := time.Now()
-	base, stop := startServe(t, "--db", db, "--sensors", "cpu,memory")
+	base, stop := startServe(t, "--db", db, "--sensors", "cpu,memory", "--config", cfg)
 	time.Sleep(2 * time.Second)
+
+	// The outputs main owns show in the status API and in /metrics.
+	status := get(t, base+"/api/v1/status")
+	var st struct {
+		Notifiers []reading.NotifierHealth `json:"notifiers"`
+		Store     *reading.StoreHealth     `json:"store"`
+	}
+	if err := json.Unmarshal([]byte(status), &st); err != nil {
+		t.Fatalf("status: %v\n%s", err, status)
+	}
+	names := map[string]bool{}
+	for _, n := range st.Notifiers {
+		names[n.Name] = true
+	}
+	if !names["sink"] || !names["log"] || st.Store == nil || st.Store.Written == 0 || st.Store.Err != "" {
+		t.Errorf("status lacks the notifiers or a writing store:\n%s", status)
+	}
+	metrics := get(t, base+"/metrics")
+	for _, want := range []string{"vigia_store_up 1", `vigia_notifier_messages_sent_total{notifier="sink",type="exec"}`, "vigia_store_written_total"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 
 	// A day back is beyond live's rings: the store must answer.
 	from := start.Add(-24 * time.Hour).UTC().Format(time.RFC3339)
@@ -38,12 +65,12 @@ func TestServeRecordsHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st, err := store.Open(db, store.Options{ReadOnly: true})
+	rd, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("opening the recorded database: %v", err)
 	}
-	defer st.Close()
-	got, err := st.Series(reading.MemTotal, nil, start.Add(-time.Minute), time.Now().Add(time.Minute), 0)
+	defer rd.Close()
+	got, err := rd.Series(reading.MemTotal, nil, start.Add(-time.Minute), time.Now().Add(time.Minute), 0)
 	if err != nil {
 		t.Fatalf("Series(memory.total): %v", err)
 	}
@@ -82,6 +109,17 @@ func TestWatchRecord(t *testing.T) {
 			t.Errorf("value %v shown by watch is not in the history:\n%s", v, hist)
 		}
 	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 func jsonNumber(v float64) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vigia-dev/vigia/internal/engine"
+	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
 )
 
@@ -67,4 +68,12 @@ func (r *recording) changed() (string, bool) {
 		return fmt.Sprintf("history: writing again (%d readings dropped while the disk refused them)", h.Dropped), true
 	}
 	return fmt.Sprintf("history: writes failing since %s: %s (keeping up to %d readings in memory)", h.ErrSince.Format("15:04:05"), h.Err, h.Backlog), true
+}
+
+// storeHealth is the store's state in the shared vocabulary, for the
+// status API and /metrics.
+func (r *recording) storeHealth() reading.StoreHealth {
+	h := r.st.Health()
+	return reading.StoreHealth{Backlog: h.Backlog, BacklogBytes: h.BacklogBytes, Dropped: h.Dropped,
+		Written: h.Written, Err: h.Err, ErrSince: h.ErrSince}
 }

@@ -99,14 +99,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	history := &recordedHistory{live: liveHistory{lv}}
+	// The recorder and the notifiers start below, once the flags have all
+	// been checked; their health joins the engine's for /metrics and the
+	// status API.
+	var rec *recording
+	var notifiers *notifying
+	health := func() reading.Health {
+		h := eng.Health()
+		if notifiers != nil {
+			h.Notifiers = notifiers.health()
+		}
+		if rec != nil {
+			sh := rec.storeHealth()
+			h.Store = &sh
+		}
+		return h
+	}
 	coll := metrics.New(metrics.Options{
-		Snapshot: lv.Latest, Health: eng.Health, Alerts: lv.Alerts, Rules: rules,
+		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
 	})
 	srv, err := server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		TLSCert: sc.TLSCert, TLSKey: sc.TLSKey,
-		State: liveState{lv}, Health: eng.Health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
+		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
@@ -120,7 +136,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// 3 am?" (vigia history, vigia report, longer ranges on the dashboard).
 	// A database named with --db must open; the default one may be out of
 	// reach (no home, another vigia recording there): say so and serve on.
-	var rec *recording
 	if !*noRecord {
 		rec, err = s.startRecording(ctx, e, eng, *db)
 		switch {
@@ -131,7 +146,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	history.rec = rec
-	notifiers := s.startNotify(ctx, eng, 2*time.Second)
+	notifiers = s.startNotify(ctx, eng, 2*time.Second)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -65,6 +65,7 @@ const MaxTopProcesses = 500
 type Collector struct {
 	opts  Options
 	descs descs
+	out   outputDescs
 }
 
 // New returns a Collector reading from opts.
@@ -75,7 +76,7 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	return &Collector{opts: opts, descs: newDescs()}
+	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs()}
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
@@ -136,7 +137,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	c.alerts(&e)
 	if c.opts.Health != nil {
-		c.health(&e, c.opts.Health())
+		h := c.opts.Health()
+		c.health(&e, h)
+		c.outputs(&e, &h)
 	}
 	if c.opts.AnalysisLatency != nil {
 		h := c.opts.AnalysisLatency()

@@ -74,6 +74,21 @@ type Health struct {
 	AnalysisOverruns uint64         `json:"analysis_overruns"`
 	Sensors          []SensorHealth `json:"sensors"`
 	Outputs          []OutputHealth `json:"outputs"`
+	// Notifiers and Store are filled by main, which owns those outputs;
+	// the engine leaves them empty. Store is nil when nothing records.
+	Notifiers []NotifierHealth `json:"notifiers,omitempty"`
+	Store     *StoreHealth     `json:"store,omitempty"`
+}
+
+// StoreHealth is the history store's state: whether writes reach the disk,
+// and what waits or was lost while they do not.
+type StoreHealth struct {
+	Backlog      int       `json:"backlog"`
+	BacklogBytes int       `json:"backlog_bytes"`
+	Dropped      uint64    `json:"dropped"`
+	Written      uint64    `json:"written"`
+	Err          string    `json:"error,omitempty"`
+	ErrSince     time.Time `json:"error_since,omitzero"`
 }
 
 // SensorHealth is one sensor's state as the supervisor sees it.

@@ -369,6 +369,10 @@ type statusAnswer struct {
 	Sensors       []sensorStatus         `json:"sensors"`
 	Outputs       []reading.OutputHealth `json:"outputs"`
 	Stream        streamStats            `json:"stream"`
+	// Notifiers is every alert destination's delivery record; Store the
+	// history's write state, absent when the agent does not record.
+	Notifiers []reading.NotifierHealth `json:"notifiers"`
+	Store     *reading.StoreHealth     `json:"store,omitempty"`
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) {
@@ -385,7 +389,10 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 		Version: s.opts.Version, Started: started, UptimeSeconds: now.Sub(started).Seconds(),
 		Readings: h.Readings, QueueLen: h.QueueLen, QueueCap: h.QueueCap, QueueDropped: h.QueueDropped,
 		Overruns: h.AnalysisOverruns, Sensors: make([]sensorStatus, len(h.Sensors)), Outputs: h.Outputs,
-		Stream: s.hub.stats(),
+		Stream: s.hub.stats(), Notifiers: h.Notifiers, Store: h.Store,
+	}
+	if ans.Notifiers == nil {
+		ans.Notifiers = []reading.NotifierHealth{}
 	}
 	if ans.Outputs == nil {
 		ans.Outputs = []reading.OutputHealth{}

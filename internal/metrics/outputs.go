@@ -1,0 +1,65 @@
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// outputDescs are the series of the outputs main owns: alert notifiers and
+// the history store. Their failures must be as visible to a scraper as a
+// stale sensor is.
+type outputDescs struct {
+	notifierSent, notifierFailed, notifierDropped *prometheus.Desc
+	notifierSuppressed, notifierQueue             *prometheus.Desc
+	notifierLastError                             *prometheus.Desc
+	storeUp, storeBacklog, storeDropped           *prometheus.Desc
+	storeWritten, storeErrorSince                 *prometheus.Desc
+}
+
+func newOutputDescs() outputDescs {
+	nd := prometheus.NewDesc
+	n := []string{"notifier", "type"}
+	return outputDescs{
+		notifierSent:       nd("vigia_notifier_messages_sent_total", "Messages the notifier delivered.", n, nil),
+		notifierFailed:     nd("vigia_notifier_messages_failed_total", "Messages the notifier failed to deliver after its retries.", n, nil),
+		notifierDropped:    nd("vigia_notifier_alerts_dropped_total", "Alert events lost because the notifier's queue was full.", n, nil),
+		notifierSuppressed: nd("vigia_notifier_alerts_suppressed_total", "Alerts that rose and fell within one group interval, never sent.", n, nil),
+		notifierQueue:      nd("vigia_notifier_queue_length", "Alert events waiting for the notifier.", n, nil),
+		notifierLastError:  nd("vigia_notifier_last_failure_timestamp_seconds", "When the notifier last failed, in seconds since the epoch (0: never).", n, nil),
+		storeUp:            nd("vigia_store_up", "1 while history writes reach the disk, 0 while they fail.", nil, nil),
+		storeBacklog:       nd("vigia_store_backlog_bytes", "Bytes of readings waiting in memory for the disk.", nil, nil),
+		storeDropped:       nd("vigia_store_dropped_total", "Readings lost because the store's backlog was full.", nil, nil),
+		storeWritten:       nd("vigia_store_written_total", "Readings written to the history database.", nil, nil),
+		storeErrorSince:    nd("vigia_store_failing_since_timestamp_seconds", "When history writes began to fail, in seconds since the epoch (0: they do not).", nil, nil),
+	}
+}
+
+// outputs emits the notifier and store series from the health main fills.
+func (c *Collector) outputs(e *emitter, h *reading.Health) {
+	d := &c.out
+	for _, n := range h.Notifiers {
+		e.counter(d.notifierSent, float64(n.Sent), n.Name, n.Type)
+		e.counter(d.notifierFailed, float64(n.Failed), n.Name, n.Type)
+		e.counter(d.notifierDropped, float64(n.Dropped), n.Name, n.Type)
+		e.counter(d.notifierSuppressed, float64(n.Suppressed), n.Name, n.Type)
+		e.gauge(d.notifierQueue, float64(n.Queued), n.Name, n.Type)
+		var failed float64
+		if !n.LastFailed.IsZero() {
+			failed = float64(n.LastFailed.UnixNano()) / 1e9
+		}
+		e.gauge(d.notifierLastError, failed, n.Name, n.Type)
+	}
+	if s := h.Store; s != nil {
+		up, since := 1.0, 0.0
+		if s.Err != "" {
+			up = 0
+			since = float64(s.ErrSince.UnixNano()) / 1e9
+		}
+		e.gauge(d.storeUp, up)
+		e.gauge(d.storeBacklog, float64(s.BacklogBytes))
+		e.counter(d.storeDropped, float64(s.Dropped))
+		e.counter(d.storeWritten, float64(s.Written))
+		e.gauge(d.storeErrorSince, since)
+	}
+}
