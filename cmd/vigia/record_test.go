@@ -44,7 +44,7 @@ func TestServeRecordsHistory(t *testing.T) {
 		t.Errorf("status lacks the notifiers or a writing store:\n%s", status)
 	}
 	metrics := get(t, base+"/metrics")
-	for _, want := range []string{"vigia_store_up 1", `vigia_notifier_messages_sent_total{notifier="sink",type="exec"}`, "vigia_store_written_total"} {
+	for _, want := range []string{"vigia_store_up 1", `vigia_notifier_messages_sent_total{notifier="sink",type="exec"}`, "vigia_store_written_total", `vigia_analysis_duration_seconds_bucket{le="0.001"}`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}

@@ -118,6 +118,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	coll := metrics.New(metrics.Options{
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
+		AnalysisLatency: func() metrics.Histogram {
+			h := eng.Health().AnalysisLatency
+			b := make(map[float64]uint64, len(h.Buckets))
+			for _, bk := range h.Buckets {
+				b[bk.UpperBound] = bk.Count
+			}
+			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
+		},
 	})
 	srv, err := server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,

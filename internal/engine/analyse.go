@@ -118,11 +118,13 @@ func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transit
 	if now.IsZero() {
 		now = time.Now()
 	}
+	start := time.Now()
 	a.in <- job{r: r, now: now}
 	a.timer.Reset(a.timeout)
 	select {
 	case v := <-a.out:
 		a.timer.Stop()
+		a.e.latency.observe(time.Since(start))
 		trs := v.trs
 		if carried := a.carry[r.Sensor]; len(carried) > 0 {
 			trs = append(carried, trs...)

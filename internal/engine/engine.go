@@ -90,6 +90,7 @@ type Engine struct {
 
 	readings atomic.Uint64
 	overruns atomic.Uint64
+	latency  latency
 	running  atomic.Bool
 
 	mu      sync.Mutex
@@ -311,6 +312,7 @@ func (e *Engine) Health() reading.Health {
 	e.mu.Unlock()
 	h.Readings = e.readings.Load()
 	h.AnalysisOverruns = e.overruns.Load()
+	h.AnalysisLatency = e.latency.snapshot()
 	for _, q := range e.queues {
 		h.QueueLen += q.Len()
 		h.QueueCap += q.Cap()

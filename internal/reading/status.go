@@ -66,14 +66,16 @@ func (t Transition) Resolved() bool { return t.To == Normal && t.From > Normal }
 // `top` and `serve` show and export. Outputs take it through a func() so they
 // never import the engine.
 type Health struct {
-	Started          time.Time      `json:"started"`
-	Readings         uint64         `json:"readings"`
-	QueueLen         int            `json:"queue_len"`
-	QueueCap         int            `json:"queue_cap"`
-	QueueDropped     uint64         `json:"queue_dropped"`
-	AnalysisOverruns uint64         `json:"analysis_overruns"`
-	Sensors          []SensorHealth `json:"sensors"`
-	Outputs          []OutputHealth `json:"outputs"`
+	Started          time.Time `json:"started"`
+	Readings         uint64    `json:"readings"`
+	QueueLen         int       `json:"queue_len"`
+	QueueCap         int       `json:"queue_cap"`
+	QueueDropped     uint64    `json:"queue_dropped"`
+	AnalysisOverruns uint64    `json:"analysis_overruns"`
+	// AnalysisLatency is how long analyses took, as a histogram.
+	AnalysisLatency LatencyHistogram `json:"analysis_latency"`
+	Sensors         []SensorHealth   `json:"sensors"`
+	Outputs         []OutputHealth   `json:"outputs"`
 	// Notifiers and Store are filled by main, which owns those outputs;
 	// the engine leaves them empty. Store is nil when nothing records.
 	Notifiers []NotifierHealth `json:"notifiers,omitempty"`
@@ -108,4 +110,18 @@ type OutputHealth struct {
 	Name     string `json:"name"`
 	Buffered int    `json:"buffered"`
 	Dropped  uint64 `json:"dropped"`
+}
+
+// LatencyHistogram is a histogram of durations with cumulative buckets, as
+// Prometheus exposes them.
+type LatencyHistogram struct {
+	Count      uint64          `json:"count"`
+	SumSeconds float64         `json:"sum_seconds"`
+	Buckets    []LatencyBucket `json:"buckets"`
+}
+
+// LatencyBucket counts the observations at or under UpperBound seconds.
+type LatencyBucket struct {
+	UpperBound float64 `json:"le"`
+	Count      uint64  `json:"count"`
 }
