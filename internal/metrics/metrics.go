@@ -571,7 +571,7 @@ func newDescs() descs {
 		queueCap:         nd("vigia_queue_capacity", "Capacity of the engine's queue.", nil, nil),
 		queueDropped:     nd("vigia_queue_dropped_total", "Readings the engine's queue dropped because it was full.", nil, nil),
 		analysisOverruns: nd("vigia_analysis_overruns_total", "Analyses that overran their deadline.", nil, nil),
-		analysisLatency:  nd("vigia_analysis_duration_seconds", "Time from a reading leaving its sensor to the end of its analysis.", nil, nil),
+		analysisLatency:  nd("vigia_analysis_duration_seconds", "Time the analyser pool took to judge a reading against the rules.", nil, nil),
 		startTime:        nd("vigia_start_time_seconds", "When the engine started, in seconds since the epoch.", nil, nil),
 		staleSensors:     nd("vigia_stale_sensors", "Sensors whose last reading is older than their deadline.", nil, nil),
 
