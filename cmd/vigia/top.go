@@ -118,8 +118,16 @@ func runTop(ctx context.Context, e *env, args []string) error {
 
 	host, _ := os.Hostname()
 	uiErr := tui.Run(ctx, tui.Options{
-		Readings:    sub.C,
-		Health:      eng.Health,
+		Readings: sub.C,
+		Health: func() reading.Health {
+			h := eng.Health()
+			h.Notifiers = notifiers.health()
+			if rec != nil {
+				sh := rec.storeHealth()
+				h.Store = &sh
+			}
+			return h
+		},
 		Signaller:   topKiller{},
 		Inspector:   topInspector{fs: s.fs},
 		SetInterval: eng.SetInterval,

@@ -47,6 +47,17 @@ func (m *Model) header() string {
 	if d > 0 {
 		ln.add(t.status[reading.Warning], "  dropped "+strconv.FormatUint(d, 10))
 	}
+	// A recording that cannot reach the disk is said where vigia's own
+	// state is: monitoring goes on, the history does not.
+	if st := m.health.Store; st != nil && st.Err != "" {
+		ln.add(t.status[reading.Critical], "  history not written since "+clock(st.ErrSince))
+	}
+	for _, n := range m.health.Notifiers {
+		if n.LastFailed.After(n.LastSent) {
+			ln.add(t.status[reading.Warning], "  notifier "+n.Name+" failing")
+			break
+		}
+	}
 	clk := clock(m.now)
 	if m.replay != nil {
 		_, clk = m.replayState()

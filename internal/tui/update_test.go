@@ -483,3 +483,30 @@ func TestDisabledSensors(t *testing.T) {
 		t.Errorf("frame waits for sensors that will never report:\n%s", f)
 	}
 }
+
+// TestHeaderShowsFailingOutputs: a history that cannot be written and a
+// notifier that fails are said in the header, where vigia's own state is.
+func TestHeaderShowsFailingOutputs(t *testing.T) {
+	t.Parallel()
+	since := base.Add(-time.Minute)
+	health := func() reading.Health {
+		return reading.Health{
+			Store:     &reading.StoreHealth{Err: "disk full", ErrSince: since},
+			Notifiers: []reading.NotifierHealth{{Name: "ops", LastSent: since, LastFailed: base}},
+		}
+	}
+	rs := []reading.Reading{cpuReading(base, 4, 10), selfReading(base)}
+	f := newModel(Options{Health: health}, rs, 160, 50).View()
+	header := strings.SplitN(f, "\n", 2)[0]
+	for _, want := range []string{"history not written since " + since.Format("15:04:05"), "notifier ops failing"} {
+		if !strings.Contains(header, want) {
+			t.Errorf("header lacks %q:\n%s", want, header)
+		}
+	}
+	healthy := func() reading.Health {
+		return reading.Health{Store: &reading.StoreHealth{Written: 9}, Notifiers: []reading.NotifierHealth{{Name: "ops", LastSent: base, LastFailed: since}}}
+	}
+	if h := strings.SplitN(newModel(Options{Health: healthy}, rs, 160, 50).View(), "\n", 2)[0]; strings.Contains(h, "history") || strings.Contains(h, "failing") {
+		t.Errorf("a healthy store and a recovered notifier are reported:\n%s", h)
+	}
+}
