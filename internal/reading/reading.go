@@ -136,3 +136,21 @@ type ProcessDetail struct {
 	VMSize     uint64   `json:"vm_size_bytes"`
 	Unreadable []string `json:"unreadable,omitempty"`
 }
+
+// NetRates returns the bytes per second received and sent over every
+// interface but loopback, whose traffic never leaves the machine (the same
+// rule as NetThroughput).
+func (r *Reading) NetRates() (rx, tx float64) {
+	for _, m := range r.Metrics {
+		if m.Label("device") == "lo" {
+			continue
+		}
+		switch m.Name {
+		case NetRxBytes:
+			rx += m.Value
+		case NetTxBytes:
+			tx += m.Value
+		}
+	}
+	return rx, tx
+}

@@ -180,18 +180,7 @@ func detail(r *reading.Reading, t *text.Text) string {
 	case reading.SensorLoad:
 		return fmt.Sprintf("%.2f %.2f %.2f", v(reading.Load1), v(reading.Load5), v(reading.Load15))
 	case reading.SensorNetwork:
-		var rx, tx float64
-		for _, m := range r.Metrics {
-			if m.Label("device") == "lo" {
-				continue
-			}
-			switch m.Name {
-			case reading.NetRxBytes:
-				rx += m.Value
-			case reading.NetTxBytes:
-				tx += m.Value
-			}
-		}
+		rx, tx := r.NetRates()
 		return "↓" + reading.FormatBytes(rx) + "/s ↑" + reading.FormatBytes(tx) + "/s"
 	case reading.SensorDisk:
 		for _, m := range r.Metrics {

@@ -329,18 +329,7 @@ func (m *Model) ingest(r *reading.Reading) {
 			m.swapHist.push(v)
 		}
 	case reading.SensorNetwork:
-		var rx, tx float64
-		for _, mt := range r.Metrics {
-			if mt.Label("device") == "lo" {
-				continue
-			}
-			switch mt.Name {
-			case reading.NetRxBytes:
-				rx += mt.Value
-			case reading.NetTxBytes:
-				tx += mt.Value
-			}
-		}
+		rx, tx := r.NetRates()
 		m.rxHist.push(rx)
 		m.txHist.push(tx)
 	case reading.SensorProcesses:
