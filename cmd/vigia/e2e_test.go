@@ -296,3 +296,12 @@ func TestBinaryIsStatic(t *testing.T) {
 		t.Errorf("the binary links %v", libs)
 	}
 }
+
+// TestPlainVigiaWhenPiped: without a terminal, plain `vigia` is `vigia watch`.
+func TestPlainVigiaWhenPiped(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "--count", "1", "--interval", "200ms", "--sensors", "memory")
+	if code != 0 || !strings.Contains(out, "watching Memory") || !watchLine.MatchString(strings.Split(out, "\n")[1]) {
+		t.Errorf("plain vigia, piped: exit %d\n%s%s", code, out, errOut)
+	}
+}
