@@ -305,3 +305,13 @@ func TestPlainVigiaWhenPiped(t *testing.T) {
 		t.Errorf("plain vigia, piped: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"version", "--version", "-V"} {
+		out, _, code := vigia(t, nil, arg)
+		if code != 0 || !strings.HasPrefix(out, "vigia "+version+" (go") {
+			t.Errorf("vigia %s: exit %d, %q", arg, code, out)
+		}
+	}
+}

@@ -68,6 +68,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
 	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-V") {
+		return exitCode(e, runVersion(ctx, e, nil))
+	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		usage(e.stdout)
 		return exitOK
