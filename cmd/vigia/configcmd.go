@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/text"
@@ -40,9 +43,26 @@ func runConfig(ctx context.Context, e *env, args []string) error {
 	// The file is valid; now what it names must exist on this machine:
 	// commands to run, secrets to read.
 	if err := config.CheckNotifiers(cfg.Notifiers); err != nil {
-		return &usageError{err: fmt.Errorf("%s: %w", path, err)}
+		return &usageError{err: atLine(path, err)}
 	}
 	t := text.For(text.FromEnv(e.getenv))
 	fmt.Fprintln(e.stdout, t.ConfigOK(path, len(cfg.Rules), len(cfg.Notifiers)))
 	return nil
+}
+
+var lineRef = regexp.MustCompile(`^(.*?)line (\d+): `)
+
+// atLine writes a machine check's error as FILE:LINE: message, the form
+// every other config error has, moving the line the check names to the
+// front of each of its lines.
+func atLine(path string, err error) error {
+	var out []string
+	for _, msg := range strings.Split(err.Error(), "\n") {
+		if m := lineRef.FindStringSubmatch(msg); m != nil {
+			out = append(out, path+":"+m[2]+": "+m[1]+msg[len(m[0]):])
+		} else {
+			out = append(out, path+": "+msg)
+		}
+	}
+	return errors.New(strings.Join(out, "\n"))
 }
