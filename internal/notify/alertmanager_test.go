@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/vigia-dev/vigia/internal/golden"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -230,5 +231,5 @@ func TestAlertmanagerPayload(t *testing.T) {
 	if rec.requests() != 1 {
 		t.Fatalf("%d requests, want 1", rec.requests())
 	}
-	golden(t, "alertmanager.golden", indent(t, rec.bodies[0]))
+	golden.Check(t, "testdata/alertmanager.golden", indent(t, rec.bodies[0]))
 }

@@ -3,7 +3,7 @@ package notify
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/vigia-dev/vigia/internal/golden"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // capture is a test receiver: it answers with the statuses given, in turn
 // (the last one for ever), and keeps every request.
@@ -74,23 +70,6 @@ func sampleMessage() Message {
 	}}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 func indent(t *testing.T, b []byte) []byte {
 	t.Helper()
 	var out bytes.Buffer
@@ -131,7 +110,7 @@ func TestWebhookBodyAndHeaders(t *testing.T) {
 			t.Errorf("header %s = %q, want %q", k, got, want)
 		}
 	}
-	golden(t, "webhook.golden", indent(t, rec.bodies[0]))
+	golden.Check(t, "testdata/webhook.golden", indent(t, rec.bodies[0]))
 	var b Body
 	if err := json.Unmarshal(rec.bodies[0], &b); err != nil {
 		t.Fatal(err)

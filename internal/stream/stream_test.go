@@ -2,19 +2,15 @@ package stream
 
 import (
 	"bytes"
-	"flag"
+	"github.com/vigia-dev/vigia/internal/golden"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var t0 = time.Date(2026, 11, 28, 14, 3, 7, 0, time.UTC)
 
@@ -45,23 +41,6 @@ func fixture() []reading.Reading {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
-}
-
 func TestLinesGolden(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -77,7 +56,7 @@ func TestLinesGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		golden(t, tc.file, buf.Bytes())
+		golden.Check(t, filepath.Join("testdata", tc.file), buf.Bytes())
 	}
 }
 
@@ -105,7 +84,7 @@ func TestJSONGolden(t *testing.T) {
 	if n := bytes.Count(buf.Bytes(), []byte("\n")); n != len(fixture()) {
 		t.Errorf("%d lines for %d readings", n, len(fixture()))
 	}
-	golden(t, "readings.jsonl.golden", buf.Bytes())
+	golden.Check(t, "testdata/readings.jsonl.golden", buf.Bytes())
 }
 
 func TestFiniteLeavesInputAlone(t *testing.T) {

@@ -1,8 +1,7 @@
 package tui
 
 import (
-	"flag"
-	"os"
+	"github.com/vigia-dev/vigia/internal/golden"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,12 +12,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden frames in testdata")
 
 func keys(m *Model, ks ...string) {
 	for _, k := range ks {
@@ -58,20 +54,7 @@ func runCmd(m *Model, cmd tea.Cmd) {
 
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("frame %s mismatch (-want +got):\n%s", name, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), []byte(got))
 }
 
 // checkFrame holds for every frame: exactly h lines, each exactly w cells.
