@@ -177,6 +177,15 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	cdp.eval(t, `(() => { document.querySelector("#detail").close(); const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
 
+	// A longer span than memory holds is answered from the recorded history.
+	var cpuPoints int
+	cdp.eval(t, `(async () => { document.querySelector("#range").value = "1h"; await vigia.showRange("1h");
+		return vigia.charts.cpu.points; })()`, &cpuPoints)
+	if cpuPoints == 0 {
+		t.Error("the 1-hour range shows no CPU points")
+	}
+	cdp.eval(t, `(async () => { await vigia.showRange("5m"); document.querySelector("#range").value = "5m"; return true; })()`, new(bool))
+
 	// A phone-sized viewport keeps the page usable: no horizontal scroll.
 	var res struct {
 		Data string `json:"data"`

@@ -2,6 +2,10 @@
 "use strict";
 
 const POINTS = 300; // five minutes at one reading a second
+// RANGES are the spans the charts can show: the live five minutes, or a
+// longer past that the agent answers from its history database.
+const RANGES = { "5m": 300e3, "1h": 3600e3, "6h": 6 * 3600e3, "24h": 86400e3, "168h": 7 * 86400e3 };
+let range = "5m";
 const $ = (s) => document.querySelector(s);
 const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map() };
 
@@ -38,7 +42,7 @@ class Chart {
     if (!s) { s = []; this.series.set(name, s); }
     if (s.length && s[s.length - 1].t >= t) return;
     s.push({ t, v });
-    if (s.length > POINTS) s.shift();
+    if (s.length > (range === "5m" ? POINTS : 2000)) s.shift();
     this.points++; this.dirty = true;
   }
   draw() {
@@ -58,7 +62,7 @@ class Chart {
     }
     if (!this.opts.max) vmax = niceMax(vmax);
     // The time axis spans the data, from one to five minutes.
-    const span = Math.min(Math.max(tmax - tfirst, 60000), POINTS * 1000);
+    const span = range === "5m" ? Math.min(Math.max(tmax - tfirst, 60000), POINTS * 1000) : RANGES[range];
     const tmin = tmax - span, pad = 38;
     g.strokeStyle = css.getPropertyValue("--line"); g.fillStyle = css.getPropertyValue("--muted");
     g.lineWidth = 1; g.font = "10px system-ui, sans-serif"; g.textAlign = "right"; g.textBaseline = "middle";
@@ -331,7 +335,7 @@ function fmtDur(s) { const d = Math.floor(s / 86400), h = Math.floor(s / 3600) %
 
 // seed fills the CPU and memory charts with the agent's recent history, so
 // the page shows minutes of context at once rather than starting empty.
-async function seed() {
+async function seed(since = "5m") {
   // Per-device series are summed per instant, as the live handlers do.
   const want = [["cpu", "cpu.usage", charts.cpu, "total"], ["memory", "memory.used_percent", charts.mem, "used"],
     ["memory", "swap.used_percent", charts.mem, "swap"],
@@ -340,7 +344,7 @@ async function seed() {
     ["cpu", "cpu.core.usage", charts.cores, null]];
   await Promise.all(want.map(async ([sensor, m, chart, name]) => {
     try {
-      const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=5m");
+      const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=" + since);
       if (name === null) { // one line per core
         if (h.series.length <= 16) for (const s of h.series) for (const p of s.points) chart.add("cpu" + s.labels[0].value, Date.parse(p.t), p.v);
         return;
@@ -354,6 +358,16 @@ async function seed() {
     } catch (e) { /* no history yet */ }
   }));
 }
+
+// showRange redraws the charts over another span: the live stream keeps
+// adding to it, the history fills what came before.
+async function showRange(r) {
+  range = r;
+  for (const c of Object.values(charts)) { c.series.clear(); c.points = 0; c.dirty = true; }
+  await seed(r);
+  scheduleDraw();
+}
+$("#range").addEventListener("change", (e) => showRange(e.target.value));
 
 async function start() {
   try {
@@ -373,5 +387,5 @@ async function start() {
 setInterval(refreshStatus, 10000);
 window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.dirty = true; scheduleDraw(); });
 // Hooks for the browser test: how many points each chart holds.
-window.vigia = { charts, state, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
+window.vigia = { charts, state, showRange, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
 start();
