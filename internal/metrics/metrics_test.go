@@ -110,6 +110,11 @@ func fixtureHealth() reading.Health {
 			{Name: "self", Interval: time.Second, LastRead: t0.Add(-10 * time.Second), Stale: true, Restarts: 2, Failures: 3, LastError: "deadline exceeded"},
 		},
 		Outputs: []reading.OutputHealth{{Name: "server", Buffered: 1, Dropped: 7}},
+		Notifiers: []reading.NotifierHealth{
+			{Name: "log", Type: "log", Sent: 4},
+			{Name: "ops", Type: "webhook", Sent: 2, Failed: 1, Dropped: 3, Suppressed: 5, Queued: 1, LastFailed: t0.Add(-time.Minute)},
+		},
+		Store: &reading.StoreHealth{BacklogBytes: 4096, Dropped: 2, Written: 3500, Err: "disk full", ErrSince: t0.Add(-30 * time.Second)},
 	}
 }
 
