@@ -43,7 +43,7 @@ func ParseCgroupMax(b []byte) (v uint64, limited bool, err error) {
 	if string(f) == "max" {
 		return 0, false, nil
 	}
-	v, ok := statUint(f)
+	v, ok := parseDecimal(f)
 	if !ok {
 		return 0, false, fmt.Errorf("%s is neither a number nor \"max\"", statQuote(f))
 	}
@@ -54,7 +54,7 @@ func ParseCgroupMax(b []byte) (v uint64, limited bool, err error) {
 // memory.current.
 func ParseCgroupUint(b []byte) (uint64, error) {
 	f := bytes.TrimSpace(b)
-	v, ok := statUint(f)
+	v, ok := parseDecimal(f)
 	if !ok {
 		return 0, fmt.Errorf("%s is not a number", statQuote(f))
 	}
@@ -85,7 +85,7 @@ func ParseCPUMax(b []byte) (CPUMax, error) {
 	per, _ := statCutField(rest)
 	c := CPUMax{PeriodMicros: 100000}
 	if len(per) > 0 {
-		v, ok := statUint(per)
+		v, ok := parseDecimal(per)
 		if !ok || v == 0 {
 			return CPUMax{}, fmt.Errorf("period %s is not a positive number", statQuote(per))
 		}
@@ -94,7 +94,7 @@ func ParseCPUMax(b []byte) (CPUMax, error) {
 	if string(bytes.TrimSpace(q)) == "max" {
 		return c, nil
 	}
-	v, ok := statUint(bytes.TrimSpace(q))
+	v, ok := parseDecimal(bytes.TrimSpace(q))
 	if !ok {
 		return CPUMax{}, fmt.Errorf("quota %s is neither a number nor \"max\"", statQuote(q))
 	}
@@ -149,7 +149,7 @@ func scanKeyUints(b []byte, keys []string, vals []uint64) (seen uint64, err erro
 			continue
 		}
 		v, _ := statCutField(rest)
-		n, ok := statUint(v)
+		n, ok := parseDecimal(v)
 		if !ok {
 			return 0, fmt.Errorf("line %d (%s): %s is not a number", lineNo, key, statQuote(v))
 		}
@@ -174,13 +174,13 @@ func ParseCPUList(b []byte) (int, error) {
 			r, b = b, nil
 		}
 		lo, hi, isRange := bytes.Cut(r, []byte("-"))
-		l, ok := statUint(lo)
+		l, ok := parseDecimal(lo)
 		if !ok {
 			return 0, fmt.Errorf("CPU list: %s is not a CPU number", statQuote(r))
 		}
 		h := l
 		if isRange {
-			if h, ok = statUint(hi); !ok || h < l {
+			if h, ok = parseDecimal(hi); !ok || h < l {
 				return 0, fmt.Errorf("CPU list: %s is not a range", statQuote(r))
 			}
 		}

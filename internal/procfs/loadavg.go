@@ -41,14 +41,14 @@ func ParseLoadAvg(b []byte) (LoadAvg, error) {
 	if !ok {
 		return LoadAvg{}, fmt.Errorf("tasks: %s is not runnable/total", statQuote(tasks))
 	}
-	if l.Runnable, ok = statUint(run); !ok {
+	if l.Runnable, ok = parseDecimal(run); !ok {
 		return LoadAvg{}, fmt.Errorf("runnable tasks: %s is not a number", statQuote(run))
 	}
-	if l.Tasks, ok = statUint(all); !ok {
+	if l.Tasks, ok = parseDecimal(all); !ok {
 		return LoadAvg{}, fmt.Errorf("total tasks: %s is not a number", statQuote(all))
 	}
 	if pid, _ := statCutField(b); len(pid) > 0 {
-		if l.LastPID, ok = statUint(pid); !ok {
+		if l.LastPID, ok = parseDecimal(pid); !ok {
 			return LoadAvg{}, fmt.Errorf("last pid: %s is not a number", statQuote(pid))
 		}
 	}
@@ -63,13 +63,13 @@ func statDecimal(b []byte) (float64, bool) {
 	if len(whole) == 0 || (hasDot && len(frac) == 0) || len(frac) > 18 {
 		return 0, false
 	}
-	w, ok := statUint(whole)
+	w, ok := parseDecimal(whole)
 	if !ok {
 		return 0, false
 	}
 	v := float64(w)
 	if hasDot {
-		f, ok := statUint(frac)
+		f, ok := parseDecimal(frac)
 		if !ok {
 			return 0, false
 		}

@@ -56,7 +56,7 @@ func ParseMemInfo(b []byte, m *MemInfo) error {
 		}
 		name := line[:colon]
 		num, rest := statCutField(line[colon+1:])
-		v, ok := statUint(num)
+		v, ok := parseDecimal(num)
 		if !ok {
 			m.Fields = fields[:n]
 			return fmt.Errorf("line %d (%s): %s is not a number", lineNo, name, statQuote(num))

@@ -80,7 +80,7 @@ func parsePressureLine(b []byte, l *PressureLine) error {
 		case "avg300":
 			dst, seen = &l.Avg300, seen|4
 		case "total":
-			v, ok := statUint(val)
+			v, ok := parseDecimal(val)
 			if !ok {
 				return fmt.Errorf("total: %s is not a number", statQuote(val))
 			}

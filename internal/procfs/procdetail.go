@@ -150,7 +150,7 @@ func ParsePIDIO(b []byte) (read, write uint64, err error) {
 		if !ok {
 			continue
 		}
-		v, ok := parseUintField(bytes.TrimSpace(val))
+		v, ok := parseDecimal(bytes.TrimSpace(val))
 		switch string(key) {
 		case "read_bytes":
 			if !ok {

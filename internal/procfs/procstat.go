@@ -35,7 +35,7 @@ func ParsePIDStat(b []byte) (PIDStat, error) {
 	if l < 1 || r < l {
 		return s, fmt.Errorf("%w: no (comm)", ErrStatFormat)
 	}
-	pid, ok := parseUintField(bytes.TrimRight(b[:l], " "))
+	pid, ok := parseDecimal(bytes.TrimRight(b[:l], " "))
 	if !ok || pid > 1<<31-1 {
 		return s, fmt.Errorf("%w: bad pid %q", ErrStatFormat, truncated(b[:l]))
 	}
@@ -121,20 +121,6 @@ func unsigned(v uint64, neg bool) uint64 {
 	return v
 }
 
-func parseUintField(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 19 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + uint64(c-'0')
-	}
-	return v, true
-}
-
 // truncated keeps error messages short when a garbage file is huge.
 func truncated(b []byte) string {
 	if len(b) > 40 {
@@ -181,7 +167,7 @@ func ParseStatusUID(b []byte) (uint32, error) {
 	if len(euid) == 0 {
 		return 0, fmt.Errorf("status: Uid line %q has fewer than 2 fields", truncated(line))
 	}
-	v, ok := parseUintField(euid)
+	v, ok := parseDecimal(euid)
 	if !ok || v > 1<<32-1 {
 		return 0, fmt.Errorf("status: bad effective uid %q", truncated(euid))
 	}
@@ -199,7 +185,7 @@ func ParseBootTime(b []byte) (int64, error) {
 			b = nil
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("btime ")); ok {
-			v, ok := parseUintField(bytes.TrimSpace(rest))
+			v, ok := parseDecimal(bytes.TrimSpace(rest))
 			if !ok || v > 1<<62 {
 				return 0, fmt.Errorf("stat: bad btime %q", truncated(rest))
 			}
@@ -224,7 +210,7 @@ func ParseMemTotal(b []byte) (uint64, error) {
 	if len(num) == 0 {
 		return 0, errors.New("meminfo: empty MemTotal")
 	}
-	v, ok := parseUintField(num)
+	v, ok := parseDecimal(num)
 	if !ok || v > 1<<53 {
 		return 0, fmt.Errorf("meminfo: bad MemTotal %q", truncated(num))
 	}
@@ -242,7 +228,7 @@ func ParseUptime(b []byte) (uint64, error) {
 		return 0, errors.New("uptime: empty")
 	}
 	whole, frac, _ := bytes.Cut(first, []byte("."))
-	w, ok := parseUintField(whole)
+	w, ok := parseDecimal(whole)
 	if !ok || w > 1<<50 {
 		return 0, fmt.Errorf("uptime: bad value %q", truncated(first))
 	}
@@ -251,7 +237,7 @@ func ParseUptime(b []byte) (uint64, error) {
 		if len(frac) > 2 {
 			frac = frac[:2]
 		}
-		v, ok := parseUintField(frac)
+		v, ok := parseDecimal(frac)
 		if !ok {
 			return 0, fmt.Errorf("uptime: bad value %q", truncated(first))
 		}

@@ -193,7 +193,7 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 				end++
 			}
 			name = name[:end]
-			pid, ok := parseUintField(name)
+			pid, ok := parseDecimal(name)
 			if !ok || pid == 0 || pid > 1<<31-1 {
 				continue
 			}

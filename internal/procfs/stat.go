@@ -77,7 +77,7 @@ func ParseStat(b []byte, s *Stat) error {
 			sawTotal = true
 			continue
 		}
-		id, ok := statUint(name[3:])
+		id, ok := parseDecimal(name[3:])
 		if !ok || id > 1<<20 {
 			s.Cores = cores
 			return fmt.Errorf("line %d: bad cpu name %s", lineNo, statQuote(name))
@@ -108,7 +108,7 @@ func statScalar(name, rest []byte, s *Stat, lineNo int) error {
 		return nil // intr, softirq and lines of future kernels
 	}
 	v, _ := statCutField(rest)
-	n, ok := statUint(v)
+	n, ok := parseDecimal(v)
 	if !ok {
 		return fmt.Errorf("line %d (%s): bad value %s", lineNo, name, statQuote(v))
 	}
@@ -128,7 +128,7 @@ func parseCPUTimes(b []byte, t *CPUTimes) error {
 		if n == len(fields) {
 			continue // columns added by a future kernel
 		}
-		v, ok := statUint(f)
+		v, ok := parseDecimal(f)
 		if !ok {
 			return fmt.Errorf("field %d: %s is not a tick count", n+1, statQuote(f))
 		}
@@ -166,26 +166,6 @@ func statCutField(b []byte) (field, rest []byte) {
 }
 
 func statSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// statUint parses a decimal without allocating; it refuses signs, empty
-// input and overflow.
-func statUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if v > (1<<64-1-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	return v, true
-}
 
 // statQuote quotes at most 32 bytes of b for an error message, so a garbage
 // file does not produce a megabyte-long error.

@@ -96,7 +96,7 @@ func ParsePasswd(b []byte) map[uint32]string {
 			continue
 		}
 		uidField, _, _ := bytes.Cut(rest, []byte(":"))
-		uid, ok := parseUintField(uidField)
+		uid, ok := parseDecimal(uidField)
 		if !ok || uid > 1<<32-1 {
 			continue
 		}
