@@ -265,3 +265,48 @@ func nextField(b []byte) (field, rest []byte) {
 }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// ParseSchedstat returns the run time in nanoseconds and the number of
+// times the task was scheduled from /proc/PID/schedstat ("123 456 7"). Both
+// move whenever the task gets the CPU, so an unchanged pair says it has not
+// run since the last read.
+func ParseSchedstat(b []byte) (runtime, slices uint64, err error) {
+	run, rest := nextField(b)
+	_, rest = nextField(rest) // time spent waiting to run
+	cnt, rest := nextField(rest)
+	if len(cnt) == 0 || len(bytes.TrimSpace(rest)) > 0 {
+		return 0, 0, fmt.Errorf("schedstat: %q is not three numbers", truncated(b))
+	}
+	var ok1, ok2 bool
+	runtime, ok1 = parseDecimal(run)
+	slices, ok2 = parseDecimal(cnt)
+	if !ok1 || !ok2 {
+		return 0, 0, fmt.Errorf("schedstat: %q is not three numbers", truncated(b))
+	}
+	return runtime, slices, nil
+}
+
+// ParseStatusNSpid returns how many PID namespaces the NSpid line of a
+// /proc/PID/status lists: 1 when the proc mount belongs to the reader's own
+// namespace, more when it is an ancestor's (a container watching its host).
+func ParseStatusNSpid(b []byte) (int, error) {
+	i := bytes.Index(b, []byte("\nNSpid:"))
+	if i < 0 {
+		return 0, errors.New("status: no NSpid line")
+	}
+	line := b[i+len("\nNSpid:"):]
+	if e := bytes.IndexByte(line, '\n'); e >= 0 {
+		line = line[:e]
+	}
+	n := 0
+	for f, rest := nextField(line); len(f) > 0; f, rest = nextField(rest) {
+		if _, ok := parseDecimal(f); !ok {
+			return 0, fmt.Errorf("status: bad NSpid %q", truncated(line))
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, errors.New("status: empty NSpid line")
+	}
+	return n, nil
+}

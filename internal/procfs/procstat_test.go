@@ -258,3 +258,48 @@ func FuzzParsePIDIO(f *testing.F) {
 	f.Add([]byte("rchar: 5000\nread_bytes: 409600\nwrite_bytes: 8192\n"))
 	f.Fuzz(func(t *testing.T, b []byte) { _, _, _ = ParsePIDIO(b) })
 }
+
+func TestParseSchedstat(t *testing.T) {
+	t.Parallel()
+	type pair struct{ Runtime, Slices uint64 }
+	parse := func(b []byte) (pair, error) {
+		r, s, err := ParseSchedstat(b)
+		return pair{r, s}, err
+	}
+	tests := []scalarCase[pair]{
+		{name: "kernel line", in: "41736918 2117561 301\n", want: pair{41736918, 301}},
+		{name: "no newline", in: "1 2 3", want: pair{1, 3}},
+		{name: "schedstats off", in: "0 0 0\n", want: pair{0, 0}},
+		{name: "largest", in: "18446744073709551615 0 18446744073709551615\n", want: pair{1<<64 - 1, 1<<64 - 1}},
+		{name: "two fields", in: "1 2\n", wantErr: true},
+		{name: "four fields", in: "1 2 3 4\n", wantErr: true},
+		{name: "overflow", in: "18446744073709551616 0 1\n", wantErr: true},
+		{name: "not a number", in: "1 2 x\n", wantErr: true},
+		{name: "empty", in: "", wantErr: true},
+	}
+	testScalarParser(t, "ParseSchedstat", parse, tests)
+}
+
+func FuzzParseSchedstat(f *testing.F) {
+	f.Add([]byte("41736918 2117561 301\n"))
+	f.Add([]byte("0 0 0"))
+	f.Fuzz(func(t *testing.T, b []byte) { _, _, _ = ParseSchedstat(b) })
+}
+
+func TestParseStatusNSpid(t *testing.T) {
+	t.Parallel()
+	tests := []scalarCase[int]{
+		{name: "own namespace", in: "Name:\tvigia\nNSpid:\t4242\nNSsid:\t1\n", want: 1},
+		{name: "host's /proc seen from a container", in: "Name:\tvigia\nNSpid:\t4242\t7\n", want: 2},
+		{name: "last line", in: "Name:\tx\nNSpid:\t1\t1\t1", want: 3},
+		{name: "old kernel", in: "Name:\tx\nPid:\t5\n", wantErr: true},
+		{name: "empty line", in: "Name:\tx\nNSpid:\t\n", wantErr: true},
+		{name: "garbage", in: "Name:\tx\nNSpid:\t5 z\n", wantErr: true},
+	}
+	testScalarParser(t, "ParseStatusNSpid", ParseStatusNSpid, tests)
+}
+
+func FuzzParseStatusNSpid(f *testing.F) {
+	f.Add([]byte("Name:\tvigia\nNSpid:\t4242\t7\n"))
+	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseStatusNSpid(b) })
+}

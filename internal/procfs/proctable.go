@@ -34,8 +34,14 @@ type ProcEntry struct {
 	PrevTicks uint64
 	HasPrev   bool
 
-	fd   int32 // held stat descriptor (keepfd), -1 for none
-	seen uint64
+	fd      int32 // held descriptor (keepfd), -1 for none
+	watched bool  // fd is the schedstat of an idle process, not its stat
+	noWatch bool  // its schedstat could not be opened or says nothing
+	idle    uint8 // passes in a row in which it did not run, capped
+	seen    uint64
+	readGen uint64 // pass that last read its stat
+	// runtime and slices are the schedstat at the last pass while watched.
+	runtime, slices uint64
 }
 
 // ProcTableOptions tunes a ProcTable. The zero value is the default.
@@ -49,6 +55,10 @@ type ProcTableOptions struct {
 	// NoKeepFD opens, reads and closes stat on every pass, holding no
 	// descriptors.
 	NoKeepFD bool
+	// NoWatch reads every process's stat on every pass, even one that has
+	// not run since the last (see watchIdle); for measuring what watching
+	// saves.
+	NoWatch bool
 	// Users names uids; nil means a cache over SystemPasswd.
 	Users *Users
 }

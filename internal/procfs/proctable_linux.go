@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 	"unsafe"
 
@@ -25,13 +26,21 @@ type ProcTable struct {
 	entries map[int32]*ProcEntry
 	free    []*ProcEntry
 	live    []*ProcEntry
+	prev    []*ProcEntry // the last pass's live, visited again when no PID was allocated
 	gen     uint64
 	passes  int
+
+	watch   bool   // watch idle processes through schedstat (procwatch_linux.go)
+	ownNS   bool   // the root is procfs of our PID namespace: loadavg's last PID is its
+	lastPID uint64 // loadavg's last PID at the start of the last pass
+	listGen uint64 // pass that last listed /proc
 
 	dents []byte // getdents64 records
 	path  []byte // "<pid>/<file>\x00", relative to dirfd
 	buf   []byte // one stat line
 	aux   []byte // cmdline, status, meminfo, uptime
+	sched []byte // one schedstat line
+	name  []byte // a PID in decimal, for a pass that does not list /proc
 
 	keep    bool
 	maxFDs  int
@@ -43,7 +52,7 @@ type ProcTable struct {
 	uptime  uint64 // centiseconds since boot at the start of this pass
 	prevUpt uint64
 
-	meminfoPath, uptimePath []byte
+	meminfoPath, uptimePath, loadavgPath []byte
 }
 
 // Buffer sizes: a stat line is well under 1 KiB (comm is at most 64 bytes);
@@ -75,12 +84,16 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		path:        make([]byte, 0, 64),
 		buf:         make([]byte, statBufSize),
 		aux:         make([]byte, auxSize),
+		sched:       make([]byte, 128),
+		name:        make([]byte, 0, 16),
 		keep:        !opts.NoKeepFD,
+		watch:       !opts.NoKeepFD && !opts.NoWatch,
 		maxFDs:      opts.MaxFDs,
 		hz:          clockTicks(),
 		page:        uint64(unix.Getpagesize()),
 		meminfoPath: []byte("meminfo\x00"),
 		uptimePath:  []byte("uptime\x00"),
+		loadavgPath: []byte("loadavg\x00"),
 	}
 	if t.users == nil {
 		t.users = NewUsers(SystemPasswd)
@@ -101,6 +114,10 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		unix.Close(dirfd)
 		return nil, fmt.Errorf("%s: %w", fs.Proc("stat"), err)
 	}
+	t.ownNS = ownNamespace(dirfd, func(path []byte) ([]byte, error) {
+		n, err := t.readRel(path, t.aux)
+		return t.aux[:n], err
+	})
 	return t, nil
 }
 
@@ -150,7 +167,6 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 		return nil, errors.New("procfs: process table used after Close")
 	}
 	t.gen++
-	t.live = t.live[:0]
 	t.prevUpt = t.uptime
 	t.uptime = 0
 	if n, err := t.readRel(t.uptimePath, t.aux); err == nil {
@@ -161,13 +177,46 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 			t.memTot = v
 		}
 	}
-	if _, err := unix.Seek(t.dirfd, 0, 0); err != nil {
-		return nil, fmt.Errorf("rewind %s: %w", t.fs.ProcRoot(), err)
-	}
 	if err := ctx.Err(); err != nil {
 		t.passes = 0
 		return nil, err
 	}
+	t.prev, t.live = t.live, t.prev[:0]
+	var seen int
+	var err error
+	if t.mayReuseListing() {
+		seen, err = t.revisit(ctx)
+	} else {
+		seen, err = t.list(ctx)
+	}
+	if err != nil {
+		// A partial pass would mix intervals in PrevTicks; the next pass
+		// starts over as a first pass.
+		t.passes = 0
+		return nil, err
+	}
+	if seen != len(t.entries) {
+		for pid, e := range t.entries {
+			if e.seen != t.gen {
+				t.release(e)
+				delete(t.entries, pid)
+				t.recycle(e)
+			}
+		}
+	}
+	if t.watch {
+		t.reparented()
+	}
+	t.passes++
+	return t.live, nil
+}
+
+// list visits every process /proc lists, and returns how many it read.
+func (t *ProcTable) list(ctx context.Context) (int, error) {
+	if _, err := unix.Seek(t.dirfd, 0, 0); err != nil {
+		return 0, fmt.Errorf("rewind %s: %w", t.fs.ProcRoot(), err)
+	}
+	t.listGen = t.gen
 	seen, visited := 0, 0
 	for {
 		n, err := unix.Getdents(t.dirfd, t.dents)
@@ -175,11 +224,10 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 			continue
 		}
 		if err != nil {
-			t.passes = 0
-			return nil, fmt.Errorf("list %s: %w", t.fs.ProcRoot(), err)
+			return 0, fmt.Errorf("list %s: %w", t.fs.ProcRoot(), err)
 		}
 		if n <= 0 {
-			break
+			return seen, nil
 		}
 		for off := 0; off+19 <= n; {
 			reclen := int(binary.NativeEndian.Uint16(t.dents[off+16:]))
@@ -201,24 +249,26 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 				seen++
 			}
 			if visited++; visited%256 == 0 && ctx.Err() != nil {
-				// A partial pass would mix intervals in PrevTicks; the
-				// next pass starts over as a first pass.
-				t.passes = 0
-				return nil, ctx.Err()
+				return 0, ctx.Err()
 			}
 		}
 	}
-	if seen != len(t.entries) {
-		for pid, e := range t.entries {
-			if e.seen != t.gen {
-				t.release(e)
-				delete(t.entries, pid)
-				t.recycle(e)
-			}
+}
+
+// revisit visits the processes the last pass read, in the same order,
+// without listing /proc: no PID was allocated since, so there is no new one.
+func (t *ProcTable) revisit(ctx context.Context) (int, error) {
+	seen := 0
+	for i, e := range t.prev {
+		t.name = strconv.AppendInt(t.name[:0], int64(e.PID), 10)
+		if t.visit(e.PID, t.name) {
+			seen++
+		}
+		if (i+1)%256 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
 		}
 	}
-	t.passes++
-	return t.live, nil
+	return seen, nil
 }
 
 // visit reads one process; it returns false when the process could not be
@@ -238,6 +288,17 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 		}
 		e.PID, e.fd = pid, -1
 	}
+	watchFD := -1
+	if !fresh {
+		if e.watched {
+			if t.checkWatched(e) == stepIdle {
+				t.keepIdle(e)
+				return true
+			}
+		} else if t.watchable(e) {
+			watchFD = t.openWatch(e, name)
+		}
+	}
 	n, err := t.readStat(e, name)
 	var st PIDStat
 	if err == nil {
@@ -249,6 +310,9 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 	if err != nil {
 		// Vanished (ENOENT, ESRCH, empty read) or unreadable: skip it this
 		// pass. A known entry left unseen is swept at the end of the pass.
+		if watchFD >= 0 {
+			unix.Close(watchFD)
+		}
 		if fresh {
 			t.release(e)
 			t.recycle(e)
@@ -256,6 +320,7 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 		return false
 	}
 	ticks := st.UTime + st.STime
+	ran := fresh || ticks != e.Ticks || e.StartTicks != st.StartTicks
 	if fresh || e.StartTicks != st.StartTicks {
 		// A new process, or a reused PID.
 		startCentis := st.StartTicks * 100 / t.hz
@@ -278,7 +343,16 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 	e.State = st.State
 	e.Threads = st.Threads
 	e.RSSPages = st.RSSPages
-	e.seen = t.gen
+	e.seen, e.readGen = t.gen, t.gen
+	switch {
+	case ran:
+		e.idle = 0
+	case e.idle < 255:
+		e.idle++
+	}
+	if watchFD >= 0 {
+		t.commitWatch(e, watchFD, ran)
+	}
 	if fresh {
 		t.entries[pid] = e
 	}
@@ -332,6 +406,19 @@ func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 // descriptor when there is one, else open, read and (unless it can be kept)
 // close.
 func (t *ProcTable) readStat(e *ProcEntry, name []byte) (int, error) {
+	if e.watched {
+		// Held is its schedstat; stat is read through the path and closed.
+		fd, err := t.openat(t.relPath(name, "stat"))
+		if err != nil {
+			return 0, err
+		}
+		n, err := readFD(fd, t.buf)
+		unix.Close(fd)
+		if err == nil && (n == 0 || n >= len(t.buf)) {
+			err = ErrStatFormat
+		}
+		return n, err
+	}
 	if e.fd >= 0 {
 		n, err := unix.Pread(int(e.fd), t.buf, 0)
 		if err == nil && n > 0 && n < len(t.buf) {
@@ -379,6 +466,7 @@ func (t *ProcTable) release(e *ProcEntry) {
 	if e.fd >= 0 {
 		unix.Close(int(e.fd))
 		e.fd = -1
+		e.watched = false
 		t.held--
 	}
 }

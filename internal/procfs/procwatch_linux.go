@@ -1,0 +1,185 @@
+package procfs
+
+import (
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// Watching idle processes. On a quiet machine most processes have not run
+// since the last pass, and for those stat cannot have changed in any way a
+// table shows: CPU time, state, threads and comm all move only when the task
+// runs. /proc/PID/schedstat says whether it ran (its run time and slice
+// count move with every stint on a CPU) and costs a sixth of a stat read:
+// 0.57 µs against 3.4 µs a pread, with 1 064 processes on this 2-vCPU VM
+// (C, held descriptors, 200 passes). So an idle single-threaded process is
+// watched: the table holds its schedstat instead of its stat and reads stat
+// only when schedstat moved.
+//
+// Three things can change without the task running, and are caught:
+//   - its parent exits and it is re-parented: a watched process whose
+//     parent is gone, a zombie or younger than itself is read again at the
+//     end of the pass;
+//   - reclaim, swap-off or a truncated mapping changes its RSS, and another
+//     process may write its comm: every watched process is read in full
+//     every refreshEvery passes, staggered by PID so no pass pays for all;
+//   - schedstat only speaks for the thread-group leader, so a process with
+//     more than one thread is never watched.
+//
+// A kernel without schedstats prints zeros; such a process is not watched.
+const (
+	// watchAfter is how many passes in a row a process must be idle before
+	// it is watched: one that runs every other second is cheaper read.
+	watchAfter = 2
+	// refreshEvery bounds how stale a watched process's RSS can get, in
+	// passes: 10 s at the default interval.
+	refreshEvery = 10
+	// listEvery bounds how many passes may reuse the previous listing of
+	// /proc even when no PID was allocated, so a PID counter that wrapped
+	// exactly around between two passes cannot hide a process for long.
+	listEvery = 10
+)
+
+// watchStep is what a watched process needs this pass.
+type watchStep uint8
+
+const (
+	stepRead watchStep = iota // read stat (the process ran, or is not watched)
+	stepIdle                  // keep what the last pass read
+)
+
+// watchable says whether e, read in full by an earlier pass, may be watched
+// from this pass on.
+func (t *ProcTable) watchable(e *ProcEntry) bool {
+	return t.watch && !e.watched && !e.noWatch && e.Threads == 1 && e.idle >= watchAfter &&
+		(e.fd >= 0 || t.held < t.maxFDs)
+}
+
+// checkWatched reads a watched process's schedstat and says whether its stat
+// needs reading. A process that ran stops being watched.
+func (t *ProcTable) checkWatched(e *ProcEntry) watchStep {
+	n, err := unix.Pread(int(e.fd), t.sched, 0)
+	if err != nil || n <= 0 || n >= len(t.sched) {
+		// ESRCH: gone; the stat read through its path finds out for sure.
+		t.release(e)
+		return stepRead
+	}
+	rt, sl, err := ParseSchedstat(t.sched[:n])
+	if err != nil || (rt == 0 && sl == 0) {
+		e.noWatch = true
+		t.release(e)
+		return stepRead
+	}
+	if rt != e.runtime || sl != e.slices {
+		e.idle = 0
+		t.release(e)
+		return stepRead
+	}
+	if (t.gen+uint64(e.PID))%refreshEvery == 0 {
+		return stepRead // stays watched; stat through its path
+	}
+	return stepIdle
+}
+
+// openWatch opens and reads e's schedstat before its stat is read, so that
+// anything it runs after this stat read shows in the next pass's schedstat.
+// It returns the descriptor, or -1 when the process cannot be watched.
+func (t *ProcTable) openWatch(e *ProcEntry, name []byte) int {
+	fd, err := t.openat(t.relPath(name, "schedstat"))
+	if err != nil {
+		e.noWatch = true
+		return -1
+	}
+	n, err := unix.Pread(fd, t.sched, 0)
+	if err == nil && n > 0 && n < len(t.sched) {
+		e.runtime, e.slices, err = ParseSchedstat(t.sched[:n])
+	}
+	if err != nil || n <= 0 || n >= len(t.sched) || (e.runtime == 0 && e.slices == 0) {
+		unix.Close(fd)
+		e.noWatch = true
+		return -1
+	}
+	return fd
+}
+
+// commitWatch makes e watched through fd if the stat just read agrees that
+// it is idle and single-threaded; otherwise it closes fd.
+func (t *ProcTable) commitWatch(e *ProcEntry, fd int, ran bool) {
+	if ran || e.Threads != 1 || (e.fd < 0 && t.held >= t.maxFDs) {
+		unix.Close(fd)
+		return
+	}
+	t.release(e)
+	e.fd, e.watched = int32(fd), true
+	t.held++
+}
+
+// keepIdle carries e into this pass unchanged: it has not run, so its CPU
+// time is what it was.
+func (t *ProcTable) keepIdle(e *ProcEntry) {
+	e.HasPrev = t.passes > 0
+	e.PrevTicks = e.Ticks
+	if e.idle < 255 {
+		e.idle++
+	}
+	e.seen = t.gen
+	t.live = append(t.live, e)
+}
+
+// reparented reads again, at the end of a pass, the watched processes whose
+// parent is no longer theirs: the kernel re-parents a child when its parent
+// exits, without waking the child.
+func (t *ProcTable) reparented() {
+	for _, e := range t.live {
+		if e.readGen == t.gen || e.PPID == 0 {
+			continue
+		}
+		p := t.entries[e.PPID]
+		if p != nil && p.seen == t.gen && p.State != 'Z' && p.StartTicks <= e.StartTicks {
+			continue
+		}
+		name := strconv.AppendInt(t.name[:0], int64(e.PID), 10)
+		if n, err := t.readStat(e, name); err == nil {
+			if st, err := ParsePIDStat(t.buf[:n]); err == nil && st.PID == e.PID && st.StartTicks == e.StartTicks {
+				e.PPID = st.PPID
+			}
+		}
+	}
+}
+
+// mayReuseListing says whether this pass can visit the processes the last
+// one listed instead of listing /proc again: only when no PID has been
+// allocated since, which /proc/loadavg's last PID tells for the reader's own
+// PID namespace. So it needs a real procfs of that namespace (not a fixture
+// tree, not a host's /proc mounted into a container).
+func (t *ProcTable) mayReuseListing() bool {
+	if !t.ownNS {
+		return false
+	}
+	n, err := t.readRel(t.loadavgPath, t.aux)
+	if err != nil {
+		return false
+	}
+	la, err := ParseLoadAvg(t.aux[:n])
+	if err != nil || la.LastPID == 0 {
+		return false
+	}
+	same := la.LastPID == t.lastPID
+	t.lastPID = la.LastPID
+	return same && t.passes > 0 && t.gen-t.listGen < listEvery
+}
+
+// ownNamespace says whether root is a procfs mounted for the caller's own
+// PID namespace: the NSpid line of self/status then names one PID.
+func ownNamespace(dirfd int, read func(path []byte) ([]byte, error)) bool {
+	var fs unix.Statfs_t
+	if unix.Fstatfs(dirfd, &fs) != nil || fs.Type != unix.PROC_SUPER_MAGIC {
+		return false
+	}
+	b, err := read([]byte("self/status\x00"))
+	if err != nil {
+		return false
+	}
+	depth, err := ParseStatusNSpid(b)
+	return err == nil && depth == 1
+}
