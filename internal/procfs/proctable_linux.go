@@ -30,10 +30,13 @@ type ProcTable struct {
 	gen     uint64
 	passes  int
 
-	watch   bool   // watch idle processes through schedstat (procwatch_linux.go)
-	ownNS   bool   // the root is procfs of our PID namespace: loadavg's last PID is its
-	lastPID uint64 // loadavg's last PID at the start of the last pass
-	listGen uint64 // pass that last listed /proc
+	watch        bool   // watch idle processes through schedstat (procwatch_linux.go)
+	ownNS        bool   // the root is procfs of our PID namespace: loadavg's last PID is its
+	lastPID      uint64 // loadavg's last PID at the start of the last pass
+	listGen      uint64 // pass that last listed /proc
+	refresh      uint64 // this pass reads a watched process in full every refresh passes
+	reclaimed    uint64 // /proc/vmstat's reclaim and swap-in counters at the last pass
+	reclaimUntil uint64 // passes before this one use the short refresh period
 
 	dents []byte // getdents64 records
 	path  []byte // "<pid>/<file>\x00", relative to dirfd
@@ -52,7 +55,7 @@ type ProcTable struct {
 	uptime  uint64 // centiseconds since boot at the start of this pass
 	prevUpt uint64
 
-	meminfoPath, uptimePath, loadavgPath []byte
+	meminfoPath, uptimePath, loadavgPath, vmstatPath []byte
 }
 
 // Buffer sizes: a stat line is well under 1 KiB (comm is at most 64 bytes);
@@ -94,6 +97,7 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		meminfoPath: []byte("meminfo\x00"),
 		uptimePath:  []byte("uptime\x00"),
 		loadavgPath: []byte("loadavg\x00"),
+		vmstatPath:  []byte("vmstat\x00"),
 	}
 	if t.users == nil {
 		t.users = NewUsers(SystemPasswd)
@@ -182,6 +186,9 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 		return nil, err
 	}
 	t.prev, t.live = t.live, t.prev[:0]
+	if t.watch {
+		t.refreshPeriod()
+	}
 	var seen int
 	var err error
 	if t.mayReuseListing() {

@@ -20,9 +20,11 @@ import (
 //   - its parent exits and it is re-parented: a watched process whose
 //     parent is gone, a zombie or younger than itself is read again at the
 //     end of the pass;
-//   - reclaim, swap-off or a truncated mapping changes its RSS, and another
-//     process may write its comm: every watched process is read in full
-//     every refreshEvery passes, staggered by PID so no pass pays for all;
+//   - reclaim or swap-in changes its RSS: while /proc/vmstat's reclaim and
+//     swap-in counters move, every watched process is read in full every
+//     refreshReclaim passes, staggered by PID so no pass pays for all;
+//   - rarer causes (a truncated mapping, another process writing its comm)
+//     are bounded by a full read every refreshQuiet passes;
 //   - schedstat only speaks for the thread-group leader, so a process with
 //     more than one thread is never watched.
 //
@@ -31,9 +33,13 @@ const (
 	// watchAfter is how many passes in a row a process must be idle before
 	// it is watched: one that runs every other second is cheaper read.
 	watchAfter = 2
-	// refreshEvery bounds how stale a watched process's RSS can get, in
-	// passes: 10 s at the default interval.
-	refreshEvery = 10
+	// refreshReclaim bounds how stale a watched process's RSS can get while
+	// the kernel reclaims or swaps in memory, in passes: 5 s at the default
+	// interval.
+	refreshReclaim = 5
+	// refreshQuiet is the bound when it does not: a full read of an idle
+	// process costs six schedstat reads, and nothing common changes it.
+	refreshQuiet = 60
 	// listEvery bounds how many passes may reuse the previous listing of
 	// /proc even when no PID was allocated, so a PID counter that wrapped
 	// exactly around between two passes cannot hide a process for long.
@@ -75,7 +81,7 @@ func (t *ProcTable) checkWatched(e *ProcEntry) watchStep {
 		t.release(e)
 		return stepRead
 	}
-	if (t.gen+uint64(e.PID))%refreshEvery == 0 {
+	if (t.gen+uint64(e.PID))%t.refresh == 0 {
 		return stepRead // stays watched; stat through its path
 	}
 	return stepIdle
@@ -144,6 +150,24 @@ func (t *ProcTable) reparented() {
 				e.PPID = st.PPID
 			}
 		}
+	}
+}
+
+// refreshPeriod sets this pass's refresh period from /proc/vmstat: short
+// for refreshReclaim passes after pages were reclaimed or swapped in (so
+// each watched process is read once after it), or when it cannot tell.
+func (t *ProcTable) refreshPeriod() {
+	v, ok := uint64(0), false
+	if n, err := t.readRel(t.vmstatPath, t.aux); err == nil {
+		v, ok = ParseReclaimed(t.aux[:n])
+	}
+	if !ok || v != t.reclaimed || t.passes == 0 {
+		t.reclaimUntil = t.gen + refreshReclaim
+	}
+	t.reclaimed = v
+	t.refresh = refreshQuiet
+	if t.gen < t.reclaimUntil {
+		t.refresh = refreshReclaim
 	}
 }
 
