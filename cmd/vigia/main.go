@@ -38,6 +38,9 @@ type env struct {
 	getenv         func(string) string
 	// interactive reports whether stdout is a terminal.
 	interactive bool
+	// quiet, when set, tunes the process for a long-running light command
+	// (oneProcessor); tests leave it nil so they keep their own runtime.
+	quiet func()
 }
 
 func commands() []command {
@@ -55,7 +58,8 @@ func commands() []command {
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout)}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout),
+		quiet: func() { oneProcessor(os.Getenv) }}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, e, os.Args[1:])
 	stop()

@@ -80,6 +80,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.beQuiet()
 	every := m.interval
 	if every == 0 && s.cfg.Interval == 0 {
 		// The dashboard refreshes as a whole: one cadence for every sensor

@@ -56,6 +56,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {
 		return err

@@ -86,6 +86,7 @@ type Engine struct {
 	opts    Options
 	logger  *slog.Logger
 	sensors []*sensorRun
+	epoch   time.Time // the grid every reading cadence is laid on
 	queues  []*queue.Queue[reading.Reading]
 
 	readings atomic.Uint64
@@ -151,7 +152,9 @@ func New(opts Options) (*Engine, error) {
 		names[r.Name] = true
 	}
 
-	e := &Engine{opts: opts, logger: logger}
+	// One epoch for every sensor and the self reading: those sharing an
+	// interval read at the same instants (supervise.Options.Epoch).
+	e := &Engine{opts: opts, logger: logger, epoch: time.Now()}
 	per := (opts.QueueSize + opts.Workers - 1) / opts.Workers
 	for range opts.Workers {
 		e.queues = append(e.queues, queue.New[reading.Reading](per))
@@ -189,6 +192,7 @@ func New(opts Options) (*Engine, error) {
 			Name:     name,
 			Interval: spec.Interval,
 			Timeout:  timeout,
+			Epoch:    e.epoch,
 			OnChange: func(st supervise.Status) { e.sensorChanged(run, st) },
 			Logger:   logger.With("sensor", name),
 		})

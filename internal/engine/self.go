@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/supervise"
 )
 
 // selfWatch turns the process's own counters into the self reading.
@@ -19,7 +20,10 @@ func (e *Engine) watchSelf(ctx context.Context) {
 	w := &selfWatch{lastWall: time.Now()}
 	w.lastCPU, _ = processCPUTime()
 	partition := len(e.sensors) // the next partition after the sensors'
-	t := time.NewTicker(e.opts.SelfInterval)
+	next := func() time.Duration {
+		return time.Until(supervise.NextOnGrid(e.epoch, time.Now().Add(e.opts.SelfInterval/2), e.opts.SelfInterval))
+	}
+	t := time.NewTimer(next())
 	defer t.Stop()
 	for {
 		select {
@@ -27,6 +31,7 @@ func (e *Engine) watchSelf(ctx context.Context) {
 			return
 		case now := <-t.C:
 			e.push(partition, w.reading(e, now))
+			t.Reset(next())
 		}
 	}
 }

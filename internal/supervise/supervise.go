@@ -74,6 +74,12 @@ type Options struct {
 	// MaxBackoff caps the wait after repeated failures; 0 means 30 s, or the
 	// interval when that is longer.
 	MaxBackoff time.Duration
+	// Epoch, when set, puts healthy calls on a grid: Epoch + k×Interval.
+	// Tasks that share an epoch and an interval then run at the same
+	// instants, so a process running several of them wakes once per
+	// interval instead of once per task (each wake-up has a fixed cost that
+	// dwarfs a light task's own). Zero keeps each task's own phase.
+	Epoch time.Time
 	// OnChange, when set, is called from the supervisor's goroutine each
 	// time the state changes, with the status after the change. It must not
 	// block for long.
@@ -244,7 +250,7 @@ func (s *Supervisor) Run(ctx context.Context) {
 			// at once and a longer one does not fire early; a backoff in
 			// progress keeps its own schedule.
 			if s.Status().Consecutive == 0 && outstanding == nil {
-				scheduled = lastStart.Add(d)
+				scheduled = s.next(lastStart, lastStart.Add(d), d)
 				timer.Reset(max(time.Until(scheduled), 0))
 			}
 			continue
@@ -334,7 +340,7 @@ func (s *Supervisor) Run(ctx context.Context) {
 			if start.After(scheduled.Add(interval)) {
 				scheduled = start
 			}
-			scheduled = scheduled.Add(interval)
+			scheduled = s.next(start, scheduled.Add(interval), interval)
 			if scheduled.Before(now) {
 				scheduled = now
 			}
@@ -343,6 +349,28 @@ func (s *Supervisor) Run(ctx context.Context) {
 		}
 		timer.Reset(max(scheduled.Sub(now), 0))
 	}
+}
+
+// next returns when the call after one that started at start is due:
+// planned, or with an epoch the first grid point at least half an interval
+// after start, so a call that ran late does not get a second one right
+// behind it.
+func (s *Supervisor) next(start, planned time.Time, interval time.Duration) time.Time {
+	if s.opts.Epoch.IsZero() {
+		return planned
+	}
+	return NextOnGrid(s.opts.Epoch, start.Add(interval/2), interval)
+}
+
+// NextOnGrid returns the first instant epoch + k×interval (k ≥ 0) at or
+// after t.
+func NextOnGrid(epoch, t time.Time, interval time.Duration) time.Time {
+	if interval <= 0 || !t.After(epoch) {
+		return epoch
+	}
+	d := t.Sub(epoch)
+	k := (d + interval - 1) / interval
+	return epoch.Add(k * interval)
 }
 
 func (s *Supervisor) succeed(start time.Time, took time.Duration) {

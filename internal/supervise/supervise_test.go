@@ -337,3 +337,63 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestEpochAlignsTasks: two tasks on one epoch and interval, one slow to
+// warm up and one slow to read, still start their calls at the same
+// instants once warm, and a late call is not followed by one right behind.
+func TestEpochAlignsTasks(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		epoch := time.Now()
+		quick := &recorder{start: epoch, script: func(_ context.Context, n int) error {
+			if n == 0 {
+				return RetryIn(250*time.Millisecond, errors.New("baseline taken"))
+			}
+			return nil
+		}}
+		slow := &recorder{start: epoch, script: func(_ context.Context, n int) error {
+			switch n {
+			case 0:
+				time.Sleep(30 * time.Millisecond) // a first pass that reads every process
+				return RetryIn(250*time.Millisecond, errors.New("baseline taken"))
+			case 3:
+				time.Sleep(700 * time.Millisecond) // one slow read
+			default:
+				time.Sleep(5 * time.Millisecond)
+			}
+			return nil
+		}}
+		stop1 := run(t, mustNew(t, quick.fn, Options{Name: "cpu", Interval: time.Second, Epoch: epoch}))
+		time.Sleep(7 * time.Millisecond)
+		stop2 := run(t, mustNew(t, slow.fn, Options{Name: "processes", Interval: time.Second, Epoch: epoch}))
+		time.Sleep(5500 * time.Millisecond)
+		stop1()
+		stop2()
+		s := time.Second
+		ms := time.Millisecond
+		if diff := cmp.Diff([]time.Duration{0, 250 * ms, s, 2 * s, 3 * s, 4 * s, 5 * s}, quick.calls()); diff != "" {
+			t.Errorf("quick task's calls (-want +got):\n%s", diff)
+		}
+		// The slow read at 3 s ends at 3.7 s: the next grid point at least
+		// half an interval on is 4 s, not 3.7 s.
+		if diff := cmp.Diff([]time.Duration{7 * ms, 287 * ms, s, 2 * s, 3 * s, 4 * s, 5 * s}, slow.calls()); diff != "" {
+			t.Errorf("slow task's calls (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestNextOnGrid(t *testing.T) {
+	t.Parallel()
+	epoch := time.Unix(1000, 0)
+	s, ms := time.Second, time.Millisecond
+	for _, tt := range []struct {
+		after time.Duration
+		want  time.Duration
+	}{
+		{0, 0}, {-5 * s, 0}, {1 * ms, s}, {s, s}, {s + ms, 2 * s}, {2500 * ms, 3 * s},
+	} {
+		if got := NextOnGrid(epoch, epoch.Add(tt.after), s).Sub(epoch); got != tt.want {
+			t.Errorf("NextOnGrid(epoch, epoch%+v, 1s) = epoch+%v, want epoch+%v", tt.after, got, tt.want)
+		}
+	}
+}
