@@ -50,7 +50,7 @@ fi
 
 # Wall time per pass, and CPU time (user+system, from getrusage) per pass:
 # on a shared machine the CPU time is the steadier of the two.
-limit_us=() limit_cpu=() keep_ns=() keep_cpu=() open_ns=() open_cpu=() read_ns=() read_cpu=() low_ns=() low_cpu=() low_fds=
+limit_us=() limit_cpu=() keep_ns=() keep_cpu=() all_ns=() all_cpu=() open_ns=() open_cpu=() read_ns=() read_cpu=() low_ns=() low_cpu=() low_fds=
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 field() { awk -v k="$1" '{for (i = 1; i <= NF; i++) if ($i == k) print $(i-1)}'; }
 
@@ -60,8 +60,10 @@ for ((round = 1; round <= count; round++)); do
 	limit_us+=("$l")
 	limit_cpu+=("$(awk -F= '$1 == "cpu_us_per_pass" {print $2}' <<<"$lout")")
 	out=$(cd "$repo/internal/procfs" && "$work/procfs.test" -test.run '^$' -test.bench '^BenchmarkProcTable$' -test.benchtime "${passes}x" -test.benchmem)
-	keep_ns+=("$(grep 'ProcTable/keepfd' <<<"$out" | field ns/op)")
-	keep_cpu+=("$(grep 'ProcTable/keepfd' <<<"$out" | field cpu-ns/op)")
+	keep_ns+=("$(grep -E 'ProcTable/keepfd(-[0-9]+)?[[:space:]]' <<<"$out" | field ns/op)")
+	keep_cpu+=("$(grep -E 'ProcTable/keepfd(-[0-9]+)?[[:space:]]' <<<"$out" | field cpu-ns/op)")
+	all_ns+=("$(grep 'ProcTable/keepfd-nowatch' <<<"$out" | field ns/op)")
+	all_cpu+=("$(grep 'ProcTable/keepfd-nowatch' <<<"$out" | field cpu-ns/op)")
 	open_ns+=("$(grep 'ProcTable/openread' <<<"$out" | field ns/op)")
 	open_cpu+=("$(grep 'ProcTable/openread' <<<"$out" | field cpu-ns/op)")
 	out=$(cd "$repo/internal/sensor" && "$work/sensor.test" -test.run '^$' -test.bench '^BenchmarkProcessesRead$' -test.benchtime "${passes}x" -test.benchmem)
@@ -69,11 +71,12 @@ for ((round = 1; round <= count; round++)); do
 	read_cpu+=("$(grep 'ProcessesRead' <<<"$out" | field cpu-ns/op)")
 	read_allocs=$(grep 'ProcessesRead' <<<"$out" | field allocs/op)
 	procs=$(grep 'ProcessesRead' <<<"$out" | field procs)
-	out=$(ulimit -n 64 && cd "$repo/internal/procfs" && "$work/procfs.test" -test.run '^$' -test.bench '^BenchmarkProcTable$/keepfd' -test.benchtime "${passes}x" -test.benchmem)
+	out=$(ulimit -n 64 && cd "$repo/internal/procfs" && "$work/procfs.test" -test.run '^$' -test.bench '^BenchmarkProcTable$/^keepfd$' -test.benchtime "${passes}x" -test.benchmem)
 	low_ns+=("$(grep 'ProcTable/keepfd' <<<"$out" | field ns/op)")
 	low_cpu+=("$(grep 'ProcTable/keepfd' <<<"$out" | field cpu-ns/op)")
 	low_fds=$(grep 'ProcTable/keepfd' <<<"$out" | field heldfds)
 	echo "round $round (wall/cpu): limit ${l}/${limit_cpu[-1]} us, keepfd ${keep_ns[-1]}/${keep_cpu[-1]} ns," \
+		"keepfd reading every stat ${all_ns[-1]}/${all_cpu[-1]} ns," \
 		"openread ${open_ns[-1]}/${open_cpu[-1]} ns, sensor read ${read_ns[-1]}/${read_cpu[-1]} ns," \
 		"keepfd under ulimit -n 64 ${low_ns[-1]}/${low_cpu[-1]} ns" >&2
 done
@@ -89,7 +92,8 @@ echo
 echo "| pass | wall per pass | × limit | CPU per pass | × limit |"
 echo "|---|---|---|---|---|"
 row "limit -b (C: stat+statm, open/read/close)" "$(awk -v v="$lim" 'BEGIN {print v*1e3}')" "$(awk -v v="$limc" 'BEGIN {print v*1e3}')"
-row "vigia ProcTable.Scan, held stat descriptors (keepfd)" "$(median "${keep_ns[@]}")" "$(median "${keep_cpu[@]}")"
+row "vigia ProcTable.Scan, default (held descriptors, idle processes watched)" "$(median "${keep_ns[@]}")" "$(median "${keep_cpu[@]}")"
+row "vigia ProcTable.Scan, held stat descriptors, every stat read (NoWatch)" "$(median "${all_ns[@]}")" "$(median "${all_cpu[@]}")"
 row "vigia ProcTable.Scan, open/read/close" "$(median "${open_ns[@]}")" "$(median "${open_cpu[@]}")"
 row "vigia Processes.Read (pass + emitted table, $read_allocs allocs)" "$(median "${read_ns[@]}")" "$(median "${read_cpu[@]}")"
 row "vigia ProcTable.Scan, keepfd under ulimit -n 64 ($low_fds held)" "$(median "${low_ns[@]}")" "$(median "${low_cpu[@]}")"
