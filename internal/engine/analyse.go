@@ -29,9 +29,13 @@ type analyser struct {
 	carry   map[string][]reading.Transition
 }
 
+// tickSensor marks a queued tick (see clock): no sensor has this name.
+const tickSensor = "\x00tick"
+
 type job struct {
-	r   reading.Reading
-	now time.Time
+	r    reading.Reading
+	now  time.Time
+	tick bool // no reading: raise the absent alerts due at now (rule.Evaluator.Tick)
 }
 
 type verdict struct {
@@ -60,6 +64,10 @@ func (a *analyser) run(q *queue.Queue[reading.Reading]) {
 		r, err := q.Pop(context.Background())
 		if err != nil {
 			return
+		}
+		if r.Sensor == tickSensor {
+			a.tick(r.Time)
+			continue
 		}
 		r.Status, r.Transitions = a.analyse(r)
 		a.e.deliver(r)
@@ -97,6 +105,10 @@ func (a *analyser) safely(ev *rule.Evaluator, analyse func(*rule.Evaluator, read
 			v.status, v.trs = reading.Unknown, nil
 		}
 	}()
+	if j.tick {
+		v.trs = ev.Tick(j.now)
+		return v
+	}
 	v.status, v.trs = analyse(ev, j.r, j.now)
 	return v
 }
@@ -136,6 +148,51 @@ func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transit
 		a.e.overruns.Add(1)
 		a.logger.Warn("analysis overran its deadline", "sensor", r.Sensor, "deadline", a.timeout)
 		return reading.Unknown, nil
+	}
+}
+
+// tick raises the absent alerts of this partition that are due at now even
+// when no reading arrives to carry them: a sensor that failed sends one
+// error reading, and if it is alone on its worker nothing else would. Each
+// alert rides on an error reading of its sensor while that sensor is still
+// down (as the first one did), or else on the sensor's next reading.
+func (a *analyser) tick(now time.Time) {
+	if a.busy {
+		select {
+		case late := <-a.out:
+			a.busy = false
+			a.keep(late)
+		default:
+			return // a late analysis still holds the evaluator
+		}
+	}
+	a.in <- job{now: now, tick: true}
+	a.timer.Reset(a.timeout)
+	var v verdict
+	select {
+	case v = <-a.out:
+		a.timer.Stop()
+	case <-a.timer.C:
+		a.busy = true
+		return
+	}
+	for len(v.trs) > 0 {
+		sensor := v.trs[0].Sensor
+		var mine, rest []reading.Transition
+		for _, t := range v.trs {
+			if t.Sensor == sensor {
+				mine = append(mine, t)
+			} else {
+				rest = append(rest, t)
+			}
+		}
+		v.trs = rest
+		if down := a.e.downReading(sensor, now); down.Err != "" {
+			down.Status, down.Transitions = reading.Unknown, mine
+			a.e.deliver(down)
+		} else {
+			a.carry[sensor] = append(a.carry[sensor], mine...)
+		}
 	}
 }
 

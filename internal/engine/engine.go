@@ -87,6 +87,7 @@ type Engine struct {
 	logger  *slog.Logger
 	sensors []*sensorRun
 	epoch   time.Time // the grid every reading cadence is laid on
+	ticks   bool      // some rule is an absent rule: the analysers need ticks
 	queues  []*queue.Queue[reading.Reading]
 
 	readings atomic.Uint64
@@ -165,7 +166,7 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("engine: sensor %d is nil", i+1)
 		}
 		name := spec.Sensor.Name()
-		if name == reading.SensorSelf {
+		if name == reading.SensorSelf || name == tickSensor {
 			return nil, fmt.Errorf("engine: sensor %d is named %q, which the engine's own reading uses", i+1, name)
 		}
 		if seen[name] {
@@ -202,6 +203,9 @@ func New(opts Options) (*Engine, error) {
 		run.sup = sup
 		e.sensors = append(e.sensors, run)
 	}
+	for _, r := range opts.Rules {
+		e.ticks = e.ticks || r.Kind == rule.Absent
+	}
 	empty := []*Subscription{}
 	e.subsView.Store(&empty)
 	return e, nil
@@ -237,14 +241,33 @@ func (e *Engine) readFunc(run *sensorRun) supervise.Func {
 // sensorChanged turns a sensor going bad into one reading with Err set, so
 // every output shows it once, not on every tick.
 func (e *Engine) sensorChanged(run *sensorRun, st supervise.Status) {
+	if r := errReading(run.name, st, time.Now()); r.Err != "" {
+		e.push(run.partition, r)
+	}
+}
+
+// errReading is the error reading of a sensor whose supervisor is in state
+// st: empty while it reads fine.
+func errReading(name string, st supervise.Status, now time.Time) reading.Reading {
 	if st.State == supervise.OK {
-		return
+		return reading.Reading{}
 	}
 	msg := st.LastError
 	if st.State == supervise.Stale {
 		msg = "stale: " + msg
 	}
-	e.push(run.partition, reading.Reading{Sensor: run.name, Time: time.Now(), Err: msg})
+	return reading.Reading{Sensor: name, Time: now, Err: msg}
+}
+
+// downReading is the error reading of the named sensor if it is failing or
+// stale now, else an empty one.
+func (e *Engine) downReading(name string, now time.Time) reading.Reading {
+	for _, s := range e.sensors {
+		if s.name == name {
+			return errReading(name, s.sup.Status(), now)
+		}
+	}
+	return reading.Reading{}
 }
 
 func (e *Engine) push(partition int, r reading.Reading) {
@@ -285,8 +308,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	for _, s := range e.sensors {
 		producers.Go(func() { s.sup.Run(sctx) })
 	}
-	if e.opts.SelfInterval > 0 {
-		producers.Go(func() { e.watchSelf(sctx) })
+	if e.opts.SelfInterval > 0 || e.ticks {
+		producers.Go(func() { e.clock(sctx) })
 	}
 
 	<-ctx.Done()

@@ -601,3 +601,49 @@ func TestAnalysisPanicGivesUnknown(t *testing.T) {
 		}
 	})
 }
+
+// TestAbsentAlertForALoneFailedSensor: a sensor that fails sends one error
+// reading and falls silent. Alone on its analyser, with the self reading
+// off, nothing else reaches that worker, yet its absent alert must still be
+// raised once For has run out, on an error reading of its own.
+func TestAbsentAlertForALoneFailedSensor(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		disk := &fake{name: reading.SensorDisk, read: func(_ context.Context, now time.Time, n int) (reading.Reading, error) {
+			if n >= 1 {
+				return reading.Reading{}, errors.New("statfs /: input/output error")
+			}
+			return seqReading(reading.SensorDisk, now, n), nil
+		}}
+		down := rule.Rule{Name: "disk_down", Kind: rule.Absent, Sensor: reading.SensorDisk, For: 10 * time.Second, Severity: reading.Critical}
+		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: disk, Interval: time.Second}}, Rules: []rule.Rule{down}, SelfInterval: -1})
+		c := collect(e.Subscribe("test", 64))
+		stop := start(t, e)
+		time.Sleep(8 * time.Second)
+		for _, r := range c.of(reading.SensorDisk) {
+			if len(r.Transitions) > 0 {
+				t.Fatalf("alert raised before For ran out: %+v", r.Transitions)
+			}
+		}
+		time.Sleep(6 * time.Second)
+		stop()
+		<-c.done
+		var raised []reading.Reading
+		for _, r := range c.of(reading.SensorDisk) {
+			if len(r.Transitions) > 0 {
+				raised = append(raised, r)
+			}
+		}
+		if len(raised) != 1 {
+			t.Fatalf("readings with transitions: %+v, want one", raised)
+		}
+		r := raised[0]
+		tr := r.Transitions[0]
+		if r.Err != "statfs /: input/output error" || tr.Rule != "disk_down" || tr.To != reading.Critical || tr.Sensor != reading.SensorDisk {
+			t.Errorf("carrier %+v with %+v, want disk's error reading raising disk_down to critical", r, tr)
+		}
+		if !strings.Contains(tr.Message, "input/output error") {
+			t.Errorf("message %q does not say why", tr.Message)
+		}
+	})
+}

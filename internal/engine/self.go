@@ -15,13 +15,19 @@ type selfWatch struct {
 	lastWall time.Time
 }
 
-// watchSelf emits a self reading on its cadence until ctx is done.
-func (e *Engine) watchSelf(ctx context.Context) {
+// clock emits the self reading on its cadence (unless it is off) and, when
+// there are absent rules, a tick to every analyser, until ctx is done. It
+// runs on the sensors' grid, so it adds no wake-up of its own.
+func (e *Engine) clock(ctx context.Context) {
 	w := &selfWatch{lastWall: time.Now()}
 	w.lastCPU, _ = processCPUTime()
 	partition := len(e.sensors) // the next partition after the sensors'
+	every := e.opts.SelfInterval
+	if every <= 0 {
+		every = DefaultSelfInterval
+	}
 	next := func() time.Duration {
-		return time.Until(supervise.NextOnGrid(e.epoch, time.Now().Add(e.opts.SelfInterval/2), e.opts.SelfInterval))
+		return time.Until(supervise.NextOnGrid(e.epoch, time.Now().Add(every/2), every))
 	}
 	t := time.NewTimer(next())
 	defer t.Stop()
@@ -30,7 +36,14 @@ func (e *Engine) watchSelf(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			e.push(partition, w.reading(e, now))
+			if e.ticks {
+				for i := range e.queues {
+					e.push(i, reading.Reading{Sensor: tickSensor, Time: now})
+				}
+			}
+			if e.opts.SelfInterval > 0 {
+				e.push(partition, w.reading(e, now))
+			}
 			t.Reset(next())
 		}
 	}

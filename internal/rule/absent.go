@@ -99,8 +99,8 @@ func (e *Evaluator) evalAbsent(r *reading.Reading, now time.Time, status reading
 
 // Tick raises the absent alerts whose For has run out at now, for a caller
 // that has no reading to evaluate: a sensor that failed once and fell
-// silent sends nothing more, so the engine may call Tick on a timer for a
-// partition that has no other sensor. It is not safe for concurrent use
+// silent sends nothing more, so the engine calls Tick on a timer for
+// partitions that may have no other sensor. It is not safe for concurrent use
 // with Eval.
 func (e *Evaluator) Tick(now time.Time) []reading.Transition {
 	_, trs := e.evalAbsent(nil, now, reading.Normal, nil)
