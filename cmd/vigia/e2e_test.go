@@ -161,6 +161,20 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	}
 }
 
+// TestRuleFlagTakesEveryKind: a process rule given on the command line
+// raises its alert in the stream, as it would from the config file.
+func TestRuleFlagTakesEveryKind(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "watch", "--count", "2", "--interval", "200ms", "--sensors", "processes",
+		"--rule", "kind=process,check=missing,comm=no-such-daemon,name=daemon_gone,severity=warning")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `alert daemon_gone: raised — no process named "no-such-daemon" is running (NORMAL → ALERT)`) {
+		t.Errorf("no alert line for the missing process:\n%s", out)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
@@ -175,6 +189,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"watch", "--interval", "1ms"}, "--interval 1ms: at least 100ms"},
 		{[]string{"watch", "--rule", "metric=cpu.usage,warning=lots"}, `warning="lots": not a number`},
 		{[]string{"watch", "--rule", "metric=nope,warning=1"}, `unknown metric "nope"`},
+		{[]string{"watch", "--rule", "kind=trend,metric=fs.avail,within=soon"}, `within="soon": not a duration`},
+		{[]string{"watch", "--rule", "kind=rate,metric=cpu.usage,bound=5,warning=1"}, "bound does not apply to a rate rule"},
+		{[]string{"watch", "--rule", "colour=red"}, `unknown key "colour"`},
 		{[]string{"watch", "--procfs", "/nonexistent"}, `procfs root "/nonexistent"`},
 		{[]string{"watch", "--config", bad}, "bad.yaml:2: rule 1: unknown metric"},
 		{[]string{"config", "check", bad}, "bad.yaml:2: rule 1: unknown metric"},

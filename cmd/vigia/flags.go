@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -97,7 +96,7 @@ func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
 	fs.IntVar(&m.workers, "workers", 0, "analyser goroutines (default 2)")
 	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: debug, info, warn, error")
-	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with keys name, metric, warning, critical, below, for, hysteresis\n(repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s)")
+	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with the config file's rule keys (docs/rules.md), labels as\nlabels.NAME=VALUE (repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s or\n--rule kind=trend,metric=fs.avail,labels.mountpoint=/,within=24h)")
 	return m
 }
 
@@ -260,48 +259,3 @@ func first[T comparable](vals ...T) T {
 	return zero
 }
 
-// ruleFlags collects --rule flags as config rules, validated like the file's.
-type ruleFlags []config.Rule
-
-func (r *ruleFlags) String() string { return "" }
-
-func (r *ruleFlags) Set(s string) error {
-	var cr config.Rule
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if !ok {
-			return fmt.Errorf("%q: want key=value", kv)
-		}
-		switch k {
-		case "name":
-			cr.Name = v
-		case "metric":
-			cr.Metric = v
-		case "warning", "critical", "hysteresis":
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				return fmt.Errorf("%s=%q: not a number", k, v)
-			}
-			*map[string]**float64{"warning": &cr.Warning, "critical": &cr.Critical, "hysteresis": &cr.Hysteresis}[k] = &f
-		case "below":
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("below=%q: want true or false", v)
-			}
-			cr.Below = b
-		case "for":
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return fmt.Errorf("for=%q: %v", v, err)
-			}
-			cr.For = d
-		default:
-			return fmt.Errorf("unknown key %q (keys: name, metric, warning, critical, below, for, hysteresis)", k)
-		}
-	}
-	if err := config.ValidateRule(cr, "--rule"); err != nil {
-		return err
-	}
-	*r = append(*r, cr)
-	return nil
-}
