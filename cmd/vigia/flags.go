@@ -258,4 +258,3 @@ func first[T comparable](vals ...T) T {
 	}
 	return zero
 }
-
