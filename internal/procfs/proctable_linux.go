@@ -144,7 +144,8 @@ func (t *ProcTable) StartTime(ticks uint64) time.Time {
 // could not be read.
 func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 
-// HeldFDs returns how many stat descriptors the table keeps open.
+// HeldFDs returns how many per-process descriptors (stat or schedstat) the
+// table keeps open.
 func (t *ProcTable) HeldFDs() int { return t.held }
 
 // Close releases every descriptor the table holds. The table is not usable
