@@ -24,8 +24,19 @@ const writeDeadline = 10 * time.Second
 // shared frames, so memory stays bounded however many connect.
 const MaxStreamClients = 4096
 
+// replayFrames is how many recent events the hub keeps for clients that
+// reconnect with Last-Event-ID: a minute of every sensor at 1 s with a
+// few transitions.
+const replayFrames = 512
+
+// replayGrace is how long the hub goes on encoding after its last client
+// left, so one that reconnects (a browser after a network blip, a laptop
+// waking) gets what it missed rather than a gap in its charts.
+const replayGrace = time.Minute
+
 // frame is one encoded event, shared read-only by every client that gets it.
 type frame struct {
+	id     uint64
 	sensor string
 	// full carries the process table; lean is the same event without it,
 	// for clients that did not ask (nil when they are the same).
@@ -79,10 +90,13 @@ type hub struct {
 	buffer int
 	log    *slog.Logger
 
-	mu      sync.Mutex
-	clients map[*client]struct{}
-	closed  bool
-	done    chan struct{} // closed when run returns: streams end
+	mu       sync.Mutex
+	clients  map[*client]struct{}
+	closed   bool
+	done     chan struct{} // closed when run returns: streams end
+	recent   []*frame      // ring of the last replayFrames events, oldest at next
+	next     int
+	lastLeft time.Time // when the last client left; zero while one is connected
 
 	seq       atomic.Uint64
 	served    atomic.Uint64
@@ -127,15 +141,24 @@ func (h *hub) run(ctx context.Context) {
 			}
 		}
 		h.mu.Lock()
+		idle := len(h.clients) == 0 && time.Since(h.lastLeft) > replayGrace
+		h.mu.Unlock()
+		if idle {
+			continue // nobody listens or will be back: skip the encoding, the agent's main idle cost
+		}
+		frames := h.encode(&r)
+		// Keeping the frames and taking the targets under one lock puts
+		// each frame either in a joining client's backlog or in its
+		// channel, never both or neither.
+		h.mu.Lock()
+		for _, f := range frames {
+			h.keep(f)
+		}
 		targets = targets[:0]
 		for c := range h.clients {
 			targets = append(targets, c)
 		}
 		h.mu.Unlock()
-		if len(targets) == 0 {
-			continue // nobody listens: skip the encoding, the agent's main idle cost
-		}
-		frames := h.encode(&r)
 		for _, f := range frames {
 			h.events.Add(1)
 			for _, c := range targets {
@@ -160,20 +183,46 @@ func (h *hub) run(ctx context.Context) {
 func (h *hub) encode(r *reading.Reading) []*frame {
 	frames := make([]*frame, 0, 1+len(r.Transitions))
 	rs := sanitize([]reading.Reading{*r})
-	f := &frame{sensor: r.Sensor, full: h.event("reading", rs[0])}
+	f := &frame{id: h.seq.Add(1), sensor: r.Sensor}
+	f.full = h.event("reading", f.id, rs[0])
 	if len(r.Processes) > 0 {
 		lean := rs[0]
 		lean.Processes = nil
-		f.lean = h.event("reading", lean)
+		f.lean = h.event("reading", f.id, lean)
 	}
 	frames = append(frames, f)
 	for _, t := range r.Transitions {
-		frames = append(frames, &frame{sensor: r.Sensor, full: h.event("transition", t)})
+		id := h.seq.Add(1)
+		frames = append(frames, &frame{id: id, sensor: r.Sensor, full: h.event("transition", id, t)})
 	}
 	return frames
 }
 
-func (h *hub) event(name string, v any) []byte {
+// keep adds f to the replay ring. h.mu is held.
+func (h *hub) keep(f *frame) {
+	if len(h.recent) < replayFrames {
+		h.recent = append(h.recent, f)
+		return
+	}
+	h.recent[h.next] = f
+	h.next = (h.next + 1) % replayFrames
+}
+
+// since returns the kept frames after id, oldest first: all of them when id
+// is not one this hub gave (the agent restarted since). h.mu is held.
+func (h *hub) since(id uint64) []*frame {
+	var out []*frame
+	all := id > h.seq.Load()
+	for i := range h.recent {
+		f := h.recent[(h.next+i)%len(h.recent)]
+		if all || f.id > id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (h *hub) event(name string, id uint64, v any) []byte {
 	data, err := json.Marshal(v)
 	if err != nil {
 		h.log.Warn("stream: encoding event", "event", name, "error", err)
@@ -184,7 +233,7 @@ func (h *hub) event(name string, v any) []byte {
 	b.WriteString("event: ")
 	b.WriteString(name)
 	b.WriteString("\nid: ")
-	b.WriteString(strconv.FormatUint(h.seq.Add(1), 10))
+	b.WriteString(strconv.FormatUint(id, 10))
 	b.WriteString("\ndata: ")
 	b.Write(data) // compact JSON has no newlines
 	b.WriteString("\n\n")
@@ -192,17 +241,22 @@ func (h *hub) event(name string, v any) []byte {
 }
 
 // add registers a client; it returns false when the hub has ended or is
-// full.
-func (h *hub) add(c *client) bool {
+// full. With resume, it also returns the kept events after lastID, which
+// the client must be sent before anything from its channel.
+func (h *hub) add(c *client, resume bool, lastID uint64) ([]*frame, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed || len(h.clients) >= MaxStreamClients {
-		return false
+		return nil, false
 	}
 	h.clients[c] = struct{}{}
+	h.lastLeft = time.Time{}
 	h.connected.Add(1)
 	h.served.Add(1)
-	return true
+	if !resume {
+		return nil, true
+	}
+	return h.since(lastID), true
 }
 
 func (h *hub) remove(c *client) {
@@ -210,6 +264,9 @@ func (h *hub) remove(c *client) {
 	if _, ok := h.clients[c]; ok {
 		delete(h.clients, c)
 		h.connected.Add(-1)
+		if len(h.clients) == 0 {
+			h.lastLeft = time.Now()
+		}
 	}
 	h.mu.Unlock()
 }
@@ -217,6 +274,8 @@ func (h *hub) remove(c *client) {
 // stream serves /api/v1/stream: Server-Sent Events of readings and alert
 // transitions. ?sensor= (repeatable or comma-separated) narrows the
 // sensors; ?processes=true includes the process table in processes events.
+// A client that reconnects with Last-Event-ID first gets the events it
+// missed, as far as the hub kept them (replayFrames, replayGrace).
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	if badQuery(w, r, "sensor", "processes") {
 		return
@@ -224,6 +283,16 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	withProcs, ok := boolParam(w, r, "processes")
 	if !ok {
 		return
+	}
+	var lastID uint64
+	resume := false
+	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
+		id, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "Last-Event-ID "+strconv.Quote(v)+" is not an event id of this stream")
+			return
+		}
+		lastID, resume = id, true
 	}
 	c := &client{ch: make(chan *frame, s.opts.ClientBuffer), kicked: make(chan struct{}), processes: withProcs}
 	for _, v := range r.URL.Query()["sensor"] {
@@ -249,7 +318,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.abort = func() { rc.SetWriteDeadline(time.Now()) }
-	if !s.hub.add(c) {
+	backlog, ok := s.hub.add(c, resume, lastID)
+	if !ok {
 		writeError(w, http.StatusServiceUnavailable, "the event stream is closed or has too many clients")
 		return
 	}
@@ -272,7 +342,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return rc.Flush() == nil
 	}
 	// The retry hint tells browsers how soon to reconnect after a drop.
-	if !write([]byte("retry: 2000\n: vigia " + s.opts.Version + "\n\n")) {
+	hello := []byte("retry: 2000\n: vigia " + s.opts.Version + "\n\n")
+	for _, f := range backlog {
+		if c.sensors == nil || c.sensors[f.sensor] {
+			hello = append(hello, c.pick(f)...)
+		}
+	}
+	if !write(hello) {
 		return
 	}
 	tick := time.NewTicker(s.opts.Heartbeat)

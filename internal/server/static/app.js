@@ -285,13 +285,16 @@ function askToken() {
 function setConn(on, text) { const c = $("#conn"); c.className = "pill " + (on ? "on" : "off"); c.textContent = text; }
 
 // The stream is read with fetch rather than EventSource so it can carry the
-// bearer token in a header.
-let streamAbort = null;
+// bearer token in a header. After a drop it asks for what it missed, as
+// EventSource would, with the id of the last event it saw.
+let streamAbort = null, lastEventId = "";
 async function stream() {
   if (streamAbort) streamAbort.abort();
   const ctl = new AbortController(); streamAbort = ctl;
   try {
-    const r = await fetch("/api/v1/stream?processes=true", { headers: headers(), signal: ctl.signal, cache: "no-store" });
+    const h = headers();
+    if (lastEventId) h["Last-Event-ID"] = lastEventId;
+    const r = await fetch("/api/v1/stream?processes=true", { headers: h, signal: ctl.signal, cache: "no-store" });
     if (r.status === 401) { askToken(); return; }
     if (!r.ok || !r.body) throw new Error("stream: " + r.status);
     setConn(true, "live");
@@ -314,6 +317,7 @@ function sse(block) {
   let ev = "message", data = "";
   for (const line of block.split("\n")) {
     if (line.startsWith("event: ")) ev = line.slice(7);
+    else if (line.startsWith("id: ")) lastEventId = line.slice(4);
     else if (line.startsWith("data: ")) data += line.slice(6);
   }
   if (!data) return;
