@@ -310,30 +310,3 @@ func ParseStatusNSpid(b []byte) (int, error) {
 	}
 	return n, nil
 }
-
-// reclaimKeys are the /proc/vmstat counters of pages taken from processes
-// or given back to them without the processes running: pages reclaimed
-// (swapped out, or file pages unmapped) and pages swapped in.
-var reclaimKeys = [...]string{"pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged", "pgsteal_proactive", "pswpin"}
-
-// ParseReclaimed sums the reclaimKeys counters of /proc/vmstat; ok is false
-// when the file has none of them, or a garbage value for one.
-func ParseReclaimed(b []byte) (sum uint64, ok bool) {
-	for len(b) > 0 {
-		var line []byte
-		line, b = cutLine(b)
-		key, rest := statCutField(line)
-		for _, k := range reclaimKeys {
-			if string(key) != k {
-				continue
-			}
-			v, good := parseDecimal(bytes.TrimSpace(rest))
-			if !good {
-				return 0, false
-			}
-			sum += v
-			ok = true
-		}
-	}
-	return sum, ok
-}

@@ -303,28 +303,3 @@ func FuzzParseStatusNSpid(f *testing.F) {
 	f.Add([]byte("Name:\tvigia\nNSpid:\t4242\t7\n"))
 	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseStatusNSpid(b) })
 }
-
-func TestParseReclaimed(t *testing.T) {
-	t.Parallel()
-	type got struct {
-		Sum uint64
-		OK  bool
-	}
-	parse := func(b []byte) (got, error) {
-		s, ok := ParseReclaimed(b)
-		return got{s, ok}, nil
-	}
-	tests := []scalarCase[got]{
-		{name: "6.x", in: "nr_free_pages 5\npswpin 3\npswpout 9\npgsteal_kswapd 10\npgsteal_direct 20\npgsteal_khugepaged 1\npgsteal_proactive 2\npgsteal_anon 15\npgsteal_file 18\n", want: got{36, true}},
-		{name: "older kernel", in: "pswpin 0\npgsteal_kswapd 7\npgsteal_direct 0", want: got{7, true}},
-		{name: "none of them", in: "nr_free_pages 5\n", want: got{0, false}},
-		{name: "garbage value", in: "pgsteal_kswapd lots\n", want: got{0, false}},
-		{name: "empty", in: "", want: got{0, false}},
-	}
-	testScalarParser(t, "ParseReclaimed", parse, tests)
-}
-
-func FuzzParseReclaimed(f *testing.F) {
-	f.Add([]byte("pswpin 3\npgsteal_kswapd 10\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseReclaimed(b) })
-}

@@ -37,6 +37,7 @@ type ProcTable struct {
 	refresh      uint64 // this pass reads a watched process in full every refresh passes
 	reclaimed    uint64 // /proc/vmstat's reclaim and swap-in counters at the last pass
 	reclaimUntil uint64 // passes before this one use the short refresh period
+	vmstat       VMStat
 
 	dents []byte // getdents64 records
 	path  []byte // "<pid>/<file>\x00", relative to dirfd

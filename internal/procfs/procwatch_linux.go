@@ -158,8 +158,8 @@ func (t *ProcTable) reparented() {
 // each watched process is read once after it), or when it cannot tell.
 func (t *ProcTable) refreshPeriod() {
 	v, ok := uint64(0), false
-	if n, err := t.readRel(t.vmstatPath, t.aux); err == nil {
-		v, ok = ParseReclaimed(t.aux[:n])
+	if n, err := t.readRel(t.vmstatPath, t.aux); err == nil && ParseVMStat(t.aux[:n], &t.vmstat) == nil {
+		v, ok = t.vmstat.Reclaimed()
 	}
 	if !ok || v != t.reclaimed || t.passes == 0 {
 		t.reclaimUntil = t.gen + refreshReclaim

@@ -1,0 +1,104 @@
+package procfs
+
+import (
+	"fmt"
+)
+
+// VMStat holds the /proc/vmstat counters vigia uses: the ones node_exporter
+// exports by default (paging, swapping, faults, OOM kills) and the reclaim
+// counters the process walk watches. Has says which the file had: older
+// kernels lack some (pgsteal_khugepaged, pgsteal_proactive).
+type VMStat struct {
+	PgpgIn, PgpgOut, PswpIn, PswpOut, PgFault, PgMajFault, OOMKill    uint64
+	PgstealKswapd, PgstealDirect, PgstealKhugepaged, PgstealProactive uint64
+	Has                                                               VMStatFields
+}
+
+// VMStatFields is a set of VMStat's fields, one bit each in vmstatFields
+// order.
+type VMStatFields uint32
+
+// vmstatFields maps each /proc/vmstat name vigia reads to its field.
+var vmstatFields = [...]struct {
+	name  string
+	field func(*VMStat) *uint64
+}{
+	{"pgpgin", func(v *VMStat) *uint64 { return &v.PgpgIn }},
+	{"pgpgout", func(v *VMStat) *uint64 { return &v.PgpgOut }},
+	{"pswpin", func(v *VMStat) *uint64 { return &v.PswpIn }},
+	{"pswpout", func(v *VMStat) *uint64 { return &v.PswpOut }},
+	{"pgfault", func(v *VMStat) *uint64 { return &v.PgFault }},
+	{"pgmajfault", func(v *VMStat) *uint64 { return &v.PgMajFault }},
+	{"oom_kill", func(v *VMStat) *uint64 { return &v.OOMKill }},
+	{"pgsteal_kswapd", func(v *VMStat) *uint64 { return &v.PgstealKswapd }},
+	{"pgsteal_direct", func(v *VMStat) *uint64 { return &v.PgstealDirect }},
+	{"pgsteal_khugepaged", func(v *VMStat) *uint64 { return &v.PgstealKhugepaged }},
+	{"pgsteal_proactive", func(v *VMStat) *uint64 { return &v.PgstealProactive }},
+}
+
+// VMStatField names one counter of /proc/vmstat and its value.
+type VMStatField struct {
+	Name  string
+	Value uint64
+}
+
+// Exported returns the counters node_exporter's vmstat collector exports
+// by default (oom_kill, pgpg*, pswp*, pg*fault) that the file had, in the
+// order above.
+func (v *VMStat) Exported(dst []VMStatField) []VMStatField {
+	for i, f := range vmstatFields[:7] {
+		if v.Has&(1<<i) != 0 {
+			dst = append(dst, VMStatField{Name: f.name, Value: *f.field(v)})
+		}
+	}
+	return dst
+}
+
+// Reclaimed sums the counters of pages taken from processes or given back
+// to them without the processes running: pages reclaimed (swapped out, or
+// file pages unmapped) and pages swapped in. ok is false when the file had
+// none of them.
+func (v *VMStat) Reclaimed() (sum uint64, ok bool) {
+	const reclaim = 1<<2 | 1<<7 | 1<<8 | 1<<9 | 1<<10 // pswpin and the pgsteals
+	return v.PswpIn + v.PgstealKswapd + v.PgstealDirect + v.PgstealKhugepaged + v.PgstealProactive, v.Has&reclaim != 0
+}
+
+// ParseVMStat parses /proc/vmstat ("name value" a line) into v, without
+// allocating. Unknown names are skipped: every kernel adds some. A known
+// name with a value that is not a number is an error naming the line.
+func ParseVMStat(b []byte, v *VMStat) error {
+	*v = VMStat{}
+	for lineNo := 1; len(b) > 0; lineNo++ {
+		var line []byte
+		line, b = cutLine(b)
+		name, rest := statCutField(line)
+		for i, f := range vmstatFields {
+			if string(name) != f.name {
+				continue
+			}
+			num, _ := statCutField(rest)
+			n, ok := parseDecimal(num)
+			if !ok {
+				return fmt.Errorf("line %d: %s: %s is not a number", lineNo, f.name, statQuote(num))
+			}
+			*f.field(v) = n
+			v.Has |= 1 << i
+			break
+		}
+	}
+	return nil
+}
+
+// VMStat reads and parses <proc>/vmstat into v, reusing buf as Stat does.
+// Errors name the file.
+func (fs FS) VMStat(v *VMStat, buf []byte) ([]byte, error) {
+	path := fs.Proc("vmstat")
+	buf, err := statReadFile(path, buf)
+	if err != nil {
+		return buf, err
+	}
+	if err := ParseVMStat(buf, v); err != nil {
+		return buf, fmt.Errorf("%s: %w", path, err)
+	}
+	return buf, nil
+}
