@@ -168,6 +168,22 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 			(*memDescs)[field] = desc
 		}
 		e.gauge(desc, m.Value)
+	case reading.MemVMStat:
+		field := m.Label("field")
+		if field == "" {
+			return
+		}
+		if *memDescs == nil {
+			*memDescs = make(map[string]*prometheus.Desc, 64)
+		}
+		key := "vmstat/" + field
+		desc := (*memDescs)[key]
+		if desc == nil {
+			// node_exporter's vmstat collector: untyped, one family a field.
+			desc = prometheus.NewDesc("node_vmstat_"+field, "/proc/vmstat information field "+field+".", nil, nil)
+			(*memDescs)[key] = desc
+		}
+		e.untyped(desc, m.Value)
 	case reading.Load1:
 		e.gauge(d.load1, m.Value)
 	case reading.Load5:
@@ -422,6 +438,10 @@ func (e *emitter) once(key string) bool {
 
 func (e *emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
 	e.send(prometheus.NewConstMetric(d, prometheus.GaugeValue, v, validUTF8(labels)...))
+}
+
+func (e *emitter) untyped(d *prometheus.Desc, v float64, labels ...string) {
+	e.send(prometheus.NewConstMetric(d, prometheus.UntypedValue, v, validUTF8(labels)...))
 }
 
 func (e *emitter) counter(d *prometheus.Desc, v float64, labels ...string) {

@@ -59,6 +59,9 @@ func fixture() []reading.Reading {
 			gauge(reading.MemInfo, 1024e6, reading.Bytes, "field", "MemAvailable"),
 			gauge(reading.MemInfo, 2048, reading.Bytes, "field", "Active(anon)"),
 			gauge(reading.MemInfo, 0, reading.None, "field", "HugePages_Total"),
+			gauge(reading.MemVMStat, 12, reading.None, "field", "pswpin"),
+			gauge(reading.MemVMStat, 3, reading.None, "field", "oom_kill"),
+			gauge(reading.SwapIn, 49152, reading.BytesPerSecond),
 		}},
 		{Sensor: reading.SensorLoad, Time: t0, Status: reading.Normal, Metrics: []reading.Metric{
 			gauge(reading.Load1, 0.5, reading.None), gauge(reading.Load5, 0.25, reading.None), gauge(reading.Load15, 0.125, reading.None),

@@ -18,6 +18,13 @@ type VMStat struct {
 // order.
 type VMStatFields uint32
 
+// The fields of VMStat.Has a caller may test.
+const (
+	VMStatPswpIn     VMStatFields = 1 << 2
+	VMStatPswpOut    VMStatFields = 1 << 3
+	VMStatPgMajFault VMStatFields = 1 << 5
+)
+
 // vmstatFields maps each /proc/vmstat name vigia reads to its field.
 var vmstatFields = [...]struct {
 	name  string

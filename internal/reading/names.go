@@ -40,6 +40,10 @@ const (
 	SwapUsed        = "swap.used"           // bytes
 	SwapUsedPercent = "swap.used_percent"   // %
 	MemInfo         = "memory.meminfo"      // [field] every /proc/meminfo field in bytes (node_memory_<field>_bytes)
+	SwapIn          = "swap.in_bytes"       // B/s read back from swap: memory too small for what runs
+	SwapOut         = "swap.out_bytes"      // B/s written to swap
+	MemMajorFaults  = "memory.major_faults" // /s page faults that waited for the disk
+	MemVMStat       = "memory.vmstat"       // [field] /proc/vmstat counters node_exporter exports (node_vmstat_<field>)
 
 	// cgroup v2 of vigia itself (present only when a limit is set)
 	CgroupMemMax                = "cgroup.memory.max"                  // bytes

@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"os"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -17,11 +18,19 @@ type Memory struct {
 	// cgroupUsage turns cpu.stat usage_usec into a rate, keyed by the
 	// cgroup directory so a move to another cgroup starts a new baseline.
 	cgroupUsage *Counters[string]
+	// vm is /proc/vmstat when haveVM; vmRates turns its swap and fault
+	// counters into rates; page is the size of the pages they count.
+	vm      procfs.VMStat
+	vmBuf   []byte
+	haveVM  bool
+	vmRates *Counters[string]
+	page    uint64
+	vmOut   []procfs.VMStatField
 }
 
 // NewMemory returns a Memory sensor reading fs.
 func NewMemory(fs procfs.FS) *Memory {
-	return &Memory{fs: fs, cgroupUsage: NewCounters[string]()}
+	return &Memory{fs: fs, cgroupUsage: NewCounters[string](), vmRates: NewCounters[string](), page: uint64(os.Getpagesize())}
 }
 
 // Name returns reading.SensorMemory.
@@ -81,8 +90,47 @@ func (m *Memory) memoryReading(now time.Time, cg *cgroupSample) reading.Reading 
 		}
 		metrics = append(metrics, reading.Metric{Name: reading.MemInfo, Labels: labels[i : i+1 : i+1], Value: float64(f.Value), Unit: unit})
 	}
+	if m.haveVM {
+		metrics = m.appendVMStat(metrics, now)
+	}
 	metrics = cg.appendMetrics(metrics, m.cgroupUsage, now)
 	return reading.Reading{Sensor: reading.SensorMemory, Time: now, Primary: reading.MemUsedPercent, Metrics: metrics}
+}
+
+// appendVMStat adds swap traffic and major faults as rates (from the second
+// read on: a rate needs two samples), and the raw counters for exporters.
+// Swap traffic, not swap use, is what slows a machine: a full swap that is
+// never read costs nothing, a small one paged in and out all the time
+// stalls every program that touches memory.
+func (m *Memory) appendVMStat(metrics []reading.Metric, now time.Time) []reading.Metric {
+	vm := &m.vm
+	rates := [...]struct {
+		name  string
+		value uint64
+		scale float64
+		unit  reading.Unit
+		has   bool
+	}{
+		{reading.SwapIn, vm.PswpIn, float64(m.page), reading.BytesPerSecond, vm.Has&procfs.VMStatPswpIn != 0},
+		{reading.SwapOut, vm.PswpOut, float64(m.page), reading.BytesPerSecond, vm.Has&procfs.VMStatPswpOut != 0},
+		{reading.MemMajorFaults, vm.PgMajFault, 1, reading.PerSecond, vm.Has&procfs.VMStatPgMajFault != 0},
+	}
+	for _, r := range rates {
+		if !r.has {
+			continue
+		}
+		if v, ok := m.vmRates.Rate(r.name, r.value, now); ok {
+			metrics = append(metrics, reading.Metric{Name: r.name, Value: v * r.scale, Unit: r.unit})
+		}
+	}
+	m.vmRates.Sweep()
+	m.vmOut = vm.Exported(m.vmOut[:0])
+	labels := make([]reading.Label, len(m.vmOut))
+	for i, f := range m.vmOut {
+		labels[i] = reading.Label{Name: "field", Value: f.Name}
+		metrics = append(metrics, reading.Metric{Name: reading.MemVMStat, Labels: labels[i : i+1 : i+1], Value: float64(f.Value)})
+	}
+	return metrics
 }
 
 // cgroupSample is what one read found of vigia's cgroup v2: the tightest

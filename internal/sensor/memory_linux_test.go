@@ -2,6 +2,8 @@ package sensor
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -265,4 +267,59 @@ func BenchmarkMemoryRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMemorySwapTraffic: swap traffic and major faults are rates from the
+// second read on, in bytes (pages × page size) and per second; the raw
+// counters go out for exporters.
+func TestMemorySwapTraffic(t *testing.T) {
+	t.Parallel()
+	root, fsys := copyMachine(t, "normal")
+	vmstat := filepath.Join(root, "proc", "vmstat")
+	write := func(in, out, majflt uint64) {
+		t.Helper()
+		b := fmt.Sprintf("nr_free_pages 1\npgpgin 10\npgpgout 20\npswpin %d\npswpout %d\npgfault 99\npgmajfault %d\noom_kill 2\n", in, out, majflt)
+		if err := os.WriteFile(vmstat, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := NewMemory(fsys)
+	write(100, 1000, 7)
+	r, err := m.Read(context.Background(), cmlNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cmlValues(r)
+	for _, k := range []string{"swap.in_bytes", "swap.out_bytes", "memory.major_faults"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s on the first read, before there is a rate", k)
+		}
+	}
+	if got[`memory.vmstat{field="pswpout"}`] != 1000 || got[`memory.vmstat{field="oom_kill"}`] != 2 {
+		t.Errorf("vmstat counters: %v", got)
+	}
+
+	write(100+50, 1000+200, 7+30)
+	r, err = m.Read(context.Background(), cmlNow.Add(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = cmlValues(r)
+	page := float64(os.Getpagesize())
+	want := map[string]float64{"swap.in_bytes": 5 * page, "swap.out_bytes": 20 * page, "memory.major_faults": 3}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+
+	// A vmstat that cannot be read costs these metrics, not the reading.
+	os.Remove(vmstat)
+	r, err = m.Read(context.Background(), cmlNow.Add(20*time.Second))
+	if err != nil || r.Note != "" {
+		t.Fatalf("without vmstat: %v, note %q", err, r.Note)
+	}
+	if _, ok := cmlValues(r)["swap.in_bytes"]; ok {
+		t.Error("swap.in_bytes without a vmstat")
+	}
 }
