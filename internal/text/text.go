@@ -195,7 +195,9 @@ func (t *Text) TopProcesses(n, total int) string {
 
 // ProcessHeader is the column header of the snapshot's process list.
 func (t *Text) ProcessHeader() string {
-	return t.pick("    PID USER       S   CPU%  MEM%       RSS THR COMMAND", "    PID USUARIO    E   CPU%  MEM%       RSS HIL ORDEN")
+	// The dashboard's table has the same columns: one set of words.
+	return fmt.Sprintf("%7s %-10s %s %6s %5s %9s %3s %s", t.Column("PID"), t.Column("USER"), t.Column("S"),
+		t.Column("CPU%"), t.Column("MEM%"), t.Column("RSS"), t.Column("THR"), t.Column("COMMAND"))
 }
 
 // ConfigOK confirms a valid config file.

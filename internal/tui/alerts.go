@@ -81,20 +81,6 @@ func (m *Model) primaryLevel(r *reading.Reading) reading.Status {
 	return r.Status
 }
 
-func levelWord(s reading.Status) string {
-	switch s {
-	case reading.Unknown:
-		return "UNKN"
-	case reading.Normal:
-		return "OK"
-	case reading.Warning:
-		return "WARN"
-	case reading.Critical:
-		return "CRIT"
-	}
-	return "?"
-}
-
 // seriesName names a series briefly: a filesystem by its mount point, a
 // device by its name, anything else by its labels.
 func seriesName(metric string, labels []reading.Label) string {
@@ -138,11 +124,11 @@ func (m *Model) alertsHeight(int) (int, int) {
 func (m *Model) viewAlerts(w, h int) []string {
 	t := m.th
 	lines := make([]string, 0, h)
-	lines = append(lines, title(t, "Alerts", countWord(len(m.alerts.active), "active"), w))
+	lines = append(lines, title(t, m.tx.Panel("alerts"), m.tx.Active(len(m.alerts.active)), w))
 	r := newRow(w)
 	if len(m.alerts.active) == 0 {
 		r.add(t.status[reading.Normal], "✓ ")
-		r.add(t.dim, "nothing out of normal")
+		r.add(t.dim, m.tx.AllNormal())
 		lines = append(lines, r.done())
 	}
 	act := make([]reading.Transition, 0, len(m.alerts.active))
@@ -161,10 +147,10 @@ func (m *Model) viewAlerts(w, h int) []string {
 		}
 		r.reset(w)
 		p := t.level(a.To)
-		r.add(p, "● "+levelWord(a.To)+" ")
+		r.add(p, "● "+m.tx.Level(a.To)+" ")
 		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
 		r.add(p, trimFloat(a.Value))
-		r.add(t.dim, " since "+clock(a.Since))
+		r.add(t.dim, m.tx.Since(clock(a.Since)))
 		if a.Message != "" {
 			r.add(t.dim, "  "+clean(a.Message))
 		}
@@ -175,9 +161,9 @@ func (m *Model) viewAlerts(w, h int) []string {
 		r.reset(w)
 		r.add(t.dim, clock(a.Time)+" ")
 		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
-		r.add(t.level(a.From), levelWord(a.From))
+		r.add(t.level(a.From), m.tx.Level(a.From))
 		r.add(t.dim, "→")
-		r.add(t.level(a.To), levelWord(a.To))
+		r.add(t.level(a.To), m.tx.Level(a.To))
 		r.add(t.dim, " "+trimFloat(a.Value))
 		lines = append(lines, r.done())
 	}
@@ -187,12 +173,12 @@ func (m *Model) viewAlerts(w, h int) []string {
 func (m *Model) alertsLine(w int) string {
 	t := m.th
 	r := newRow(w)
-	r.add(t.title, "Alerts ")
+	m.lineLabel(r, "alerts")
 	if len(m.alerts.active) == 0 {
-		r.add(t.status[reading.Normal], "none active")
+		r.add(t.status[reading.Normal], m.tx.NoneActive())
 		if n := len(m.alerts.recent); n > 0 {
 			a := m.alerts.recent[n-1]
-			r.add(t.dim, "  last: "+clock(a.Time)+" "+clean(seriesName(a.Metric, a.Labels))+" "+levelWord(a.From)+"→"+levelWord(a.To))
+			r.add(t.dim, "  "+m.tx.Last()+clock(a.Time)+" "+clean(seriesName(a.Metric, a.Labels))+" "+m.tx.Level(a.From)+"→"+m.tx.Level(a.To))
 		}
 		return r.done()
 	}
@@ -203,8 +189,8 @@ func (m *Model) alertsLine(w int) string {
 			worst, first = a.To, a
 		}
 	}
-	r.add(t.level(worst), countWord(len(m.alerts.active), "active")+": "+levelWord(first.To)+" ")
+	r.add(t.level(worst), m.tx.Active(len(m.alerts.active))+": "+m.tx.Level(first.To)+" ")
 	r.add(t.text, clean(seriesName(first.Metric, first.Labels))+" "+trimFloat(first.Value))
-	r.add(t.dim, " since "+clock(first.Since))
+	r.add(t.dim, m.tx.Since(clock(first.Since)))
 	return r.done()
 }

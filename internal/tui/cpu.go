@@ -54,22 +54,22 @@ func (m *Model) cpuHeight(w int) (int, int) {
 // per core: wide bars when they fit, else a dense grid of level blocks.
 func (m *Model) viewCPU(w, h int) []string {
 	if _, bad := m.sensorProblem(reading.SensorCPU); bad {
-		return m.problemLines("CPU", reading.SensorCPU, w)
+		return m.problemLines("cpu", reading.SensorCPU, w)
 	}
 	t := m.th
 	r := m.last[reading.SensorCPU]
 	cs := coresOf(r)
-	info := strconv.Itoa(len(cs)) + " cores"
+	info := m.tx.Cores(len(cs))
 	if n := m.staleNote(r); n != "" {
 		info = n
 	}
 	lines := make([]string, 0, h)
-	lines = append(lines, title(t, "CPU", info, w))
+	lines = append(lines, title(t, m.tx.Panel("cpu"), info, w))
 
 	total, _ := r.Value(reading.CPUUsage)
 	lv := t.level(m.primaryLevel(r))
 	ln := newRow(w)
-	ln.add(t.text, "total ")
+	ln.add(t.text, m.tx.Total()+" ")
 	ln.bar(lv, t.dim, total/100, max(4, w/3))
 	ln.add(lv, padLeft(pct(total), 6)+"%")
 	for _, mode := range [...]string{"user", "system", "iowait", "steal"} {
@@ -139,7 +139,7 @@ func block(frac float64) string {
 func (m *Model) cpuLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "CPU  ")
+	m.lineLabel(ln, "cpu")
 	if msg, bad := m.sensorProblem(reading.SensorCPU); bad {
 		ln.add(t.dim, msg)
 		return ln.done()
@@ -156,7 +156,7 @@ func (m *Model) cpuLine(w int) string {
 			ln.add(t.level(m.level(reading.SensorCPU, c.m)), block(c.val/100))
 		}
 		ln.space(1)
-		ln.add(t.dim, strconv.Itoa(len(cs))+" cores")
+		ln.add(t.dim, m.tx.Cores(len(cs)))
 		return ln.done()
 	}
 	ln.add(t.dim, strconv.Itoa(len(cs))+"c ")

@@ -17,7 +17,7 @@ import (
 func (m *Model) openDetail() tea.Cmd {
 	p, ok := m.table.selected()
 	if !ok {
-		m.say(true, "no process selected")
+		m.say(true, m.tx.NoSelection())
 		return nil
 	}
 	m.view = viewDetail
@@ -50,29 +50,6 @@ func (m *Model) refreshDetail(batch readingsMsg) tea.Cmd {
 	return nil
 }
 
-// stateName spells out a /proc state letter.
-func stateName(s string) string {
-	switch s {
-	case "R":
-		return "running"
-	case "S":
-		return "sleeping"
-	case "D":
-		return "waiting on disk"
-	case "Z":
-		return "zombie"
-	case "T":
-		return "stopped"
-	case "t":
-		return "stopped by a tracer"
-	case "X":
-		return "dead"
-	case "I":
-		return "idle"
-	}
-	return ""
-}
-
 // viewDetail is the full-screen page of one process.
 func (m *Model) viewDetail() string {
 	t := m.th
@@ -84,10 +61,10 @@ func (m *Model) viewDetail() string {
 		return strings.Join(append(lines, m.statusBar()), "\n")
 	}
 	p := &d.detail
-	lines = append(lines, title(t, "Process "+strconv.Itoa(int(d.pid))+" "+clean(p.Comm), "", m.w))
+	lines = append(lines, title(t, m.tx.Process(d.pid, clean(p.Comm)), "", m.w))
 	field := func(name string, parts ...string) {
 		ln.reset(m.w)
-		ln.add(t.dim, padRight(name, 14))
+		ln.add(t.dim, padRight(m.tx.Field(name), 14))
 		for i, s := range parts {
 			if i%2 == 0 {
 				ln.add(t.text, s)
@@ -99,9 +76,9 @@ func (m *Model) viewDetail() string {
 	}
 	if d.err != nil {
 		ln.reset(m.w)
-		msg := "cannot read process " + strconv.Itoa(int(d.pid)) + ": " + d.err.Error()
+		msg := m.tx.CannotRead(d.pid, d.err)
 		if errors.Is(d.err, syscall.ESRCH) || errors.Is(d.err, os.ErrNotExist) {
-			msg = "process " + strconv.Itoa(int(d.pid)) + " has exited"
+			msg = m.tx.Exited(d.pid)
 		}
 		ln.add(t.status[reading.Warning], msg)
 		lines = append(lines, ln.done())
@@ -114,7 +91,7 @@ func (m *Model) viewDetail() string {
 	wrapW := max(10, m.w-14)
 	for n := 0; cl != "" || n == 0; n++ {
 		if n == max(2, m.h/5) {
-			field("", "… "+strconv.Itoa(textWidth(cl))+" more characters")
+			field("", m.tx.MoreChars(textWidth(cl)))
 			break
 		}
 		first := n == 0
@@ -141,36 +118,36 @@ func (m *Model) viewDetail() string {
 	} else {
 		field("User", clean(p.User), " ("+uid+")")
 	}
-	st := stateName(p.State)
+	st := m.tx.State(p.State)
 	field("State", clean(p.State), " "+st)
 	field("Parent", strconv.Itoa(int(p.PPID)))
 	if !p.Start.IsZero() {
 		since := ""
 		if !m.now.IsZero() && m.now.After(p.Start) {
-			since = " (" + cpuTime(m.now.Sub(p.Start).Seconds()) + " ago)"
+			since = m.tx.Ago(cpuTime(m.now.Sub(p.Start).Seconds()))
 		}
 		field("Started", p.Start.Format("2006-01-02 15:04:05"), since)
 	}
 	field("Threads", strconv.Itoa(int(p.Threads)))
-	field("CPU", pct(p.CPUPercent)+"%", " now, ", cpuTime(p.CPUTime), " in all")
-	field("Memory", bytesIEC(float64(p.RSS)), " resident, ", pct(p.MemPercent)+"%", " of RAM, ", bytesIEC(float64(p.VMSize)), " virtual")
+	field("CPU", m.tx.CPUUse(pct(p.CPUPercent), cpuTime(p.CPUTime))...)
+	field("Memory", m.tx.MemUse(bytesIEC(float64(p.RSS)), pct(p.MemPercent), bytesIEC(float64(p.VMSize)))...)
 	field("Nice", strconv.Itoa(int(p.Nice)))
 	if m.opts.Inspector != nil && d.err == nil {
 		hidden := func(f string) bool { return slices.Contains(p.Unreadable, f) }
 		switch {
 		case hidden("open_files"):
-			field("Open files", "", "not readable (another user's process)")
+			field("Open files", "", m.tx.Unreadable())
 		default:
 			field("Open files", strconv.Itoa(p.OpenFiles))
 		}
 		switch {
 		case hidden("io_read_bytes"):
-			field("I/O", "", "not readable (another user's process)")
+			field("I/O", "", m.tx.Unreadable())
 		default:
-			field("I/O", bytesIEC(float64(p.ReadBytes)), " read, ", bytesIEC(float64(p.WriteBytes)), " written")
+			field("I/O", m.tx.IOUse(bytesIEC(float64(p.ReadBytes)), bytesIEC(float64(p.WriteBytes)))...)
 		}
 		if hidden("exe") || hidden("cwd") {
-			field("Not readable", "", "executable and directory (another user's process)")
+			field("Not readable", "", m.tx.UnreadablePaths())
 		}
 	}
 	blank := strings.Repeat(" ", m.w)

@@ -94,12 +94,12 @@ func (m *Model) diskHeight(int) (int, int) {
 // busy time per device.
 func (m *Model) viewDisks(w, h int) []string {
 	if _, bad := m.sensorProblem(reading.SensorDisk); bad {
-		return m.problemLines("Disks", reading.SensorDisk, w)
+		return m.problemLines("disk", reading.SensorDisk, w)
 	}
 	t := m.th
 	r := m.last[reading.SensorDisk]
 	fs, devs := disksOf(r)
-	lines := []string{title(t, "Disks", m.staleNote(r), w)}
+	lines := []string{title(t, m.tx.Panel("disk"), m.staleNote(r), w)}
 	ln := newRow(w)
 	mountW := min(16, w/4)
 	for _, f := range fs {
@@ -109,7 +109,7 @@ func (m *Model) viewDisks(w, h int) []string {
 		ln.reset(w)
 		ln.add(t.text, padRight(cut(clean(f.mount), mountW), mountW)+" ")
 		if f.failed || f.used == nil {
-			ln.add(t.status[reading.Critical], "not responding")
+			ln.add(t.status[reading.Critical], m.tx.NotResponding())
 			lines = append(lines, ln.done())
 			continue
 		}
@@ -117,7 +117,7 @@ func (m *Model) viewDisks(w, h int) []string {
 		ln.bar(p, t.dim, f.used.Value/100, max(4, w/4))
 		ln.add(p, padLeft(pct(f.used.Value), 6)+"%")
 		ln.add(t.text, "  "+bytesIEC(f.avail))
-		ln.add(t.dim, " free of "+bytesIEC(f.size))
+		ln.add(t.dim, m.tx.FreeOf(bytesIEC(f.size)))
 		if f.ro {
 			ln.add(t.dim, " ro")
 		}
@@ -129,12 +129,12 @@ func (m *Model) viewDisks(w, h int) []string {
 		}
 		ln.reset(w)
 		ln.add(t.text, padRight(cut(clean(d.dev), mountW), mountW)+" ")
-		ln.add(t.dim, "read ")
+		ln.add(t.dim, m.tx.Read()+" ")
 		ln.add(t.text, padLeft(rate(d.read), 9))
-		ln.add(t.dim, "  write ")
+		ln.add(t.dim, "  "+m.tx.Write()+" ")
 		ln.add(t.text, padLeft(rate(d.write), 9))
 		if d.busyM != nil {
-			ln.add(t.dim, "  busy ")
+			ln.add(t.dim, "  "+m.tx.Busy()+" ")
 			ln.add(t.level(m.level(reading.SensorDisk, d.busyM)), pct(d.busy)+"%")
 		}
 		lines = append(lines, ln.done())
@@ -145,7 +145,7 @@ func (m *Model) viewDisks(w, h int) []string {
 func (m *Model) diskLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "Disk ")
+	m.lineLabel(ln, "disk")
 	if msg, bad := m.sensorProblem(reading.SensorDisk); bad {
 		ln.add(t.dim, msg)
 		return ln.done()
@@ -156,9 +156,9 @@ func (m *Model) diskLine(w int) string {
 		rd += d.read
 		wr += d.write
 	}
-	ln.add(t.dim, "r ")
+	ln.add(t.dim, m.tx.ReadShort()+" ")
 	ln.add(t.text, rate(rd))
-	ln.add(t.dim, " w ")
+	ln.add(t.dim, " "+m.tx.WriteShort()+" ")
 	ln.add(t.text, rate(wr)+"  ")
 	for _, f := range fs {
 		if f.used == nil || ln.room() < 12 {

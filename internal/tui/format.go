@@ -91,5 +91,3 @@ func clock(t time.Time) string {
 func trimFloat(v float64) string {
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 }
-
-func countWord(n int, word string) string { return strconv.Itoa(n) + " " + word }

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strconv"
-
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -17,17 +15,17 @@ func (m *Model) header() string {
 	}
 	if m.replay != nil {
 		state, _ := m.replayState()
-		ln.add(t.accent, "  REPLAY ")
+		ln.add(t.accent, "  "+m.tx.Replaying()+" ")
 		ln.add(t.text, state)
 	} else {
-		ln.add(t.dim, "  every ")
+		ln.add(t.dim, "  "+m.tx.Every()+" ")
 		ln.add(t.text, interval(m.every))
 	}
 	ln.add(t.dim, "  CPU% ")
 	if m.irix {
-		ln.add(t.text, "100=1 core")
+		ln.add(t.text, m.tx.CoreScale())
 	} else {
-		ln.add(t.text, "of "+strconv.Itoa(m.cores)+" cores")
+		ln.add(t.text, m.tx.AllCores(m.cores))
 	}
 	if r := m.last[reading.SensorSelf]; r != nil && r.Err == "" {
 		ln.add(t.dim, "  vigia ")
@@ -45,16 +43,16 @@ func (m *Model) header() string {
 		d += o.Dropped
 	}
 	if d > 0 {
-		ln.add(t.status[reading.Warning], "  dropped "+strconv.FormatUint(d, 10))
+		ln.add(t.status[reading.Warning], "  "+m.tx.Dropped(d))
 	}
 	// A recording that cannot reach the disk is said where vigia's own
 	// state is: monitoring goes on, the history does not.
 	if st := m.health.Store; st != nil && st.Err != "" {
-		ln.add(t.status[reading.Critical], "  history not written since "+clock(st.ErrSince))
+		ln.add(t.status[reading.Critical], "  "+m.tx.HistoryFailing(clock(st.ErrSince)))
 	}
 	for _, n := range m.health.Notifiers {
 		if n.LastFailed.After(n.LastSent) {
-			ln.add(t.status[reading.Warning], "  notifier "+n.Name+" failing")
+			ln.add(t.status[reading.Warning], "  "+m.tx.NotifierFailing(clean(n.Name)))
 			break
 		}
 	}
@@ -77,10 +75,10 @@ func (m *Model) statusBar() string {
 	tb := &m.table
 	switch {
 	case tb.typing:
-		ln.add(t.accent, "filter: ")
+		ln.add(t.accent, m.tx.FilterPrompt())
 		ln.add(t.text, clean(tb.filter))
 		ln.add(t.accent, "▏")
-		ln.add(t.dim, "  enter keep · esc clear")
+		ln.add(t.dim, "  "+m.tx.FilterKeys())
 	case m.message != "":
 		p := t.status[reading.Normal]
 		if m.msgBad {
@@ -102,10 +100,7 @@ func (m *Model) statusBar() string {
 		}
 	}
 	if m.view == viewMain && !tb.typing {
-		info := strconv.Itoa(len(tb.rows)) + "/" + strconv.Itoa(len(tb.procs)) + " procs"
-		if m.replay != nil {
-			info = strconv.Itoa(len(tb.rows)) + "/" + strconv.Itoa(len(tb.procs)) + " top procs as recorded"
-		}
+		info := m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
 		if tb.filter != "" {
 			info = "“" + clean(tb.filter) + "” " + info
 		}

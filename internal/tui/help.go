@@ -11,7 +11,7 @@ func (m *Model) viewHelp() string {
 	t := m.th
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.header())
-	lines = append(lines, title(t, "Keys", "any key to go back", m.w))
+	lines = append(lines, title(t, m.tx.HelpTitle(), m.tx.HelpBack(), m.w))
 	var all []key.Binding
 	for _, g := range m.keys.FullHelp() {
 		all = append(all, g...)
@@ -43,12 +43,7 @@ func (m *Model) viewHelp() string {
 		}
 		lines = append(lines, ln.done())
 	}
-	extra := [][2]string{
-		{"esc", "clear the filter, close a view, or quit"},
-		{"ctrl+c", "quit from anywhere"},
-		{"mouse", "click a row to select, a header to sort; wheel scrolls"},
-		{"filter", "type to match name, command, user or PID; enter keeps it"},
-	}
+	extra := m.tx.HelpExtra()
 	lines = append(lines, strings.Repeat(" ", m.w))
 	for _, e := range extra {
 		ln.reset(m.w)

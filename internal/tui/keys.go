@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // action names a rebindable command; the names are config.TUIActions.
@@ -57,58 +58,61 @@ func replayActions() []action {
 
 // defaultKeys are the bindings before the config file's; close to htop and
 // top where they agree.
-func defaultKeys() map[action]key.Binding {
-	b := func(help string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], help))
+func defaultKeys(tx *text.Text) map[action]key.Binding {
+	keys := map[action][]string{
+		actUp:           {"up"},
+		actDown:         {"down"},
+		actPageUp:       {"pgup"},
+		actPageDown:     {"pgdown", " "},
+		actHome:         {"home", "g"},
+		actEnd:          {"end", "G"},
+		actDetail:       {"enter"},
+		actSignal:       {"k", "f9"},
+		actFilter:       {"/", "f4"},
+		actTree:         {"t", "f5"},
+		actSortNext:     {">", "right"},
+		actSortPrev:     {"<", "left"},
+		actSortCPU:      {"P"},
+		actSortMem:      {"M"},
+		actSortPID:      {"N"},
+		actSortTime:     {"T"},
+		actSortUser:     {"U"},
+		actReverse:      {"r"},
+		actIntervalUp:   {"+", "="},
+		actIntervalDown: {"-"},
+		actIrix:         {"I"},
+		actHelp:         {"?", "f1"},
+		actQuit:         {"q", "f10"},
+		actPlay:         {" "},
+		actStep:         {"."},
+		actStepBack:     {","},
+		actJump:         {"]"},
+		actJumpBack:     {"["},
+		actJumpFar:      {"}"},
+		actJumpFarBack:  {"{"},
+		actFaster:       {">"},
+		actSlower:       {"<"},
+		actStart:        {"g"},
+		actFinish:       {"G"},
 	}
-	return map[action]key.Binding{
-		actUp:           b("select up", "up"),
-		actDown:         b("select down", "down"),
-		actPageUp:       b("page up", "pgup"),
-		actPageDown:     b("page down", "pgdown", " "),
-		actHome:         b("first process", "home", "g"),
-		actEnd:          b("last process", "end", "G"),
-		actDetail:       b("process details", "enter"),
-		actSignal:       b("send a signal", "k", "f9"),
-		actFilter:       b("filter by name, command, user, pid", "/", "f4"),
-		actTree:         b("tree view", "t", "f5"),
-		actSortNext:     b("sort by next column", ">", "right"),
-		actSortPrev:     b("sort by previous column", "<", "left"),
-		actSortCPU:      b("sort by CPU %", "P"),
-		actSortMem:      b("sort by memory", "M"),
-		actSortPID:      b("sort by PID", "N"),
-		actSortTime:     b("sort by CPU time", "T"),
-		actSortUser:     b("sort by user", "U"),
-		actReverse:      b("reverse the order", "r"),
-		actIntervalUp:   b("slower refresh", "+", "="),
-		actIntervalDown: b("faster refresh", "-"),
-		actIrix:         b("CPU %: per core / of all cores", "I"),
-		actHelp:         b("this help", "?", "f1"),
-		actQuit:         b("quit", "q", "f10"),
-		actPlay:         b("play / pause", " "),
-		actStep:         b("step to the next reading", "."),
-		actStepBack:     b("step back a reading", ","),
-		actJump:         b("1 min on", "]"),
-		actJumpBack:     b("1 min back", "["),
-		actJumpFar:      b("10 min on", "}"),
-		actJumpFarBack:  b("10 min back", "{"),
-		actFaster:       b("faster", ">"),
-		actSlower:       b("slower", "<"),
-		actStart:        b("to the start", "g"),
-		actFinish:       b("to the end", "G"),
+	bind := make(map[action]key.Binding, len(keys))
+	for a, ks := range keys {
+		bind[a] = key.NewBinding(key.WithKeys(ks...), key.WithHelp(ks[0], tx.KeyHelp(string(a))))
 	}
+	return bind
 }
 
 // keyMap is the dashboard's bindings after the config file's; it is the
 // help.KeyMap of the help view.
 type keyMap struct {
 	bind map[action]key.Binding
+	tx   *text.Text
 }
 
 // newKeyMap applies rebinds (validated by config) over the defaults. A key
 // the user moved to another action is taken off its default one.
-func newKeyMap(rebind map[string]config.KeyList) keyMap {
-	m := keyMap{bind: defaultKeys()}
+func newKeyMap(rebind map[string]config.KeyList, tx *text.Text) keyMap {
+	m := keyMap{bind: defaultKeys(tx), tx: tx}
 	taken := map[string]bool{}
 	for a, keys := range rebind {
 		for _, k := range keys {
@@ -182,12 +186,12 @@ func (m keyMap) ShortHelp() []key.Binding {
 // replayShortHelp is the status-bar hint of a replay, in short words to
 // leave room for the table's note.
 func (m keyMap) replayShortHelp() []key.Binding {
-	short := map[action]string{actHelp: "keys", actPlay: "play", actStep: "step", actJump: "+1 min", actFaster: "faster"}
-	bs := m.list(actHelp, actPlay, actStep, actJump, actFaster)
+	short := []action{actHelp, actPlay, actStep, actJump, actFaster}
+	bs := m.list(short...)
 	for i, b := range bs {
-		for a, d := range short {
+		for _, a := range short {
 			if b.Help().Desc == m.bind[a].Help().Desc {
-				bs[i].SetHelp(b.Help().Key, d)
+				bs[i].SetHelp(b.Help().Key, m.tx.KeyHint(string(a)))
 			}
 		}
 	}

@@ -262,11 +262,11 @@ func (m *Model) sensorProblem(sensor string) (string, bool) {
 	r := m.last[sensor]
 	switch {
 	case r == nil && m.sensorOff(sensor):
-		return "sensor not enabled (--sensors or the config file)", true
+		return m.tx.SensorOff(), true
 	case r == nil:
-		return "waiting for the first reading…", true
+		return m.tx.Waiting(), true
 	case r.Err != "" && len(r.Metrics) == 0:
-		return "sensor failed: " + clean(r.Err), true
+		return m.tx.SensorFailed(clean(r.Err)), true
 	}
 	return "", false
 }
@@ -285,22 +285,33 @@ func (m *Model) sensorOff(sensor string) bool {
 	return true
 }
 
-// problemLines renders a panel that has nothing else to show.
-func (m *Model) problemLines(name, sensor string, w int) []string {
+// problemLines renders a panel that has nothing else to show; a sensor
+// that reported has failed, which is worse than not having reported.
+func (m *Model) problemLines(panel, sensor string, w int) []string {
 	msg, _ := m.sensorProblem(sensor)
 	r := newRow(w)
 	p := m.th.dim
-	if strings.HasPrefix(msg, "sensor failed") {
+	if m.last[sensor] != nil {
 		p = m.th.status[reading.Critical]
 	}
 	r.add(p, msg)
-	return []string{title(m.th, name, "", w), r.done()}
+	return []string{title(m.th, m.tx.Panel(panel), "", w), r.done()}
+}
+
+// lineLabel starts a panel's one-line form: its short name, padded so the
+// values of every line start in one column.
+func (m *Model) lineLabel(ln *row, panel string) {
+	w := 0
+	for _, p := range [...]string{"cpu", "memory", "load", "temperature", "disk", "network"} {
+		w = max(w, textWidth(m.tx.PanelShort(p)))
+	}
+	ln.add(m.th.title, padRight(m.tx.PanelShort(panel), w)+" ")
 }
 
 // staleNote adds a sensor error to a panel that still shows older values.
 func (m *Model) staleNote(r *reading.Reading) string {
 	if r.Err != "" {
-		return "stale: " + clean(r.Err)
+		return m.tx.StaleNote(clean(r.Err))
 	}
 	return ""
 }

@@ -25,7 +25,7 @@ func (m *Model) loadSummary(ln *row, r *reading.Reading) {
 		ln.space(1)
 	}
 	if v, ok := r.Value(reading.LoadPercent); ok {
-		ln.add(t.dim, " per core ")
+		ln.add(t.dim, " "+m.tx.PerCore()+" ")
 		ln.add(t.level(m.primaryLevel(r)), pct(v)+"%")
 	}
 }
@@ -45,21 +45,21 @@ func psi(r *reading.Reading, resource, kind, window string) (*reading.Metric, bo
 // percentages over 10 s, 60 s and 300 s.
 func (m *Model) viewLoad(w, h int) []string {
 	if _, bad := m.sensorProblem(reading.SensorLoad); bad {
-		return m.problemLines("Load", reading.SensorLoad, w)
+		return m.problemLines("load", reading.SensorLoad, w)
 	}
 	t := m.th
 	r := m.last[reading.SensorLoad]
 	info := ""
 	if run, ok := r.Value(reading.LoadRunnable); ok {
 		tasks, _ := r.Value(reading.LoadTasks)
-		info = strconv.Itoa(int(run)) + " of " + strconv.Itoa(int(tasks)) + " tasks runnable"
+		info = m.tx.Runnable(int(run), int(tasks))
 	}
 	if n := m.staleNote(r); n != "" {
 		info = n
 	}
-	lines := []string{title(t, "Load", info, w)}
+	lines := []string{title(t, m.tx.Panel("load"), info, w)}
 	ln := newRow(w)
-	ln.add(t.text, "load ")
+	ln.add(t.text, m.tx.LoadLabel()+" ")
 	m.loadSummary(ln, r)
 	lines = append(lines, ln.done())
 	any := false
@@ -93,7 +93,7 @@ func (m *Model) viewLoad(w, h int) []string {
 	}
 	if !any && len(lines) < h {
 		ln.reset(w)
-		ln.add(t.dim, "pressure stall information: not available")
+		ln.add(t.dim, m.tx.NoPSI())
 		lines = append(lines, ln.done())
 	}
 	return lines
@@ -102,7 +102,7 @@ func (m *Model) viewLoad(w, h int) []string {
 func (m *Model) loadLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "Load ")
+	m.lineLabel(ln, "load")
 	if msg, bad := m.sensorProblem(reading.SensorLoad); bad {
 		ln.add(t.dim, msg)
 		return ln.done()

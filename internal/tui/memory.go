@@ -34,26 +34,26 @@ func (m *Model) memBar(ln *row, name string, lv reading.Status, used, total floa
 // under one, and the history of memory use.
 func (m *Model) viewMemory(w, h int) []string {
 	if _, bad := m.sensorProblem(reading.SensorMemory); bad {
-		return m.problemLines("Memory", reading.SensorMemory, w)
+		return m.problemLines("memory", reading.SensorMemory, w)
 	}
 	t := m.th
 	r := m.last[reading.SensorMemory]
 	total, _ := r.Value(reading.MemTotal)
-	info := bytesIEC(total) + " total"
+	info := m.tx.MemTotal(bytesIEC(total))
 	if n := m.staleNote(r); n != "" {
 		info = n
 	}
 	lines := make([]string, 0, h)
-	lines = append(lines, title(t, "Memory", info, w))
+	lines = append(lines, title(t, m.tx.Panel("memory"), info, w))
 	val := func(name string) float64 { v, _ := r.Value(name); return v }
 	ln := newRow(w)
 	m.memBar(ln, "mem  ", m.primaryLevel(r), val(reading.MemUsed), total, w)
 	if v, ok := r.Value(reading.MemAvailable); ok {
-		ln.add(t.dim, "  avail ")
+		ln.add(t.dim, "  "+m.tx.Avail()+" ")
 		ln.add(t.text, bytesIEC(v))
 	}
 	if v, ok := r.Value(reading.MemCached); ok {
-		ln.add(t.dim, "  cache ")
+		ln.add(t.dim, "  "+m.tx.Cached()+" ")
 		ln.add(t.text, bytesIEC(v))
 	}
 	lines = append(lines, ln.done())
@@ -63,13 +63,13 @@ func (m *Model) viewMemory(w, h int) []string {
 		m.memBar(ln, "swap ", m.metricLevel(r, reading.SwapUsedPercent), val(reading.SwapUsed), swapTotal, w)
 	} else {
 		ln.add(t.text, "swap ")
-		ln.add(t.dim, "none")
+		ln.add(t.dim, m.tx.NoSwap())
 	}
 	lines = append(lines, ln.done())
 	if max, ok := r.Value(reading.CgroupMemMax); ok && len(lines) < h {
 		ln.reset(w)
 		m.memBar(ln, "cgrp ", m.metricLevel(r, reading.CgroupMemUsedPercent), val(reading.CgroupMemCurrent), max, w)
-		ln.add(t.dim, " limit")
+		ln.add(t.dim, " "+m.tx.Limit())
 		lines = append(lines, ln.done())
 	}
 	if g := h - len(lines); g > 0 {
@@ -91,7 +91,7 @@ func (m *Model) metricLevel(r *reading.Reading, name string) reading.Status {
 func (m *Model) memLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "Mem  ")
+	m.lineLabel(ln, "memory")
 	if msg, bad := m.sensorProblem(reading.SensorMemory); bad {
 		ln.add(t.dim, msg)
 		return ln.done()

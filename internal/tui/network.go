@@ -62,7 +62,7 @@ func (m *Model) netHeight(int) (int, int) {
 // of both over all interfaces but lo.
 func (m *Model) viewNetwork(w, h int) []string {
 	if _, bad := m.sensorProblem(reading.SensorNetwork); bad {
-		return m.problemLines("Network", reading.SensorNetwork, w)
+		return m.problemLines("network", reading.SensorNetwork, w)
 	}
 	t := m.th
 	r := m.last[reading.SensorNetwork]
@@ -74,7 +74,7 @@ func (m *Model) viewNetwork(w, h int) []string {
 	if n := m.staleNote(r); n != "" {
 		info = n
 	}
-	lines := []string{title(t, "Network", info, w)}
+	lines := []string{title(t, m.tx.Panel("network"), info, w)}
 	g := 0
 	if h-1-len(ns) >= 2 {
 		g = min(4, h-1-len(ns))
@@ -90,7 +90,7 @@ func (m *Model) viewNetwork(w, h int) []string {
 		ln.add(t.rx, "↓ "+padLeft(rate(n.rx), 9))
 		ln.add(t.tx, "  ↑ "+padLeft(rate(n.tx), 9))
 		if n.errs > 0 {
-			ln.add(t.status[reading.Warning], "  errors "+trimFloat(n.errs)+"/s")
+			ln.add(t.status[reading.Warning], "  "+m.tx.NetErrors(trimFloat(n.errs)))
 		}
 		lines = append(lines, ln.done())
 	}
@@ -107,7 +107,7 @@ func (m *Model) viewNetwork(w, h int) []string {
 func (m *Model) netLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "Net  ")
+	m.lineLabel(ln, "network")
 	if msg, bad := m.sensorProblem(reading.SensorNetwork); bad {
 		ln.add(t.dim, msg)
 		return ln.done()

@@ -26,8 +26,8 @@ const (
 )
 
 type colDef struct {
-	title string
-	width int // 0: the rest of the line
+	title string // in English; text.Column translates it
+	width int    // 0: the rest of the line
 	right bool
 	desc  bool // sorts largest first unless reversed
 }
@@ -339,7 +339,7 @@ func (m *Model) viewTable(w, h int) []string {
 	ln.space(1) // the selection marker's gutter
 	for _, c := range cols {
 		d := defs[c]
-		name := d.title
+		name := m.tx.Column(d.title)
 		p := th.header
 		if c == t.sortCol {
 			p = th.sorted
@@ -350,7 +350,7 @@ func (m *Model) viewTable(w, h int) []string {
 			}
 		}
 		if c == colCommand && t.tree {
-			name += " (tree)"
+			name += m.tx.TreeMark()
 		}
 		if d.width == 0 {
 			ln.add(p, name)
@@ -377,13 +377,13 @@ func (m *Model) viewTable(w, h int) []string {
 		ln.reset(w)
 		switch {
 		case m.last[reading.SensorProcesses] == nil && m.sensorOff(reading.SensorProcesses):
-			ln.add(th.dim, "the processes sensor is not enabled (--sensors or the config file)")
+			ln.add(th.dim, m.tx.ProcsOff())
 		case m.last[reading.SensorProcesses] == nil:
-			ln.add(th.dim, "waiting for the process list…")
+			ln.add(th.dim, m.tx.ProcsWaiting())
 		case t.filter != "":
-			ln.add(th.dim, "no process matches “"+clean(t.filter)+"”")
+			ln.add(th.dim, m.tx.NoMatch(clean(t.filter)))
 		default:
-			ln.add(th.dim, "no processes")
+			ln.add(th.dim, m.tx.NoProcs())
 		}
 		lines = append(lines, ln.done())
 	}

@@ -100,7 +100,7 @@ func (m *Model) replayInit() {
 		return
 	}
 	if _, ok := m.replayNext(); !ok {
-		m.say(true, "nothing recorded between %s and %s", m.replay.from.Format(time.DateTime), m.replay.to.Format(time.DateTime))
+		m.say(true, m.tx.NothingRecorded(m.replay.from.Format(time.DateTime), m.replay.to.Format(time.DateTime)))
 	}
 }
 
@@ -166,7 +166,7 @@ func (m *Model) replayAdvance(t time.Time) {
 	}
 	if !p.clock.Before(end) && p.playing {
 		p.playing = false
-		m.say(false, "end of the recording")
+		m.say(false, m.tx.RecordingEnd())
 	}
 }
 
@@ -217,7 +217,7 @@ func (m *Model) replayPrev() (time.Time, bool) {
 
 func (m *Model) replayFail(err error) {
 	m.replay.playing = false
-	m.say(true, "replay: %v", err)
+	m.say(true, m.tx.ReplayFailed(err))
 }
 
 // replayKey handles the replay's own keys; it reports whether a was one.
@@ -226,7 +226,7 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	switch a {
 	case actPlay:
 		if !p.playing && !p.clock.Before(p.to.Add(-time.Millisecond)) {
-			m.say(false, "end of the recording: g goes back to its start")
+			m.say(false, m.tx.RecordingEndKey("g"))
 			return nil, true
 		}
 		p.playing = !p.playing
@@ -238,13 +238,13 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 		if t, ok := m.replayNext(); ok {
 			m.replayAdvance(t)
 		} else {
-			m.say(false, "end of the recording")
+			m.say(false, m.tx.RecordingEnd())
 		}
 	case actStepBack:
 		if t, ok := m.replayPrev(); ok {
 			m.replaySeek(t)
 		} else {
-			m.say(false, "start of the recording")
+			m.say(false, m.tx.RecordingStart())
 		}
 	case actJump:
 		m.replaySeek(p.clock.Add(time.Minute))
@@ -256,18 +256,18 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 		m.replaySeek(p.clock.Add(-10 * time.Minute))
 	case actFaster:
 		p.speed = min(maxSpeed, p.speed*2)
-		m.say(false, "replay at %d×", p.speed)
+		m.say(false, m.tx.Speed(p.speed))
 	case actSlower:
 		p.speed = max(1, p.speed/2)
-		m.say(false, "replay at %d×", p.speed)
+		m.say(false, m.tx.Speed(p.speed))
 	case actStart:
 		m.replaySeek(p.from)
 	case actFinish:
 		m.replaySeek(p.to)
 	case actDetail, actSignal:
-		m.say(true, "replay: these are recorded processes; details and signals are for live ones (vigia top)")
+		m.say(true, m.tx.ReplayNoProcess())
 	case actIntervalUp, actIntervalDown:
-		m.say(true, "replay: > and < change the speed")
+		m.say(true, m.tx.ReplaySpeedKeys())
 	default:
 		return nil, false
 	}
@@ -290,7 +290,7 @@ func (m *Model) replayTicked(msg replayTickMsg) tea.Cmd {
 		// on from the next reading instead of showing a still frame.
 		from := p.clock
 		m.replayAdvance(next)
-		m.say(false, "nothing recorded from %s to %s: skipped", from.Format(time.TimeOnly), next.Format(time.TimeOnly))
+		m.say(false, m.tx.Skipped(from.Format(time.TimeOnly), next.Format(time.TimeOnly)))
 	} else {
 		m.replayAdvance(p.clock.Add(step))
 	}
@@ -303,7 +303,7 @@ func (m *Model) replayTicked(msg replayTickMsg) tea.Cmd {
 // replayState is the header's part: REPLAY, the clock, speed and state.
 func (m *Model) replayState() (state, clk string) {
 	p := m.replay
-	state = "⏸ paused"
+	state = "⏸ " + m.tx.Paused()
 	if p.playing {
 		state = "▶ " + strconv.Itoa(p.speed) + "×"
 	} else if p.speed != 1 {

@@ -10,22 +10,22 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// sigChoice is one entry of the signal menu.
+// sigChoice is one entry of the signal menu; text.SignalHelp says what it
+// does.
 type sigChoice struct {
 	name string
 	sig  syscall.Signal
-	help string
 }
 
 // signals are the menu's choices; TERM first, the default.
 func signals() [6]sigChoice {
 	return [6]sigChoice{
-		{"TERM", syscall.SIGTERM, "ask to exit"},
-		{"KILL", syscall.SIGKILL, "end at once"},
-		{"INT", syscall.SIGINT, "interrupt, as Ctrl-C"},
-		{"HUP", syscall.SIGHUP, "hang up, often reload"},
-		{"STOP", syscall.SIGSTOP, "pause"},
-		{"CONT", syscall.SIGCONT, "resume"},
+		{"TERM", syscall.SIGTERM},
+		{"KILL", syscall.SIGKILL},
+		{"INT", syscall.SIGINT},
+		{"HUP", syscall.SIGHUP},
+		{"STOP", syscall.SIGSTOP},
+		{"CONT", syscall.SIGCONT},
 	}
 }
 
@@ -33,7 +33,7 @@ func signals() [6]sigChoice {
 // detail view).
 func (m *Model) openSignal() tea.Cmd {
 	if m.opts.Signaller == nil {
-		m.say(true, "sending signals is not available here")
+		m.say(true, m.tx.NoSignals())
 		return nil
 	}
 	var p *reading.Process
@@ -46,7 +46,7 @@ func (m *Model) openSignal() tea.Cmd {
 		p = sel
 	}
 	if p == nil {
-		m.say(true, "no process selected")
+		m.say(true, m.tx.NoSelection())
 		return nil
 	}
 	m.sigPID, m.sigName, m.sigCursor = p.PID, clean(p.Comm), 0
@@ -78,7 +78,7 @@ func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
 		return sendSignal(m.opts.Signaller, m.sigPID, m.sigName, sigs[m.sigCursor])
 	case "n", "N", "esc", "q":
 		m.view = viewMain
-		m.say(false, "no signal sent")
+		m.say(false, m.tx.NoSignal())
 	}
 	return nil
 }
@@ -95,13 +95,13 @@ func (m *Model) signalled(msg signalMsg) {
 	who := strconv.Itoa(int(msg.pid)) + " (" + msg.name + ")"
 	switch {
 	case msg.err == nil:
-		m.say(false, "sent SIG%s to %s", msg.sig.name, who)
+		m.say(false, m.tx.Sent(msg.sig.name, who))
 	case errors.Is(msg.err, syscall.ESRCH):
-		m.say(true, "%s is already gone", who)
+		m.say(true, m.tx.Gone(who))
 	case errors.Is(msg.err, syscall.EPERM):
-		m.say(true, "not permitted to send SIG%s to %s (another user's process)", msg.sig.name, who)
+		m.say(true, m.tx.NotPermitted(msg.sig.name, who))
 	default:
-		m.say(true, "SIG%s to %s failed: %v", msg.sig.name, who, msg.err)
+		m.say(true, m.tx.SignalFailed(msg.sig.name, who, msg.err))
 	}
 }
 
@@ -116,7 +116,7 @@ func (m *Model) overlaySignal(lines []string) []string {
 	who := strconv.Itoa(int(m.sigPID)) + " " + m.sigName
 	sigs := signals()
 	if m.view == viewSignal {
-		ln.add(t.menu, cut(" Send a signal to "+who, w))
+		ln.add(t.menu, cut(m.tx.SignalMenu(who), w))
 		ln.add(t.menu, strings.Repeat(" ", ln.room()))
 		box = append(box, ln.done())
 		for i, s := range sigs {
@@ -126,19 +126,19 @@ func (m *Model) overlaySignal(lines []string) []string {
 			if i == m.sigCursor {
 				p, mark = t.selected, "› "
 			}
-			ln.add(p, mark+strconv.Itoa(i+1)+" SIG"+padRight(s.name, 5)+" "+s.help)
+			ln.add(p, mark+strconv.Itoa(i+1)+" SIG"+padRight(s.name, 5)+" "+m.tx.SignalHelp(s.name))
 			ln.add(p, strings.Repeat(" ", ln.room()))
 			box = append(box, ln.done())
 		}
 		ln.reset(w)
-		ln.add(t.dim, " ↑↓ or 1-6 choose · enter confirm · esc cancel")
+		ln.add(t.dim, m.tx.SignalMenuKeys())
 		box = append(box, ln.done())
 	} else {
-		ln.add(t.menu, cut(" Send SIG"+sigs[m.sigCursor].name+" to "+who+"?", w))
+		ln.add(t.menu, cut(m.tx.SignalConfirm(sigs[m.sigCursor].name, who), w))
 		ln.add(t.menu, strings.Repeat(" ", ln.room()))
 		box = append(box, ln.done())
 		ln.reset(w)
-		ln.add(t.dim, " y or enter: send · n or esc: cancel")
+		ln.add(t.dim, m.tx.SignalConfirmKeys())
 		box = append(box, ln.done())
 	}
 	out := make([]string, len(lines))

@@ -3,7 +3,6 @@ package tui
 import (
 	"cmp"
 	"slices"
-	"strconv"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -76,11 +75,13 @@ func (m *Model) tempHeight(int) (int, int) {
 	return 2, 1 + max(1, len(tempsOf(r)))
 }
 
-func noTemps(r *reading.Reading) string {
+// noTemps says why there is no temperature: the sensor's note, or the
+// note it gives when the machine has no sensors.
+func (m *Model) noTemps(r *reading.Reading) string {
 	if r.Note != "" {
-		return clean(r.Note)
+		return clean(m.tx.Note(r.Note))
 	}
-	return "no temperature sensors"
+	return m.tx.Note("no temperature sensors")
 }
 
 // viewTemps draws each sensor against its max and critical limits, the
@@ -88,21 +89,21 @@ func noTemps(r *reading.Reading) string {
 func (m *Model) viewTemps(w, h int) []string {
 	r := m.last[reading.SensorTemperature]
 	if r == nil || (r.Err != "" && len(r.Metrics) == 0) {
-		return m.problemLines("Temperatures", reading.SensorTemperature, w)
+		return m.problemLines("temperature", reading.SensorTemperature, w)
 	}
 	t := m.th
 	ts := tempsOf(r)
 	info := ""
 	if hot, ok := r.Value(reading.TempMax); ok {
-		info = "hottest " + trimFloat(hot) + "°C"
+		info = m.tx.Hottest(trimFloat(hot))
 	}
 	if n := m.staleNote(r); n != "" {
 		info = n
 	}
-	lines := []string{title(t, "Temperatures", info, w)}
+	lines := []string{title(t, m.tx.Panel("temperature"), info, w)}
 	ln := newRow(w)
 	if len(ts) == 0 {
-		ln.add(t.dim, noTemps(r))
+		ln.add(t.dim, m.noTemps(r))
 		return append(lines, ln.done())
 	}
 	hidden := 0
@@ -132,16 +133,16 @@ func (m *Model) viewTemps(w, h int) []string {
 		ln.bar(p, t.dim, tp.m.Value/scale, max(4, w/6))
 		ln.add(p, padLeft(trimFloat(tp.m.Value), 6)+"°C")
 		if tp.max > 0 {
-			ln.add(t.dim, " max "+trimFloat(tp.max))
+			ln.add(t.dim, " "+m.tx.TempMax()+" "+trimFloat(tp.max))
 		}
 		if tp.crit > 0 {
-			ln.add(t.dim, " crit "+trimFloat(tp.crit))
+			ln.add(t.dim, " "+m.tx.TempCrit()+" "+trimFloat(tp.crit))
 		}
 		lines = append(lines, ln.done())
 	}
 	if hidden > 0 {
 		ln.reset(w)
-		ln.add(t.dim, "… "+strconv.Itoa(hidden)+" cooler sensors not shown")
+		ln.add(t.dim, m.tx.CoolerHidden(hidden))
 		lines = append(lines, ln.done())
 	}
 	return lines
@@ -150,19 +151,19 @@ func (m *Model) viewTemps(w, h int) []string {
 func (m *Model) tempLine(w int) string {
 	t := m.th
 	ln := newRow(w)
-	ln.add(t.title, "Temp ")
+	m.lineLabel(ln, "temperature")
 	r := m.last[reading.SensorTemperature]
 	if r == nil || (r.Err != "" && len(r.Metrics) == 0) {
 		msg, _ := m.sensorProblem(reading.SensorTemperature)
 		if m.sensorOff(reading.SensorTemperature) {
-			msg = "not enabled"
+			msg = m.tx.NotEnabled()
 		}
 		ln.add(t.dim, msg)
 		return ln.done()
 	}
 	ts := tempsOf(r)
 	if len(ts) == 0 {
-		ln.add(t.dim, noTemps(r))
+		ln.add(t.dim, m.noTemps(r))
 		return ln.done()
 	}
 	slices.SortStableFunc(ts, func(a, b temp) int { return cmp.Compare(b.m.Value, a.m.Value) })

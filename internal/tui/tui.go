@@ -24,6 +24,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // readingsMsg carries every reading waiting on the channel, so a burst of
@@ -84,6 +85,8 @@ type Options struct {
 	Config config.TUI
 	// Hostname is shown in the header.
 	Hostname string
+	// Text is the language of every word shown; nil means English.
+	Text *text.Text
 	// Input and Output default to the terminal. Tests and the end-to-end
 	// harness set them.
 	Input  io.Reader
@@ -111,6 +114,7 @@ const (
 // Update changes it in place and returns it.
 type Model struct {
 	opts   Options
+	tx     *text.Text
 	keys   keyMap
 	th     *theme
 	panels []string // visible panels, in config.TUIPanels order
@@ -171,6 +175,9 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.Text == nil {
+		opts.Text = text.For(text.English)
+	}
 	themeName := opts.Config.Theme
 	if themeName == "" {
 		themeName = "dark"
@@ -180,7 +187,8 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 	}
 	m := &Model{
 		opts:     opts,
-		keys:     newKeyMap(opts.Config.Keys),
+		tx:       opts.Text,
+		keys:     newKeyMap(opts.Config.Keys, opts.Text),
 		th:       newTheme(r, themeName),
 		last:     map[string]*reading.Reading{},
 		ver:      map[string]uint64{},
@@ -352,8 +360,8 @@ func (m *Model) ingest(r *reading.Reading) {
 }
 
 // say puts a message in the status bar for a few seconds.
-func (m *Model) say(bad bool, format string, args ...any) {
-	m.message = fmt.Sprintf(format, args...)
+func (m *Model) say(bad bool, msg string) {
+	m.message = msg
 	m.msgBad = bad
 	m.msgAt = m.now
 }
@@ -368,7 +376,7 @@ func intervalSteps() [9]time.Duration {
 
 func (m *Model) stepInterval(up bool) {
 	if m.opts.SetInterval == nil {
-		m.say(true, "the refresh interval is fixed here")
+		m.say(true, m.tx.IntervalFixed())
 		return
 	}
 	steps := intervalSteps()
@@ -382,7 +390,7 @@ func (m *Model) stepInterval(up bool) {
 	i = max(0, min(i, len(steps)-1))
 	m.every = steps[i]
 	m.opts.SetInterval(m.every)
-	m.say(false, "refresh every %s", interval(m.every))
+	m.say(false, m.tx.RefreshEvery(interval(m.every)))
 }
 
 // key handles a key press in the current view.
@@ -475,9 +483,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case actIrix:
 		m.irix = !m.irix
 		if m.irix {
-			m.say(false, "CPU %%: 100%% = one core (Irix mode)")
+			m.say(false, m.tx.IrixMode())
 		} else {
-			m.say(false, "CPU %%: 100%% = all %d cores (Solaris mode)", m.cores)
+			m.say(false, m.tx.SolarisMode(m.cores))
 		}
 	}
 	return nil
