@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/store"
+	"github.com/vigia-dev/vigia/internal/text"
 	"github.com/vigia-dev/vigia/internal/tui"
 )
 
 // replayFlags are top's flags for --replay.
 type replayFlags struct {
-	db, config, from, to string
-	speed                int
+	db, config, lang, from, to string
+	speed                      int
 }
 
 // replayRange resolves --from and --to against the recording's span: to
@@ -66,6 +67,16 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 	if err != nil {
 		return err
 	}
+	// As setup chooses for a live dashboard: the locale, then the config
+	// file, then --lang.
+	lang := text.FromEnv(e.getenv)
+	for _, code := range []string{cfg.Language, f.lang} {
+		if code != "" {
+			if lang, err = text.Parse(code); err != nil {
+				return usagef("--lang: %v", err)
+			}
+		}
+	}
 	path, err := historyPath(e, f.db, f.config)
 	if err != nil {
 		return err
@@ -98,5 +109,6 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 		Replay:   &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed},
 		Config:   cfg.TUI,
 		Hostname: host,
+		Text:     text.For(lang),
 	})
 }

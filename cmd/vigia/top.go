@@ -71,7 +71,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		if *record {
 			return usagef("--record and --replay exclude each other")
 		}
-		return runReplay(ctx, e, replayFlags{db: *db, config: m.configPath, from: *from, to: *to, speed: *speed})
+		return runReplay(ctx, e, replayFlags{db: *db, config: m.configPath, lang: m.lang, from: *from, to: *to, speed: *speed})
 	}
 	if *from != "" || *to != "" || *speed != 1 {
 		return usagef("--from, --to and --speed need --replay")
@@ -135,6 +135,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		Interval:    every,
 		Config:      s.cfg.TUI,
 		Hostname:    host,
+		Text:        s.text,
 		Logger:      s.logger,
 	})
 	cancel()
