@@ -52,8 +52,9 @@ func cgroupMount(pfs procfs.FS) string {
 	return ""
 }
 
-// readCgroup finds vigia's cgroup v2 and its limits. It returns nil and no
-// error when there is no cgroup v2 or no limit on the way up to the root.
+// readCgroup finds vigia's cgroup and its limits: v2, or v1 on a host
+// without it (cgroupv1_linux.go). It returns nil and no error when there is
+// no limit on the way up to the root.
 //
 // Limits are hierarchical: a container's memory.max may be "max" while its
 // pod's is 512 MiB. So every level is read and the tightest limit wins; the
@@ -69,7 +70,7 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 	}
 	rel, err := procfs.ParseSelfCgroup(b)
 	if errors.Is(err, procfs.ErrNoCgroupV2) {
-		return nil, nil
+		return readCgroupV1(pfs, b)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cgroup: %s: %w", selfPath, err)

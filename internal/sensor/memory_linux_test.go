@@ -323,3 +323,72 @@ func TestMemorySwapTraffic(t *testing.T) {
 		t.Error("swap.in_bytes without a vmstat")
 	}
 }
+
+// TestMemoryCgroupV1: in a Docker container on a cgroup v1 host the limits
+// come from the memory and cpu,cpuacct hierarchies: the parent's 256 MiB
+// (memory.stat's hierarchical limit, the container's own being unlimited)
+// and the container's half-core CFS quota.
+func TestMemoryCgroupV1(t *testing.T) {
+	t.Parallel()
+	root, pfs := copyMachine(t, "cgroup-v1")
+	m := NewMemory(pfs)
+	r, err := m.Read(context.Background(), cmlNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Note != "" {
+		t.Errorf("Note = %q", r.Note)
+	}
+	got := cmlValues(r)
+	want := map[string]float64{
+		"cgroup.memory.max":     268435456,
+		"cgroup.memory.current": 201326592,
+		// 192 MiB charged, 32 MiB of it inactive page cache: 160 of 256 MiB.
+		"cgroup.memory.used_percent":         62.5,
+		"cgroup.memory.oom_kills_total":      1,
+		"cgroup.cpu.quota_cores":             0.5,
+		"cgroup.cpu.nr_throttled_total":      20,
+		"cgroup.cpu.throttled_seconds_total": 3.5,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "cgroup.pressure") {
+			t.Errorf("v1 has no per-group pressure, got %s", k)
+		}
+	}
+
+	// A second later the container used a quarter of a CPU-second: half its
+	// half-core quota.
+	writeFile(t, filepath.Join(root, "sys/fs/cgroup/cpu,cpuacct/docker/4b1c/cpuacct.usage"), "123706789000\n")
+	r, err = m.Read(context.Background(), cmlNow.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cmlValues(r)["cgroup.cpu.usage_percent"]; got != 50 {
+		t.Errorf("cgroup.cpu.usage_percent = %v, want 50", got)
+	}
+
+	// No limit anywhere: no cgroup metrics at all.
+	writeFile(t, filepath.Join(root, "sys/fs/cgroup/memory/docker/4b1c/memory.stat"), "total_inactive_file 0\nhierarchical_memory_limit 9223372036854771712\n")
+	writeFile(t, filepath.Join(root, "sys/fs/cgroup/cpu,cpuacct/docker/4b1c/cpu.cfs_quota_us"), "-1\n")
+	r, err = m.Read(context.Background(), cmlNow.Add(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range cmlValues(r) {
+		if strings.HasPrefix(k, "cgroup.") {
+			t.Errorf("unlimited v1 container reported %s", k)
+		}
+	}
+
+	// A garbage limit file is said, and the machine's figures stay.
+	writeFile(t, filepath.Join(root, "sys/fs/cgroup/memory/docker/4b1c/memory.limit_in_bytes"), "lots\n")
+	r, err = m.Read(context.Background(), cmlNow.Add(3*time.Second))
+	if err != nil || !strings.Contains(r.Note, "memory.limit_in_bytes") || cmlValues(r)["memory.total"] == 0 {
+		t.Errorf("bad limit file: err %v, note %q", err, r.Note)
+	}
+}
