@@ -362,7 +362,8 @@ func sharedFamily(name string) bool {
 	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_read_bytes_total",
 		"node_disk_written_bytes_total", "node_disk_reads_completed_total", "node_disk_writes_completed_total", "node_disk_io_time_seconds_total",
 		"node_disk_read_time_seconds_total", "node_disk_write_time_seconds_total", "node_network_receive_", "node_network_transmit_",
-		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_"} {
+		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_",
+		"node_vmstat_"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -386,7 +387,7 @@ func TestAgainstNodeExporter(t *testing.T) {
 	neAddr := freeAddr(t)
 	ne := startProcess(t, bin, "--web.listen-address="+neAddr, "--collector.disable-defaults",
 		"--collector.cpu", "--collector.meminfo", "--collector.loadavg", "--collector.filesystem", "--collector.diskstats",
-		"--collector.netdev", "--collector.pressure", "--collector.hwmon", "--collector.thermal_zone")
+		"--collector.netdev", "--collector.pressure", "--collector.hwmon", "--collector.thermal_zone", "--collector.vmstat")
 	_ = ne
 	var neBody []byte
 	waitUntil(t, 15*time.Second, "node_exporter answering", func() bool {
@@ -482,7 +483,7 @@ func closeEnough(name string, v, ne float64) string {
 		if diff > 30 && diff > 0.05*ne {
 			return "counter differs by more than the scrape gap explains"
 		}
-	case strings.HasSuffix(name, "_total"):
+	case strings.HasSuffix(name, "_total"), strings.HasPrefix(name, "node_vmstat_"):
 		if v > ne*1.2+1e7 || v < ne*0.8-1e7 {
 			return "counter differs by more than the scrape gap explains"
 		}
