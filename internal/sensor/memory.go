@@ -128,7 +128,7 @@ func (m *Memory) appendVMStat(metrics []reading.Metric, now time.Time) []reading
 	labels := make([]reading.Label, len(m.vmOut))
 	for i, f := range m.vmOut {
 		labels[i] = reading.Label{Name: "field", Value: f.Name}
-		metrics = append(metrics, reading.Metric{Name: reading.MemVMStat, Labels: labels[i : i+1 : i+1], Value: float64(f.Value)})
+		metrics = append(metrics, reading.Metric{Name: reading.MemVMStat, Labels: labels[i : i+1 : i+1], Value: float64(f.Value), Kind: reading.Counter})
 	}
 	return metrics
 }
