@@ -123,7 +123,7 @@ func (t *Text) KeyHelp(action string) string {
 	case "interval_down":
 		return t.pick("faster refresh", "refresco más rápido")
 	case "irix":
-		return t.pick("CPU %: per core / of all cores", "CPU %: por núcleo / del total")
+		return t.pick("CPU %: per core / of all cores", "CPU %: núcleo / total")
 	case "help":
 		return t.pick("this help", "esta ayuda")
 	case "quit":

@@ -95,8 +95,14 @@ func (m *Model) statusBar() string {
 			if k == " " {
 				k = "space"
 			}
+			// A hint that does not fit is left out whole: half a
+			// word reads as another word.
+			desc := b.Help().Desc
+			if textWidth(k)+1+textWidth(desc) > ln.room() {
+				break
+			}
 			ln.add(t.accent, k)
-			ln.add(t.dim, " "+b.Help().Desc+"  ")
+			ln.add(t.dim, " "+desc+"  ")
 		}
 	}
 	if m.view == viewMain && !tb.typing {
