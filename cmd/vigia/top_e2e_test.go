@@ -54,6 +54,23 @@ func contains(sub string) func(string) bool {
 	return func(s string) bool { return strings.Contains(s, sub) }
 }
 
+// newPane starts a shell in a 160×50 pane of a tmux server of the test's
+// own, with a clean environment in English, and waits for its prompt.
+func newPane(t *testing.T, name string) *tmuxPane {
+	t.Helper()
+	p := &tmuxPane{t: t, socket: fmt.Sprintf("%s-%d", name, os.Getpid())}
+	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "160", "-y", "50",
+		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
+		"bash", "--norc", "--noprofile")
+	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
+	t.Cleanup(func() {
+		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
+		os.Remove(sock) // tmux leaves its socket file behind
+	})
+	p.waitFor("the shell prompt", contains("$"))
+	return p
+}
+
 // TestTopInTmux runs the dashboard as a user would, in a 160×50 tmux pane:
 // sort by memory, filter to a process the test started, send it SIGTERM,
 // see it gone, quit, and find the shell as it was.
@@ -81,16 +98,7 @@ func TestTopInTmux(t *testing.T) {
 	})
 	pid := strconv.Itoa(child.Process.Pid)
 
-	p := &tmuxPane{t: t, socket: fmt.Sprintf("vigia-e2e-%d", os.Getpid())}
-	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "160", "-y", "50",
-		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
-		"bash", "--norc", "--noprofile")
-	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
-	t.Cleanup(func() {
-		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
-		os.Remove(sock) // tmux leaves its socket file behind
-	})
-	p.waitFor("the shell prompt", contains("$"))
+	p := newPane(t, "vigia-e2e")
 
 	start := time.Now()
 	p.keys(vigiaBin+" top --interval 500ms", "Enter")
@@ -148,4 +156,20 @@ func TestTopInTmux(t *testing.T) {
 	}
 	p.keys("echo still-here", "Enter")
 	p.waitFor("the shell to answer", contains("\nstill-here"))
+}
+
+// TestTopSpanishInTmux runs the dashboard under a Spanish locale and looks
+// for its words: a panel title, the table's header and its count.
+func TestTopSpanishInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (Debian package tmux)")
+	}
+	t.Parallel()
+	p := newPane(t, "vigia-e2e-es")
+	p.keys("LANG=es_ES.UTF-8 "+vigiaBin+" top --interval 500ms", "Enter")
+	p.waitFor("the dashboard in Spanish", func(s string) bool {
+		return strings.Contains(s, "Memoria ─") && strings.Contains(s, "ORDEN") && strings.Contains(s, " procesos")
+	})
+	p.keys("q")
+	p.waitFor("the shell back", func(s string) bool { return !strings.Contains(s, "ORDEN") })
 }
