@@ -58,3 +58,16 @@ func TestSpanishWidths(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishReplay draws a replay, whose header has the most words, at
+// the smallest size.
+func TestSpanishReplay(t *testing.T) {
+	t.Parallel()
+	s := recordFixture(t)
+	m := New(Options{Hostname: "db-7", Text: text.For(text.Spanish), Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m.Update(sizeMsg(80, 24))
+	keys(m, "]", ">")
+	frame := m.View()
+	checkFrame(t, frame, 80, 24)
+	checkGolden(t, "es-replay-80x24", frame)
+}
