@@ -141,15 +141,9 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	lang := text.FromEnv(e.getenv)
-	for _, code := range []string{s.cfg.Language, m.lang} {
-		if code != "" {
-			if lang, err = text.Parse(code); err != nil {
-				return nil, usagef("--lang: %v", err)
-			}
-		}
+	if s.text, err = language(e, s.cfg.Language, m.lang); err != nil {
+		return nil, err
 	}
-	s.text = text.For(lang)
 	level, ok := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[m.logLevel]
 	if !ok {
 		return nil, usagef("--log-level %q: want debug, info, warn or error", m.logLevel)
@@ -257,4 +251,20 @@ func first[T comparable](vals ...T) T {
 		}
 	}
 	return zero
+}
+
+// language picks the words vigia speaks: the locale, then the config
+// file's language:, then --lang, the last one given winning.
+func language(e *env, config, flag string) (*text.Text, error) {
+	lang := text.FromEnv(e.getenv)
+	for _, code := range []string{config, flag} {
+		if code == "" {
+			continue
+		}
+		var err error
+		if lang, err = text.Parse(code); err != nil {
+			return nil, usagef("--lang: %v", err)
+		}
+	}
+	return text.For(lang), nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/store"
-	"github.com/vigia-dev/vigia/internal/text"
 	"github.com/vigia-dev/vigia/internal/tui"
 )
 
@@ -67,15 +66,9 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 	if err != nil {
 		return err
 	}
-	// As setup chooses for a live dashboard: the locale, then the config
-	// file, then --lang.
-	lang := text.FromEnv(e.getenv)
-	for _, code := range []string{cfg.Language, f.lang} {
-		if code != "" {
-			if lang, err = text.Parse(code); err != nil {
-				return usagef("--lang: %v", err)
-			}
-		}
+	words, err := language(e, cfg.Language, f.lang)
+	if err != nil {
+		return err
 	}
 	path, err := historyPath(e, f.db, f.config)
 	if err != nil {
@@ -109,6 +102,6 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 		Replay:   &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed},
 		Config:   cfg.TUI,
 		Hostname: host,
-		Text:     text.For(lang),
+		Text:     words,
 	})
 }
