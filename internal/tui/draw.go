@@ -25,6 +25,10 @@ func newRow(width int) *row {
 
 func (r *row) reset(width int) { r.sb.Reset(); r.w = 0; r.limit = width }
 
+// fits says whether s fits whole in the room left: for an optional item
+// that would be misread cut.
+func (r *row) fits(s string) bool { return textWidth(s) <= r.limit-r.w }
+
 // add writes s in paint p, cut to the room left.
 func (r *row) add(p paint, s string) {
 	room := r.limit - r.w

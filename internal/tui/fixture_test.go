@@ -52,6 +52,7 @@ func memReading(t time.Time, cgroup bool) reading.Reading {
 			mt(reading.MemTotal, 64*gib), mt(reading.MemUsed, 40*gib), mt(reading.MemAvailable, 24*gib),
 			mt(reading.MemCached, 12*gib), mt(reading.MemUsedPercent, 62.5),
 			mt(reading.SwapTotal, 8*gib), mt(reading.SwapUsed, 1*gib), mt(reading.SwapUsedPercent, 12.5),
+			mt(reading.SwapIn, 1.25*gib/1024), mt(reading.SwapOut, 0),
 		}}
 	if cgroup {
 		r.Metrics = append(r.Metrics, mt(reading.CgroupMemMax, 4*gib), mt(reading.CgroupMemCurrent, 3.5*gib), mt(reading.CgroupMemUsedPercent, 87.5))

@@ -61,6 +61,7 @@ func (m *Model) viewMemory(w, h int) []string {
 	swapTotal := val(reading.SwapTotal)
 	if swapTotal > 0 {
 		m.memBar(ln, "swap ", m.metricLevel(r, reading.SwapUsedPercent), val(reading.SwapUsed), swapTotal, w)
+		m.swapTraffic(ln, r)
 	} else {
 		ln.add(t.text, "swap ")
 		ln.add(t.dim, m.tx.NoSwap())
@@ -76,6 +77,18 @@ func (m *Model) viewMemory(w, h int) []string {
 		lines = append(lines, graph(&m.memHist, w, g, 100, t.level(m.primaryLevel(r)))...)
 	}
 	return lines
+}
+
+// swapTraffic adds what goes in and out of swap, named as vmstat(8) names
+// its columns (si, so), when there is any: traffic, not use, is what makes
+// a machine slow, so it is coloured by the rules on it.
+func (m *Model) swapTraffic(ln *row, r *reading.Reading) {
+	for _, s := range [...]struct{ name, label string }{{reading.SwapIn, "  si "}, {reading.SwapOut, "  so "}} {
+		if v, ok := r.Value(s.name); ok && v > 0 && ln.fits(s.label+rate(v)) {
+			ln.add(m.th.dim, s.label)
+			ln.add(m.th.level(m.metricLevel(r, s.name)), rate(v))
+		}
+	}
 }
 
 // metricLevel is the status of an unlabelled metric of r.
@@ -111,5 +124,6 @@ func (m *Model) memLine(w int) string {
 		ln.add(t.text, "  cgroup ")
 		ln.add(t.level(m.metricLevel(r, reading.CgroupMemUsedPercent)), bytesIEC(cur)+"/"+bytesIEC(mx))
 	}
+	m.swapTraffic(ln, r)
 	return ln.done()
 }
