@@ -597,6 +597,39 @@ func (s *Store) transitions(from, to int64) ([]reading.Transition, error) {
 	return out, rows.Err()
 }
 
+// ActiveAt returns the alerts open at t: for each rule and series, its last
+// transition before t, when that left it above normal. A replay that jumps
+// into the middle of a recording lists with it the alerts raised long
+// before the few minutes it reads.
+func (s *Store) ActiveAt(t time.Time) ([]reading.Transition, error) {
+	// SQLite takes the bare columns from the row with MAX(rowid): the last
+	// one written, and transitions are written in time order.
+	rows, err := s.db.Query(`SELECT ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message, MAX(rowid)
+		FROM transitions WHERE ts < ? GROUP BY rule, sensor, metric, labels ORDER BY ts`, ms(t))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []reading.Transition
+	for rows.Next() {
+		var tr reading.Transition
+		var ts, since, rowid int64
+		var labels string
+		if err := rows.Scan(&ts, &tr.Rule, &tr.Sensor, &tr.Metric, &labels, &tr.From, &tr.To, &tr.Value, &tr.Threshold, &since, &tr.Message, &rowid); err != nil {
+			return nil, err
+		}
+		if tr.To <= reading.Normal {
+			continue
+		}
+		tr.Time, tr.Since = fromMS(ts), fromMS(since)
+		if tr.Labels, err = ParseLabels(labels); err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, rows.Err()
+}
+
 // Span returns the times of the first and the last reading kept, raw or
 // aggregated; ok is false when nothing is recorded. Replay uses it to
 // start at the beginning and to know where the recording ends.

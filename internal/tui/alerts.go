@@ -34,6 +34,16 @@ func seriesKey(sensor, metric string, labels []reading.Label) string {
 	return b.String()
 }
 
+// open marks the series of trs as out of normal, as they were before the
+// readings that follow: a replay's starting point.
+func (a *alerts) open(trs []reading.Transition) {
+	for _, t := range trs {
+		if t.To > reading.Normal {
+			a.active[seriesKey(t.Sensor, t.Metric, t.Labels)] = t
+		}
+	}
+}
+
 func (a *alerts) add(r *reading.Reading) {
 	for _, t := range r.Transitions {
 		s := t.Sensor

@@ -17,6 +17,13 @@ type Source interface {
 	Readings(from, to time.Time) iter.Seq2[reading.Reading, error]
 }
 
+// ActiveSource is a Source that can also say which alerts were open at an
+// instant (the store can): a seek far into a recording then lists alerts
+// raised long before the minutes it reads, not only those raised within.
+type ActiveSource interface {
+	ActiveAt(t time.Time) ([]reading.Transition, error)
+}
+
 // Replay asks the dashboard to show a recording instead of live readings.
 type Replay struct {
 	Source Source
@@ -127,9 +134,22 @@ func (m *Model) replaySeek(t time.Time) {
 	t = clampTime(t, p.from, p.to.Add(-time.Millisecond))
 	m.resetPanels()
 	p.clock = t
-	if err := p.load(maxTime(p.from, t.Add(-replayWarm)), minTime(p.to, t.Add(replayWindow))); err != nil {
+	start := maxTime(p.from, t.Add(-replayWarm))
+	if err := p.load(start, minTime(p.to, t.Add(replayWindow))); err != nil {
 		m.replayFail(err)
 		return
+	}
+	if src, ok := p.src.(ActiveSource); ok {
+		open, err := src.ActiveAt(start)
+		if err != nil {
+			m.replayFail(err)
+			return
+		}
+		loc := p.from.Location()
+		for i := range open {
+			open[i].Time, open[i].Since = open[i].Time.In(loc), open[i].Since.In(loc)
+		}
+		m.alerts.open(open)
 	}
 	m.replayIngest(t)
 }

@@ -331,3 +331,48 @@ func BenchmarkReplayStep(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestReplaySeekListsOldAlerts: an alert raised long before the minutes a
+// seek reads back is still listed as open, from the store's record of
+// transitions, and one resolved meanwhile is not.
+func TestReplaySeekListsOldAlerts(t *testing.T) {
+	t.Parallel()
+	s, err := store.Open(filepath.Join(t.TempDir(), "vigia.db"), store.Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ch := make(chan reading.Reading, 64)
+	done := make(chan error, 1)
+	go func() { done <- s.Record(context.Background(), ch) }()
+	raise := func(at time.Time, rule string, to reading.Status) []reading.Transition {
+		return []reading.Transition{{Rule: rule, Sensor: reading.SensorCPU, Metric: reading.CPUUsage, From: reading.Normal, To: to, Value: 95, Threshold: 90, Time: at, Since: at}}
+	}
+	for i := range 600 {
+		at := base.Add(time.Duration(i) * time.Second)
+		cpu := cpuReading(at, 4, 95)
+		switch i {
+		case 30:
+			cpu.Transitions = raise(at, "cpu-hot", reading.Critical)
+		case 40:
+			cpu.Transitions = raise(at, "cpu-blip", reading.Warning)
+		case 50:
+			cpu.Transitions = []reading.Transition{{Rule: "cpu-blip", Sensor: reading.SensorCPU, Metric: reading.CPUUsage, From: reading.Warning, To: reading.Normal, Time: at, Since: at}}
+		}
+		ch <- cpu
+	}
+	close(ch)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	m := newReplay(t, s, base, base.Add(10*time.Minute), 120, 40)
+	m.replaySeek(base.Add(8 * time.Minute))
+	open := m.alerts.active[seriesKey(reading.SensorCPU, reading.CPUUsage, nil)]
+	if len(m.alerts.active) != 1 || open.Rule != "cpu-hot" || open.To != reading.Critical {
+		t.Errorf("open alerts at 8:00 = %v, want cpu-hot, raised at 0:30 and never resolved", m.alerts.active)
+	}
+	if !strings.Contains(m.View(), "cpu.usage") {
+		t.Errorf("the alerts panel does not list the open alert:\n%s", m.View())
+	}
+}
