@@ -131,3 +131,32 @@ func TestStreamResumesWithLastEventID(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamReplayKeepsNoProcessTables: what the hub keeps for reconnecting
+// clients stays small however large the process table: a kept processes
+// event has no table (the next live one brings it).
+func TestStreamReplayKeepsNoProcessTables(t *testing.T) {
+	t.Parallel()
+	s, ch := newTestServer(t, nil)
+	url, _ := serve(t, s)
+	resp, sc := openStream(t, url+"/api/v1/stream?processes=true", "")
+	defer resp.Body.Close()
+	waitFor(t, func() bool { return s.hub.stats().Clients == 1 }, "the client")
+	big := bigProcesses(1000)
+	for range 20 {
+		ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: big}
+	}
+	got := readEvents(t, sc, 20)
+	if !strings.Contains(got[19].data, `"processes":[`) {
+		t.Errorf("a live client that asked for processes did not get the table")
+	}
+	s.hub.mu.Lock()
+	kept := 0
+	for _, f := range s.hub.recent {
+		kept += len(f.full) + len(f.lean)
+	}
+	s.hub.mu.Unlock()
+	if kept > 64<<10 {
+		t.Errorf("the replay ring holds %d KiB after 20 process tables of %d KiB, want only the lean events", kept>>10, len(got[19].data)>>10)
+	}
+}

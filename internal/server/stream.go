@@ -199,7 +199,14 @@ func (h *hub) encode(r *reading.Reading) []*frame {
 }
 
 // keep adds f to the replay ring. h.mu is held.
+//
+// A kept processes event loses its table (a few hundred KiB at a thousand
+// processes, and stale a second later): a client that catches up gets the
+// table with the next live event.
 func (h *hub) keep(f *frame) {
+	if f.lean != nil {
+		f = &frame{id: f.id, sensor: f.sensor, full: f.lean}
+	}
 	if len(h.recent) < replayFrames {
 		h.recent = append(h.recent, f)
 		return
