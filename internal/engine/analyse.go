@@ -113,42 +113,64 @@ func (a *analyser) safely(ev *rule.Evaluator, analyse func(*rule.Evaluator, read
 	return v
 }
 
-// analyse returns the status and transitions of r, or Unknown when the
-// analysis overruns its deadline.
-func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transition) {
+// outcome is how a job handed to the evaluating goroutine went.
+type outcome uint8
+
+const (
+	evaluated outcome = iota
+	stillBusy         // a late analysis still holds the evaluator: not run
+	overran           // past the deadline: left to finish late
+)
+
+// submit hands j to the evaluating goroutine and waits for its verdict
+// until the deadline.
+func (a *analyser) submit(j job) (verdict, time.Duration, outcome) {
 	if a.busy {
 		select {
 		case late := <-a.out:
 			a.busy = false
 			a.keep(late)
 		default:
-			a.e.overruns.Add(1)
-			return reading.Unknown, nil
+			return verdict{}, 0, stillBusy
 		}
 	}
-	now := r.Time
-	if now.IsZero() {
-		now = time.Now()
-	}
 	start := time.Now()
-	a.in <- job{r: r, now: now}
+	a.in <- j
 	a.timer.Reset(a.timeout)
 	select {
 	case v := <-a.out:
 		a.timer.Stop()
-		a.e.latency.observe(time.Since(start))
-		trs := v.trs
-		if carried := a.carry[r.Sensor]; len(carried) > 0 {
-			trs = append(carried, trs...)
-			delete(a.carry, r.Sensor)
-		}
-		return v.status, trs
+		return v, time.Since(start), evaluated
 	case <-a.timer.C:
 		a.busy = true
+		return verdict{}, 0, overran
+	}
+}
+
+// analyse returns the status and transitions of r, or Unknown when the
+// analysis overruns its deadline.
+func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transition) {
+	now := r.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	v, took, how := a.submit(job{r: r, now: now})
+	switch how {
+	case stillBusy:
+		a.e.overruns.Add(1)
+		return reading.Unknown, nil
+	case overran:
 		a.e.overruns.Add(1)
 		a.logger.Warn("analysis overran its deadline", "sensor", r.Sensor, "deadline", a.timeout)
 		return reading.Unknown, nil
 	}
+	a.e.latency.observe(took)
+	trs := v.trs
+	if carried := a.carry[r.Sensor]; len(carried) > 0 {
+		trs = append(carried, trs...)
+		delete(a.carry, r.Sensor)
+	}
+	return v.status, trs
 }
 
 // tick raises the absent alerts of this partition that are due at now even
@@ -157,24 +179,9 @@ func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transit
 // alert rides on an error reading of its sensor while that sensor is still
 // down (as the first one did), or else on the sensor's next reading.
 func (a *analyser) tick(now time.Time) {
-	if a.busy {
-		select {
-		case late := <-a.out:
-			a.busy = false
-			a.keep(late)
-		default:
-			return // a late analysis still holds the evaluator
-		}
-	}
-	a.in <- job{now: now, tick: true}
-	a.timer.Reset(a.timeout)
-	var v verdict
-	select {
-	case v = <-a.out:
-		a.timer.Stop()
-	case <-a.timer.C:
-		a.busy = true
-		return
+	v, _, how := a.submit(job{now: now, tick: true})
+	if how != evaluated {
+		return // the next tick will do
 	}
 	for len(v.trs) > 0 {
 		sensor := v.trs[0].Sensor
