@@ -326,8 +326,10 @@ func TestProcTableLowDescriptorLimitChild(t *testing.T) {
 	}
 }
 
-func TestProcTableRealProc(t *testing.T) {
-	t.Parallel()
+// ptRealTable is a table over this machine's /proc, closed when the test
+// ends; the test is skipped where there is none.
+func ptRealTable(t *testing.T) *ProcTable {
+	t.Helper()
 	fsys, err := NewFS("/proc", "/sys")
 	if err != nil {
 		t.Skipf("no /proc here: %v", err)
@@ -336,7 +338,13 @@ func TestProcTableRealProc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pt.Close()
+	t.Cleanup(func() { pt.Close() })
+	return pt
+}
+
+func TestProcTableRealProc(t *testing.T) {
+	t.Parallel()
+	pt := ptRealTable(t)
 	ptScan(t, pt)
 	entries := ptScan(t, pt)
 	self := slices.IndexFunc(entries, func(e ProcEntry) bool { return int(e.PID) == os.Getpid() })
@@ -477,19 +485,11 @@ func FuzzProcTableStat(f *testing.F) {
 // table (none leaked for processes that are gone).
 func TestProcTableChurn(t *testing.T) {
 	t.Parallel()
-	fsys, err := NewFS("/proc", "/sys")
-	if err != nil {
-		t.Skipf("no /proc here: %v", err)
-	}
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")
 	}
-	pt, err := NewProcTable(fsys, ProcTableOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pt.Close()
+	pt := ptRealTable(t)
 	churn := exec.Command(sh, "-c", "i=0; while [ $i -lt 400 ]; do /bin/true; i=$((i+1)); done")
 	if err := churn.Start(); err != nil {
 		t.Fatal(err)

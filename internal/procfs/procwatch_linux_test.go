@@ -240,15 +240,7 @@ func pwChild(t *testing.T, script string) (*exec.Cmd, *bufio.Reader, *os.File) {
 // shows its new parent.
 func TestProcTableWatchOnRealProc(t *testing.T) {
 	t.Parallel()
-	fsys, err := NewFS("/proc", "/sys")
-	if err != nil {
-		t.Skipf("no /proc here: %v", err)
-	}
-	pt, err := NewProcTable(fsys, ProcTableOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pt.Close()
+	pt := ptRealTable(t)
 	if _, err := os.Stat("/proc/self/schedstat"); err != nil {
 		t.Skipf("kernel without schedstat: %v", err)
 	}
