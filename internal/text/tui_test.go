@@ -28,6 +28,10 @@ var named = map[string][]any{
 		"replay_step_back", "replay_jump", "replay_jump_back", "replay_jump_far", "replay_jump_far_back",
 		"replay_faster", "replay_slower", "replay_start", "replay_end"},
 	"KeyHint": {"help", "replay_play", "replay_step", "replay_jump", "replay_faster"},
+	"Heading": {"SENSOR", "METRIC", "PEAK", "AT", "MEAN", "RULE", "WARNING", "CRITICAL", "RAISED", "AT END",
+		"PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE", "STARTED", "LIFETIME", "MOUNT",
+		"DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE", "TIME", "MIN", "MAX"},
+	"ReportLevel": {reading.Unknown, reading.Normal, reading.Warning, reading.Critical},
 }
 
 // same are the words Spanish shares with English, as Method(argument).
@@ -36,6 +40,7 @@ var same = map[string]bool{
 	"PanelShort(temperature)": true, "Column(PID)": true, "Column(CPU%)": true, "Column(MEM%)": true,
 	"Column(RSS)": true, "Field(CPU)": true, "Field(Nice)": true, "Level(normal)": true, "Status(normal)": true,
 	"KeyHint(replay_jump)": true, "Sensor(x)": true, "Note(x)": true,
+	"Heading(SENSOR)": true, "Heading(PID)": true, "ReportLevel(normal)": true,
 }
 
 // arg makes an argument of type t for a method that takes anything.
