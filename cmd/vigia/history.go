@@ -16,6 +16,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 const historyHelp = `
@@ -50,14 +51,25 @@ Examples:
 
 // dbFlags are the flags of the commands that read the history.
 type dbFlags struct {
-	db, configPath string
+	db, configPath, lang string
 }
 
 func addDBFlags(fs *flag.FlagSet) *dbFlags {
 	d := &dbFlags{}
 	fs.StringVar(&d.db, "db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db for a system service)")
 	fs.StringVar(&d.configPath, "config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
+	fs.StringVar(&d.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	return d
+}
+
+// words picks the language as setup does, from the locale, the config
+// file's language: and --lang.
+func (d *dbFlags) words(e *env) (*text.Text, error) {
+	cfg, _, err := loadConfig(e, d.configPath)
+	if err != nil {
+		return nil, err
+	}
+	return language(e, cfg.Language, d.lang)
 }
 
 // historyPath resolves the database: --db, then store.path in the config
@@ -155,13 +167,17 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--metric: %v", err)
 	}
+	words, err := d.words(e)
+	if err != nil {
+		return err
+	}
 	s, err := openHistory(e, d)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if *list {
-		return listSeries(e.stdout, s)
+		return listSeries(e.stdout, words, s)
 	}
 	st := *step
 	if st == 0 {
@@ -184,7 +200,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 			Series []store.SeriesPoints `json:"series"`
 		}{rng.From, rng.To, st.String(), series})
 	}
-	writeHistory(e.stdout, series, rng, st, e.interactive)
+	writeHistory(e.stdout, words, series, rng, st, e.interactive)
 	return nil
 }
 
@@ -216,13 +232,13 @@ func autoStep(d time.Duration) time.Duration {
 	return 24 * time.Hour
 }
 
-func listSeries(w io.Writer, s *store.Store) error {
+func listSeries(w io.Writer, tx *text.Text, s *store.Store) error {
 	all, err := s.List()
 	if err != nil {
 		return err
 	}
 	if len(all) == 0 {
-		fmt.Fprintln(w, "Nothing recorded yet.")
+		fmt.Fprintln(w, tx.NothingYet())
 		return nil
 	}
 	for _, si := range all {
@@ -255,7 +271,7 @@ func timeLayout(r store.Range, step time.Duration) string {
 	return layout
 }
 
-func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool) {
+func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool) {
 	layout := timeLayout(r, step)
 	for i, sp := range series {
 		if i > 0 {
@@ -268,13 +284,13 @@ func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step 
 		if sp.Unit != "" {
 			title += " (" + string(sp.Unit) + ")"
 		}
-		fmt.Fprintf(w, "%s  %s → %s, step %v\n", title, r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step)
+		fmt.Fprintln(w, tx.HistoryTitle(title, r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step.String()))
 		if len(sp.Points) == 0 {
-			fmt.Fprintln(w, "  no samples in this range")
+			fmt.Fprintln(w, "  "+tx.NoSamples())
 			continue
 		}
 		tw := len(r.From.Local().Format(layout))
-		fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, "TIME", "MIN", "MEAN", "MAX")
+		fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, tx.Heading("TIME"), tx.Heading("MIN"), tx.Heading("MEAN"), tx.Heading("MAX"))
 		lo, hi := math.Inf(1), math.Inf(-1)
 		var hiAt time.Time
 		var sum float64
@@ -291,7 +307,7 @@ func writeHistory(w io.Writer, series []store.SeriesPoints, r store.Range, step 
 			n += p.Count
 			means[j] = p.Mean
 		}
-		summary := fmt.Sprintf("min %s  mean %s  max %s at %s", sp.Unit.Format(lo), sp.Unit.Format(sum/float64(n)),
+		summary := tx.HistorySummary(sp.Unit.Format(lo), sp.Unit.Format(sum/float64(n)),
 			sp.Unit.Format(hi), hiAt.Local().Format(layout))
 		if terminal {
 			summary = sparkline(means, 60) + "  " + summary

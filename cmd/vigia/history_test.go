@@ -194,3 +194,28 @@ func TestOpenRecorder(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestReportAndHistoryInSpanish runs the built binary under a Spanish
+// locale, as a user would, and with --lang over an English one.
+func TestReportAndHistoryInSpanish(t *testing.T) {
+	t.Parallel()
+	path, _ := recordedDB(t)
+	out, errOut, code := vigia(t, []string{"LANG=es_ES.UTF-8"}, "report", "--db", path)
+	if code != 0 {
+		t.Fatalf("report exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"Informe ", "Picos", "MÉTRICA", "Procesos con más tiempo de CPU", "Sistemas de archivos"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Spanish report lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, code = vigia(t, nil, "history", "--db", path, "--since", "2h", "--step", "10m", "--lang", "es")
+	if code != 0 {
+		t.Fatalf("history --lang es exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{", paso 10m0s", "HORA", "MEDIA", "máx 99.5% a las "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Spanish history lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 const reportHelp = `
@@ -48,6 +49,10 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	words, err := d.words(e)
+	if err != nil {
+		return err
+	}
 	s, err := openHistory(e, d)
 	if err != nil {
 		return err
@@ -62,68 +67,73 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	writeReport(e.stdout, rep)
+	writeReport(e.stdout, words, rep)
 	return nil
 }
 
-func writeReport(w io.Writer, r *store.Report) {
+func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 	span := r.To.Sub(r.From).Round(time.Minute)
 	layout := "2006-01-02 15:04"
 	at := func(t time.Time) string { return t.Local().Format(layout) }
-	fmt.Fprintf(w, "Report %s → %s (%v)\n", at(r.From), at(r.To), span)
+	fmt.Fprintln(w, tx.ReportTitle(at(r.From), at(r.To), span.String()))
 	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 {
-		fmt.Fprintln(w, "\nNothing recorded in this period.")
+		fmt.Fprintln(w, "\n"+tx.ReportEmpty())
 		return
 	}
 	if len(r.Peaks) > 0 {
-		fmt.Fprintf(w, "\nPeaks\n  %-12s %-20s %12s  %-16s  %12s\n", "SENSOR", "METRIC", "PEAK", "AT", "MEAN")
+		fmt.Fprintf(w, "\n%s\n  %-12s %-20s %12s  %-16s  %12s\n", tx.Peaks(), tx.Heading("SENSOR"), tx.Heading("METRIC"),
+			tx.Heading("PEAK"), tx.Heading("AT"), tx.Heading("MEAN"))
 		for _, p := range r.Peaks {
 			fmt.Fprintf(w, "  %-12s %-20s %12s  %-16s  %12s\n", p.Sensor, p.Metric, p.Unit.Format(p.Max), at(p.At), p.Unit.Format(p.Mean))
 		}
 	}
-	fmt.Fprintln(w, "\nAlerts")
+	fmt.Fprintln(w, "\n"+tx.ReportAlerts())
 	if len(r.Alerts) == 0 {
-		fmt.Fprintln(w, "  none raised")
+		fmt.Fprintln(w, "  "+tx.NoneRaised())
 	} else {
-		fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7s  %s\n", "RULE", "METRIC", "WARNING", "CRITICAL", "RAISED", "AT END")
+		fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7s  %s\n", tx.Heading("RULE"), tx.Heading("METRIC"), tx.Heading("WARNING"),
+			tx.Heading("CRITICAL"), tx.Heading("RAISED"), tx.Heading("AT END"))
 		for _, a := range r.Alerts {
 			m := a.Metric
 			if len(a.Labels) > 0 {
 				m += "{" + labelString(a.Labels) + "}"
 			}
-			fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7d  %s\n", a.Rule, m, duration(a.Warning), duration(a.Critical), a.Raised, a.Active)
+			fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7d  %s\n", a.Rule, m, duration(a.Warning), duration(a.Critical), a.Raised, tx.ReportLevel(a.Active))
 		}
 	}
 	procTable := func(title string, ps []store.ProcUsage) {
 		if len(ps) == 0 {
 			return
 		}
-		fmt.Fprintf(w, "\n%s\n  %7s  %-16s %-10s %10s %10s  %s\n", title, "PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE")
+		fmt.Fprintf(w, "\n%s\n  %7s  %-16s %-10s %10s %10s  %s\n", title, tx.Heading("PID"), tx.Heading("COMMAND"),
+			tx.Heading("USER"), tx.Heading("CPU TIME"), tx.Heading("PEAK RSS"), tx.Heading("COMMAND LINE"))
 		for _, p := range ps {
 			fmt.Fprintf(w, "  %7d  %-16s %-10s %10s %10s  %s\n", p.PID, p.Comm, p.User, duration(time.Duration(p.CPUSeconds*float64(time.Second))),
 				reading.FormatBytes(float64(p.PeakRSS)), clip(p.Cmdline, 60))
 		}
 	}
-	procTable("Top processes by CPU time", r.TopCPU)
-	procTable("Top processes by peak memory", r.TopMemory)
-	fmt.Fprintf(w, "\nProcesses: %d started, %d ended\n", r.Started, r.Exited)
+	procTable(tx.TopCPUTime(), r.TopCPU)
+	procTable(tx.TopPeakMemory(), r.TopMemory)
+	fmt.Fprintln(w, "\n"+tx.ProcessChurn(r.Started, r.Exited))
 	lives := func(title string, ps []store.ProcLife) {
 		if len(ps) == 0 {
 			return
 		}
-		fmt.Fprintf(w, "  %s\n  %7s  %-16s %-10s %-16s %10s %10s\n", title, "PID", "COMMAND", "USER", "STARTED", "LIFETIME", "PEAK RSS")
+		fmt.Fprintf(w, "  %s\n  %7s  %-16s %-10s %-16s %10s %10s\n", title, tx.Heading("PID"), tx.Heading("COMMAND"),
+			tx.Heading("USER"), tx.Heading("STARTED"), tx.Heading("LIFETIME"), tx.Heading("PEAK RSS"))
 		for _, p := range ps {
-			life := "running"
+			life := tx.StillRunning()
 			if !p.End.IsZero() {
 				life = duration(p.Lifetime)
 			}
 			fmt.Fprintf(w, "  %7d  %-16s %-10s %-16s %10s %10s\n", p.PID, p.Comm, p.User, at(p.Start), life, reading.FormatBytes(float64(p.PeakRSS)))
 		}
 	}
-	lives("Ended, largest first:", r.ExitedList)
-	lives("Started, earliest first:", r.StartedList)
+	lives(tx.EndedList(), r.ExitedList)
+	lives(tx.StartedList(), r.StartedList)
 	if len(r.Disks) > 0 {
-		fmt.Fprintf(w, "\nFilesystems\n  %-20s %-16s %12s %12s %12s %10s\n", "MOUNT", "DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE")
+		fmt.Fprintf(w, "\n%s\n  %-20s %-16s %12s %12s %12s %10s\n", tx.Filesystems(), tx.Heading("MOUNT"), tx.Heading("DEVICE"),
+			tx.Heading("USED BEFORE"), tx.Heading("USED AFTER"), tx.Heading("GROWTH"), tx.Heading("SIZE"))
 		for _, d := range r.Disks {
 			growth := reading.FormatBytes(d.Growth)
 			if d.Growth > 0 {
