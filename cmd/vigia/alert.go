@@ -33,6 +33,7 @@ Examples:
 func runAlert(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "alert", alertHelp)
 	configPath := fs.String("config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
+	lang := fs.String("lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	name := fs.String("notifier", "", "test only the notifier with this `name` (default: all)")
 	timeout := fs.Duration("timeout", time.Minute, "give up on all notifiers after this `duration`")
 	if err := parseFlags(fs, args); err != nil {
@@ -56,8 +57,12 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	words, err := language(e, cfg.Language, *lang)
+	if err != nil {
+		return err
+	}
 	if path == "" {
-		fmt.Fprintln(e.stderr, "vigia: no config file, so only the log notifier is tested (see --config)")
+		fmt.Fprintln(e.stderr, "vigia: "+words.OnlyLogNotifier())
 	}
 	if err := config.CheckNotifiers(cfg.Notifiers); err != nil {
 		// Each failing notifier is reported below with the same reason.
@@ -83,10 +88,10 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	for _, r := range results {
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(e.stdout, "FAIL  %s (%s) after %s: %v\n", r.Notifier, r.Type, r.Duration.Round(time.Millisecond), r.Err)
+			fmt.Fprintln(e.stdout, words.NotifierFailed(r.Notifier, r.Type, r.Duration.Round(time.Millisecond).String(), r.Err))
 			continue
 		}
-		fmt.Fprintf(e.stdout, "ok    %s (%s) in %s\n", r.Notifier, r.Type, r.Duration.Round(time.Millisecond))
+		fmt.Fprintln(e.stdout, words.NotifierOK(r.Notifier, r.Type, r.Duration.Round(time.Millisecond).String()))
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d notifiers failed", failed, len(results))

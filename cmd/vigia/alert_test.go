@@ -94,3 +94,18 @@ func TestAlertTest(t *testing.T) {
 		t.Errorf("alert send: %v, want a usage error", err)
 	}
 }
+
+func TestAlertTestInSpanish(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	e := &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	if err := runAlert(t.Context(), e, []string{"test", "--lang", "es"}); err != nil {
+		t.Fatalf("alert test --lang es: %v", err)
+	}
+	if !regexp.MustCompile(`(?m)^ok    log \(log\) en \S+$`).MatchString(out.String()) {
+		t.Errorf("stdout not in Spanish:\n%s", out.String())
+	}
+	if !strings.Contains(errOut.String(), "vigia: sin archivo de configuración") {
+		t.Errorf("stderr not in Spanish:\n%s", errOut.String())
+	}
+}
