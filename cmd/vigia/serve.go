@@ -150,7 +150,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		case err != nil && *db != "":
 			return err
 		case err != nil:
-			fmt.Fprintf(e.stderr, "vigia: not recording history: %v (pass --db FILE, or --no-record)\n", err)
+			fmt.Fprintln(e.stderr, "vigia: "+s.text.NotRecording(err))
 		}
 	}
 	history.rec = rec
@@ -166,7 +166,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if sc.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintf(e.stderr, "vigia %s serving on %s://%s/ (metrics at /metrics)\n", version, scheme, sc.Listen)
+	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+sc.Listen+"/"))
 	// The server ends on ctx (SIGINT, SIGTERM) or when it cannot listen;
 	// either way the engine stops with it.
 	srvErr := srv.Run(ctx)
