@@ -227,16 +227,24 @@ func TestNewProcTableErrors(t *testing.T) {
 	}
 }
 
+// ptEmptyTree makes a machine with no processes yet: the system-wide files
+// a table reads, and an empty sys. It returns the root and its proc.
+func ptEmptyTree(t testing.TB) (root, proc string) {
+	t.Helper()
+	root = t.TempDir()
+	proc = filepath.Join(root, "proc")
+	ptWriteFile(t, filepath.Join(proc, "stat"), "cpu 1 2 3\nbtime 1764300000\n")
+	ptWriteFile(t, filepath.Join(proc, "meminfo"), "MemTotal: 1000 kB\n")
+	ptWriteFile(t, filepath.Join(proc, "uptime"), "100.00 100.00\n")
+	ptWriteFile(t, filepath.Join(root, "sys", ".keep"), "")
+	return root, proc
+}
+
 // ptGenTree makes a /proc tree of n processes, for allocation and descriptor
 // tests that need more processes than the fixture.
 func ptGenTree(t testing.TB, n int) FS {
 	t.Helper()
-	root := t.TempDir()
-	p := filepath.Join(root, "proc")
-	ptWriteFile(t, filepath.Join(p, "stat"), "cpu 1 2 3\nbtime 1764300000\n")
-	ptWriteFile(t, filepath.Join(p, "meminfo"), "MemTotal: 1000 kB\n")
-	ptWriteFile(t, filepath.Join(p, "uptime"), "100.00 100.00\n")
-	ptWriteFile(t, filepath.Join(root, "sys", ".keep"), "")
+	root, p := ptEmptyTree(t)
 	for pid := 1; pid <= n; pid++ {
 		d := filepath.Join(p, fmt.Sprint(pid))
 		ptWriteFile(t, filepath.Join(d, "stat"), ptStatLine(pid, fmt.Sprintf("proc %d", pid), "S", 1, pid, 1, 0, 1, 5, 100, 10))

@@ -36,12 +36,7 @@ func pwWrite(t *testing.T, proc string, p pwProc) {
 // pwTable builds a fixture /proc of procs and a table over it.
 func pwTable(t *testing.T, procs ...pwProc) (*ProcTable, string) {
 	t.Helper()
-	root := t.TempDir()
-	proc := filepath.Join(root, "proc")
-	ptWriteFile(t, filepath.Join(proc, "stat"), "cpu 1 2 3\nbtime 1764300000\n")
-	ptWriteFile(t, filepath.Join(proc, "meminfo"), "MemTotal: 1000 kB\n")
-	ptWriteFile(t, filepath.Join(proc, "uptime"), "100.00 100.00\n")
-	ptWriteFile(t, filepath.Join(root, "sys", ".keep"), "")
+	root, proc := ptEmptyTree(t)
 	for _, p := range procs {
 		pwWrite(t, proc, p)
 	}
