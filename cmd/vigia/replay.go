@@ -99,7 +99,7 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 	}
 	host, _ := os.Hostname()
 	return tui.Run(ctx, tui.Options{
-		Replay:   &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed},
+		Replay:   &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed, Follow: f.to == ""},
 		Config:   cfg.TUI,
 		Hostname: host,
 		Text:     words,

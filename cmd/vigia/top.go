@@ -45,7 +45,9 @@ machine: space plays and pauses, . and , step one reading, ] and [ jump a
 minute, } and { ten, > and < change the speed (1× to 64×), g and G go to the
 start and the end. The process table holds the top processes as recorded;
 signals and process details are off. --from and --to take what vigia history
-takes; from defaults to an hour before the end of the recording.
+takes; from defaults to an hour before the end of the recording. Without
+--to the replay follows a recording that is still being written (vigia serve
+or top --record running): at the end it goes on into what came since.
 `
 
 // topInterval is the dashboard's default cadence, as htop's and top's.
@@ -59,7 +61,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", "", "history database `file` for --record and --replay (default $XDG_DATA_HOME/vigia/vigia.db)")
 	replay := fs.Bool("replay", false, "show the recorded history instead of the machine")
 	from := fs.String("from", "", "with --replay: start `time` (default an hour before the end of the recording)")
-	to := fs.String("to", "", "with --replay: end `time` (default the end of the recording)")
+	to := fs.String("to", "", "with --replay: end `time` (default the end of the recording, followed as it grows)")
 	speed := fs.Int("speed", 1, "with --replay: starting speed, 1 to 64")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -24,12 +24,22 @@ type ActiveSource interface {
 	ActiveAt(t time.Time) ([]reading.Transition, error)
 }
 
+// SpanSource is a Source that can say where its recording ends now (the
+// store can), for a replay that follows a recording still being written.
+type SpanSource interface {
+	Span() (first, last time.Time, ok bool, err error)
+}
+
 // Replay asks the dashboard to show a recording instead of live readings.
 type Replay struct {
 	Source Source
 	// From and To bound the replay, To excluded; the replay clock starts at
 	// From.
 	From, To time.Time
+	// Follow says To was the end of the recording at launch: when the clock
+	// gets there, a SpanSource is asked again, so a replay of a history that
+	// vigia serve is still recording goes on into what it wrote since.
+	Follow bool
 	// Speed is the starting speed, 1 to 64; 0 means 1.
 	Speed int
 }
@@ -60,6 +70,9 @@ type replayer struct {
 	playing  bool
 	gen      uint64
 
+	follow  bool
+	checked time.Time // when the end was last looked up (wall clock)
+
 	// buf holds the readings in [bufFrom, bufTo); buf[:next] are on screen.
 	buf            []reading.Reading
 	bufFrom, bufTo time.Time
@@ -71,7 +84,20 @@ func newReplayer(r *Replay) *replayer {
 	if sp < 1 {
 		sp = 1
 	}
-	return &replayer{src: r.Source, from: r.From, to: r.To, speed: min(sp, maxSpeed), clock: r.From}
+	return &replayer{src: r.Source, from: r.From, to: r.To, speed: min(sp, maxSpeed), clock: r.From, follow: r.Follow}
+}
+
+// grow moves a followed replay's end to where the recording ends now, at
+// most once a second (a look costs a few queries).
+func (p *replayer) grow() {
+	src, ok := p.src.(SpanSource)
+	if !p.follow || !ok || time.Since(p.checked) < time.Second {
+		return
+	}
+	p.checked = time.Now()
+	if _, last, ok, err := src.Span(); err == nil && ok && !last.Before(p.to) {
+		p.to = last.Add(time.Millisecond)
+	}
 }
 
 // load replaces the buffer by the readings in [from, to).
@@ -167,6 +193,9 @@ func (m *Model) replayIngest(t time.Time) {
 // the buffer runs out. It stops at the end of the recording.
 func (m *Model) replayAdvance(t time.Time) {
 	p := m.replay
+	if !t.Before(p.to) {
+		p.grow()
+	}
 	end := p.to.Add(-time.Millisecond)
 	if t.After(end) {
 		t = end
@@ -198,7 +227,9 @@ func (m *Model) replayNext() (time.Time, bool) {
 			return p.buf[p.next].Time, true
 		}
 		if !p.bufTo.Before(p.to) {
-			return time.Time{}, false
+			if p.grow(); !p.bufTo.Before(p.to) {
+				return time.Time{}, false
+			}
 		}
 		if err := p.load(p.bufTo, minTime(p.to, p.bufTo.Add(replayWindow))); err != nil {
 			m.replayFail(err)
@@ -246,6 +277,9 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	switch a {
 	case actPlay:
 		if !p.playing && !p.clock.Before(p.to.Add(-time.Millisecond)) {
+			p.grow()
+		}
+		if !p.playing && !p.clock.Before(p.to.Add(-time.Millisecond)) {
 			m.say(false, m.tx.RecordingEndKey("g"))
 			return nil, true
 		}
@@ -283,6 +317,7 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	case actStart:
 		m.replaySeek(p.from)
 	case actFinish:
+		p.grow()
 		m.replaySeek(p.to)
 	case actDetail, actSignal:
 		m.say(true, m.tx.ReplayNoProcess())

@@ -376,3 +376,44 @@ func TestReplaySeekListsOldAlerts(t *testing.T) {
 		t.Errorf("the alerts panel does not list the open alert:\n%s", m.View())
 	}
 }
+
+// growingSource is a recording still being written: Span says where it
+// ends now.
+type growingSource struct{ sliceSource }
+
+func (g *growingSource) Span() (first, last time.Time, ok bool, err error) {
+	if len(g.sliceSource) == 0 {
+		return time.Time{}, time.Time{}, false, nil
+	}
+	return g.sliceSource[0].Time, g.sliceSource[len(g.sliceSource)-1].Time, true, nil
+}
+
+// TestReplayFollowsAGrowingRecording: a replay whose end was the end of the
+// recording goes on into what was recorded since it started; one with a
+// fixed end stops there.
+func TestReplayFollowsAGrowingRecording(t *testing.T) {
+	t.Parallel()
+	for _, follow := range []bool{true, false} {
+		src := &growingSource{}
+		for i := range 10 {
+			src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
+		}
+		end := base.Add(9*time.Second + time.Millisecond)
+		m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: end, Follow: follow}}, asciiRenderer())
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		keys(m, "G")
+		// The recorder goes on writing.
+		for i := 10; i < 20; i++ {
+			src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
+		}
+		m.replay.checked = time.Time{}
+		keys(m, ".")
+		moved := m.replay.clock.After(base.Add(9 * time.Second))
+		if moved != follow {
+			t.Errorf("Follow=%v: after a step at the end the clock is %s (moved on: %v)", follow, m.replay.clock, moved)
+		}
+		if follow && jobCPU(t, m) != 10.5 {
+			t.Errorf("followed replay shows replay-job at %v %%, want the reading recorded at 0:10 (10.5)", jobCPU(t, m))
+		}
+	}
+}
