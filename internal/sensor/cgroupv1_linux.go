@@ -56,7 +56,7 @@ func cgroupV1Dir(pfs procfs.FS, controller, rel string) (dir, mount string) {
 // memory.stat's hierarchical_memory_limit says), usage, inactive page cache
 // and OOM kills.
 func readMemoryV1(cg *cgroupSample, dir string) error {
-	limit, limited, err := readCgroupFileOr(filepath.Join(dir, "memory.limit_in_bytes"), procfs.ParseCgroupV1Limit)
+	limit, limited, err := readCgroupLimit(filepath.Join(dir, "memory.limit_in_bytes"), procfs.ParseCgroupV1Limit)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func readMemoryV1(cg *cgroupSample, dir string) error {
 func readCPUV1(cg *cgroupSample, dir, mount string) error {
 	var cores float64
 	for d := dir; ; d = filepath.Dir(d) {
-		quota, limited, err := readCgroupFileOr(filepath.Join(d, "cpu.cfs_quota_us"), procfs.ParseCFSQuota)
+		quota, limited, err := readCgroupLimit(filepath.Join(d, "cpu.cfs_quota_us"), procfs.ParseCFSQuota)
 		if err != nil {
 			return err
 		}
@@ -136,20 +136,4 @@ func readCPUV1(cg *cgroupSample, dir, mount string) error {
 	}
 	cg.haveCPUStat = true
 	return nil
-}
-
-// readCgroupFileOr reads a limit file whose absence means no limit.
-func readCgroupFileOr(p string, parse func([]byte) (uint64, bool, error)) (uint64, bool, error) {
-	b, err := procfs.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("cgroup: %w", err)
-	}
-	v, limited, err := parse(b)
-	if err != nil {
-		return 0, false, fmt.Errorf("cgroup: %s: %w", p, err)
-	}
-	return v, limited, nil
 }

@@ -91,7 +91,7 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 	var memDir string
 	var cpuCores float64
 	for dir := own; ; dir = filepath.Dir(dir) {
-		if v, limited, err := readCgroupMax(filepath.Join(dir, "memory.max")); err != nil {
+		if v, limited, err := readCgroupLimit(filepath.Join(dir, "memory.max"), procfs.ParseCgroupMax); err != nil {
 			return nil, err
 		} else if limited && (!cg.memLimited || v < cg.memMax) {
 			cg.memLimited, cg.memMax, memDir = true, v, dir
@@ -152,9 +152,9 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 	return cg, nil
 }
 
-// readCgroupMax reads a limit file; a missing file (the root cgroup, a
-// controller not enabled) is no limit.
-func readCgroupMax(p string) (uint64, bool, error) {
+// readCgroupLimit reads a limit file with parse; a missing file (the root
+// cgroup, a controller not enabled) is no limit.
+func readCgroupLimit(p string, parse func([]byte) (uint64, bool, error)) (uint64, bool, error) {
 	b, err := procfs.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, false, nil
@@ -162,7 +162,7 @@ func readCgroupMax(p string) (uint64, bool, error) {
 	if err != nil {
 		return 0, false, fmt.Errorf("cgroup: %w", err)
 	}
-	v, limited, err := procfs.ParseCgroupMax(b)
+	v, limited, err := parse(b)
 	if err != nil {
 		return 0, false, fmt.Errorf("cgroup: %s: %w", p, err)
 	}

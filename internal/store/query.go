@@ -574,8 +574,35 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 
 // transitions returns the alert transitions in [from, to) in time order.
 func (s *Store) transitions(from, to int64) ([]reading.Transition, error) {
-	rows, err := s.db.Query(`SELECT ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message
-		FROM transitions WHERE ts >= ? AND ts < ? ORDER BY ts, rowid`, from, to)
+	return s.queryTransitions(`SELECT `+transitionCols+` FROM transitions WHERE ts >= ? AND ts < ? ORDER BY ts, rowid`, from, to)
+}
+
+// ActiveAt returns the alerts open at t: for each rule and series, its last
+// transition before t, when that left it above normal. A replay that jumps
+// into the middle of a recording lists with it the alerts raised long
+// before the few minutes it reads.
+func (s *Store) ActiveAt(t time.Time) ([]reading.Transition, error) {
+	// SQLite takes the bare columns from the row with MAX(rowid): the last
+	// one written, and transitions are written in time order.
+	last, err := s.queryTransitions(`SELECT `+transitionCols+` FROM transitions WHERE ts < ?
+		GROUP BY rule, sensor, metric, labels HAVING rowid = MAX(rowid) ORDER BY ts`, ms(t))
+	if err != nil {
+		return nil, err
+	}
+	open := last[:0]
+	for _, tr := range last {
+		if tr.To > reading.Normal {
+			open = append(open, tr)
+		}
+	}
+	return open, nil
+}
+
+const transitionCols = "ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message"
+
+// queryTransitions runs a query selecting transitionCols.
+func (s *Store) queryTransitions(query string, args ...any) ([]reading.Transition, error) {
+	rows, err := s.db.Query(query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -589,39 +616,6 @@ func (s *Store) transitions(from, to int64) ([]reading.Transition, error) {
 			return nil, err
 		}
 		tr.Time, tr.Since = fromMS(t), fromMS(since)
-		if tr.Labels, err = ParseLabels(labels); err != nil {
-			return nil, err
-		}
-		out = append(out, tr)
-	}
-	return out, rows.Err()
-}
-
-// ActiveAt returns the alerts open at t: for each rule and series, its last
-// transition before t, when that left it above normal. A replay that jumps
-// into the middle of a recording lists with it the alerts raised long
-// before the few minutes it reads.
-func (s *Store) ActiveAt(t time.Time) ([]reading.Transition, error) {
-	// SQLite takes the bare columns from the row with MAX(rowid): the last
-	// one written, and transitions are written in time order.
-	rows, err := s.db.Query(`SELECT ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message, MAX(rowid)
-		FROM transitions WHERE ts < ? GROUP BY rule, sensor, metric, labels ORDER BY ts`, ms(t))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []reading.Transition
-	for rows.Next() {
-		var tr reading.Transition
-		var ts, since, rowid int64
-		var labels string
-		if err := rows.Scan(&ts, &tr.Rule, &tr.Sensor, &tr.Metric, &labels, &tr.From, &tr.To, &tr.Value, &tr.Threshold, &since, &tr.Message, &rowid); err != nil {
-			return nil, err
-		}
-		if tr.To <= reading.Normal {
-			continue
-		}
-		tr.Time, tr.Since = fromMS(ts), fromMS(since)
 		if tr.Labels, err = ParseLabels(labels); err != nil {
 			return nil, err
 		}
