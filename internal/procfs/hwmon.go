@@ -15,10 +15,11 @@ import (
 type HwmonChip struct {
 	// Dir is the hwmonN directory it was read from.
 	Dir string
-	// Chip is a stable name derived as node_exporter derives its "chip"
-	// label: from the device's sysfs path ("platform_coretemp_0",
-	// "pci0000:00_0000:00:18_3", "nvme_nvme0"), else from the name file, else
-	// "hwmonN".
+	// Chip is a stable name derived as node_exporter (1.12 and later)
+	// derives its "chip" label: from the device's sysfs path
+	// ("platform_coretemp_0", "pci0000:00_0000:00:18_3", "nvme_nvme0"), else
+	// from the name file, else "hwmonN"; see chipNames for chips that share
+	// a device.
 	Chip string
 	// Name is the cleaned contents of the name file ("coretemp", "nvme"),
 	// node_exporter's "chip_name"; empty when there is none.
@@ -45,7 +46,8 @@ type HwmonSensor struct {
 func (s HwmonSensor) Sensor() string { return s.Type + strconv.Itoa(s.Num) }
 
 // Hwmon reads every chip under <sys>/class/hwmon with its temperature and
-// fan channels. A missing class directory gives no chips and no error (a
+// fan channels. A chip without such channels (one of voltages and currents,
+// a fan curve) is returned too, with no Sensors, so that it is named. A missing class directory gives no chips and no error (a
 // machine without hwmon). A channel whose input cannot be read or parsed is
 // skipped: drivers answer EIO or ENODATA for absent probes, and one bad
 // probe must not hide the others. Chips come in directory order (hwmon0,
@@ -60,22 +62,28 @@ func (fs FS) Hwmon() ([]HwmonChip, error) {
 		return nil, err
 	}
 	var chips []HwmonChip
+	var nameFiles []string
 	for _, e := range ents {
 		dir := filepath.Join(class, e.Name())
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			continue
 		}
-		chip := HwmonChip{Dir: dir, Chip: hwmonChipID(dir), Name: hwmonChipName(dir)}
+		nameFile := hwmonNameFile(dir)
+		chip := HwmonChip{Dir: dir, Chip: hwmonChipID(dir, nameFile), Name: CleanMetricName(nameFile)}
 		chip.Sensors = hwmonSensors(dir)
 		chips = append(chips, chip)
+		nameFiles = append(nameFiles, nameFile)
 	}
+	chipNames(chips, nameFiles)
 	slices.SortStableFunc(chips, func(a, b HwmonChip) int { return compareNumbered(filepath.Base(a.Dir), filepath.Base(b.Dir)) })
 	return chips, nil
 }
 
 // hwmonChipID follows node_exporter's hwmonName: the device path's last two
-// elements, cleaned and joined by "_"; then the name file; then hwmonN.
-func hwmonChipID(dir string) string {
+// elements, cleaned and joined by "_"; then the name file; then hwmonN. The
+// device comes first because it is stable across boots where hwmonN is not,
+// and distinct where name files are not (two "nvme" drives).
+func hwmonChipID(dir, nameFile string) string {
 	if dev, err := filepath.EvalSymlinks(filepath.Join(dir, "device")); err == nil {
 		parent, name := filepath.Split(dev)
 		typ := filepath.Base(strings.TrimRight(parent, "/"))
@@ -87,7 +95,7 @@ func hwmonChipID(dir string) string {
 			return cname
 		}
 	}
-	if n := hwmonChipName(dir); n != "" {
+	if n := CleanMetricName(nameFile); n != "" {
 		return n
 	}
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
@@ -98,12 +106,45 @@ func hwmonChipID(dir string) string {
 	return CleanMetricName(filepath.Base(dir))
 }
 
-func hwmonChipName(dir string) string {
+// chipNames makes Chip unique where several chips share a parent device
+// (three radios of one PCI wireless card, a platform driver with a fan chip
+// and a sensor chip), as node_exporter 1.12 does: every chip of such a group
+// gets "_" and its cleaned name file appended, or "_hwmonN" when it has no
+// name file or shares it with another chip of the group. Without this the
+// group's channels would export the same series, and all but one would be
+// dropped. Name files are compared cleaned, where node_exporter compares
+// them raw: the names are the same for any machine it names uniquely, and
+// two files that differ only in punctuation ("a.b", "a-b") still give two
+// names. nameFiles[i] is chips[i]'s name file.
+func chipNames(chips []HwmonChip, nameFiles []string) {
+	type named struct{ chip, name string }
+	perChip := make(map[string]int, len(chips))
+	perName := make(map[named]int, len(chips))
+	for i := range chips {
+		perChip[chips[i].Chip]++
+		perName[named{chips[i].Chip, CleanMetricName(nameFiles[i])}]++
+	}
+	for i := range chips {
+		base := chips[i].Chip
+		if perChip[base] < 2 {
+			continue
+		}
+		suffix := CleanMetricName(nameFiles[i])
+		if suffix == "" || perName[named{base, suffix}] > 1 {
+			suffix = CleanMetricName(filepath.Base(chips[i].Dir))
+		}
+		chips[i].Chip = base + "_" + suffix
+	}
+}
+
+// hwmonNameFile returns the chip's name file trimmed of white space, or ""
+// when it has none.
+func hwmonNameFile(dir string) string {
 	b, err := ReadFile(filepath.Join(dir, "name"))
 	if err != nil {
 		return ""
 	}
-	return CleanMetricName(string(b))
+	return strings.TrimSpace(string(b))
 }
 
 // CleanMetricName lower-cases s, replaces every character outside

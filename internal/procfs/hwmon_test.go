@@ -63,6 +63,99 @@ func TestHwmon(t *testing.T) {
 	}
 }
 
+// TestHwmonSharedParent reads a machine whose chips share parent devices:
+// three radios of one PCI wireless card with the same name file, and a
+// platform driver's fan chip beside its fan-curve chip.
+func TestHwmonSharedParent(t *testing.T) {
+	t.Parallel()
+	got, err := fixtureFS(t, "hwmon-shared-parent").Hwmon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	temp := func(n int, label string, v float64) HwmonSensor {
+		return HwmonSensor{Type: "temp", Num: n, Label: label, Input: v}
+	}
+	pkg := temp(1, "Package id 0", 55)
+	pkg.Max, pkg.HasMax, pkg.Crit, pkg.HasCrit = 100, true, 100, true
+	composite := temp(1, "Composite", 38.85)
+	composite.Crit, composite.HasCrit = 84.85, true
+	want := []HwmonChip{
+		{Chip: "platform_coretemp_0", Name: "coretemp", Sensors: []HwmonSensor{pkg, temp(2, "Core 0", 52)}},
+		{Chip: "nvme_nvme0", Name: "nvme", Sensors: []HwmonSensor{composite}},
+		{Chip: "pci0000:00_0000:00:14_3_hwmon2", Name: "iwlwifi_1", Sensors: []HwmonSensor{temp(1, "", 41)}},
+		{Chip: "pci0000:00_0000:00:14_3_hwmon3", Name: "iwlwifi_1", Sensors: []HwmonSensor{temp(1, "", 42)}},
+		{Chip: "pci0000:00_0000:00:14_3_hwmon4", Name: "iwlwifi_1", Sensors: []HwmonSensor{temp(1, "", 43)}},
+		{Chip: "platform_asus_nb_wmi_asus", Name: "asus", Sensors: []HwmonSensor{{Type: "fan", Num: 1, Label: "cpu_fan", Input: 2400}}},
+		{Chip: "platform_asus_nb_wmi_asus_custom_fan_curve", Name: "asus_custom_fan_curve"},
+		{Chip: "it8728", Name: "it8728", Sensors: []HwmonSensor{temp(1, "", 35)}},
+		{Chip: "i2c_1_1_0040", Name: "ina3221"},
+		{Chip: "hwmon9"},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(HwmonChip{}, "Dir"), cmpopts.IgnoreFields(HwmonSensor{}, "Path"), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Hwmon() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestChipNames(t *testing.T) {
+	t.Parallel()
+	type chip struct{ base, dir, nameFile string }
+	tests := []struct {
+		name  string
+		chips []chip
+		want  []string
+	}{
+		{
+			name:  "distinct devices keep their names",
+			chips: []chip{{"platform_coretemp_0", "hwmon0", "coretemp"}, {"nvme_nvme0", "hwmon1", "nvme"}},
+			want:  []string{"platform_coretemp_0", "nvme_nvme0"},
+		},
+		{
+			name:  "a shared device takes each chip's name file",
+			chips: []chip{{"ieee80211_phy0", "hwmon3", "mt7996_phy0.0"}, {"ieee80211_phy0", "hwmon4", "mt7996_phy0.1"}},
+			want:  []string{"ieee80211_phy0_mt7996_phy0_0", "ieee80211_phy0_mt7996_phy0_1"},
+		},
+		{
+			name:  "equal name files fall back to hwmonN",
+			chips: []chip{{"pci_x", "hwmon2", "iwlwifi_1"}, {"pci_x", "hwmon3", "iwlwifi_1"}, {"pci_x", "hwmon4", "iwlwifi_2"}},
+			want:  []string{"pci_x_hwmon2", "pci_x_hwmon3", "pci_x_iwlwifi_2"},
+		},
+		{
+			name:  "name files equal once cleaned fall back to hwmonN",
+			chips: []chip{{"pci_x", "hwmon2", "a.b"}, {"pci_x", "hwmon3", "a-b"}},
+			want:  []string{"pci_x_hwmon2", "pci_x_hwmon3"},
+		},
+		{
+			name:  "no name file falls back to hwmonN",
+			chips: []chip{{"platform_x", "hwmon5", ""}, {"platform_x", "hwmon6", "x_fan"}},
+			want:  []string{"platform_x_hwmon5", "platform_x_x_fan"},
+		},
+		{
+			name:  "a name file of only symbols falls back to hwmonN",
+			chips: []chip{{"platform_x", "hwmon5", "--"}, {"platform_x", "hwmon6", "x"}},
+			want:  []string{"platform_x_hwmon5", "platform_x_x"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			chips := make([]HwmonChip, len(tt.chips))
+			names := make([]string, len(tt.chips))
+			for i, c := range tt.chips {
+				chips[i] = HwmonChip{Chip: c.base, Dir: filepath.Join("/sys/class/hwmon", c.dir)}
+				names[i] = c.nameFile
+			}
+			chipNames(chips, names)
+			got := make([]string, len(chips))
+			for i, c := range chips {
+				got[i] = c.Chip
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("chipNames(%v) mismatch (-want +got):\n%s", tt.chips, diff)
+			}
+		})
+	}
+}
+
 func TestHwmonInput(t *testing.T) {
 	t.Parallel()
 	chips, err := fixtureFS(t, "hwmon-laptop").Hwmon()
