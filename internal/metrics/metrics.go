@@ -234,6 +234,8 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 		e.counter(d.netRxDrop, m.Value, m.Label("device"))
 	case reading.NetTxDropTotal:
 		e.counter(d.netTxDrop, m.Value, m.Label("device"))
+	case reading.HwmonChip:
+		c.hwmonAnnotations(e, m)
 	case reading.HwmonTemp:
 		c.hwmonAnnotations(e, m)
 		e.gauge(d.hwmonTemp, m.Value, m.Label("chip"), m.Label("sensor"))
@@ -256,6 +258,8 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 // hwmonAnnotations emits node_hwmon_chip_names once per chip and
 // node_hwmon_sensor_label for labelled sensors, as node_exporter does. The
 // emitter drops the duplicates a chip with several sensors would make.
+// hwmon.chip names chips without a temperature or fan; the channels name
+// their chip too, for readings recorded before hwmon.chip existed.
 func (c *Collector) hwmonAnnotations(e *emitter, m *reading.Metric) {
 	chip := m.Label("chip")
 	if name := m.Label("chip_name"); name != "" && e.once("chip\x00"+chip) {

@@ -41,6 +41,7 @@ var Metrics = []string{
 	Pressure,
 	PressureStalledSecondsTotal,
 	TempMax,
+	HwmonChip,
 	HwmonTemp,
 	HwmonTempMax,
 	HwmonTempCrit,

@@ -68,6 +68,7 @@ const (
 
 	// temperature
 	TempMax       = "temperature.max" // °C, the hottest of all; primary
+	HwmonChip     = "hwmon.chip"      // [chip, chip_name] temperature and fan channels read; one per chip, also for a chip of only voltages or currents
 	HwmonTemp     = "hwmon.temp"      // [chip, chip_name, sensor, label] °C
 	HwmonTempMax  = "hwmon.temp_max"  // [chip, chip_name, sensor, label] °C
 	HwmonTempCrit = "hwmon.temp_crit" // [chip, chip_name, sensor, label] °C

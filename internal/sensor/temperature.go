@@ -98,6 +98,9 @@ func temperatureReading(now time.Time, s thermalSample) reading.Reading {
 	r := reading.Reading{Sensor: reading.SensorTemperature, Time: now}
 	if s.empty() {
 		r.Note = ErrNoSensors.Error()
+		for _, c := range s.chips {
+			r.Metrics = append(r.Metrics, hwmonChip(c))
+		}
 		return r
 	}
 	hottest, found := 0.0, false
@@ -108,6 +111,7 @@ func temperatureReading(now time.Time, s thermalSample) reading.Reading {
 	}
 	var ms []reading.Metric
 	for _, c := range s.chips {
+		ms = append(ms, hwmonChip(c))
 		for _, sn := range c.Sensors {
 			labels := hwmonLabels(c, sn)
 			if sn.Type == "fan" {
@@ -138,6 +142,17 @@ func temperatureReading(now time.Time, s thermalSample) reading.Reading {
 	}
 	r.Metrics = ms
 	return r
+}
+
+// hwmonChip gives a chip's hwmon.chip metric. Every chip has one, also a
+// chip with no temperature or fan channel, so every chip is named wherever
+// the readings go, as node_exporter's node_hwmon_chip_names names them all.
+func hwmonChip(c procfs.HwmonChip) reading.Metric {
+	labels := []reading.Label{{Name: "chip", Value: c.Chip}}
+	if c.Name != "" {
+		labels = append(labels, reading.Label{Name: "chip_name", Value: c.Name})
+	}
+	return reading.Metric{Name: reading.HwmonChip, Labels: labels, Value: float64(len(c.Sensors))}
 }
 
 // hwmonLabels gives node_exporter's chip and sensor labels plus the chip's

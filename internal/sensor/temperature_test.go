@@ -72,13 +72,17 @@ func TestTemperatureLaptop(t *testing.T) {
 	}
 	want := []string{
 		`temperature.max 63.5 °C`,
+		`hwmon.chip{chip="thermal_thermal_zone0",chip_name="acpitz"} 1`,
 		`hwmon.temp{chip="thermal_thermal_zone0",chip_name="acpitz",sensor="temp1"} -5 °C`,
+		`hwmon.chip{chip="nvme_nvme0",chip_name="nvme"} 2`,
 		`hwmon.temp{chip="nvme_nvme0",chip_name="nvme",label="Composite",sensor="temp1"} 38.85 °C`,
 		`hwmon.temp_max{chip="nvme_nvme0",chip_name="nvme",label="Composite",sensor="temp1"} 81.85 °C`,
 		`hwmon.temp_crit{chip="nvme_nvme0",chip_name="nvme",label="Composite",sensor="temp1"} 84.85 °C`,
 		`hwmon.temp{chip="nvme_nvme0",chip_name="nvme",label="Sensor 1",sensor="temp2"} 38.85 °C`,
 		`hwmon.temp_max{chip="nvme_nvme0",chip_name="nvme",label="Sensor 1",sensor="temp2"} 65261.85 °C`,
+		`hwmon.chip{chip="hwmon2"} 1`,
 		`hwmon.temp{chip="hwmon2",sensor="temp1"} 30 °C`,
+		`hwmon.chip{chip="platform_coretemp_0",chip_name="coretemp"} 3`,
 		`hwmon.temp{chip="platform_coretemp_0",chip_name="coretemp",label="Package id 0",sensor="temp1"} 61 °C`,
 		`hwmon.temp_max{chip="platform_coretemp_0",chip_name="coretemp",label="Package id 0",sensor="temp1"} 100 °C`,
 		`hwmon.temp_crit{chip="platform_coretemp_0",chip_name="coretemp",label="Package id 0",sensor="temp1"} 100 °C`,
@@ -88,8 +92,10 @@ func TestTemperatureLaptop(t *testing.T) {
 		`hwmon.temp{chip="platform_coretemp_0",chip_name="coretemp",label="Core 1",sensor="temp3"} 63.5 °C`,
 		`hwmon.temp_max{chip="platform_coretemp_0",chip_name="coretemp",label="Core 1",sensor="temp3"} 100 °C`,
 		`hwmon.temp_crit{chip="platform_coretemp_0",chip_name="coretemp",label="Core 1",sensor="temp3"} 100 °C`,
+		`hwmon.chip{chip="pci0000:00_0000:00:18_3",chip_name="k10temp"} 1`,
 		`hwmon.temp{chip="pci0000:00_0000:00:18_3",chip_name="k10temp",label="Tctl",sensor="temp1"} 49.875 °C`,
 		`hwmon.temp_max{chip="pci0000:00_0000:00:18_3",chip_name="k10temp",label="Tctl",sensor="temp1"} 70 °C`,
+		`hwmon.chip{chip="platform_thinkpad_hwmon",chip_name="thinkpad"} 3`,
 		`hwmon.fan{chip="platform_thinkpad_hwmon",chip_name="thinkpad",label="CPU fan",sensor="fan1"} 2951 rpm`,
 		`hwmon.fan{chip="platform_thinkpad_hwmon",chip_name="thinkpad",sensor="fan2"} 0 rpm`,
 		`hwmon.temp{chip="platform_thinkpad_hwmon",chip_name="thinkpad",sensor="temp1"} 45 °C`,
@@ -105,6 +111,29 @@ func TestTemperatureLaptop(t *testing.T) {
 	}
 	if err := s.Probe(); err != nil {
 		t.Errorf("Probe() = %v, want nil", err)
+	}
+}
+
+// TestTemperatureSharedParent reads chips that share a parent device and
+// chips with no temperature or fan channel: every channel keeps its own
+// series and every chip is named.
+func TestTemperatureSharedParent(t *testing.T) {
+	t.Parallel()
+	r, err := NewTemperature(machineFS(t, "hwmon-shared-parent")).Read(context.Background(), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmlGolden(t, "temperature-hwmon-shared-parent", cmlText(r))
+	seen := map[string]bool{}
+	for _, m := range r.Metrics {
+		if m.Name != reading.HwmonTemp && m.Name != reading.HwmonFan && m.Name != reading.HwmonChip {
+			continue
+		}
+		k := m.Name + " " + m.Label("chip") + " " + m.Label("sensor")
+		if seen[k] {
+			t.Errorf("two series for %s", k)
+		}
+		seen[k] = true
 	}
 }
 
@@ -232,6 +261,20 @@ func TestTemperatureReading(t *testing.T) {
 				t.Errorf("%s = %v, want %v", reading.TempMax, got, tt.wantMax)
 			}
 		})
+	}
+}
+
+// TestTemperatureOnlyVoltages: a machine whose only chip measures voltages
+// has no temperature sensors, and the chip is still named.
+func TestTemperatureOnlyVoltages(t *testing.T) {
+	t.Parallel()
+	r := temperatureReading(t0, thermalSample{chips: []procfs.HwmonChip{{Chip: "i2c_1_1_0040", Name: "ina3221"}}})
+	want := reading.Reading{
+		Sensor: reading.SensorTemperature, Time: t0, Note: ErrNoSensors.Error(),
+		Metrics: []reading.Metric{{Name: reading.HwmonChip, Labels: []reading.Label{{Name: "chip", Value: "i2c_1_1_0040"}, {Name: "chip_name", Value: "ina3221"}}}},
+	}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("temperatureReading() mismatch (-want +got):\n%s", diff)
 	}
 }
 
