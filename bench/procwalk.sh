@@ -12,8 +12,10 @@
 # pass under `ulimit -n 64` to show the fallback. Prints medians and the
 # ratio to limit. The spawned group is stopped by its id on exit.
 #
-# Needs: go, gcc, and ../shared/bench/peers beside the repository (or
-# PEERS=DIR). Only processes this script starts are stopped.
+# Needs (Debian packages): golang-go (or the Go of go.mod), gcc, mawk or
+# gawk, coreutils, util-linux; limit.c and spawn.sh come from bench/peers
+# (PEERS=DIR for another copy). Only processes this script starts are
+# stopped.
 set -euo pipefail
 
 extra=1000 passes=200 count=5
@@ -22,7 +24,7 @@ while getopts "n:p:c:h" opt; do
 	n) extra=$OPTARG ;;
 	p) passes=$OPTARG ;;
 	c) count=$OPTARG ;;
-	*) sed -n '2,18p' "$0"; exit 2 ;;
+	*) sed -n '2,19p' "$0"; exit 2 ;;
 	esac
 done
 for v in "$extra" "$passes" "$count"; do
@@ -30,7 +32,7 @@ for v in "$extra" "$passes" "$count"; do
 done
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-peers=${PEERS:-$(dirname "$repo")/shared/bench/peers}
+peers=${PEERS:-$repo/bench/peers}
 [[ -r $peers/limit.c && -x $peers/spawn.sh ]] || { echo "procwalk.sh: no limit.c/spawn.sh in $peers (set PEERS=DIR)" >&2; exit 2; }
 work=$(mktemp -d /tmp/vigia-procwalk.XXXXXX)
 pgid=

@@ -2,6 +2,8 @@
 # Measures what `vigia watch` costs the machine it watches: CPU % of one core
 # and peak RSS over a window, every sensor at the given interval.
 # Usage: bench/watch-cost.sh [SECONDS] [INTERVAL]   (defaults: 60 1s)
+# Needs (Debian packages): golang-go (or the Go of go.mod), mawk or gawk,
+# libc-bin (getconf), coreutils.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
