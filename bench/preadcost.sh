@@ -27,17 +27,9 @@ for v in "$extra" "$rounds"; do
 done
 
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/vigia-preadcost.XXXXXX)
-pgid=
-cleanup() {
-	[[ -n $pgid ]] && "$here/peers/spawn.sh" --kill "$pgid"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+peers=$here/peers
+. "$here/idle.sh" preadcost
 
 gcc -O2 -Wall -o "$work/preadcost" "$here/preadcost.c"
-if ((extra > 0)); then
-	pgid=$("$here/peers/spawn.sh" "$extra")
-	sleep 2
-fi
+spawn_idle "$extra"
 "$work/preadcost" -r "$rounds"

@@ -34,21 +34,12 @@ done
 repo=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEERS:-$repo/bench/peers}
 [[ -r $peers/limit.c && -x $peers/spawn.sh ]] || { echo "procwalk.sh: no limit.c/spawn.sh in $peers (set PEERS=DIR)" >&2; exit 2; }
-work=$(mktemp -d /tmp/vigia-procwalk.XXXXXX)
-pgid=
-cleanup() {
-	[[ -n $pgid ]] && "$peers/spawn.sh" --kill "$pgid"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$repo/bench/idle.sh" procwalk
 
 gcc -O2 -Wall -o "$work/limit" "$peers/limit.c"
 (cd "$repo" && go test -c -o "$work/procfs.test" ./internal/procfs && go test -c -o "$work/sensor.test" ./internal/sensor)
 
-if ((extra > 0)); then
-	pgid=$("$peers/spawn.sh" "$extra")
-	sleep 2
-fi
+spawn_idle "$extra"
 
 # Wall time per pass, and CPU time (user+system, from getrusage) per pass:
 # on a shared machine the CPU time is the steadier of the two.
