@@ -368,7 +368,7 @@ type statusAnswer struct {
 	Overruns      uint64                 `json:"analysis_overruns"`
 	Sensors       []sensorStatus         `json:"sensors"`
 	Outputs       []reading.OutputHealth `json:"outputs"`
-	Stream        streamStats            `json:"stream"`
+	Stream        StreamStats            `json:"stream"`
 	// Notifiers is every alert destination's delivery record; Store the
 	// history's write state, absent when the agent does not record.
 	Notifiers []reading.NotifierHealth `json:"notifiers"`

@@ -104,6 +104,13 @@ type Options struct {
 	// ClientBuffer is how many events each stream client may have queued
 	// before it is dropped as too slow (default 64).
 	ClientBuffer int
+	// ClientBytes is how many bytes of events each stream client may have
+	// queued before it is dropped as too slow (default DefaultClientBytes;
+	// see client for the policy).
+	ClientBytes int
+	// MaxStreamClients bounds the connected stream clients; the next one
+	// gets 503 with Retry-After (default DefaultMaxStreamClients).
+	MaxStreamClients int
 	// Heartbeat is the interval of the stream's keep-alive comments
 	// (default 15s).
 	Heartbeat time.Duration
@@ -140,6 +147,12 @@ func New(opts Options) (*Server, error) {
 	if opts.ClientBuffer <= 0 {
 		opts.ClientBuffer = 64
 	}
+	if opts.ClientBytes <= 0 {
+		opts.ClientBytes = DefaultClientBytes
+	}
+	if opts.MaxStreamClients <= 0 {
+		opts.MaxStreamClients = DefaultMaxStreamClients
+	}
 	if opts.Heartbeat <= 0 {
 		opts.Heartbeat = 15 * time.Second
 	}
@@ -164,7 +177,7 @@ func New(opts Options) (*Server, error) {
 		}
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	s.hub = newHub(opts.Stream, opts.ClientBuffer, s.log)
+	s.hub = newHub(opts.Stream, opts.ClientBuffer, opts.MaxStreamClients, s.log)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -251,6 +264,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    s.opts.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:       func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) },
 	}
 	if s.tls != nil {
 		srv.TLSConfig = s.tls
