@@ -197,6 +197,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return recErr
 }
 
+// inspectError is a procfs error that also is one of the kinds the server
+// tells apart, with the procfs message alone (it names the file).
+type inspectError struct{ err, kind error }
+
+func (e inspectError) Error() string   { return e.err.Error() }
+func (e inspectError) Unwrap() []error { return []error{e.err, e.kind} }
+
 // liveState adapts live.Live to server.State.
 type liveState struct{ lv *live.Live }
 
@@ -247,10 +254,12 @@ type inspector struct {
 
 func (in inspector) Inspect(_ context.Context, pid int32) (reading.ProcessDetail, error) {
 	d, err := procfs.ProcessDetail(in.fs, pid)
-	if errors.Is(err, procfs.ErrNoProcess) {
-		return d, fmt.Errorf("%w: %w", os.ErrNotExist, err)
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, procfs.ErrNoProcess):
+		return d, inspectError{err, os.ErrNotExist}
+	case errors.Is(err, procfs.ErrStatFormat):
+		return d, inspectError{err, server.ErrMalformed}
+	case err != nil:
 		return d, err
 	}
 	if r, ok := in.lv.Reading(reading.SensorProcesses); ok {

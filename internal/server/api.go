@@ -324,7 +324,10 @@ func (s *Server) process(w http.ResponseWriter, r *http.Request) {
 	d, err := s.opts.Inspector.Inspect(r.Context(), int32(pid))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		writeError(w, http.StatusNotFound, "no process "+v)
+		writeError(w, http.StatusNotFound, "no process "+v+": "+err.Error())
+	case errors.Is(err, ErrMalformed):
+		// Bad kernel data is no server fault: say what could not be read.
+		writeError(w, http.StatusUnprocessableEntity, "process "+v+" cannot be shown: "+err.Error())
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "reading process "+v+": "+err.Error())
 	default:

@@ -68,14 +68,20 @@ type History interface {
 }
 
 // Inspector reads one process on demand for /api/v1/processes/{pid}. It
-// returns an error wrapping os.ErrNotExist when the process is gone. It must
-// be safe for concurrent use.
+// returns an error wrapping os.ErrNotExist when there is no such process
+// (gone, or the PID is a thread's), and one wrapping ErrMalformed when the
+// process's kernel files cannot be parsed; its message says which file. It
+// must be safe for concurrent use.
 type Inspector interface {
 	Inspect(ctx context.Context, pid int32) (reading.ProcessDetail, error)
 }
 
 // ErrNotFound is returned by a History that knows no such series.
 var ErrNotFound = errors.New("not found")
+
+// ErrMalformed is wrapped by an Inspector that read a process's kernel files
+// but could not parse them: the data is bad, not the agent.
+var ErrMalformed = errors.New("malformed kernel data")
 
 // Options configures a Server. State, Health and Stream are required.
 type Options struct {

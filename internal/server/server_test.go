@@ -65,7 +65,11 @@ func (fakeHistory) History(_ context.Context, sensor, metric string, from, to ti
 type fakeInspector struct{}
 
 func (fakeInspector) Inspect(_ context.Context, pid int32) (reading.ProcessDetail, error) {
-	if pid != 1 {
+	switch pid {
+	case 1:
+	case 104:
+		return reading.ProcessDetail{}, fmt.Errorf("/proc/104/stat: %w: no (comm)", ErrMalformed)
+	default:
 		return reading.ProcessDetail{}, fmt.Errorf("process %d: %w", pid, os.ErrNotExist)
 	}
 	return reading.ProcessDetail{Process: reading.Process{PID: 1, Comm: "init"}, Exe: "/sbin/init"}, nil
@@ -145,6 +149,7 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/processes?limit=ten", 400, `limit=\"ten\"`},
 		{"GET", "/api/v1/processes/1", 200, `"exe":"/sbin/init"`},
 		{"GET", "/api/v1/processes/999", 404, `no process 999`},
+		{"GET", "/api/v1/processes/104", 422, `process 104 cannot be shown: /proc/104/stat: malformed kernel data: no (comm)`},
 		{"GET", "/api/v1/processes/abc", 400, `pid \"abc\" is not a positive number`},
 		{"GET", "/api/v1/alerts", 200, `"active":[{"rule":"memory"`},
 		{"GET", "/api/v1/status", 200, `"version":"test"`},
