@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -128,6 +129,9 @@ type hub struct {
 	recent   []*frame      // ring of the last replayFrames events, oldest at next
 	next     int
 	lastLeft time.Time // when the last client left; zero while one is connected
+	// succeeded holds the sensors that have produced a reading without an
+	// error since the agent started, for /readyz.
+	succeeded map[string]bool
 	// refusals not yet logged, and when the last refusal line was written
 	unlogged uint64
 	loggedAt time.Time
@@ -153,7 +157,8 @@ type StreamStats struct {
 }
 
 func newHub(in <-chan reading.Reading, buffer, maxClients int, log *slog.Logger) *hub {
-	return &hub{in: in, buffer: buffer, maxClients: maxClients, log: log, clients: map[*client]struct{}{}, done: make(chan struct{})}
+	return &hub{in: in, buffer: buffer, maxClients: maxClients, log: log, clients: map[*client]struct{}{},
+		succeeded: map[string]bool{}, done: make(chan struct{})}
 }
 
 func (h *hub) stats() StreamStats {
@@ -187,6 +192,9 @@ func (h *hub) run(ctx context.Context) {
 			}
 		}
 		h.mu.Lock()
+		if r.Err == "" {
+			h.succeeded[r.Sensor] = true
+		}
 		idle := len(h.clients) == 0 && time.Since(h.lastLeft) > replayGrace
 		h.mu.Unlock()
 		if idle {
@@ -287,6 +295,19 @@ func (h *hub) event(name string, id uint64, v any) []byte {
 	b.Write(data) // compact JSON has no newlines
 	b.WriteString("\n\n")
 	return b.Bytes()
+}
+
+// sensorsSucceeded marks the sensors of rs that read without an error,
+// and returns which sensors ever did. The map is the caller's.
+func (h *hub) sensorsSucceeded(rs []reading.Reading) map[string]bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range rs {
+		if r.Err == "" {
+			h.succeeded[r.Sensor] = true
+		}
+	}
+	return maps.Clone(h.succeeded)
 }
 
 // offer queues f for c without blocking; false means c is over its byte
