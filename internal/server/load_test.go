@@ -194,16 +194,21 @@ func TestLoadStalled(t *testing.T) {
 	fmt.Println()
 }
 
+// agentFile returns the agent's /proc/PID/name.
+func agentFile(t *testing.T, pid int, name string) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/" + name)
+	if err != nil {
+		t.Fatalf("agent PID %d: %v", pid, err)
+	}
+	return string(b)
+}
+
 // rssKiB returns the resident set of a process in KiB, 0 without one.
 func rssKiB(t *testing.T, pid int) int {
 	if pid <= 0 {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatalf("agent PID %d: %v", pid, err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(agentFile(t, pid, "status"), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
 			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 			return n
@@ -217,11 +222,7 @@ func cpuTicks(t *testing.T, pid int) float64 {
 	if pid <= 0 {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		t.Fatalf("agent PID %d: %v", pid, err)
-	}
-	s := string(b)
+	s := agentFile(t, pid, "stat")
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 	ut, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)

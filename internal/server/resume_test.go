@@ -145,9 +145,17 @@ func TestStreamReplayKeepsNoProcessTables(t *testing.T) {
 	defer resp.Body.Close()
 	waitFor(t, func() bool { return s.hub.stats().Clients == 1 }, "the client")
 	big := bigProcesses(1000)
-	for range 20 {
-		ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: big}
-	}
+	// Sent while the client reads: one that reads nothing for 10 s is
+	// dropped, and encoding 20 tables can take that long under -race.
+	go func() {
+		for range 20 {
+			select {
+			case ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: big}:
+			case <-t.Context().Done():
+				return
+			}
+		}
+	}()
 	got := readEvents(t, sc, 20)
 	if !strings.Contains(got[19].data, `"processes":[`) {
 		t.Errorf("a live client that asked for processes did not get the table")

@@ -150,10 +150,10 @@ func TestStreamThousandStalledClients(t *testing.T) {
 	// percentile must stay under maxProbe, the worst under maxWorst, a gross
 	// bound for a machine busy with other work (every probe took
 	// 0.5 s before the byte budget and the client cap).
-	if p90 := lat[len(lat)*9/10]; p90 > maxProbe {
+	if p90 := lat[len(lat)*9/10]; p90 > maxProbe && !raceEnabled {
 		t.Errorf("/healthz p90 %v under load (p50 %v), want under %v", p90, lat[len(lat)/2], maxProbe)
 	}
-	if worst := lat[len(lat)-1]; worst > maxWorst {
+	if worst := lat[len(lat)-1]; worst > maxWorst && !raceEnabled {
 		t.Errorf("/healthz took up to %v under load, want under %v", worst, maxWorst)
 	}
 	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
