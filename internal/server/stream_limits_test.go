@@ -1,8 +1,10 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
@@ -164,4 +166,36 @@ func TestStreamThousandStalledClients(t *testing.T) {
 		"live heap +%.1f MiB, peak heap in use +%.1f MiB",
 		clients, st.Clients, st.ClientsRefused, st.ClientsDropped, lat[len(lat)/2], lat[len(lat)*9/10], lat[len(lat)-1], len(lat),
 		float64(grown)/(1<<20), float64(int64(peak)-int64(before.HeapInuse))/(1<<20))
+}
+
+// Refusals are counted one by one but logged at most once a minute, with
+// how many there were since the last line.
+func TestStreamRefusalLogIsRateLimited(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	h := newHub(make(chan reading.Reading), 1, 1, slog.New(slog.NewTextHandler(&log, nil)))
+	newClient := func() *client { return &client{ch: make(chan *frame, 1), kicked: make(chan struct{})} }
+	if _, err := h.add(newClient(), false, 0, t0); err != nil {
+		t.Fatalf("first client: %v", err)
+	}
+	at := []time.Duration{0, time.Second, 30 * time.Second, time.Minute, time.Minute + time.Second}
+	for _, d := range at {
+		if _, err := h.add(newClient(), false, 0, t0.Add(d)); !errors.Is(err, errStreamFull) {
+			t.Fatalf("client at +%v: %v, want %v", d, err, errStreamFull)
+		}
+	}
+	if got := h.stats().ClientsRefused; got != uint64(len(at)) {
+		t.Errorf("refused = %d, want %d", got, len(at))
+	}
+	var counts []string
+	for _, line := range strings.Split(strings.TrimSpace(log.String()), "\n") {
+		_, after, _ := strings.Cut(line, "refused=")
+		n, _, _ := strings.Cut(after, " ")
+		counts = append(counts, n)
+	}
+	// One line at once for the first, one a minute later for the three
+	// since; the last waits for the next minute.
+	if want := []string{"1", "3"}; !slices.Equal(counts, want) {
+		t.Errorf("logged refusal counts %q, want %q; log:\n%s", counts, want, log.String())
+	}
 }
