@@ -185,6 +185,13 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Error("the 1-hour range shows no CPU points")
 	}
 	cdp.eval(t, `(async () => { await vigia.showRange("5m"); document.querySelector("#range").value = "5m"; return true; })()`, new(bool))
+	// The page asks only for what the machine has: no 404 for the swap
+	// history of a machine without swap, nor any other failed answer.
+	var failed []string
+	cdp.eval(t, `vigia.state.failed`, &failed)
+	if len(failed) > 0 {
+		t.Errorf("the dashboard's API requests that failed: %q", failed)
+	}
 
 	// A phone-sized viewport keeps the page usable: no horizontal scroll.
 	var res struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
 	top := fs.Int("top-processes", -1, "export vigia_process_* series for the `N` busiest processes (default 0: off)")
+	maxStream := fs.Int("max-stream-clients", 0, "at most `N` event-stream clients at once; the next gets 503 (default "+strconv.Itoa(server.DefaultMaxStreamClients)+")")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -72,6 +74,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sc.TLSKey = first(*tlsKey, sc.TLSKey)
 	if *top >= 0 {
 		sc.TopProcesses = *top
+	}
+	if *maxStream != 0 {
+		sc.MaxStreamClients = *maxStream
+	}
+	if sc.MaxStreamClients < 0 || sc.MaxStreamClients > config.MaxServerStreamClients {
+		return usagef("--max-stream-clients %d: from 1 to %d", sc.MaxStreamClients, config.MaxServerStreamClients)
 	}
 	if sc.TopProcesses > config.MaxServerTopProcesses {
 		return usagef("--top-processes %d: at most %d", sc.TopProcesses, config.MaxServerTopProcesses)
@@ -115,9 +123,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return h
 	}
+	var srv *server.Server // built below, serving only after both exist
 	coll := metrics.New(metrics.Options{
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
+		Stream: func() metrics.StreamClients {
+			st := srv.StreamStats()
+			return metrics.StreamClients{Connected: st.Clients, Refused: st.ClientsRefused}
+		},
 		AnalysisLatency: func() metrics.Histogram {
 			h := eng.Health().AnalysisLatency
 			b := make(map[float64]uint64, len(h.Buckets))
@@ -127,14 +140,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
-	srv, err := server.New(server.Options{
+	srv, err = server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		TLSCert: sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
-		Logger: s.logger.With("output", "server"),
+		MaxStreamClients: sc.MaxStreamClients,
+		Logger:           s.logger.With("output", "server"),
 	})
 	if err != nil {
 		return usagef("%v", err)
@@ -182,6 +196,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	return recErr
 }
+
+// inspectError is a procfs error that also is one of the kinds the server
+// tells apart, with the procfs message alone (it names the file).
+type inspectError struct{ err, kind error }
+
+func (e inspectError) Error() string   { return e.err.Error() }
+func (e inspectError) Unwrap() []error { return []error{e.err, e.kind} }
 
 // liveState adapts live.Live to server.State.
 type liveState struct{ lv *live.Live }
@@ -233,10 +254,12 @@ type inspector struct {
 
 func (in inspector) Inspect(_ context.Context, pid int32) (reading.ProcessDetail, error) {
 	d, err := procfs.ProcessDetail(in.fs, pid)
-	if errors.Is(err, procfs.ErrNoProcess) {
-		return d, fmt.Errorf("%w: %w", os.ErrNotExist, err)
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, procfs.ErrNoProcess):
+		return d, inspectError{err, os.ErrNotExist}
+	case errors.Is(err, procfs.ErrStatFormat):
+		return d, inspectError{err, server.ErrMalformed}
+	case err != nil:
 		return d, err
 	}
 	if r, ok := in.lv.Reading(reading.SensorProcesses); ok {

@@ -656,6 +656,7 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"extra"}, `serve takes no arguments, got "extra"`},
 		{[]string{"--listen", "nowhere"}, `--listen: listen address "nowhere" is not host:port`},
 		{[]string{"--top-processes", "501"}, "--top-processes 501: at most 500"},
+		{[]string{"--max-stream-clients", "-3"}, "--max-stream-clients -3: from 1 to 65536"},
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
 	}

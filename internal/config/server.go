@@ -19,16 +19,20 @@ import (
 //	  tls_cert: /etc/vigia/cert.pem
 //	  tls_key: /etc/vigia/key.pem
 //	  top_processes: 10              # vigia_process_* series for the 10 busiest
+//	  max_stream_clients: 256        # event-stream clients at once; the next gets 503
 //	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
 type Server struct {
-	Listen         string         `yaml:"listen"`
-	TokenFile      string         `yaml:"token_file"`
-	InsecureNoAuth bool           `yaml:"insecure_no_auth"`
-	OpenMetrics    bool           `yaml:"open_metrics"`
-	TLSCert        string         `yaml:"tls_cert"`
-	TLSKey         string         `yaml:"tls_key"`
-	TopProcesses   int            `yaml:"top_processes"`
-	Timeouts       ServerTimeouts `yaml:"timeouts"`
+	Listen         string `yaml:"listen"`
+	TokenFile      string `yaml:"token_file"`
+	InsecureNoAuth bool   `yaml:"insecure_no_auth"`
+	OpenMetrics    bool   `yaml:"open_metrics"`
+	TLSCert        string `yaml:"tls_cert"`
+	TLSKey         string `yaml:"tls_key"`
+	TopProcesses   int    `yaml:"top_processes"`
+	// MaxStreamClients bounds the event stream's clients; 0 is the
+	// server's default.
+	MaxStreamClients int            `yaml:"max_stream_clients"`
+	Timeouts         ServerTimeouts `yaml:"timeouts"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -43,6 +47,10 @@ type ServerTimeouts struct {
 // MaxServerTopProcesses bounds top_processes: each process adds series to
 // every scrape.
 const MaxServerTopProcesses = 500
+
+// MaxServerStreamClients bounds max_stream_clients: each stalled client may
+// hold its byte budget.
+const MaxServerStreamClients = 65536
 
 // DefaultServer returns the server section's defaults.
 func DefaultServer() Server {
@@ -125,6 +133,9 @@ func (s *Server) validate(v *Validator) {
 	}
 	if s.TopProcesses < 0 || s.TopProcesses > MaxServerTopProcesses {
 		v.Errorf(Path("server", "top_processes"), "top_processes %d out of range (0 to %d)", s.TopProcesses, MaxServerTopProcesses)
+	}
+	if s.MaxStreamClients < 0 || s.MaxStreamClients > MaxServerStreamClients {
+		v.Errorf(Path("server", "max_stream_clients"), "max_stream_clients %d out of range (1 to %d)", s.MaxStreamClients, MaxServerStreamClients)
 	}
 	for _, t := range []struct {
 		key string

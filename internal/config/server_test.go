@@ -11,8 +11,8 @@ func TestServerSection(t *testing.T) {
 	t.Parallel()
 	tests := []sectionCase[Server]{
 		{name: "empty", in: "server: {}\n", want: Server{}},
-		{name: "all", in: "server:\n  listen: 0.0.0.0:9000\n  token_file: /etc/vigia/token\n  open_metrics: true\n  tls_cert: c.pem\n  tls_key: k.pem\n  top_processes: 10\n  timeouts: {read_header: 2s, read: 5s, write: 20s, idle: 1m}\n",
-			want: Server{Listen: "0.0.0.0:9000", TokenFile: "/etc/vigia/token", OpenMetrics: true, TLSCert: "c.pem", TLSKey: "k.pem", TopProcesses: 10,
+		{name: "all", in: "server:\n  listen: 0.0.0.0:9000\n  token_file: /etc/vigia/token\n  open_metrics: true\n  tls_cert: c.pem\n  tls_key: k.pem\n  top_processes: 10\n  max_stream_clients: 32\n  timeouts: {read_header: 2s, read: 5s, write: 20s, idle: 1m}\n",
+			want: Server{Listen: "0.0.0.0:9000", TokenFile: "/etc/vigia/token", OpenMetrics: true, TLSCert: "c.pem", TLSKey: "k.pem", TopProcesses: 10, MaxStreamClients: 32,
 				Timeouts: ServerTimeouts{ReadHeader: 2 * time.Second, Read: 5 * time.Second, Write: 20 * time.Second, Idle: time.Minute}}},
 		{name: "insecure off loopback", in: "server:\n  listen: ':8519'\n  insecure_no_auth: true\n", want: Server{Listen: ":8519", InsecureNoAuth: true}},
 		// --token-file may supply the token: serve checks auth after merging.
@@ -23,6 +23,7 @@ func TestServerSection(t *testing.T) {
 		{name: "key without cert", in: "server:\n  tls_key: k.pem\n", wantErr: "tls_cert is missing"},
 		{name: "both auth modes", in: "server:\n  token_file: t\n  insecure_no_auth: true\n", wantErr: "t.yaml:3: insecure_no_auth and token_file exclude each other"},
 		{name: "top too high", in: "server:\n  top_processes: 100000\n", wantErr: "t.yaml:2: top_processes 100000 out of range"},
+		{name: "stream clients negative", in: "server:\n  max_stream_clients: -1\n", wantErr: "t.yaml:2: max_stream_clients -1 out of range"},
 		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeout idle 1ms is too short"},
 		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},

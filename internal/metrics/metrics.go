@@ -48,6 +48,9 @@ type Options struct {
 	// AnalysisLatency returns the engine's analysis latency histogram.
 	// Optional: the series is left out when nil.
 	AnalysisLatency func() Histogram
+	// Stream returns the agent's event-stream clients. Optional: the
+	// series are left out when nil.
+	Stream func() StreamClients
 	// TopProcesses turns on per-process series for the N busiest processes
 	// (by CPU, then memory). 0 leaves them out; cardinality is bounded by N.
 	TopProcesses int

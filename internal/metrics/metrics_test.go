@@ -133,6 +133,7 @@ func fixtureOptions() Options {
 		AnalysisLatency: func() Histogram {
 			return Histogram{Count: 10, Sum: 0.01, Buckets: map[float64]uint64{0.0001: 2, 0.001: 9, 0.01: 10}}
 		},
+		Stream:       func() StreamClients { return StreamClients{Connected: 3, Refused: 12} },
 		TopProcesses: 2,
 		Version:      "1.0.0-test",
 	}

@@ -15,6 +15,15 @@ type outputDescs struct {
 	notifierLastError                             *prometheus.Desc
 	storeUp, storeBacklog, storeDropped           *prometheus.Desc
 	storeWritten, storeErrorSince                 *prometheus.Desc
+	streamClients, streamRefused                  *prometheus.Desc
+}
+
+// StreamClients counts the agent's event-stream clients.
+type StreamClients struct {
+	// Connected is how many are connected now.
+	Connected int64
+	// Refused is how many were turned away because the limit was reached.
+	Refused uint64
 }
 
 func newOutputDescs() outputDescs {
@@ -32,12 +41,20 @@ func newOutputDescs() outputDescs {
 		storeDropped:       nd("vigia_store_dropped_total", "Readings lost because the store's backlog was full.", nil, nil),
 		storeWritten:       nd("vigia_store_written_total", "Readings written to the history database.", nil, nil),
 		storeErrorSince:    nd("vigia_store_failing_since_timestamp_seconds", "When history writes began to fail, in seconds since the epoch (0: they do not).", nil, nil),
+		streamClients:      nd("vigia_stream_clients", "Event-stream clients connected to the agent.", nil, nil),
+		streamRefused:      nd("vigia_stream_clients_refused_total", "Event-stream clients refused because the most allowed were connected.", nil, nil),
 	}
 }
 
-// outputs emits the notifier and store series from the health main fills.
+// outputs emits the notifier and store series from the health main fills,
+// and the event stream's from the server.
 func (c *Collector) outputs(e *emitter, h *reading.Health) {
 	d := &c.out
+	if c.opts.Stream != nil {
+		st := c.opts.Stream()
+		e.gauge(d.streamClients, float64(st.Connected))
+		e.counter(d.streamRefused, float64(st.Refused))
+	}
 	for _, n := range h.Notifiers {
 		e.counter(d.notifierSent, float64(n.Sent), n.Name, n.Type)
 		e.counter(d.notifierFailed, float64(n.Failed), n.Name, n.Type)

@@ -14,7 +14,7 @@ import (
 )
 
 // ErrNoProcess is wrapped by ProcessDetail when the PID does not exist (or
-// exited while it was being read).
+// exited while it was being read), or names a task that is not a process.
 var ErrNoProcess = errors.New("no such process")
 
 // ProcessDetail reads everything vigia shows of one process, on demand (the
@@ -42,6 +42,18 @@ func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
 	if err != nil {
 		return d, fmt.Errorf("%s: %w", fsys.Proc(name, "stat"), err)
 	}
+	status, statusErr := ReadFile(fsys.Proc(name, "status"))
+	// /proc/TID answers for every thread though /proc lists only processes:
+	// a task whose thread group is another is a thread, not a process. A
+	// stat that names another PID is not this process either.
+	if st.PID != pid {
+		return d, fmt.Errorf("process %d: %s names pid %d: %w", pid, fsys.Proc(name, "stat"), st.PID, ErrNoProcess)
+	}
+	if statusErr == nil {
+		if tgid, err := ParseStatusTgid(status); err == nil && tgid != pid {
+			return d, fmt.Errorf("process %d: task %d is a thread of process %d: %w", pid, pid, tgid, ErrNoProcess)
+		}
+	}
 	hz, page := clockTicks(), uint64(unix.Getpagesize())
 	comm := string(st.Comm)
 	d.PID = pid
@@ -68,13 +80,16 @@ func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
 	if cb, err := ReadFile(fsys.Proc(name, "cmdline")); err == nil {
 		d.Cmdline = FormatCmdline(cb, comm)
 	}
-	d.User = "?"
-	if sb, err := ReadFile(fsys.Proc(name, "status")); err == nil {
-		if uid, err := ParseStatusUID(sb); err == nil {
-			d.UID = uid
-			d.User = NewUsers(SystemPasswd).Name(uid)
-		}
+	if statusErr != nil {
+		status = nil
 	}
+	var uid uint32
+	uid, d.User = processUser(NewUsers(SystemPasswd), status, func() (uint32, bool) {
+		var st unix.Stat_t
+		err := unix.Stat(fsys.Proc(name), &st)
+		return st.Uid, err == nil
+	})
+	d.UID = uid
 
 	unreadable := func(field string, err error) bool {
 		if errors.Is(err, fs.ErrPermission) {
@@ -116,6 +131,22 @@ func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
 		return reading.ProcessDetail{}, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
 	}
 	return d, nil
+}
+
+// processUser returns a process's effective uid and its name, the same way
+// for the table and the detail: from the status file (nil when it could not
+// be read), else from the owner of /proc/PID, which is the effective uid of
+// a dumpable process; "?" when neither tells.
+func processUser(users *Users, status []byte, owner func() (uint32, bool)) (uint32, string) {
+	if status != nil {
+		if uid, err := ParseStatusUID(status); err == nil {
+			return uid, users.Name(uid)
+		}
+	}
+	if uid, ok := owner(); ok {
+		return uid, users.Name(uid)
+	}
+	return 0, "?"
 }
 
 func countDir(path string) (int, error) {

@@ -200,3 +200,65 @@ func TestProcessDetailUnprivilegedChild(t *testing.T) {
 		t.Errorf("readable fields missing: %+v", d)
 	}
 }
+
+// The detail names a process's user as the table does, also when its status
+// file is missing (106: the owner of /proc/106 tells).
+func TestProcessDetailUserMatchesTable(t *testing.T) {
+	t.Parallel()
+	fsys := ptFS(t, filepath.Join("testdata", "procs"))
+	pt, err := NewProcTable(fsys, ProcTableOptions{NoKeepFD: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	entries, err := pt.Scan(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, e := range entries {
+		d, err := ProcessDetail(fsys, e.PID)
+		if err != nil {
+			t.Errorf("ProcessDetail(%d): %v", e.PID, err)
+			continue
+		}
+		if d.User != e.User || d.UID != e.UID {
+			t.Errorf("process %d: detail says user %q (uid %d), the table %q (uid %d)", e.PID, d.User, d.UID, e.User, e.UID)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Fatalf("checked %d processes, want the fixture's 7", checked)
+	}
+}
+
+// A task that is not a process (a thread, reachable as /proc/TID though not
+// listed) and a stat that names another pid are no process.
+func TestProcessDetailNotAProcess(t *testing.T) {
+	t.Parallel()
+	fsys := ptFS(t, filepath.Join("testdata", "tasks"))
+	tests := []struct {
+		pid     int32
+		wantErr error
+		wantMsg string
+	}{
+		{pid: 300},
+		{pid: 301, wantErr: ErrNoProcess, wantMsg: "task 301 is a thread of process 300"},
+		{pid: 302, wantErr: ErrNoProcess, wantMsg: "302/stat names pid 399"},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(int(tt.pid)), func(t *testing.T) {
+			t.Parallel()
+			d, err := ProcessDetail(fsys, tt.pid)
+			if tt.wantErr == nil {
+				if err != nil || d.PID != tt.pid {
+					t.Fatalf("ProcessDetail(%d) = pid %d, %v; want the process", tt.pid, d.PID, err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("ProcessDetail(%d) error = %v, want %v saying %q", tt.pid, err, tt.wantErr, tt.wantMsg)
+			}
+		})
+	}
+}

@@ -147,6 +147,29 @@ func FormatCmdline(raw []byte, comm string) string {
 	return string(out)
 }
 
+// ParseStatusTgid returns the thread group id from a /proc/PID/status file
+// ("Tgid:\t1234"): the PID of the process a task belongs to, equal to the
+// task's own id only for a process's main thread.
+func ParseStatusTgid(b []byte) (int32, error) {
+	i := bytes.Index(b, []byte("\nTgid:"))
+	switch {
+	case i >= 0:
+		b = b[i+len("\nTgid:"):]
+	case bytes.HasPrefix(b, []byte("Tgid:")):
+		b = b[len("Tgid:"):]
+	default:
+		return 0, errors.New("status: no Tgid line")
+	}
+	if e := bytes.IndexByte(b, '\n'); e >= 0 {
+		b = b[:e]
+	}
+	v, ok := parseDecimal(bytes.TrimSpace(b))
+	if !ok || v > 1<<31-1 {
+		return 0, fmt.Errorf("status: bad Tgid %q", truncated(b))
+	}
+	return int32(v), nil
+}
+
 // ParseStatusUID returns the effective uid from a /proc/PID/status file
 // ("Uid:\treal\teffective\tsaved\tfs"); ps shows that one as the user.
 func ParseStatusUID(b []byte) (uint32, error) {

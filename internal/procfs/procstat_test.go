@@ -303,3 +303,42 @@ func FuzzParseStatusNSpid(f *testing.F) {
 	f.Add([]byte("Name:\tvigia\nNSpid:\t4242\t7\n"))
 	f.Fuzz(func(t *testing.T, b []byte) { _, _ = ParseStatusNSpid(b) })
 }
+
+func TestParseStatusTgid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		want     int32
+		wantErr  bool
+	}{
+		{name: "kernel", in: "Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t4242\nNgid:\t0\nPid:\t4243\n", want: 4242},
+		{name: "first line", in: "Tgid:\t7\n", want: 7},
+		{name: "no newline", in: "Name:\tx\nTgid:\t9", want: 9},
+		{name: "missing", in: "Name:\tx\nPid:\t9\n", wantErr: true},
+		{name: "not a number", in: "Tgid:\tabc\n", wantErr: true},
+		{name: "too big", in: "Tgid:\t4294967296\n", wantErr: true},
+		{name: "empty", in: "", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseStatusTgid([]byte(tt.in))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("ParseStatusTgid(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseStatusTgid(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func FuzzParseStatusTgid(f *testing.F) {
+	f.Add([]byte("Name:\tbash\nTgid:\t4242\nPid:\t4243\n"))
+	f.Add([]byte("Tgid:\t"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if v, err := ParseStatusTgid(b); err == nil && v < 0 {
+			t.Errorf("ParseStatusTgid(%q) = %d, want no negative id", b, v)
+		}
+	})
+}

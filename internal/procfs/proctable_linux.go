@@ -389,26 +389,15 @@ func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 	if n, err := t.readRel(t.relPath(name, "cmdline"), t.aux); err == nil {
 		e.Cmdline = FormatCmdline(t.aux[:n], e.Comm)
 	}
-	uid, ok := uint32(0), false
+	var status []byte
 	if n, err := t.readRel(t.relPath(name, "status"), t.aux); err == nil {
-		if v, err := ParseStatusUID(t.aux[:n]); err == nil {
-			uid, ok = v, true
-		}
+		status = t.aux[:n]
 	}
-	if !ok {
-		// The owner of /proc/PID is the effective uid of a dumpable process;
-		// status is unreadable only in odd trees, so this is a fallback.
+	e.UID, e.User = processUser(t.users, status, func() (uint32, bool) {
 		var st unix.Stat_t
-		if unix.Fstatat(t.dirfd, string(name), &st, 0) == nil {
-			uid, ok = st.Uid, true
-		}
-	}
-	e.UID = uid
-	if ok {
-		e.User = t.users.Name(uid)
-	} else {
-		e.User = "?"
-	}
+		err := unix.Fstatat(t.dirfd, string(name), &st, 0)
+		return st.Uid, err == nil
+	})
 }
 
 // readStat reads the process's stat line into t.buf: a pread of the held

@@ -324,7 +324,10 @@ func (s *Server) process(w http.ResponseWriter, r *http.Request) {
 	d, err := s.opts.Inspector.Inspect(r.Context(), int32(pid))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		writeError(w, http.StatusNotFound, "no process "+v)
+		writeError(w, http.StatusNotFound, "no process "+v+": "+err.Error())
+	case errors.Is(err, ErrMalformed):
+		// Bad kernel data is no server fault: say what could not be read.
+		writeError(w, http.StatusUnprocessableEntity, "process "+v+" cannot be shown: "+err.Error())
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "reading process "+v+": "+err.Error())
 	default:
@@ -368,7 +371,7 @@ type statusAnswer struct {
 	Overruns      uint64                 `json:"analysis_overruns"`
 	Sensors       []sensorStatus         `json:"sensors"`
 	Outputs       []reading.OutputHealth `json:"outputs"`
-	Stream        streamStats            `json:"stream"`
+	Stream        StreamStats            `json:"stream"`
 	// Notifiers is every alert destination's delivery record; Store the
 	// history's write state, absent when the agent does not record.
 	Notifiers []reading.NotifierHealth `json:"notifiers"`
@@ -517,23 +520,28 @@ type readyAnswer struct {
 	Reason string   `json:"reason,omitempty"`
 }
 
-// readyz is 200 when every sensor has read and none is stale.
+// readyz is 200 when every sensor has produced a successful reading since
+// the agent started and none is stale now (docs/api.md).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	h := s.opts.Health()
 	ans := readyAnswer{Ready: true}
-	// A sensor has delivered once its first analysed reading is in the
-	// state; a read alone (a warm-up baseline) does not count.
-	delivered := map[string]bool{}
-	for _, r := range s.opts.State.Snapshot() {
-		delivered[r.Sensor] = true
-	}
+	// A sensor has succeeded once an analysed reading without an error
+	// reached the state or the stream; a read alone (a warm-up baseline)
+	// or an error reading (the engine makes one for a failing sensor) does
+	// not count. Success is remembered: a later failure shows in the
+	// status, and makes the agent unready only once the sensor is stale.
+	succeeded := s.hub.sensorsSucceeded(s.opts.State.Snapshot())
 	var waiting []string
 	for _, sh := range h.Sensors {
 		switch {
 		case sh.Stale:
 			ans.Stale = append(ans.Stale, sh.Name)
-		case sh.LastRead.IsZero() || !delivered[sh.Name]:
-			waiting = append(waiting, sh.Name)
+		case sh.LastRead.IsZero() || !succeeded[sh.Name]:
+			w := sh.Name
+			if sh.LastError != "" {
+				w += " (" + sh.LastError + ")"
+			}
+			waiting = append(waiting, w)
 		}
 	}
 	switch {
@@ -542,7 +550,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	case len(ans.Stale) > 0:
 		ans.Ready, ans.Reason = false, "stale sensors: "+strings.Join(ans.Stale, ", ")
 	case len(waiting) > 0:
-		ans.Ready, ans.Reason = false, "sensors without a first reading: "+strings.Join(waiting, ", ")
+		ans.Ready, ans.Reason = false, "sensors without a successful reading yet: "+strings.Join(waiting, ", ")
 	}
 	code := http.StatusOK
 	if !ans.Ready {

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -25,6 +27,7 @@ var (
 	loadDuration = flag.Duration("load-duration", 10*time.Second, "how long to load")
 	loadSSE      = flag.Int("load-sse", 0, "instead of requests, hold this many event-stream clients open")
 	loadPID      = flag.Int("load-pid", 0, "PID of the agent, to measure its CPU while loaded")
+	loadStall    = flag.Int("load-stall", 0, "instead of requests, open this many event-stream clients that never read")
 )
 
 func TestLoadRequests(t *testing.T) {
@@ -131,16 +134,95 @@ func TestLoadStreams(t *testing.T) {
 	}
 }
 
+// TestLoadStalled opens -load-stall event-stream clients that never read a
+// byte and probes /healthz while they hang on; it prints how many were
+// refused and the agent's resident memory (bench/stream-stalled.sh).
+func TestLoadStalled(t *testing.T) {
+	if *loadURL == "" || *loadStall == 0 {
+		t.Skip("stalled-client load test: give -load URL -load-stall N (see bench/stream-stalled.sh)")
+	}
+	u, err := url.Parse(*loadURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	refused := 0
+	for range *loadStall {
+		c, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatalf("after %d clients: %v", len(conns), err)
+		}
+		c.(*net.TCPConn).SetReadBuffer(4 << 10)
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", u.RequestURI(), u.Host)
+		conns = append(conns, c)
+	}
+	// A refused client has its 503 waiting; a served one its 200 and then
+	// nothing read: peek at the status line only.
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		line, _ := bufio.NewReaderSize(c, 64).ReadString('\n')
+		if strings.Contains(line, " 503 ") {
+			refused++
+		}
+	}
+	probe := &http.Client{Timeout: 5 * time.Second}
+	var lat []time.Duration
+	rss0 := rssKiB(t, *loadPID)
+	for start := time.Now(); time.Since(start) < *loadDuration; time.Sleep(100 * time.Millisecond) {
+		t0 := time.Now()
+		resp, err := probe.Get("http://" + u.Host + "/healthz")
+		if err != nil {
+			t.Fatalf("/healthz: %v", err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	fmt.Printf("%d stalled stream clients, %d refused; /healthz over %v: p50 %v, p90 %v, max %v",
+		len(conns), refused, *loadDuration, lat[len(lat)/2].Round(time.Microsecond),
+		lat[len(lat)*9/10].Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
+	if *loadPID > 0 {
+		fmt.Printf("; agent RSS %.1f MiB after the clients connected, %.1f MiB at the end",
+			float64(rss0)/1024, float64(rssKiB(t, *loadPID))/1024)
+	}
+	fmt.Println()
+}
+
+// agentFile returns the agent's /proc/PID/name.
+func agentFile(t *testing.T, pid int, name string) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/" + name)
+	if err != nil {
+		t.Fatalf("agent PID %d: %v", pid, err)
+	}
+	return string(b)
+}
+
+// rssKiB returns the resident set of a process in KiB, 0 without one.
+func rssKiB(t *testing.T, pid int) int {
+	if pid <= 0 {
+		return 0
+	}
+	for _, line := range strings.Split(agentFile(t, pid, "status"), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return n
+		}
+	}
+	return 0
+}
+
 // cpuTicks returns the user+system seconds of a process, 0 without one.
 func cpuTicks(t *testing.T, pid int) float64 {
 	if pid <= 0 {
 		return 0
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		t.Fatalf("agent PID %d: %v", pid, err)
-	}
-	s := string(b)
+	s := agentFile(t, pid, "stat")
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 	ut, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)

@@ -137,15 +137,27 @@ func TestStreamResumesWithLastEventID(t *testing.T) {
 // event has no table (the next live one brings it).
 func TestStreamReplayKeepsNoProcessTables(t *testing.T) {
 	t.Parallel()
-	s, ch := newTestServer(t, nil)
+	// The burst of 20 tables below would pass the default byte budget of
+	// a client that reads as fast as it can; this test is about the ring.
+	s, ch := newTestServer(t, func(o *Options) { o.ClientBytes = 64 << 20 })
 	url, _ := serve(t, s)
 	resp, sc := openStream(t, url+"/api/v1/stream?processes=true", "")
 	defer resp.Body.Close()
 	waitFor(t, func() bool { return s.hub.stats().Clients == 1 }, "the client")
-	big := bigProcesses(1000)
-	for range 20 {
-		ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: big}
-	}
+	// A table of 60 KiB: twenty of them are far past what the ring may
+	// hold, and encoding them stays quick under -race.
+	big := bigProcesses(300)
+	// Sent while the client reads: one that reads nothing for 10 s is
+	// dropped.
+	go func() {
+		for range 20 {
+			select {
+			case ch <- reading.Reading{Sensor: reading.SensorProcesses, Processes: big}:
+			case <-t.Context().Done():
+				return
+			}
+		}
+	}()
 	got := readEvents(t, sc, 20)
 	if !strings.Contains(got[19].data, `"processes":[`) {
 		t.Errorf("a live client that asked for processes did not get the table")

@@ -68,14 +68,20 @@ type History interface {
 }
 
 // Inspector reads one process on demand for /api/v1/processes/{pid}. It
-// returns an error wrapping os.ErrNotExist when the process is gone. It must
-// be safe for concurrent use.
+// returns an error wrapping os.ErrNotExist when there is no such process
+// (gone, or the PID is a thread's), and one wrapping ErrMalformed when the
+// process's kernel files cannot be parsed; its message says which file. It
+// must be safe for concurrent use.
 type Inspector interface {
 	Inspect(ctx context.Context, pid int32) (reading.ProcessDetail, error)
 }
 
 // ErrNotFound is returned by a History that knows no such series.
 var ErrNotFound = errors.New("not found")
+
+// ErrMalformed is wrapped by an Inspector that read a process's kernel files
+// but could not parse them: the data is bad, not the agent.
+var ErrMalformed = errors.New("malformed kernel data")
 
 // Options configures a Server. State, Health and Stream are required.
 type Options struct {
@@ -104,6 +110,13 @@ type Options struct {
 	// ClientBuffer is how many events each stream client may have queued
 	// before it is dropped as too slow (default 64).
 	ClientBuffer int
+	// ClientBytes is how many bytes of events each stream client may have
+	// queued before it is dropped as too slow (default DefaultClientBytes;
+	// see client for the policy).
+	ClientBytes int
+	// MaxStreamClients bounds the connected stream clients; the next one
+	// gets 503 with Retry-After (default DefaultMaxStreamClients).
+	MaxStreamClients int
 	// Heartbeat is the interval of the stream's keep-alive comments
 	// (default 15s).
 	Heartbeat time.Duration
@@ -140,6 +153,12 @@ func New(opts Options) (*Server, error) {
 	if opts.ClientBuffer <= 0 {
 		opts.ClientBuffer = 64
 	}
+	if opts.ClientBytes <= 0 {
+		opts.ClientBytes = DefaultClientBytes
+	}
+	if opts.MaxStreamClients <= 0 {
+		opts.MaxStreamClients = DefaultMaxStreamClients
+	}
 	if opts.Heartbeat <= 0 {
 		opts.Heartbeat = 15 * time.Second
 	}
@@ -164,7 +183,7 @@ func New(opts Options) (*Server, error) {
 		}
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	s.hub = newHub(opts.Stream, opts.ClientBuffer, s.log)
+	s.hub = newHub(opts.Stream, opts.ClientBuffer, opts.MaxStreamClients, s.log)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -251,6 +270,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    s.opts.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:       func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) },
 	}
 	if s.tls != nil {
 		srv.TLSConfig = s.tls

@@ -65,7 +65,11 @@ func (fakeHistory) History(_ context.Context, sensor, metric string, from, to ti
 type fakeInspector struct{}
 
 func (fakeInspector) Inspect(_ context.Context, pid int32) (reading.ProcessDetail, error) {
-	if pid != 1 {
+	switch pid {
+	case 1:
+	case 104:
+		return reading.ProcessDetail{}, fmt.Errorf("/proc/104/stat: %w: no (comm)", ErrMalformed)
+	default:
 		return reading.ProcessDetail{}, fmt.Errorf("process %d: %w", pid, os.ErrNotExist)
 	}
 	return reading.ProcessDetail{Process: reading.Process{PID: 1, Comm: "init"}, Exe: "/sbin/init"}, nil
@@ -145,6 +149,7 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/processes?limit=ten", 400, `limit=\"ten\"`},
 		{"GET", "/api/v1/processes/1", 200, `"exe":"/sbin/init"`},
 		{"GET", "/api/v1/processes/999", 404, `no process 999`},
+		{"GET", "/api/v1/processes/104", 422, `process 104 cannot be shown: /proc/104/stat: malformed kernel data: no (comm)`},
 		{"GET", "/api/v1/processes/abc", 400, `pid \"abc\" is not a positive number`},
 		{"GET", "/api/v1/alerts", 200, `"active":[{"rule":"memory"`},
 		{"GET", "/api/v1/status", 200, `"version":"test"`},
@@ -268,18 +273,49 @@ func TestReadyz(t *testing.T) {
 		{"fresh", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}}}, 200, ""},
 		{"stale", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now, Stale: true}}}, 503, "stale sensors: disk"},
 		{"starting", reading.Health{}, 503, "no sensors running yet"},
-		{"no first read", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu"}}}, 503, "without a first reading: cpu"},
-		{"read but not delivered", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now}}}, 503, "without a first reading: disk"},
+		{"no first read", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu"}}}, 503, "without a successful reading yet: cpu"},
+		{"read but not delivered", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now}}}, 503, "without a successful reading yet: disk"},
+		// The engine delivers an error reading for a sensor that fails: it
+		// has read, and delivered, but never succeeded.
+		{"delivered only errors", reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now, Failures: 3, LastError: "statfs /: permission denied"}}},
+			503, "without a successful reading yet: disk (statfs /: permission denied)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, _ := newTestServer(t, func(o *Options) { o.Health = func() reading.Health { return tt.health } })
+			st := fixtureState()
+			st.readings = append(st.readings, reading.Reading{Sensor: "disk", Time: t0, Err: "statfs /: permission denied"})
+			s, _ := newTestServer(t, func(o *Options) { o.Health = func() reading.Health { return tt.health }; o.State = st })
 			w := get(t, s.Handler(), "GET", "/readyz")
 			if w.Code != tt.want || !strings.Contains(w.Body.String(), tt.reason) {
 				t.Errorf("/readyz = %d %s, want %d with %q", w.Code, w.Body, tt.want, tt.reason)
 			}
 		})
+	}
+}
+
+// A sensor that succeeded once stays counted though its latest reading is
+// an error: it is failing, which the status shows, not starting. Success
+// seen on the stream counts though the state missed it.
+func TestReadyzRemembersSuccess(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	st := fixtureState()
+	st.readings = append(st.readings, reading.Reading{Sensor: "disk", Time: t0, Err: "statfs /: permission denied"})
+	s, ch := newTestServer(t, func(o *Options) {
+		o.State = st
+		o.Health = func() reading.Health {
+			return reading.Health{Sensors: []reading.SensorHealth{{Name: "cpu", LastRead: now}, {Name: "disk", LastRead: now}}}
+		}
+	})
+	if w := get(t, s.Handler(), "GET", "/readyz"); w.Code != 503 {
+		t.Fatalf("/readyz before disk succeeded = %d %s, want 503", w.Code, w.Body)
+	}
+	serve(t, s)
+	ch <- reading.Reading{Sensor: "disk", Time: t0}
+	ch <- reading.Reading{Sensor: "disk", Time: t0.Add(time.Second), Err: "statfs /: permission denied"} // the hub took the first
+	if w := get(t, s.Handler(), "GET", "/readyz"); w.Code != 200 {
+		t.Errorf("/readyz after disk succeeded once = %d %s, want 200", w.Code, w.Body)
 	}
 }
 

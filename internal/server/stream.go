@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"maps"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,9 +23,26 @@ import (
 // stays full that long is stalled and is dropped.
 const writeDeadline = 10 * time.Second
 
-// MaxStreamClients bounds concurrent stream clients; each holds a buffer of
-// shared frames, so memory stays bounded however many connect.
-const MaxStreamClients = 4096
+// DefaultMaxStreamClients is how many stream clients may be connected at
+// once unless Options.MaxStreamClients says otherwise; the next one is
+// refused with 503 and Retry-After.
+const DefaultMaxStreamClients = 256
+
+// DefaultClientBytes is a stream client's byte budget unless
+// Options.ClientBytes says otherwise (see client).
+const DefaultClientBytes = 256 << 10
+
+// streamSendBuffer caps the kernel's send buffer of a stream connection
+// (SO_SNDBUF): without it, loopback autotuning lets a client that never
+// reads park megabytes in the socket, out of reach of the byte budget.
+const streamSendBuffer = 64 << 10
+
+// refusalLogEvery rate-limits the log line about refused stream clients: a
+// flood of them is one line per interval with a count, not one each.
+const refusalLogEvery = time.Minute
+
+// streamRetryAfter is the Retry-After of a refused stream client, seconds.
+const streamRetryAfter = "10"
 
 // replayFrames is how many recent events the hub keeps for clients that
 // reconnect with Last-Event-ID: a minute of every sensor at 1 s with a
@@ -43,10 +63,21 @@ type frame struct {
 	full, lean []byte
 }
 
-// client is one connected stream. The hub sends frames without blocking;
-// when ch is full the client is too slow and kicked is closed.
+// client is one connected stream. The hub sends frames without blocking.
+//
+// Policy for a slow client: its memory is bounded in bytes, not only in
+// messages. queued counts the bytes of the frames handed to it and not yet
+// written (frames are shared, so this is an upper bound of what it pins).
+// When a frame would take queued past budget, or ch is full, the hub drops
+// the client: kicked is closed, its write in progress is aborted, its
+// backlog goes with it, and the connection is closed. A browser reconnects
+// by itself with Last-Event-ID and catches up from the replay ring. A frame
+// larger than the whole budget (a big process table) is still sent to a
+// client with nothing queued, so such a client is slow, not starved.
 type client struct {
 	ch        chan *frame
+	queued    atomic.Int64
+	budget    int64
 	kicked    chan struct{}
 	kickOnce  sync.Once
 	sensors   map[string]bool // nil: every sensor
@@ -86,9 +117,10 @@ func (c *client) kick() (first bool) {
 // reading once and offers it to every client; a full client buffer drops
 // that client, so a slow reader never slows the others or the engine.
 type hub struct {
-	in     <-chan reading.Reading
-	buffer int
-	log    *slog.Logger
+	in         <-chan reading.Reading
+	buffer     int
+	maxClients int
+	log        *slog.Logger
 
 	mu       sync.Mutex
 	clients  map[*client]struct{}
@@ -97,28 +129,47 @@ type hub struct {
 	recent   []*frame      // ring of the last replayFrames events, oldest at next
 	next     int
 	lastLeft time.Time // when the last client left; zero while one is connected
+	// succeeded holds the sensors that have produced a reading without an
+	// error since the agent started, for /readyz.
+	succeeded map[string]bool
+	// refusals not yet logged, and when the last refusal line was written
+	unlogged uint64
+	loggedAt time.Time
 
 	seq       atomic.Uint64
 	served    atomic.Uint64
 	dropped   atomic.Uint64
 	events    atomic.Uint64
 	connected atomic.Int64
+	refused   atomic.Uint64
 }
 
-type streamStats struct {
+// StreamStats counts the event stream's clients.
+type StreamStats struct {
 	Clients        int64  `json:"clients"`
 	ClientsServed  uint64 `json:"clients_served"`
 	ClientsDropped uint64 `json:"clients_dropped"`
+	// ClientsRefused counts clients turned away because MaxStreamClients
+	// were connected.
+	ClientsRefused uint64 `json:"clients_refused"`
+	MaxClients     int    `json:"max_clients"`
 	Events         uint64 `json:"events"`
 }
 
-func newHub(in <-chan reading.Reading, buffer int, log *slog.Logger) *hub {
-	return &hub{in: in, buffer: buffer, log: log, clients: map[*client]struct{}{}, done: make(chan struct{})}
+func newHub(in <-chan reading.Reading, buffer, maxClients int, log *slog.Logger) *hub {
+	return &hub{in: in, buffer: buffer, maxClients: maxClients, log: log, clients: map[*client]struct{}{},
+		succeeded: map[string]bool{}, done: make(chan struct{})}
 }
 
-func (h *hub) stats() streamStats {
-	return streamStats{Clients: h.connected.Load(), ClientsServed: h.served.Load(), ClientsDropped: h.dropped.Load(), Events: h.events.Load()}
+func (h *hub) stats() StreamStats {
+	return StreamStats{
+		Clients: h.connected.Load(), ClientsServed: h.served.Load(), ClientsDropped: h.dropped.Load(),
+		ClientsRefused: h.refused.Load(), MaxClients: h.maxClients, Events: h.events.Load(),
+	}
 }
+
+// StreamStats returns the event stream's client counts, for /metrics.
+func (s *Server) StreamStats() StreamStats { return s.hub.stats() }
 
 // run reads until ctx is done or the input closes, then ends every stream.
 func (h *hub) run(ctx context.Context) {
@@ -141,6 +192,9 @@ func (h *hub) run(ctx context.Context) {
 			}
 		}
 		h.mu.Lock()
+		if r.Err == "" {
+			h.succeeded[r.Sensor] = true
+		}
 		idle := len(h.clients) == 0 && time.Since(h.lastLeft) > replayGrace
 		h.mu.Unlock()
 		if idle {
@@ -165,13 +219,9 @@ func (h *hub) run(ctx context.Context) {
 				if c.sensors != nil && !c.sensors[f.sensor] {
 					continue
 				}
-				select {
-				case c.ch <- f:
-				default:
-					if c.kick() {
-						h.dropped.Add(1)
-						h.log.Debug("stream: dropped a slow client")
-					}
+				if !c.offer(f) && c.kick() {
+					h.dropped.Add(1)
+					h.log.Debug("stream: dropped a slow client", "queued_bytes", c.queued.Load())
 				}
 			}
 		}
@@ -247,23 +297,69 @@ func (h *hub) event(name string, id uint64, v any) []byte {
 	return b.Bytes()
 }
 
-// add registers a client; it returns false when the hub has ended or is
-// full. With resume, it also returns the kept events after lastID, which
-// the client must be sent before anything from its channel.
-func (h *hub) add(c *client, resume bool, lastID uint64) ([]*frame, bool) {
+// sensorsSucceeded marks the sensors of rs that read without an error,
+// and returns which sensors ever did. The map is the caller's.
+func (h *hub) sensorsSucceeded(rs []reading.Reading) map[string]bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed || len(h.clients) >= MaxStreamClients {
-		return nil, false
+	for _, r := range rs {
+		if r.Err == "" {
+			h.succeeded[r.Sensor] = true
+		}
+	}
+	return maps.Clone(h.succeeded)
+}
+
+// offer queues f for c without blocking; false means c is over its byte
+// budget or message buffer and must be dropped.
+func (c *client) offer(f *frame) bool {
+	n := int64(len(c.pick(f)))
+	if q := c.queued.Load(); q > 0 && q+n > c.budget {
+		return false
+	}
+	c.queued.Add(n)
+	select {
+	case c.ch <- f:
+		return true
+	default:
+		c.queued.Add(-n)
+		return false
+	}
+}
+
+// errStreamFull and errStreamClosed say why add refused a client.
+var (
+	errStreamFull   = errors.New("too many stream clients")
+	errStreamClosed = errors.New("the event stream is closed")
+)
+
+// add registers a client; it fails when the hub has ended or is full.
+// With resume, it also returns the kept events after lastID, which the
+// client must be sent before anything from its channel.
+func (h *hub) add(c *client, resume bool, lastID uint64, now time.Time) ([]*frame, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, errStreamClosed
+	}
+	if len(h.clients) >= h.maxClients {
+		h.refused.Add(1)
+		h.unlogged++
+		if now.Sub(h.loggedAt) >= refusalLogEvery {
+			h.log.Warn("stream: refused clients: too many connected; raise server.max_stream_clients or --max-stream-clients if they are wanted",
+				"refused", h.unlogged, "max_stream_clients", h.maxClients)
+			h.unlogged, h.loggedAt = 0, now
+		}
+		return nil, errStreamFull
 	}
 	h.clients[c] = struct{}{}
 	h.lastLeft = time.Time{}
 	h.connected.Add(1)
 	h.served.Add(1)
 	if !resume {
-		return nil, true
+		return nil, nil
 	}
-	return h.since(lastID), true
+	return h.since(lastID), nil
 }
 
 func (h *hub) remove(c *client) {
@@ -301,7 +397,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		}
 		lastID, resume = id, true
 	}
-	c := &client{ch: make(chan *frame, s.opts.ClientBuffer), kicked: make(chan struct{}), processes: withProcs}
+	c := &client{ch: make(chan *frame, s.opts.ClientBuffer), budget: int64(s.opts.ClientBytes),
+		kicked: make(chan struct{}), processes: withProcs}
 	for _, v := range r.URL.Query()["sensor"] {
 		for _, name := range strings.Split(v, ",") {
 			if name = strings.TrimSpace(name); name == "" {
@@ -325,13 +422,22 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.abort = func() { rc.SetWriteDeadline(time.Now()) }
-	backlog, ok := s.hub.add(c, resume, lastID)
-	if !ok {
-		writeError(w, http.StatusServiceUnavailable, "the event stream is closed or has too many clients")
+	backlog, err := s.hub.add(c, resume, lastID, time.Now())
+	if err != nil {
+		// A refused client gets its connection closed: an idle keep-alive
+		// would hold as much as the stream it was denied.
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", streamRetryAfter)
+		msg := err.Error()
+		if errors.Is(err, errStreamFull) {
+			msg += " (at most " + strconv.Itoa(s.opts.MaxStreamClients) + "): retry later"
+		}
+		writeError(w, http.StatusServiceUnavailable, msg)
 		return
 	}
 	defer s.hub.remove(c)
 	defer c.finish()
+	limitSendBuffer(r.Context())
 
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
@@ -341,26 +447,28 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
+	// Frames are written as they are, shared with every other client: no
+	// per-client copy, so a stalled client holds only its queued frames.
 	write := func(b []byte) bool {
 		rc.SetWriteDeadline(time.Now().Add(writeDeadline))
-		if _, err := w.Write(b); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
+		_, err := w.Write(b)
+		return err == nil
 	}
+	flush := func() bool { return rc.Flush() == nil }
 	// The retry hint tells browsers how soon to reconnect after a drop.
-	hello := []byte("retry: 2000\n: vigia " + s.opts.Version + "\n\n")
+	if !write([]byte("retry: 2000\n: vigia " + s.opts.Version + "\n\n")) {
+		return
+	}
 	for _, f := range backlog {
-		if c.sensors == nil || c.sensors[f.sensor] {
-			hello = append(hello, c.pick(f)...)
+		if (c.sensors == nil || c.sensors[f.sensor]) && !write(c.pick(f)) {
+			return
 		}
 	}
-	if !write(hello) {
+	if !flush() {
 		return
 	}
 	tick := time.NewTicker(s.opts.Heartbeat)
 	defer tick.Stop()
-	var batch []byte
 	for {
 		select {
 		case <-r.Context().Done():
@@ -370,24 +478,45 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		case <-c.kicked:
 			return
 		case <-tick.C:
-			if !write([]byte(": ping\n\n")) {
+			if !write([]byte(": ping\n\n")) || !flush() {
 				return
 			}
 		case f := <-c.ch:
-			// Coalesce what is already queued into one write and flush.
-			batch = append(batch[:0], c.pick(f)...)
-			for more := true; more && len(batch) < 1<<20; {
+			// Write what is already queued, then flush once.
+			for more := true; more; {
+				b := c.pick(f)
+				ok := write(b)
+				c.queued.Add(-int64(len(b)))
+				if !ok {
+					return
+				}
 				select {
-				case f := <-c.ch:
-					batch = append(batch, c.pick(f)...)
+				case f = <-c.ch:
 				default:
 					more = false
 				}
 			}
-			if !write(batch) {
+			if !flush() {
 				return
 			}
 		}
+	}
+}
+
+// connKey is the context key under which Serve keeps each request's
+// connection, so a stream can tune its socket.
+type connKey struct{}
+
+// limitSendBuffer shrinks the socket send buffer of the request's TCP
+// connection to streamSendBuffer (see there). Without a known TCP
+// connection (a test's handler, a pipe) it does nothing.
+func limitSendBuffer(ctx context.Context) {
+	conn, _ := ctx.Value(connKey{}).(net.Conn)
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok { // TLS
+		conn = tc.NetConn()
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetWriteBuffer(streamSendBuffer)
 	}
 }
 

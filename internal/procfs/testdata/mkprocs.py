@@ -13,8 +13,8 @@ def stat(pid, comm, state, ppid, utime, stime, nice, threads, start, vsize, rss)
          "100", "0", "0", "0", str(utime), str(stime), "0", "0", "20", str(nice), str(threads), "0",
          str(start), str(vsize), str(rss)] + ["18446744073709551615", "1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "17", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
     return " ".join(f) + "\n"
-def status(name, uid):
-    return f"Name:\t{name}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nPid:\t1\nPPid:\t0\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\nGid:\t0\t0\t0\t0\n"
+def status(pid, name, uid):
+    return f"Name:\t{name}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t0\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\nGid:\t0\t0\t0\t0\n"
 procs = [
   # pid, comm, state, ppid, utime, stime, nice, threads, start, vsize, rss, cmdline, uid
   (1, "init", "S", 0, 300, 200, 0, 1, 10, 170000000, 3000, b"/sbin/init\0splash\0", 0),
@@ -30,7 +30,7 @@ for (pid, comm, st, ppid, u, s, nice, th, start, vs, rss, cmd, uid) in procs:
     open(os.path.join(d, "stat"), "w").write(stat(pid, comm, st, ppid, u, s, nice, th, start, vs, rss))
     open(os.path.join(d, "cmdline"), "wb").write(cmd)
     if uid is not None:
-        open(os.path.join(d, "status"), "w").write(status(comm.replace("\n","\\n"), uid))
+        open(os.path.join(d, "status"), "w").write(status(pid, comm.replace("\n","\\n"), uid))
 # 103: listed but gone before its stat could be read
 os.makedirs(os.path.join(P, "103"), exist_ok=True)
 open(os.path.join(P, "103", ".keep"), "w").close()
@@ -52,3 +52,21 @@ os.makedirs(os.path.join(d, "fd"), exist_ok=True)
 for i in range(3):
     if not os.path.lexists(os.path.join(d, "fd", str(i))):
         os.symlink("/dev/null", os.path.join(d, "fd", str(i)))
+# A second tree, tasks/, for what /proc/PID answers that is not a process:
+# python3 mkprocs.py procs tasks
+if len(sys.argv) > 2:
+    T = os.path.join(sys.argv[2], "proc")
+    os.makedirs(T, exist_ok=True)
+    os.makedirs(os.path.join(sys.argv[2], "sys"), exist_ok=True)
+    open(os.path.join(sys.argv[2], "sys", ".keep"), "w").close()
+    for name in ("stat", "meminfo", "uptime"):
+        open(os.path.join(T, name), "w").write(open(os.path.join(P, name)).read())
+    def task(pid, statpid, tgid):
+        d = os.path.join(T, str(pid)); os.makedirs(d, exist_ok=True)
+        open(os.path.join(d, "stat"), "w").write(stat(statpid, "worker", "S", 1, 5, 5, 0, 2, 500000, 1000000, 100))
+        open(os.path.join(d, "cmdline"), "wb").write(b"/usr/bin/worker\0")
+        s = status(pid, "worker", 1000).replace(f"Tgid:\t{pid}\n", f"Tgid:\t{tgid}\n")
+        open(os.path.join(d, "status"), "w").write(s)
+    task(300, 300, 300)  # a process
+    task(301, 301, 300)  # a thread of 300: reachable as /proc/301, not listed
+    task(302, 399, 302)  # a stat that names another pid

@@ -7,7 +7,11 @@ const POINTS = 300; // five minutes at one reading a second
 const RANGES = { "5m": 300e3, "1h": 3600e3, "6h": 6 * 3600e3, "24h": 86400e3, "168h": 7 * 86400e3 };
 let range = "5m";
 const $ = (s) => document.querySelector(s);
-const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map() };
+// latest holds each sensor's last good reading: the charts ask the history
+// only for series the machine has (no swap, no swap chart). failed keeps the
+// last API answers that were errors, for the footer and the browser test.
+const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map(),
+  latest: new Map(), failed: [] };
 
 // ---- formatting -----------------------------------------------------------
 function bytes(v, perSec) {
@@ -184,6 +188,7 @@ const handlers = {
 };
 function onReading(r) {
   if (r.error) return;
+  state.latest.set(r.sensor, r);
   const t = Date.parse(r.time) || Date.now();
   const h = handlers[r.sensor];
   if (h) h(r, t);
@@ -273,7 +278,11 @@ function headers() { return state.token ? { Authorization: "Bearer " + state.tok
 async function api(path) {
   const r = await fetch(path, { headers: headers(), cache: "no-store" });
   if (r.status === 401) { askToken(); throw new Error("unauthorized"); }
-  if (!r.ok) throw new Error(path + ": " + r.status);
+  if (!r.ok) {
+    state.failed.push(path + ": " + r.status);
+    if (state.failed.length > 20) state.failed.shift();
+    throw new Error(path + ": " + r.status);
+  }
   return r.json();
 }
 function askToken() {
@@ -346,7 +355,8 @@ async function seed(since = "5m") {
     ["network", "net.rx_bytes", charts.net, "rx"], ["network", "net.tx_bytes", charts.net, "tx"],
     ["disk", "disk.read_bytes", charts.disk, "read"], ["disk", "disk.write_bytes", charts.disk, "write"],
     ["cpu", "cpu.core.usage", charts.cores, null]];
-  await Promise.all(want.map(async ([sensor, m, chart, name]) => {
+  const has = ([sensor, m]) => (state.latest.get(sensor)?.metrics || []).some((x) => x.name === m);
+  await Promise.all(want.filter(has).map(async ([sensor, m, chart, name]) => {
     try {
       const h = await api("/api/v1/history/" + sensor + "/" + m + "?since=" + since);
       if (name === null) { // one line per core
@@ -375,8 +385,11 @@ $("#range").addEventListener("change", (e) => showRange(e.target.value));
 
 async function start() {
   try {
-    await seed();
     const [snap, alerts] = await Promise.all([api("/api/v1/snapshot?processes=true"), api("/api/v1/alerts")]);
+    // The snapshot says which series exist; the history goes on the charts
+    // before the snapshot's own points, which are the newest.
+    for (const r of snap.readings) if (!r.error) state.latest.set(r.sensor, r);
+    await seed();
     for (const r of snap.readings) onReading(r);
     state.alerts.clear();
     for (const t of alerts.active) state.alerts.set(alertKey(t), t);
