@@ -47,6 +47,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	listen := fs.String("listen", "", "`address` to listen on (default "+server.DefaultListen+")")
 	tokenFile := fs.String("token-file", "", "`file` holding the bearer token every request must carry (mode 600)")
 	insecure := fs.Bool("insecure-no-auth", false, "allow listening off loopback without a token")
+	var allowedHosts []string
+	fs.Func("allowed-host", "answer requests for `name` without a token too (repeatable; localhost and IP addresses always are)", func(v string) error {
+		if msg := config.CheckHostName(v); msg != "" {
+			return errors.New(msg)
+		}
+		allowedHosts = append(allowedHosts, v)
+		return nil
+	})
 	openMetrics := fs.Bool("open-metrics", false, "serve /metrics and /healthz without the token, for scrapers")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
@@ -68,6 +76,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sc.TokenFile = first(*tokenFile, sc.TokenFile)
 	sc.InsecureNoAuth = *insecure || sc.InsecureNoAuth
 	sc.OpenMetrics = *openMetrics || sc.OpenMetrics
+	sc.AllowedHosts = append(sc.AllowedHosts, allowedHosts...)
 	sc.TLSCert = first(*tlsCert, sc.TLSCert)
 	sc.TLSKey = first(*tlsKey, sc.TLSKey)
 	if *top >= 0 {
@@ -129,7 +138,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	srv, err := server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
-		TLSCert: sc.TLSCert, TLSKey: sc.TLSKey,
+		AllowedHosts: sc.AllowedHosts,
+		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
@@ -138,6 +148,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if sc.InsecureNoAuth && token == "" {
+		fmt.Fprintln(e.stderr, "vigia: "+s.text.InsecureNoAuth(sc.Listen))
 	}
 
 	// The agent records by default: it is what answers "what happened at

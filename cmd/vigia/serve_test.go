@@ -675,3 +675,27 @@ func TestServeHelpAndUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestServeWarnsInsecureNoAuth(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &syncBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(string) string { return "" }}
+	addr := freeAddr(t)
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, e, []string{"--listen", addr, "--insecure-no-auth", "--no-record", "--sensors", "cpu"})
+	}()
+	want := "warning: --insecure-no-auth: anyone who can reach " + addr
+	for i := 0; !strings.Contains(stderr.String(), want); i++ {
+		if i == 200 {
+			t.Fatalf("serve --insecure-no-auth said %q, want a line with %q", stderr.String(), want)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}

@@ -32,7 +32,7 @@ func FuzzAPI(f *testing.F) {
 		f.Add(seed)
 	}
 	srv, err := New(Options{State: fixtureState(), Health: healthy, History: fakeHistory{}, Inspector: fakeInspector{},
-		Stream: make(chan reading.Reading), Version: "fuzz"})
+		Stream: make(chan reading.Reading), Version: "fuzz", AllowedHosts: []string{testHost}})
 	if err != nil {
 		f.Fatal(err)
 	}
