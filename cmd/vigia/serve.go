@@ -167,7 +167,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	history.rec = rec
-	notifiers = s.startNotify(ctx, eng, 2*time.Second)
+	notifiers = s.startNotify(ctx, eng, 2*time.Second, token)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

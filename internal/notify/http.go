@@ -110,12 +110,26 @@ func (p *poster) once(ctx context.Context, body []byte) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return permanent{fmt.Errorf("POST %s: %s to %s: redirects are not followed, so that headers reach only the configured host; configure the new address",
+			p.shown, resp.Status, locationHost(resp))}
+	}
 	err = fmt.Errorf("POST %s: %s%s", p.shown, resp.Status, quoteBody(snippet))
 	switch {
 	case resp.StatusCode >= 500, resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests:
 		return err
 	}
 	return permanent{err}
+}
+
+// locationHost names the host a redirect points to, without the path or
+// query, which may carry a token.
+func locationHost(resp *http.Response) string {
+	u, err := resp.Location()
+	if err != nil {
+		return "no valid Location"
+	}
+	return strconv.Quote(u.Host)
 }
 
 func quoteBody(b []byte) string {
