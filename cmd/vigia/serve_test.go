@@ -162,8 +162,10 @@ func TestServeOnThisMachine(t *testing.T) {
 		t.Errorf("processes sorted by PID = %d, want PID 1 first: %.300s", code, body)
 	}
 	code, body = fetch(t, base+"/api/v1/processes/"+strconv.Itoa(os.Getpid()))
-	if code != 200 || !strings.Contains(string(body), `"exe":`) {
-		t.Errorf("detail of this process = %d: %.300s", code, body)
+	// Without a token, the fields only a process's owner may read are
+	// withheld.
+	if code != 200 || !strings.Contains(string(body), `"needs_token":["exe",`) || strings.Contains(string(body), `"exe":`) {
+		t.Errorf("detail of this process = %d, want exe withheld: %.300s", code, body)
 	}
 	code, _ = fetch(t, base+"/api/v1/processes/2147483647")
 	if code != 404 {
@@ -253,6 +255,17 @@ func TestServeWithToken(t *testing.T) {
 	resp.Body.Close()
 	if code, _ := fetch(t, base+"/metrics"); code != 200 {
 		t.Errorf("/metrics with --open-metrics = %d, want 200", code)
+	}
+	// With the token, the detail has what only the owner may read.
+	req, _ = http.NewRequest("GET", base+"/api/v1/processes/"+strconv.Itoa(os.Getpid()), nil)
+	req.Header.Set("Authorization", "Bearer correct-horse-battery-staple")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"exe":`) || strings.Contains(string(b), "needs_token") {
+		t.Errorf("detail of this process with the token = %d: %.300s", resp.StatusCode, b)
 	}
 	cancel()
 	if err := <-done; err != nil {
