@@ -59,7 +59,15 @@ func hostAllowed(hostport string, allowed map[string]bool) bool {
 }
 
 // normalHost lowers a DNS name and drops the trailing dot of a fully
-// qualified one, so LOCALHOST. and localhost are the same name.
+// qualified one, so LOCALHOST. and localhost are the same name. Only ASCII
+// is lowered: browsers send other names in punycode, and Unicode case
+// folding would make "localhoſt" localhost.
 func normalHost(h string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")), ".")
+	h = strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"), ".")
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, h)
 }

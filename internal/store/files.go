@@ -36,7 +36,9 @@ func realPath(path string) (string, error) {
 // readable by their owner only: they hold every command line of every
 // process. A new database is created 0600 before the driver opens it, and
 // SQLite gives the -wal and -shm it creates the mode of the database. An
-// older database that others could read is fixed, and the log says so.
+// older database that others could read is fixed, and the log says so;
+// one that cannot be fixed (another user's) is used as it is, with a
+// warning.
 func privateFiles(path string, log *slog.Logger) error {
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
@@ -52,8 +54,11 @@ func privateFiles(path string, log *slog.Logger) error {
 			return err
 		}
 		if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+			// Another user's file cannot be changed; it stays as its owner
+			// made it, and the log says so once.
 			if err := os.Chmod(p, mode&0o700); err != nil {
-				return fmt.Errorf("%s is readable by others (mode %v) and cannot be made private: %w", p, mode, err)
+				log.Warn("history file is readable by others and cannot be made private", "file", p, "mode", mode.String(), "error", err)
+				continue
 			}
 			log.Warn("history file was readable by others: made it private", "file", p, "was", mode.String(), "now", (mode & 0o700).String())
 		}
