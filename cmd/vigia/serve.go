@@ -27,7 +27,9 @@ Usage:
 
 The agent listens on 127.0.0.1:8519 by default. Listening on any other
 address needs a bearer token (--token-file) or --insecure-no-auth; without
-either it refuses to start. Everything it serves is read-only. /metrics
+either it refuses to start. Without a token it answers only requests for
+localhost, an IP address or an --allowed-host name, and keeps back what only
+a process's owner may read (docs/api.md). Everything it serves is read-only. /metrics
 uses node_exporter's names for the series both export, so dashboards and
 alert rules written for node_exporter work unchanged (docs/api.md).
 
@@ -36,6 +38,7 @@ Examples:
   vigia serve --listen 0.0.0.0:8519 --token-file /etc/vigia/token
   vigia serve --listen :8519 --token-file t --open-metrics   # scrapers need no token
   vigia serve --tls-cert cert.pem --tls-key key.pem
+  vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .

@@ -671,6 +671,7 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"--top-processes", "501"}, "--top-processes 501: at most 500"},
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--allowed-host", "vigia.lan:8519"}, `allowed host "vigia.lan:8519" is not a bare host name`},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
