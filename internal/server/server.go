@@ -81,7 +81,9 @@ var ErrNotFound = errors.New("not found")
 type Options struct {
 	Listen string
 	// Token is the bearer token every request must carry; empty means no
-	// auth, which New allows only on loopback or with InsecureNoAuth.
+	// auth, which New allows only on loopback or with InsecureNoAuth, and
+	// then only Host names of this agent are answered (hostCheck) and
+	// owner-only process fields are withheld (detailAnswer).
 	Token          string
 	InsecureNoAuth bool
 	// AllowedHosts are names besides localhost and IP addresses that

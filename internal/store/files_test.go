@@ -97,16 +97,16 @@ func TestSecondRecorderThroughSymlinkLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	other := filepath.Join(t.TempDir(), "link")
-	if err := os.Symlink(dir, other); err != nil {
+	// The directory through a link, and the file through a link.
+	linkedDir := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, linkedDir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{filepath.Join(other, "v.db"), filepath.Join(dir, "alias.db")} {
-		if name == filepath.Join(dir, "alias.db") {
-			if err := os.Symlink(path, name); err != nil {
-				t.Fatal(err)
-			}
-		}
+	alias := filepath.Join(dir, "alias.db")
+	if err := os.Symlink(path, alias); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{filepath.Join(linkedDir, "v.db"), alias} {
 		s2, err := Open(name, Options{})
 		if err == nil {
 			s2.Close()
