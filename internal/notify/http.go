@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigia-dev/vigia/internal/config"
 )
@@ -25,13 +26,17 @@ type poster struct {
 	url     string
 	shown   string // url without its query, which may hold a token
 	headers []config.Header
+	// red hides the headers' secrets in the receiver's answer before it
+	// is cut short, so a secret cut in two cannot show its first half.
+	red     *config.Redactor
 	timeout time.Duration
 	retries int
 	backoff time.Duration
 }
 
 func newPoster(n config.Notifier, rawURL string, client *http.Client) *poster {
-	return &poster{client: client, url: rawURL, shown: redact(rawURL), headers: n.Headers, timeout: n.Timeout, retries: n.Retries, backoff: n.Backoff}
+	return &poster{client: client, url: rawURL, shown: redact(rawURL), headers: n.Headers,
+		red: config.NewRedactor([]config.Notifier{n}), timeout: n.Timeout, retries: n.Retries, backoff: n.Backoff}
 }
 
 func redact(raw string) string {
@@ -105,7 +110,8 @@ func (p *poster) once(ctx context.Context, body []byte) error {
 		return fmt.Errorf("POST %s: %w", p.shown, err)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<10))
+	snippet := cut(p.red.String(string(answer)), 512)
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
@@ -132,8 +138,19 @@ func locationHost(resp *http.Response) string {
 	return strconv.Quote(u.Host)
 }
 
-func quoteBody(b []byte) string {
-	b = bytes.TrimSpace(b)
+// cut returns at most n bytes of s, ending at a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func quoteBody[T string | []byte](body T) string {
+	b := bytes.TrimSpace([]byte(body))
 	if len(b) == 0 {
 		return ""
 	}

@@ -112,3 +112,25 @@ func TestRedirectNotFollowed(t *testing.T) {
 		t.Errorf("the other host got %d requests, want none", n)
 	}
 }
+
+// A secret that the 512-byte excerpt of an answer would cut in two is
+// hidden whole, not its first half shown.
+func TestEchoedSecretAtTheCutRedacted(t *testing.T) {
+	t.Parallel()
+	const token, key = "tok-ab12cd34ef56", "key-unused-1"
+	pad := strings.Repeat(".", 500) // the token starts at byte 508, 4 before the cut
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "%s %s", pad, r.Header.Get("Authorization"))
+	}))
+	defer echo.Close()
+	n := webhookNotifier(echo.URL)
+	n.Headers = secretHeaders(t, token, key)
+	err := newWebhook(n, echo.Client()).Send(t.Context(), sampleMessage())
+	if err == nil {
+		t.Fatal("Send to a 403 receiver succeeded")
+	}
+	if msg := err.Error(); strings.Contains(msg, token[:4]) || !strings.Contains(msg, pad+" Bearer [red") {
+		t.Errorf("Send error = %q, want the token hidden whole", msg)
+	}
+}
