@@ -23,8 +23,9 @@ func (n *notifying) wait() { <-n.done }
 // startNotify subscribes the config's notifiers to the engine's alert
 // transitions; with no notifiers configured it costs nothing. flush bounds
 // how long shutdown waits for a slow receiver (a hanging webhook must not
-// keep `watch` from stopping in 2 s).
-func (s *setup) startNotify(ctx context.Context, eng *engine.Engine, flush time.Duration) *notifying {
+// keep `watch` from stopping in 2 s). secrets are values besides the
+// notifiers' own that their errors must never show (the agent's token).
+func (s *setup) startNotify(ctx context.Context, eng *engine.Engine, flush time.Duration, secrets ...string) *notifying {
 	n := &notifying{health: func() []reading.NotifierHealth { return nil }, done: make(chan struct{})}
 	if len(s.cfg.Notifiers) == 0 {
 		close(n.done)
@@ -33,7 +34,7 @@ func (s *setup) startNotify(ctx context.Context, eng *engine.Engine, flush time.
 	host, _ := os.Hostname()
 	sub := eng.Subscribe("notify", 256)
 	disp := notify.New(notify.Options{Notifiers: s.cfg.Notifiers, Host: host, FlushTimeout: flush,
-		Logger: s.logger.With("output", "notify")})
+		Secrets: secrets, Logger: s.logger.With("output", "notify")})
 	n.health = disp.Health
 	go func() {
 		defer close(n.done)

@@ -28,7 +28,9 @@ Usage:
 
 The agent listens on 127.0.0.1:8519 by default. Listening on any other
 address needs a bearer token (--token-file) or --insecure-no-auth; without
-either it refuses to start. Everything it serves is read-only. /metrics
+either it refuses to start. Without a token it answers only requests for
+localhost, an IP address or an --allowed-host name, and keeps back what only
+a process's owner may read (docs/api.md). Everything it serves is read-only. /metrics
 uses node_exporter's names for the series both export, so dashboards and
 alert rules written for node_exporter work unchanged (docs/api.md).
 
@@ -37,6 +39,7 @@ Examples:
   vigia serve --listen 0.0.0.0:8519 --token-file /etc/vigia/token
   vigia serve --listen :8519 --token-file t --open-metrics   # scrapers need no token
   vigia serve --tls-cert cert.pem --tls-key key.pem
+  vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
@@ -48,6 +51,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	listen := fs.String("listen", "", "`address` to listen on (default "+server.DefaultListen+")")
 	tokenFile := fs.String("token-file", "", "`file` holding the bearer token every request must carry (mode 600)")
 	insecure := fs.Bool("insecure-no-auth", false, "allow listening off loopback without a token")
+	var allowedHosts []string
+	fs.Func("allowed-host", "answer requests for `name` without a token too (repeatable; localhost and IP addresses always are)", func(v string) error {
+		if msg := config.CheckHostName(v); msg != "" {
+			return errors.New(msg)
+		}
+		allowedHosts = append(allowedHosts, v)
+		return nil
+	})
 	openMetrics := fs.Bool("open-metrics", false, "serve /metrics and /healthz without the token, for scrapers")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
@@ -70,6 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sc.TokenFile = first(*tokenFile, sc.TokenFile)
 	sc.InsecureNoAuth = *insecure || sc.InsecureNoAuth
 	sc.OpenMetrics = *openMetrics || sc.OpenMetrics
+	sc.AllowedHosts = append(sc.AllowedHosts, allowedHosts...)
 	sc.TLSCert = first(*tlsCert, sc.TLSCert)
 	sc.TLSKey = first(*tlsKey, sc.TLSKey)
 	if *top >= 0 {
@@ -142,7 +154,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	srv, err = server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
-		TLSCert: sc.TLSCert, TLSKey: sc.TLSKey,
+		AllowedHosts: sc.AllowedHosts,
+		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
@@ -152,6 +165,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if sc.InsecureNoAuth && token == "" {
+		fmt.Fprintln(e.stderr, "vigia: "+s.text.InsecureNoAuth(sc.Listen))
 	}
 
 	// The agent records by default: it is what answers "what happened at
@@ -168,7 +184,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	history.rec = rec
-	notifiers = s.startNotify(ctx, eng, 2*time.Second)
+	notifiers = s.startNotify(ctx, eng, 2*time.Second, token)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

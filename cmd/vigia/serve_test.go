@@ -162,8 +162,10 @@ func TestServeOnThisMachine(t *testing.T) {
 		t.Errorf("processes sorted by PID = %d, want PID 1 first: %.300s", code, body)
 	}
 	code, body = fetch(t, base+"/api/v1/processes/"+strconv.Itoa(os.Getpid()))
-	if code != 200 || !strings.Contains(string(body), `"exe":`) {
-		t.Errorf("detail of this process = %d: %.300s", code, body)
+	// Without a token, the fields only a process's owner may read are
+	// withheld.
+	if code != 200 || !strings.Contains(string(body), `"needs_token":["exe",`) || strings.Contains(string(body), `"exe":`) {
+		t.Errorf("detail of this process = %d, want exe withheld: %.300s", code, body)
 	}
 	code, _ = fetch(t, base+"/api/v1/processes/2147483647")
 	if code != 404 {
@@ -253,6 +255,17 @@ func TestServeWithToken(t *testing.T) {
 	resp.Body.Close()
 	if code, _ := fetch(t, base+"/metrics"); code != 200 {
 		t.Errorf("/metrics with --open-metrics = %d, want 200", code)
+	}
+	// With the token, the detail has what only the owner may read.
+	req, _ = http.NewRequest("GET", base+"/api/v1/processes/"+strconv.Itoa(os.Getpid()), nil)
+	req.Header.Set("Authorization", "Bearer correct-horse-battery-staple")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"exe":`) || strings.Contains(string(b), "needs_token") {
+		t.Errorf("detail of this process with the token = %d: %.300s", resp.StatusCode, b)
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -659,6 +672,7 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"--max-stream-clients", "-3"}, "--max-stream-clients -3: from 1 to 65536"},
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--allowed-host", "vigia.lan:8519"}, `allowed host "vigia.lan:8519" is not a bare host name`},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -674,5 +688,29 @@ func TestServeHelpAndUsage(t *testing.T) {
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("serve %v = %v, want a usage error containing %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+func TestServeWarnsInsecureNoAuth(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &syncBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(string) string { return "" }}
+	addr := freeAddr(t)
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, e, []string{"--listen", addr, "--insecure-no-auth", "--no-record", "--sensors", "cpu"})
+	}()
+	want := "warning: --insecure-no-auth: anyone who can reach " + addr
+	for i := 0; !strings.Contains(stderr.String(), want); i++ {
+		if i == 200 {
+			t.Fatalf("serve --insecure-no-auth said %q, want a line with %q", stderr.String(), want)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }

@@ -323,7 +323,7 @@ func decodeNotifier(node *yaml.Node) (Notifier, []string) {
 
 	if s, v := str("url"); v != nil {
 		if err := checkURL(s); err != nil {
-			bad(v, "url %q: %v", s, err)
+			bad(v, "url %s: %v", shownURL(s), err)
 		} else {
 			n.URL = s
 			if n.Type == NotifierAlertmanager {
@@ -408,6 +408,16 @@ func decodeNotifier(node *yaml.Node) (Notifier, []string) {
 		}
 	}
 	return n, problems
+}
+
+// shownURL is a URL as a message may show it: its password, if any,
+// replaced, since messages reach logs.
+func shownURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(not a URL)"
+	}
+	return strconv.Quote(u.Redacted())
 }
 
 func checkURL(s string) error {

@@ -81,7 +81,7 @@ func TestNotifierErrorsNameTheLine(t *testing.T) {
 		{"unknown key", "notifiers:\n  - name: x\n    type: log\n    url: http://a\n", []string{`n.yaml:4: log notifier has no setting "url"`}},
 		{"bad url", "notifiers:\n  - name: x\n    type: webhook\n    url: ftp://a/b\n", []string{`n.yaml:4: url "ftp://a/b": want an http:// or https:// URL`}},
 		{"url without host", "notifiers:\n  - name: x\n    type: webhook\n    url: 'http:///x'\n", []string{"n.yaml:4: url \"http:///x\": has no host"}},
-		{"credentials in url", "notifiers:\n  - name: x\n    type: alertmanager\n    url: http://u:p@a\n", []string{"n.yaml:4: url \"http://u:p@a\": credentials in the URL"}},
+		{"credentials in url", "notifiers:\n  - name: x\n    type: alertmanager\n    url: http://u:hunter2pass@a\n", []string{"n.yaml:4: url \"http://u:xxxxx@a\": credentials in the URL"}},
 		{"missing url", "notifiers:\n  - name: x\n    type: alertmanager\n", []string{`n.yaml:2: alertmanager notifier "x" has no url`}},
 		{"bad duration", "notifiers:\n  - name: x\n    type: webhook\n    url: http://a\n    timeout: 5 seconds\n", []string{`n.yaml:5: timeout: "5 seconds" is not a duration`}},
 		{"negative duration", "notifiers:\n  - name: x\n    type: exec\n    command: [true]\n    group_wait: -1s\n", []string{"n.yaml:5: group_wait: -1s is shorter than 0s"}},

@@ -16,19 +16,21 @@ import (
 //	  listen: 127.0.0.1:8519
 //	  token_file: /etc/vigia/token   # needed off loopback, unless insecure_no_auth
 //	  open_metrics: true             # leave /metrics and /healthz open for scrapers
+//	  allowed_hosts: [vigia.lan]     # Host names answered without a token, besides localhost and IPs
 //	  tls_cert: /etc/vigia/cert.pem
 //	  tls_key: /etc/vigia/key.pem
 //	  top_processes: 10              # vigia_process_* series for the 10 busiest
 //	  max_stream_clients: 256        # event-stream clients at once; the next gets 503
 //	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
 type Server struct {
-	Listen         string `yaml:"listen"`
-	TokenFile      string `yaml:"token_file"`
-	InsecureNoAuth bool   `yaml:"insecure_no_auth"`
-	OpenMetrics    bool   `yaml:"open_metrics"`
-	TLSCert        string `yaml:"tls_cert"`
-	TLSKey         string `yaml:"tls_key"`
-	TopProcesses   int    `yaml:"top_processes"`
+	Listen         string   `yaml:"listen"`
+	TokenFile      string   `yaml:"token_file"`
+	InsecureNoAuth bool     `yaml:"insecure_no_auth"`
+	OpenMetrics    bool     `yaml:"open_metrics"`
+	AllowedHosts   []string `yaml:"allowed_hosts"`
+	TLSCert        string   `yaml:"tls_cert"`
+	TLSKey         string   `yaml:"tls_key"`
+	TopProcesses   int      `yaml:"top_processes"`
 	// MaxStreamClients bounds the event stream's clients; 0 is the
 	// server's default.
 	MaxStreamClients int            `yaml:"max_stream_clients"`
@@ -124,6 +126,11 @@ func (s *Server) validate(v *Validator) {
 	if s.TokenFile != "" && s.InsecureNoAuth {
 		v.Errorf(Path("server", "insecure_no_auth"), "insecure_no_auth and token_file exclude each other")
 	}
+	for i, h := range s.AllowedHosts {
+		if msg := CheckHostName(h); msg != "" {
+			v.Errorf(Path("server", "allowed_hosts", i), "%s", msg)
+		}
+	}
 	if (s.TLSCert == "") != (s.TLSKey == "") {
 		key := "tls_key"
 		if s.TLSCert == "" {
@@ -148,4 +155,13 @@ func (s *Server) validate(v *Validator) {
 			v.Errorf(Path("server", "timeouts", t.key), "timeout %s %v is too short (at least 100ms)", t.key, t.d)
 		}
 	}
+}
+
+// CheckHostName says what is wrong with a name given as an allowed Host, or
+// returns "": a bare DNS name, without port or scheme.
+func CheckHostName(h string) string {
+	if h == "" || strings.ContainsAny(h, ":/ \t[]@") {
+		return "allowed host " + strconv.Quote(h) + " is not a bare host name (no port, scheme or path: e.g. vigia.lan)"
+	}
+	return ""
 }

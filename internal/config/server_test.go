@@ -26,6 +26,8 @@ func TestServerSection(t *testing.T) {
 		{name: "stream clients negative", in: "server:\n  max_stream_clients: -1\n", wantErr: "t.yaml:2: max_stream_clients -1 out of range"},
 		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeout idle 1ms is too short"},
 		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
+		{name: "allowed hosts", in: "server:\n  allowed_hosts: [vigia.lan, Box.Example.]\n", want: Server{AllowedHosts: []string{"vigia.lan", "Box.Example."}}},
+		{name: "allowed host with port", in: "server:\n  allowed_hosts:\n    - vigia.lan\n    - 'vigia.lan:8519'\n", wantErr: `t.yaml:4: allowed host "vigia.lan:8519" is not a bare host name`},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
 	}
 	testSection(t, "server", tests, func(c *Config) Server { return c.Server })

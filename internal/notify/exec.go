@@ -19,6 +19,9 @@ import (
 type execSender struct {
 	argv    []string
 	timeout time.Duration
+	// environ is vigia's own environment (os.Environ when nil), of which
+	// the command gets only what commandEnv keeps.
+	environ func() []string
 }
 
 // tail keeps the last bytes written to it: the end of a failing command's
@@ -60,7 +63,11 @@ func (s *execSender) run(ctx context.Context, m Message, a Alert) error {
 		defer cancel()
 	}
 	cmd := exec.CommandContext(ctx, s.argv[0], s.argv[1:]...)
-	cmd.Env = append(os.Environ(), alertEnv(m, a)...)
+	environ := os.Environ
+	if s.environ != nil {
+		environ = s.environ
+	}
+	cmd.Env = append(commandEnv(environ()), alertEnv(m, a)...)
 	cmd.Stdin = bytes.NewReader(body)
 	out := &tail{max: 512}
 	cmd.Stdout, cmd.Stderr = out, out
@@ -81,6 +88,23 @@ func (s *execSender) run(ctx context.Context, m Message, a Alert) error {
 		return fmt.Errorf("command %s: stopped: %w", name, ctx.Err())
 	}
 	return fmt.Errorf("command %s: %w%s", name, err, quoteBody(out.buf))
+}
+
+// commandEnv keeps of vigia's environment what a command needs to find
+// programs and speak the user's language (docs/alerts.md), and no more:
+// vigia's environment holds its secrets (VIGIA_WEBHOOK_TOKEN and the like),
+// which a script must not see, let alone log.
+func commandEnv(environ []string) []string {
+	var env []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "PATH", name == "HOME", name == "LANG", name == "LANGUAGE", name == "TZ", name == "TMPDIR",
+			strings.HasPrefix(name, "LC_"):
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // alertEnv describes an alert in VIGIA_* variables (docs/alerts.md).

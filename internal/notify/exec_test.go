@@ -128,3 +128,35 @@ func TestExecHangingKilledWithItsChildren(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// The command gets what it needs of vigia's environment, not its secrets.
+func TestExecEnvKeepsSecrets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "env")
+	environ := func() []string {
+		return []string{
+			"PATH=/usr/bin:/bin", "HOME=/var/lib/vigia", "LANG=es_ES.UTF-8", "LC_TIME=C", "TZ=Europe/Madrid",
+			"VIGIA_WEBHOOK_TOKEN=s3cret-token-value", "AWS_SECRET_ACCESS_KEY=abc", "VIGIA_CONFIG=/etc/vigia.yaml",
+			"SSH_AUTH_SOCK=/tmp/agent.sock", "LD_PRELOAD=/tmp/x.so",
+		}
+	}
+	s := &execSender{argv: []string{"/bin/sh", "-c", `env | grep -v '^VIGIA_[A-Z_]*=' | grep -v '^PWD=' | sort > "$0"; env | grep -c TOKEN >> "$0"; true`, out}, timeout: 5 * time.Second, environ: environ}
+	if err := s.Send(t.Context(), sampleMessage()); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"HOME=/var/lib/vigia", "LANG=es_ES.UTF-8", "LC_TIME=C", "PATH=/usr/bin:/bin", "TZ=Europe/Madrid", "0"}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.HasPrefix(l, "SHLVL=") && !strings.HasPrefix(l, "_=") { // set by the shell itself
+			got = append(got, l)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("command's environment mismatch (-want +got):\n%s", diff)
+	}
+}

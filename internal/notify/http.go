@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigia-dev/vigia/internal/config"
 )
@@ -25,13 +26,17 @@ type poster struct {
 	url     string
 	shown   string // url without its query, which may hold a token
 	headers []config.Header
+	// red hides the headers' secrets in the receiver's answer before it
+	// is cut short, so a secret cut in two cannot show its first half.
+	red     *config.Redactor
 	timeout time.Duration
 	retries int
 	backoff time.Duration
 }
 
 func newPoster(n config.Notifier, rawURL string, client *http.Client) *poster {
-	return &poster{client: client, url: rawURL, shown: redact(rawURL), headers: n.Headers, timeout: n.Timeout, retries: n.Retries, backoff: n.Backoff}
+	return &poster{client: client, url: rawURL, shown: redact(rawURL), headers: n.Headers,
+		red: config.NewRedactor([]config.Notifier{n}), timeout: n.Timeout, retries: n.Retries, backoff: n.Backoff}
 }
 
 func redact(raw string) string {
@@ -105,10 +110,15 @@ func (p *poster) once(ctx context.Context, body []byte) error {
 		return fmt.Errorf("POST %s: %w", p.shown, err)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<10))
+	snippet := cut(p.red.String(string(answer)), 512)
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return permanent{fmt.Errorf("POST %s: %s to %s: redirects are not followed, so that headers reach only the configured host; configure the new address",
+			p.shown, resp.Status, locationHost(resp))}
 	}
 	err = fmt.Errorf("POST %s: %s%s", p.shown, resp.Status, quoteBody(snippet))
 	switch {
@@ -118,8 +128,29 @@ func (p *poster) once(ctx context.Context, body []byte) error {
 	return permanent{err}
 }
 
-func quoteBody(b []byte) string {
-	b = bytes.TrimSpace(b)
+// locationHost names the host a redirect points to, without the path or
+// query, which may carry a token.
+func locationHost(resp *http.Response) string {
+	u, err := resp.Location()
+	if err != nil {
+		return "no valid Location"
+	}
+	return strconv.Quote(u.Host)
+}
+
+// cut returns at most n bytes of s, ending at a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func quoteBody[T string | []byte](body T) string {
+	b := bytes.TrimSpace([]byte(body))
 	if len(b) == 0 {
 		return ""
 	}

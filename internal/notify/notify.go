@@ -94,12 +94,16 @@ type Options struct {
 	// QueueSize bounds each notifier's queue of alert events; 256 when 0.
 	QueueSize int
 	// Client sends webhook and Alertmanager requests; a client with its own
-	// transport when nil. Timeouts come from each notifier's config.
+	// transport when nil. Timeouts come from each notifier's config, and
+	// redirects are not followed whatever the client's CheckRedirect.
 	Client *http.Client
 	// FlushTimeout bounds each of the two phases of shutdown (deliveries
 	// in flight, then pending alerts); 5 s when 0.
 	FlushTimeout time.Duration
-	Logger       *slog.Logger
+	// Secrets are values besides the notifiers' own secrets that no error
+	// may carry (the agent's token).
+	Secrets []string
+	Logger  *slog.Logger
 }
 
 // Dispatcher fans alert transitions out to notifiers. Run feeds them; Health
@@ -125,14 +129,20 @@ func New(opts Options) *Dispatcher {
 	if host == "" {
 		host, _ = os.Hostname()
 	}
-	client := opts.Client
-	if client == nil {
-		client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if opts.Client != nil {
+		c := *opts.Client
+		client = &c
 	}
+	// A redirect is never followed: Go would forward headers such as
+	// X-Api-Key to whatever host the receiver names. The poster reports
+	// the 3xx instead.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	ns := opts.Notifiers
 	if !slices.ContainsFunc(ns, func(n config.Notifier) bool { return n.Type == config.NotifierLog }) {
 		ns = append([]config.Notifier{{Name: "log", Type: config.NotifierLog, MinSeverity: reading.Warning, SendResolved: true}}, ns...)
 	}
+	red := config.NewRedactor(ns, opts.Secrets...)
 	d := &Dispatcher{host: host, log: logger, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
 	for _, n := range ns {
 		l := logger.With("notifier", n.Name)
@@ -159,12 +169,23 @@ func New(opts Options) *Dispatcher {
 			s = broken{fmt.Errorf("notifier %q has unknown type %q", n.Name, n.Type)}
 		}
 		if b, ok := s.(broken); ok {
-			l.Error("notifier cannot send", "error", b.err)
+			l.Error("notifier cannot send", "error", red.Error(b.err))
 		}
+		// Every error leaves through here, to Health, the log and Test: a
+		// receiver may echo a secret header back in its answer.
+		s = redacting{s, red}
 		d.workers = append(d.workers, newWorker(n, s, opts.QueueSize, host, l))
 	}
 	return d
 }
+
+// redacting hides the configured secrets in its sender's errors.
+type redacting struct {
+	s   Sender
+	red *config.Redactor
+}
+
+func (r redacting) Send(ctx context.Context, m Message) error { return r.red.Error(r.s.Send(ctx, m)) }
 
 // broken stands for a notifier whose options cannot work, so its failures
 // show in Health and in `vigia alert test` instead of being skipped.

@@ -331,7 +331,7 @@ func (s *Server) process(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "reading process "+v+": "+err.Error())
 	default:
-		writeJSON(w, http.StatusOK, d)
+		writeJSON(w, http.StatusOK, s.detailAnswer(d))
 	}
 }
 

@@ -32,7 +32,7 @@ func FuzzAPI(f *testing.F) {
 		f.Add(seed)
 	}
 	srv, err := New(Options{State: fixtureState(), Health: healthy, History: fakeHistory{}, Inspector: fakeInspector{},
-		Stream: make(chan reading.Reading), Version: "fuzz"})
+		Stream: make(chan reading.Reading), Version: "fuzz", AllowedHosts: []string{testHost}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -69,6 +69,29 @@ func FuzzAPI(f *testing.F) {
 		}
 		if w.Code == 200 && strings.Contains(w.Body.String(), "root:") {
 			t.Fatalf("GET %s leaked a file outside static/", target)
+		}
+	})
+}
+
+// FuzzHostAllowed checks that the Host check never panics and that case
+// ASCII case never matters: LOCALHOST is localhost, EVIL.example is
+// evil.example.
+func FuzzHostAllowed(f *testing.F) {
+	for _, seed := range []string{"localhost:8519", "[::1]:80", "127.0.0.1.", "evil.example", "attacker.test:80",
+		"[fe80::1%eth0]:1", "[", "]:", "::1", "Vigia.Lan.:9", "", "localhoſt", "vigia.lan\u212a"} {
+		f.Add(seed)
+	}
+	allowed := map[string]bool{"localhost": true, "vigia.lan": true}
+	f.Fuzz(func(t *testing.T, host string) {
+		got := hostAllowed(host, allowed)
+		upper := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' {
+				return r - 'a' + 'A'
+			}
+			return r
+		}, host)
+		if hostAllowed(upper, allowed) != got {
+			t.Errorf("hostAllowed(%q) = %v but hostAllowed(%q) = %v", host, got, upper, !got)
 		}
 	})
 }

@@ -87,9 +87,14 @@ var ErrMalformed = errors.New("malformed kernel data")
 type Options struct {
 	Listen string
 	// Token is the bearer token every request must carry; empty means no
-	// auth, which New allows only on loopback or with InsecureNoAuth.
+	// auth, which New allows only on loopback or with InsecureNoAuth, and
+	// then only Host names of this agent are answered (hostCheck) and
+	// owner-only process fields are withheld (detailAnswer).
 	Token          string
 	InsecureNoAuth bool
+	// AllowedHosts are names besides localhost and IP addresses that
+	// requests may carry as Host when there is no token (see hostCheck).
+	AllowedHosts []string
 	// OpenMetrics leaves /metrics and /healthz open without a token, for
 	// scrapers and load balancers.
 	OpenMetrics bool
@@ -177,6 +182,9 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("server: --tls-cert and --tls-key go together")
 	}
 	if opts.TLSCert != "" {
+		if err := checkPrivate("server: TLS key", opts.TLSKey); err != nil {
+			return nil, err
+		}
 		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
 		if err != nil {
 			return nil, fmt.Errorf("server: loading TLS certificate %s and key %s: %w", opts.TLSCert, opts.TLSKey, err)
@@ -219,15 +227,24 @@ func isLoopback(host string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
+// checkPrivate refuses a secret file (the token, the TLS key) that group
+// or others can read: a secret others can read is no longer one.
+func checkPrivate(what, path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s %s is readable by group or others (mode %v): chmod 600 it", what, path, fi.Mode().Perm())
+	}
+	return nil
+}
+
 // ReadToken reads a bearer token from a file, trimming surrounding white
 // space. It refuses an empty token and a file others can read.
 func ReadToken(path string) (string, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "", fmt.Errorf("token file: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("token file %s is readable by group or others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	if err := checkPrivate("token file", path); err != nil {
+		return "", err
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -341,7 +358,7 @@ func (s *Server) routes() http.Handler {
 	// The page and its assets hold no data: they load without a token so
 	// the page can ask for one.
 	mux.Handle("/", getOnly(s.static()))
-	return securityHeaders(mux)
+	return securityHeaders(s.hostCheck(mux))
 }
 
 // getOnly answers 405 with Allow for anything but GET and HEAD.

@@ -99,13 +99,17 @@ func healthy() reading.Health {
 	return reading.Health{Started: t0, Readings: 10, Sensors: []reading.SensorHealth{{Name: "cpu", Interval: time.Second, LastRead: time.Now()}}}
 }
 
+// testHost is the Host of httptest.NewRequest's requests, which a server
+// without a token must be told is one of its names.
+const testHost = "example.com"
+
 func newTestServer(t *testing.T, mod func(*Options)) (*Server, chan reading.Reading) {
 	t.Helper()
 	ch := make(chan reading.Reading)
 	opts := Options{
 		State: fixtureState(), Health: healthy, History: fakeHistory{}, Inspector: fakeInspector{}, Stream: ch,
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "node_load1 0.5") }),
-		Version: "test",
+		Version: "test", AllowedHosts: []string{testHost},
 	}
 	if mod != nil {
 		mod(&opts)
@@ -147,7 +151,7 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/processes?order=up", 400, `order=\"up\" is neither asc nor desc`},
 		{"GET", "/api/v1/processes?limit=-1", 400, `limit=\"-1\" is not a number`},
 		{"GET", "/api/v1/processes?limit=ten", 400, `limit=\"ten\"`},
-		{"GET", "/api/v1/processes/1", 200, `"exe":"/sbin/init"`},
+		{"GET", "/api/v1/processes/1", 200, `"needs_token":["exe",`},
 		{"GET", "/api/v1/processes/999", 404, `no process 999`},
 		{"GET", "/api/v1/processes/104", 422, `process 104 cannot be shown: /proc/104/stat: malformed kernel data: no (comm)`},
 		{"GET", "/api/v1/processes/abc", 400, `pid \"abc\" is not a positive number`},
@@ -592,6 +596,23 @@ func TestTLS(t *testing.T) {
 	// Plain HTTP to a TLS listener must fail, not be served.
 	if resp, err := http.Get(url + "/healthz"); err == nil && resp.StatusCode == 200 {
 		t.Error("plain HTTP was served by the TLS listener")
+	}
+}
+
+// A TLS key others can read is refused, as the token file is.
+func TestTLSKeyReadableByOthers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	certPEM, keyPEM := selfSigned(t)
+	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(cert, certPEM, 0o644)
+	os.WriteFile(key, keyPEM, 0o644)
+	if err := os.Chmod(key, 0o644); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	_, err := New(Options{TLSCert: cert, TLSKey: key, State: fixtureState(), Health: healthy, Stream: make(chan reading.Reading)})
+	if err == nil || !strings.Contains(err.Error(), "TLS key "+key+" is readable by group or others (mode -rw-r--r--): chmod 600 it") {
+		t.Errorf("New with a world-readable TLS key = %v, want a refusal naming the key and its mode", err)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // PID into it. The kernel drops the lock when the process dies, so a kill
 // -9 never leaves a stale lock behind.
 func lockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
 	}

@@ -144,20 +144,32 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{path: path, opts: opts, log: opts.Logger.With("db", path)}
+	dbPath := path
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("history database %s: %w", path, err)
 		}
-		lk, err := lockFile(path + "-lock")
+		// The lock is on the file itself, not on one of its names: a
+		// second recorder must not write through a symbolic link.
+		real, err := realPath(path)
+		if err != nil {
+			return nil, fmt.Errorf("history database %s: %w", path, err)
+		}
+		lk, err := lockFile(real + "-lock")
 		if err != nil {
 			return nil, fmt.Errorf("history database %s: %w", path, err)
 		}
 		s.lock = lk
+		if err := privateFiles(real, s.log); err != nil {
+			s.unlock()
+			return nil, fmt.Errorf("history database %s: %w", path, err)
+		}
+		dbPath = real
 	}
 	// WAL is switched on only once the file is known to be ours: it
 	// rewrites the header. synchronous=NORMAL is per connection and writes
 	// nothing.
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"
+	dsn := "file:" + dbPath + "?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"
 	if opts.ReadOnly {
 		dsn += "&mode=ro"
 	}

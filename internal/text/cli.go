@@ -181,6 +181,12 @@ func (t *Text) Serving(version, url string) string {
 	return fmt.Sprintf(t.pick("vigia %s serving on %s (metrics at /metrics)", "vigia %s sirviendo en %s (métricas en /metrics)"), version, url)
 }
 
+// InsecureNoAuth warns that serve answers anyone who reaches its address.
+func (t *Text) InsecureNoAuth(listen string) string {
+	return fmt.Sprintf(t.pick("warning: --insecure-no-auth: anyone who can reach %s reads this machine's processes and state without a token",
+		"aviso: --insecure-no-auth: quien alcance %s lee los procesos y el estado de esta máquina sin token"), listen)
+}
+
 // NotRecording says serve runs on without its default history database.
 func (t *Text) NotRecording(err error) string {
 	return fmt.Sprintf(t.pick("not recording history: %v (pass --db FILE, or --no-record)",
