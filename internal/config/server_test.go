@@ -23,7 +23,7 @@ func TestServerSection(t *testing.T) {
 		{name: "key without cert", in: "server:\n  tls_key: k.pem\n", wantErr: "tls_cert is missing"},
 		{name: "both auth modes", in: "server:\n  token_file: t\n  insecure_no_auth: true\n", wantErr: "t.yaml:3: insecure_no_auth and token_file exclude each other"},
 		{name: "top too high", in: "server:\n  top_processes: 100000\n", wantErr: "t.yaml:2: top_processes 100000 out of range"},
-		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeout idle 1ms is too short"},
+		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeouts: idle: 1ms is too short (at least 100ms)"},
 		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
 	}
