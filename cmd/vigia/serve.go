@@ -63,6 +63,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkNotifiers(); err != nil {
+		return err
+	}
 	sc := s.cfg.Server.WithDefaults()
 	sc.Listen = first(*listen, sc.Listen)
 	sc.TokenFile = first(*tokenFile, sc.TokenFile)

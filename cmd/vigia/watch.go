@@ -56,6 +56,9 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkNotifiers(); err != nil {
+		return err
+	}
 	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {
