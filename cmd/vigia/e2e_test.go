@@ -233,6 +233,27 @@ func TestHelpEverywhere(t *testing.T) {
 	}
 }
 
+// TestHelpNamesOneDefault checks every flag of every command's --help
+// states its default at most once: a flag whose Go default differs from
+// the one its text gives shows both.
+func TestHelpNamesOneDefault(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		out, _, _ := vigia(t, nil, c.name, "--help")
+		_, flags, ok := strings.Cut(out, "\nFlags:\n")
+		if !ok {
+			continue
+		}
+		// Each flag starts a line with "  -"; its text follows on lines
+		// indented further.
+		for _, entry := range strings.Split("\n"+flags, "\n  -")[1:] {
+			if n := strings.Count(entry, "(default"); n > 1 {
+				t.Errorf("vigia %s --help: -%s states %d defaults", c.name, entry, n)
+			}
+		}
+	}
+}
+
 // TestConfigCheckExample runs the example of config check's own help on a
 // fresh clone: the shipped file passes as it is, with no secret set.
 func TestConfigCheckExample(t *testing.T) {

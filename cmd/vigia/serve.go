@@ -52,7 +52,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
 	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
-	top := fs.Int("top-processes", -1, "export vigia_process_* series for the `N` busiest processes (default 0: off)")
+	top := fs.Int("top-processes", 0, "export vigia_process_* series for the `N` busiest processes (0: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -73,11 +73,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sc.OpenMetrics = *openMetrics || sc.OpenMetrics
 	sc.TLSCert = first(*tlsCert, sc.TLSCert)
 	sc.TLSKey = first(*tlsKey, sc.TLSKey)
-	if *top >= 0 {
+	if isSet(fs, "top-processes") {
 		sc.TopProcesses = *top
 	}
-	if sc.TopProcesses > config.MaxServerTopProcesses {
-		return usagef("--top-processes %d: at most %d", sc.TopProcesses, config.MaxServerTopProcesses)
+	if sc.TopProcesses < 0 || sc.TopProcesses > config.MaxServerTopProcesses {
+		return usagef("--top-processes %d: want 0 to %d", sc.TopProcesses, config.MaxServerTopProcesses)
 	}
 	if msg := config.CheckListen(sc.Listen); msg != "" {
 		return usagef("--listen: %s", msg)

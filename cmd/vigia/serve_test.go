@@ -655,7 +655,8 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"--help"}, ""},
 		{[]string{"extra"}, `serve takes no arguments, got "extra"`},
 		{[]string{"--listen", "nowhere"}, `--listen: listen address "nowhere" is not host:port`},
-		{[]string{"--top-processes", "501"}, "--top-processes 501: at most 500"},
+		{[]string{"--top-processes", "501"}, "--top-processes 501: want 0 to 500"},
+		{[]string{"--top-processes", "-1"}, "--top-processes -1: want 0 to 500"},
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
 	}
