@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/config"
@@ -142,6 +144,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	// Bind before anything is created or announced: a port already taken
+	// ends here, with no database made and no "serving on" said, and the
+	// address announced is the bound one (a :0 listen gets its port).
+	ln, err := bind(sc.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 
 	// The agent records by default: it is what answers "what happened at
 	// 3 am?" (vigia history, vigia report, longer ranges on the dashboard).
@@ -169,10 +179,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if sc.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+sc.Listen+"/"))
-	// The server ends on ctx (SIGINT, SIGTERM) or when it cannot listen;
+	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
+	// The server ends on ctx (SIGINT, SIGTERM) or when its listener fails;
 	// either way the engine stops with it.
-	srvErr := srv.Run(ctx)
+	srvErr := srv.Serve(ctx, ln)
 	cancel()
 	wg.Wait()
 	notifiers.wait()
@@ -184,6 +194,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return recErr
+}
+
+// bind binds the agent's address. A taken port or a missing address is
+// said in those words, with the address, not as the socket call's error.
+func bind(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return nil, fmt.Errorf("cannot listen on %s: %w", addr, errno)
+		}
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // liveState adapts live.Live to server.State.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -674,5 +675,68 @@ func TestServeHelpAndUsage(t *testing.T) {
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("serve %v = %v, want a usage error containing %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestServeBindsFirst runs the built binary on a port that is taken: it
+// must exit 1 saying so, without announcing itself or creating its
+// database.
+func TestServeBindsFirst(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	db := filepath.Join(t.TempDir(), "vigia.db")
+	addr := taken.Addr().String()
+	_, errOut, code := vigia(t, nil, "serve", "--listen", addr, "--db", db)
+	want := "vigia: cannot listen on " + addr + ": address already in use"
+	if code != exitFailure || !strings.Contains(errOut, want) {
+		t.Errorf("serve on a taken port: exit %d, stderr %q, want exit 1 and %q", code, errOut, want)
+	}
+	if strings.Contains(errOut, "serving on") {
+		t.Errorf("serve announced itself on a port it could not bind:\n%s", errOut)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve on a taken port left its database: %v", err)
+	}
+}
+
+// TestServeAnnouncesBoundAddress runs the built binary on port 0: the
+// address it prints is the one that answers.
+func TestServeAnnouncesBoundAddress(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(vigiaBin, "serve", "--listen", "127.0.0.1:0", "--no-record", "--sensors", "cpu")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "LANG=C"}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dieWithTest(cmd)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	announced := regexp.MustCompile(`serving on (http://127\.0\.0\.1:(\d+))/`)
+	lines := bufio.NewScanner(stderr)
+	var base string
+	for base == "" && lines.Scan() {
+		if m := announced.FindStringSubmatch(lines.Text()); m != nil {
+			if m[2] == "0" {
+				t.Fatalf("serve announced port 0: %s", lines.Text())
+			}
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve never said where it serves: %v", lines.Err())
+	}
+	go io.Copy(io.Discard, stderr)
+	if code, body := fetch(t, base+"/healthz"); code != 200 {
+		t.Errorf("GET %s/healthz = %d %s, want 200", base, code, body)
 	}
 }
