@@ -20,7 +20,8 @@ type Limits struct {
 
 const day = 24 * time.Hour
 
-// The limits of each kind of duration; docs/config.md lists them.
+// The limits of each kind of duration; examples/vigia.yaml and the docs
+// state them.
 var (
 	// LimitsInterval bounds how often a sensor samples.
 	LimitsInterval = Limits{Min: 100 * time.Millisecond, Max: day}
