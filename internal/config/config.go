@@ -310,8 +310,13 @@ func (v *Validator) result() Errors {
 			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
+	out.sort()
 	return out
+}
+
+// sort puts the errors in line order; those of one line keep theirs.
+func (es Errors) sort() {
+	slices.SortStableFunc(es, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
 }
 
 // pathAt returns the path, two keys deep, of the entry the line is in.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -234,7 +233,7 @@ func CheckFile(path string) (*Config, error) {
 		var machine Errors
 		if errors.As(CheckNotifiers(path, cfg.Notifiers), &machine) {
 			errs = append(errs, machine...)
-			slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
+			errs.sort()
 		}
 	}
 	if len(errs) > 0 {
