@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -54,9 +55,31 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errHelp
 	}
 	if err != nil {
-		return &usageError{err: err, hint: fmt.Sprintf("Run '%s --help' for its flags and examples.", fs.Name())}
+		return &usageError{err: flagError(fs, err), hint: fmt.Sprintf("Run '%s --help' for its flags and examples.", fs.Name())}
 	}
 	return nil
+}
+
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-(\S+): (.*)$`)
+
+// flagError says a bad flag value in vigia's words, --name first, not in
+// the flag package's ("invalid value … for flag -name: …").
+func flagError(fs *flag.FlagSet, err error) error {
+	m := invalidValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	name, value, msg := m[2], m[1], m[3]
+	if strings.HasPrefix(msg, "--"+name+":") {
+		return errors.New(msg)
+	}
+	if msg == "parse error" {
+		msg = "not a whole number"
+		if b, ok := fs.Lookup(name).Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			msg = "want true or false"
+		}
+	}
+	return fmt.Errorf("--%s %s: %s", name, value, msg)
 }
 
 // durationFlag reads the duration flag --name, in the words and within the

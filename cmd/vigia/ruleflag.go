@@ -18,6 +18,17 @@ type ruleFlags []config.Rule
 func (r *ruleFlags) String() string { return "" }
 
 func (r *ruleFlags) Set(s string) error {
+	if err := r.add(s); err != nil {
+		if strings.HasPrefix(err.Error(), "--rule:") {
+			return err // the config's validation names the flag and the rule
+		}
+		return fmt.Errorf("--rule: rule %d: %w", len(*r)+1, err)
+	}
+	return nil
+}
+
+// add parses one --rule and validates it as the config file's rules are.
+func (r *ruleFlags) add(s string) error {
 	var cr config.Rule
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
