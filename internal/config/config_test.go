@@ -126,6 +126,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("rules:\n  - metric: cpu.usage\n    warning: 70\n"))
 	f.Add([]byte("sensors: {cpu: {interval: 2s}}\n"))
 	f.Add([]byte("a: [b, {c: d}]\n&x y: *x\n"))
+	f.Add([]byte("\x7fELF\x02\x01\x01\x00"))
+	f.Add([]byte("notifiers:\n  - {name: a, type: exec}\nrules:\n  - {metric: x, warning: high, for: 0s}\ninterval: fast\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cfg, err := Parse("fuzz.yaml", b)
 		if err == nil && cfg == nil {
