@@ -104,14 +104,19 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		defer tick.Stop()
 		poll = tick.C
 	}
-	countFailures := func() {
+	readFailures := func() {
 		for _, h := range eng.Health().Sensors {
 			if shown[h.Name] {
 				failed[h.Name] = int(h.Failures)
 			}
 		}
-		if *count > 0 && reachedCount(counts, failed, s.sensors, *count) {
-			cancel()
+	}
+	countFailures := func() {
+		if *count > 0 {
+			readFailures()
+			if reachedCount(counts, failed, s.sensors, *count) {
+				cancel()
+			}
 		}
 	}
 	transitions := 0
@@ -143,6 +148,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		}
 		countFailures()
 	}
+	readFailures() // for the summary, --count or not
 	if err := <-done; err != nil {
 		return err
 	}
