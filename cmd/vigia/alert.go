@@ -35,7 +35,7 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	configPath := fs.String("config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
 	lang := fs.String("lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	name := fs.String("notifier", "", "test only the notifier with this `name` (default: all)")
-	timeout := fs.Duration("timeout", time.Minute, "give up on all notifiers after this `duration`")
+	timeoutFlag := fs.String("timeout", "1m", "give up on all notifiers after this `duration`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,8 +50,9 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	} else {
 		return usagef("usage: vigia alert test [--notifier NAME]")
 	}
-	if *timeout <= 0 {
-		return usagef("--timeout %v: want a positive duration", *timeout)
+	timeout, err := durationFlag("timeout", *timeoutFlag, config.LimitsTimeout)
+	if err != nil {
+		return err
 	}
 	cfg, path, err := loadConfig(e, *configPath)
 	if err != nil {
@@ -64,9 +65,9 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	if path == "" {
 		fmt.Fprintln(e.stderr, "vigia: "+words.OnlyLogNotifier())
 	}
-	if err := config.CheckNotifiers(cfg.Notifiers); err != nil {
+	if err := config.CheckNotifiers(path, cfg.Notifiers); err != nil {
 		// Each failing notifier is reported below with the same reason.
-		fmt.Fprintf(e.stderr, "vigia: %s: %v\n", path, err)
+		fmt.Fprintf(e.stderr, "vigia: %v\n", err)
 	}
 	host, _ := os.Hostname()
 	d := notify.New(notify.Options{
@@ -81,7 +82,7 @@ func runAlert(ctx context.Context, e *env, args []string) error {
 	if *name != "" && !known {
 		return usagef("--notifier %q: no such notifier (configured: %v)", *name, d.Names())
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	failed := 0
 	results := d.Test(ctx, *name)

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/text"
@@ -36,33 +33,13 @@ func runConfig(ctx context.Context, e *env, args []string) error {
 		return usagef("usage: vigia config check FILE")
 	}
 	path := fs.Arg(1)
-	cfg, err := config.Load(path)
+	// The file, and what it names on this machine (commands to run,
+	// secrets to read), with every error of both at once.
+	cfg, err := config.CheckFile(path)
 	if err != nil {
 		return &usageError{err: err}
-	}
-	// The file is valid; now what it names must exist on this machine:
-	// commands to run, secrets to read.
-	if err := config.CheckNotifiers(cfg.Notifiers); err != nil {
-		return &usageError{err: atLine(path, err)}
 	}
 	t := text.For(text.FromEnv(e.getenv))
 	fmt.Fprintln(e.stdout, t.ConfigOK(path, len(cfg.Rules), len(cfg.Notifiers)))
 	return nil
-}
-
-var lineRef = regexp.MustCompile(`^(.*?)line (\d+): `)
-
-// atLine writes a machine check's error as FILE:LINE: message, the form
-// every other config error has, moving the line the check names to the
-// front of each of its lines.
-func atLine(path string, err error) error {
-	var out []string
-	for _, msg := range strings.Split(err.Error(), "\n") {
-		if m := lineRef.FindStringSubmatch(msg); m != nil {
-			out = append(out, path+":"+m[2]+": "+m[1]+msg[len(m[0]):])
-		} else {
-			out = append(out, path+": "+msg)
-		}
-	}
-	return errors.New(strings.Join(out, "\n"))
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -54,9 +55,51 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errHelp
 	}
 	if err != nil {
-		return &usageError{err: err, hint: fmt.Sprintf("Run '%s --help' for its flags and examples.", fs.Name())}
+		return &usageError{err: flagError(fs, err), hint: fmt.Sprintf("Run '%s --help' for its flags and examples.", fs.Name())}
 	}
 	return nil
+}
+
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-(\S+): (.*)$`)
+
+// flagError says a bad flag value in vigia's words, --name first, not in
+// the flag package's ("invalid value … for flag -name: …").
+func flagError(fs *flag.FlagSet, err error) error {
+	m := invalidValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	name, value, msg := m[2], m[1], m[3]
+	if strings.HasPrefix(msg, "--"+name+":") {
+		return errors.New(msg)
+	}
+	if msg == "parse error" {
+		msg = "not a whole number"
+		if b, ok := fs.Lookup(name).Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			msg = "want true or false"
+		}
+	}
+	return fmt.Errorf("--%s %s: %s", name, value, msg)
+}
+
+// durationFlag reads the duration flag --name, in the words and within the
+// limits the config file's keys use.
+func durationFlag(name, v string, l config.Limits) (time.Duration, error) {
+	d, err := config.ParseDuration(v)
+	if err == nil {
+		err = l.Check(d)
+	}
+	if err != nil {
+		return 0, usagef("--%s: %v", name, err)
+	}
+	return d, nil
+}
+
+// isSet reports whether the named flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
@@ -67,33 +110,29 @@ type machineFlags struct {
 	procfs     string
 	sysfs      string
 	rootfs     string
-	interval   time.Duration
-	// intervalSet tells --interval 0 (a mistake) from no --interval.
-	intervalSet bool
-	sensors     string
-	workers     int
-	lang        string
-	logLevel    string
-	rules       ruleFlags
+	// interval is --interval once setup has read intervalFlag.
+	interval     time.Duration
+	intervalFlag string
+	sensors      string
+	workers      int
+	lang         string
+	logLevel     string
+	rules        ruleFlags
+	// flags tells a flag given as its zero value (--workers 0) from one
+	// not given.
+	flags *flag.FlagSet
 }
 
 func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
-	m := &machineFlags{}
+	m := &machineFlags{flags: fs}
 	fs.StringVar(&m.configPath, "config", "", "config `file` (default $XDG_CONFIG_HOME/vigia/vigia.yaml when it exists)")
 	fs.StringVar(&m.procfs, "procfs", "", "`dir` where /proc is mounted (default /proc)")
 	fs.StringVar(&m.sysfs, "sysfs", "", "`dir` where /sys is mounted (default /sys)")
 	fs.StringVar(&m.rootfs, "rootfs", "", "`dir` where the watched machine's / is mounted, for filesystem usage (default /)")
-	fs.Func("interval", "", func(v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return fmt.Errorf("%q is not a duration like 500ms or 2s", v)
-		}
-		m.interval, m.intervalSet = d, true
-		return nil
-	})
+	fs.StringVar(&m.intervalFlag, "interval", "", "")
 	fs.Lookup("interval").Usage = "sample every sensor at this `interval` (default: cpu 1.5s, memory 2s, temperature 1.8s, others 2s)"
 	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(machineSensors, ","))
-	fs.IntVar(&m.workers, "workers", 0, "analyser goroutines (default 2)")
+	fs.IntVar(&m.workers, "workers", 0, fmt.Sprintf("analyser goroutines, 1 to %d (default 2)", config.MaxWorkers))
 	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: debug, info, warn, error")
 	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with the config file's rule keys (docs/rules.md), labels as\nlabels.NAME=VALUE (repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s or\n--rule kind=trend,metric=fs.avail,labels.mountpoint=/,within=24h)")
@@ -159,8 +198,10 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 	if s.sensors, err = parseSensors(m.sensors, s.cfg); err != nil {
 		return nil, err
 	}
-	if m.intervalSet && m.interval < 100*time.Millisecond {
-		return nil, usagef("--interval %v: at least 100ms", m.interval)
+	if isSet(m.flags, "interval") {
+		if m.interval, err = durationFlag("interval", m.intervalFlag, config.LimitsInterval); err != nil {
+			return nil, err
+		}
 	}
 	for _, name := range machineSensors {
 		d := defaultInterval(name)
@@ -179,8 +220,8 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 		s.intervals[name] = d
 	}
 	s.workers = first(m.workers, s.cfg.Engine.Workers, 2)
-	if m.workers < 0 || m.workers > 64 {
-		return nil, usagef("--workers %d: want 1 to 64", m.workers)
+	if m.workers < 0 || m.workers > config.MaxWorkers || (m.workers == 0 && isSet(m.flags, "workers")) {
+		return nil, usagef("--workers %d: want 1 to %d", m.workers, config.MaxWorkers)
 	}
 	s.rules = append(s.rules, s.cfg.Rules...)
 	s.rules = append(s.rules, m.rules...)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/engine"
 	"github.com/vigia-dev/vigia/internal/notify"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -19,6 +20,16 @@ type notifying struct {
 // wait returns when the notifiers have sent what they had, after the
 // engine closed their subscription.
 func (n *notifying) wait() { <-n.done }
+
+// checkNotifiers refuses a config whose notifiers cannot run here (a
+// command not found, a secret not set), with the errors and the exit code of
+// `vigia config check`: the commands that notify judge a file as it does.
+func (s *setup) checkNotifiers() error {
+	if err := config.CheckNotifiers(s.cfgPath, s.cfg.Notifiers); err != nil {
+		return &usageError{err: err}
+	}
+	return nil
+}
 
 // startNotify subscribes the config's notifiers to the engine's alert
 // transitions; with no notifiers configured it costs nothing. flush bounds

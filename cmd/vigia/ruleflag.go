@@ -18,6 +18,17 @@ type ruleFlags []config.Rule
 func (r *ruleFlags) String() string { return "" }
 
 func (r *ruleFlags) Set(s string) error {
+	if err := r.add(s); err != nil {
+		if strings.HasPrefix(err.Error(), "--rule:") {
+			return err // the config's validation names the flag and the rule
+		}
+		return fmt.Errorf("--rule: rule %d: %w", len(*r)+1, err)
+	}
+	return nil
+}
+
+// add parses one --rule and validates it as the config file's rules are.
+func (r *ruleFlags) add(s string) error {
 	var cr config.Rule
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
@@ -36,10 +47,10 @@ func (r *ruleFlags) Set(s string) error {
 			return fmt.Errorf("unknown key %q (keys: %s, labels.NAME)", k, strings.Join(ruleKeyNames(), ", "))
 		}
 		if err := set(&cr, v); err != nil {
-			return fmt.Errorf("%s=%q: %v", k, v, err)
+			return fmt.Errorf("%s: %v", k, err)
 		}
 	}
-	if err := config.ValidateRule(cr, "--rule"); err != nil {
+	if err := config.ValidateRule(cr, "--rule", len(*r)+1); err != nil {
 		return err
 	}
 	*r = append(*r, cr)
@@ -69,7 +80,7 @@ var ruleKeys = map[string]func(*config.Rule, string) error{
 	"below": func(r *config.Rule, v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return fmt.Errorf("want true or false")
+			return fmt.Errorf("%q: want true or false", v)
 		}
 		r.Below = b
 		return nil
@@ -93,7 +104,7 @@ func ruleNumber(field func(*config.Rule) **float64) func(*config.Rule, string) e
 	return func(r *config.Rule, v string) error {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return fmt.Errorf("not a number")
+			return fmt.Errorf("%q is not a number", v)
 		}
 		*field(r) = &f
 		return nil
@@ -102,9 +113,9 @@ func ruleNumber(field func(*config.Rule) **float64) func(*config.Rule, string) e
 
 func ruleDuration(field func(*config.Rule) *time.Duration) func(*config.Rule, string) error {
 	return func(r *config.Rule, v string) error {
-		d, err := time.ParseDuration(v)
+		d, err := config.ParseDuration(v)
 		if err != nil {
-			return fmt.Errorf("not a duration (e.g. 30s, 5m, 24h)")
+			return err
 		}
 		*field(r) = d
 		return nil

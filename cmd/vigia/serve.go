@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/config"
@@ -64,7 +66,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
 	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
-	top := fs.Int("top-processes", -1, "export vigia_process_* series for the `N` busiest processes (default 0: off)")
+	top := fs.Int("top-processes", 0, "export vigia_process_* series for the `N` busiest processes (0: off)")
 	maxStream := fs.Int("max-stream-clients", 0, "at most `N` event-stream clients at once; the next gets 503 (default "+strconv.Itoa(server.DefaultMaxStreamClients)+")")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -76,6 +78,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkNotifiers(); err != nil {
+		return err
+	}
 	sc := s.cfg.Server.WithDefaults()
 	sc.Listen = first(*listen, sc.Listen)
 	sc.TokenFile = first(*tokenFile, sc.TokenFile)
@@ -84,17 +89,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sc.AllowedHosts = append(sc.AllowedHosts, allowedHosts...)
 	sc.TLSCert = first(*tlsCert, sc.TLSCert)
 	sc.TLSKey = first(*tlsKey, sc.TLSKey)
-	if *top >= 0 {
+	if isSet(fs, "top-processes") {
 		sc.TopProcesses = *top
 	}
-	if *maxStream != 0 {
+	if isSet(fs, "max-stream-clients") {
 		sc.MaxStreamClients = *maxStream
 	}
 	if sc.MaxStreamClients < 0 || sc.MaxStreamClients > config.MaxServerStreamClients {
 		return usagef("--max-stream-clients %d: from 1 to %d", sc.MaxStreamClients, config.MaxServerStreamClients)
 	}
-	if sc.TopProcesses > config.MaxServerTopProcesses {
-		return usagef("--top-processes %d: at most %d", sc.TopProcesses, config.MaxServerTopProcesses)
+	if sc.TopProcesses < 0 || sc.TopProcesses > config.MaxServerTopProcesses {
+		return usagef("--top-processes %d: want 0 to %d", sc.TopProcesses, config.MaxServerTopProcesses)
 	}
 	if msg := config.CheckListen(sc.Listen); msg != "" {
 		return usagef("--listen: %s", msg)
@@ -166,6 +171,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	// Bind before anything is created or announced: a port already taken
+	// ends here, with no database made and no "serving on" said, and the
+	// address announced is the bound one (a :0 listen gets its port).
+	ln, err := bind(sc.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if sc.InsecureNoAuth && token == "" {
 		fmt.Fprintln(e.stderr, "vigia: "+s.text.InsecureNoAuth(sc.Listen))
 	}
@@ -196,10 +209,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if sc.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+sc.Listen+"/"))
-	// The server ends on ctx (SIGINT, SIGTERM) or when it cannot listen;
+	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
+	// The server ends on ctx (SIGINT, SIGTERM) or when its listener fails;
 	// either way the engine stops with it.
-	srvErr := srv.Run(ctx)
+	srvErr := srv.Serve(ctx, ln)
 	cancel()
 	wg.Wait()
 	notifiers.wait()
@@ -219,6 +232,20 @@ type inspectError struct{ err, kind error }
 
 func (e inspectError) Error() string   { return e.err.Error() }
 func (e inspectError) Unwrap() []error { return []error{e.err, e.kind} }
+
+// bind binds the agent's address. A taken port or a missing address is
+// said in those words, with the address, not as the socket call's error.
+func bind(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return nil, fmt.Errorf("cannot listen on %s: %w", addr, errno)
+		}
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
 
 // liveState adapts live.Live to server.State.
 type liveState struct{ lv *live.Live }

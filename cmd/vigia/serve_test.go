@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -668,8 +669,9 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"--help"}, ""},
 		{[]string{"extra"}, `serve takes no arguments, got "extra"`},
 		{[]string{"--listen", "nowhere"}, `--listen: listen address "nowhere" is not host:port`},
-		{[]string{"--top-processes", "501"}, "--top-processes 501: at most 500"},
 		{[]string{"--max-stream-clients", "-3"}, "--max-stream-clients -3: from 1 to 65536"},
+		{[]string{"--top-processes", "501"}, "--top-processes 501: want 0 to 500"},
+		{[]string{"--top-processes", "-1"}, "--top-processes -1: want 0 to 500"},
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
 		{[]string{"--allowed-host", "vigia.lan:8519"}, `allowed host "vigia.lan:8519" is not a bare host name`},
@@ -712,5 +714,68 @@ func TestServeWarnsInsecureNoAuth(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
+	}
+}
+
+// TestServeBindsFirst runs the built binary on a port that is taken: it
+// must exit 1 saying so, without announcing itself or creating its
+// database.
+func TestServeBindsFirst(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	db := filepath.Join(t.TempDir(), "vigia.db")
+	addr := taken.Addr().String()
+	_, errOut, code := vigia(t, nil, "serve", "--listen", addr, "--db", db)
+	want := "vigia: cannot listen on " + addr + ": address already in use"
+	if code != exitFailure || !strings.Contains(errOut, want) {
+		t.Errorf("serve on a taken port: exit %d, stderr %q, want exit 1 and %q", code, errOut, want)
+	}
+	if strings.Contains(errOut, "serving on") {
+		t.Errorf("serve announced itself on a port it could not bind:\n%s", errOut)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve on a taken port left its database: %v", err)
+	}
+}
+
+// TestServeAnnouncesBoundAddress runs the built binary on port 0: the
+// address it prints is the one that answers.
+func TestServeAnnouncesBoundAddress(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(vigiaBin, "serve", "--listen", "127.0.0.1:0", "--no-record", "--sensors", "cpu")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "LANG=C"}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dieWithTest(cmd)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	})
+	announced := regexp.MustCompile(`serving on (http://127\.0\.0\.1:(\d+))/`)
+	lines := bufio.NewScanner(stderr)
+	var base string
+	for base == "" && lines.Scan() {
+		if m := announced.FindStringSubmatch(lines.Text()); m != nil {
+			if m[2] == "0" {
+				t.Fatalf("serve announced port 0: %s", lines.Text())
+			}
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve never said where it serves: %v", lines.Err())
+	}
+	go io.Copy(io.Discard, stderr)
+	if code, body := fetch(t, base+"/healthz"); code != 200 {
+		t.Errorf("GET %s/healthz = %d %s, want 200", base, code, body)
 	}
 }

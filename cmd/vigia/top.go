@@ -82,6 +82,9 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkNotifiers(); err != nil {
+		return err
+	}
 	e.beQuiet()
 	every := m.interval
 	if every == 0 && s.cfg.Interval == 0 {

@@ -38,7 +38,7 @@ Examples:
 func runWatch(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "watch", watchHelp)
 	m := addMachineFlags(fs, "all")
-	count := fs.Int("count", 0, "stop after `N` readings of each sensor (0: until Ctrl-C)")
+	count := fs.Int("count", 0, "stop after `N` reads of each sensor, failed ones included (0: until Ctrl-C)")
 	asJSON := fs.Bool("json", false, "one JSON object per reading, one a line (docs/json.md)")
 	self := fs.Bool("self", false, "also show vigia's own cost (the self reading)")
 	record := fs.Bool("record", false, "also record readings in the history database (see vigia history)")
@@ -54,6 +54,9 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	}
 	s, err := m.setup(e)
 	if err != nil {
+		return err
+	}
+	if err := s.checkNotifiers(); err != nil {
 		return err
 	}
 	e.beQuiet()
@@ -91,29 +94,61 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	done := make(chan error, 1)
 	go func() { done <- eng.Run(ctx) }()
 
-	counts := map[string]int{}
+	// A sensor that keeps failing sends one reading when it goes bad, not
+	// one per attempt: its failed reads are taken from the engine's health,
+	// on each reading and every failPoll, and count toward --count too.
+	counts, failed := map[string]int{}, map[string]int{}
+	var poll <-chan time.Time
+	if *count > 0 {
+		tick := time.NewTicker(failPoll)
+		defer tick.Stop()
+		poll = tick.C
+	}
+	readFailures := func() {
+		for _, h := range eng.Health().Sensors {
+			if shown[h.Name] {
+				failed[h.Name] = int(h.Failures)
+			}
+		}
+	}
+	countFailures := func() {
+		if *count > 0 {
+			readFailures()
+			if reachedCount(counts, failed, s.sensors, *count) {
+				cancel()
+			}
+		}
+	}
 	transitions := 0
 	var writeErr error
-	for r := range sub.C {
-		if !shown[r.Sensor] || writeErr != nil {
+	for open := true; open; {
+		var r reading.Reading
+		select {
+		case r, open = <-sub.C:
+		case <-poll:
+			countFailures()
 			continue
 		}
-		if *count > 0 && counts[r.Sensor] >= *count {
+		if !open || !shown[r.Sensor] || writeErr != nil {
+			continue
+		}
+		if *count > 0 && counts[r.Sensor]+failed[r.Sensor] >= *count {
 			continue // drained after --count was reached
 		}
 		if msg, ok := rec.changed(); ok {
 			fmt.Fprintln(e.stderr, msg)
 		}
-		counts[r.Sensor]++
+		if r.Err == "" {
+			counts[r.Sensor]++
+		}
 		transitions += len(r.Transitions)
 		if writeErr = write(r); writeErr != nil {
 			cancel() // stdout closed (vigia watch | head): stop quietly
 			continue
 		}
-		if *count > 0 && reachedCount(counts, s.sensors, *count) {
-			cancel()
-		}
+		countFailures()
 	}
+	readFailures() // for the summary, --count or not
 	if err := <-done; err != nil {
 		return err
 	}
@@ -130,15 +165,21 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		for _, o := range h.Outputs {
 			dropped += o.Dropped
 		}
-		fmt.Fprintln(e.stdout, s.text.Summary(counts, append(s.sensors, reading.SensorSelf), transitions, dropped))
+		fmt.Fprintln(e.stdout, s.text.Summary(counts, failed, append(s.sensors, reading.SensorSelf), transitions, dropped))
 		fmt.Fprintln(e.stdout, s.text.Stopped())
 	}
 	return nil
 }
 
-func reachedCount(counts map[string]int, sensors []string, n int) bool {
+// failPoll is how often watch --count looks for failed reads between
+// readings.
+const failPoll = 200 * time.Millisecond
+
+// reachedCount reports whether every sensor has made n attempts, read or
+// failed.
+func reachedCount(counts, failed map[string]int, sensors []string, n int) bool {
 	for _, s := range sensors {
-		if counts[s] < n {
+		if counts[s]+failed[s] < n {
 			return false
 		}
 	}

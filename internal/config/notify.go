@@ -88,21 +88,29 @@ func (s Secret) Resolve() (string, error) {
 }
 
 func (s Secret) resolve(lookup func(string) (string, bool)) (string, error) {
+	v, err := s.value(lookup)
+	if err != nil {
+		return "", fmt.Errorf("line %d: %w", s.Line, err)
+	}
+	return v, nil
+}
+
+func (s Secret) value(lookup func(string) (string, bool)) (string, error) {
 	switch {
 	case s.Env != "":
 		v, ok := lookup(s.Env)
 		if !ok || v == "" {
-			return "", fmt.Errorf("line %d: environment variable %s is not set or empty", s.Line, s.Env)
+			return "", fmt.Errorf("environment variable %s is not set or empty", s.Env)
 		}
 		return s.Prefix + v, nil
 	case s.File != "":
 		b, err := readCapped(s.File, maxSecretFile)
 		if err != nil {
-			return "", fmt.Errorf("line %d: secret file: %w", s.Line, err)
+			return "", fmt.Errorf("secret file: %w", err)
 		}
 		v := strings.TrimRight(string(b), "\r\n")
 		if v == "" {
-			return "", fmt.Errorf("line %d: secret file %s is empty", s.Line, s.File)
+			return "", fmt.Errorf("secret file %s is empty", s.File)
 		}
 		return s.Prefix + v, nil
 	}
@@ -138,11 +146,16 @@ func (n *Notifier) UnmarshalYAML(node *yaml.Node) error {
 }
 
 // validate reports a name already used by an earlier entry; the rest was
-// checked while decoding.
-func (n *Notifier) validate(v *Validator, i int) {
+// checked while decoding. i is the entry's index among the count decoded.
+func (n *Notifier) validate(v *Validator, i, count int) {
 	list := topLevel(v, "notifiers")
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return
+	}
+	if len(list.Content) != count {
+		// Entries that could not be decoded are left out of the list:
+		// find this one by its line.
+		i = slices.IndexFunc(list.Content, func(e *yaml.Node) bool { return e.Line == n.Line })
 	}
 	for j := 0; j < i && j < len(list.Content); j++ {
 		if nameOf(list.Content[j]) == n.Name {
@@ -179,33 +192,54 @@ func topLevel(v *Validator, key string) *yaml.Node {
 
 // CheckNotifiers looks at the machine for what decoding cannot: that each
 // exec command exists and is executable, and that each secret resolves. It
-// reports every problem, each naming the notifier and its line; `vigia
-// config check` and the notifiers themselves call it.
-func CheckNotifiers(ns []Notifier) error {
-	var errs []error
-	for _, n := range ns {
-		if err := n.Check(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+// returns every problem as an Error at its line of file, or nil. `vigia
+// config check` and every command that starts the notifiers call it, so a
+// file one accepts the other does too.
+func CheckNotifiers(file string, ns []Notifier) error {
+	return checkNotifiers(file, ns, os.LookupEnv)
 }
 
-// Check reports whether the notifier can run on this machine: its command
-// is found and its secrets resolve.
-func (n Notifier) Check() error {
-	var errs []error
-	if n.Type == NotifierExec && len(n.Command) > 0 {
-		if _, err := exec.LookPath(n.Command[0]); err != nil {
-			errs = append(errs, fmt.Errorf("line %d: notifier %q: command %q: %w", n.Line, n.Name, n.Command[0], err))
+func checkNotifiers(file string, ns []Notifier, lookup func(string) (string, bool)) error {
+	var errs Errors
+	for _, n := range ns {
+		if n.Type == NotifierExec && len(n.Command) > 0 {
+			if _, err := exec.LookPath(n.Command[0]); err != nil {
+				errs = append(errs, &Error{File: file, Line: n.Line, Msg: fmt.Sprintf("notifier %q: command %q: %v", n.Name, n.Command[0], err)})
+			}
+		}
+		for _, h := range n.Headers {
+			if _, err := h.Value.value(lookup); err != nil {
+				errs = append(errs, &Error{File: file, Line: h.Value.Line, Msg: fmt.Sprintf("notifier %q: header %s: %v", n.Name, h.Name, err)})
+			}
 		}
 	}
-	for _, h := range n.Headers {
-		if _, err := h.Value.Resolve(); err != nil {
-			errs = append(errs, fmt.Errorf("notifier %q: header %s: %w", n.Name, h.Name, err))
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// CheckFile reads the file at path like Load and checks what it names on
+// this machine (CheckNotifiers). The error, when not nil, is an Errors with
+// every problem, in line order: the checks of the notifiers that could be
+// decoded are not held back by a mistake elsewhere.
+func CheckFile(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg, errs := parse(path, b)
+	if cfg != nil {
+		var machine Errors
+		if errors.As(CheckNotifiers(path, cfg.Notifiers), &machine) {
+			errs = append(errs, machine...)
+			errs.sort()
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cfg, nil
 }
 
 // Defaults per type. Alertmanager groups and repeats on its own side but
@@ -294,18 +328,17 @@ func decodeNotifier(node *yaml.Node) (Notifier, []string) {
 		}
 		return v.Value, v
 	}
-	dur := func(key string, dst *time.Duration, min time.Duration) {
+	dur := func(key string, dst *time.Duration, l Limits) {
 		s, v := str(key)
 		if v == nil {
 			return
 		}
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			bad(v, "%s: %q is not a duration (write it like 30s, 5m or 4h)", key, s)
-			return
+		d, err := ParseDuration(s)
+		if err == nil {
+			err = l.Check(d)
 		}
-		if d < min {
-			bad(v, "%s: %s is shorter than %s", key, s, min)
+		if err != nil {
+			bad(v, "%s: %v", key, err)
 			return
 		}
 		*dst = d
@@ -363,11 +396,11 @@ func decodeNotifier(node *yaml.Node) (Notifier, []string) {
 		bad(node, "exec notifier %q has no command", n.Name)
 	}
 
-	dur("timeout", &n.Timeout, time.Millisecond)
-	dur("backoff", &n.Backoff, time.Millisecond)
-	dur("group_wait", &n.GroupWait, 0)
-	dur("group_interval", &n.GroupInterval, 0)
-	dur("repeat_interval", &n.RepeatInterval, 0)
+	dur("timeout", &n.Timeout, LimitsTimeout)
+	dur("backoff", &n.Backoff, LimitsTimeout)
+	dur("group_wait", &n.GroupWait, LimitsGroupWait)
+	dur("group_interval", &n.GroupInterval, LimitsGroupInterval)
+	dur("repeat_interval", &n.RepeatInterval, LimitsRepeat)
 	if n.Type == NotifierAlertmanager && n.RepeatInterval < time.Second {
 		if v := fields["repeat_interval"]; v != nil {
 			bad(v, "repeat_interval must be at least 1s: Alertmanager forgets alerts that are not re-sent")

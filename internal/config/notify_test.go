@@ -84,7 +84,7 @@ func TestNotifierErrorsNameTheLine(t *testing.T) {
 		{"credentials in url", "notifiers:\n  - name: x\n    type: alertmanager\n    url: http://u:hunter2pass@a\n", []string{"n.yaml:4: url \"http://u:xxxxx@a\": credentials in the URL"}},
 		{"missing url", "notifiers:\n  - name: x\n    type: alertmanager\n", []string{`n.yaml:2: alertmanager notifier "x" has no url`}},
 		{"bad duration", "notifiers:\n  - name: x\n    type: webhook\n    url: http://a\n    timeout: 5 seconds\n", []string{`n.yaml:5: timeout: "5 seconds" is not a duration`}},
-		{"negative duration", "notifiers:\n  - name: x\n    type: exec\n    command: [true]\n    group_wait: -1s\n", []string{"n.yaml:5: group_wait: -1s is shorter than 0s"}},
+		{"negative duration", "notifiers:\n  - name: x\n    type: exec\n    command: [true]\n    group_wait: -1s\n", []string{"n.yaml:5: group_wait: -1s is negative"}},
 		{"repeat below group", "notifiers:\n  - name: x\n    type: exec\n    command: [true]\n    repeat_interval: 10s\n", []string{"n.yaml:5: repeat_interval 10s is shorter than group_interval 1m0s"}},
 		{"alertmanager never repeats", "notifiers:\n  - name: x\n    type: alertmanager\n    url: http://a\n    repeat_interval: 0s\n", []string{"n.yaml:5: repeat_interval must be at least 1s"}},
 		{"retries", "notifiers:\n  - name: x\n    type: webhook\n    url: http://a\n    retries: many\n", []string{`n.yaml:5: retries: "many" must be a whole number from 0 to 10`}},
@@ -98,6 +98,7 @@ func TestNotifierErrorsNameTheLine(t *testing.T) {
 		{"header name", "notifiers:\n  - name: x\n    type: webhook\n    url: http://a\n    headers:\n      'X Y': a\n", []string{`n.yaml:6: "X Y" is not a valid header name`}},
 		{"not a list", "notifiers: {name: x}\n", []string{"n.yaml:1: "}},
 		{"duplicate", "notifiers:\n  - {name: x, type: log}\n  - name: x\n    type: log\n", []string{`n.yaml:3: notifier name "x" is already used on line 2`}},
+		{"duplicate after a broken one", "notifiers:\n  - {name: b, type: exec}\n  - {name: x, type: log}\n  - {name: x, type: log}\n", []string{`n.yaml:2: exec notifier "b" has no command`, `n.yaml:4: notifier name "x" is already used on line 3`}},
 		{"every problem at once", "notifiers:\n  - name: x\n    type: webhook\n    url: nope\n    timeout: soon\n  - name: y\n    type: exec\n", []string{
 			`n.yaml:4: url "nope"`, `n.yaml:5: timeout: "soon"`, `n.yaml:6: exec notifier "y" has no command`}},
 	}
@@ -164,11 +165,11 @@ func TestCheckNotifiers(t *testing.T) {
 		{Name: "gone", Type: NotifierExec, Command: []string{"/nonexistent/vigia-page"}, Line: 5},
 		{Name: "hook", Type: NotifierWebhook, Headers: []Header{{Name: "X-Key", Value: Secret{File: "/nonexistent/key", Line: 9}}}, Line: 8},
 	}
-	err := CheckNotifiers(ns)
+	err := CheckNotifiers("v.yaml", ns)
 	if err == nil {
 		t.Fatal("CheckNotifiers = nil, want errors for gone and hook")
 	}
-	for _, w := range []string{`line 5: notifier "gone": command "/nonexistent/vigia-page"`, `notifier "hook": header X-Key: line 9: secret file`} {
+	for _, w := range []string{`v.yaml:5: notifier "gone": command "/nonexistent/vigia-page"`, `v.yaml:9: notifier "hook": header X-Key: secret file`} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("CheckNotifiers error:\n%v\nwant it to contain %q", err, w)
 		}
@@ -202,4 +203,35 @@ func FuzzNotifiers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCheckFileNamesEveryError checks that the machine's checks join the
+// file's own errors, in line order, instead of waiting for a clean file.
+func TestCheckFileNamesEveryError(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "v.yaml")
+	in := `notifiers:
+  - name: hook
+    type: webhook
+    url: http://127.0.0.1:9/
+    headers:
+      X-Key: {file: /nonexistent/key}
+rules:
+  - metric: cpu.usgae
+    warning: 70
+`
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CheckFile(path)
+	if err == nil {
+		t.Fatal("CheckFile = nil error")
+	}
+	want := []string{
+		path + `:6: notifier "hook": header X-Key: secret file: open /nonexistent/key: no such file or directory`,
+		path + `:8: rule 1: unknown metric "cpu.usgae" (docs/metrics.md lists them)`,
+	}
+	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+		t.Errorf("CheckFile errors mismatch (-want +got):\n%s", diff)
+	}
 }

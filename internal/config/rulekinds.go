@@ -52,21 +52,13 @@ func (r *Rule) foreignKeys(v *Validator, at func(string) []any, label string) {
 
 // validateKind checks a rule of a kind other than threshold.
 func (r *Rule) validateKind(v *Validator, at func(string) []any, label string) {
-	if r.Window < 0 {
-		v.Errorf(at("window"), "%s: window %v is negative", label, r.Window)
-	}
-	if r.Per < 0 {
-		v.Errorf(at("per"), "%s: per %v is negative", label, r.Per)
-	}
+	v.duration(at("window"), label+": window", r.Window, LimitsWindow)
+	v.duration(at("per"), label+": per", r.Per, LimitsPer)
 	switch r.Kind {
 	case "trend":
 		r.validateMetric(v, at, label, true)
-		if r.Within < 0 {
-			v.Errorf(at("within"), "%s: within %v is negative", label, r.Within)
-		}
-		if r.CriticalWithin < 0 {
-			v.Errorf(at("critical_within"), "%s: critical_within %v is negative", label, r.CriticalWithin)
-		}
+		v.duration(at("within"), label+": within", r.Within, LimitsWithin)
+		v.duration(at("critical_within"), label+": critical_within", r.CriticalWithin, LimitsWithin)
 		if r.Within == 0 && r.CriticalWithin == 0 {
 			v.Errorf(at("kind"), "%s: a trend rule needs within (warning), critical_within or both, e.g. within: 4h", label)
 		}

@@ -76,14 +76,14 @@ func TestParseRuleKindErrors(t *testing.T) {
 	tests := []parseErrorCase{
 		{"unknown kind", "rules:\n  - name: x\n    kind: sigmoid\n    metric: cpu.usage\n", `bad.yaml:3: rule "x": unknown kind "sigmoid" (threshold, trend, rate, process, absent)`},
 		{"trend without within", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n", `bad.yaml:3: rule "x": a trend rule needs within (warning), critical_within or both`},
-		{"trend negative window", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n    within: 4h\n    window: -1h\n", `bad.yaml:6: rule "x": window -1h0m0s is negative`},
+		{"trend negative window", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n    within: 4h\n    window: -1h\n", `bad.yaml:6: rule "x": window: -1h is negative`},
 		{"trend horizons inverted", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n    within: 1h\n    critical_within: 2h\n", `bad.yaml:6: rule "x": critical_within 2h0m0s is longer than within 1h0m0s`},
 		{"trend with warning", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avail\n    within: 1h\n    warning: 3\n", `bad.yaml:6: rule "x": warning does not apply to a trend rule (only to threshold, rate, process)`},
 		{"trend unknown metric", "rules:\n  - name: x\n    kind: trend\n    metric: fs.avial\n    within: 1h\n", `bad.yaml:4: rule "x": unknown metric "fs.avial"`},
 		{"trend no metric", "rules:\n  - name: x\n    kind: trend\n    within: 1h\n", `bad.yaml:3: rule "x": metric is missing`},
 		{"within on a threshold", "rules:\n  - name: x\n    metric: cpu.usage\n    warning: 1\n    within: 1h\n", `bad.yaml:5: rule "x": within does not apply to a threshold rule (only to trend)`},
 		{"rate without bounds", "rules:\n  - name: x\n    kind: rate\n    metric: memory.used\n    per: 1m\n", `bad.yaml:3: rule "x": a rate rule needs warning, critical or both`},
-		{"rate negative per", "rules:\n  - name: x\n    kind: rate\n    metric: memory.used\n    warning: 1\n    per: -1m\n", `bad.yaml:6: rule "x": per -1m0s is negative`},
+		{"rate negative per", "rules:\n  - name: x\n    kind: rate\n    metric: memory.used\n    warning: 1\n    per: -1m\n", `bad.yaml:6: rule "x": per: -1m is negative`},
 		{"rate inverted", "rules:\n  - name: x\n    kind: rate\n    metric: memory.used\n    warning: 9\n    critical: 1\n", `bad.yaml:6: rule "x": critical 1 is below warning 9`},
 		{"bad regexp", "rules:\n  - name: x\n    kind: process\n    check: cpu\n    warning: 1\n    cmdline: 'a(b'\n", "bad.yaml:6: rule \"x\": cmdline \"a(b\" is not a valid regular expression: error parsing regexp: missing closing ): `a(b`"},
 		{"process picks nothing", "rules:\n  - name: x\n    kind: process\n    check: missing\n", `bad.yaml:3: rule "x": a process rule needs comm (the command name), cmdline (a regular expression) or both`},
@@ -99,7 +99,7 @@ func TestParseRuleKindErrors(t *testing.T) {
 		{"absent unknown sensor", "rules:\n  - name: x\n    kind: absent\n    sensor: gpu\n", `bad.yaml:4: rule "x": unknown sensor "gpu"`},
 		{"absent wrong sensor", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    metric: fs.avail\n", `bad.yaml:4: rule "x": metric "fs.avail" comes from sensor "disk", not "cpu"`},
 		{"absent labels on a sensor", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    labels: {a: b}\n", `bad.yaml:5: rule "x": labels select series of a metric`},
-		{"absent negative for", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    for: -1s\n", `bad.yaml:5: rule "x": for -1s is negative`},
+		{"absent negative for", "rules:\n  - name: x\n    kind: absent\n    sensor: cpu\n    for: -1s\n", `bad.yaml:5: rule "x": for: -1s is negative`},
 	}
 	testParseErrors(t, tests)
 }

@@ -151,9 +151,7 @@ func (s *Server) validate(v *Validator) {
 		{"read_header", s.Timeouts.ReadHeader}, {"read", s.Timeouts.Read},
 		{"write", s.Timeouts.Write}, {"idle", s.Timeouts.Idle},
 	} {
-		if t.d < 0 || (t.d > 0 && t.d < 100*time.Millisecond) {
-			v.Errorf(Path("server", "timeouts", t.key), "timeout %s %v is too short (at least 100ms)", t.key, t.d)
-		}
+		v.duration(Path("server", "timeouts", t.key), "timeouts: "+t.key, t.d, LimitsServerTimeout)
 	}
 }
 

@@ -24,7 +24,7 @@ func TestServerSection(t *testing.T) {
 		{name: "both auth modes", in: "server:\n  token_file: t\n  insecure_no_auth: true\n", wantErr: "t.yaml:3: insecure_no_auth and token_file exclude each other"},
 		{name: "top too high", in: "server:\n  top_processes: 100000\n", wantErr: "t.yaml:2: top_processes 100000 out of range"},
 		{name: "stream clients negative", in: "server:\n  max_stream_clients: -1\n", wantErr: "t.yaml:2: max_stream_clients -1 out of range"},
-		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeout idle 1ms is too short"},
+		{name: "timeout too short", in: "server:\n  timeouts:\n    idle: 1ms\n", wantErr: "t.yaml:3: timeouts: idle: 1ms is too short (at least 100ms)"},
 		{name: "timeout not a duration", in: "server:\n  timeouts:\n    read: soon\n", wantErr: "t.yaml:3: "},
 		{name: "allowed hosts", in: "server:\n  allowed_hosts: [vigia.lan, Box.Example.]\n", want: Server{AllowedHosts: []string{"vigia.lan", "Box.Example."}}},
 		{name: "allowed host with port", in: "server:\n  allowed_hosts:\n    - vigia.lan\n    - 'vigia.lan:8519'\n", wantErr: `t.yaml:4: allowed host "vigia.lan:8519" is not a bare host name`},

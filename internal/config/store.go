@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,8 @@ type Retention time.Duration
 func (r *Retention) UnmarshalYAML(n *yaml.Node) error {
 	d, err := parseRetention(n.Value)
 	if err != nil || n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: %q is not a duration like 24h or 30d", n.Line, n.Value)
+		// A TypeError lets decoding go on to the file's other mistakes.
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, notRetention(n.Value))}}
 	}
 	*r = Retention(d)
 	return nil
@@ -74,15 +76,9 @@ func (s *Store) validate(v *Validator) {
 	if s.Path != "" && strings.TrimSpace(s.Path) == "" {
 		v.Errorf(Path("store", "path"), "store path is blank (leave it out for the default)")
 	}
-	if s.Raw != 0 && time.Duration(s.Raw) < 10*time.Minute {
-		v.Errorf(Path("store", "raw"), "store raw retention %v is shorter than the 10m minimum", time.Duration(s.Raw))
-	}
-	if s.Aggregates != 0 && time.Duration(s.Aggregates) < time.Hour {
-		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than the 1h minimum", time.Duration(s.Aggregates))
-	}
-	if s.Processes != 0 && time.Duration(s.Processes) < time.Hour {
-		v.Errorf(Path("store", "processes"), "store processes retention %v is shorter than the 1h minimum", time.Duration(s.Processes))
-	}
+	v.duration(Path("store", "raw"), "store raw", time.Duration(s.Raw), LimitsRawRetention)
+	v.duration(Path("store", "aggregates"), "store aggregates", time.Duration(s.Aggregates), LimitsRetention)
+	v.duration(Path("store", "processes"), "store processes", time.Duration(s.Processes), LimitsRetention)
 	if s.Raw != 0 && s.Aggregates != 0 && s.Aggregates < s.Raw {
 		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than raw %v", time.Duration(s.Aggregates), time.Duration(s.Raw))
 	}
@@ -91,18 +87,23 @@ func (s *Store) validate(v *Validator) {
 	}
 }
 
-// parseRetention reads a Go duration or a whole number of days ("30d").
+// parseRetention reads a Go duration or a whole number of days ("30d");
+// the store's limits are checked with the rest of the section.
 func parseRetention(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(d)
-		if err != nil || n < 1 || n > 3650 {
-			return 0, fmt.Errorf("%q is not a number of days from 1d to 3650d", s)
+		if err != nil || n < 0 || n > math.MaxInt64/int(day) {
+			return 0, notRetention(s)
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
+		return time.Duration(n) * day, nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a duration like 24h or 30d", s)
+	if err != nil {
+		return 0, notRetention(s)
 	}
 	return d, nil
+}
+
+func notRetention(s string) error {
+	return fmt.Errorf("%q is not a duration (write it like 24h, 90m or 30d)", s)
 }

@@ -4,15 +4,12 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 func (c *Config) validate(v *Validator) {
-	if c.Interval < 0 || (c.Interval > 0 && c.Interval < 100*time.Millisecond) {
-		v.Errorf(Path("interval"), "interval %v is too short (at least 100ms)", c.Interval)
-	}
+	v.duration(Path("interval"), "interval", c.Interval, LimitsInterval)
 	names := make([]string, 0, len(c.Sensors))
 	for n := range c.Sensors {
 		names = append(names, n)
@@ -24,22 +21,16 @@ func (c *Config) validate(v *Validator) {
 			v.Errorf(Path("sensors", n), "unknown sensor %q (sensors: cpu, memory, load, temperature, disk, network, processes)", n)
 			continue
 		}
-		if s.Interval != 0 && s.Interval < 100*time.Millisecond {
-			v.Errorf(Path("sensors", n, "interval"), "sensor %s: interval %v is too short (at least 100ms)", n, s.Interval)
-		}
-		if s.Timeout < 0 {
-			v.Errorf(Path("sensors", n, "timeout"), "sensor %s: timeout %v is negative", n, s.Timeout)
-		}
+		v.duration(Path("sensors", n, "interval"), "sensor "+n+": interval", s.Interval, LimitsInterval)
+		v.duration(Path("sensors", n, "timeout"), "sensor "+n+": timeout", s.Timeout, LimitsTimeout)
 	}
-	if c.Engine.Workers < 0 || c.Engine.Workers > 64 {
-		v.Errorf(Path("engine", "workers"), "workers %d out of range (1 to 64)", c.Engine.Workers)
+	if c.Engine.Workers < 0 || c.Engine.Workers > MaxWorkers || (c.Engine.Workers == 0 && v.has("engine", "workers")) {
+		v.Errorf(Path("engine", "workers"), "workers %d out of range (1 to %d)", c.Engine.Workers, MaxWorkers)
 	}
 	if c.Engine.QueueSize < 0 {
 		v.Errorf(Path("engine", "queue_size"), "queue_size %d is negative", c.Engine.QueueSize)
 	}
-	if c.Engine.AnalysisTimeout < 0 {
-		v.Errorf(Path("engine", "analysis_timeout"), "analysis_timeout %v is negative", c.Engine.AnalysisTimeout)
-	}
+	v.duration(Path("engine", "analysis_timeout"), "analysis_timeout", c.Engine.AnalysisTimeout, LimitsTimeout)
 	switch c.Language {
 	case "", "en", "es":
 	default:
@@ -53,15 +44,19 @@ func (c *Config) validate(v *Validator) {
 	c.Server.validate(v)
 	c.Store.validate(v)
 	for i := range c.Notifiers {
-		c.Notifiers[i].validate(v, i)
+		c.Notifiers[i].validate(v, i, len(c.Notifiers))
 	}
 }
 
+// MaxWorkers bounds the analyser pool, in the file and in --workers.
+const MaxWorkers = 64
+
 // ValidateRule checks one rule as the config file would, for rules given by
-// flags; at names where the rule came from.
-func ValidateRule(r Rule, at string) error {
+// flags; at names where the rule came from, n is its number (from 1, as in
+// the file's messages).
+func ValidateRule(r Rule, at string, n int) error {
 	v := &Validator{file: at}
-	r.validate(v, -1, map[string]int{})
+	r.validate(v, n-1, map[string]int{})
 	if len(v.errs) > 0 {
 		return v.errs
 	}
@@ -69,12 +64,7 @@ func ValidateRule(r Rule, at string) error {
 }
 
 func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
-	at := func(key string) []any {
-		if i < 0 {
-			return nil
-		}
-		return Path("rules", i, key)
-	}
+	at := func(key string) []any { return Path("rules", i, key) }
 	label := fmt.Sprintf("rule %d", i+1)
 	if r.Name != "" {
 		label = fmt.Sprintf("rule %q", r.Name)
@@ -93,9 +83,7 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 		} else {
 			r.validateKind(v, at, label)
 		}
-		if r.For < 0 {
-			v.Errorf(at("for"), "%s: for %v is negative", label, r.For)
-		}
+		v.duration(at("for"), label+": for", r.For, LimitsFor)
 		return
 	}
 	if r.Metric == "" {
@@ -107,9 +95,7 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 		v.Errorf(at("metric"), "%s: needs warning, critical or both", label)
 	}
 	r.validateBounds(v, at, label)
-	if r.For < 0 {
-		v.Errorf(at("for"), "%s: for %v is negative", label, r.For)
-	}
+	v.duration(at("for"), label+": for", r.For, LimitsFor)
 }
 
 // validateBounds checks warning, critical and hysteresis, of every kind

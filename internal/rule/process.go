@@ -333,8 +333,34 @@ func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
 }
 
 // processTransition describes a process rule's series changing level.
+// The series process rules watch. The processes sensor carries them as
+// columns of its table, not as metrics (a threshold rule cannot name
+// them); the names say what a process rule's alert is about wherever it
+// goes: an alert body, the history, a fingerprint.
+const (
+	// MetricProcessCPU is a process's CPU use, 100 = one core [comm, pid].
+	MetricProcessCPU = "procs.cpu_percent"
+	// MetricProcessRSS is a process's resident memory in bytes [comm, pid];
+	// a leak rule judges its growth.
+	MetricProcessRSS = "procs.rss"
+	// MetricProcessMatching is how many processes match a missing rule's
+	// comm and cmdline [comm, cmdline].
+	MetricProcessMatching = "procs.matching"
+)
+
+// processMetric is the series a process rule of that check watches.
+func processMetric(check ProcessCheck) string {
+	switch check {
+	case CheckCPU:
+		return MetricProcessCPU
+	case CheckMissing:
+		return MetricProcessMatching
+	}
+	return MetricProcessRSS
+}
+
 func processTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
-	t := reading.Transition{Rule: r.Name, Sensor: sensor, Labels: s.metric.Labels,
+	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: processMetric(r.Check), Labels: s.metric.Labels,
 		From: from, To: to, Value: s.metric.Value, Time: now, Since: s.since}
 	if r.Check == CheckMissing {
 		return missingTransition(r, s, t)

@@ -205,3 +205,39 @@ func TestProcessLongCommTruncated(t *testing.T) {
 		t.Errorf("status %v transitions %v, want normal and none", st, trs)
 	}
 }
+
+// TestProcessTransitionsNameTheirMetric checks that a process rule's
+// transitions say which series they watch: an alert body with "metric": ""
+// tells its reader nothing.
+func TestProcessTransitionsNameTheirMetric(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		rule Rule
+		rss  func(i int) uint64
+		want string
+	}{
+		{Rule{Name: "hog", Kind: Process, Check: CheckCPU, Comm: "app", Warning: 50, Critical: math.NaN()}, nil, MetricProcessCPU},
+		{Rule{Name: "fat", Kind: Process, Check: CheckRSS, Comm: "app", Warning: mib, Critical: math.NaN()}, nil, MetricProcessRSS},
+		{Rule{Name: "leak", Kind: Process, Check: CheckLeak, Comm: "app", Window: 30 * time.Minute, Per: time.Hour, Warning: 50 * mib, Critical: math.NaN()},
+			func(i int) uint64 { return uint64(500+i*2) * mib }, MetricProcessRSS},
+		{Rule{Name: "gone", Kind: Process, Check: CheckMissing, Comm: "sshd"}, nil, MetricProcessMatching},
+	}
+	for _, tt := range tests {
+		ev := NewEvaluator([]Rule{tt.rule})
+		var got []string
+		for i := range 40 {
+			now := t0.Add(time.Duration(i) * time.Minute)
+			rss := uint64(100 * mib)
+			if tt.rss != nil {
+				rss = tt.rss(i)
+			}
+			_, trs := ev.Eval(procsReading(now, proc(10, "app", "app", 90, rss)), now)
+			for _, tr := range trs {
+				got = append(got, tr.Metric)
+			}
+		}
+		if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+			t.Errorf("rule %s: transitions' metrics mismatch (-want +got):\n%s", tt.rule.Name, diff)
+		}
+	}
+}

@@ -157,15 +157,15 @@ func (t *Text) Transition(tr reading.Transition, value string) string {
 	return fmt.Sprintf("%s %s: %s — %s (%s → %s)", t.pick("alert", "alerta"), tr.Rule, verb, what, t.Status(tr.From), t.Status(tr.To))
 }
 
-// Summary is the closing summary of `watch`: readings per sensor, alerts
-// raised, and what was dropped.
-func (t *Text) Summary(readings map[string]int, order []string, alerts int, dropped uint64) string {
+// Summary is the closing summary of `watch`: readings per sensor and the
+// reads of each that failed, alerts raised, and what was dropped.
+func (t *Text) Summary(readings, failed map[string]int, order []string, alerts int, dropped uint64) string {
 	var b strings.Builder
 	b.WriteString(t.pick("Summary: ", "Resumen: "))
 	first := true
 	for _, s := range order {
 		n, ok := readings[s]
-		if !ok {
+		if _, bad := failed[s]; !ok && !bad {
 			continue
 		}
 		if !first {
@@ -173,6 +173,9 @@ func (t *Text) Summary(readings map[string]int, order []string, alerts int, drop
 		}
 		first = false
 		fmt.Fprintf(&b, "%s %d", t.Sensor(s), n)
+		if f := failed[s]; f > 0 {
+			fmt.Fprintf(&b, t.pick(" (%d failed)", " (%d fallidas)"), f)
+		}
 	}
 	fmt.Fprintf(&b, t.pick(" readings; %d alert transitions; %d dropped", " lecturas; %d cambios de alerta; %d descartadas"), alerts, dropped)
 	return b.String()

@@ -47,3 +47,22 @@ func TestStatusWords(t *testing.T) {
 		t.Error("normal must read NORMAL in both languages")
 	}
 }
+
+func TestSummarySaysWhatFailed(t *testing.T) {
+	t.Parallel()
+	// A sensor that never read is in the summary by its failures alone.
+	readings := map[string]int{reading.SensorCPU: 3}
+	failed := map[string]int{reading.SensorDisk: 3}
+	order := []string{reading.SensorCPU, reading.SensorDisk}
+	for _, tt := range []struct {
+		lang Lang
+		want string
+	}{
+		{English, "Summary: CPU 3, Disk 0 (3 failed) readings; 1 alert transitions; 0 dropped"},
+		{Spanish, "Resumen: CPU 3, Disco 0 (3 fallidas) lecturas; 1 cambios de alerta; 0 descartadas"},
+	} {
+		if got := For(tt.lang).Summary(readings, failed, order, 1, 0); got != tt.want {
+			t.Errorf("Summary in %v = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+}
