@@ -15,6 +15,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/sensor"
 	"github.com/vigia-dev/vigia/internal/stream"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 const snapshotHelp = `
@@ -159,7 +160,8 @@ func writeMetrics(w io.Writer, r reading.Reading) {
 			}
 			name += "{" + strings.Join(parts, ",") + "}"
 		}
-		fmt.Fprintf(w, "           %-60s %s\n", name, m.Unit.Format(m.Value))
+		// Labels carry mount points and chip labels the machine chose.
+		fmt.Fprintf(w, "           %s %s\n", padCell(text.Printable(name), 60), m.Unit.Format(m.Value))
 	}
 }
 
@@ -175,16 +177,14 @@ func writeTopProcesses(w io.Writer, s *setup, procs []reading.Process, n int) {
 	fmt.Fprintf(w, "\n%s\n", s.text.TopProcesses(n, len(procs)))
 	fmt.Fprintln(w, s.text.ProcessHeader())
 	for _, p := range sorted[:n] {
-		user := p.User
-		if len(user) > 10 {
-			user = user[:9] + "+"
-		}
-		cmd := p.Cmdline
-		if len(cmd) > 120 {
-			cmd = cmd[:119] + "…"
-		}
-		fmt.Fprintf(w, "%7d %-10s %s %6.1f %5.1f %9s %3d %s\n", p.PID, user, p.State, p.CPUPercent, p.MemPercent,
-			reading.FormatBytes(float64(p.RSS)), p.Threads, cmd)
+		fmt.Fprintf(w, "%7d %s %s %6.1f %5.1f %9s %3d %s\n", p.PID, text.Cell(p.User, 10, false), text.Cell(p.State, 1, false),
+			p.CPUPercent, p.MemPercent, reading.FormatBytes(float64(p.RSS)), p.Threads, text.Clip(p.Cmdline, 120))
 	}
 	fmt.Fprintln(w)
+}
+
+// padCell pads s to w cells and leaves a longer s whole: a metric's full
+// name matters more than the column after it.
+func padCell(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-text.Width(s)))
 }

@@ -64,7 +64,7 @@ func (l *Lines) Write(r reading.Reading) error {
 	b = fmt.Appendf(b, "%s | %-12s ", ts, l.text.Sensor(r.Sensor))
 	switch m, ok := r.PrimaryMetric(); {
 	case r.Err != "":
-		b = l.paint(b, red, l.text.Stale(r.Err))
+		b = l.paint(b, red, l.text.SensorFailed(r.Err))
 	case !ok:
 		note := r.Note
 		if note == "" || l.notes[r.Sensor] == note {
@@ -185,7 +185,7 @@ func detail(r *reading.Reading, t *text.Text) string {
 	case reading.SensorDisk:
 		for _, m := range r.Metrics {
 			if m.Name == reading.FSUsedPercent && m.Value == v(reading.DiskUsedPercent) {
-				return m.Label("mountpoint")
+				return text.Printable(m.Label("mountpoint"))
 			}
 		}
 	case reading.SensorProcesses:

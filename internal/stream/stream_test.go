@@ -2,12 +2,17 @@ package stream
 
 import (
 	"bytes"
-	"github.com/vigia-dev/vigia/internal/golden"
+	"encoding/json"
 	"math"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/vigia-dev/vigia/internal/golden"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
 )
@@ -94,4 +99,69 @@ func TestFiniteLeavesInputAlone(t *testing.T) {
 	if len(r.Metrics) != 2 || len(f.Metrics) != 1 {
 		t.Errorf("Finite: input has %d metrics (want 2), output %d (want 1)", len(r.Metrics), len(f.Metrics))
 	}
+}
+
+// TestLinesPrintable runs names a process, a mount or a rule chose through
+// the line stream: nothing of them may reach the terminal as a control.
+func TestLinesPrintable(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []text.Lang{text.English, text.Spanish} {
+		for _, color := range []bool{false, true} {
+			var buf bytes.Buffer
+			l := NewLines(&buf, text.For(lang), color)
+			for _, r := range golden.HostileReadings(t0) {
+				if err := l.Write(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := buf.String()
+			if color {
+				// The stream's own colours are the only escapes allowed.
+				out = ansiColor.ReplaceAllString(out, "")
+			}
+			golden.Printable(t, "watch lines", out)
+			if n := strings.Count(out, "\n"); n != 12 {
+				t.Errorf("%d lines, want 12 (6 readings, 6 alert lines): a name broke a line\n%s", n, out)
+			}
+		}
+	}
+}
+
+var ansiColor = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// TestJSONKeepsHostileNames checks that JSON, which escapes controls itself,
+// gives back every control of a hostile name: sanitising is for text
+// outputs. Only invalid UTF-8, which JSON cannot carry, comes back as
+// U+FFFD, one per byte.
+func TestJSONKeepsHostileNames(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	in := golden.HostileReadings(t0)
+	j := NewJSON(&buf)
+	for _, r := range in {
+		if err := j.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	golden.Printable(t, "JSON lines", buf.String())
+	dec := json.NewDecoder(&buf)
+	for i, want := range in {
+		var got reading.Reading
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("reading %d: %v", i, err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmp.Transformer("json", asJSONString)); diff != "" {
+			t.Errorf("reading %d after a JSON round trip (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+// asJSONString is s as encoding/json carries it: each byte of invalid UTF-8
+// replaced by U+FFFD.
+func asJSONString(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r) // ranging yields U+FFFD for each invalid byte
+	}
+	return b.String()
 }
