@@ -25,9 +25,11 @@ Usage:
   vigia snapshot [flags]
 
 Like 'top -b -n1', but complete: each sensor's line with its status, then all
-of its metrics, then the top processes by CPU. Sensors that compute rates
-sample twice, a quarter of a second apart. With --json, one JSON document
-with every reading (processes in full).
+of its metrics, then the top processes by CPU. Every sensor is read twice, a
+quarter of a second apart, so the rates (CPU %, each process's CPU %, disk
+and network traffic, swap traffic, major page faults) are over that quarter
+second. With --json, one JSON document with every reading (processes in
+full).
 
 Examples:
   vigia snapshot
@@ -96,7 +98,7 @@ func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
 		if err != nil {
 			return nil, err
 		}
-		wg.Go(func() { readings[i] = readSensor(ctx, sn) })
+		wg.Go(func() { readings[i] = readSensor(ctx, sn, sensor.WarmupDelay) })
 	}
 	wg.Wait()
 	ev := rule.NewEvaluator(s.engineRules())
@@ -111,10 +113,12 @@ func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
 	return readings, nil
 }
 
-// readSensor reads once, and again after the warm-up pause when the sensor
-// needs a baseline for its rates. A read that outlives snapshotTimeout is
+// readSensor reads twice, pause apart, and keeps the second reading: a
+// rate needs two samples, and not every sensor says so with ErrWarmup
+// (memory reports its gauges at once and its swap traffic and major faults
+// only from the second read on). A read that outlives snapshotTimeout is
 // abandoned: its goroutine ends when the kernel lets it.
-func readSensor(ctx context.Context, sn sensor.Sensor) reading.Reading {
+func readSensor(ctx context.Context, sn sensor.Sensor, pause time.Duration) reading.Reading {
 	ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
 	defer cancel()
 	type result struct {
@@ -124,9 +128,9 @@ func readSensor(ctx context.Context, sn sensor.Sensor) reading.Reading {
 	ch := make(chan result, 1)
 	go func() {
 		r, err := sn.Read(ctx, time.Now())
-		if errors.Is(err, sensor.ErrWarmup) {
+		if err == nil || errors.Is(err, sensor.ErrWarmup) {
 			select {
-			case <-time.After(sensor.WarmupDelay):
+			case <-time.After(pause):
 				r, err = sn.Read(ctx, time.Now())
 			case <-ctx.Done():
 				err = ctx.Err()
