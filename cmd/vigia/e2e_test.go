@@ -61,7 +61,7 @@ func vigia(t *testing.T, env []string, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
-var watchLine = regexp.MustCompile(`^\d\d:\d\d:\d\d \| (\S+)\s+\[[| ]{20}\]\s+\S+\s?\S*\s+(NORMAL|ALERT|CRITICAL|UNKNOWN)\b`)
+var watchLine = regexp.MustCompile(`^\d\d:\d\d:\d\d \| (\S+)\s+(?:\[[| ]{20}\]|\s{22})\s+\S+\s?\S*\s+(NORMAL|ALERT|CRITICAL|UNKNOWN)\b`)
 
 // TestWatchOnThisMachine is the original design's run: two readings of each
 // sensor at 200 ms, checked line by line.

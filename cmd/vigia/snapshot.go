@@ -74,6 +74,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(out)
 	}
 	lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+	lines.Full = rule.CriticalBounds(s.engineRules())
 	for _, r := range readings {
 		if err := lines.Write(r); err != nil {
 			return err

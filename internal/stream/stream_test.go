@@ -56,6 +56,7 @@ func TestLinesGolden(t *testing.T) {
 		var buf bytes.Buffer
 		l := NewLines(&buf, text.For(tc.lang), tc.color)
 		l.Location = time.UTC
+		l.Full = map[string]float64{reading.NetThroughput: 4096}
 		for _, r := range fixture() {
 			if err := l.Write(r); err != nil {
 				t.Fatal(err)
@@ -164,4 +165,48 @@ func asJSONString(s string) string {
 		b.WriteRune(r) // ranging yields U+FFFD for each invalid byte
 	}
 	return b.String()
+}
+
+// TestBarOfACount checks that a value with no natural 100 % fills its bar
+// against the bound of the rule that watches it, and has no bar without
+// one: a bar scaled to the largest value seen is always full and reads as
+// 100 % beside NORMAL.
+func TestBarOfACount(t *testing.T) {
+	t.Parallel()
+	procs := reading.Reading{Sensor: reading.SensorProcesses, Time: t0, Primary: reading.ProcsCount, Status: reading.Normal,
+		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 250}, {Name: reading.ProcsThreads, Value: 400}}}
+	tests := []struct {
+		name string
+		full map[string]float64
+		want string
+	}{
+		{"no rule, no bar", nil, "14:03:07 | Processes                                 250  NORMAL       0 running, 400 threads\n"},
+		{"against the rule's bound", map[string]float64{reading.ProcsCount: 1000}, "14:03:07 | Processes    [|||||               ]       250  NORMAL       0 running, 400 threads\n"},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		l := NewLines(&buf, text.For(text.English), false)
+		l.Location = time.UTC
+		l.Full = tt.full
+		for range 2 { // the same line both times: nothing is scaled to what was seen
+			buf.Reset()
+			if err := l.Write(procs); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, buf.String()); diff != "" {
+				t.Errorf("%s: mismatch (-want +got):\n%s", tt.name, diff)
+			}
+		}
+	}
+}
+
+func TestProcessesWithoutThreads(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := NewLines(&buf, text.For(text.English), false)
+	l.Write(reading.Reading{Sensor: reading.SensorProcesses, Time: t0, Primary: reading.ProcsCount,
+		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 250}}})
+	if strings.Contains(buf.String(), "threads") {
+		t.Errorf("a count of threads the reading lacks: %q", buf.String())
+	}
 }
