@@ -1,11 +1,13 @@
 package text
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/golden"
+	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 func TestPrintable(t *testing.T) {
@@ -27,6 +29,14 @@ func TestPrintable(t *testing.T) {
 	}
 	for _, h := range golden.Hostile {
 		golden.Printable(t, "Printable", Printable(h))
+		// Words that quote outside text make it printable themselves.
+		for _, tx := range []*Text{For(English), For(Spanish)} {
+			golden.Printable(t, "NotifierFailed", tx.NotifierFailed(h, "webhook", "1s", errors.New(h)))
+			golden.Printable(t, "SensorFailed", tx.SensorFailed(h))
+			golden.Printable(t, "Note", tx.Note(h))
+			golden.Printable(t, "Transition", tx.Transition(reading.Transition{Rule: h, Metric: "m", Labels: []reading.Label{{Name: "l", Value: h}}}, h))
+			golden.Printable(t, "Transition", tx.Transition(reading.Transition{Rule: h, Message: h}, "1"))
+		}
 	}
 }
 
