@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -208,5 +209,23 @@ func TestProcessesWithoutThreads(t *testing.T) {
 		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 250}}})
 	if strings.Contains(buf.String(), "threads") {
 		t.Errorf("a count of threads the reading lacks: %q", buf.String())
+	}
+}
+
+// BenchmarkJSONProcesses encodes the reading `watch --json` writes most
+// bytes of: a process table of 1000 rows.
+func BenchmarkJSONProcesses(b *testing.B) {
+	r := reading.Reading{Sensor: reading.SensorProcesses, Time: t0, Primary: reading.ProcsCount,
+		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 1000}}}
+	for i := range 1000 {
+		r.Processes = append(r.Processes, reading.Process{PID: int32(i), PPID: 1, User: "postgres", State: "S", Comm: "postgres",
+			Cmdline: "postgres: checkpointer process on /srv/db", CPUPercent: 1.5, RSS: 1 << 24, Threads: 4, Start: t0})
+	}
+	j := NewJSON(io.Discard)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := j.Write(r); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
