@@ -34,6 +34,7 @@ func TestPrintable(t *testing.T) {
 			golden.Printable(t, "NotifierFailed", tx.NotifierFailed(h, "webhook", "1s", errors.New(h)))
 			golden.Printable(t, "SensorFailed", tx.SensorFailed(h))
 			golden.Printable(t, "Note", tx.Note(h))
+			golden.Printable(t, "Watching", tx.Watching("1", []string{"cpu"}, h, 2))
 			golden.Printable(t, "Transition", tx.Transition(reading.Transition{Rule: h, Metric: "m", Labels: []reading.Label{{Name: "l", Value: h}}}, h))
 			golden.Printable(t, "Transition", tx.Transition(reading.Transition{Rule: h, Message: h}, "1"))
 		}

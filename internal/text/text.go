@@ -124,7 +124,7 @@ func (t *Text) Watching(version string, sensors []string, host string, cores int
 	}
 	return fmt.Sprintf(t.pick("vigia %s — watching %s on %s (%d cores) — Ctrl-C to stop",
 		"vigia %s — vigilando %s en %s (%d núcleos) — Ctrl-C para detener"),
-		version, strings.Join(names, ", "), host, cores)
+		version, strings.Join(names, ", "), Printable(host), cores)
 }
 
 // Transition describes an alert changing level, in one line.
