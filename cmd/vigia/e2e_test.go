@@ -62,7 +62,7 @@ func vigia(t *testing.T, env []string, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
-var watchLine = regexp.MustCompile(`^\d\d:\d\d:\d\d \| (\S+)\s+\[[| ]{20}\]\s+\S+\s?\S*\s+(NORMAL|ALERT|CRITICAL|UNKNOWN)\b`)
+var watchLine = regexp.MustCompile(`^\d\d:\d\d:\d\d \| (\S+)\s+(?:\[[| ]{20}\]|\s{22})\s+\S+\s?\S*\s+(NORMAL|ALERT|CRITICAL|UNKNOWN)\b`)
 
 // summaryFailed finds a sensor's failed reads in watch's summary.
 var summaryFailed = regexp.MustCompile(`(\w+) \d+ \((\d+) failed\)`)

@@ -246,7 +246,7 @@ func listSeries(w io.Writer, tx *text.Text, s *store.Store) error {
 		if len(si.Labels) > 0 {
 			name += "{" + labelString(si.Labels) + "}"
 		}
-		fmt.Fprintf(w, "%-12s %s\n", si.Sensor, name)
+		fmt.Fprintf(w, "%-12s %s\n", text.Printable(si.Sensor), text.Printable(name))
 	}
 	return nil
 }
@@ -284,7 +284,7 @@ func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r sto
 		if sp.Unit != "" {
 			title += " (" + string(sp.Unit) + ")"
 		}
-		fmt.Fprintln(w, tx.HistoryTitle(title, r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step.String()))
+		fmt.Fprintln(w, tx.HistoryTitle(text.Printable(title), r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step.String()))
 		if len(sp.Points) == 0 {
 			fmt.Fprintln(w, "  "+tx.NoSamples())
 			continue

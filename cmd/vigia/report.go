@@ -84,7 +84,7 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 		fmt.Fprintf(w, "\n%s\n  %-12s %-20s %12s  %-16s  %12s\n", tx.Peaks(), tx.Heading("SENSOR"), tx.Heading("METRIC"),
 			tx.Heading("PEAK"), tx.Heading("AT"), tx.Heading("MEAN"))
 		for _, p := range r.Peaks {
-			fmt.Fprintf(w, "  %-12s %-20s %12s  %-16s  %12s\n", p.Sensor, p.Metric, p.Unit.Format(p.Max), at(p.At), p.Unit.Format(p.Mean))
+			fmt.Fprintf(w, "  %s %s %12s  %-16s  %12s\n", cell(p.Sensor, 12), cell(p.Metric, 20), p.Unit.Format(p.Max), at(p.At), p.Unit.Format(p.Mean))
 		}
 	}
 	fmt.Fprintln(w, "\n"+tx.ReportAlerts())
@@ -98,7 +98,7 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 			if len(a.Labels) > 0 {
 				m += "{" + labelString(a.Labels) + "}"
 			}
-			fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7d  %s\n", a.Rule, m, duration(a.Warning), duration(a.Critical), a.Raised, tx.ReportLevel(a.Active))
+			fmt.Fprintf(w, "  %s %s %10s %10s %7d  %s\n", cell(a.Rule, 20), cell(m, 28), duration(a.Warning), duration(a.Critical), a.Raised, tx.ReportLevel(a.Active))
 		}
 	}
 	procTable := func(title string, ps []store.ProcUsage) {
@@ -108,8 +108,8 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 		fmt.Fprintf(w, "\n%s\n  %7s  %-16s %-10s %10s %10s  %s\n", title, tx.Heading("PID"), tx.Heading("COMMAND"),
 			tx.Heading("USER"), tx.Heading("CPU TIME"), tx.Heading("PEAK RSS"), tx.Heading("COMMAND LINE"))
 		for _, p := range ps {
-			fmt.Fprintf(w, "  %7d  %-16s %-10s %10s %10s  %s\n", p.PID, p.Comm, p.User, duration(time.Duration(p.CPUSeconds*float64(time.Second))),
-				reading.FormatBytes(float64(p.PeakRSS)), clip(p.Cmdline, 60))
+			fmt.Fprintf(w, "  %7d  %s %s %10s %10s  %s\n", p.PID, cell(p.Comm, 16), cell(p.User, 10), duration(time.Duration(p.CPUSeconds*float64(time.Second))),
+				reading.FormatBytes(float64(p.PeakRSS)), text.Clip(p.Cmdline, 60))
 		}
 	}
 	procTable(tx.TopCPUTime(), r.TopCPU)
@@ -126,7 +126,7 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 			if !p.End.IsZero() {
 				life = duration(p.Lifetime)
 			}
-			fmt.Fprintf(w, "  %7d  %-16s %-10s %-16s %10s %10s\n", p.PID, p.Comm, p.User, at(p.Start), life, reading.FormatBytes(float64(p.PeakRSS)))
+			fmt.Fprintf(w, "  %7d  %s %s %-16s %10s %10s\n", p.PID, cell(p.Comm, 16), cell(p.User, 10), at(p.Start), life, reading.FormatBytes(float64(p.PeakRSS)))
 		}
 	}
 	lives(tx.EndedList(), r.ExitedList)
@@ -139,7 +139,7 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
 			if d.Growth > 0 {
 				growth = "+" + growth
 			}
-			fmt.Fprintf(w, "  %-20s %-16s %12s %12s %12s %10s\n", d.Mountpoint, d.Device, reading.FormatBytes(d.StartUsed), reading.FormatBytes(d.EndUsed), growth, reading.FormatBytes(d.Size))
+			fmt.Fprintf(w, "  %s %s %12s %12s %12s %10s\n", cell(d.Mountpoint, 20), cell(d.Device, 16), reading.FormatBytes(d.StartUsed), reading.FormatBytes(d.EndUsed), growth, reading.FormatBytes(d.Size))
 		}
 	}
 }
@@ -158,9 +158,7 @@ func duration(d time.Duration) string {
 	return fmt.Sprintf("%ds", int(d.Seconds()))
 }
 
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
+// cell is a left-aligned report column: what a process or a config named
+// is made printable and cut to the column, so long names keep the table in
+// line.
+func cell(s string, w int) string { return text.Cell(s, w, false) }

@@ -15,6 +15,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/sensor"
 	"github.com/vigia-dev/vigia/internal/stream"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 const snapshotHelp = `
@@ -24,9 +25,11 @@ Usage:
   vigia snapshot [flags]
 
 Like 'top -b -n1', but complete: each sensor's line with its status, then all
-of its metrics, then the top processes by CPU. Sensors that compute rates
-sample twice, a quarter of a second apart. With --json, one JSON document
-with every reading (processes in full).
+of its metrics, then the top processes by CPU. Every sensor is read twice, a
+quarter of a second apart, so the rates (CPU %, each process's CPU %, disk
+and network traffic, swap traffic, major page faults) are over that quarter
+second. With --json, one JSON document with every reading (processes in
+full).
 
 Examples:
   vigia snapshot
@@ -71,6 +74,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(out)
 	}
 	lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+	lines.Full = rule.CriticalBounds(s.engineRules())
 	for _, r := range readings {
 		if err := lines.Write(r); err != nil {
 			return err
@@ -95,7 +99,7 @@ func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
 		if err != nil {
 			return nil, err
 		}
-		wg.Go(func() { readings[i] = readSensor(ctx, sn) })
+		wg.Go(func() { readings[i] = readSensor(ctx, sn, sensor.WarmupDelay) })
 	}
 	wg.Wait()
 	ev := rule.NewEvaluator(s.engineRules())
@@ -110,10 +114,12 @@ func (s *setup) readOnce(ctx context.Context) ([]reading.Reading, error) {
 	return readings, nil
 }
 
-// readSensor reads once, and again after the warm-up pause when the sensor
-// needs a baseline for its rates. A read that outlives snapshotTimeout is
+// readSensor reads twice, pause apart, and keeps the second reading: a
+// rate needs two samples, and not every sensor says so with ErrWarmup
+// (memory reports its gauges at once and its swap traffic and major faults
+// only from the second read on). A read that outlives snapshotTimeout is
 // abandoned: its goroutine ends when the kernel lets it.
-func readSensor(ctx context.Context, sn sensor.Sensor) reading.Reading {
+func readSensor(ctx context.Context, sn sensor.Sensor, pause time.Duration) reading.Reading {
 	ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
 	defer cancel()
 	type result struct {
@@ -123,9 +129,9 @@ func readSensor(ctx context.Context, sn sensor.Sensor) reading.Reading {
 	ch := make(chan result, 1)
 	go func() {
 		r, err := sn.Read(ctx, time.Now())
-		if errors.Is(err, sensor.ErrWarmup) {
+		if err == nil || errors.Is(err, sensor.ErrWarmup) {
 			select {
-			case <-time.After(sensor.WarmupDelay):
+			case <-time.After(pause):
 				r, err = sn.Read(ctx, time.Now())
 			case <-ctx.Done():
 				err = ctx.Err()
@@ -159,7 +165,8 @@ func writeMetrics(w io.Writer, r reading.Reading) {
 			}
 			name += "{" + strings.Join(parts, ",") + "}"
 		}
-		fmt.Fprintf(w, "           %-60s %s\n", name, m.Unit.Format(m.Value))
+		// Labels carry mount points and chip labels the machine chose.
+		fmt.Fprintf(w, "           %s %s\n", padCell(text.Printable(name), 60), m.Unit.Format(m.Value))
 	}
 }
 
@@ -175,16 +182,14 @@ func writeTopProcesses(w io.Writer, s *setup, procs []reading.Process, n int) {
 	fmt.Fprintf(w, "\n%s\n", s.text.TopProcesses(n, len(procs)))
 	fmt.Fprintln(w, s.text.ProcessHeader())
 	for _, p := range sorted[:n] {
-		user := p.User
-		if len(user) > 10 {
-			user = user[:9] + "+"
-		}
-		cmd := p.Cmdline
-		if len(cmd) > 120 {
-			cmd = cmd[:119] + "…"
-		}
-		fmt.Fprintf(w, "%7d %-10s %s %6.1f %5.1f %9s %3d %s\n", p.PID, user, p.State, p.CPUPercent, p.MemPercent,
-			reading.FormatBytes(float64(p.RSS)), p.Threads, cmd)
+		fmt.Fprintf(w, "%7d %s %s %6.1f %5.1f %9s %3d %s\n", p.PID, text.Cell(p.User, 10, false), text.Cell(p.State, 1, false),
+			p.CPUPercent, p.MemPercent, reading.FormatBytes(float64(p.RSS)), p.Threads, text.Clip(p.Cmdline, 120))
 	}
 	fmt.Fprintln(w)
+}
+
+// padCell pads s to w cells and leaves a longer s whole: a metric's full
+// name matters more than the column after it.
+func padCell(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-text.Width(s)))
 }

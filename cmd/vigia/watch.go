@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/stream"
 )
 
@@ -84,7 +85,9 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		write = stream.NewJSON(e.stdout).Write
 	} else {
-		write = stream.NewLines(e.stdout, s.text, wantColor(e)).Write
+		lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+		lines.Full = rule.CriticalBounds(s.engineRules())
+		write = lines.Write
 		host, _ := os.Hostname()
 		fmt.Fprintln(e.stdout, s.text.Watching(version, s.sensors, host, s.onlineCPUs()))
 	}

@@ -40,13 +40,15 @@ type Lines struct {
 	w     io.Writer
 	color bool
 	text  *text.Text
-	// peak keeps the largest value seen per sensor, to scale bars of
-	// metrics that have no natural 100 % (network throughput, counts).
 	// Location is the time zone of the line's clock; time.Local unless a
 	// test fixes it.
 	Location *time.Location
+	// Full is, per metric, the value that fills the bar of a metric with
+	// no natural 100 % (a process count, a throughput): the bound of the
+	// rule that watches it (rule.CriticalBounds). A metric without one
+	// has no bar, rather than a bar scaled to nothing a reader can know.
+	Full map[string]float64
 
-	peak  map[string]float64
 	notes map[string]string
 	buf   []byte
 }
@@ -54,7 +56,7 @@ type Lines struct {
 // NewLines returns a line writer; color turns on ANSI colours (only for a
 // terminal, and never under NO_COLOR: the caller decides).
 func NewLines(w io.Writer, t *text.Text, color bool) *Lines {
-	return &Lines{w: w, color: color, text: t, Location: time.Local, peak: map[string]float64{}, notes: map[string]string{}}
+	return &Lines{w: w, color: color, text: t, Location: time.Local, notes: map[string]string{}}
 }
 
 // Write writes r's line and its transitions.
@@ -64,7 +66,7 @@ func (l *Lines) Write(r reading.Reading) error {
 	b = fmt.Appendf(b, "%s | %-12s ", ts, l.text.Sensor(r.Sensor))
 	switch m, ok := r.PrimaryMetric(); {
 	case r.Err != "":
-		b = l.paint(b, red, l.text.Stale(r.Err))
+		b = l.paint(b, red, l.text.SensorFailed(r.Err))
 	case !ok:
 		note := r.Note
 		if note == "" || l.notes[r.Sensor] == note {
@@ -74,9 +76,13 @@ func (l *Lines) Write(r reading.Reading) error {
 		b = l.paint(b, grey, l.text.Note(note))
 	default:
 		delete(l.notes, r.Sensor)
-		b = append(b, '[')
-		b = l.bar(b, r.Status, l.fraction(r.Sensor, m))
-		b = append(b, ']')
+		if f, ok := l.fraction(m); ok {
+			b = append(b, '[')
+			b = l.bar(b, r.Status, f)
+			b = append(b, ']')
+		} else {
+			b = append(b, noBar...)
+		}
 		b = fmt.Appendf(b, " %9s  ", m.Unit.Format(m.Value))
 		word := l.text.Status(r.Status)
 		b = l.paint(b, statusColor(r.Status), word)
@@ -119,22 +125,24 @@ func (l *Lines) bar(b []byte, s reading.Status, f float64) []byte {
 	return append(b, strings.Repeat(" ", BarWidth-n)...)
 }
 
+// noBar takes a bar's place, brackets included, so the columns after it
+// stay in line.
+var noBar = strings.Repeat(" ", BarWidth+2)
+
 // fraction is how full the bar is: percentages and degrees Celsius fill it at
-// 100, anything else is scaled to the largest value this stream has seen.
-func (l *Lines) fraction(sensor string, m reading.Metric) float64 {
+// 100, anything else at its bound in Full; false when there is no bound.
+func (l *Lines) fraction(m reading.Metric) (float64, bool) {
+	full := 100.0
+	if m.Unit != reading.Percent && m.Unit != reading.Celsius {
+		var ok bool
+		if full, ok = l.Full[m.Name]; !ok || full <= 0 {
+			return 0, false
+		}
+	}
 	if math.IsNaN(m.Value) {
-		return 0
+		return 0, true
 	}
-	switch m.Unit {
-	case reading.Percent, reading.Celsius:
-		return m.Value / 100
-	}
-	p := max(l.peak[sensor], m.Value)
-	l.peak[sensor] = p
-	if p <= 0 {
-		return 0
-	}
-	return m.Value / p
+	return m.Value / full, true
 }
 
 func statusColor(s reading.Status) string {
@@ -185,10 +193,13 @@ func detail(r *reading.Reading, t *text.Text) string {
 	case reading.SensorDisk:
 		for _, m := range r.Metrics {
 			if m.Name == reading.FSUsedPercent && m.Value == v(reading.DiskUsedPercent) {
-				return m.Label("mountpoint")
+				return text.Printable(m.Label("mountpoint"))
 			}
 		}
 	case reading.SensorProcesses:
+		if !has(reading.ProcsThreads) {
+			return "" // a count of nothing would print as -9223372036854775808
+		}
 		var running float64
 		for _, m := range r.Metrics {
 			if m.Name == reading.ProcsState && m.Label("state") == "running" {

@@ -160,13 +160,13 @@ func (t *Text) NothingYet() string {
 // NotifierOK is a notifier's line when the test alert was delivered. The
 // word takes six columns in both languages so names line up with FAIL's.
 func (t *Text) NotifierOK(name, kind, took string) string {
-	return fmt.Sprintf(t.pick("ok    %s (%s) in %s", "ok    %s (%s) en %s"), name, kind, took)
+	return Printable(fmt.Sprintf(t.pick("ok    %s (%s) in %s", "ok    %s (%s) en %s"), name, kind, took))
 }
 
 // NotifierFailed is a notifier's line when the test alert was not
-// delivered.
+// delivered; Printable, as the error may quote what the receiver answered.
 func (t *Text) NotifierFailed(name, kind, took string, err error) string {
-	return fmt.Sprintf(t.pick("FAIL  %s (%s) after %s: %v", "FALLO %s (%s) tras %s: %v"), name, kind, took, err)
+	return Printable(fmt.Sprintf(t.pick("FAIL  %s (%s) after %s: %v", "FALLO %s (%s) tras %s: %v"), name, kind, took, err))
 }
 
 // OnlyLogNotifier warns that without a config file only the log notifier

@@ -99,7 +99,8 @@ func (t *Text) Sensor(name string) string {
 	return name
 }
 
-// Note translates a sensor's note; unknown notes pass through.
+// Note translates a sensor's note; unknown notes pass through, made
+// Printable.
 func (t *Text) Note(note string) string {
 	if t.lang == Spanish {
 		switch note {
@@ -107,7 +108,7 @@ func (t *Text) Note(note string) string {
 			return "sin sensores de temperatura"
 		}
 	}
-	return note
+	return Printable(note)
 }
 
 // Stopped is the last line of a clean shutdown.
@@ -123,12 +124,7 @@ func (t *Text) Watching(version string, sensors []string, host string, cores int
 	}
 	return fmt.Sprintf(t.pick("vigia %s — watching %s on %s (%d cores) — Ctrl-C to stop",
 		"vigia %s — vigilando %s en %s (%d núcleos) — Ctrl-C para detener"),
-		version, strings.Join(names, ", "), host, cores)
-}
-
-// Stale says a sensor's read failed or overran its deadline.
-func (t *Text) Stale(err string) string {
-	return t.pick("STALE", "SIN DATOS") + ": " + err
+		version, strings.Join(names, ", "), Printable(host), cores)
 }
 
 // Transition describes an alert changing level, in one line.
@@ -146,6 +142,8 @@ func (t *Text) Transition(tr reading.Transition, value string) string {
 	}
 	// A rule's own message says what a bare value cannot: when a disk will
 	// be full, which process is missing, at what rate memory grows.
+	// Rule names, labels and messages come from the config and from
+	// what the machine runs (a process rule names a process): Printable.
 	what := tr.Message
 	if what == "" {
 		what = tr.Metric
@@ -154,7 +152,7 @@ func (t *Text) Transition(tr reading.Transition, value string) string {
 		}
 		what += " = " + value
 	}
-	return fmt.Sprintf("%s %s: %s — %s (%s → %s)", t.pick("alert", "alerta"), tr.Rule, verb, what, t.Status(tr.From), t.Status(tr.To))
+	return fmt.Sprintf("%s %s: %s — %s (%s → %s)", t.pick("alert", "alerta"), Printable(tr.Rule), verb, Printable(what), t.Status(tr.From), t.Status(tr.To))
 }
 
 // Summary is the closing summary of `watch`: readings per sensor and the

@@ -255,8 +255,7 @@ func (t *Text) SolarisMode(cores int) string {
 	return fmt.Sprintf(t.pick("CPU %%: 100%% = all %d cores (Solaris mode)", "CPU %%: 100%% = los %d núcleos (modo Solaris)"), cores)
 }
 
-// SensorOff, Waiting and SensorFailed take a panel's place when it has
-// no values.
+// SensorOff and Waiting take a panel's place when it has no values.
 func (t *Text) SensorOff() string {
 	return t.pick("sensor not enabled (--sensors or the config file)", "sensor no activado (--sensors o el archivo de configuración)")
 }
@@ -265,13 +264,13 @@ func (t *Text) Waiting() string {
 	return t.pick("waiting for the first reading…", "esperando la primera lectura…")
 }
 
+// SensorFailed is the one way every output names a reading whose sensor
+// failed or overran its deadline: the stream's line, snapshot's, and the
+// dashboard's panel, whether or not it still shows older values. The error
+// is made Printable: it may quote a path or a process.
 func (t *Text) SensorFailed(err string) string {
-	return t.pick("sensor failed: ", "fallo del sensor: ") + err
+	return t.pick("sensor failed: ", "fallo del sensor: ") + Printable(err)
 }
-
-// StaleNote is a panel's note when its sensor failed but older values
-// are still shown.
-func (t *Text) StaleNote(err string) string { return t.pick("stale: ", "sin datos: ") + err }
 
 // NotEnabled is the one-line form of SensorOff.
 func (t *Text) NotEnabled() string { return t.pick("not enabled", "no activado") }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // recentLen is how many transitions the alerts panel remembers.
@@ -158,11 +159,11 @@ func (m *Model) viewAlerts(w, h int) []string {
 		r.reset(w)
 		p := t.level(a.To)
 		r.add(p, "● "+m.tx.Level(a.To)+" ")
-		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
+		r.add(t.text, text.Printable(seriesName(a.Metric, a.Labels))+" ")
 		r.add(p, trimFloat(a.Value))
 		r.add(t.dim, m.tx.Since(clock(a.Since)))
 		if a.Message != "" {
-			r.add(t.dim, "  "+clean(a.Message))
+			r.add(t.dim, "  "+text.Printable(a.Message))
 		}
 		lines = append(lines, r.done())
 	}
@@ -170,7 +171,7 @@ func (m *Model) viewAlerts(w, h int) []string {
 		a := m.alerts.recent[i]
 		r.reset(w)
 		r.add(t.dim, clock(a.Time)+" ")
-		r.add(t.text, clean(seriesName(a.Metric, a.Labels))+" ")
+		r.add(t.text, text.Printable(seriesName(a.Metric, a.Labels))+" ")
 		r.add(t.level(a.From), m.tx.Level(a.From))
 		r.add(t.dim, "→")
 		r.add(t.level(a.To), m.tx.Level(a.To))
@@ -188,7 +189,7 @@ func (m *Model) alertsLine(w int) string {
 		r.add(t.status[reading.Normal], m.tx.NoneActive())
 		if n := len(m.alerts.recent); n > 0 {
 			a := m.alerts.recent[n-1]
-			r.add(t.dim, "  "+m.tx.Last()+clock(a.Time)+" "+clean(seriesName(a.Metric, a.Labels))+" "+m.tx.Level(a.From)+"→"+m.tx.Level(a.To))
+			r.add(t.dim, "  "+m.tx.Last()+clock(a.Time)+" "+text.Printable(seriesName(a.Metric, a.Labels))+" "+m.tx.Level(a.From)+"→"+m.tx.Level(a.To))
 		}
 		return r.done()
 	}
@@ -200,7 +201,7 @@ func (m *Model) alertsLine(w int) string {
 		}
 	}
 	r.add(t.level(worst), m.tx.Active(len(m.alerts.active))+": "+m.tx.Level(first.To)+" ")
-	r.add(t.text, clean(seriesName(first.Metric, first.Labels))+" "+trimFloat(first.Value))
+	r.add(t.text, text.Printable(seriesName(first.Metric, first.Labels))+" "+trimFloat(first.Value))
 	r.add(t.dim, m.tx.Since(clock(first.Since)))
 	return r.done()
 }

@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // openDetail shows the selected process and asks the inspector for what
@@ -61,7 +62,7 @@ func (m *Model) viewDetail() string {
 		return strings.Join(append(lines, m.statusBar()), "\n")
 	}
 	p := &d.detail
-	lines = append(lines, title(t, m.tx.Process(d.pid, clean(p.Comm)), "", m.w))
+	lines = append(lines, title(t, m.tx.Process(d.pid, text.Printable(p.Comm)), "", m.w))
 	field := func(name string, parts ...string) {
 		ln.reset(m.w)
 		ln.add(t.dim, padRight(m.tx.Field(name), 14))
@@ -84,9 +85,9 @@ func (m *Model) viewDetail() string {
 		lines = append(lines, ln.done())
 	}
 	// The command line wraps: it is the one field people come here for.
-	cl := clean(p.Cmdline)
+	cl := text.Printable(p.Cmdline)
 	if cl == "" {
-		cl = "[" + clean(p.Comm) + "]"
+		cl = "[" + text.Printable(p.Comm) + "]"
 	}
 	wrapW := max(10, m.w-14)
 	for n := 0; cl != "" || n == 0; n++ {
@@ -107,19 +108,19 @@ func (m *Model) viewDetail() string {
 		field(name, part)
 	}
 	if p.Exe != "" {
-		field("Executable", clean(p.Exe))
+		field("Executable", text.Printable(p.Exe))
 	}
 	if p.Cwd != "" {
-		field("Directory", clean(p.Cwd))
+		field("Directory", text.Printable(p.Cwd))
 	}
 	uid := "uid " + strconv.FormatUint(uint64(p.UID), 10)
 	if p.User == "" {
 		field("User", uid)
 	} else {
-		field("User", clean(p.User), " ("+uid+")")
+		field("User", text.Printable(p.User), " ("+uid+")")
 	}
 	st := m.tx.State(p.State)
-	field("State", clean(p.State), " "+st)
+	field("State", text.Printable(p.State), " "+st)
 	field("Parent", strconv.Itoa(int(p.PPID)))
 	if !p.Start.IsZero() {
 		since := ""

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 type fsRow struct {
@@ -107,7 +108,7 @@ func (m *Model) viewDisks(w, h int) []string {
 			break
 		}
 		ln.reset(w)
-		ln.add(t.text, padRight(cut(clean(f.mount), mountW), mountW)+" ")
+		ln.add(t.text, padRight(cut(text.Printable(f.mount), mountW), mountW)+" ")
 		if f.failed || f.used == nil {
 			ln.add(t.status[reading.Critical], m.tx.NotResponding())
 			lines = append(lines, ln.done())
@@ -128,7 +129,7 @@ func (m *Model) viewDisks(w, h int) []string {
 			break
 		}
 		ln.reset(w)
-		ln.add(t.text, padRight(cut(clean(d.dev), mountW), mountW)+" ")
+		ln.add(t.text, padRight(cut(text.Printable(d.dev), mountW), mountW)+" ")
 		ln.add(t.dim, m.tx.Read()+" ")
 		ln.add(t.text, padLeft(rate(d.read), 9))
 		ln.add(t.dim, "  "+m.tx.Write()+" ")
@@ -164,7 +165,7 @@ func (m *Model) diskLine(w int) string {
 		if f.used == nil || ln.room() < 12 {
 			continue
 		}
-		ln.add(t.dim, cut(clean(f.mount), 12)+" ")
+		ln.add(t.dim, cut(text.Printable(f.mount), 12)+" ")
 		ln.add(t.level(m.level(reading.SensorDisk, f.used)), pct(f.used.Value)+"%  ")
 	}
 	return ln.done()

@@ -121,32 +121,6 @@ func textWidth(s string) int {
 	return len(s)
 }
 
-// clean makes text from the kernel safe to print: control characters and
-// invalid UTF-8 (a process may name itself anything) become '?'.
-func clean(s string) string {
-	ok := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			b.WriteByte('?')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // cut shortens s to w cells, marking the cut with an ellipsis.
 func cut(s string, w int) string {
 	if w <= 0 {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // header is the top line: host, refresh, CPU % normalisation, what vigia
@@ -11,7 +12,7 @@ func (m *Model) header() string {
 	ln := newRow(m.w)
 	ln.add(t.title, "vigia")
 	if m.opts.Hostname != "" {
-		ln.add(t.text, " "+clean(m.opts.Hostname))
+		ln.add(t.text, " "+text.Printable(m.opts.Hostname))
 	}
 	if m.replay != nil {
 		state, _ := m.replayState()
@@ -52,7 +53,7 @@ func (m *Model) header() string {
 	}
 	for _, n := range m.health.Notifiers {
 		if n.LastFailed.After(n.LastSent) {
-			ln.add(t.status[reading.Warning], "  "+m.tx.NotifierFailing(clean(n.Name)))
+			ln.add(t.status[reading.Warning], "  "+m.tx.NotifierFailing(text.Printable(n.Name)))
 			break
 		}
 	}
@@ -76,7 +77,7 @@ func (m *Model) statusBar() string {
 	switch {
 	case tb.typing:
 		ln.add(t.accent, m.tx.FilterPrompt())
-		ln.add(t.text, clean(tb.filter))
+		ln.add(t.text, text.Printable(tb.filter))
 		ln.add(t.accent, "▏")
 		ln.add(t.dim, "  "+m.tx.FilterKeys())
 	case m.message != "":
@@ -108,7 +109,7 @@ func (m *Model) statusBar() string {
 	if m.view == viewMain && !tb.typing {
 		info := m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
 		if tb.filter != "" {
-			info = "“" + clean(tb.filter) + "” " + info
+			info = "“" + text.Printable(tb.filter) + "” " + info
 		}
 		if room := ln.room() - textWidth(info); room > 0 {
 			ln.space(room)

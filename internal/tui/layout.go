@@ -266,7 +266,7 @@ func (m *Model) sensorProblem(sensor string) (string, bool) {
 	case r == nil:
 		return m.tx.Waiting(), true
 	case r.Err != "" && len(r.Metrics) == 0:
-		return m.tx.SensorFailed(clean(r.Err)), true
+		return m.tx.SensorFailed(r.Err), true
 	}
 	return "", false
 }
@@ -311,7 +311,7 @@ func (m *Model) lineLabel(ln *row, panel string) {
 // staleNote adds a sensor error to a panel that still shows older values.
 func (m *Model) staleNote(r *reading.Reading) string {
 	if r.Err != "" {
-		return m.tx.StaleNote(clean(r.Err))
+		return m.tx.SensorFailed(r.Err)
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 type netRow struct {
@@ -86,7 +87,7 @@ func (m *Model) viewNetwork(w, h int) []string {
 			break
 		}
 		ln.reset(w)
-		ln.add(t.text, padRight(cut(clean(n.dev), devW), devW)+" ")
+		ln.add(t.text, padRight(cut(text.Printable(n.dev), devW), devW)+" ")
 		ln.add(t.rx, "↓ "+padLeft(rate(n.rx), 9))
 		ln.add(t.tx, "  ↑ "+padLeft(rate(n.tx), 9))
 		if n.errs > 0 {
@@ -121,7 +122,7 @@ func (m *Model) netLine(w int) string {
 		if n.dev == "lo" {
 			continue
 		}
-		ln.add(t.dim, cut(clean(n.dev), 10)+" ")
+		ln.add(t.dim, cut(text.Printable(n.dev), 10)+" ")
 		ln.add(t.text, rate(n.rx+n.tx)+"  ")
 	}
 	return ln.done()

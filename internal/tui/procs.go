@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // column is a process table column; the order is the screen order.
@@ -381,7 +382,7 @@ func (m *Model) viewTable(w, h int) []string {
 		case m.last[reading.SensorProcesses] == nil:
 			ln.add(th.dim, m.tx.ProcsWaiting())
 		case t.filter != "":
-			ln.add(th.dim, m.tx.NoMatch(clean(t.filter)))
+			ln.add(th.dim, m.tx.NoMatch(text.Printable(t.filter)))
 		default:
 			ln.add(th.dim, m.tx.NoProcs())
 		}
@@ -407,9 +408,9 @@ func (m *Model) viewTable(w, h int) []string {
 func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []column, selected bool) {
 	th := m.th
 	defs := colDefs()
-	text, dim, prog, state := th.text, th.dim, th.prog, th.text
+	plain, dim, prog, state := th.text, th.dim, th.prog, th.text
 	if selected {
-		text, dim, prog, state = th.selected, th.selected, th.selected, th.selected
+		plain, dim, prog, state = th.selected, th.selected, th.selected, th.selected
 	} else {
 		switch p.State {
 		case "R":
@@ -423,7 +424,7 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 		}
 	}
 	if selected {
-		ln.add(text, "›")
+		ln.add(plain, "›")
 	} else {
 		ln.space(1)
 	}
@@ -434,18 +435,18 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 	for _, c := range cols {
 		d := defs[c]
 		var s string
-		pt := text
+		pt := plain
 		switch c {
 		case colPID:
 			s = strconv.Itoa(int(p.PID))
 		case colUser:
-			s = clean(p.User)
+			s = text.Printable(p.User)
 			if s == "" {
 				s = strconv.Itoa(int(p.UID))
 			}
 			pt = dim
 		case colState:
-			s, pt = cut(clean(p.State), 1), state
+			s, pt = cut(text.Printable(p.State), 1), state
 		case colCPU:
 			s = pct(cpu)
 		case colMem:
@@ -460,11 +461,11 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 			if prefix != "" {
 				ln.add(dim, prefix)
 			}
-			command(ln, p, text, dim, prog)
+			command(ln, p, plain, dim, prog)
 			continue
 		}
 		ln.addPad(pt, s, d.width, d.right)
-		ln.add(text, " ")
+		ln.add(plain, " ")
 	}
 	if selected {
 		ln.add(th.selected, strings.Repeat(" ", max(0, ln.room())))
@@ -473,10 +474,10 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 
 // command writes the command line with the program name emphasised: the
 // directory dim, the name bold, the arguments plain.
-func command(ln *row, p *reading.Process, text, dim, prog paint) {
-	cl := clean(p.Cmdline)
+func command(ln *row, p *reading.Process, plain, dim, prog paint) {
+	cl := text.Printable(p.Cmdline)
 	if cl == "" {
-		ln.add(prog, "["+clean(p.Comm)+"]")
+		ln.add(prog, "["+text.Printable(p.Comm)+"]")
 		return
 	}
 	if cl[0] == '[' {
@@ -491,6 +492,6 @@ func command(ln *row, p *reading.Process, text, dim, prog paint) {
 	ln.add(dim, dir)
 	ln.add(prog, name)
 	if args != "" {
-		ln.add(text, " "+args)
+		ln.add(plain, " "+args)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // sigChoice is one entry of the signal menu; text.SignalHelp says what it
@@ -49,7 +50,7 @@ func (m *Model) openSignal() tea.Cmd {
 		m.say(true, m.tx.NoSelection())
 		return nil
 	}
-	m.sigPID, m.sigName, m.sigCursor = p.PID, clean(p.Comm), 0
+	m.sigPID, m.sigName, m.sigCursor = p.PID, text.Printable(p.Comm), 0
 	m.view, m.detail = viewSignal, nil
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 type temp struct {
@@ -79,7 +80,7 @@ func (m *Model) tempHeight(int) (int, int) {
 // note it gives when the machine has no sensors.
 func (m *Model) noTemps(r *reading.Reading) string {
 	if r.Note != "" {
-		return clean(m.tx.Note(r.Note))
+		return text.Printable(m.tx.Note(r.Note))
 	}
 	return m.tx.Note("no temperature sensors")
 }
@@ -120,8 +121,8 @@ func (m *Model) viewTemps(w, h int) []string {
 	for i := range ts {
 		tp := &ts[i]
 		ln.reset(w)
-		ln.add(t.dim, padRight(cut(clean(tp.chip), 10), 10)+" ")
-		ln.add(t.text, padRight(cut(clean(tp.name), nameW), nameW)+" ")
+		ln.add(t.dim, padRight(cut(text.Printable(tp.chip), 10), 10)+" ")
+		ln.add(t.text, padRight(cut(text.Printable(tp.name), nameW), nameW)+" ")
 		p := t.level(m.tempLevel(tp))
 		scale := 100.0
 		switch {
@@ -175,7 +176,7 @@ func (m *Model) tempLine(w int) string {
 		if ts[i].m.Label("label") == "" && ts[i].chip != "" {
 			name = ts[i].chip
 		}
-		ln.add(t.dim, cut(clean(name), 14)+" ")
+		ln.add(t.dim, cut(text.Printable(name), 14)+" ")
 		ln.add(t.level(m.tempLevel(&ts[i])), trimFloat(ts[i].m.Value)+"°C  ")
 	}
 	return ln.done()

@@ -514,7 +514,7 @@ func (m *Model) filterKey(msg tea.KeyMsg) {
 		return
 	case tea.KeyRunes, tea.KeySpace:
 		if len(f) < 64 {
-			m.table.setFilter(f + clean(string(msg.Runes)))
+			m.table.setFilter(f + text.Printable(string(msg.Runes)))
 		}
 	}
 }

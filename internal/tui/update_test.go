@@ -359,7 +359,7 @@ func TestSensorFailure(t *testing.T) {
 	// A failure after good readings keeps the values and says they are stale.
 	m = newModel(Options{}, machine(true), 160, 50)
 	m.Update(readingsMsg{{Sensor: reading.SensorDisk, Time: base.Add(time.Second), Err: "deadline exceeded"}})
-	if f := m.View(); !strings.Contains(f, "stale: deadline exceeded") || !strings.Contains(f, "/boot/efi") {
+	if f := m.View(); !strings.Contains(f, "sensor failed: deadline exceeded") || !strings.Contains(f, "/boot/efi") {
 		t.Errorf("stale sensor not shown with its last values:\n%s", f)
 	}
 }
