@@ -402,6 +402,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.filterKey(msg)
 		return nil
 	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+		return m.keyRunes(msg)
+	}
 	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
 	switch m.view {
 	case viewHelp:
@@ -489,6 +492,24 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// keyRunes handles keys that came together (typed fast, pasted, over a
+// slow link), which Bubble Tea delivers as one message of several runes:
+// each is a key of its own, so "PPP" sorts as often as three presses do,
+// and the rest of them go to the filter once one of them opened it.
+func (m *Model) keyRunes(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt, Paste: msg.Paste}
+		if m.table.typing {
+			one.Runes = msg.Runes[i:]
+			m.filterKey(one)
+			break
+		}
+		cmds = append(cmds, m.key(one))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) {
