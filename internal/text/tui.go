@@ -154,8 +154,9 @@ func (t *Text) KeyHelp(action string) string {
 	return action
 }
 
-// KeyHint is the short word of an action in the replay's status bar,
-// which leaves room for the table's note.
+// KeyHint is the short word of an action in the replay's and the detail
+// view's status bar, which leaves room for the table's note; "back" is
+// the detail view's way back to the table.
 func (t *Text) KeyHint(action string) string {
 	switch action {
 	case "help":
@@ -168,6 +169,8 @@ func (t *Text) KeyHint(action string) string {
 		return "+1 min"
 	case "replay_faster":
 		return t.pick("faster", "más rápido")
+	case "back":
+		return t.pick("back", "volver")
 	}
 	return t.KeyHelp(action)
 }

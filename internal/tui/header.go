@@ -87,7 +87,10 @@ func (m *Model) statusBar() string {
 		ln.add(p, m.message)
 	default:
 		hint := m.keys.ShortHelp()
-		if m.replay != nil {
+		switch {
+		case m.view == viewDetail:
+			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}
 		for _, b := range hint {

@@ -244,6 +244,11 @@ func TestDetail(t *testing.T) {
 			t.Errorf("detail view lacks %q:\n%s", want, f)
 		}
 	}
+	// The status bar names the detail view's keys, not the table's.
+	bar := f[strings.LastIndex(f, "\n")+1:]
+	if !strings.HasPrefix(bar, "esc back  f10 quit") || strings.Contains(bar, "filter") {
+		t.Errorf("detail view's status bar: %q", bar)
+	}
 	keys(m, "esc")
 	if m.view != viewMain {
 		t.Errorf("esc left view %d", m.view)
