@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -73,6 +76,13 @@ func (m *Model) statusBar() string {
 	t := m.th
 	ln := newRow(m.w)
 	tb := &m.table
+	info := ""
+	if m.view == viewMain && !tb.typing {
+		info = m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
+		if tb.filter != "" {
+			info = "“" + clean(tb.filter) + "” " + info
+		}
+	}
 	switch {
 	case tb.typing:
 		ln.add(t.accent, m.tx.FilterPrompt())
@@ -93,30 +103,56 @@ func (m *Model) statusBar() string {
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}
-		for _, b := range hint {
-			k := b.Help().Key
-			if k == " " {
-				k = "space"
-			}
-			// A hint that does not fit is left out whole: half a
-			// word reads as another word.
-			desc := b.Help().Desc
-			if textWidth(k)+1+textWidth(desc) > ln.room() {
-				break
-			}
+		room := ln.room()
+		if m.replay != nil {
+			// A replay's note says what the recording lacks: it goes
+			// before the hints that would crowd it out.
+			room -= textWidth(info) + 3
+		}
+		for _, b := range fitHints(hint, room) {
+			k, desc := hintKey(b), b.Help().Desc
 			ln.add(t.accent, k)
 			ln.add(t.dim, " "+desc+"  ")
 		}
 	}
-	if m.view == viewMain && !tb.typing {
-		info := m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
-		if tb.filter != "" {
-			info = "“" + clean(tb.filter) + "” " + info
-		}
+	if info != "" {
 		if room := ln.room() - textWidth(info); room > 0 {
 			ln.space(room)
 			ln.add(t.dim, info)
 		}
 	}
 	return ln.done()
+}
+
+// hintKey is how a hint names its key.
+func hintKey(b key.Binding) string {
+	if k := b.Help().Key; k != " " {
+		return k
+	}
+	return "space"
+}
+
+// fitHints keeps the hints that fit whole in room, in their order: half
+// a word reads as another word. The last hint (quit) is kept longest,
+// then the first (help), then the others from the left, so a narrow
+// terminal loses the least needed ones first.
+func fitHints(hint []key.Binding, room int) []key.Binding {
+	width := func(b key.Binding) int { return textWidth(hintKey(b)) + 1 + textWidth(b.Help().Desc) + 2 }
+	keep := slices.Clone(hint)
+	total := -2 // the last hint needs no gap after it
+	for _, b := range keep {
+		total += width(b)
+	}
+	for total > room && len(keep) > 0 {
+		i := len(keep) - 2 // the rightmost but the last
+		switch {
+		case len(keep) == 1:
+			i = 0
+		case i == 0 && len(keep) == 2:
+			i = 0 // the first goes before the last
+		}
+		total -= width(keep[i])
+		keep = slices.Delete(keep, i, i+1)
+	}
+	return keep
 }

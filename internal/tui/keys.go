@@ -187,7 +187,7 @@ func (m keyMap) ShortHelp() []key.Binding {
 // replayShortHelp is the status-bar hint of a replay, in short words to
 // leave room for the table's note.
 func (m keyMap) replayShortHelp() []key.Binding {
-	short := []action{actHelp, actPlay, actStep, actJump, actFaster}
+	short := []action{actHelp, actPlay, actStep, actJump, actFaster, actQuit}
 	bs := m.list(short...)
 	for i, b := range bs {
 		for _, a := range short {
