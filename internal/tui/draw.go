@@ -29,21 +29,27 @@ func (r *row) reset(width int) { r.sb.Reset(); r.w = 0; r.limit = width }
 // that would be misread cut.
 func (r *row) fits(s string) bool { return textWidth(s) <= r.limit-r.w }
 
-// add writes s in paint p, cut to the room left.
+// add writes s in paint p, cut to the room left. A cut text ends with an
+// ellipsis (blanks that only pad do not count as text), and fills the
+// row: what comes after it would be read as the cut text's end.
 func (r *row) add(p paint, s string) {
 	room := r.limit - r.w
 	if room <= 0 || s == "" {
 		return
 	}
 	w := textWidth(s)
+	full := false
 	if w > room {
-		s = ansi.Truncate(s, room, "")
-		w = textWidth(s)
+		s = cut(strings.TrimRight(s, " "), room)
+		w, full = textWidth(s), true
 	}
 	r.sb.WriteString(p.pre)
 	r.sb.WriteString(s)
 	r.sb.WriteString(p.post)
 	r.w += w
+	if full {
+		r.space(r.limit - r.w)
+	}
 }
 
 // addPad writes s in paint p padded to w cells, right-aligned when right,
@@ -147,7 +153,8 @@ func clean(s string) string {
 	return b.String()
 }
 
-// cut shortens s to w cells, marking the cut with an ellipsis.
+// cut shortens s to w cells by display width, marking the cut with an
+// ellipsis. Every text the dashboard cuts is cut here.
 func cut(s string, w int) string {
 	if w <= 0 {
 		return ""

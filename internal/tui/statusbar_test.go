@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/vigia-dev/vigia/internal/reading"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,5 +21,50 @@ func TestStatusBarKeepsQuit(t *testing.T) {
 				t.Errorf("status bar at %d columns: %q", w, bar)
 			}
 		})
+	}
+}
+
+// TestCutTextsEndWithEllipsis: a text cut to its room says so with an
+// ellipsis, an alert's message and a command as much as a mount point.
+func TestCutTextsEndWithEllipsis(t *testing.T) {
+	t.Parallel()
+	msg := "the load has stayed above the number of cores for a long while, see the runbook"
+	a := loadReading(base)
+	a.Transitions = []reading.Transition{{Rule: "load", Sensor: reading.SensorLoad,
+		Metric: reading.Load1, From: reading.Normal, To: reading.Critical, Value: 70.5, Time: base, Since: base, Message: msg}}
+	for _, size := range [][2]int{{80, 24}, {160, 50}} {
+		m := newModel(Options{}, append(machine(true), a), size[0], size[1])
+		f := m.View()
+		var alert, command string
+		for _, l := range strings.Split(f, "\n") {
+			switch {
+			case strings.Contains(l, "load.1") && alert == "":
+				alert = l
+			case strings.Contains(l, "/usr/lib/jvm/java-21/bin/java"):
+				command = l
+			}
+		}
+		cuts := []string{command}
+		if size[0] == 160 {
+			cuts = append(cuts, alert) // the one-line form has no message
+		}
+		for _, l := range cuts {
+			if !strings.Contains(l, "…") {
+				t.Errorf("%dx%d: a cut line without an ellipsis: %q\n%s", size[0], size[1], l, f)
+			}
+		}
+	}
+	r := newRow(10)
+	r.add(paint{}, "abc")
+	r.add(paint{}, "defghijklmn")
+	r.add(paint{}, "xyz")
+	if got := r.done(); got != "abcdefghi…" {
+		t.Errorf("row cut to %q, want %q", got, "abcdefghi…")
+	}
+	r.reset(10)
+	r.add(paint{}, "abc         ")
+	r.add(paint{}, "x")
+	if got := r.done(); got != "abc       " {
+		t.Errorf("blanks that only pad were cut as text: %q", got)
 	}
 }
