@@ -156,16 +156,15 @@ func (m *Model) diskLine(w int) string {
 		rd += d.read
 		wr += d.write
 	}
-	ln.add(t.dim, m.tx.ReadShort()+" ")
-	ln.add(t.text, rate(rd))
-	ln.add(t.dim, " "+m.tx.WriteShort()+" ")
-	ln.add(t.text, rate(wr)+"  ")
+	ln.group(part{t.dim, m.tx.ReadShort() + " "}, part{t.text, rate(rd)})
+	ln.group(part{t.dim, " " + m.tx.WriteShort() + " "}, part{t.text, rate(wr)})
 	for _, f := range fs {
-		if f.used == nil || ln.room() < 12 {
+		if f.used == nil {
 			continue
 		}
-		ln.add(t.dim, cut(clean(f.mount), 12)+" ")
-		ln.add(t.level(m.level(reading.SensorDisk, f.used)), pct(f.used.Value)+"%  ")
+		if !ln.group(part{t.dim, "  " + cut(clean(f.mount), 12) + " "}, part{t.level(m.level(reading.SensorDisk, f.used)), pct(f.used.Value) + "%"}) {
+			break
+		}
 	}
 	return ln.done()
 }

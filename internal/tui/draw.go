@@ -52,6 +52,29 @@ func (r *row) add(p paint, s string) {
 	}
 }
 
+// part is a text in its paint, one piece of a group.
+type part struct {
+	p paint
+	s string
+}
+
+// group writes a label and its value (several parts in their paints)
+// only if all of them fit whole: a label without its value, or a value
+// cut, reads as something else. It reports whether it wrote them.
+func (r *row) group(parts ...part) bool {
+	w := 0
+	for _, pt := range parts {
+		w += textWidth(pt.s)
+	}
+	if w > r.limit-r.w {
+		return false
+	}
+	for _, pt := range parts {
+		r.add(pt.p, pt.s)
+	}
+	return true
+}
+
 // addPad writes s in paint p padded to w cells, right-aligned when right,
 // without building the padded string.
 func (r *row) addPad(p paint, s string, w int, right bool) {

@@ -18,28 +18,25 @@ func (m *Model) header() string {
 	}
 	if m.replay != nil {
 		state, _ := m.replayState()
-		ln.add(t.accent, "  "+m.tx.Replaying()+" ")
-		ln.add(t.text, state)
+		ln.group(part{t.accent, "  " + m.tx.Replaying() + " "}, part{t.text, state})
 	} else {
-		ln.add(t.dim, "  "+m.tx.Every()+" ")
-		ln.add(t.text, interval(m.every))
+		ln.group(part{t.dim, "  " + m.tx.Every() + " "}, part{t.text, interval(m.every)})
 	}
-	ln.add(t.dim, "  CPU% ")
-	if m.irix {
-		ln.add(t.text, m.tx.CoreScale())
-	} else {
-		ln.add(t.text, m.tx.AllCores(m.cores))
+	scale := m.tx.CoreScale()
+	if !m.irix {
+		scale = m.tx.AllCores(m.cores)
 	}
+	ln.group(part{t.dim, "  CPU% "}, part{t.text, scale})
 	if r := m.last[reading.SensorSelf]; r != nil && r.Err == "" {
-		ln.add(t.dim, "  vigia ")
 		cpu, _ := r.Value(reading.SelfCPU)
 		if !m.irix && m.cores > 0 {
 			cpu /= float64(m.cores)
 		}
-		ln.add(t.level(m.primaryLevel(r)), pct(cpu)+"%")
-		if rss, ok := r.Value(reading.SelfRSS); ok {
-			ln.add(t.text, " "+bytesIEC(rss))
+		rss := ""
+		if v, ok := r.Value(reading.SelfRSS); ok {
+			rss = " " + bytesIEC(v)
 		}
+		ln.group(part{t.dim, "  vigia "}, part{t.level(m.primaryLevel(r)), pct(cpu) + "%"}, part{t.text, rss})
 	}
 	d := m.health.QueueDropped
 	for _, o := range m.health.Outputs {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/vigia-dev/vigia/internal/reading"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,5 +67,23 @@ func TestCutTextsEndWithEllipsis(t *testing.T) {
 	r.add(paint{}, "x")
 	if got := r.done(); got != "abc       " {
 		t.Errorf("blanks that only pad were cut as text: %q", got)
+	}
+}
+
+// TestLabelsKeepTheirValues: at any width a label is shown with its whole
+// value or not at all.
+func TestLabelsKeepTheirValues(t *testing.T) {
+	t.Parallel()
+	labelled := regexp.MustCompile(`(every|CPU%|vigia|swap|cgroup|per core|psi10 cpu|memory|io|Core \d|acpitz|eth0|wlan0|/boot/efi|r|w)( +|$)(\S*)`)
+	for w := 30; w <= 100; w++ {
+		m := newModel(Options{}, machine(true), w, 24)
+		lines := strings.Split(m.View(), "\n")
+		for _, l := range lines[:8] {
+			for _, g := range labelled.FindAllStringSubmatch(strings.TrimRight(l, " "), -1) {
+				if g[3] == "" || strings.Contains(g[3], "…") {
+					t.Errorf("%d columns: %q without its whole value in %q", w, g[1], l)
+				}
+			}
+		}
 	}
 }
