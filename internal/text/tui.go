@@ -370,6 +370,10 @@ func (t *Text) CoolerHidden(n int) string {
 // NotResponding marks a filesystem whose statfs hung.
 func (t *Text) NotResponding() string { return t.pick("not responding", "no responde") }
 
+// Unavailable is said of a mount point that is not there to ask, as a
+// host's mount under --rootfs.
+func (t *Text) Unavailable() string { return t.pick("unavailable", "no disponible") }
+
 // FreeOf follows a filesystem's free space.
 func (t *Text) FreeOf(size string) string { return t.pick(" free of ", " libres de ") + size }
 

@@ -10,7 +10,8 @@ type fsRow struct {
 	mount       string
 	used        *reading.Metric
 	size, avail float64
-	ro, failed  bool
+	ro          bool
+	failed      float64 // fs.error: reading.FSErrFailed or FSErrAbsent
 }
 
 type devRow struct {
@@ -46,7 +47,7 @@ func disksOf(r *reading.Reading) ([]fsRow, []devRow) {
 			case reading.FSReadOnly:
 				fs[j].ro = mt.Value == 1
 			case reading.FSError:
-				fs[j].failed = mt.Value == 1
+				fs[j].failed = mt.Value
 			}
 		case reading.DiskReadBytes, reading.DiskWriteBytes, reading.DiskBusy:
 			d := mt.Label("device")
@@ -108,7 +109,12 @@ func (m *Model) viewDisks(w, h int) []string {
 		}
 		ln.reset(w)
 		ln.add(t.text, padRight(cut(clean(f.mount), mountW), mountW)+" ")
-		if f.failed || f.used == nil {
+		switch {
+		case f.failed == reading.FSErrAbsent:
+			ln.add(t.dim, m.tx.Unavailable())
+			lines = append(lines, ln.done())
+			continue
+		case f.failed != 0 || f.used == nil:
 			ln.add(t.status[reading.Critical], m.tx.NotResponding())
 			lines = append(lines, ln.done())
 			continue
