@@ -454,3 +454,20 @@ func TestReplayPlaysOnAtTheEndOfAGrowingRecording(t *testing.T) {
 		t.Errorf("after the recorder wrote on to %s, the clock is at %s showing %v %%", want.Format(time.TimeOnly), m.replay.clock.Format(time.TimeOnly), jobCPU(t, m))
 	}
 }
+
+// TestReplayOfAnOlderRecording: processes recorded before threads, CPU
+// time and state were show dashes there, not zeros.
+func TestReplayOfAnOlderRecording(t *testing.T) {
+	t.Parallel()
+	r := replayJob(base, 3)
+	for i := range r.Processes {
+		p := &r.Processes[i]
+		p.Threads, p.CPUTime, p.State = 0, 0, ""
+	}
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: sliceSource{r}, From: base, To: base.Add(time.Second)}}, asciiRenderer())
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
+	f := m.View()
+	if !strings.Contains(f, "4242 alice     –    3.5   0.0   103M    –         – replay-job") {
+		t.Errorf("an older recording's process row:\n%s", f)
+	}
+}
