@@ -174,16 +174,7 @@ func TestTopReplayFollowsARecordingInTmux(t *testing.T) {
 		}
 	}
 
-	p := &tmuxPane{t: t, socket: fmt.Sprintf("vigia-follow-%d", os.Getpid())}
-	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "120", "-y", "38",
-		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
-		"bash", "--norc", "--noprofile")
-	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
-	t.Cleanup(func() {
-		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
-		os.Remove(sock)
-	})
-	p.waitFor("the shell prompt", contains("$"))
+	p := newPane(t, "vigia-follow")
 	p.keys(vigiaBin+" top --replay --db "+db, "Enter")
 	p.waitFor("the replay", contains("REPLAY"))
 	clock := regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*\n`)
