@@ -15,11 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite docs/dashboard.png from the headless Chromium test")
@@ -125,6 +128,33 @@ func TestDashboardInChromium(t *testing.T) {
 	cdp.eval(t, `(async () => { const n = vigia.points().net; for (let i = 0; i < 100 && vigia.points().net === n; i++) await new Promise((r) => setTimeout(r, 100)); return vigia.points(); })()`, &state.Points)
 	if state.Points["net"] <= before {
 		t.Errorf("network chart got no new point from the stream in 10s (%d points)", before)
+	}
+
+	// One formatter writes the rate axes, in one unit system; the per-core
+	// bars name their core as the charts do.
+	var labels struct {
+		Axis  []string `json:"axis"`
+		Net   []string `json:"net"`
+		Disk  []string `json:"disk"`
+		Cores []string `json:"cores"`
+	}
+	cdp.eval(t, `(() => ({axis: [2000, 1500, 1000, 500, 0, 2500000].map(vigia.axis), net: vigia.charts.net.labels, disk: vigia.charts.disk.labels,
+		cores: [...document.querySelectorAll("#cores .core span")].map((s) => s.textContent)}))()`, &labels)
+	if diff := cmp.Diff([]string{"2K", "1.5K", "1K", "500", "0", "2.5M"}, labels.Axis); diff != "" {
+		t.Errorf("axis labels (-want +got):\n%s", diff)
+	}
+	axisLabel := regexp.MustCompile(`^(0|[1-9]\d{0,2}(\.\d{1,2})?[KMGTP]?|0\.\d{1,2})$`)
+	for _, l := range append(labels.Net, labels.Disk...) {
+		if !axisLabel.MatchString(l) {
+			t.Errorf("network and disk axes read %v and %v: %q is not in the axis's units", labels.Net, labels.Disk, l)
+		}
+	}
+	if len(labels.Net) == 0 {
+		t.Error("the network chart drew no axis labels")
+	}
+	coreBar := regexp.MustCompile(`^cpu\d+ \d+%$`)
+	if len(labels.Cores) == 0 || !strings.HasPrefix(labels.Cores[0], "cpu0 ") || !coreBar.MatchString(labels.Cores[0]) {
+		t.Errorf("per-core bars read %q, want cpu0 N%%, …", labels.Cores)
 	}
 
 	// Sort by PID (ascending on first click), then descending.

@@ -141,3 +141,66 @@ func TestTopReplayInTmux(t *testing.T) {
 	p.keys("q")
 	p.waitFor("the shell back", func(s string) bool { return !strings.Contains(s, "REPLAY") })
 }
+
+// TestTopReplayFollowsARecordingInTmux: vigia watch --record goes on
+// writing while vigia top --replay plays at the recording's end; the
+// replay follows it instead of stopping at "end of the recording".
+func TestTopReplayFollowsARecordingInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (Debian package tmux)")
+	}
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "rec.db")
+	rec := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--interval", "300ms", "--sensors", "cpu,memory,processes")
+	rec.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}
+	if err := rec.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		rec.Process.Signal(os.Interrupt)
+		rec.Wait()
+	})
+	// Wait for the first readings to reach the database.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if s, err := store.Open(db, store.Options{ReadOnly: true}); err == nil {
+			_, _, ok, err := s.Span()
+			s.Close()
+			if err == nil && ok {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("vigia watch --record wrote nothing in 15 s")
+		}
+	}
+
+	p := newPane(t, "vigia-follow")
+	p.keys(vigiaBin+" top --replay --db "+db, "Enter")
+	p.waitFor("the replay", contains("REPLAY"))
+	clock := regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*\n`)
+	clockOf := func(s string) time.Time {
+		m := clock.FindStringSubmatch(s)
+		if m == nil {
+			return time.Time{}
+		}
+		c, _ := time.ParseInLocation(time.DateTime, m[1], time.Local)
+		return c
+	}
+	p.keys("G")
+	p.keys("Space")
+	start := clockOf(p.waitFor("the replay playing", contains("▶")))
+	if start.IsZero() {
+		t.Fatalf("no replay clock in the header:\n%s", p.screen())
+	}
+	s := p.waitFor("the replay following the recording 3 s on", func(s string) bool {
+		if strings.Contains(s, "end of the recording") {
+			t.Fatalf("the replay stopped at the end of a recording still being written:\n%s", s)
+		}
+		return clockOf(s).Sub(start) >= 3*time.Second
+	})
+	if !strings.Contains(s, "▶") {
+		t.Errorf("the followed replay is not playing:\n%s", s)
+	}
+	p.keys("q")
+	p.waitFor("the shell back", func(s string) bool { return !strings.Contains(s, "REPLAY") })
+}

@@ -206,7 +206,8 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 	case reading.FSReadOnly:
 		e.gauge(d.fsReadOnly, m.Value, fsLabels(m)...)
 	case reading.FSError:
-		e.gauge(d.fsDeviceError, m.Value, fsLabels(m)...)
+		// node_exporter's device_error is 0 or 1, whatever the error.
+		e.gauge(d.fsDeviceError, min(m.Value, 1), fsLabels(m)...)
 	case reading.DiskReadBytesTotal:
 		e.counter(d.diskReadBytes, m.Value, m.Label("device"))
 	case reading.DiskWrittenBytesTotal:

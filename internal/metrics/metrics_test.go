@@ -76,6 +76,8 @@ func fixture() []reading.Reading {
 			gauge(reading.FSAvail, 3.5e9, reading.Bytes, fs...), gauge(reading.FSFiles, 655360, reading.None, fs...),
 			gauge(reading.FSFilesFree, 600000, reading.None, fs...), gauge(reading.FSReadOnly, 0, reading.None, fs...),
 			gauge(reading.FSError, 0, reading.None, fs...),
+			// A mount point absent under --rootfs is an error to Prometheus.
+			gauge(reading.FSError, reading.FSErrAbsent, reading.None, "device", "/dev/vdb1", "fstype", "xfs", "mountpoint", "/backup"),
 			counter(reading.DiskReadBytesTotal, 1e6, "device", "vda"), counter(reading.DiskWrittenBytesTotal, 2e6, "device", "vda"),
 			counter(reading.DiskReadsTotal, 100, "device", "vda"), counter(reading.DiskWritesTotal, 200, "device", "vda"),
 			counter(reading.DiskIOTimeTotal, 1.5, "device", "vda"), counter(reading.DiskReadTimeTotal, 0.5, "device", "vda"),

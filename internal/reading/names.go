@@ -84,7 +84,7 @@ const (
 	FSFiles               = "fs.files"                      // [device, fstype, mountpoint] inodes
 	FSFilesFree           = "fs.files_free"                 // [device, fstype, mountpoint] inodes
 	FSReadOnly            = "fs.readonly"                   // [device, fstype, mountpoint] 1 or 0
-	FSError               = "fs.error"                      // [device, fstype, mountpoint] 1 when statfs failed or timed out
+	FSError               = "fs.error"                      // [device, fstype, mountpoint] FSErrFailed when statfs failed or timed out, FSErrAbsent when the mount point is absent
 	DiskReadBytes         = "disk.read_bytes"               // [device] B/s
 	DiskWriteBytes        = "disk.write_bytes"              // [device] B/s
 	DiskReads             = "disk.reads"                    // [device] operations/s
@@ -168,3 +168,11 @@ func SensorOf(metric string) string {
 	}
 	return ""
 }
+
+// The values of FSError besides 0: a statfs that failed or did not answer
+// (a hung network mount), and a mount point that is not there (ENOENT: a
+// host's mount not visible under --rootfs), which is no fault of the mount.
+const (
+	FSErrFailed float64 = 1
+	FSErrAbsent float64 = 2
+)

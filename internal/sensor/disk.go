@@ -435,7 +435,13 @@ func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mou
 			{Name: "mountpoint", Value: m.MountPoint},
 		}
 		if !answered[i] || results[i].err != nil {
-			ms = append(ms, reading.Metric{Name: reading.FSError, Labels: labels, Value: 1})
+			v := reading.FSErrFailed
+			if answered[i] && errors.Is(results[i].err, fs.ErrNotExist) {
+				// Not hung: the mount point is not there to ask, as a
+				// host's mount a container does not see under --rootfs.
+				v = reading.FSErrAbsent
+			}
+			ms = append(ms, reading.Metric{Name: reading.FSError, Labels: labels, Value: v})
 			continue
 		}
 		st := results[i].st

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -547,5 +548,42 @@ func BenchmarkDiskRead(b *testing.B) {
 		if _, err := d.Read(context.Background(), now); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDiskAbsentMount: under --rootfs a host's mount the container does
+// not see (ENOENT) is absent, not failed like one statfs cannot read.
+func TestDiskAbsentMount(t *testing.T) {
+	t.Parallel()
+	root, fs := copyMachine(t, "disks")
+	if err := os.MkdirAll(filepath.Join(root, "proc", "1"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "proc", "1", "mountinfo"), "28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"+
+		"29 28 259:3 / /data rw - ext4 /dev/nvme0n1p3 rw\n30 28 259:4 / /srv rw - ext4 /dev/nvme0n1p4 rw\n")
+	fake := newFakeStatfs("/host")
+	statfs := func(path string) (FSStat, error) {
+		if path == "/host/data" {
+			return FSStat{}, &os.PathError{Op: "statfs", Path: path, Err: syscall.ENOENT}
+		}
+		return fake.statfs(path)
+	}
+	d := newDisk(fs, "/host", time.Second, statfs)
+	if _, err := d.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
+		t.Fatal(err)
+	}
+	r, err := d.Read(context.Background(), t0.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, m := range r.Metrics {
+		if m.Name == reading.FSError {
+			got[m.Label("mountpoint")] = m.Value
+		}
+	}
+	want := map[string]float64{"/": 0, "/data": reading.FSErrAbsent, "/srv": reading.FSErrFailed}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fs.error by mount point mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -24,6 +24,45 @@ type topProc struct {
 	proc int64
 	cpu  float64 // % of one core
 	rss  uint64
+	// more says threads, cpuTime and state were recorded: recordings
+	// made before they were have none.
+	more    bool
+	threads uint64
+	cpuTime float64 // seconds
+	state   byte    // as /proc/PID/stat has it; 0 when unknown
+}
+
+// appendMore writes what a top process has beyond its id, CPU and RSS:
+// threads, CPU time × 100 and state. These follow the whole list, after
+// what older versions read, so each reads the other's recordings.
+func appendMore(b []byte, p *topProc) []byte {
+	b = binary.AppendUvarint(b, p.threads)
+	b = binary.AppendUvarint(b, uint64(math.Round(max(p.cpuTime, 0)*100)))
+	return append(b, p.state)
+}
+
+// readMore reads what appendMore wrote into the processes of tops, when
+// rd holds it.
+func readMore(rd *bytes.Reader, tops []topProc) error {
+	if rd.Len() == 0 {
+		return nil // recorded before threads, CPU time and state were
+	}
+	for i := range tops {
+		th, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		ct, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		st, err := rd.ReadByte()
+		if err != nil {
+			return err
+		}
+		tops[i].more, tops[i].threads, tops[i].cpuTime, tops[i].state = true, th, float64(ct)/100, st
+	}
+	return nil
 }
 
 var errCorruptEntry = errors.New("corrupt journal entry")
@@ -50,6 +89,7 @@ func decodeEntry(data []byte, samples []sample, tops []topProc) ([]sample, []top
 	if err != nil || m > uint64(len(data)) {
 		return samples, tops, errCorruptEntry
 	}
+	first := len(tops)
 	for range m {
 		var v [3]uint64
 		for i := range v {
@@ -57,7 +97,10 @@ func decodeEntry(data []byte, samples []sample, tops []topProc) ([]sample, []top
 				return samples, tops, errCorruptEntry
 			}
 		}
-		tops = append(tops, topProc{int64(v[0]), float64(v[1]) / 100, v[2]})
+		tops = append(tops, topProc{proc: int64(v[0]), cpu: float64(v[1]) / 100, rss: v[2]})
+	}
+	if readMore(rd, tops[first:]) != nil {
+		return samples, tops, errCorruptEntry
 	}
 	return samples, tops, nil
 }
@@ -69,8 +112,10 @@ type topsEntry struct {
 }
 
 // encodeTops packs a span's top lists: uvarint n, then per entry zig-zag
-// ts delta, uvarint count, and per process id, CPU × 100, RSS; deflated,
-// because the same processes recur reading after reading.
+// ts delta, uvarint count, and per process id, CPU × 100, RSS; then, for
+// every process of every entry in the same order, appendMore's part (which
+// older versions do not read); deflated, because the same processes recur
+// reading after reading.
 func encodeTops(es []topsEntry) []byte {
 	var b []byte
 	b = binary.AppendUvarint(b, uint64(len(es)))
@@ -83,6 +128,13 @@ func encodeTops(es []topsEntry) []byte {
 			b = binary.AppendUvarint(b, uint64(p.proc))
 			b = binary.AppendUvarint(b, uint64(math.Round(p.cpu*100)))
 			b = binary.AppendUvarint(b, p.rss)
+		}
+	}
+	if allMore(es) {
+		for _, e := range es {
+			for i := range e.procs {
+				b = appendMore(b, &e.procs[i])
+			}
 		}
 	}
 	var z bytes.Buffer
@@ -122,11 +174,32 @@ func decodeTops(data []byte) ([]topsEntry, error) {
 					return nil, errors.New("corrupt process samples")
 				}
 			}
-			e.procs[i] = topProc{int64(v[0]), float64(v[1]) / 100, v[2]}
+			e.procs[i] = topProc{proc: int64(v[0]), cpu: float64(v[1]) / 100, rss: v[2]}
 		}
 		es = append(es, e)
 	}
+	if rd.Len() > 0 {
+		for _, e := range es {
+			if err := readMore(rd, e.procs); err != nil {
+				return nil, errors.New("corrupt process samples")
+			}
+		}
+	}
 	return es, nil
+}
+
+// allMore says every process of es has threads, CPU time and state: a
+// span recorded partly by an older version keeps none, as its list is
+// one section for all.
+func allMore(es []topsEntry) bool {
+	for _, e := range es {
+		for _, p := range e.procs {
+			if !p.more {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // maintain does one bounded step of background work: compact the oldest

@@ -414,6 +414,12 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 				return err
 			}
 			p.CPUPercent, p.RSS = t.cpu, t.rss
+			if t.more {
+				p.Threads, p.CPUTime = int32(min(t.threads, math.MaxInt32)), t.cpuTime
+				if t.state != 0 {
+					p.State = string(rune(t.state))
+				}
+			}
 			r.Processes = append(r.Processes, p)
 		}
 		return nil

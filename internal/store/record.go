@@ -179,6 +179,14 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 			data = binary.AppendUvarint(data, uint64(math.Round(max(p.CPUPercent, 0)*100)))
 			data = binary.AppendUvarint(data, p.RSS)
 		}
+		for _, i := range top {
+			p := &rd.Processes[i]
+			tp := topProc{threads: uint64(max(p.Threads, 0)), cpuTime: p.CPUTime}
+			if p.State != "" {
+				tp.state = p.State[0]
+			}
+			data = appendMore(data, &tp)
+		}
 	} else {
 		data = binary.AppendUvarint(data, 0)
 	}

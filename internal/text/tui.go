@@ -154,8 +154,9 @@ func (t *Text) KeyHelp(action string) string {
 	return action
 }
 
-// KeyHint is the short word of an action in the replay's status bar,
-// which leaves room for the table's note.
+// KeyHint is the short word of an action in the replay's and the detail
+// view's status bar, which leaves room for the table's note; "back" is
+// the detail view's way back to the table.
 func (t *Text) KeyHint(action string) string {
 	switch action {
 	case "help":
@@ -168,6 +169,8 @@ func (t *Text) KeyHint(action string) string {
 		return "+1 min"
 	case "replay_faster":
 		return t.pick("faster", "más rápido")
+	case "back":
+		return t.pick("back", "volver")
 	}
 	return t.KeyHelp(action)
 }
@@ -365,6 +368,10 @@ func (t *Text) CoolerHidden(n int) string {
 
 // NotResponding marks a filesystem whose statfs hung.
 func (t *Text) NotResponding() string { return t.pick("not responding", "no responde") }
+
+// Unavailable is said of a mount point that is not there to ask, as a
+// host's mount under --rootfs.
+func (t *Text) Unavailable() string { return t.pick("unavailable", "no disponible") }
 
 // FreeOf follows a filesystem's free space.
 func (t *Text) FreeOf(size string) string { return t.pick(" free of ", " libres de ") + size }

@@ -27,7 +27,7 @@ var named = map[string][]any{
 		"interval_up", "interval_down", "irix", "help", "quit", "replay_play", "replay_step",
 		"replay_step_back", "replay_jump", "replay_jump_back", "replay_jump_far", "replay_jump_far_back",
 		"replay_faster", "replay_slower", "replay_start", "replay_end"},
-	"KeyHint": {"help", "replay_play", "replay_step", "replay_jump", "replay_faster"},
+	"KeyHint": {"help", "replay_play", "replay_step", "replay_jump", "replay_faster", "back"},
 	"Heading": {"SENSOR", "METRIC", "PEAK", "AT", "MEAN", "RULE", "WARNING", "CRITICAL", "RAISED", "AT END",
 		"PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE", "STARTED", "LIFETIME", "MOUNT",
 		"DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE", "TIME", "MIN", "MAX"},

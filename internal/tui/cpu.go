@@ -148,7 +148,9 @@ func (m *Model) cpuLine(w int) string {
 	total, _ := r.Value(reading.CPUUsage)
 	lv := t.level(m.primaryLevel(r))
 	ln.bar(lv, t.dim, total/100, 20)
-	ln.add(lv, padLeft(pct(total), 6)+"% ")
+	if !ln.group(part{lv, padLeft(pct(total), 6) + "% "}) {
+		ln.space(1)
+	}
 	cs := coresOf(r)
 	if room := ln.room() - 1; len(cs) > 0 && len(cs) <= room/2 {
 		ln.space(1)

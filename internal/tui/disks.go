@@ -11,7 +11,8 @@ type fsRow struct {
 	mount       string
 	used        *reading.Metric
 	size, avail float64
-	ro, failed  bool
+	ro          bool
+	failed      float64 // fs.error: reading.FSErrFailed or FSErrAbsent
 }
 
 type devRow struct {
@@ -47,7 +48,7 @@ func disksOf(r *reading.Reading) ([]fsRow, []devRow) {
 			case reading.FSReadOnly:
 				fs[j].ro = mt.Value == 1
 			case reading.FSError:
-				fs[j].failed = mt.Value == 1
+				fs[j].failed = mt.Value
 			}
 		case reading.DiskReadBytes, reading.DiskWriteBytes, reading.DiskBusy:
 			d := mt.Label("device")
@@ -109,7 +110,12 @@ func (m *Model) viewDisks(w, h int) []string {
 		}
 		ln.reset(w)
 		ln.add(t.text, padRight(cut(text.Printable(f.mount), mountW), mountW)+" ")
-		if f.failed || f.used == nil {
+		switch {
+		case f.failed == reading.FSErrAbsent:
+			ln.add(t.dim, m.tx.Unavailable())
+			lines = append(lines, ln.done())
+			continue
+		case f.failed != 0 || f.used == nil:
 			ln.add(t.status[reading.Critical], m.tx.NotResponding())
 			lines = append(lines, ln.done())
 			continue
@@ -157,16 +163,15 @@ func (m *Model) diskLine(w int) string {
 		rd += d.read
 		wr += d.write
 	}
-	ln.add(t.dim, m.tx.ReadShort()+" ")
-	ln.add(t.text, rate(rd))
-	ln.add(t.dim, " "+m.tx.WriteShort()+" ")
-	ln.add(t.text, rate(wr)+"  ")
+	ln.group(part{t.dim, m.tx.ReadShort() + " "}, part{t.text, rate(rd)})
+	ln.group(part{t.dim, " " + m.tx.WriteShort() + " "}, part{t.text, rate(wr)})
 	for _, f := range fs {
-		if f.used == nil || ln.room() < 12 {
+		if f.used == nil {
 			continue
 		}
-		ln.add(t.dim, cut(text.Printable(f.mount), 12)+" ")
-		ln.add(t.level(m.level(reading.SensorDisk, f.used)), pct(f.used.Value)+"%  ")
+		if !ln.group(part{t.dim, "  " + cut(text.Printable(f.mount), 12) + " "}, part{t.level(m.level(reading.SensorDisk, f.used)), pct(f.used.Value) + "%"}) {
+			break
+		}
 	}
 	return ln.done()
 }

@@ -29,21 +29,50 @@ func (r *row) reset(width int) { r.sb.Reset(); r.w = 0; r.limit = width }
 // that would be misread cut.
 func (r *row) fits(s string) bool { return textWidth(s) <= r.limit-r.w }
 
-// add writes s in paint p, cut to the room left.
+// add writes s in paint p, cut to the room left. A cut text ends with an
+// ellipsis (blanks that only pad do not count as text), and fills the
+// row: what comes after it would be read as the cut text's end.
 func (r *row) add(p paint, s string) {
 	room := r.limit - r.w
 	if room <= 0 || s == "" {
 		return
 	}
 	w := textWidth(s)
+	full := false
 	if w > room {
-		s = ansi.Truncate(s, room, "")
-		w = textWidth(s)
+		s = cut(strings.TrimRight(s, " "), room)
+		w, full = textWidth(s), true
 	}
 	r.sb.WriteString(p.pre)
 	r.sb.WriteString(s)
 	r.sb.WriteString(p.post)
 	r.w += w
+	if full {
+		r.space(r.limit - r.w)
+	}
+}
+
+// part is a text in its paint, one piece of a group.
+type part struct {
+	p paint
+	s string
+}
+
+// group writes a label and its value (several parts in their paints)
+// only if all of them fit whole: a label without its value, or a value
+// cut, reads as something else. It reports whether it wrote them.
+func (r *row) group(parts ...part) bool {
+	w := 0
+	for _, pt := range parts {
+		w += textWidth(pt.s)
+	}
+	if w > r.limit-r.w {
+		return false
+	}
+	for _, pt := range parts {
+		r.add(pt.p, pt.s)
+	}
+	return true
 }
 
 // addPad writes s in paint p padded to w cells, right-aligned when right,
@@ -121,7 +150,8 @@ func textWidth(s string) int {
 	return len(s)
 }
 
-// cut shortens s to w cells, marking the cut with an ellipsis.
+// cut shortens s to w cells by display width, marking the cut with an
+// ellipsis. Every text the dashboard cuts is cut here.
 func cut(s string, w int) string {
 	if w <= 0 {
 		return ""

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
 )
@@ -16,28 +19,25 @@ func (m *Model) header() string {
 	}
 	if m.replay != nil {
 		state, _ := m.replayState()
-		ln.add(t.accent, "  "+m.tx.Replaying()+" ")
-		ln.add(t.text, state)
+		ln.group(part{t.accent, "  " + m.tx.Replaying() + " "}, part{t.text, state})
 	} else {
-		ln.add(t.dim, "  "+m.tx.Every()+" ")
-		ln.add(t.text, interval(m.every))
+		ln.group(part{t.dim, "  " + m.tx.Every() + " "}, part{t.text, interval(m.every)})
 	}
-	ln.add(t.dim, "  CPU% ")
-	if m.irix {
-		ln.add(t.text, m.tx.CoreScale())
-	} else {
-		ln.add(t.text, m.tx.AllCores(m.cores))
+	scale := m.tx.CoreScale()
+	if !m.irix {
+		scale = m.tx.AllCores(m.cores)
 	}
+	ln.group(part{t.dim, "  CPU% "}, part{t.text, scale})
 	if r := m.last[reading.SensorSelf]; r != nil && r.Err == "" {
-		ln.add(t.dim, "  vigia ")
 		cpu, _ := r.Value(reading.SelfCPU)
 		if !m.irix && m.cores > 0 {
 			cpu /= float64(m.cores)
 		}
-		ln.add(t.level(m.primaryLevel(r)), pct(cpu)+"%")
-		if rss, ok := r.Value(reading.SelfRSS); ok {
-			ln.add(t.text, " "+bytesIEC(rss))
+		rss := ""
+		if v, ok := r.Value(reading.SelfRSS); ok {
+			rss = " " + bytesIEC(v)
 		}
+		ln.group(part{t.dim, "  vigia "}, part{t.level(m.primaryLevel(r)), pct(cpu) + "%"}, part{t.text, rss})
 	}
 	d := m.health.QueueDropped
 	for _, o := range m.health.Outputs {
@@ -74,6 +74,13 @@ func (m *Model) statusBar() string {
 	t := m.th
 	ln := newRow(m.w)
 	tb := &m.table
+	info := ""
+	if m.view == viewMain && !tb.typing {
+		info = m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
+		if tb.filter != "" {
+			info = "“" + text.Printable(tb.filter) + "” " + info
+		}
+	}
 	switch {
 	case tb.typing:
 		ln.add(t.accent, m.tx.FilterPrompt())
@@ -88,33 +95,62 @@ func (m *Model) statusBar() string {
 		ln.add(p, m.message)
 	default:
 		hint := m.keys.ShortHelp()
-		if m.replay != nil {
+		switch {
+		case m.view == viewDetail:
+			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}
-		for _, b := range hint {
-			k := b.Help().Key
-			if k == " " {
-				k = "space"
-			}
-			// A hint that does not fit is left out whole: half a
-			// word reads as another word.
-			desc := b.Help().Desc
-			if textWidth(k)+1+textWidth(desc) > ln.room() {
-				break
-			}
+		room := ln.room()
+		if m.replay != nil {
+			// A replay's note says what the recording lacks: it goes
+			// before the hints that would crowd it out.
+			room -= textWidth(info) + 3
+		}
+		for _, b := range fitHints(hint, room) {
+			k, desc := hintKey(b), b.Help().Desc
 			ln.add(t.accent, k)
 			ln.add(t.dim, " "+desc+"  ")
 		}
 	}
-	if m.view == viewMain && !tb.typing {
-		info := m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
-		if tb.filter != "" {
-			info = "“" + text.Printable(tb.filter) + "” " + info
-		}
+	if info != "" {
 		if room := ln.room() - textWidth(info); room > 0 {
 			ln.space(room)
 			ln.add(t.dim, info)
 		}
 	}
 	return ln.done()
+}
+
+// hintKey is how a hint names its key.
+func hintKey(b key.Binding) string {
+	if k := b.Help().Key; k != " " {
+		return k
+	}
+	return "space"
+}
+
+// fitHints keeps the hints that fit whole in room, in their order: half
+// a word reads as another word. The last hint (quit) is kept longest,
+// then the first (help), then the others from the left, so a narrow
+// terminal loses the least needed ones first.
+func fitHints(hint []key.Binding, room int) []key.Binding {
+	width := func(b key.Binding) int { return textWidth(hintKey(b)) + 1 + textWidth(b.Help().Desc) + 2 }
+	keep := slices.Clone(hint)
+	total := -2 // the last hint needs no gap after it
+	for _, b := range keep {
+		total += width(b)
+	}
+	for total > room && len(keep) > 0 {
+		i := len(keep) - 2 // the rightmost but the last
+		switch {
+		case len(keep) == 1:
+			i = 0
+		case i == 0 && len(keep) == 2:
+			i = 0 // the first goes before the last
+		}
+		total -= width(keep[i])
+		keep = slices.Delete(keep, i, i+1)
+	}
+	return keep
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -186,13 +187,30 @@ func (m keyMap) ShortHelp() []key.Binding {
 // replayShortHelp is the status-bar hint of a replay, in short words to
 // leave room for the table's note.
 func (m keyMap) replayShortHelp() []key.Binding {
-	short := []action{actHelp, actPlay, actStep, actJump, actFaster}
+	short := []action{actHelp, actPlay, actStep, actJump, actFaster, actQuit}
 	bs := m.list(short...)
 	for i, b := range bs {
 		for _, a := range short {
 			if b.Help().Desc == m.bind[a].Help().Desc {
 				bs[i].SetHelp(b.Help().Key, m.tx.KeyHint(string(a)))
 			}
+		}
+	}
+	return bs
+}
+
+// detailShortHelp is the status-bar hint of the detail view: the way
+// back, the signal menu, and quit. q goes back there, so quit is shown by
+// its other keys, or not at all.
+func (m keyMap) detailShortHelp(signal bool) []key.Binding {
+	bs := []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", m.tx.KeyHint("back")))}
+	if signal {
+		bs = append(bs, m.list(actSignal)...)
+	}
+	for _, q := range m.list(actQuit) {
+		ks := slices.DeleteFunc(slices.Clone(q.Keys()), func(k string) bool { return k == "q" })
+		if len(ks) > 0 {
+			bs = append(bs, key.NewBinding(key.WithKeys(ks...), key.WithHelp(ks[0], q.Help().Desc)))
 		}
 	}
 	return bs

@@ -25,8 +25,7 @@ func (m *Model) loadSummary(ln *row, r *reading.Reading) {
 		ln.space(1)
 	}
 	if v, ok := r.Value(reading.LoadPercent); ok {
-		ln.add(t.dim, " "+m.tx.PerCore()+" ")
-		ln.add(t.level(m.primaryLevel(r)), pct(v)+"%")
+		ln.group(part{t.dim, " " + m.tx.PerCore() + " "}, part{t.level(m.primaryLevel(r)), pct(v) + "%"})
 	}
 }
 
@@ -109,12 +108,13 @@ func (m *Model) loadLine(w int) string {
 	}
 	r := m.last[reading.SensorLoad]
 	m.loadSummary(ln, r)
-	ln.add(t.dim, "  psi10 ")
+	head := "  psi10 "
 	for _, res := range [...]string{"cpu", "memory", "io"} {
 		if mt, ok := psi(r, res, "some", "avg10"); ok {
-			ln.add(t.dim, res+" ")
-			ln.add(t.level(m.level(reading.SensorLoad, mt)), pct(mt.Value))
-			ln.space(1)
+			if !ln.group(part{t.dim, head + res + " "}, part{t.level(m.level(reading.SensorLoad, mt)), pct(mt.Value)}) {
+				break
+			}
+			head = " "
 		}
 	}
 	return ln.done()

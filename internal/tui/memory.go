@@ -25,9 +25,8 @@ func (m *Model) memBar(ln *row, name string, lv reading.Status, used, total floa
 	}
 	ln.add(t.text, name)
 	ln.bar(p, t.dim, frac, max(4, w/3))
-	ln.add(p, padLeft(pct(frac*100), 6)+"%")
-	ln.add(t.text, "  "+bytesIEC(used))
-	ln.add(t.dim, " / "+bytesIEC(total))
+	ln.group(part{p, padLeft(pct(frac*100), 6) + "%"})
+	ln.group(part{t.text, "  " + bytesIEC(used)}, part{t.dim, " / " + bytesIEC(total)})
 }
 
 // viewMemory draws memory and swap bars, the cgroup limit when vigia runs
@@ -116,13 +115,11 @@ func (m *Model) memLine(w int) string {
 	if st, _ := r.Value(reading.SwapTotal); st > 0 {
 		su, _ := r.Value(reading.SwapUsed)
 		p := t.level(m.metricLevel(r, reading.SwapUsedPercent))
-		ln.add(t.text, "  swap ")
-		ln.add(p, pct(su/st*100)+"%")
+		ln.group(part{t.text, "  swap "}, part{p, pct(su/st*100) + "%"})
 	}
 	if mx, ok := r.Value(reading.CgroupMemMax); ok {
 		cur, _ := r.Value(reading.CgroupMemCurrent)
-		ln.add(t.text, "  cgroup ")
-		ln.add(t.level(m.metricLevel(r, reading.CgroupMemUsedPercent)), bytesIEC(cur)+"/"+bytesIEC(mx))
+		ln.group(part{t.text, "  cgroup "}, part{t.level(m.metricLevel(r, reading.CgroupMemUsedPercent)), bytesIEC(cur) + "/" + bytesIEC(mx)})
 	}
 	m.swapTraffic(ln, r)
 	return ln.done()

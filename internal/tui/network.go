@@ -113,17 +113,15 @@ func (m *Model) netLine(w int) string {
 		ln.add(t.dim, msg)
 		return ln.done()
 	}
-	ln.add(t.rx, "↓ "+rate(m.rxHist.at(0)))
-	ln.add(t.tx, "  ↑ "+rate(m.txHist.at(0))+"  ")
+	ln.group(part{t.rx, "↓ " + rate(m.rxHist.at(0))})
+	ln.group(part{t.tx, "  ↑ " + rate(m.txHist.at(0))})
 	for _, n := range netsOf(m.last[reading.SensorNetwork]) {
-		if ln.room() < 20 {
-			break
-		}
 		if n.dev == "lo" {
 			continue
 		}
-		ln.add(t.dim, cut(text.Printable(n.dev), 10)+" ")
-		ln.add(t.text, rate(n.rx+n.tx)+"  ")
+		if !ln.group(part{t.dim, "  " + cut(text.Printable(n.dev), 10) + " "}, part{t.text, rate(n.rx + n.tx)}) {
+			break
+		}
 	}
 	return ln.done()
 }

@@ -428,6 +428,10 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 	} else {
 		ln.space(1)
 	}
+	// A recording made before threads, CPU time and state were recorded
+	// has none: a dash, not a zero that reads as a value. Every live
+	// process has a thread.
+	unrecorded := m.replay != nil && p.Threads == 0
 	cpu := p.CPUPercent
 	if !m.irix && m.cores > 0 {
 		cpu /= float64(m.cores)
@@ -447,6 +451,9 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 			pt = dim
 		case colState:
 			s, pt = cut(text.Printable(p.State), 1), state
+			if s == "" && unrecorded {
+				s = "–"
+			}
 		case colCPU:
 			s = pct(cpu)
 		case colMem:
@@ -455,8 +462,14 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 			s = bytesIEC(float64(p.RSS))
 		case colThreads:
 			s = strconv.Itoa(int(p.Threads))
+			if unrecorded {
+				s = "–"
+			}
 		case colTime:
 			s = cpuTime(p.CPUTime)
+			if unrecorded {
+				s = "–"
+			}
 		case colCommand:
 			if prefix != "" {
 				ln.add(dim, prefix)

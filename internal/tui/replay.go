@@ -60,7 +60,11 @@ const (
 
 // replayTickMsg moves the clock while playing; gen tells a stale tick
 // (from before a pause) from the current one.
-type replayTickMsg struct{ gen uint64 }
+// replayTickMsg moves a playing replay on; at is when the tick fired.
+type replayTickMsg struct {
+	gen uint64
+	at  time.Time
+}
 
 type replayer struct {
 	src      Source
@@ -87,14 +91,21 @@ func newReplayer(r *Replay) *replayer {
 	return &replayer{src: r.Source, from: r.From, to: r.To, speed: min(sp, maxSpeed), clock: r.From, follow: r.Follow}
 }
 
-// grow moves a followed replay's end to where the recording ends now, at
-// most once a second (a look costs a few queries).
-func (p *replayer) grow() {
+// grow moves a followed replay's end to where the recording ends now. A
+// key looks at once (now is zero); a playing replay waiting at the end
+// looks at most once a second of now, the tick's time (a look costs a few
+// queries).
+func (p *replayer) grow(now time.Time) {
 	src, ok := p.src.(SpanSource)
-	if !p.follow || !ok || time.Since(p.checked) < time.Second {
+	if !p.follow || !ok {
 		return
 	}
-	p.checked = time.Now()
+	if !now.IsZero() {
+		if now.Sub(p.checked) < time.Second {
+			return
+		}
+		p.checked = now
+	}
 	if _, last, ok, err := src.Span(); err == nil && ok && !last.Before(p.to) {
 		p.to = last.Add(time.Millisecond)
 	}
@@ -132,7 +143,7 @@ func (m *Model) replayInit() {
 	if len(m.replay.buf) > 0 {
 		return
 	}
-	if _, ok := m.replayNext(); !ok {
+	if _, ok := m.replayNext(time.Time{}); !ok {
 		m.say(true, m.tx.NothingRecorded(m.replay.from.Format(time.DateTime), m.replay.to.Format(time.DateTime)))
 	}
 }
@@ -190,12 +201,11 @@ func (m *Model) replayIngest(t time.Time) {
 }
 
 // replayAdvance moves the clock forward to t, reading further windows as
-// the buffer runs out. It stops at the end of the recording.
+// the buffer runs out. It stops at the end of the recording, unless it
+// follows one still being written: then it waits there, playing, for
+// what comes next.
 func (m *Model) replayAdvance(t time.Time) {
 	p := m.replay
-	if !t.Before(p.to) {
-		p.grow()
-	}
 	end := p.to.Add(-time.Millisecond)
 	if t.After(end) {
 		t = end
@@ -213,21 +223,22 @@ func (m *Model) replayAdvance(t time.Time) {
 	if t.After(p.clock) {
 		p.clock = t
 	}
-	if !p.clock.Before(end) && p.playing {
+	if !p.clock.Before(end) && p.playing && !p.follow {
 		p.playing = false
 		m.say(false, m.tx.RecordingEnd())
 	}
 }
 
-// replayNext returns the time of the first reading after the clock.
-func (m *Model) replayNext() (time.Time, bool) {
+// replayNext returns the time of the first reading after the clock; at
+// the end of a followed recording it looks for more (now as for grow).
+func (m *Model) replayNext(now time.Time) (time.Time, bool) {
 	p := m.replay
 	for {
 		if p.next < len(p.buf) {
 			return p.buf[p.next].Time, true
 		}
 		if !p.bufTo.Before(p.to) {
-			if p.grow(); !p.bufTo.Before(p.to) {
+			if p.grow(now); !p.bufTo.Before(p.to) {
 				return time.Time{}, false
 			}
 		}
@@ -277,9 +288,9 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	switch a {
 	case actPlay:
 		if !p.playing && !p.clock.Before(p.to.Add(-time.Millisecond)) {
-			p.grow()
+			p.grow(time.Time{})
 		}
-		if !p.playing && !p.clock.Before(p.to.Add(-time.Millisecond)) {
+		if !p.playing && !p.follow && !p.clock.Before(p.to.Add(-time.Millisecond)) {
 			m.say(false, m.tx.RecordingEndKey("g"))
 			return nil, true
 		}
@@ -289,7 +300,7 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 			return replayTickCmd(p.gen), true
 		}
 	case actStep:
-		if t, ok := m.replayNext(); ok {
+		if t, ok := m.replayNext(time.Time{}); ok {
 			m.replayAdvance(t)
 		} else {
 			m.say(false, m.tx.RecordingEnd())
@@ -317,7 +328,7 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	case actStart:
 		m.replaySeek(p.from)
 	case actFinish:
-		p.grow()
+		p.grow(time.Time{})
 		m.replaySeek(p.to)
 	case actDetail, actSignal:
 		m.say(true, m.tx.ReplayNoProcess())
@@ -330,7 +341,7 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 }
 
 func replayTickCmd(gen uint64) tea.Cmd {
-	return tea.Tick(replayTick, func(time.Time) tea.Msg { return replayTickMsg{gen: gen} })
+	return tea.Tick(replayTick, func(at time.Time) tea.Msg { return replayTickMsg{gen: gen, at: at} })
 }
 
 // replayTicked moves the clock by one tick at the current speed.
@@ -340,7 +351,7 @@ func (m *Model) replayTicked(msg replayTickMsg) tea.Cmd {
 		return nil
 	}
 	step := time.Duration(p.speed) * replayTick
-	if next, ok := m.replayNext(); ok && next.Sub(p.clock) > replayGap && next.Sub(p.clock) > step {
+	if next, ok := m.replayNext(msg.at); ok && next.Sub(p.clock) > replayGap && next.Sub(p.clock) > step {
 		// Nothing was recorded for a while (vigia was not running): play
 		// on from the next reading instead of showing a still frame.
 		from := p.clock

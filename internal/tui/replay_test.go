@@ -324,7 +324,7 @@ func BenchmarkReplayStep(b *testing.B) {
 	m.Update(sizeMsg(160, 50))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := m.replayNext(); !ok {
+		if _, ok := m.replayNext(time.Time{}); !ok {
 			m.replaySeek(base)
 		}
 		keys(m, ".")
@@ -406,7 +406,6 @@ func TestReplayFollowsAGrowingRecording(t *testing.T) {
 		for i := 10; i < 20; i++ {
 			src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
 		}
-		m.replay.checked = time.Time{}
 		keys(m, ".")
 		moved := m.replay.clock.After(base.Add(9 * time.Second))
 		if moved != follow {
@@ -415,5 +414,60 @@ func TestReplayFollowsAGrowingRecording(t *testing.T) {
 		if follow && jobCPU(t, m) != 10.5 {
 			t.Errorf("followed replay shows replay-job at %v %%, want the reading recorded at 0:10 (10.5)", jobCPU(t, m))
 		}
+	}
+}
+
+// TestReplayPlaysOnAtTheEndOfAGrowingRecording: a followed replay that
+// plays into the end of the recording waits there, playing, and goes on
+// when the recorder writes more; it looks at most once a second of the
+// ticks' time.
+func TestReplayPlaysOnAtTheEndOfAGrowingRecording(t *testing.T) {
+	t.Parallel()
+	src := &growingSource{}
+	for i := range 10 {
+		src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
+	}
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: base.Add(9*time.Second + time.Millisecond), Follow: true}}, asciiRenderer())
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	keys(m, "G", " ")
+	if !m.replay.playing {
+		t.Fatalf("space at the end of a followed recording does not play: %q", m.message)
+	}
+	wall := base.Add(time.Hour)
+	tick := func() {
+		wall = wall.Add(replayTick)
+		m.Update(replayTickMsg{gen: m.replay.gen, at: wall})
+	}
+	for range 20 { // two seconds with nothing new
+		tick()
+	}
+	if !m.replay.playing || strings.Contains(m.View(), "end of the recording") {
+		t.Fatalf("the replay stopped at the end of a recording still being written: %q", m.message)
+	}
+	for i := 10; i < 15; i++ {
+		src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
+	}
+	for range 80 {
+		tick()
+	}
+	if want := base.Add(14 * time.Second); !m.replay.clock.Equal(want) || jobCPU(t, m) != 14.5 {
+		t.Errorf("after the recorder wrote on to %s, the clock is at %s showing %v %%", want.Format(time.TimeOnly), m.replay.clock.Format(time.TimeOnly), jobCPU(t, m))
+	}
+}
+
+// TestReplayOfAnOlderRecording: processes recorded before threads, CPU
+// time and state were show dashes there, not zeros.
+func TestReplayOfAnOlderRecording(t *testing.T) {
+	t.Parallel()
+	r := replayJob(base, 3)
+	for i := range r.Processes {
+		p := &r.Processes[i]
+		p.Threads, p.CPUTime, p.State = 0, 0, ""
+	}
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: sliceSource{r}, From: base, To: base.Add(time.Second)}}, asciiRenderer())
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
+	f := m.View()
+	if !strings.Contains(f, "4242 alice     –    3.5   0.0   103M    –         – replay-job") {
+		t.Errorf("an older recording's process row:\n%s", f)
 	}
 }

@@ -168,16 +168,16 @@ func (m *Model) tempLine(w int) string {
 		return ln.done()
 	}
 	slices.SortStableFunc(ts, func(a, b temp) int { return cmp.Compare(b.m.Value, a.m.Value) })
+	gap := ""
 	for i := range ts {
-		if ln.room() < 16 {
-			break
-		}
 		name := ts[i].name
 		if ts[i].m.Label("label") == "" && ts[i].chip != "" {
 			name = ts[i].chip
 		}
-		ln.add(t.dim, cut(text.Printable(name), 14)+" ")
-		ln.add(t.level(m.tempLevel(&ts[i])), trimFloat(ts[i].m.Value)+"°C  ")
+		if !ln.group(part{t.dim, gap + cut(text.Printable(name), 14) + " "}, part{t.level(m.tempLevel(&ts[i])), trimFloat(ts[i].m.Value) + "°C"}) {
+			break
+		}
+		gap = "  "
 	}
 	return ln.done()
 }

@@ -211,11 +211,35 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 		m.replay = newReplayer(opts.Replay)
 		m.replayInit()
 	}
-	m.panels = config.TUIPanels()
-	if len(opts.Config.Panels) > 0 {
-		m.panels = slices.DeleteFunc(m.panels, func(p string) bool { return !slices.Contains(opts.Config.Panels, p) })
+	if opts.Health != nil {
+		// The engine knows its sensors before the first reading, and
+		// without the self sensor no reading would tell.
+		m.health = opts.Health()
 	}
+	m.showPanels()
 	return m
+}
+
+// showPanels picks the panels to draw: the configured ones whose sensor
+// the engine runs, so a sensor left off gives its room to the others
+// instead of waiting for a reading that never comes.
+func (m *Model) showPanels() {
+	sensorOf := map[string]string{"procs": reading.SensorProcesses}
+	for _, p := range panelDefs() {
+		if p.name != "alerts" { // every sensor's
+			sensorOf[p.name] = p.sensor
+		}
+	}
+	ps := config.TUIPanels()
+	if len(m.opts.Config.Panels) > 0 {
+		ps = slices.DeleteFunc(ps, func(p string) bool { return !slices.Contains(m.opts.Config.Panels, p) })
+	}
+	ps = slices.DeleteFunc(ps, func(p string) bool { return sensorOf[p] != "" && m.sensorOff(sensorOf[p]) })
+	if !slices.Equal(ps, m.panels) {
+		m.panels = ps
+		m.tick++
+		m.ver["style"] = m.tick
+	}
 }
 
 // Init starts waiting for readings.
@@ -352,6 +376,7 @@ func (m *Model) ingest(r *reading.Reading) {
 	case reading.SensorSelf:
 		if m.opts.Health != nil {
 			m.health = m.opts.Health()
+			m.showPanels()
 		}
 	}
 	if m.message != "" && r.Time.Sub(m.msgAt) > 5*time.Second {
@@ -401,6 +426,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if m.table.typing {
 		m.filterKey(msg)
 		return nil
+	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+		return m.keyRunes(msg)
 	}
 	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
 	switch m.view {
@@ -489,6 +517,24 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// keyRunes handles keys that came together (typed fast, pasted, over a
+// slow link), which Bubble Tea delivers as one message of several runes:
+// each is a key of its own, so "PPP" sorts as often as three presses do,
+// and the rest of them go to the filter once one of them opened it.
+func (m *Model) keyRunes(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt, Paste: msg.Paste}
+		if m.table.typing {
+			one.Runes = msg.Runes[i:]
+			m.filterKey(one)
+			break
+		}
+		cmds = append(cmds, m.key(one))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -244,6 +245,11 @@ func TestDetail(t *testing.T) {
 			t.Errorf("detail view lacks %q:\n%s", want, f)
 		}
 	}
+	// The status bar names the detail view's keys, not the table's.
+	bar := f[strings.LastIndex(f, "\n")+1:]
+	if !strings.HasPrefix(bar, "esc back  f10 quit") || strings.Contains(bar, "filter") {
+		t.Errorf("detail view's status bar: %q", bar)
+	}
 	keys(m, "esc")
 	if m.view != viewMain {
 		t.Errorf("esc left view %d", m.view)
@@ -466,26 +472,27 @@ func TestFixedInterval(t *testing.T) {
 	}
 }
 
+// TestDisabledSensors: `--sensors cpu,memory,processes` draws those
+// panels and the alerts, with no self sensor to say which run, and gives
+// the others' room to them.
 func TestDisabledSensors(t *testing.T) {
 	t.Parallel()
 	health := func() reading.Health {
-		return reading.Health{Sensors: []reading.SensorHealth{{Name: reading.SensorCPU}, {Name: reading.SensorMemory}}}
+		return reading.Health{Sensors: []reading.SensorHealth{{Name: reading.SensorCPU}, {Name: reading.SensorMemory}, {Name: reading.SensorProcesses}}}
 	}
-	rs := []reading.Reading{cpuReading(base, 4, 10), memReading(base, false), selfReading(base)}
-	m := newModel(Options{Health: health}, rs, 160, 50)
-	f := m.View()
-	for _, want := range []string{"sensor not enabled", "the processes sensor is not enabled"} {
-		if !strings.Contains(f, want) {
-			t.Errorf("frame lacks %q:\n%s", want, f)
+	rs := []reading.Reading{cpuReading(base, 4, 10), memReading(base, false), procReading(base, fixtureProcs())}
+	for _, size := range [][2]int{{80, 24}, {160, 50}} {
+		m := newModel(Options{Health: health}, rs, size[0], size[1])
+		f := m.View()
+		checkGolden(t, "sensors-off-"+strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), f)
+		for _, gone := range []string{"waiting for", "not enabled", "Load", "Temp", "Disk", "Net"} {
+			if strings.Contains(f, gone) {
+				t.Errorf("%dx%d: frame shows %q:\n%s", size[0], size[1], gone, f)
+			}
 		}
-	}
-	if strings.Contains(f, "waiting for") {
-		t.Errorf("frame waits for sensors that will never report:\n%s", f)
 	}
 }
 
-// TestHeaderShowsFailingOutputs: a history that cannot be written and a
-// notifier that fails are said in the header, where vigia's own state is.
 func TestHeaderShowsFailingOutputs(t *testing.T) {
 	t.Parallel()
 	since := base.Add(-time.Minute)

@@ -76,10 +76,13 @@ class Chart {
       return;
     }
     const grid = this.opts.grid || 4;
+    this.labels = []; // as drawn, for the tests
     for (let i = 0; i <= grid; i++) {
       const y = Math.round(4 + (h - 8) * (1 - i / grid)) + 0.5;
       g.beginPath(); g.moveTo(pad, y); g.lineTo(w, y); g.stroke();
-      g.fillText(this.opts.fmt ? this.opts.fmt(vmax * i / grid) : (vmax * i / grid).toFixed(0), pad - 4, y);
+      const lbl = (this.opts.fmt || axis)(vmax * i / grid);
+      this.labels.push(lbl);
+      g.fillText(lbl, pad - 4, y);
     }
     let idx = 0;
     for (const [name, s] of this.series) {
@@ -106,13 +109,21 @@ function niceMax(v) {
   const e = Math.pow(10, Math.floor(Math.log10(v))), f = v / e;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
 }
-const short = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + "G" : v >= 1 << 20 ? (v / (1 << 20)).toFixed(0) + "M" : v >= 1024 ? (v / 1024).toFixed(0) + "K" : v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1);
+// axis writes a value of a chart's scale. The scale's steps are decimal
+// (niceMax), so its units are too: 500, 1K, 1.5K, 2K read as one series,
+// where binary units mixed with bare numbers read 500, 1000, 1K, 2K.
+function axis(v) {
+  const u = ["", "K", "M", "G", "T", "P"];
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < u.length - 1) { v /= 1000; i++; }
+  return +v.toFixed(2) + u[i];
+}
 const charts = {
   cpu: new Chart($("#chart-cpu"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   cores: new Chart($("#chart-cores"), { max: 100, grid: 2, fmt: (v) => v.toFixed(0) + "%" }),
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
-  net: new Chart($("#chart-net"), { fmt: short }),
-  disk: new Chart($("#chart-disk"), { fmt: short }),
+  net: new Chart($("#chart-net"), { fmt: axis }),
+  disk: new Chart($("#chart-disk"), { fmt: axis }),
   temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°", empty: "no temperature sensors on this machine" }),
 };
 
@@ -131,7 +142,7 @@ const handlers = {
     cores.forEach((m, i) => {
       const d = box.children[i];
       d.firstChild.style.width = Math.min(100, m.value).toFixed(0) + "%";
-      d.lastChild.textContent = label(m, "cpu") + " " + m.value.toFixed(0) + "%";
+      d.lastChild.textContent = "cpu" + label(m, "cpu") + " " + m.value.toFixed(0) + "%";
       d.title = "cpu" + label(m, "cpu") + ": " + pct(m.value);
     });
   },
@@ -404,5 +415,5 @@ async function start() {
 setInterval(refreshStatus, 10000);
 window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.dirty = true; scheduleDraw(); });
 // Hooks for the browser test: how many points each chart holds.
-window.vigia = { charts, state, showRange, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
+window.vigia = { charts, state, showRange, axis, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
 start();
