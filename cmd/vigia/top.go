@@ -120,6 +120,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	go func() { done <- eng.Run(ctx) }()
 
 	host, _ := os.Hostname()
+	signaller, noSignals := topSignaller(s.fs, s.text)
 	uiErr := tui.Run(ctx, tui.Options{
 		Readings: sub.C,
 		Health: func() reading.Health {
@@ -131,7 +132,8 @@ func runTop(ctx context.Context, e *env, args []string) error {
 			}
 			return h
 		},
-		Signaller:   topKiller{},
+		Signaller:   signaller,
+		NoSignals:   noSignals,
 		Inspector:   topInspector{fs: s.fs},
 		SetInterval: eng.SetInterval,
 		Interval:    every,
@@ -151,18 +153,6 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		return uiErr
 	}
 	return runErr
-}
-
-// topKiller sends signals for the dashboard's signal menu.
-type topKiller struct{}
-
-// Signal refuses PIDs below 1: kill(2) would take 0 and -1 as the whole
-// process group or every process.
-func (topKiller) Signal(pid int32, sig syscall.Signal) error {
-	if pid < 1 {
-		return fmt.Errorf("pid %d: %w", pid, syscall.ESRCH)
-	}
-	return syscall.Kill(int(pid), sig)
 }
 
 // topInspector reads the detail view's process from the watched machine's
