@@ -167,7 +167,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		scheme = "https"
 	}
 	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+sc.Listen+"/"))
-	// The server ends on ctx (SIGINT, SIGTERM) or when it cannot listen;
+	// The server ends on ctx (SIGINT, SIGTERM, SIGHUP; see stopSignals) or when it cannot listen;
 	// either way the engine stops with it.
 	srvErr := srv.Run(ctx)
 	cancel()

@@ -26,9 +26,10 @@ Usage:
 CPU, memory, load and pressure, temperatures, disks, network and alerts above
 a process table you can sort, filter, view as a tree and signal. Every value
 is coloured by its status under the same rules as 'vigia watch'. Press ? for
-every key; q, Esc or Ctrl-C quits; + and - change the refresh live. Every
-sensor refreshes each second unless --interval or the config file says
-otherwise. Theme, panels and keys come from the config file's tui: section;
+every key; q, Esc or Ctrl-C quits, and so do SIGINT, SIGTERM, SIGHUP and
+SIGQUIT, each leaving the terminal as it was; + and - change the refresh
+live. Every sensor refreshes each second unless --interval or the config
+file says otherwise. Theme, panels and keys come from the config file's tui: section;
 NO_COLOR gives the monochrome theme.
 
 Examples:

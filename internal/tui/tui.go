@@ -588,14 +588,17 @@ func Run(ctx context.Context, opts Options) error {
 		// COLUMNS and LINES, else the classic 80×24.
 		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
 	}
+	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
+	// handler raced it and could block for ever sending to a loop that had
+	// already left (see runProgram).
 	popts := []tea.ProgramOption{
-		tea.WithContext(ctx), tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		tea.WithoutSignalHandler(), tea.WithAltScreen(), tea.WithMouseCellMotion(),
 		tea.WithOutput(out), tea.WithEnvironment(env), tea.WithFPS(frameRate),
 	}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
+	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(opts.Input, out), quitWait)
 	switch {
 	case err == nil:
 		return nil
