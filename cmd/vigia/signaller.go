@@ -89,16 +89,22 @@ func (h *heldProcess) Release() {
 	}
 }
 
-// same checks that pid is still the process that started at h.start. A
-// zero start (the row did not say) is refused: it could be anyone's.
+// errNoStart refuses a process shown without its start time: nothing tells
+// it from a later one with its PID.
+var errNoStart = errors.New("its start time is unknown, so it cannot be told from a later process with its PID")
+
+// same checks that pid is still the process that started at h.start.
 func (h *heldProcess) same() error {
+	if h.start.IsZero() {
+		return errNoStart
+	}
 	got, err := procfs.ProcessStart(h.fs, h.pid)
 	switch {
 	case errors.Is(err, procfs.ErrNoProcess):
 		return fmt.Errorf("pid %d: %w", h.pid, syscall.ESRCH)
 	case err != nil:
 		return err
-	case h.start.IsZero() || !got.Equal(h.start):
+	case !got.Equal(h.start):
 		return fmt.Errorf("pid %d started at %s, not %s: %w", h.pid,
 			got.Format(time.RFC3339Nano), h.start.Format(time.RFC3339Nano), tui.ErrReused)
 	}

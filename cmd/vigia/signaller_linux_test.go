@@ -99,7 +99,13 @@ func TestHoldRefusesAnotherStart(t *testing.T) {
 	p := startSleeper(t, fs)
 	for name, open := range map[string]func(int32) (int, error){"pidfd": openPidfd, "no pidfd": noPidfd} {
 		sig := processSignaller{fs: fs, open: open}
-		for _, start := range []time.Time{p.start.Add(-time.Second), p.start.Add(10 * time.Millisecond), {}} {
+		if h, err := sig.Hold(p.pid, time.Time{}); !errors.Is(err, errNoStart) {
+			if h != nil {
+				h.Release()
+			}
+			t.Errorf("%s: Hold(%d) with no start = %v, want errNoStart", name, p.pid, err)
+		}
+		for _, start := range []time.Time{p.start.Add(-time.Second), p.start.Add(10 * time.Millisecond)} {
 			if h, err := sig.Hold(p.pid, start); !errors.Is(err, tui.ErrReused) {
 				if h != nil {
 					h.Release()
