@@ -29,7 +29,8 @@ func topSignaller(fs procfs.FS, tx *text.Text) (tui.Signaller, string) {
 // or, once it has exited, nothing, even if its PID is taken again. Without
 // pidfds (Linux before 5.3) the start is checked again right before
 // kill(2), which leaves only the microseconds between the two for a PID to
-// be reused.
+// be reused, and cannot tell apart two processes that started within the
+// same clock tick (1/100 s): pidfds have neither gap.
 type processSignaller struct {
 	fs procfs.FS
 	// open is openPidfd; tests swap it to take the path without pidfds.
@@ -44,7 +45,10 @@ func (s processSignaller) Hold(pid int32, start time.Time) (tui.Held, error) {
 	}
 	fd, err := s.open(pid)
 	switch {
-	case errors.Is(err, syscall.ENOSYS):
+	case errors.Is(err, syscall.ENOSYS), errors.Is(err, syscall.EPERM):
+		// No pidfds: an old kernel, or a seccomp filter that answers
+		// EPERM for system calls it does not know (pidfd_open itself
+		// never does).
 		fd = -1
 	case err != nil:
 		return nil, fmt.Errorf("pid %d: %w", pid, err)

@@ -39,6 +39,20 @@ func startSleeper(t *testing.T, fs procfs.FS) *sleeper {
 	return s
 }
 
+// startAfter starts a sleeper once a clock tick has passed since first
+// started, so the two are told apart by their start times (which count
+// ticks of 1/100 s).
+func startAfter(t *testing.T, fs procfs.FS, first *sleeper) *sleeper {
+	t.Helper()
+	for {
+		time.Sleep(20 * time.Millisecond)
+		s := startSleeper(t, fs)
+		if !s.start.Equal(first.start) {
+			return s
+		}
+	}
+}
+
 // end kills and reaps it (our own child, by its PID), freeing its PID.
 func (s *sleeper) end() {
 	s.cmd.Process.Kill()
@@ -125,7 +139,8 @@ func noPidfd(int32) (int, error) { return -1, syscall.ENOSYS }
 func TestNoPidfdChecksBeforeKill(t *testing.T) {
 	t.Parallel()
 	fs := localFS(t)
-	chosen, other := startSleeper(t, fs), startSleeper(t, fs)
+	chosen := startSleeper(t, fs)
+	other := startAfter(t, fs, chosen)
 	sig := processSignaller{fs: fs, open: noPidfd}
 	h, err := sig.Hold(chosen.pid, chosen.start)
 	if err != nil {
@@ -150,11 +165,12 @@ func TestNoPidfdChecksBeforeKill(t *testing.T) {
 }
 
 // TestSignalReachesHeld: the held process itself gets the signal, with
-// pidfds and without.
+// pidfds and without (an old kernel's ENOSYS, a seccomp filter's EPERM).
 func TestSignalReachesHeld(t *testing.T) {
 	t.Parallel()
 	fs := localFS(t)
-	for name, open := range map[string]func(int32) (int, error){"pidfd": openPidfd, "no pidfd": noPidfd} {
+	seccomp := func(int32) (int, error) { return -1, syscall.EPERM }
+	for name, open := range map[string]func(int32) (int, error){"pidfd": openPidfd, "no pidfd": noPidfd, "pidfd_open refused": seccomp} {
 		p := startSleeper(t, fs)
 		h, err := processSignaller{fs: fs, open: open}.Hold(p.pid, p.start)
 		if err != nil {
