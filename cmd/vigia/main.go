@@ -60,18 +60,44 @@ func commands() []command {
 func main() {
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout),
 		quiet: func() { oneProcessor(os.Getenv) }}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	name, _ := commandOf(e, os.Args[1:])
+	// Signals are caught for the whole run, and only here: a second one
+	// while the command winds down is absorbed, not fatal half-way.
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals(name)...)
 	code := run(ctx, e, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
 
+// stopSignals are the signals that end a command the way Ctrl-C does: its
+// context is cancelled, it winds down (summary, database closed, terminal
+// restored) and exits 0.
+//
+// SIGHUP — the terminal closed, or a service manager's nudge — stops
+// every command for now. When serve reloads its config on SIGHUP instead,
+// this is the one place that takes it out of serve's list.
+//
+// The dashboard also stops on SIGQUIT: the runtime's default, a goroutine
+// dump, would leave the terminal raw. Other commands keep the dump.
+func stopSignals(command string) []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+	if command == "top" {
+		sigs = append(sigs, syscall.SIGQUIT)
+	}
+	return sigs
+}
+
+// commandOf picks the subcommand args name, and the arguments it gets.
+func commandOf(e *env, args []string) (name string, rest []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return defaultCommand(e), args
+}
+
 // run dispatches to a subcommand and turns its error into an exit code.
 func run(ctx context.Context, e *env, args []string) int {
-	name, rest := defaultCommand(e), args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, rest = args[0], args[1:]
-	}
+	name, rest := commandOf(e, args)
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-V") {
 		return exitCode(e, runVersion(ctx, e, nil))
 	}

@@ -210,7 +210,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		scheme = "https"
 	}
 	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
-	// The server ends on ctx (SIGINT, SIGTERM) or when its listener fails;
+	// The server ends on ctx (SIGINT, SIGTERM, SIGHUP; see stopSignals) or when its listener fails;
 	// either way the engine stops with it.
 	srvErr := srv.Serve(ctx, ln)
 	cancel()

@@ -26,9 +26,10 @@ Usage:
 CPU, memory, load and pressure, temperatures, disks, network and alerts above
 a process table you can sort, filter, view as a tree and signal. Every value
 is coloured by its status under the same rules as 'vigia watch'. Press ? for
-every key; q, Esc or Ctrl-C quits; + and - change the refresh live. Every
-sensor refreshes each second unless --interval or the config file says
-otherwise. Theme, panels and keys come from the config file's tui: section;
+every key; q, Esc or Ctrl-C quits, and so do SIGINT, SIGTERM, SIGHUP and
+SIGQUIT, each leaving the terminal as it was; + and - change the refresh
+live. Every sensor refreshes each second unless --interval or the config
+file says otherwise. Theme, panels and keys come from the config file's tui: section;
 NO_COLOR gives the monochrome theme.
 
 Examples:
@@ -123,6 +124,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	go func() { done <- eng.Run(ctx) }()
 
 	host, _ := os.Hostname()
+	signaller, noSignals := topSignaller(s.fs, s.text)
 	uiErr := tui.Run(ctx, tui.Options{
 		Readings: sub.C,
 		Health: func() reading.Health {
@@ -134,7 +136,8 @@ func runTop(ctx context.Context, e *env, args []string) error {
 			}
 			return h
 		},
-		Signaller:   topKiller{},
+		Signaller:   signaller,
+		NoSignals:   noSignals,
 		Inspector:   topInspector{fs: s.fs},
 		SetInterval: eng.SetInterval,
 		Interval:    every,
@@ -154,18 +157,6 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		return uiErr
 	}
 	return runErr
-}
-
-// topKiller sends signals for the dashboard's signal menu.
-type topKiller struct{}
-
-// Signal refuses PIDs below 1: kill(2) would take 0 and -1 as the whole
-// process group or every process.
-func (topKiller) Signal(pid int32, sig syscall.Signal) error {
-	if pid < 1 {
-		return fmt.Errorf("pid %d: %w", pid, syscall.ESRCH)
-	}
-	return syscall.Kill(int(pid), sig)
 }
 
 // topInspector reads the detail view's process from the watched machine's

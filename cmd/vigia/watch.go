@@ -23,8 +23,8 @@ the rules (default: ALERT from 70 %, CRITICAL from 90 %) and printed as
 
   14:03:07 | CPU          [||||||||            ]     41.3%  NORMAL       2 cores
 
-Alert transitions get a line of their own. Ctrl-C stops cleanly with a
-summary. Without a terminal, or with NO_COLOR set, there are no colours.
+Alert transitions get a line of their own. Ctrl-C (SIGINT), SIGTERM and
+SIGHUP stop cleanly with a summary. Without a terminal, or with NO_COLOR set, there are no colours.
 
 Examples:
   vigia watch                                   # every sensor until Ctrl-C

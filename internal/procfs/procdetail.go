@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -65,10 +66,8 @@ func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
 	d.VMSize = st.VSize
 	d.RSS = st.RSSPages * page
 	d.CPUTime = float64(st.UTime+st.STime) / float64(hz)
-	if sb, err := ReadFile(fsys.Proc("stat")); err == nil {
-		if bt, err := ParseBootTime(sb); err == nil {
-			d.Start = bootRelative(bt, st.StartTicks, hz)
-		}
+	if start, err := startTime(fsys, st.StartTicks, hz); err == nil {
+		d.Start = start
 	}
 	if mb, err := ReadFile(fsys.Proc("meminfo")); err == nil {
 		if total, err := ParseMemTotal(mb); err == nil && total > 0 {
@@ -147,6 +146,42 @@ func processUser(users *Users, status []byte, owner func() (uint32, bool)) (uint
 		return uid, users.Name(uid)
 	}
 	return 0, "?"
+}
+
+// ProcessStart returns when process pid started, as the process table and
+// ProcessDetail compute it, so a caller can tell the process a table row
+// showed from a later one that took its PID. A process that is gone is an
+// error wrapping ErrNoProcess.
+func ProcessStart(fsys FS, pid int32) (time.Time, error) {
+	if pid <= 0 {
+		return time.Time{}, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
+	}
+	path := fsys.Proc(strconv.FormatInt(int64(pid), 10), "stat")
+	b, err := ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ESRCH) {
+			return time.Time{}, fmt.Errorf("process %d: %w", pid, ErrNoProcess)
+		}
+		return time.Time{}, fmt.Errorf("process %d: %w", pid, err)
+	}
+	st, err := ParsePIDStat(b)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return startTime(fsys, st.StartTicks, clockTicks())
+}
+
+// startTime turns a start in clock ticks after boot into wall-clock time.
+func startTime(fsys FS, ticks, hz uint64) (time.Time, error) {
+	b, err := ReadFile(fsys.Proc("stat"))
+	if err != nil {
+		return time.Time{}, err
+	}
+	bt, err := ParseBootTime(b)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", fsys.Proc("stat"), err)
+	}
+	return bootRelative(bt, ticks, hz), nil
 }
 
 func countDir(path string) (int, error) {

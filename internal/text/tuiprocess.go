@@ -144,6 +144,26 @@ func (t *Text) NoSignals() string {
 	return t.pick("sending signals is not available here", "aquí no se pueden enviar señales")
 }
 
+// ForeignPIDs refuses the signal menu when the table is not this machine's
+// own /proc (--procfs of another machine or a container): its PIDs would
+// reach other processes here. root is the --procfs directory.
+func (t *Text) ForeignPIDs(root string) string {
+	return fmt.Sprintf(t.pick("signals are off: %s is not this machine's /proc, so its PIDs are not processes here",
+		"señales desactivadas: %s no es el /proc de esta máquina, así que sus PID no son procesos de aquí"), root)
+}
+
+// Reused refuses a signal whose process has exited and whose PID another
+// process has taken since the table showed it.
+func (t *Text) Reused(who string) string {
+	return fmt.Sprintf(t.pick("%s is gone and its PID is now another process: nothing sent",
+		"%s ya no existe y su PID es ahora otro proceso: no se envió nada"), who)
+}
+
+// NoHold reports that the process chosen for a signal could not be held.
+func (t *Text) NoHold(who string, err error) string {
+	return fmt.Sprintf(t.pick("cannot signal %s: %v", "no se puede enviar señales a %s: %v"), who, err)
+}
+
 // SignalMenu heads the menu; who is "PID name".
 func (t *Text) SignalMenu(who string) string {
 	return t.pick(" Send a signal to ", " Enviar una señal a ") + who

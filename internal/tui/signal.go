@@ -31,10 +31,15 @@ func signals() [6]sigChoice {
 }
 
 // openSignal opens the menu for the selected process (or the one in the
-// detail view).
+// detail view), and takes hold of it there: what the menu names is what a
+// signal reaches, however long the user takes to confirm.
 func (m *Model) openSignal() tea.Cmd {
 	if m.opts.Signaller == nil {
-		m.say(true, m.tx.NoSignals())
+		why := m.opts.NoSignals
+		if why == "" {
+			why = m.tx.NoSignals()
+		}
+		m.say(true, why)
 		return nil
 	}
 	var p *reading.Process
@@ -50,9 +55,23 @@ func (m *Model) openSignal() tea.Cmd {
 		m.say(true, m.tx.NoSelection())
 		return nil
 	}
-	m.sigPID, m.sigName, m.sigCursor = p.PID, text.Printable(p.Comm), 0
+	m.releaseSignal()
+	held, err := m.opts.Signaller.Hold(p.PID, p.Start)
+	if err != nil {
+		m.refused(procLabel(p.PID, text.Printable(p.Comm)), err)
+		return nil
+	}
+	m.sigPID, m.sigName, m.sigCursor, m.sigHeld = p.PID, text.Printable(p.Comm), 0, held
 	m.view, m.detail = viewSignal, nil
 	return nil
+}
+
+// releaseSignal lets go of the process the menu held, if any.
+func (m *Model) releaseSignal() {
+	if m.sigHeld != nil {
+		m.sigHeld.Release()
+		m.sigHeld = nil
+	}
 }
 
 func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
@@ -61,6 +80,7 @@ func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
 		switch s := msg.String(); {
 		case msg.Type == tea.KeyEsc || s == "q":
 			m.view = viewMain
+			m.releaseSignal()
 		case a == actUp:
 			m.sigCursor = (m.sigCursor + len(sigs) - 1) % len(sigs)
 		case a == actDown:
@@ -76,33 +96,53 @@ func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
 	switch msg.String() {
 	case "y", "Y", "enter":
 		m.view = viewMain
-		return sendSignal(m.opts.Signaller, m.sigPID, m.sigName, sigs[m.sigCursor])
+		held := m.sigHeld
+		m.sigHeld = nil
+		return sendSignal(held, m.sigPID, m.sigName, sigs[m.sigCursor])
 	case "n", "N", "esc", "q":
 		m.view = viewMain
+		m.releaseSignal()
 		m.say(false, m.tx.NoSignal())
 	}
 	return nil
 }
 
-func sendSignal(s Signaller, pid int32, name string, c sigChoice) tea.Cmd {
+// sendSignal signals the held process and then lets it go.
+func sendSignal(h Held, pid int32, name string, c sigChoice) tea.Cmd {
 	return func() tea.Msg {
-		return signalMsg{pid: pid, name: name, sig: c, err: s.Signal(pid, c.sig)}
+		defer h.Release()
+		return signalMsg{pid: pid, name: name, sig: c, err: h.Signal(c.sig)}
 	}
 }
+
+// procLabel names a process in the status bar: "PID (name)".
+func procLabel(pid int32, name string) string { return strconv.Itoa(int(pid)) + " (" + name + ")" }
 
 // signalled reports the outcome in the status bar; a refusal is a message,
 // never a failure of the dashboard.
 func (m *Model) signalled(msg signalMsg) {
-	who := strconv.Itoa(int(msg.pid)) + " (" + msg.name + ")"
+	w := procLabel(msg.pid, msg.name)
 	switch {
 	case msg.err == nil:
-		m.say(false, m.tx.Sent(msg.sig.name, who))
-	case errors.Is(msg.err, syscall.ESRCH):
-		m.say(true, m.tx.Gone(who))
+		m.say(false, m.tx.Sent(msg.sig.name, w))
 	case errors.Is(msg.err, syscall.EPERM):
-		m.say(true, m.tx.NotPermitted(msg.sig.name, who))
+		m.say(true, m.tx.NotPermitted(msg.sig.name, w))
+	case errors.Is(msg.err, syscall.ESRCH), errors.Is(msg.err, ErrReused):
+		m.refused(w, msg.err)
 	default:
-		m.say(true, m.tx.SignalFailed(msg.sig.name, who, msg.err))
+		m.say(true, m.tx.SignalFailed(msg.sig.name, w, msg.err))
+	}
+}
+
+// refused says why the process w cannot be signalled.
+func (m *Model) refused(w string, err error) {
+	switch {
+	case errors.Is(err, ErrReused):
+		m.say(true, m.tx.Reused(w))
+	case errors.Is(err, syscall.ESRCH):
+		m.say(true, m.tx.Gone(w))
+	default:
+		m.say(true, m.tx.NoHold(w, err))
 	}
 }
 

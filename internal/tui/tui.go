@@ -49,11 +49,29 @@ type signalMsg struct {
 	err  error
 }
 
-// Signaller sends a signal to a process. main satisfies it, so this package
-// never calls kill itself. It may be called from any goroutine.
+// Signaller takes hold of a process for the signal menu. main satisfies
+// it, so this package never calls kill itself. It may be called from any
+// goroutine and should return within a few milliseconds.
 type Signaller interface {
-	Signal(pid int32, sig syscall.Signal) error
+	// Hold takes hold of process pid if it is still the one that started
+	// at start, as the table showed it. It fails with an error wrapping
+	// syscall.ESRCH when the process is gone, and ErrReused when its PID
+	// now names another process.
+	Hold(pid int32, start time.Time) (Held, error)
 }
+
+// Held is one process held from the moment the menu opens: a signal reaches
+// that process or none, never a later one that took its PID.
+type Held interface {
+	// Signal sends sig; ESRCH once the process has exited.
+	Signal(sig syscall.Signal) error
+	// Release lets the process go. It is called once.
+	Release()
+}
+
+// ErrReused is wrapped by a Signaller refusing a PID that another process
+// has taken since the table showed it.
+var ErrReused = errors.New("the PID now names another process")
 
 // Inspector reads what the detail view shows of one process. It may be
 // called from any goroutine and should return within a few milliseconds.
@@ -72,6 +90,9 @@ type Options struct {
 	// either may be nil, which disables its feature.
 	Signaller Signaller
 	Inspector Inspector
+	// NoSignals says, in the chosen language, why Signaller is nil; empty
+	// gives the general "not available here".
+	NoSignals string
 	// SetInterval changes every sensor's cadence (the + and - keys); nil
 	// disables those keys.
 	SetInterval func(time.Duration)
@@ -146,6 +167,7 @@ type Model struct {
 	sigCursor int
 	sigPID    int32
 	sigName   string
+	sigHeld   Held
 
 	cache    map[string]panelCache
 	topCache struct {
@@ -612,14 +634,17 @@ func Run(ctx context.Context, opts Options) error {
 		// COLUMNS and LINES, else the classic 80×24.
 		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
 	}
+	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
+	// handler raced it and could block for ever sending to a loop that had
+	// already left (see runProgram).
 	popts := []tea.ProgramOption{
-		tea.WithContext(ctx), tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		tea.WithoutSignalHandler(), tea.WithAltScreen(), tea.WithMouseCellMotion(),
 		tea.WithOutput(out), tea.WithEnvironment(env), tea.WithFPS(frameRate),
 	}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
+	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(opts.Input, out), quitWait)
 	switch {
 	case err == nil:
 		return nil

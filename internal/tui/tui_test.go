@@ -71,17 +71,42 @@ func checkFrame(t *testing.T, frame string, w, h int) {
 	}
 }
 
+// fakeSignaller records what the signal menu holds and sends.
 type fakeSignaller struct {
-	mu    sync.Mutex
-	calls []string
-	err   error
+	mu       sync.Mutex
+	calls    []string
+	holds    []string // "pid start" at each Hold
+	released int
+	holdErr  error // Hold's answer
+	err      error // Signal's answer
 }
 
-func (f *fakeSignaller) Signal(pid int32, sig syscall.Signal) error {
+func (f *fakeSignaller) Hold(pid int32, start time.Time) (Held, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, sig.String()+" "+itoa(pid))
-	return f.err
+	f.holds = append(f.holds, itoa(pid)+" "+start.UTC().Format(time.RFC3339))
+	if f.holdErr != nil {
+		return nil, f.holdErr
+	}
+	return &fakeHeld{f: f, pid: pid}, nil
+}
+
+type fakeHeld struct {
+	f   *fakeSignaller
+	pid int32
+}
+
+func (h *fakeHeld) Signal(sig syscall.Signal) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	h.f.calls = append(h.f.calls, sig.String()+" "+itoa(h.pid))
+	return h.f.err
+}
+
+func (h *fakeHeld) Release() {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	h.f.released++
 }
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }
