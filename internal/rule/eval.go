@@ -1,13 +1,13 @@
 package rule
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // Evaluator runs rules over readings, keeping one state machine per series
@@ -239,7 +239,8 @@ func advance(s *series, met, hold [2]bool, forDur time.Duration, now time.Time) 
 	return to
 }
 
-// transition describes a series going from one level to another.
+// transition describes a series going from one level to another: the
+// facts, which text puts in words.
 func transition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
 	t := reading.Transition{
 		Rule:   r.Name,
@@ -251,26 +252,16 @@ func transition(r *Rule, sensor string, s *series, from, to reading.Status, now 
 		Value:  s.metric.Value,
 		Time:   now,
 		Since:  s.since,
+		Fact:   &reading.Fact{Unit: s.metric.Unit, Below: r.Below, Gone: why != ""},
 	}
-	name, val := seriesName(&s.metric), formatValue(s.metric.Value, s.metric.Unit)
 	if to > from {
 		t.Threshold = r.bound(to)
-		t.Message = fmt.Sprintf("%s is %s, %s the %s bound %s", name, val, r.direction(), to, formatValue(t.Threshold, s.metric.Unit))
-		t.Message += r.forSuffix()
-		return t
+		t.Fact.For = r.For
+	} else {
+		// Going down, the bound crossed is the lowest one left behind.
+		t.Fact.Left, t.Threshold = r.boundLeft(from, to)
 	}
-	// Going down, the bound crossed is the lowest one left behind.
-	var left reading.Status
-	left, t.Threshold = r.boundLeft(from, to)
-	bound := formatValue(t.Threshold, s.metric.Unit)
-	switch {
-	case why != "":
-		t.Message = fmt.Sprintf("%s %s (was %s at %s)", name, why, from, val)
-	case to == reading.Normal:
-		t.Message = fmt.Sprintf("%s is back to normal at %s (%s bound %s)", name, val, left, bound)
-	default:
-		t.Message = fmt.Sprintf("%s is down to %s at %s (%s bound %s)", name, to, val, left, bound)
-	}
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }
 

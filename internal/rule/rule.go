@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // Kind selects how a rule judges its series.
@@ -198,42 +199,10 @@ func (r *Rule) holds(v, b float64) bool {
 }
 
 // seriesName writes metric{a="x",b="y"} for messages.
-func seriesName(m *reading.Metric) string {
-	if len(m.Labels) == 0 {
-		return m.Name
-	}
-	var b strings.Builder
-	b.WriteString(m.Name)
-	b.WriteByte('{')
-	for i, l := range m.Labels {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
-	}
-	b.WriteByte('}')
-	return b.String()
-}
+func seriesName(m *reading.Metric) string { return text.SeriesName(m.Name, m.Labels) }
 
 // formatValue writes a value with its unit the way messages show it.
-func formatValue(v float64, unit reading.Unit) string {
-	var s string
-	switch {
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		s = fmt.Sprintf("%.0f", v)
-	case math.Abs(v) < 1:
-		s = fmt.Sprintf("%.3g", v)
-	default:
-		s = fmt.Sprintf("%.1f", v)
-	}
-	switch unit {
-	case reading.None:
-		return s
-	case reading.Percent, reading.Celsius:
-		return s + string(unit)
-	}
-	return s + " " + string(unit)
-}
+func formatValue(v float64, unit reading.Unit) string { return text.FormatValue(v, unit) }
 
 // sortedLabels returns labels sorted by name, copying only when needed.
 func sortedLabels(ls []reading.Label) []reading.Label {

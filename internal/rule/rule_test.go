@@ -204,14 +204,17 @@ func TestEvalTransitionContents(t *testing.T) {
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Normal, reading.Warning, 80.25, 70, t0.Add(5*time.Second)
 			t.Message = "cpu.usage is 80.2%, above the warning bound 70% for 5s"
+			t.Fact = &reading.Fact{Unit: reading.Percent, For: 5 * time.Second}
 		}),
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Warning, reading.Critical, 93, 90, t0.Add(15*time.Second)
 			t.Message = "cpu.usage is 93%, above the critical bound 90% for 5s"
+			t.Fact = &reading.Fact{Unit: reading.Percent, For: 5 * time.Second}
 		}),
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Critical, reading.Normal, 40, 70, t0.Add(20*time.Second)
 			t.Message = "cpu.usage is back to normal at 40% (warning bound 70%)"
+			t.Fact = &reading.Fact{Unit: reading.Percent, Left: reading.Warning}
 		}),
 	}
 	// The critical bound is met from 10 s on; For makes it count at 15 s.
@@ -266,7 +269,8 @@ func TestEvalSeriesPerLabelSetAndVanishing(t *testing.T) {
 	want := []reading.Transition{{Rule: "filesystem_full", Sensor: "disk", Metric: reading.FSUsedPercent,
 		Labels: []reading.Label{{Name: "device", Value: "/dev/sda2"}, {Name: "mountpoint", Value: "/home"}},
 		From:   reading.Critical, To: reading.Normal, Value: 95, Threshold: 70, Time: t0.Add(time.Second), Since: t0,
-		Message: `fs.used_percent{device="/dev/sda2",mountpoint="/home"} is no longer reported (was critical at 95%)`}}
+		Message: `fs.used_percent{device="/dev/sda2",mountpoint="/home"} is no longer reported (was critical at 95%)`,
+		Fact:    &reading.Fact{Unit: reading.Percent, Left: reading.Warning, Gone: true}}}
 	if diff := cmp.Diff(want, trs); diff != "" {
 		t.Errorf("vanish transitions mismatch (-want +got):\n%s", diff)
 	}
