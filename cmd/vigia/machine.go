@@ -2,11 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math"
-	"sort"
 	"time"
 
-	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/engine"
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -47,52 +44,9 @@ func (s *setup) engineRules() []rule.Rule {
 		out = rule.Defaults()
 	}
 	for i, cr := range s.rules {
-		out = append(out, ruleFromConfig(cr, i))
+		out = append(out, cr.Rule(i))
 	}
 	return out
-}
-
-func ruleFromConfig(cr config.Rule, i int) rule.Rule {
-	r := rule.Rule{Name: cr.Name, Kind: rule.Kind(cr.Kind), Metric: cr.Metric, Below: cr.Below, For: cr.For,
-		Warning: math.NaN(), Critical: math.NaN(),
-		Window: cr.Window, Within: cr.Within, CriticalWithin: cr.CriticalWithin, Bound: cr.Bound, Per: cr.Per,
-		Sensor: cr.Sensor, Check: rule.ProcessCheck(cr.Check), Comm: cr.Comm, Cmdline: cr.Cmdline}
-	if cr.Severity != "" {
-		r.Severity = cr.RuleSeverity()
-	}
-	if r.Name == "" {
-		what := cr.Metric
-		switch {
-		case what == "" && cr.Comm != "":
-			what = cr.Kind + "_" + cr.Comm
-		case what == "" && cr.Sensor != "":
-			what = cr.Kind + "_" + cr.Sensor
-		case what == "":
-			what = cr.Kind
-		}
-		r.Name = fmt.Sprintf("rule%d_%s", i+1, what)
-	}
-	if cr.Warning != nil {
-		r.Warning = *cr.Warning
-	}
-	if cr.Critical != nil {
-		r.Critical = *cr.Critical
-	}
-	if cr.Hysteresis != nil {
-		r.Hysteresis = *cr.Hysteresis
-		if r.Hysteresis == 0 {
-			r.Hysteresis = -1 // an explicit 0 means none, not the default
-		}
-	}
-	keys := make([]string, 0, len(cr.Labels))
-	for k := range cr.Labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		r.Match = append(r.Match, reading.Label{Name: k, Value: cr.Labels[k]})
-	}
-	return r
 }
 
 // newEngine builds the engine over the chosen sensors.

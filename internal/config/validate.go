@@ -2,8 +2,8 @@ package config
 
 import (
 	"fmt"
-	"math"
 	"sort"
+	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -73,61 +73,19 @@ func (r *Rule) validate(v *Validator, i int, seen map[string]int) {
 		}
 		seen[r.Name] = i
 	}
-	r.foreignKeys(v, at, label)
-	switch r.Kind {
-	case "", "threshold":
-	default:
-		// Other kinds are validated where they are defined.
-		if !validKind(r.Kind) {
-			v.Errorf(at("kind"), "%s: unknown kind %q (threshold, trend, rate, process, absent)", label, r.Kind)
-		} else {
-			r.validateKind(v, at, label)
-		}
-		v.duration(at("for"), label+": for", r.For, LimitsFor)
-		return
+	if _, ok := severity(r.Severity); !ok {
+		v.Errorf(at("severity"), "%s: severity %q must be warning or critical", label, r.Severity)
 	}
-	if r.Metric == "" {
-		v.Errorf(at("metric"), "%s: metric is missing", label)
-	} else if !reading.IsMetric(r.Metric) {
-		v.Errorf(at("metric"), "%s: unknown metric %q (docs/metrics.md lists them)", label, r.Metric)
+	rr := r.Rule(i)
+	for _, p := range rr.Problems() {
+		v.Errorf(at(p.Key), "%s: %s", label, p.Msg)
 	}
-	if r.Warning == nil && r.Critical == nil {
-		v.Errorf(at("metric"), "%s: needs warning, critical or both", label)
-	}
-	r.validateBounds(v, at, label)
-	v.duration(at("for"), label+": for", r.For, LimitsFor)
-}
-
-// validateBounds checks warning, critical and hysteresis, of every kind
-// that compares a value with bounds.
-func (r *Rule) validateBounds(v *Validator, at func(string) []any, label string) {
-	for _, p := range []struct {
+	for _, d := range []struct {
 		key string
-		val *float64
-	}{{"warning", r.Warning}, {"critical", r.Critical}, {"hysteresis", r.Hysteresis}} {
-		if p.val != nil && (math.IsNaN(*p.val) || math.IsInf(*p.val, 0)) {
-			v.Errorf(at(p.key), "%s: %s must be a finite number", label, p.key)
-		}
+		d   time.Duration
+		l   Limits
+	}{{"for", r.For, LimitsFor}, {"window", r.Window, LimitsWindow}, {"per", r.Per, LimitsPer},
+		{"within", r.Within, LimitsWithin}, {"critical_within", r.CriticalWithin, LimitsWithin}} {
+		v.duration(at(d.key), label+": "+d.key, d.d, d.l)
 	}
-	if r.Warning != nil && r.Critical != nil {
-		if !r.Below && *r.Warning > *r.Critical {
-			v.Errorf(at("critical"), "%s: critical %g is below warning %g (set below: true for a rule that fires on low values)", label, *r.Critical, *r.Warning)
-		}
-		if r.Below && *r.Warning < *r.Critical {
-			v.Errorf(at("critical"), "%s: with below: true, critical %g must be under warning %g", label, *r.Critical, *r.Warning)
-		}
-	}
-	if r.Hysteresis != nil && *r.Hysteresis < 0 {
-		v.Errorf(at("hysteresis"), "%s: hysteresis %g is negative", label, *r.Hysteresis)
-	}
-}
-
-// validKind reports whether kind names a rule kind other than a threshold;
-// the files that add rule kinds extend it.
-func validKind(kind string) bool {
-	switch kind {
-	case "trend", "rate", "process", "absent":
-		return true
-	}
-	return false
 }

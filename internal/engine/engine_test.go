@@ -519,7 +519,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"sensor named self", Options{Sensors: []SensorSpec{{Sensor: steadySensor("self")}}}, `engine: sensor 1 is named "self", which the engine's own reading uses`},
 		{"negative interval", Options{Sensors: []SensorSpec{{Sensor: cpu, Interval: -time.Second}}}, `engine: sensor "cpu": interval -1s is negative`},
 		{"negative sensor timeout", Options{Sensors: []SensorSpec{{Sensor: cpu, Timeout: -time.Second}}}, `engine: sensor "cpu": timeout -1s is negative`},
-		{"bad rule", Options{Rules: []rule.Rule{{Name: "x", Metric: "cpu.usge", Warning: 1, Critical: 2}}}, `engine: rule 1: rule "x": unknown metric "cpu.usge"`},
+		{"bad rule", Options{Rules: []rule.Rule{{Name: "x", Metric: "cpu.usge", Warning: 1, Critical: 2}}}, `engine: rule 1: rule "x": unknown metric "cpu.usge" (docs/metrics.md lists them)`},
 		{"duplicate rule", Options{Rules: append(rule.Defaults(), rule.Defaults()[0])}, `engine: rule 7: name "cpu_high" already used`},
 	}
 	for _, tt := range tests {

@@ -55,8 +55,25 @@ type Transition struct {
 	Threshold float64   `json:"threshold"`
 	Time      time.Time `json:"time"`
 	// Since is when the alert first left normal; equal to Time when raised.
-	Since   time.Time `json:"since"`
-	Message string    `json:"message,omitempty"`
+	Since time.Time `json:"since"`
+	// Message is the transition in English words, for payloads and the
+	// history; Fact, when set, is what it says, for words in any language.
+	Message string `json:"message,omitempty"`
+	Fact    *Fact  `json:"-"`
+}
+
+// Fact is what a rule says of a transition, as facts rather than words:
+// internal/text puts them in each language.
+type Fact struct {
+	Unit Unit
+	// Below is set on a rule that fires on low values.
+	Below bool
+	// For is how long the bound was met before the level was raised.
+	For time.Duration
+	// Left is, lowering, the level whose bound was crossed.
+	Left Status
+	// Gone is set when the series is no longer reported.
+	Gone bool
 }
 
 // Resolved reports whether the transition ends an alert.

@@ -1,33 +1,12 @@
 package rule
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
-
-func (r *Rule) validateAbsent() error {
-	if r.Metric == "" && r.Sensor == "" {
-		return errors.New("an absent rule needs a sensor or a metric to watch")
-	}
-	if r.Metric != "" {
-		if err := r.validateMetric(); err != nil {
-			return err
-		}
-		if r.Sensor != "" && reading.SensorOf(r.Metric) != r.Sensor {
-			return fmt.Errorf("metric %q comes from sensor %q, not %q", r.Metric, reading.SensorOf(r.Metric), r.Sensor)
-		}
-	} else if !reading.IsSensor(r.Sensor) || r.Sensor == reading.SensorSelf {
-		return fmt.Errorf("unknown sensor %q", r.Sensor)
-	}
-	if len(r.Match) > 0 && r.Metric == "" {
-		return errors.New("labels select series of a metric: an absent rule on a sensor takes none")
-	}
-	return r.validateSeverity()
-}
 
 // absentState is the state machine of one absent rule. It is kept apart
 // from the sensors' series so that a sensor's own vanishing series do not
@@ -37,6 +16,23 @@ type absentState struct {
 	sensor string // whose readings it judges
 	s      series
 	err    string // the sensor's last error, for messages
+}
+
+func checkAbsent(r *Rule, p *problems) {
+	if r.Metric == "" && r.Sensor == "" {
+		p.add("kind", "an absent rule needs a sensor or a metric to watch")
+	}
+	if r.Metric != "" {
+		if r.checkMetric(p, false) && r.Sensor != "" && reading.SensorOf(r.Metric) != r.Sensor {
+			p.add("sensor", "metric %q comes from sensor %q, not %q", r.Metric, reading.SensorOf(r.Metric), r.Sensor)
+		}
+	} else if r.Sensor != "" && (!reading.IsSensor(r.Sensor) || r.Sensor == reading.SensorSelf) {
+		p.add("sensor", "unknown sensor %q (cpu, memory, load, temperature, disk, network, processes)", r.Sensor)
+	}
+	if r.Metric == "" && len(r.Match) > 0 {
+		p.add("labels", "labels select series of a metric: an absent rule on a sensor takes none")
+	}
+	r.checkSeverity(p)
 }
 
 func newAbsentState(r *Rule, idx int) absentState {

@@ -1,13 +1,13 @@
 package rule
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // Evaluator runs rules over readings, keeping one state machine per series
@@ -16,6 +16,7 @@ import (
 // the same analyser, in order.
 type Evaluator struct {
 	rules    []Rule
+	specs    []*kindSpec // each rule's kind, in step with rules
 	byMetric map[string][]int
 	sensors  map[string]*sensorState
 	keybuf   []byte
@@ -70,12 +71,11 @@ func NewEvaluator(rules []Rule) *Evaluator {
 		r.Match = sortedLabels(r.Match)
 		i := len(e.rules)
 		e.rules = append(e.rules, r)
-		switch r.Kind {
-		case Process:
-			e.procs.add(&e.rules[i], i)
-		case Absent:
-			e.absent = append(e.absent, newAbsentState(&r, i))
-		default:
+		spec := r.spec()
+		e.specs = append(e.specs, spec)
+		if spec.add != nil {
+			spec.add(e, &e.rules[i], i)
+		} else {
 			e.byMetric[r.Metric] = append(e.byMetric[r.Metric], i)
 		}
 	}
@@ -139,26 +139,10 @@ func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []re
 			}
 			s.metric.Value, s.metric.Unit = m.Value, m.Unit
 			from := s.level
-			var to reading.Status
-			switch rule.Kind {
-			case Trend:
-				to = stepTrend(rule, s, m, now)
-			case Rate:
-				to = stepRate(rule, s, m, now)
-			default:
-				to = step(rule, s, m.Value, now)
-			}
+			spec := e.specs[ri]
+			to := spec.step(rule, s, m, now)
 			if to != from {
-				var tr reading.Transition
-				switch rule.Kind {
-				case Trend:
-					tr = trendTransition(rule, r.Sensor, s, from, to, now, "")
-				case Rate:
-					tr = rateTransition(rule, r.Sensor, s, from, to, now, "")
-				default:
-					tr = transition(rule, r.Sensor, s, from, to, now, "")
-				}
-				trs = append(trs, tr)
+				trs = append(trs, spec.transition(rule, r.Sensor, s, from, to, now, ""))
 			}
 			status = max(status, to)
 		}
@@ -196,19 +180,16 @@ func (e *Evaluator) vanish(sensor string, st *sensorState, now time.Time, trs []
 	for _, k := range gone {
 		s := st.series[k]
 		if s.level > reading.Normal {
-			r := &e.rules[k.rule]
-			switch r.Kind {
-			case Trend:
-				trs = append(trs, trendTransition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
-			case Rate:
-				trs = append(trs, rateTransition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
-			default:
-				trs = append(trs, transition(r, sensor, s, s.level, reading.Normal, now, "is no longer reported"))
-			}
+			trs = append(trs, e.specs[k.rule].transition(&e.rules[k.rule], sensor, s, s.level, reading.Normal, now, "is no longer reported"))
 		}
 		delete(st.series, k)
 	}
 	return trs
+}
+
+// stepThreshold moves a series to the level its value calls for.
+func stepThreshold(r *Rule, s *series, m *reading.Metric, now time.Time) reading.Status {
+	return step(r, s, m.Value, now)
 }
 
 // step moves a series to the level value v calls for at time now and
@@ -258,7 +239,8 @@ func advance(s *series, met, hold [2]bool, forDur time.Duration, now time.Time) 
 	return to
 }
 
-// transition describes a series going from one level to another.
+// transition describes a series going from one level to another: the
+// facts, which text puts in words.
 func transition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
 	t := reading.Transition{
 		Rule:   r.Name,
@@ -270,26 +252,16 @@ func transition(r *Rule, sensor string, s *series, from, to reading.Status, now 
 		Value:  s.metric.Value,
 		Time:   now,
 		Since:  s.since,
+		Fact:   &reading.Fact{Unit: s.metric.Unit, Below: r.Below, Gone: why != ""},
 	}
-	name, val := seriesName(&s.metric), formatValue(s.metric.Value, s.metric.Unit)
 	if to > from {
 		t.Threshold = r.bound(to)
-		t.Message = fmt.Sprintf("%s is %s, %s the %s bound %s", name, val, r.direction(), to, formatValue(t.Threshold, s.metric.Unit))
-		t.Message += r.forSuffix()
-		return t
+		t.Fact.For = r.For
+	} else {
+		// Going down, the bound crossed is the lowest one left behind.
+		t.Fact.Left, t.Threshold = r.boundLeft(from, to)
 	}
-	// Going down, the bound crossed is the lowest one left behind.
-	var left reading.Status
-	left, t.Threshold = r.boundLeft(from, to)
-	bound := formatValue(t.Threshold, s.metric.Unit)
-	switch {
-	case why != "":
-		t.Message = fmt.Sprintf("%s %s (was %s at %s)", name, why, from, val)
-	case to == reading.Normal:
-		t.Message = fmt.Sprintf("%s is back to normal at %s (%s bound %s)", name, val, left, bound)
-	default:
-		t.Message = fmt.Sprintf("%s is down to %s at %s (%s bound %s)", name, to, val, left, bound)
-	}
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }
 

@@ -20,7 +20,14 @@ func fuzzRule(w, c, h float64, below bool, forSec uint8) Rule {
 	if (!below && w > c) || (below && w < c) {
 		w, c = c, w
 	}
-	return Rule{Name: "r", Metric: reading.FSUsedPercent, Warning: w, Critical: c, Below: below, Hysteresis: h, For: time.Duration(forSec) * time.Second}
+	r := Rule{Name: "r", Metric: reading.FSUsedPercent, Warning: w, Critical: c, Below: below, For: time.Duration(forSec) * time.Second}
+	switch {
+	case h < 0:
+		r.Hysteresis = new(float64) // none
+	case h > 0:
+		r.Hysteresis = &h
+	}
+	return r
 }
 
 // replay feeds a random history: each byte pair is a value (0..127.5) and

@@ -1,7 +1,6 @@
 package rule
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -19,43 +18,39 @@ const commLen = 15
 // few minutes of an hour is a program warming up, not a leak.
 const leakCover = 0.5
 
-func (r *Rule) validateProcess() error {
+func checkProcess(r *Rule, p *problems) {
 	if r.Comm == "" && r.Cmdline == "" {
-		return errors.New("a process rule needs comm, cmdline or both to pick processes")
+		p.add("kind", "a process rule needs comm (the command name), cmdline (a regular expression) or both")
 	}
 	if r.Cmdline != "" {
 		if _, err := regexp.Compile(r.Cmdline); err != nil {
-			return fmt.Errorf("cmdline %q is not a valid regular expression: %w", r.Cmdline, err)
+			p.add("cmdline", "cmdline %q is not a valid regular expression: %v", r.Cmdline, err)
 		}
-	}
-	if r.Window < 0 {
-		return fmt.Errorf("window %v is negative", r.Window)
-	}
-	if r.Per < 0 {
-		return fmt.Errorf("per %v is negative", r.Per)
 	}
 	switch r.Check {
-	case CheckCPU, CheckRSS:
-		return r.validateBounds()
-	case CheckLeak:
-		if r.Below {
-			return errors.New("a leak rule fires on growth: below does not apply")
+	case CheckCPU, CheckRSS, CheckLeak:
+		if r.Check == CheckLeak && r.Below {
+			p.add("below", "a leak rule fires on growth: below does not apply")
 		}
-		return r.validateBounds()
+		r.checkBounds(p, "check", fmt.Sprintf("check %s needs warning, critical or both", r.Check))
+		if r.Severity != reading.Unknown {
+			p.add("severity", "severity applies to check: missing; check %s takes warning and critical", r.Check)
+		}
+		if r.Check != CheckLeak && (r.Window != 0 || r.Per != 0) {
+			p.add("window", "window and per apply to check: leak only")
+		}
 	case CheckMissing:
-		return r.validateSeverity()
+		for _, k := range []string{"warning", "critical", "window", "per"} {
+			if keySet[k](r) {
+				p.add(k, "%s does not apply to check: missing (set severity: warning or critical)", k)
+			}
+		}
+		r.checkSeverity(p)
 	case "":
-		return errors.New("a process rule needs check: cpu, rss, leak or missing")
+		p.add("kind", "a process rule needs check: cpu, rss, leak or missing")
+	default:
+		p.add("check", "unknown check %q (cpu, rss, leak, missing)", r.Check)
 	}
-	return fmt.Errorf("unknown check %q (cpu, rss, leak, missing)", r.Check)
-}
-
-func (r *Rule) validateSeverity() error {
-	switch r.Severity {
-	case reading.Unknown, reading.Warning, reading.Critical:
-		return nil
-	}
-	return fmt.Errorf("severity %v must be warning or critical", r.Severity)
 }
 
 // severity is the level an absent or missing-process rule raises.

@@ -12,23 +12,12 @@ import (
 // short window, so a rate rule judges within seconds of a start.
 const rateCover = 0.5
 
-func (r *Rule) validateRate() error {
-	if err := r.validateMetric(); err != nil {
-		return err
-	}
-	if err := r.validateBounds(); err != nil {
-		return err
-	}
-	if r.Window < 0 {
-		return fmt.Errorf("window %v is negative", r.Window)
-	}
-	if r.Per < 0 {
-		return fmt.Errorf("per %v is negative", r.Per)
-	}
-	return nil
+// rateWindow is the rule's window, or the kind's default.
+func checkRate(r *Rule, p *problems) {
+	r.checkMetric(p, true)
+	r.checkBounds(p, "kind", "a rate rule needs warning, critical or both (a change per `per`)")
 }
 
-// rateWindow is the rule's window, or the kind's default.
 func (r *Rule) rateWindow() time.Duration {
 	if r.Window > 0 {
 		return r.Window

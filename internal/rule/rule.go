@@ -3,7 +3,6 @@
 package rule
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // Kind selects how a rule judges its series.
@@ -72,9 +72,8 @@ type Rule struct {
 	For time.Duration
 	// Hysteresis is how many points a value must come back past a bound to
 	// lower the level: a value flapping around 70 does not flap the status.
-	// Zero means DefaultHysteresis of each bound; a negative value means
-	// none.
-	Hysteresis float64
+	// Nil means DefaultHysteresis of each bound; zero means none.
+	Hysteresis *float64
 
 	// Window is the span trend, rate and leak rules fit a line over; zero
 	// means the kind's default (DefaultTrendWindow, DefaultRateWindow,
@@ -110,75 +109,6 @@ const (
 	DefaultRateWindow  = time.Minute
 	DefaultLeakWindow  = time.Hour
 )
-
-// Validate reports the first problem that makes the rule unusable.
-func (r Rule) Validate() error {
-	if r.Name == "" {
-		return errors.New("rule has no name")
-	}
-	var err error
-	switch r.Kind {
-	case "", Threshold:
-		err = r.validateMetric()
-		if err == nil {
-			err = r.validateBounds()
-		}
-	case Trend:
-		err = r.validateTrend()
-	case Rate:
-		err = r.validateRate()
-	case Process:
-		err = r.validateProcess()
-	case Absent:
-		err = r.validateAbsent()
-	default:
-		err = fmt.Errorf("unknown kind %q", r.Kind)
-	}
-	if err == nil && r.For < 0 {
-		err = fmt.Errorf("for %v is negative", r.For)
-	}
-	if err == nil {
-		for _, l := range r.Match {
-			if l.Name == "" {
-				err = errors.New("a label matcher has no name")
-				break
-			}
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("rule %q: %w", r.Name, err)
-	}
-	return nil
-}
-
-func (r *Rule) validateMetric() error {
-	if r.Metric == "" {
-		return errors.New("metric is missing")
-	}
-	if !reading.IsMetric(r.Metric) {
-		return fmt.Errorf("unknown metric %q", r.Metric)
-	}
-	return nil
-}
-
-// validateBounds checks the warning and critical bounds of the kinds that
-// compare a value with them.
-func (r *Rule) validateBounds() error {
-	w, c := !math.IsNaN(r.Warning), !math.IsNaN(r.Critical)
-	if !w && !c {
-		return errors.New("needs a warning or a critical bound")
-	}
-	if math.IsInf(r.Warning, 0) || math.IsInf(r.Critical, 0) || math.IsNaN(r.Hysteresis) || math.IsInf(r.Hysteresis, 0) {
-		return errors.New("bounds and hysteresis must be finite numbers")
-	}
-	if w && c && !r.Below && r.Warning > r.Critical {
-		return fmt.Errorf("critical %g is below warning %g (set below for a rule that fires on low values)", r.Critical, r.Warning)
-	}
-	if w && c && r.Below && r.Warning < r.Critical {
-		return fmt.Errorf("with below set, critical %g must be under warning %g", r.Critical, r.Warning)
-	}
-	return nil
-}
 
 // Defaults returns the rules of the original design: warning at 70 and
 // critical at 90 on each sensor's primary metric, and on every filesystem.
@@ -245,11 +175,8 @@ func (r *Rule) forSuffix() string {
 
 // hysteresis returns how far past bound b a value must come back.
 func (r *Rule) hysteresis(b float64) float64 {
-	switch {
-	case r.Hysteresis > 0:
-		return r.Hysteresis
-	case r.Hysteresis < 0:
-		return 0
+	if r.Hysteresis != nil {
+		return *r.Hysteresis
 	}
 	return math.Abs(b) * DefaultHysteresis
 }
@@ -272,42 +199,10 @@ func (r *Rule) holds(v, b float64) bool {
 }
 
 // seriesName writes metric{a="x",b="y"} for messages.
-func seriesName(m *reading.Metric) string {
-	if len(m.Labels) == 0 {
-		return m.Name
-	}
-	var b strings.Builder
-	b.WriteString(m.Name)
-	b.WriteByte('{')
-	for i, l := range m.Labels {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
-	}
-	b.WriteByte('}')
-	return b.String()
-}
+func seriesName(m *reading.Metric) string { return text.SeriesName(m.Name, m.Labels) }
 
 // formatValue writes a value with its unit the way messages show it.
-func formatValue(v float64, unit reading.Unit) string {
-	var s string
-	switch {
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		s = fmt.Sprintf("%.0f", v)
-	case math.Abs(v) < 1:
-		s = fmt.Sprintf("%.3g", v)
-	default:
-		s = fmt.Sprintf("%.1f", v)
-	}
-	switch unit {
-	case reading.None:
-		return s
-	case reading.Percent, reading.Celsius:
-		return s + string(unit)
-	}
-	return s + " " + string(unit)
-}
+func formatValue(v float64, unit reading.Unit) string { return text.FormatValue(v, unit) }
 
 // sortedLabels returns labels sorted by name, copying only when needed.
 func sortedLabels(ls []reading.Label) []reading.Label {

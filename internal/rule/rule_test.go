@@ -28,14 +28,14 @@ func TestValidate(t *testing.T) {
 		{"equal bounds", with(func(r *Rule) { r.Warning = 90 }), ""},
 		{"threshold kind", with(func(r *Rule) { r.Kind = Threshold }), ""},
 		{"no name", with(func(r *Rule) { r.Name = "" }), "rule has no name"},
-		{"unknown kind", with(func(r *Rule) { r.Kind = "sigmoid" }), `rule "cpu_high": unknown kind "sigmoid"`},
+		{"unknown kind", with(func(r *Rule) { r.Kind = "sigmoid" }), `rule "cpu_high": unknown kind "sigmoid" (threshold, trend, rate, process, absent)`},
 		{"no metric", with(func(r *Rule) { r.Metric = "" }), `rule "cpu_high": metric is missing`},
-		{"unknown metric", with(func(r *Rule) { r.Metric = "cpu.usge" }), `rule "cpu_high": unknown metric "cpu.usge"`},
-		{"no bounds", with(func(r *Rule) { r.Warning, r.Critical = nan, nan }), `rule "cpu_high": needs a warning or a critical bound`},
-		{"infinite bound", with(func(r *Rule) { r.Critical = math.Inf(1) }), `rule "cpu_high": bounds and hysteresis must be finite numbers`},
-		{"NaN hysteresis", with(func(r *Rule) { r.Hysteresis = nan }), `rule "cpu_high": bounds and hysteresis must be finite numbers`},
-		{"inverted", with(func(r *Rule) { r.Warning = 95 }), `rule "cpu_high": critical 90 is below warning 95 (set below for a rule that fires on low values)`},
-		{"inverted below", with(func(r *Rule) { r.Below = true }), `rule "cpu_high": with below set, critical 90 must be under warning 70`},
+		{"unknown metric", with(func(r *Rule) { r.Metric = "cpu.usge" }), `rule "cpu_high": unknown metric "cpu.usge" (docs/metrics.md lists them)`},
+		{"no bounds", with(func(r *Rule) { r.Warning, r.Critical = nan, nan }), `rule "cpu_high": needs warning, critical or both`},
+		{"infinite bound", with(func(r *Rule) { r.Critical = math.Inf(1) }), `rule "cpu_high": critical must be a finite number`},
+		{"NaN hysteresis", with(func(r *Rule) { r.Hysteresis = &nan }), `rule "cpu_high": hysteresis must be a finite number`},
+		{"inverted", with(func(r *Rule) { r.Warning = 95 }), `rule "cpu_high": critical 90 is below warning 95 (set below: true for a rule that fires on low values)`},
+		{"inverted below", with(func(r *Rule) { r.Below = true }), `rule "cpu_high": with below: true, critical 90 must be under warning 70`},
 		{"negative for", with(func(r *Rule) { r.For = -time.Second }), `rule "cpu_high": for -1s is negative`},
 		{"unnamed matcher", with(func(r *Rule) { r.Match = []reading.Label{{Value: "x"}} }), `rule "cpu_high": a label matcher has no name`},
 	}
@@ -152,11 +152,11 @@ func TestEvalSequences(t *testing.T) {
 			{4 * s, 10.3, "", W, []string{"critical>warning@10"}},
 			{5 * s, 25, "", N, []string{"warning>normal@20"}},
 		}},
-		{"no hysteresis", with(base, func(r *Rule) { r.Hysteresis = -1 }), []tick{
+		{"no hysteresis", with(base, func(r *Rule) { r.Hysteresis = new(float64) }), []tick{
 			{0, 70, "", W, []string{"normal>warning@70"}},
 			{1 * s, 69.99, "", N, []string{"warning>normal@70"}},
 		}},
-		{"fixed hysteresis", with(base, func(r *Rule) { r.Hysteresis = 10 }), []tick{
+		{"fixed hysteresis", with(base, func(r *Rule) { h := 10.0; r.Hysteresis = &h }), []tick{
 			{0, 91, "", C, []string{"normal>critical@90"}},
 			{1 * s, 80, "", C, nil},
 			{2 * s, 79.9, "", W, []string{"critical>warning@90"}},
@@ -204,14 +204,17 @@ func TestEvalTransitionContents(t *testing.T) {
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Normal, reading.Warning, 80.25, 70, t0.Add(5*time.Second)
 			t.Message = "cpu.usage is 80.2%, above the warning bound 70% for 5s"
+			t.Fact = &reading.Fact{Unit: reading.Percent, For: 5 * time.Second}
 		}),
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Warning, reading.Critical, 93, 90, t0.Add(15*time.Second)
 			t.Message = "cpu.usage is 93%, above the critical bound 90% for 5s"
+			t.Fact = &reading.Fact{Unit: reading.Percent, For: 5 * time.Second}
 		}),
 		with2(base, func(t *reading.Transition) {
 			t.From, t.To, t.Value, t.Threshold, t.Time = reading.Critical, reading.Normal, 40, 70, t0.Add(20*time.Second)
 			t.Message = "cpu.usage is back to normal at 40% (warning bound 70%)"
+			t.Fact = &reading.Fact{Unit: reading.Percent, Left: reading.Warning}
 		}),
 	}
 	// The critical bound is met from 10 s on; For makes it count at 15 s.
@@ -266,7 +269,8 @@ func TestEvalSeriesPerLabelSetAndVanishing(t *testing.T) {
 	want := []reading.Transition{{Rule: "filesystem_full", Sensor: "disk", Metric: reading.FSUsedPercent,
 		Labels: []reading.Label{{Name: "device", Value: "/dev/sda2"}, {Name: "mountpoint", Value: "/home"}},
 		From:   reading.Critical, To: reading.Normal, Value: 95, Threshold: 70, Time: t0.Add(time.Second), Since: t0,
-		Message: `fs.used_percent{device="/dev/sda2",mountpoint="/home"} is no longer reported (was critical at 95%)`}}
+		Message: `fs.used_percent{device="/dev/sda2",mountpoint="/home"} is no longer reported (was critical at 95%)`,
+		Fact:    &reading.Fact{Unit: reading.Percent, Left: reading.Warning, Gone: true}}}
 	if diff := cmp.Diff(want, trs); diff != "" {
 		t.Errorf("vanish transitions mismatch (-want +got):\n%s", diff)
 	}

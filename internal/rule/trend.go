@@ -1,7 +1,6 @@
 package rule
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -19,29 +18,20 @@ const trendHold = 1.25
 // predicts: a line through the first minute of an hour says little.
 const trendCover = 0.25
 
-func (r *Rule) validateTrend() error {
-	if err := r.validateMetric(); err != nil {
-		return err
-	}
-	if r.Within < 0 || r.CriticalWithin < 0 {
-		return errors.New("within and critical_within must not be negative")
-	}
+// trendWindow is the rule's window, or the kind's default.
+func checkTrend(r *Rule, p *problems) {
+	r.checkMetric(p, true)
 	if r.Within == 0 && r.CriticalWithin == 0 {
-		return errors.New("a trend rule needs within, critical_within or both")
+		p.add("kind", "a trend rule needs within (warning), critical_within or both, e.g. within: 4h")
 	}
 	if r.Within > 0 && r.CriticalWithin > r.Within {
-		return fmt.Errorf("critical_within %v is longer than within %v", r.CriticalWithin, r.Within)
-	}
-	if r.Window < 0 {
-		return fmt.Errorf("window %v is negative", r.Window)
+		p.add("critical_within", "critical_within %v is longer than within %v", r.CriticalWithin, r.Within)
 	}
 	if r.Bound != nil && (math.IsNaN(*r.Bound) || math.IsInf(*r.Bound, 0)) {
-		return errors.New("bound must be a finite number")
+		p.add("bound", "bound must be a finite number")
 	}
-	return nil
 }
 
-// trendWindow is the rule's window, or the kind's default.
 func (r *Rule) trendWindow() time.Duration {
 	if r.Window > 0 {
 		return r.Window

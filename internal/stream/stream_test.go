@@ -43,7 +43,10 @@ func fixture() []reading.Reading {
 		{Sensor: "disk", Time: t0.Add(8 * time.Second), Primary: reading.DiskUsedPercent, Status: reading.Warning,
 			Metrics: []reading.Metric{g(reading.DiskUsedPercent, 62, reading.Percent)},
 			Transitions: []reading.Transition{{Rule: "root_fills", Metric: reading.FSAvail, From: reading.Normal, To: reading.Warning, Value: 1 << 30, Time: t0,
-				Message: "fs.avail mountpoint=/ will reach 0 at 17:40 (in 3h37m), falling 4.7 MiB/min"}}},
+				Message: "fs.avail mountpoint=/ will reach 0 at 17:40 (in 3h37m), falling 4.7 MiB/min"},
+				// A rule's facts, which each language puts in its own words.
+				{Rule: "root_full", Metric: reading.FSUsedPercent, Labels: []reading.Label{{Name: "mountpoint", Value: "/"}}, From: reading.Normal,
+					To: reading.Critical, Value: 93, Threshold: 90, Time: t0, Fact: &reading.Fact{Unit: reading.Percent, For: time.Minute}}}},
 	}
 }
 

@@ -144,7 +144,7 @@ func (t *Text) Transition(tr reading.Transition, value string) string {
 	// be full, which process is missing, at what rate memory grows.
 	// Rule names, labels and messages come from the config and from
 	// what the machine runs (a process rule names a process): Printable.
-	what := tr.Message
+	what := t.Alert(&tr)
 	if what == "" {
 		what = tr.Metric
 		for _, l := range tr.Labels {

@@ -54,6 +54,9 @@ func arg(t reflect.Type) reflect.Value {
 		return reflect.ValueOf([]string{reading.SensorCPU})
 	case reflect.TypeFor[map[string]int]():
 		return reflect.ValueOf(map[string]int{reading.SensorCPU: 1})
+	case reflect.TypeFor[*reading.Transition]():
+		return reflect.ValueOf(&reading.Transition{Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning,
+			Value: 75, Threshold: 70, Fact: &reading.Fact{Unit: reading.Percent}})
 	}
 	v := reflect.New(t).Elem()
 	switch {

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"math"
@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/rule"
 )
 
-// TestRuleFromConfigKinds: every rule kind of the config file reaches the
-// analyser whole and valid.
-func TestRuleFromConfigKinds(t *testing.T) {
+// TestRuleKinds: every rule kind of the config file reaches the analyser
+// whole and valid.
+func TestRuleKinds(t *testing.T) {
 	t.Parallel()
 	in := `rules:
   - {name: fill, kind: trend, metric: fs.avail, labels: {mountpoint: /}, window: 1h, within: 4h, critical_within: 1h, bound: 1073741824}
@@ -22,13 +21,13 @@ func TestRuleFromConfigKinds(t *testing.T) {
   - {name: leak, kind: process, check: leak, cmdline: 'java .*app\.jar', window: 2h, per: 1h, critical: 5}
   - {kind: absent, sensor: disk, for: 2m}
 `
-	cfg, err := config.Parse("kinds.yaml", []byte(in))
+	cfg, err := Parse("kinds.yaml", []byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []rule.Rule
 	for i, cr := range cfg.Rules {
-		r := ruleFromConfig(cr, i)
+		r := cr.Rule(i)
 		if err := r.Validate(); err != nil {
 			t.Errorf("rule %d: %v", i+1, err)
 		}
@@ -48,5 +47,23 @@ func TestRuleFromConfigKinds(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, nan); diff != "" {
 		t.Errorf("rules mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestRuleHysteresis: a hysteresis of 0 written in the file means none,
+// which the analyser tells from a hysteresis left out (the default).
+func TestRuleHysteresis(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse("h.yaml", []byte("rules:\n  - {name: a, metric: cpu.usage, warning: 70, hysteresis: 0}\n  - {name: b, metric: cpu.usage, warning: 70}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := 0.0
+	var got []*float64
+	for i, cr := range cfg.Rules {
+		got = append(got, cr.Rule(i).Hysteresis)
+	}
+	if diff := cmp.Diff([]*float64{&zero, nil}, got); diff != "" {
+		t.Errorf("hysteresis mismatch (-want +got):\n%s", diff)
 	}
 }

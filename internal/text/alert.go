@@ -1,0 +1,92 @@
+package text
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// InEnglish is the catalogue alert payloads and the history are written
+// in, whatever the user's language.
+var InEnglish = For(English)
+
+// Alert says what a threshold transition means: the series, its value and
+// the bound it crossed. Rules hand it the facts; the words are here.
+func (t *Text) Alert(tr *reading.Transition) string {
+	f := tr.Fact
+	if f == nil {
+		return tr.Message
+	}
+	name := SeriesName(tr.Metric, tr.Labels)
+	val, bound := FormatValue(tr.Value, f.Unit), FormatValue(tr.Threshold, f.Unit)
+	switch {
+	case tr.To > tr.From:
+		dir := t.pick("above", "por encima del")
+		if f.Below {
+			dir = t.pick("below", "por debajo del")
+		}
+		s := fmt.Sprintf(t.pick("%s is %s, %s the %s bound %s", "%s está en %s, %s umbral de %s %s"), name, val, dir, t.level(tr.To), bound)
+		if f.For > 0 {
+			s += fmt.Sprintf(t.pick(" for %v", " durante %v"), f.For)
+		}
+		return s
+	case f.Gone:
+		return fmt.Sprintf(t.pick("%s is no longer reported (was %s at %s)", "%s ya no se informa (estaba en %s con %s)"), name, t.level(tr.From), val)
+	case tr.To == reading.Normal:
+		return fmt.Sprintf(t.pick("%s is back to normal at %s (%s bound %s)", "%s vuelve a la normalidad con %s (umbral de %s %s)"), name, val, t.level(f.Left), bound)
+	}
+	return fmt.Sprintf(t.pick("%s is down to %s at %s (%s bound %s)", "%s baja a %s con %s (umbral de %s %s)"), name, t.level(tr.To), val, t.level(f.Left), bound)
+}
+
+// level names a level inside a sentence.
+func (t *Text) level(s reading.Status) string {
+	switch s {
+	case reading.Warning:
+		return t.pick("warning", "aviso")
+	case reading.Critical:
+		return t.pick("critical", "crítico")
+	case reading.Normal:
+		return t.pick("normal", "normal")
+	}
+	return t.pick("unknown", "desconocido")
+}
+
+// SeriesName writes metric{a="x",b="y"} for alert messages.
+func SeriesName(metric string, labels []reading.Label) string {
+	if len(labels) == 0 {
+		return metric
+	}
+	var b strings.Builder
+	b.WriteString(metric)
+	b.WriteByte('{')
+	for i, l := range labels {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// FormatValue writes a value with its unit the way alert messages show it.
+func FormatValue(v float64, unit reading.Unit) string {
+	var s string
+	switch {
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		s = fmt.Sprintf("%.0f", v)
+	case math.Abs(v) < 1:
+		s = fmt.Sprintf("%.3g", v)
+	default:
+		s = fmt.Sprintf("%.1f", v)
+	}
+	switch unit {
+	case reading.None:
+		return s
+	case reading.Percent, reading.Celsius:
+		return s + string(unit)
+	}
+	return s + " " + string(unit)
+}
