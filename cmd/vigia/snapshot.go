@@ -70,7 +70,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+	lines := stream.NewLines(e.stdout, s.text, wantColor(e), e.zone())
 	for _, r := range readings {
 		if err := lines.Write(r); err != nil {
 			return err

@@ -81,7 +81,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		write = stream.NewJSON(e.stdout).Write
 	} else {
-		write = stream.NewLines(e.stdout, s.text, wantColor(e)).Write
+		write = stream.NewLines(e.stdout, s.text, wantColor(e), e.zone()).Write
 		host, _ := os.Hostname()
 		fmt.Fprintln(e.stdout, s.text.Watching(version, s.sensors, host, s.onlineCPUs()))
 	}

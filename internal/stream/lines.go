@@ -42,25 +42,25 @@ type Lines struct {
 	text  *text.Text
 	// peak keeps the largest value seen per sensor, to scale bars of
 	// metrics that have no natural 100 % (network throughput, counts).
-	// Location is the time zone of the line's clock; time.Local unless a
-	// test fixes it.
-	Location *time.Location
+	// loc is the time zone of the line's clock.
+	loc *time.Location
 
 	peak  map[string]float64
 	notes map[string]string
 	buf   []byte
 }
 
-// NewLines returns a line writer; color turns on ANSI colours (only for a
-// terminal, and never under NO_COLOR: the caller decides).
-func NewLines(w io.Writer, t *text.Text, color bool) *Lines {
-	return &Lines{w: w, color: color, text: t, Location: time.Local, peak: map[string]float64{}, notes: map[string]string{}}
+// NewLines returns a line writer that shows times in loc; color turns on
+// ANSI colours (only for a terminal, and never under NO_COLOR: the caller
+// decides).
+func NewLines(w io.Writer, t *text.Text, color bool, loc *time.Location) *Lines {
+	return &Lines{w: w, color: color, text: t, loc: loc, peak: map[string]float64{}, notes: map[string]string{}}
 }
 
 // Write writes r's line and its transitions.
 func (l *Lines) Write(r reading.Reading) error {
 	b := l.buf[:0]
-	ts := r.Time.In(l.Location).Format("15:04:05")
+	ts := r.Time.In(l.loc).Format("15:04:05")
 	b = fmt.Appendf(b, "%s | %-12s ", ts, l.text.Sensor(r.Sensor))
 	switch m, ok := r.PrimaryMetric(); {
 	case r.Err != "":

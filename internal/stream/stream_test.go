@@ -49,8 +49,7 @@ func TestLinesGolden(t *testing.T) {
 		color bool
 	}{{"watch.golden", text.English, false}, {"watch-es.golden", text.Spanish, false}, {"watch-color.golden", text.English, true}} {
 		var buf bytes.Buffer
-		l := NewLines(&buf, text.For(tc.lang), tc.color)
-		l.Location = time.UTC
+		l := NewLines(&buf, text.For(tc.lang), tc.color, time.UTC)
 		for _, r := range fixture() {
 			if err := l.Write(r); err != nil {
 				t.Fatal(err)
@@ -63,7 +62,7 @@ func TestLinesGolden(t *testing.T) {
 func TestLinesHaveNoEscapesWithoutColor(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	l := NewLines(&buf, text.For(text.English), false)
+	l := NewLines(&buf, text.For(text.English), false, time.UTC)
 	for _, r := range fixture() {
 		l.Write(r)
 	}
