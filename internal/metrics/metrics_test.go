@@ -3,26 +3,22 @@ package metrics
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/vigia-dev/vigia/internal/golden"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var t0 = time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
 
@@ -143,19 +139,7 @@ func TestCollectGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CollectAndFormat: %v", err)
 	}
-	golden := filepath.Join("testdata", "metrics.golden")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("/metrics mismatch (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "metrics.golden"), got)
 }
 
 // collectText gathers c alone on a private registry in the text format.
