@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of vigia on a fresh Debian machine: installs what the tests
-# need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux), then
-# vets and runs the whole suite under the race detector.
+# need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux, the time
+# zone database), then checks go.mod is tidy, vets and runs the whole suite
+# under the race detector, and runs what shows local time once more in a far
+# time zone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps)
+packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,6 +22,7 @@ fi
 
 export CGO_ENABLED=0 # the binary is static; the race detector below needs cgo
 go mod download
+go mod tidy -diff # go.mod and go.sum say exactly what the code imports
 go vet ./...
 unformatted=$(gofmt -l cmd internal)
 if [[ -n $unformatted ]]; then
@@ -29,3 +32,8 @@ fi
 CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
 GOOS=darwin go build ./... # other platforms compile, with sensors unsupported
 CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
+# Times are shown in local time. Run what formats or buckets it once more at
+# UTC+14, where the day starts first, so a test that takes the machine's zone
+# or hour for granted fails here whatever the hour and zone of the machine.
+TZ=Pacific/Kiritimati CGO_ENABLED=1 go test -count=1 ./internal/stream/ ./internal/store/ ./internal/tui/
+TZ=Pacific/Kiritimati CGO_ENABLED=1 go test -count=1 -run 'History|Report|Replay|Watch' ./cmd/vigia/

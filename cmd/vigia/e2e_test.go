@@ -43,12 +43,23 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// cleanEnv is the environment the binary runs in under test: a fresh home,
+// the C locale unless extra says otherwise, and the test's own time zone, so
+// the binary and the test agree on what a clock shows whatever TZ is.
+func cleanEnv(t *testing.T, extra ...string) []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}
+	if tz, ok := os.LookupEnv("TZ"); ok {
+		env = append(env, "TZ="+tz)
+	}
+	return append(env, extra...)
+}
+
 // vigia runs the binary with a clean locale and no colour, and returns its
 // stdout, stderr and exit code.
 func vigia(t *testing.T, env []string, args ...string) (string, string, int) {
 	t.Helper()
 	cmd := exec.Command(vigiaBin, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}, env...)
+	cmd.Env = cleanEnv(t, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -143,7 +154,7 @@ func TestSpanish(t *testing.T) {
 func TestInterruptStopsCleanly(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(vigiaBin, "watch", "--interval", "200ms")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LANG=C", "HOME=" + t.TempDir()}
+	cmd.Env = cleanEnv(t)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Start(); err != nil {

@@ -158,8 +158,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if *step < 0 || (*step > 0 && *step < time.Second) {
 		return usagef("--step %v: want at least 1s", *step)
 	}
-	now := time.Now()
-	rng, err := store.ParseRange(*since, *from, *to, now)
+	rng, err := store.ParseRange(*since, *from, *to, e.clock())
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -200,7 +199,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 			Series []store.SeriesPoints `json:"series"`
 		}{rng.From, rng.To, st.String(), series})
 	}
-	writeHistory(e.stdout, words, series, rng, st, e.interactive)
+	writeHistory(e.stdout, words, series, rng, st, e.interactive, e.zone())
 	return nil
 }
 
@@ -259,20 +258,24 @@ func labelString(ls []reading.Label) string {
 	return strings.Join(parts, ",")
 }
 
-// timeLayout shows the date only when the range spans more than a day.
-func timeLayout(r store.Range, step time.Duration) string {
+// timeLayout shows the date only when the range, seen in loc, spans more
+// than a day or crosses a midnight.
+func timeLayout(r store.Range, step time.Duration, loc *time.Location) string {
 	layout := "15:04"
 	if step < time.Minute {
 		layout = "15:04:05"
 	}
-	if r.To.Sub(r.From) > 24*time.Hour || r.From.YearDay() != r.To.Add(-time.Nanosecond).YearDay() {
+	from, last := r.From.In(loc), r.To.Add(-time.Nanosecond).In(loc)
+	if r.To.Sub(r.From) > 24*time.Hour || from.YearDay() != last.YearDay() {
 		layout = "2006-01-02 " + layout
 	}
 	return layout
 }
 
-func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool) {
-	layout := timeLayout(r, step)
+// writeHistory writes series as a table, with times in loc.
+func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool, loc *time.Location) {
+	layout := timeLayout(r, step, loc)
+	at := func(t time.Time, layout string) string { return t.In(loc).Format(layout) }
 	for i, sp := range series {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -284,12 +287,12 @@ func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r sto
 		if sp.Unit != "" {
 			title += " (" + string(sp.Unit) + ")"
 		}
-		fmt.Fprintln(w, tx.HistoryTitle(text.Printable(title), r.From.Local().Format("2006-01-02 15:04"), r.To.Local().Format("2006-01-02 15:04"), step.String()))
+		fmt.Fprintln(w, tx.HistoryTitle(text.Printable(title), at(r.From, "2006-01-02 15:04"), at(r.To, "2006-01-02 15:04"), step.String()))
 		if len(sp.Points) == 0 {
 			fmt.Fprintln(w, "  "+tx.NoSamples())
 			continue
 		}
-		tw := len(r.From.Local().Format(layout))
+		tw := len(at(r.From, layout))
 		fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, tx.Heading("TIME"), tx.Heading("MIN"), tx.Heading("MEAN"), tx.Heading("MAX"))
 		lo, hi := math.Inf(1), math.Inf(-1)
 		var hiAt time.Time
@@ -297,7 +300,7 @@ func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r sto
 		var n int
 		means := make([]float64, len(sp.Points))
 		for j, p := range sp.Points {
-			fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, p.Time.Local().Format(layout),
+			fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, at(p.Time, layout),
 				sp.Unit.Format(p.Min), sp.Unit.Format(p.Mean), sp.Unit.Format(p.Max))
 			lo = min(lo, p.Min)
 			if p.Max > hi {
@@ -308,7 +311,7 @@ func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r sto
 			means[j] = p.Mean
 		}
 		summary := tx.HistorySummary(sp.Unit.Format(lo), sp.Unit.Format(sum/float64(n)),
-			sp.Unit.Format(hi), hiAt.Local().Format(layout))
+			sp.Unit.Format(hi), at(hiAt, layout))
 		if terminal {
 			summary = sparkline(means, 60) + "  " + summary
 		}

@@ -9,23 +9,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the cases, on any machine
 
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
 )
 
-// recordedDB writes an hour of cpu, disk and procs readings ending now into
-// a fresh history database and returns its path and the first reading's
-// time.
-func recordedDB(t *testing.T) (string, time.Time) {
+// recordedDB writes an hour of cpu, disk and procs readings ending at now
+// into a fresh history database and returns its path and the first
+// reading's time.
+func recordedDB(t *testing.T, now time.Time) (string, time.Time) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vigia.db")
 	s, err := store.Open(path, store.Options{FlushInterval: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	start := now.Add(-time.Hour).Truncate(time.Minute)
 	fs := []reading.Label{{Name: "device", Value: "/dev/sda1"}, {Name: "fstype", Value: "ext4"}, {Name: "mountpoint", Value: "/"}}
 	ch := make(chan reading.Reading, 1000)
 	for i := range 60 {
@@ -59,36 +60,103 @@ func recordedDB(t *testing.T) (string, time.Time) {
 	return path, start
 }
 
-// runIn runs the history or report command in-process, as run would.
-func runIn(t *testing.T, args ...string) (string, string, int) {
+// at is a clock fixed at hh:mm on 14 March 2026 in loc.
+func at(hh, mm int, loc *time.Location) time.Time { return time.Date(2026, 3, 14, hh, mm, 0, 0, loc) }
+
+// zone loads a time zone from the copy of the database the test carries
+// (time/tzdata), so a machine without tzdata runs the same cases.
+func zone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// runIn runs the history or report command in-process, as run would, with
+// its clock stopped at now (and times shown in now's zone).
+func runIn(t *testing.T, now time.Time, args ...string) (string, string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" },
+		now: func() time.Time { return now }}
 	cmd := map[string]func(context.Context, *env, []string) error{"history": runHistory, "report": runReport}[args[0]]
 	code := exitCode(e, cmd(context.Background(), e, args[1:]))
 	return stdout.String(), stderr.String(), code
 }
 
+// TestHistoryCommand runs history at hours and in zones where the last two
+// hours cross midnight and where they do not: the rows carry the date only
+// in the first case, and every time is in the command's zone.
 func TestHistoryCommand(t *testing.T) {
 	t.Parallel()
-	path, start := recordedDB(t)
-	out, errOut, code := runIn(t, "history", "--db", path, "--since", "2h", "--metric", "cpu", "--step", "10m")
+	kiritimati := zone(t, "Pacific/Kiritimati") // UTC+14, the first to see a day
+	plus1130, minus1130 := time.FixedZone("X", 11*3600+1800), time.FixedZone("Y", -(11*3600+1800))
+	tests := []struct {
+		name      string
+		now       time.Time
+		title     string // the range, as the first line shows it
+		firstRow  string // the first 10-minute step, start of the hour recorded
+		peakAt    string // the step of the 99.5% at start+42m
+		crossesTo string // when the range crosses midnight, a row of the new day
+	}{
+		{"00:30 in Kiritimati", at(0, 30, kiritimati), "2026-03-13 22:30 → 2026-03-14 00:30",
+			"2026-03-13 23:30", "2026-03-14 00:10", "2026-03-14 00:00"},
+		{"23:59 in Kiritimati", at(23, 59, kiritimati), "2026-03-14 21:59 → 2026-03-14 23:59",
+			"22:50", "23:40", ""},
+		{"00:30 at UTC+11:30", at(0, 30, plus1130), "2026-03-13 22:30 → 2026-03-14 00:30",
+			"2026-03-13 23:30", "2026-03-14 00:10", "2026-03-14 00:00"},
+		{"01:59 at UTC-11:30", at(1, 59, minus1130), "2026-03-13 23:59 → 2026-03-14 01:59",
+			"2026-03-14 00:50", "2026-03-14 01:40", ""},
+		{"12:00 UTC", at(12, 0, time.UTC), "2026-03-14 10:00 → 2026-03-14 12:00",
+			"11:00", "11:40", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path, _ := recordedDB(t, tt.now)
+			out, errOut, code := runIn(t, tt.now, "history", "--db", path, "--since", "2h", "--metric", "cpu", "--step", "10m")
+			if code != 0 {
+				t.Fatalf("history exit %d: %s", code, errOut)
+			}
+			lines := strings.Split(out, "\n")
+			if !strings.Contains(lines[0], tt.title) {
+				t.Errorf("history title %q, want the range %q", lines[0], tt.title)
+			}
+			rows := map[string]bool{}
+			for _, l := range lines[2:] {
+				if f := strings.Fields(l); len(f) == 4 {
+					rows[f[0]] = true
+				} else if len(f) == 5 {
+					rows[f[0]+" "+f[1]] = true
+				}
+			}
+			for _, want := range []string{tt.firstRow, tt.crossesTo} {
+				if want != "" && !rows[want] {
+					t.Errorf("history has no row at %q:\n%s", want, out)
+				}
+			}
+			if want := "max 99.5% at " + tt.peakAt + "\n"; !strings.Contains(out, want) {
+				t.Errorf("history output lacks %q:\n%s", want, out)
+			}
+		})
+	}
+}
+
+func TestHistoryCommandModes(t *testing.T) {
+	t.Parallel()
+	now := at(0, 30, time.UTC)
+	path, _ := recordedDB(t, now)
+	out, errOut, code := runIn(t, now, "history", "--db", path, "--since", "2h", "--metric", "cpu", "--step", "10m")
 	if code != 0 {
 		t.Fatalf("history exit %d: %s", code, errOut)
-	}
-	peak := start.Add(42 * time.Minute)
-	for _, want := range []string{"cpu.usage (%)", "TIME", "MEAN",
-		"max 99.5% at " + peak.Truncate(10*time.Minute).Local().Format("15:04"),
-		start.Truncate(10 * time.Minute).Local().Format("15:04")} {
-		if !strings.Contains(out, want) {
-			t.Errorf("history output lacks %q:\n%s", want, out)
-		}
 	}
 	if strings.ContainsAny(out, "▁█") {
 		t.Errorf("history drew a sparkline when not on a terminal:\n%s", out)
 	}
 
-	out, _, code = runIn(t, "history", "--db", path, "--since", "2h", "--metric", "fs.free{mountpoint=/}", "--json")
+	out, _, code = runIn(t, now, "history", "--db", path, "--since", "2h", "--metric", "fs.free{mountpoint=/}", "--json")
 	if code != 0 {
 		t.Fatalf("history --json exit %d", code)
 	}
@@ -102,7 +170,7 @@ func TestHistoryCommand(t *testing.T) {
 		t.Fatalf("history --json series = %+v", got.Series)
 	}
 
-	out, _, _ = runIn(t, "history", "--db", path, "--list")
+	out, _, _ = runIn(t, now, "history", "--db", path, "--list")
 	if !strings.Contains(out, "fs.free{device=/dev/sda1,fstype=ext4,mountpoint=/}") {
 		t.Errorf("history --list lacks the fs.free series:\n%s", out)
 	}
@@ -110,7 +178,8 @@ func TestHistoryCommand(t *testing.T) {
 
 func TestHistoryErrors(t *testing.T) {
 	t.Parallel()
-	path, _ := recordedDB(t)
+	now := at(0, 30, time.UTC)
+	path, _ := recordedDB(t, now)
 	tests := []struct {
 		args []string
 		code int
@@ -125,12 +194,12 @@ func TestHistoryErrors(t *testing.T) {
 		{[]string{"extra"}, exitUsage, "no arguments"},
 	}
 	for _, tt := range tests {
-		_, errOut, code := runIn(t, append([]string{"history", "--db", path}, tt.args...)...)
+		_, errOut, code := runIn(t, now, append([]string{"history", "--db", path}, tt.args...)...)
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("history %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errOut, tt.code, tt.want)
 		}
 	}
-	_, errOut, code := runIn(t, "history", "--db", filepath.Join(t.TempDir(), "none.db"))
+	_, errOut, code := runIn(t, now, "history", "--db", filepath.Join(t.TempDir(), "none.db"))
 	if code != exitFailure || !strings.Contains(errOut, "no history recorded yet") {
 		t.Errorf("history on a missing database: exit %d, %q", code, errOut)
 	}
@@ -138,13 +207,15 @@ func TestHistoryErrors(t *testing.T) {
 
 func TestReportCommand(t *testing.T) {
 	t.Parallel()
-	path, start := recordedDB(t)
-	out, errOut, code := runIn(t, "report", "--db", path)
+	now := at(0, 30, zone(t, "Pacific/Kiritimati"))
+	path, _ := recordedDB(t, now)
+	out, errOut, code := runIn(t, now, "report", "--db", path)
 	if code != 0 {
 		t.Fatalf("report exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"Peaks", "cpu.usage", "99.5%", start.Add(42 * time.Minute).Local().Format("2006-01-02 15:04"),
+		"Report 2026-03-13 00:30 → 2026-03-14 00:30 (24h0m0s)",
+		"Peaks", "cpu.usage", "99.5%", "2026-03-14 00:12",
 		"cpu-busy", "3m00s",
 		"Top processes by CPU time", "postgres", "512 MiB",
 		"Filesystems", "/dev/sda1", "+59.0 MiB",
@@ -153,7 +224,7 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("report output lacks %q:\n%s", want, out)
 		}
 	}
-	out, _, code = runIn(t, "report", "--db", path, "--since", "2h", "--json")
+	out, _, code = runIn(t, now, "report", "--db", path, "--since", "2h", "--json")
 	var rep store.Report
 	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil {
 		t.Fatalf("report --json: exit %d, %v", code, err)
@@ -161,7 +232,7 @@ func TestReportCommand(t *testing.T) {
 	if len(rep.Alerts) != 1 || rep.Alerts[0].Critical != 3*time.Minute {
 		t.Errorf("report --json alerts = %+v, want cpu-busy critical for 3m", rep.Alerts)
 	}
-	_, errOut, code = runIn(t, "report", "--db", path, "--from", "x")
+	_, errOut, code = runIn(t, now, "report", "--db", path, "--from", "x")
 	if code != exitUsage || !strings.Contains(errOut, `--from: "x"`) {
 		t.Errorf("report --from x: exit %d, %q", code, errOut)
 	}
@@ -199,8 +270,11 @@ func TestOpenRecorder(t *testing.T) {
 // locale, as a user would, and with --lang over an English one.
 func TestReportAndHistoryInSpanish(t *testing.T) {
 	t.Parallel()
-	path, _ := recordedDB(t)
-	out, errOut, code := vigia(t, []string{"LANG=es_ES.UTF-8"}, "report", "--db", path)
+	now := at(0, 30, time.UTC)
+	path, _ := recordedDB(t, now)
+	// The binary keeps its own clock: the range is given.
+	from, to := "--from="+now.Add(-2*time.Hour).Format(time.RFC3339), "--to="+now.Format(time.RFC3339)
+	out, errOut, code := vigia(t, []string{"LANG=es_ES.UTF-8"}, "report", "--db", path, from, to)
 	if code != 0 {
 		t.Fatalf("report exit %d: %s", code, errOut)
 	}
@@ -209,7 +283,7 @@ func TestReportAndHistoryInSpanish(t *testing.T) {
 			t.Errorf("Spanish report lacks %q:\n%s", want, out)
 		}
 	}
-	out, errOut, code = vigia(t, nil, "history", "--db", path, "--since", "2h", "--step", "10m", "--lang", "es")
+	out, errOut, code = vigia(t, nil, "history", "--db", path, from, to, "--step", "10m", "--lang", "es")
 	if code != 0 {
 		t.Fatalf("history --lang es exit %d: %s", code, errOut)
 	}

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 const version = "0.1.0"
@@ -41,7 +42,23 @@ type env struct {
 	// quiet, when set, tunes the process for a long-running light command
 	// (oneProcessor); tests leave it nil so they keep their own runtime.
 	quiet func()
+	// now, when set, is the wall clock, and the location of what it returns
+	// is the time zone commands show times in: a test fixes both, say 00:30
+	// in Pacific/Kiritimati. Nil is time.Now, local time. Read it through
+	// clock, and time zones through zone, never time.Now or time.Local.
+	now func() time.Time
 }
+
+// clock returns the current time, in the zone commands show times in.
+func (e *env) clock() time.Time {
+	if e.now == nil {
+		return time.Now()
+	}
+	return e.now()
+}
+
+// zone is the time zone commands show times in.
+func (e *env) zone() *time.Location { return e.clock().Location() }
 
 func commands() []command {
 	return []command{

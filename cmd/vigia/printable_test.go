@@ -25,7 +25,7 @@ func TestSnapshotTextPrintable(t *testing.T) {
 	for _, lang := range []text.Lang{text.English, text.Spanish} {
 		var b strings.Builder
 		s := &setup{text: text.For(lang)}
-		lines := stream.NewLines(&b, s.text, false)
+		lines := stream.NewLines(&b, s.text, false, time.UTC)
 		for _, r := range golden.HostileReadings(time.Unix(0, 0)) {
 			if err := lines.Write(r); err != nil {
 				t.Fatal(err)
@@ -41,7 +41,7 @@ func TestSnapshotTextPrintable(t *testing.T) {
 
 // hostileDB records the hostile readings a few times over the last hour,
 // alerts included, and returns the database's path.
-func hostileDB(t *testing.T) string {
+func hostileDB(t *testing.T, now time.Time) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vigia.db")
 	s, err := store.Open(path, store.Options{FlushInterval: 10 * time.Millisecond})
@@ -49,7 +49,7 @@ func hostileDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	ch := make(chan reading.Reading, 100)
-	start := time.Now().Add(-time.Hour)
+	start := now.Add(-time.Hour)
 	for i := range 5 {
 		for _, r := range golden.HostileReadings(start.Add(time.Duration(i) * time.Minute)) {
 			if i%2 == 1 {
@@ -71,14 +71,15 @@ func hostileDB(t *testing.T) string {
 // and series.
 func TestReportAndHistoryPrintable(t *testing.T) {
 	t.Parallel()
-	path := hostileDB(t)
+	now := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
+	path := hostileDB(t, now)
 	for _, args := range [][]string{
 		{"report", "--db", path, "--since", "2h"},
 		{"history", "--db", path, "--list"},
 		{"history", "--db", path, "--since", "2h", "--metric", "fs.avail"},
 		{"history", "--db", path, "--since", "2h", "--metric", "disk.read_bytes"},
 	} {
-		out, errOut, code := runIn(t, args...)
+		out, errOut, code := runIn(t, now, args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
@@ -100,7 +101,7 @@ func TestReportColumnsAligned(t *testing.T) {
 		rep.TopCPU = append(rep.TopCPU, store.ProcUsage{PID: 42, Comm: comm, User: comm, Cmdline: comm, CPUSeconds: 61, PeakRSS: 1 << 20})
 	}
 	var b strings.Builder
-	writeReport(&b, text.For(text.English), rep)
+	writeReport(&b, text.For(text.English), rep, time.UTC)
 	col := -1
 	for _, line := range strings.Split(b.String(), "\n") {
 		if !strings.HasPrefix(line, "       42  ") {

@@ -51,7 +51,7 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 	if f.speed < 1 || f.speed > 64 {
 		return usagef("--speed %d: want 1 to 64", f.speed)
 	}
-	now := time.Now()
+	now := e.clock()
 	// Parse the times before touching the database, so a typo says so
 	// whatever the state of the history.
 	for _, v := range []struct{ name, val string }{{"--from", f.from}, {"--to", f.to}} {

@@ -5,29 +5,32 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/store"
 )
 
-// runTopIn runs vigia top in-process, as run would.
-func runTopIn(t *testing.T, args ...string) (string, int) {
+// runTopIn runs vigia top in-process, as run would, with its clock stopped
+// at now.
+func runTopIn(t *testing.T, now time.Time, args ...string) (string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" },
+		now: func() time.Time { return now }}
 	code := exitCode(e, runTop(context.Background(), e, args))
 	return stderr.String(), code
 }
 
 func TestTopReplayErrors(t *testing.T) {
 	t.Parallel()
-	path, _ := recordedDB(t)
+	now := at(0, 30, zone(t, "Pacific/Kiritimati"))
+	path, _ := recordedDB(t, now)
 	empty := filepath.Join(t.TempDir(), "empty.db")
 	s, err := store.Open(empty, store.Options{})
 	if err != nil {
@@ -52,7 +55,7 @@ func TestTopReplayErrors(t *testing.T) {
 		{[]string{"--replay", "--db", path, "--from", "2000-01-01", "--to", "2000-01-02"}, exitFailure, "nothing recorded between 2000-01-01 00:00:00 and 2000-01-02 00:00:00"},
 	}
 	for _, tt := range tests {
-		errOut, code := runTopIn(t, tt.args...)
+		errOut, code := runTopIn(t, now, tt.args...)
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("top %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errOut, tt.code, tt.want)
 		}
@@ -106,16 +109,7 @@ func TestTopReplayInTmux(t *testing.T) {
 	}
 	cores := fmt.Sprintf("%.0f cores", h.Series[0].Points[0].Max)
 
-	p := &tmuxPane{t: t, socket: fmt.Sprintf("vigia-replay-%d", os.Getpid())}
-	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "120", "-y", "38",
-		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
-		"bash", "--norc", "--noprofile")
-	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
-	t.Cleanup(func() {
-		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
-		os.Remove(sock)
-	})
-	p.waitFor("the shell prompt", contains("$"))
+	p := newPane(t, "vigia-replay", 120, 38)
 	p.keys(vigiaBin+" top --replay --db "+db, "Enter")
 	p.waitFor("the replay", func(s string) bool {
 		return strings.Contains(s, "REPLAY") && strings.Contains(s, "top procs as recorded")
@@ -152,12 +146,12 @@ func TestTopReplayFollowsARecordingInTmux(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "rec.db")
 	rec := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--interval", "300ms", "--sensors", "cpu,memory,processes")
-	rec.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}
+	rec.Env = cleanEnv(t)
 	if err := rec.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		rec.Process.Signal(os.Interrupt)
+		rec.Process.Signal(syscall.SIGINT)
 		rec.Wait()
 	})
 	// Wait for the first readings to reach the database.
@@ -174,7 +168,7 @@ func TestTopReplayFollowsARecordingInTmux(t *testing.T) {
 		}
 	}
 
-	p := newPane(t, "vigia-follow")
+	p := newPane(t, "vigia-follow", 160, 50)
 	p.keys(vigiaBin+" top --replay --db "+db, "Enter")
 	p.waitFor("the replay", contains("REPLAY"))
 	clock := regexp.MustCompile(`(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*\n`)

@@ -45,7 +45,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if *since == "" && *from == "" && *to == "" {
 		*since = "24h"
 	}
-	rng, err := store.ParseRange(*since, *from, *to, time.Now())
+	rng, err := store.ParseRange(*since, *from, *to, e.clock())
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -67,14 +67,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	writeReport(e.stdout, words, rep)
+	writeReport(e.stdout, words, rep, e.zone())
 	return nil
 }
 
-func writeReport(w io.Writer, tx *text.Text, r *store.Report) {
+func writeReport(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location) {
 	span := r.To.Sub(r.From).Round(time.Minute)
 	layout := "2006-01-02 15:04"
-	at := func(t time.Time) string { return t.Local().Format(layout) }
+	at := func(t time.Time) string { return t.In(loc).Format(layout) }
 	fmt.Fprintln(w, tx.ReportTitle(at(r.From), at(r.To), span.String()))
 	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 {
 		fmt.Fprintln(w, "\n"+tx.ReportEmpty())

@@ -73,7 +73,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+	lines := stream.NewLines(e.stdout, s.text, wantColor(e), e.zone())
 	lines.Full = rule.CriticalBounds(s.engineRules())
 	for _, r := range readings {
 		if err := lines.Write(r); err != nil {

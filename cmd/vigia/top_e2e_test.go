@@ -54,14 +54,15 @@ func contains(sub string) func(string) bool {
 	return func(s string) bool { return strings.Contains(s, sub) }
 }
 
-// newPane starts a shell in a 160×50 pane of a tmux server of the test's
-// own, with a clean environment in English, and waits for its prompt.
-func newPane(t *testing.T, name string) *tmuxPane {
+// newPane starts a shell in a cols×rows pane of a tmux server of the test's
+// own, with a clean environment in English (cleanEnv: the test's time zone
+// too, which env -i alone would drop), and waits for its prompt.
+func newPane(t *testing.T, name string, cols, rows int) *tmuxPane {
 	t.Helper()
 	p := &tmuxPane{t: t, socket: fmt.Sprintf("%s-%d", name, os.Getpid())}
-	p.run("-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", "160", "-y", "50",
-		"env", "-i", "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(), "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8",
-		"bash", "--norc", "--noprofile")
+	env := append([]string{"env", "-i"}, cleanEnv(t, "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8")...)
+	p.run(append(append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)},
+		env...), "bash", "--norc", "--noprofile")...)
 	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
 	t.Cleanup(func() {
 		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
@@ -98,7 +99,7 @@ func TestTopInTmux(t *testing.T) {
 	})
 	pid := strconv.Itoa(child.Process.Pid)
 
-	p := newPane(t, "vigia-e2e")
+	p := newPane(t, "vigia-e2e", 160, 50)
 
 	start := time.Now()
 	p.keys(vigiaBin+" top --interval 500ms", "Enter")
@@ -165,7 +166,7 @@ func TestTopSpanishInTmux(t *testing.T) {
 		t.Skip("tmux is not installed (Debian package tmux)")
 	}
 	t.Parallel()
-	p := newPane(t, "vigia-e2e-es")
+	p := newPane(t, "vigia-e2e-es", 160, 50)
 	p.keys("LANG=es_ES.UTF-8 "+vigiaBin+" top --interval 500ms", "Enter")
 	p.waitFor("the dashboard in Spanish", func(s string) bool {
 		return strings.Contains(s, "Memoria ─") && strings.Contains(s, "ORDEN") && strings.Contains(s, " procesos")

@@ -25,7 +25,7 @@ func TestTopSignalsRestoreTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run(unix.SignalName(sig), func(t *testing.T) {
 			t.Parallel()
-			p := newPane(t, "vigia-sig-"+strings.ToLower(unix.SignalName(sig)))
+			p := newPane(t, "vigia-sig-"+strings.ToLower(unix.SignalName(sig)), 160, 50)
 			shell := strings.TrimSpace(p.run("display-message", "-p", "-t", "top", "#{pane_pid}"))
 			var slowest time.Duration
 			for try := range tries {

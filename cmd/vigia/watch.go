@@ -85,7 +85,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		write = stream.NewJSON(e.stdout).Write
 	} else {
-		lines := stream.NewLines(e.stdout, s.text, wantColor(e))
+		lines := stream.NewLines(e.stdout, s.text, wantColor(e), e.zone())
 		lines.Full = rule.CriticalBounds(s.engineRules())
 		write = lines.Write
 		host, _ := os.Hostname()

@@ -502,6 +502,32 @@ func TestSetInterval(t *testing.T) {
 	})
 }
 
+// TestHugeIntervalSleeps: a sensor at an interval near the largest Duration
+// (--interval 2000000h) reads once and then waits, rather than wrap its grid
+// arithmetic into the past and read in a loop. (The self reading's clock uses
+// the same supervise.NextOnGrid; looping, it would not let a bubble's time
+// advance at all, so it is covered by that function's test.)
+func TestHugeIntervalSleeps(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		huge := 2000000 * time.Hour
+		cpu := &fake{name: reading.SensorCPU, read: func(_ context.Context, now time.Time, n int) (reading.Reading, error) {
+			time.Sleep(time.Millisecond) // lets a looping supervisor reach the end of the test
+			return seqReading(reading.SensorCPU, now, n), nil
+		}}
+		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: cpu, Interval: huge}}, SelfInterval: -1})
+		c := collect(e.Subscribe("test", 64))
+		stop := start(t, e)
+		time.Sleep(3 * time.Second)
+		stop()
+		<-c.done
+		time.Sleep(time.Second) // a read in flight ends inside the bubble
+		if got := len(c.of(reading.SensorCPU)); got != 1 {
+			t.Errorf("%d readings in 3s at interval %v, want 1", got, huge)
+		}
+	})
+}
+
 func TestNewRejectsBadOptions(t *testing.T) {
 	t.Parallel()
 	cpu := steadySensor(reading.SensorCPU)

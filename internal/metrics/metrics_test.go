@@ -3,27 +3,23 @@ package metrics
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/vigia-dev/vigia/internal/golden"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var t0 = time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
 
@@ -147,7 +143,7 @@ func TestCollectGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CollectAndFormat: %v", err)
 	}
-	checkGolden(t, "metrics.golden", got)
+	golden.Check(t, filepath.Join("testdata", "metrics.golden"), got)
 }
 
 // TestCollectHwmonSharedParent exports the chips of
@@ -188,28 +184,9 @@ func TestCollectHwmonSharedParent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CollectAndFormat: %v", err)
 	}
-	checkGolden(t, "hwmon-shared-parent.golden", got)
+	golden.Check(t, filepath.Join("testdata", "hwmon-shared-parent.golden"), got)
 	if logged.Len() > 0 {
 		t.Errorf("collecting logged:\n%s", logged.String())
-	}
-}
-
-// checkGolden compares got with testdata/<name>, or rewrites the file under
-// -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	golden := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("/metrics mismatch (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,27 +1,12 @@
 package sensor
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
 )
-
-// The -update flag rewrites golden files.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata golden files")
-	}
-}
-
-// updateGolden reports whether the test run was asked to rewrite golden
-// files rather than compare with them.
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // copyMachine copies testdata/<machine> into a temporary directory, so a
 // test can rewrite kernel files between reads, and returns its root and an

@@ -2,14 +2,12 @@ package sensor
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/vigia-dev/vigia/internal/golden"
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -60,22 +58,11 @@ func cmlText(r reading.Reading) string {
 	return b.String()
 }
 
-// cmlGolden compares got with testdata/golden/<name>.golden, or rewrites the
-// file under -update.
+// cmlGolden compares got with testdata/golden/<name>.golden (golden.Check:
+// -update rewrites it).
 func cmlGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if updateGolden() {
-		writeFile(t, path, got)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), []byte(got))
 }
 
 // cmlCheckBounds fails when a percentage is negative, above 100 where it

@@ -40,9 +40,8 @@ type Lines struct {
 	w     io.Writer
 	color bool
 	text  *text.Text
-	// Location is the time zone of the line's clock; time.Local unless a
-	// test fixes it.
-	Location *time.Location
+	// loc is the time zone of the line's clock.
+	loc *time.Location
 	// Full is, per metric, the value that fills the bar of a metric with
 	// no natural 100 % (a process count, a throughput): the bound of the
 	// rule that watches it (rule.CriticalBounds). A metric without one
@@ -53,16 +52,17 @@ type Lines struct {
 	buf   []byte
 }
 
-// NewLines returns a line writer; color turns on ANSI colours (only for a
-// terminal, and never under NO_COLOR: the caller decides).
-func NewLines(w io.Writer, t *text.Text, color bool) *Lines {
-	return &Lines{w: w, color: color, text: t, Location: time.Local, notes: map[string]string{}}
+// NewLines returns a line writer that shows times in loc; color turns on
+// ANSI colours (only for a terminal, and never under NO_COLOR: the caller
+// decides).
+func NewLines(w io.Writer, t *text.Text, color bool, loc *time.Location) *Lines {
+	return &Lines{w: w, color: color, text: t, loc: loc, notes: map[string]string{}}
 }
 
 // Write writes r's line and its transitions.
 func (l *Lines) Write(r reading.Reading) error {
 	b := l.buf[:0]
-	ts := r.Time.In(l.Location).Format("15:04:05")
+	ts := r.Time.In(l.loc).Format("15:04:05")
 	b = fmt.Appendf(b, "%s | %-12s ", ts, l.text.Sensor(r.Sensor))
 	switch m, ok := r.PrimaryMetric(); {
 	case r.Err != "":

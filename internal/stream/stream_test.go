@@ -58,8 +58,7 @@ func TestLinesGolden(t *testing.T) {
 		color bool
 	}{{"watch.golden", text.English, false}, {"watch-es.golden", text.Spanish, false}, {"watch-color.golden", text.English, true}} {
 		var buf bytes.Buffer
-		l := NewLines(&buf, text.For(tc.lang), tc.color)
-		l.Location = time.UTC
+		l := NewLines(&buf, text.For(tc.lang), tc.color, time.UTC)
 		l.Full = map[string]float64{reading.NetThroughput: 4096}
 		for _, r := range fixture() {
 			if err := l.Write(r); err != nil {
@@ -73,7 +72,7 @@ func TestLinesGolden(t *testing.T) {
 func TestLinesHaveNoEscapesWithoutColor(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	l := NewLines(&buf, text.For(text.English), false)
+	l := NewLines(&buf, text.For(text.English), false, time.UTC)
 	for _, r := range fixture() {
 		l.Write(r)
 	}
@@ -113,7 +112,7 @@ func TestLinesPrintable(t *testing.T) {
 	for _, lang := range []text.Lang{text.English, text.Spanish} {
 		for _, color := range []bool{false, true} {
 			var buf bytes.Buffer
-			l := NewLines(&buf, text.For(lang), color)
+			l := NewLines(&buf, text.For(lang), color, time.UTC)
 			for _, r := range golden.HostileReadings(t0) {
 				if err := l.Write(r); err != nil {
 					t.Fatal(err)
@@ -189,8 +188,7 @@ func TestBarOfACount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer
-		l := NewLines(&buf, text.For(text.English), false)
-		l.Location = time.UTC
+		l := NewLines(&buf, text.For(text.English), false, time.UTC)
 		l.Full = tt.full
 		for range 2 { // the same line both times: nothing is scaled to what was seen
 			buf.Reset()
@@ -207,7 +205,7 @@ func TestBarOfACount(t *testing.T) {
 func TestProcessesWithoutThreads(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	l := NewLines(&buf, text.For(text.English), false)
+	l := NewLines(&buf, text.For(text.English), false, time.UTC)
 	l.Write(reading.Reading{Sensor: reading.SensorProcesses, Time: t0, Primary: reading.ProcsCount,
 		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 250}}})
 	if strings.Contains(buf.String(), "threads") {

@@ -363,14 +363,18 @@ func (s *Supervisor) next(start, planned time.Time, interval time.Duration) time
 }
 
 // NextOnGrid returns the first instant epoch + k×interval (k ≥ 0) at or
-// after t.
+// after t. It steps from t by less than one interval rather than computing
+// k×interval, which for an interval near the largest Duration (2000000h)
+// wraps negative and lands in the past: a supervisor then spins.
 func NextOnGrid(epoch, t time.Time, interval time.Duration) time.Time {
 	if interval <= 0 || !t.After(epoch) {
 		return epoch
 	}
-	d := t.Sub(epoch)
-	k := (d + interval - 1) / interval
-	return epoch.Add(k * interval)
+	rem := t.Sub(epoch) % interval
+	if rem == 0 {
+		return t
+	}
+	return t.Add(interval - rem)
 }
 
 func (s *Supervisor) succeed(start time.Time, took time.Duration) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -382,6 +383,53 @@ func TestEpochAlignsTasks(t *testing.T) {
 	})
 }
 
+// TestHugeIntervalSleeps: an interval near the largest Duration (what
+// --interval 2000000h asks for) waits for its next call, on the epoch's grid
+// or off it, healthy or failing, instead of overflowing into the past and
+// calling again at once.
+func TestHugeIntervalSleeps(t *testing.T) {
+	t.Parallel()
+	huge := 2000000 * time.Hour
+	for _, tt := range []struct {
+		name string
+		err  error
+		grid bool
+	}{
+		{"on the grid", nil, true},
+		{"own phase", nil, false},
+		{"failing", errors.New("no such file"), true},
+		{"retry", RetryIn(huge, errors.New("baseline taken")), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				r := &recorder{start: time.Now(), script: func(context.Context, int) error {
+					time.Sleep(time.Millisecond)
+					return tt.err
+				}}
+				opts := Options{Name: "cpu", Interval: huge}
+				if tt.grid {
+					opts.Epoch = time.Now()
+				}
+				s := mustNew(t, r.fn, opts)
+				stop := run(t, s)
+				time.Sleep(3 * time.Second)
+				if n := len(r.calls()); n != 1 {
+					stop()
+					time.Sleep(time.Second) // let the call in flight end in the bubble
+					t.Fatalf("%d calls in 3s at interval %v, want 1", n, huge)
+				}
+				s.SetInterval(huge) // re-planned from the last call
+				time.Sleep(24 * time.Hour)
+				stop()
+				if diff := cmp.Diff([]time.Duration{0}, r.calls()); diff != "" {
+					t.Errorf("calls in a day at interval %v (-want +got):\n%s", huge, diff)
+				}
+			})
+		})
+	}
+}
+
 func TestNextOnGrid(t *testing.T) {
 	t.Parallel()
 	epoch := time.Unix(1000, 0)
@@ -394,6 +442,14 @@ func TestNextOnGrid(t *testing.T) {
 	} {
 		if got := NextOnGrid(epoch, epoch.Add(tt.after), s).Sub(epoch); got != tt.want {
 			t.Errorf("NextOnGrid(epoch, epoch%+v, 1s) = epoch+%v, want epoch+%v", tt.after, got, tt.want)
+		}
+	}
+	// Half an interval on from a call, as the supervisor asks, with the
+	// largest intervals: the next point is ahead, never wrapped behind.
+	for _, interval := range []time.Duration{2000000 * time.Hour, math.MaxInt64, math.MaxInt64 - 1} {
+		t0 := epoch.Add(3 * s).Add(interval / 2)
+		if got := NextOnGrid(epoch, t0, interval); got.Sub(epoch) != interval {
+			t.Errorf("NextOnGrid(epoch, epoch+3s+%v/2, %v) = epoch+%v, want epoch+%v", interval, interval, got.Sub(epoch), interval)
 		}
 	}
 }
