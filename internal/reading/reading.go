@@ -49,14 +49,7 @@ type Metric struct {
 }
 
 // Label returns the value of the named label, or "" when it has none.
-func (m Metric) Label(name string) string {
-	for _, l := range m.Labels {
-		if l.Name == name {
-			return l.Value
-		}
-	}
-	return ""
-}
+func (m Metric) Label(name string) string { return Labels(m.Labels).Value(name) }
 
 // Reading is one sample of one sensor. It is a value: once sent into the
 // engine nobody mutates it, so it is safe to share between goroutines.
