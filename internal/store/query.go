@@ -55,22 +55,15 @@ func (s *Store) series(metric string, labels []reading.Label) ([]SeriesInfo, err
 		return nil, err
 	}
 	out, err := s.querySeries("WHERE metric = ? ORDER BY id", []any{metric}, func(si SeriesInfo) bool {
-		return hasLabels(si.Labels, labels)
+		return reading.Labels(si.Labels).Has(labels)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: %q%s (vigia history --list shows what is)", ErrUnknownMetric, metric, labelSuffix(labels))
+		return nil, fmt.Errorf("%w: %q%s (vigia history --list shows what is)", ErrUnknownMetric, metric, reading.Labels(labels))
 	}
 	return out, nil
-}
-
-func labelSuffix(ls []reading.Label) string {
-	if len(ls) == 0 {
-		return ""
-	}
-	return "{" + formatLabels(ls) + "}"
 }
 
 func scanSeries(rows *sql.Rows) (SeriesInfo, error) {
@@ -80,21 +73,12 @@ func scanSeries(rows *sql.Rows) (SeriesInfo, error) {
 	if err := rows.Scan(&si.ID, &si.Sensor, &si.Metric, &labels, &unit, &kind); err != nil {
 		return si, err
 	}
-	ls, err := ParseLabels(labels)
+	ls, err := reading.ParseLabels(labels)
 	if err != nil {
 		return si, fmt.Errorf("series %d: %w", si.ID, err)
 	}
 	si.Labels, si.Unit, si.Kind = ls, reading.Unit(unit), reading.Kind(kind)
 	return si, nil
-}
-
-func hasLabels(have, want []reading.Label) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
 }
 
 // List returns every recorded series, ordered by sensor and metric.
@@ -622,7 +606,7 @@ func (s *Store) queryTransitions(query string, args ...any) ([]reading.Transitio
 			return nil, err
 		}
 		tr.Time, tr.Since = fromMS(t), fromMS(since)
-		if tr.Labels, err = ParseLabels(labels); err != nil {
+		if tr.Labels, err = reading.ParseLabels(labels); err != nil {
 			return nil, err
 		}
 		out = append(out, tr)

@@ -132,7 +132,7 @@ func (o *op) size() int {
 
 // seriesID returns the id of a series, defining it when new.
 func (r *recorder) seriesID(ops []op, sensor, metric string, labels []reading.Label, unit reading.Unit, kind reading.Kind) (int64, []op) {
-	lk := formatLabels(labels)
+	lk := reading.Labels(labels).Key()
 	key := sensor + "\x00" + metric + "\x00" + lk
 	if id, ok := r.series[key]; ok {
 		return id, ops
@@ -193,7 +193,7 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 	ops = append(ops, op{kind: opJournal, ts: t, text: [4]string{rd.Sensor}, data: data})
 	for _, tr := range rd.Transitions {
 		ops = append(ops, op{kind: opTransition, ts: ms(tr.Time),
-			text:  [4]string{tr.Rule, tr.Sensor, tr.Metric, formatLabels(tr.Labels)},
+			text:  [4]string{tr.Rule, tr.Sensor, tr.Metric, reading.Labels(tr.Labels).Key()},
 			ints:  [4]int64{int64(tr.From), int64(tr.To), ms(tr.Since)},
 			float: [3]float64{tr.Value, tr.Threshold}, data: []byte(tr.Message)})
 	}

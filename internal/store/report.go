@@ -195,7 +195,7 @@ func (s *Store) alertTimes(from, to int64) ([]AlertTime, error) {
 		}
 	}
 	for _, tr := range trs {
-		k := tr.Rule + "\x00" + tr.Sensor + "\x00" + tr.Metric + "\x00" + formatLabels(tr.Labels)
+		k := tr.Rule + "\x00" + tr.Sensor + "\x00" + tr.Metric + "\x00" + reading.Labels(tr.Labels).Key()
 		st := states[k]
 		if st == nil {
 			st = &state{at: &AlertTime{Rule: tr.Rule, Sensor: tr.Sensor, Metric: tr.Metric, Labels: tr.Labels}}
@@ -373,11 +373,11 @@ func (s *Store) disks(from, to time.Time) ([]DiskGrowth, error) {
 			continue
 		}
 		for _, fr := range frees {
-			if formatLabels(fr.Labels) != formatLabels(sz.Labels) || len(fr.Points) == 0 {
+			if !slices.Equal(fr.Labels, sz.Labels) || len(fr.Points) == 0 {
 				continue
 			}
 			d := DiskGrowth{
-				Mountpoint: sz.SeriesInfo.label("mountpoint"), Device: sz.SeriesInfo.label("device"),
+				Mountpoint: reading.Labels(sz.Labels).Value("mountpoint"), Device: reading.Labels(sz.Labels).Value("device"),
 				Size:      sz.Points[len(sz.Points)-1].Mean,
 				StartUsed: sz.Points[0].Mean - fr.Points[0].Mean,
 				EndUsed:   sz.Points[len(sz.Points)-1].Mean - fr.Points[len(fr.Points)-1].Mean,
@@ -388,13 +388,4 @@ func (s *Store) disks(from, to time.Time) ([]DiskGrowth, error) {
 	}
 	slices.SortStableFunc(out, func(a, b DiskGrowth) int { return cmp.Compare(math.Abs(b.Growth), math.Abs(a.Growth)) })
 	return out, nil
-}
-
-func (si SeriesInfo) label(name string) string {
-	for _, l := range si.Labels {
-		if l.Name == name {
-			return l.Value
-		}
-	}
-	return ""
 }

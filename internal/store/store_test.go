@@ -215,24 +215,6 @@ func FuzzDecodeChunk(f *testing.F) {
 	})
 }
 
-func FuzzParseLabels(f *testing.F) {
-	f.Add(`cpu="0",mode="user"`)
-	f.Add(`mountpoint=/home`)
-	f.Fuzz(func(t *testing.T, s string) {
-		ls, err := ParseLabels(s)
-		if err != nil {
-			return
-		}
-		again, err := ParseLabels(formatLabels(ls))
-		if err != nil {
-			t.Fatalf("ParseLabels(formatLabels(%v)): %v", ls, err)
-		}
-		if diff := cmp.Diff(ls, again, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("labels do not survive a round trip (-want +got):\n%s", diff)
-		}
-	})
-}
-
 var _ = fmt.Sprint
 var _ = strconv.Itoa
 
