@@ -216,7 +216,7 @@ func parseMetricArg(s string) (string, []reading.Label, error) {
 	if !ok {
 		return "", nil, fmt.Errorf("%q: labels must end with }", s)
 	}
-	labels, err := store.ParseLabels(inner)
+	labels, err := reading.ParseLabels(inner)
 	return name, labels, err
 }
 
@@ -241,21 +241,18 @@ func listSeries(w io.Writer, tx *text.Text, s *store.Store) error {
 		return nil
 	}
 	for _, si := range all {
-		name := si.Metric
-		if len(si.Labels) > 0 {
-			name += "{" + labelString(si.Labels) + "}"
-		}
+		name := seriesText(si.Metric, si.Labels)
 		fmt.Fprintf(w, "%-12s %s\n", text.Printable(si.Sensor), text.Printable(name))
 	}
 	return nil
 }
 
-func labelString(ls []reading.Label) string {
-	parts := make([]string, len(ls))
-	for i, l := range ls {
-		parts[i] = l.Name + "=" + l.Value
+// seriesText names a series for a table: metric{name=value,…}, unquoted.
+func seriesText(metric string, ls []reading.Label) string {
+	if len(ls) == 0 {
+		return metric
 	}
-	return strings.Join(parts, ",")
+	return metric + "{" + reading.Labels(ls).Text() + "}"
 }
 
 // timeLayout shows the date only when the range, seen in loc, spans more
@@ -280,10 +277,7 @@ func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r sto
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		title := sp.Metric
-		if len(sp.Labels) > 0 {
-			title += "{" + labelString(sp.Labels) + "}"
-		}
+		title := seriesText(sp.Metric, sp.Labels)
 		if sp.Unit != "" {
 			title += " (" + string(sp.Unit) + ")"
 		}

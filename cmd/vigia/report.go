@@ -94,10 +94,7 @@ func writeReport(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location
 		fmt.Fprintf(w, "  %-20s %-28s %10s %10s %7s  %s\n", tx.Heading("RULE"), tx.Heading("METRIC"), tx.Heading("WARNING"),
 			tx.Heading("CRITICAL"), tx.Heading("RAISED"), tx.Heading("AT END"))
 		for _, a := range r.Alerts {
-			m := a.Metric
-			if len(a.Labels) > 0 {
-				m += "{" + labelString(a.Labels) + "}"
-			}
+			m := seriesText(a.Metric, a.Labels)
 			fmt.Fprintf(w, "  %s %s %10s %10s %7d  %s\n", cell(a.Rule, 20), cell(m, 28), duration(a.Warning), duration(a.Critical), a.Raised, tx.ReportLevel(a.Active))
 		}
 	}

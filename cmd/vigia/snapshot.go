@@ -157,14 +157,7 @@ func writeMetrics(w io.Writer, r reading.Reading) {
 		if m.Kind == reading.Counter || m.Name == reading.MemInfo {
 			continue
 		}
-		name := m.Name
-		if len(m.Labels) > 0 {
-			parts := make([]string, len(m.Labels))
-			for i, l := range m.Labels {
-				parts[i] = l.Name + "=" + l.Value
-			}
-			name += "{" + strings.Join(parts, ",") + "}"
-		}
+		name := seriesText(m.Name, m.Labels)
 		// Labels carry mount points and chip labels the machine chose.
 		fmt.Fprintf(w, "           %s %s\n", padCell(text.Printable(name), 60), m.Unit.Format(m.Value))
 	}

@@ -487,7 +487,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 	if len(match) > 0 {
 		kept := series[:0:0]
 		for _, se := range series {
-			if hasLabels(se.Labels, match) {
+			if reading.Labels(se.Labels).Has(match) {
 				kept = append(kept, se)
 			}
 		}
@@ -502,16 +502,6 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, historyAnswer{Sensor: sensor, Metric: metric, From: from, To: to, Series: series})
-}
-
-// hasLabels reports whether have includes every label of want.
-func hasLabels(have, want []reading.Label) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
 }
 
 type readyAnswer struct {
