@@ -342,9 +342,12 @@ func (c *Collector) alerts(e *emitter) {
 				continue
 			}
 			levels[t.Rule] = max(levels[t.Rule], t.To)
-			e.gauge(c.descs.alertActive, 1, t.Rule, t.Sensor, t.Metric, labelString(t.Labels), t.To.String())
+			// One label value names the series: its labels as name="value",…
+			// with quotes escaped, so a value cannot end its quote early.
+			series := reading.Labels(t.Labels).Key()
+			e.gauge(c.descs.alertActive, 1, t.Rule, t.Sensor, t.Metric, series, t.To.String())
 			if !t.Since.IsZero() {
-				e.gauge(c.descs.alertSince, float64(t.Since.UnixNano())/1e9, t.Rule, t.Sensor, t.Metric, labelString(t.Labels))
+				e.gauge(c.descs.alertSince, float64(t.Since.UnixNano())/1e9, t.Rule, t.Sensor, t.Metric, series)
 			}
 		}
 	}
@@ -361,25 +364,6 @@ func alertLevel(s reading.Status) float64 {
 		return 2
 	}
 	return 0
-}
-
-// labelString writes labels as a="x",b="y", the way an alert names the
-// series it fired on, in one label value.
-func labelString(ls []reading.Label) string {
-	if len(ls) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for i, l := range ls {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(l.Name)
-		b.WriteString(`="`)
-		b.WriteString(l.Value)
-		b.WriteByte('"')
-	}
-	return b.String()
 }
 
 func (c *Collector) health(e *emitter, h reading.Health) {

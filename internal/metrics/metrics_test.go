@@ -355,3 +355,37 @@ func BenchmarkScrape(b *testing.B) {
 		h.ServeHTTP(w, req)
 	}
 }
+
+// TestAlertSeriesLabel checks the series label of an alert: its labels in
+// one value, with a quote in a mount point escaped so the value cannot end
+// early and read as other labels.
+func TestAlertSeriesLabel(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		labels []reading.Label
+		want   string // the series label as the exposition writes it
+	}{
+		{"no labels", nil, `series=""`},
+		{"one", lbl("mountpoint", "/"), `series="mountpoint=\"/\""`},
+		{"two", lbl("cpu", "0", "mode", "user"), `series="cpu=\"0\",mode=\"user\""`},
+		{"a quote", lbl("mountpoint", `/mnt/a",b="x`), `series="mountpoint=\"/mnt/a\\\",b=\\\"x\""`},
+		{"a backslash and a newline", lbl("mountpoint", "/mnt/a\\b\nc"), `series="mountpoint=\"/mnt/a\\\\b\\nc\""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := Options{Snapshot: func() []reading.Reading { return nil }, Alerts: func() []reading.Transition {
+				return []reading.Transition{{Rule: "disk-full", Sensor: "disk", Metric: reading.FSUsedPercent, Labels: tt.labels, To: reading.Critical}}
+			}}
+			out, err := testutil.CollectAndFormat(New(opts), expfmt.TypeTextPlain, "vigia_alert_active")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := `vigia_alert_active{metric="fs.used_percent",rule="disk-full",sensor="disk",` + tt.want + `,severity="critical"} 1`
+			if !strings.Contains(string(out), want+"\n") {
+				t.Errorf("want the line\n%s\nin\n%s", want, out)
+			}
+		})
+	}
+}
