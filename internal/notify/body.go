@@ -110,22 +110,7 @@ func encodeBody(m Message, alerts []Alert) ([]byte, error) {
 // series writes a metric with its labels as Prometheus does:
 // fs.used_percent{mountpoint="/"}.
 func series(metric string, labels []reading.Label) string {
-	if len(labels) == 0 {
-		return metric
-	}
-	var sb strings.Builder
-	sb.WriteString(metric)
-	sb.WriteByte('{')
-	for i, l := range labels {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(l.Name)
-		sb.WriteString("=")
-		sb.WriteString(strconv.Quote(l.Value))
-	}
-	sb.WriteByte('}')
-	return sb.String()
+	return metric + reading.Labels(labels).String()
 }
 
 // number writes a value with at most two decimals.

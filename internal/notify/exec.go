@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 // execSender runs a command once per alert, with the alert in VIGIA_*
@@ -109,7 +111,6 @@ func commandEnv(environ []string) []string {
 
 // alertEnv describes an alert in VIGIA_* variables (docs/alerts.md).
 func alertEnv(m Message, a Alert) []string {
-	labels := make([]string, len(a.Labels))
 	env := []string{
 		"VIGIA_HOST=" + m.Host,
 		"VIGIA_EVENT=" + string(a.Event),
@@ -129,9 +130,8 @@ func alertEnv(m Message, a Alert) []string {
 	if !a.Firing() {
 		env = append(env, "VIGIA_ENDS_AT="+a.EndsAt.UTC().Format(time.RFC3339))
 	}
-	for i, l := range a.Labels {
-		labels[i] = l.Name + "=" + l.Value
+	for _, l := range a.Labels {
 		env = append(env, "VIGIA_LABEL_"+strings.ToUpper(labelName(l.Name))+"="+l.Value)
 	}
-	return append(env, "VIGIA_LABELS="+strings.Join(labels, ","))
+	return append(env, "VIGIA_LABELS="+reading.Labels(a.Labels).Text())
 }
