@@ -2,7 +2,6 @@ package tui
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
@@ -21,18 +20,7 @@ type alerts struct {
 func newAlerts() alerts { return alerts{active: map[string]reading.Transition{}} }
 
 func seriesKey(sensor, metric string, labels []reading.Label) string {
-	var b strings.Builder
-	b.Grow(len(sensor) + len(metric) + 16*len(labels))
-	b.WriteString(sensor)
-	b.WriteByte(0)
-	b.WriteString(metric)
-	for _, l := range labels {
-		b.WriteByte(0)
-		b.WriteString(l.Name)
-		b.WriteByte('=')
-		b.WriteString(l.Value)
-	}
-	return b.String()
+	return sensor + "\x00" + metric + "\x00" + reading.Labels(labels).Key()
 }
 
 // open marks the series of trs as out of normal, as they were before the
@@ -98,28 +86,14 @@ func seriesName(metric string, labels []reading.Label) string {
 	if len(labels) == 0 {
 		return metric
 	}
-	var b strings.Builder
-	b.WriteString(metric)
-	b.WriteByte('{')
 	for _, only := range [...]string{"mountpoint", "device"} {
 		for _, l := range labels {
 			if l.Name == only {
-				b.WriteString(l.Value)
-				b.WriteByte('}')
-				return b.String()
+				return metric + "{" + l.Value + "}"
 			}
 		}
 	}
-	for i, l := range labels {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(l.Name)
-		b.WriteByte('=')
-		b.WriteString(l.Value)
-	}
-	b.WriteByte('}')
-	return b.String()
+	return metric + "{" + reading.Labels(labels).Text() + "}"
 }
 
 func (m *Model) alertsHeight(int) (int, int) {
