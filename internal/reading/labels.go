@@ -13,6 +13,26 @@ import (
 // []Label converts to it for free: Labels(m.Labels).Key().
 type Labels []Label
 
+// CompareLabel orders labels by name, then by value: the order of a
+// metric's Labels.
+func CompareLabel(a, b Label) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Value, b.Value)
+}
+
+// Sorted returns ls in CompareLabel order, copying it only when it is not
+// already, so a caller's slice is never reordered under it.
+func (ls Labels) Sorted() Labels {
+	if slices.IsSortedFunc(ls, CompareLabel) {
+		return ls
+	}
+	out := slices.Clone(ls)
+	slices.SortFunc(out, CompareLabel)
+	return out
+}
+
 // Value returns the value of the named label, or "" when there is none.
 func (ls Labels) Value(name string) string {
 	for _, l := range ls {

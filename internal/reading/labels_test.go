@@ -1,6 +1,7 @@
 package reading
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -139,4 +140,32 @@ func FuzzParseLabels(f *testing.F) {
 			t.Errorf("%v: String %q is not Key %q in braces", ls, ls.String(), ls.Key())
 		}
 	})
+}
+
+func TestLabelsSorted(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		in     Labels
+		want   Labels
+		copied bool
+	}{
+		{name: "none", in: nil, want: nil},
+		{name: "sorted", in: Labels{{"cpu", "0"}, {"mode", "user"}}, want: Labels{{"cpu", "0"}, {"mode", "user"}}},
+		{name: "by name", in: Labels{{"mode", "user"}, {"cpu", "0"}}, want: Labels{{"cpu", "0"}, {"mode", "user"}}, copied: true},
+		{name: "then by value", in: Labels{{"cpu", "1"}, {"cpu", "0"}}, want: Labels{{"cpu", "0"}, {"cpu", "1"}}, copied: true},
+	}
+	for _, tt := range tests {
+		before := slices.Clone(tt.in)
+		got := tt.in.Sorted()
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: %v.Sorted() mismatch (-want +got):\n%s", tt.name, tt.in, diff)
+		}
+		if diff := cmp.Diff(before, tt.in); diff != "" {
+			t.Errorf("%s: Sorted reordered its receiver (-before +after):\n%s", tt.name, diff)
+		}
+		if len(got) > 0 && (&got[0] != &tt.in[0]) != tt.copied {
+			t.Errorf("%s: Sorted copied = %v, want %v", tt.name, !tt.copied, tt.copied)
+		}
+	}
 }
