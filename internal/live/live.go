@@ -196,11 +196,7 @@ func (l *Live) Reading(sensor string) (reading.Reading, bool) {
 // History returns the recent points of one series, oldest first; labels may
 // come in any order. It returns nil for an unknown series.
 func (l *Live) History(sensor, metric string, labels ...reading.Label) []Point {
-	if !slices.IsSortedFunc(labels, cmpLabel) {
-		labels = slices.Clone(labels)
-		slices.SortFunc(labels, cmpLabel)
-	}
-	key := string(appendSeriesKey(nil, metric, labels))
+	key := string(appendSeriesKey(nil, metric, reading.Labels(labels).Sorted()))
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	sh := l.sensors[sensor]
@@ -229,7 +225,7 @@ func (l *Live) Alerts() []reading.Transition {
 			a.Since.Compare(b.Since),
 			strings.Compare(a.Rule, b.Rule),
 			strings.Compare(a.Sensor, b.Sensor),
-			slices.CompareFunc(a.Labels, b.Labels, cmpLabel),
+			slices.CompareFunc(a.Labels, b.Labels, reading.CompareLabel),
 		)
 	})
 	return out
@@ -268,19 +264,11 @@ func (l *Live) Changed() <-chan struct{} {
 	return l.changed
 }
 
-func cmpLabel(a, b reading.Label) int {
-	return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Value, b.Value))
-}
-
+// appendSeriesKey writes a map key for a series: its metric, then its
+// labels' key. Appending to a kept buffer spares an allocation per lookup.
 func appendSeriesKey(b []byte, metric string, labels []reading.Label) []byte {
-	b = append(b, metric...)
-	for _, l := range labels {
-		b = append(b, 0xff)
-		b = append(b, l.Name...)
-		b = append(b, 0xfe)
-		b = append(b, l.Value...)
-	}
-	return b
+	b = append(append(b, metric...), 0)
+	return reading.Labels(labels).AppendKey(b)
 }
 
 func appendAlertKey(b []byte, t *reading.Transition) []byte {
