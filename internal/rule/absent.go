@@ -40,7 +40,7 @@ func newAbsentState(r *Rule, idx int) absentState {
 	if r.Metric != "" {
 		a.sensor = reading.SensorOf(r.Metric)
 	}
-	a.s = series{level: reading.Normal, metric: reading.Metric{Name: r.Metric, Labels: sortedLabels(r.Match)}}
+	a.s = series{level: reading.Normal, metric: reading.Metric{Name: r.Metric, Labels: reading.Labels(r.Match).Sorted()}}
 	return a
 }
 

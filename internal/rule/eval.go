@@ -68,7 +68,7 @@ func NewEvaluator(rules []Rule) *Evaluator {
 		if r.Validate() != nil {
 			continue
 		}
-		r.Match = sortedLabels(r.Match)
+		r.Match = reading.Labels(r.Match).Sorted()
 		i := len(e.rules)
 		e.rules = append(e.rules, r)
 		spec := r.spec()
@@ -125,7 +125,7 @@ func (e *Evaluator) Eval(r reading.Reading, now time.Time) (reading.Status, []re
 				st = &sensorState{series: map[seriesKey]*series{}, gen: 1}
 				e.sensors[r.Sensor] = st
 			}
-			e.keybuf = appendLabelsKey(e.keybuf[:0], m.Labels)
+			e.keybuf = reading.Labels(m.Labels).AppendKey(e.keybuf[:0])
 			s := st.series[seriesKey{ri, string(e.keybuf)}] // no allocation on lookup
 			if s == nil {
 				s = &series{metric: reading.Metric{Name: m.Name, Labels: slices.Clone(m.Labels), Unit: m.Unit}, level: reading.Normal}
@@ -263,15 +263,4 @@ func transition(r *Rule, sensor string, s *series, from, to reading.Status, now 
 	}
 	t.Message = text.InEnglish.Alert(&t)
 	return t
-}
-
-// appendLabelsKey writes a map key for a label set.
-func appendLabelsKey(b []byte, ls []reading.Label) []byte {
-	for _, l := range ls {
-		b = append(b, l.Name...)
-		b = append(b, 0xff)
-		b = append(b, l.Value...)
-		b = append(b, 0xfe)
-	}
-	return b
 }

@@ -124,7 +124,7 @@ func (p *procRules) add(r *Rule, idx int) {
 		if r.Cmdline != "" {
 			ls = append(ls, reading.Label{Name: "cmdline", Value: r.Cmdline})
 		}
-		pr.missing = &series{metric: reading.Metric{Labels: sortedLabels(ls)}, level: reading.Normal}
+		pr.missing = &series{metric: reading.Metric{Labels: reading.Labels(ls).Sorted()}, level: reading.Normal}
 	}
 	i := len(p.rules)
 	p.rules = append(p.rules, pr)

@@ -5,8 +5,6 @@ package rule
 import (
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -203,20 +201,3 @@ func seriesName(m *reading.Metric) string { return text.SeriesName(m.Name, m.Lab
 
 // formatValue writes a value with its unit the way messages show it.
 func formatValue(v float64, unit reading.Unit) string { return text.FormatValue(v, unit) }
-
-// sortedLabels returns labels sorted by name, copying only when needed.
-func sortedLabels(ls []reading.Label) []reading.Label {
-	if slices.IsSortedFunc(ls, cmpLabel) {
-		return ls
-	}
-	out := slices.Clone(ls)
-	slices.SortFunc(out, cmpLabel)
-	return out
-}
-
-func cmpLabel(a, b reading.Label) int {
-	if c := strings.Compare(a.Name, b.Name); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Value, b.Value)
-}

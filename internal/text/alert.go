@@ -3,7 +3,6 @@ package text
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -55,20 +54,7 @@ func (t *Text) level(s reading.Status) string {
 
 // SeriesName writes metric{a="x",b="y"} for alert messages.
 func SeriesName(metric string, labels []reading.Label) string {
-	if len(labels) == 0 {
-		return metric
-	}
-	var b strings.Builder
-	b.WriteString(metric)
-	b.WriteByte('{')
-	for i, l := range labels {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
-	}
-	b.WriteByte('}')
-	return b.String()
+	return metric + reading.Labels(labels).String()
 }
 
 // FormatValue writes a value with its unit the way alert messages show it.
