@@ -86,14 +86,13 @@ func seriesName(metric string, labels []reading.Label) string {
 	if len(labels) == 0 {
 		return metric
 	}
+	ls := reading.Labels(labels)
 	for _, only := range [...]string{"mountpoint", "device"} {
-		for _, l := range labels {
-			if l.Name == only {
-				return metric + "{" + l.Value + "}"
-			}
+		if v := ls.Value(only); v != "" {
+			return metric + "{" + v + "}"
 		}
 	}
-	return metric + "{" + reading.Labels(labels).Text() + "}"
+	return metric + "{" + ls.Text() + "}"
 }
 
 func (m *Model) alertsHeight(int) (int, int) {
