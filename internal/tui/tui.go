@@ -266,12 +266,12 @@ func (m *Model) showPanels() {
 // Init starts waiting for readings.
 func (m *Model) Init() tea.Cmd { return waitReadings(m.opts.Readings) }
 
-// frameRate caps frames a second. Bubble Tea's renderer wakes on a ticker
-// at this rate even when nothing changed, and each wake-up costs the
-// process as much as drawing does: with 1 000 extra processes, vigia top
-// used 0.69 % of a core at 30, 0.59 % at 20 and 0.52 % at 10 (perf stat,
-// 4 rounds of 20 s, docs/PERFORMANCE.md). At 20 a key shows within 50 ms.
-const frameRate = 20
+// frameRate caps frames a second. Bubble Tea v2.1.1's renderer, like v1's,
+// wakes on a ticker at this rate even when nothing changed (it skips the
+// drawing, not the wake-up) and offers no mode that draws on demand, so the
+// cap is the only lever: at 10 a key shows within 100 ms, and an idle
+// dashboard wakes 10 times a second fewer than at 20 (docs/PERFORMANCE.md).
+const frameRate = 10
 
 // gatherWindow is how long the first reading of a batch waits for the
 // rest of its second: sensors on one cadence arrive a few milliseconds
