@@ -69,8 +69,8 @@ var owners = []struct {
 	owners []string
 }{
 	{"github.com/prometheus", []string{"internal/metrics"}},
+	{"charm.land", []string{"internal/tui"}},
 	{"github.com/charmbracelet", []string{"internal/tui"}},
-	{"github.com/muesli", []string{"internal/tui"}},
 	{"modernc.org", []string{"internal/store"}},
 	{"go.yaml.in", []string{"internal/config"}},
 	// cmd/vigia sends the signals the dashboard asks for, through a pidfd.

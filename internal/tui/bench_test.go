@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -24,7 +23,7 @@ func BenchmarkView(b *testing.B) {
 	m := newModel(Options{}, append(machine(true), procReading(base, manyProcs(1000))), 160, 50)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = m.View()
+		_ = m.render()
 	}
 }
 
@@ -38,14 +37,14 @@ func BenchmarkRefresh(b *testing.B) {
 	for b.Loop() {
 		t = t.Add(time.Second)
 		m.Update(readingsMsg{cpuReading(t, 64, 40), memReading(t, true), loadReading(t), netReading(t, 3), diskReading(t), tempReading(t), selfReading(t), procReading(t, ps)})
-		_ = m.View()
+		_ = m.render()
 	}
 }
 
 // BenchmarkKey is a key press that moves the selection and redraws.
 func BenchmarkKey(b *testing.B) {
 	m := newModel(Options{}, append(machine(true), procReading(base, manyProcs(1000))), 160, 50)
-	down, up := tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyUp}
+	down, up := press("down"), press("up")
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -55,6 +54,6 @@ func BenchmarkKey(b *testing.B) {
 			m.Update(up)
 		}
 		i++
-		_ = m.View()
+		_ = m.render()
 	}
 }

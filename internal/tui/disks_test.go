@@ -16,7 +16,7 @@ func TestDiskAbsentMount(t *testing.T) {
 		d := diskReading(base)
 		d.Metrics = append(d.Metrics, mt(reading.FSError, reading.FSErrAbsent, "device", "/dev/sdb1", "fstype", "xfs", "mountpoint", "/backup"))
 		m := newModel(Options{Text: text.For(lang)}, append(machine(true), d), 160, 50)
-		f := m.View()
+		f := m.render()
 		absent, hung := "/backup          unavailable", "/mnt/nas         not responding"
 		if lang == text.Spanish {
 			absent, hung = "/backup          no disponible", "/mnt/nas         no responde"

@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 )
 
@@ -47,9 +47,10 @@ func runProgram(ctx context.Context, p *tea.Program, restore func(), wait time.D
 	}
 }
 
-// leaveScreen undoes what Run turns on: mouse reporting (cell motion and
-// SGR), bracketed paste, the hidden cursor and the alternate screen.
-const leaveScreen = "\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+// leaveScreen undoes what Run turns on: the key reporting of
+// modifyOtherKeys and of the kitty protocol, mouse reporting (cell motion
+// and SGR), bracketed paste, the hidden cursor and the alternate screen.
+const leaveScreen = "\x1b[>4m\x1b[<1u\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
 
 // saveTerminal records the terminal's mode before the program makes it
 // raw, and returns what puts it back when the program cannot: the screen

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // stuckModel blocks in Update on its first message until released, as a
@@ -17,7 +17,7 @@ type stuckModel struct{ release chan struct{} }
 
 func (s stuckModel) Init() tea.Cmd                       { return func() tea.Msg { return struct{}{} } }
 func (s stuckModel) Update(tea.Msg) (tea.Model, tea.Cmd) { <-s.release; return s, nil }
-func (s stuckModel) View() string                        { return "stuck" }
+func (s stuckModel) View() tea.View                      { return tea.NewView("stuck") }
 
 // TestRunProgramDeadline: once ctx is done, a program that does not leave
 // within the wait is abandoned and the terminal restored without it.

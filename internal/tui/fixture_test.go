@@ -2,24 +2,16 @@ package tui
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 var base = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-
-func asciiRenderer() *lipgloss.Renderer {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	return r
-}
 
 func lbl(kv ...string) []reading.Label {
 	var ls []reading.Label
@@ -216,7 +208,7 @@ func machine(temps bool) []reading.Reading {
 
 func newModel(opts Options, rs []reading.Reading, w, h int) *Model {
 	opts.Hostname = "db-7"
-	m := New(opts, asciiRenderer())
+	m := New(opts, colorprofile.NoTTY)
 	m.Update(readingsMsg(rs))
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m

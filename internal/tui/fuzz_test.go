@@ -3,7 +3,7 @@ package tui
 import (
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -24,10 +24,10 @@ func FuzzProcessNames(f *testing.F) {
 		}
 		rs := append(machine(true), procReading(base, ps))
 		m := newModel(Options{Inspector: fakeInspector{}}, rs, w, h)
-		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
-		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(filter)})
-		for _, k := range []tea.KeyMsg{{Type: tea.KeyEnter}, {Type: tea.KeyRunes, Runes: []rune("t")}, {Type: tea.KeyEnter}} {
-			frame := m.View()
+		m.Update(press("/"))
+		m.Update(tea.PasteMsg{Content: filter})
+		for _, k := range []tea.KeyPressMsg{press("enter"), press("t"), press("enter")} {
+			frame := m.render()
 			checkFrame(t, frame, w, h)
 			for i := 0; i < len(frame); i++ {
 				if frame[i] == 0x1b || frame[i] == 0x07 || frame[i] == 0 {

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/text"
 )
@@ -64,7 +64,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actUp:           {"up"},
 		actDown:         {"down"},
 		actPageUp:       {"pgup"},
-		actPageDown:     {"pgdown", " "},
+		actPageDown:     {"pgdown", "space"},
 		actHome:         {"home", "g"},
 		actEnd:          {"end", "G"},
 		actDetail:       {"enter"},
@@ -84,7 +84,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actIrix:         {"I"},
 		actHelp:         {"?", "f1"},
 		actQuit:         {"q", "f10"},
-		actPlay:         {" "},
+		actPlay:         {"space"},
 		actStep:         {"."},
 		actStepBack:     {","},
 		actJump:         {"]"},
@@ -152,15 +152,15 @@ func newKeyMap(rebind map[string]config.KeyList, tx *text.Text) keyMap {
 
 // normKey spells a config key as bubbletea reports it.
 func normKey(k string) string {
-	if k == "space" {
-		return " "
+	if k == " " {
+		return "space"
 	}
 	return k
 }
 
 // match returns the action bound to msg, or "". In a replay the replay's
 // actions come first, so their keys may be shared with the live ones.
-func (m keyMap) match(msg tea.KeyMsg, replay bool) action {
+func (m keyMap) match(msg tea.KeyPressMsg, replay bool) action {
 	if replay {
 		for _, a := range replayActions() {
 			if key.Matches(msg, m.bind[a]) {

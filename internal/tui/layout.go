@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -54,8 +55,16 @@ func (m *Model) visible(name string) bool {
 	return false
 }
 
-// View draws the frame.
-func (m *Model) View() string {
+// View is the frame and the terminal modes it is drawn in.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	return v
+}
+
+// render draws the frame.
+func (m *Model) render() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}

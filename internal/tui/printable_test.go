@@ -19,11 +19,11 @@ func TestViewsPrintable(t *testing.T) {
 			m := newModel(opts, rs, size[0], size[1])
 			keys(m, keysPressed...)
 			t.Run(fmt.Sprintf("%dx%d%v", size[0], size[1], keysPressed), func(t *testing.T) {
-				golden.Printable(t, "frame", m.View())
+				golden.Printable(t, "frame", m.render())
 			})
 		}
 	}
 	// The failed sensor's error, a note and the hostile disk stay on screen.
 	m := newModel(Options{}, append(rs, reading.Reading{Sensor: reading.SensorCPU, Time: base.Add(2), Err: golden.Hostile[0]}), 200, 60)
-	golden.Printable(t, "frame with a failed sensor", m.View())
+	golden.Printable(t, "frame with a failed sensor", m.render())
 }

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -75,7 +76,7 @@ func recordFixture(t testing.TB) *store.Store {
 
 func newReplay(t *testing.T, src Source, from, to time.Time, w, h int) *Model {
 	t.Helper()
-	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: from, To: to}}, asciiRenderer())
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: from, To: to}}, colorprofile.NoTTY)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
@@ -108,7 +109,7 @@ func TestReplayFrames(t *testing.T) {
 		if got := jobCPU(t, m); got != 50.5 {
 			t.Errorf("replay-job CPU %% = %v at 2:30, want 50.5", got)
 		}
-		frame := m.View()
+		frame := m.render()
 		checkFrame(t, frame, sz[0], sz[1])
 		for _, want := range []string{"REPLAY", "⏸ paused", "2026-11-28 12:02:30", "replay-job", "50.5", "top procs as recorded"} {
 			if !strings.Contains(frame, want) {
@@ -121,7 +122,7 @@ func TestReplayFrames(t *testing.T) {
 		checkGolden(t, "replay-"+itoa(int32(sz[0]))+"x"+itoa(int32(sz[1])), frame)
 
 		keys(m, "?")
-		help := m.View()
+		help := m.render()
 		for _, want := range []string{"play / pause", "step back a reading", "10 min back", "faster", "to the end"} {
 			if !strings.Contains(help, want) {
 				t.Errorf("help lacks %q:\n%s", want, help)
@@ -174,7 +175,7 @@ func TestReplayPlay(t *testing.T) {
 	t.Parallel()
 	s := recordFixture(t)
 	m := newReplay(t, s, base, base.Add(replayLen), 120, 40)
-	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+	_, cmd := m.Update(press("space"))
 	if cmd == nil || !m.replay.playing {
 		t.Fatal("space did not start playing")
 	}
@@ -210,8 +211,8 @@ func TestReplayPlay(t *testing.T) {
 	if got := jobCPU(t, m); got != 99.5 {
 		t.Errorf("replay-job CPU %% = %v at the end, want 99.5 (second 299)", got)
 	}
-	if !strings.Contains(m.View(), "end of the recording") {
-		t.Errorf("no end message:\n%s", m.View())
+	if !strings.Contains(m.render(), "end of the recording") {
+		t.Errorf("no end message:\n%s", m.render())
 	}
 	keys(m, " ")
 	if m.replay.playing {
@@ -224,7 +225,7 @@ func TestReplayNoSignals(t *testing.T) {
 	t.Parallel()
 	s := recordFixture(t)
 	sig := &fakeSignaller{}
-	m := New(Options{Signaller: sig, Inspector: fakeInspector{}, Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m := New(Options{Signaller: sig, Inspector: fakeInspector{}, Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, colorprofile.NoTTY)
 	m.Update(sizeMsg(120, 40))
 	keys(m, "k", "enter", "y")
 	if m.view != viewMain {
@@ -247,7 +248,7 @@ func (emptySource) Readings(from, to time.Time) iter.Seq2[reading.Reading, error
 func TestReplayEmpty(t *testing.T) {
 	t.Parallel()
 	m := newReplay(t, emptySource{}, base, base.Add(24*time.Hour), 80, 24)
-	if frame := m.View(); !strings.Contains(frame, "nothing recorded between 2026-11-28 12:00:00 and 2026-11-29 12:00:00") {
+	if frame := m.render(); !strings.Contains(frame, "nothing recorded between 2026-11-28 12:00:00 and 2026-11-29 12:00:00") {
 		t.Errorf("empty replay does not say so:\n%s", frame)
 	}
 }
@@ -256,7 +257,7 @@ func TestReplayRebind(t *testing.T) {
 	t.Parallel()
 	s := recordFixture(t)
 	m := New(Options{Config: config.TUI{Keys: map[string]config.KeyList{"replay_step": {"n"}}},
-		Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+		Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, colorprofile.NoTTY)
 	m.Update(sizeMsg(120, 40))
 	keys(m, "n", "n", ".")
 	if diff := cmp.Diff(base.Add(2*time.Second), m.replay.clock); diff != "" {
@@ -309,7 +310,7 @@ func TestReplaySkipsGaps(t *testing.T) {
 // five sensors back from SQLite and rebuild every panel.
 func BenchmarkReplaySeek(b *testing.B) {
 	s := recordFixture(b)
-	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, colorprofile.NoTTY)
 	m.Update(sizeMsg(160, 50))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -320,7 +321,7 @@ func BenchmarkReplaySeek(b *testing.B) {
 // BenchmarkReplayStep is one . key and the frame after it.
 func BenchmarkReplayStep(b *testing.B) {
 	s := recordFixture(b)
-	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m := New(Options{Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, colorprofile.NoTTY)
 	m.Update(sizeMsg(160, 50))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -328,7 +329,7 @@ func BenchmarkReplayStep(b *testing.B) {
 			m.replaySeek(base)
 		}
 		keys(m, ".")
-		_ = m.View()
+		_ = m.render()
 	}
 }
 
@@ -372,8 +373,8 @@ func TestReplaySeekListsOldAlerts(t *testing.T) {
 	if len(m.alerts.active) != 1 || open.Rule != "cpu-hot" || open.To != reading.Critical {
 		t.Errorf("open alerts at 8:00 = %v, want cpu-hot, raised at 0:30 and never resolved", m.alerts.active)
 	}
-	if !strings.Contains(m.View(), "cpu.usage") {
-		t.Errorf("the alerts panel does not list the open alert:\n%s", m.View())
+	if !strings.Contains(m.render(), "cpu.usage") {
+		t.Errorf("the alerts panel does not list the open alert:\n%s", m.render())
 	}
 }
 
@@ -399,7 +400,7 @@ func TestReplayFollowsAGrowingRecording(t *testing.T) {
 			src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
 		}
 		end := base.Add(9*time.Second + time.Millisecond)
-		m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: end, Follow: follow}}, asciiRenderer())
+		m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: end, Follow: follow}}, colorprofile.NoTTY)
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		keys(m, "G")
 		// The recorder goes on writing.
@@ -427,7 +428,7 @@ func TestReplayPlaysOnAtTheEndOfAGrowingRecording(t *testing.T) {
 	for i := range 10 {
 		src.sliceSource = append(src.sliceSource, replayJob(base.Add(time.Duration(i)*time.Second), i))
 	}
-	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: base.Add(9*time.Second + time.Millisecond), Follow: true}}, asciiRenderer())
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: src, From: base, To: base.Add(9*time.Second + time.Millisecond), Follow: true}}, colorprofile.NoTTY)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	keys(m, "G", " ")
 	if !m.replay.playing {
@@ -441,7 +442,7 @@ func TestReplayPlaysOnAtTheEndOfAGrowingRecording(t *testing.T) {
 	for range 20 { // two seconds with nothing new
 		tick()
 	}
-	if !m.replay.playing || strings.Contains(m.View(), "end of the recording") {
+	if !m.replay.playing || strings.Contains(m.render(), "end of the recording") {
 		t.Fatalf("the replay stopped at the end of a recording still being written: %q", m.message)
 	}
 	for i := 10; i < 15; i++ {
@@ -464,9 +465,9 @@ func TestReplayOfAnOlderRecording(t *testing.T) {
 		p := &r.Processes[i]
 		p.Threads, p.CPUTime, p.State = 0, 0, ""
 	}
-	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: sliceSource{r}, From: base, To: base.Add(time.Second)}}, asciiRenderer())
+	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: sliceSource{r}, From: base, To: base.Add(time.Second)}}, colorprofile.NoTTY)
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
-	f := m.View()
+	f := m.render()
 	if !strings.Contains(f, "4242 alice     –    3.5   0.0   103M    –         – replay-job") {
 		t.Errorf("an older recording's process row:\n%s", f)
 	}

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
+
+// privateModeOn matches a DEC private mode being set.
+var privateModeOn = regexp.MustCompile(`\x1b\[\?(\d+)h`)
 
 // syncBuffer is an output the program writes from its own goroutine.
 type syncBuffer struct {
@@ -74,6 +77,21 @@ func TestRunRestoresTerminal(t *testing.T) {
 					t.Errorf("output lacks %q", seq)
 				}
 			}
+			// What the program turns on, leaveScreen must turn off for a
+			// program that cannot.
+			for _, on := range privateModeOn.FindAllStringSubmatch(s, -1) {
+				if on[1] == "7" || on[1] == "25" {
+					continue // autowrap and the cursor are on by default
+				}
+				if off := "\x1b[?" + on[1] + "l"; !strings.Contains(leaveScreen, off) {
+					t.Errorf("the program sets mode %s, which leaveScreen does not reset", on[1])
+				}
+			}
+			for on, off := range map[string]string{"\x1b[>4;": "\x1b[>4m", "\x1b[>1u": "\x1b[<1u"} {
+				if strings.Contains(s, on) && !strings.Contains(leaveScreen, off) {
+					t.Errorf("the program writes %q, which leaveScreen does not undo with %q", on, off)
+				}
+			}
 			if i, j := strings.LastIndex(s, "\x1b[?1049h"), strings.LastIndex(s, "\x1b[?1049l"); j < i {
 				t.Error("the alternate screen was entered again after it was left")
 			}
@@ -83,15 +101,13 @@ func TestRunRestoresTerminal(t *testing.T) {
 
 func TestThemes(t *testing.T) {
 	t.Parallel()
-	frame := func(theme string, p termenv.Profile) string {
-		r := lipgloss.NewRenderer(io.Discard)
-		r.SetColorProfile(p)
-		m := New(Options{Config: configTheme(theme)}, r)
+	frame := func(theme string, p colorprofile.Profile) string {
+		m := New(Options{Config: configTheme(theme)}, p)
 		m.Update(readingsMsg(machine(true)))
 		m.Update(sizeMsg(160, 50))
-		return m.View()
+		return m.render()
 	}
-	dark, light, mono := frame("dark", termenv.ANSI256), frame("light", termenv.ANSI256), frame("mono", termenv.ANSI256)
+	dark, light, mono := frame("dark", colorprofile.ANSI256), frame("light", colorprofile.ANSI256), frame("mono", colorprofile.ANSI256)
 	if dark == light {
 		t.Error("dark and light themes draw the same frame")
 	}

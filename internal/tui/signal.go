@@ -6,7 +6,7 @@ import (
 	"strings"
 	"syscall"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
 )
@@ -74,11 +74,11 @@ func (m *Model) releaseSignal() {
 	}
 }
 
-func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
+func (m *Model) signalKey(msg tea.KeyPressMsg, a action) tea.Cmd {
 	sigs := signals()
 	if m.view == viewSignal {
 		switch s := msg.String(); {
-		case msg.Type == tea.KeyEsc || s == "q":
+		case msg.Code == tea.KeyEscape || s == "q":
 			m.view = viewMain
 			m.releaseSignal()
 		case a == actUp:
@@ -88,7 +88,7 @@ func (m *Model) signalKey(msg tea.KeyMsg, a action) tea.Cmd {
 		case len(s) == 1 && s[0] >= '1' && int(s[0]-'0') <= len(sigs):
 			m.sigCursor = int(s[0] - '1')
 			m.view = viewConfirm
-		case msg.Type == tea.KeyEnter:
+		case msg.Code == tea.KeyEnter:
 			m.view = viewConfirm
 		}
 		return nil

@@ -76,7 +76,7 @@ func TestSignalsOffSaysWhy(t *testing.T) {
 	why := "signals are off: /host/proc is not this machine's /proc, so its PIDs are not processes here"
 	m := newModel(Options{NoSignals: why}, machine(true), 160, 50)
 	keys(m, "k")
-	if m.view != viewMain || m.message != why || !strings.Contains(m.View(), "signals are off") {
+	if m.view != viewMain || m.message != why || !strings.Contains(m.render(), "signals are off") {
 		t.Errorf("view %d message %q, want the reason %q", m.view, m.message, why)
 	}
 }

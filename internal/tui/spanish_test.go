@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/vigia-dev/vigia/internal/text"
 )
 
@@ -32,7 +33,7 @@ func TestSpanishFrames(t *testing.T) {
 				opts := Options{Text: text.For(text.Spanish), Inspector: fakeInspector{}, Signaller: &fakeSignaller{}, SetInterval: func(time.Duration) {}}
 				m := newModel(opts, machine(true), size[0], size[1])
 				keys(m, tt.keys...)
-				frame := m.View()
+				frame := m.render()
 				checkFrame(t, frame, size[0], size[1])
 				checkGolden(t, name, frame)
 			})
@@ -64,10 +65,10 @@ func TestSpanishWidths(t *testing.T) {
 func TestSpanishReplay(t *testing.T) {
 	t.Parallel()
 	s := recordFixture(t)
-	m := New(Options{Hostname: "db-7", Text: text.For(text.Spanish), Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, asciiRenderer())
+	m := New(Options{Hostname: "db-7", Text: text.For(text.Spanish), Replay: &Replay{Source: s, From: base, To: base.Add(replayLen)}}, colorprofile.NoTTY)
 	m.Update(sizeMsg(80, 24))
 	keys(m, "]", ">")
-	frame := m.View()
+	frame := m.render()
 	checkFrame(t, frame, 80, 24)
 	checkGolden(t, "es-replay-80x24", frame)
 }

@@ -16,7 +16,7 @@ func TestStatusBarKeepsQuit(t *testing.T) {
 		t.Run(strconv.Itoa(w), func(t *testing.T) {
 			t.Parallel()
 			m := newModel(Options{Signaller: &fakeSignaller{}}, machine(true), w, 24)
-			f := m.View()
+			f := m.render()
 			bar := f[strings.LastIndex(f, "\n")+1:]
 			if !strings.Contains(bar, "q quit") || strings.Contains(bar, "…") {
 				t.Errorf("status bar at %d columns: %q", w, bar)
@@ -35,7 +35,7 @@ func TestCutTextsEndWithEllipsis(t *testing.T) {
 		Metric: reading.Load1, From: reading.Normal, To: reading.Critical, Value: 70.5, Time: base, Since: base, Message: msg}}
 	for _, size := range [][2]int{{80, 24}, {160, 50}} {
 		m := newModel(Options{}, append(machine(true), a), size[0], size[1])
-		f := m.View()
+		f := m.render()
 		var alert, command string
 		for _, l := range strings.Split(f, "\n") {
 			switch {
@@ -77,7 +77,7 @@ func TestLabelsKeepTheirValues(t *testing.T) {
 	labelled := regexp.MustCompile(`(every|CPU%|vigia|swap|cgroup|per core|psi10 cpu|memory|io|Core \d|acpitz|eth0|wlan0|/boot/efi|r|w)( +|$)(\S*)`)
 	for w := 30; w <= 100; w++ {
 		m := newModel(Options{}, machine(true), w, 24)
-		lines := strings.Split(m.View(), "\n")
+		lines := strings.Split(m.render(), "\n")
 		for _, l := range lines[:8] {
 			for _, g := range labelled.FindAllStringSubmatch(strings.TrimRight(l, " "), -1) {
 				if g[3] == "" || strings.Contains(g[3], "…") {

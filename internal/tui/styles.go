@@ -3,7 +3,8 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -13,8 +14,14 @@ type paint struct{ pre, post string }
 
 func (p paint) wrap(s string) string { return p.pre + s + p.post }
 
-func toPaint(st lipgloss.Style) paint {
-	out := st.Render("X")
+// toPaint reduces st to the sequences profile p can show: a style renders
+// every colour it was given, and the frame must already be in the
+// terminal's own (or, under NoTTY, in none at all) for the golden frames.
+func toPaint(p colorprofile.Profile, st lipgloss.Style) paint {
+	var b strings.Builder
+	w := colorprofile.Writer{Forward: &b, Profile: p}
+	w.WriteString(st.Render("X"))
+	out := b.String()
 	i := strings.IndexByte(out, 'X')
 	if i < 0 {
 		return paint{}
@@ -60,13 +67,14 @@ func lightPalette() palette {
 		unknown: "244", selBg: "153", selFg: "16", rx: "28", tx: "90", graph: "31"}
 }
 
-// newTheme builds the named theme for renderer r; under a colourless
-// profile (NO_COLOR, the Ascii profile of golden tests) every paint is
-// empty or only bold and reverse.
-func newTheme(r *lipgloss.Renderer, name string) *theme {
+// newTheme builds the named theme for colour profile prof; under a
+// colourless profile (ASCII for NO_COLOR, NoTTY in golden tests) every
+// paint is empty or only bold and reverse.
+func newTheme(prof colorprofile.Profile, name string) *theme {
 	t := &theme{name: name}
+	toPaint := func(st lipgloss.Style) paint { return toPaint(prof, st) }
 	if name == "mono" {
-		s := r.NewStyle()
+		s := lipgloss.NewStyle()
 		t.text, t.dim, t.graph, t.rx, t.tx = toPaint(s), toPaint(s.Faint(true)), toPaint(s), toPaint(s), toPaint(s)
 		t.title = toPaint(s.Bold(true))
 		t.accent = toPaint(s.Bold(true))
@@ -82,8 +90,8 @@ func newTheme(r *lipgloss.Renderer, name string) *theme {
 	if name == "light" {
 		p = lightPalette()
 	}
-	c := func(s string) lipgloss.Color { return lipgloss.Color(s) }
-	s := r.NewStyle()
+	c := lipgloss.Color
+	s := lipgloss.NewStyle()
 	t.text = toPaint(s.Foreground(c(p.fg)))
 	t.dim = toPaint(s.Foreground(c(p.dim)))
 	t.title = toPaint(s.Foreground(c(p.title)).Bold(true))

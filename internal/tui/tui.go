@@ -18,10 +18,9 @@ import (
 	"syscall"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
-	"github.com/muesli/termenv"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/text"
@@ -188,9 +187,9 @@ type panelCache struct {
 // enough for a graph across a 600-column terminal.
 const historyLen = 1200
 
-// New builds the model; renderer decides the colour profile (tests pass one
-// with the Ascii profile for colour-free frames).
-func New(opts Options, r *lipgloss.Renderer) *Model {
+// New builds the model for colour profile prof (tests pass NoTTY for frames
+// without escape sequences).
+func New(opts Options, prof colorprofile.Profile) *Model {
 	if opts.Interval <= 0 {
 		opts.Interval = time.Second
 	}
@@ -204,14 +203,14 @@ func New(opts Options, r *lipgloss.Renderer) *Model {
 	if themeName == "" {
 		themeName = "dark"
 	}
-	if r.ColorProfile() == termenv.Ascii {
+	if prof <= colorprofile.ASCII {
 		themeName = "mono"
 	}
 	m := &Model{
 		opts:     opts,
 		tx:       opts.Text,
 		keys:     newKeyMap(opts.Config.Keys, opts.Text),
-		th:       newTheme(r, themeName),
+		th:       newTheme(prof, themeName),
 		last:     map[string]*reading.Reading{},
 		ver:      map[string]uint64{},
 		cpuHist:  newRing(historyLen),
@@ -267,12 +266,12 @@ func (m *Model) showPanels() {
 // Init starts waiting for readings.
 func (m *Model) Init() tea.Cmd { return waitReadings(m.opts.Readings) }
 
-// frameRate caps frames a second. Bubble Tea's renderer wakes on a ticker
-// at this rate even when nothing changed, and each wake-up costs the
-// process as much as drawing does: with 1 000 extra processes, vigia top
-// used 0.69 % of a core at 30, 0.59 % at 20 and 0.52 % at 10 (perf stat,
-// 4 rounds of 20 s, docs/PERFORMANCE.md). At 20 a key shows within 50 ms.
-const frameRate = 20
+// frameRate caps frames a second. Bubble Tea v2.1.1's renderer, like v1's,
+// wakes on a ticker at this rate even when nothing changed (it skips the
+// drawing, not the wake-up) and offers no mode that draws on demand, so the
+// cap is the only lever: at 10 a key shows within 100 ms, and an idle
+// dashboard wakes 10 times a second fewer than at 20 (docs/PERFORMANCE.md).
+const frameRate = 10
 
 // gatherWindow is how long the first reading of a batch waits for the
 // rest of its second: sensors on one cadence arrive a few milliseconds
@@ -340,10 +339,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signalMsg:
 		m.signalled(msg)
 		return m, nil
-	case tea.KeyMsg:
+	case tea.KeyPressMsg:
 		return m, m.key(msg)
-	case tea.MouseMsg:
-		m.mouse(msg)
+	case tea.PasteMsg:
+		return m, m.keyText(msg.Content)
+	case tea.MouseClickMsg:
+		m.click(msg.Mouse())
+		return m, nil
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
 		return m, nil
 	}
 	return m, nil
@@ -441,16 +445,13 @@ func (m *Model) stepInterval(up bool) {
 }
 
 // key handles a key press in the current view.
-func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
-	if msg.Type == tea.KeyCtrlC {
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
 	if m.table.typing {
 		m.filterKey(msg)
 		return nil
-	}
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
-		return m.keyRunes(msg)
 	}
 	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
 	switch m.view {
@@ -462,7 +463,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case viewDetail:
 		switch {
-		case msg.Type == tea.KeyEsc || msg.String() == "q" || a == actDetail:
+		case msg.Code == tea.KeyEscape || msg.String() == "q" || a == actDetail:
 			m.view, m.detail = viewMain, nil
 		case a == actSignal:
 			return m.openSignal()
@@ -473,7 +474,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case viewSignal, viewConfirm:
 		return m.signalKey(msg, a)
 	}
-	if msg.Type == tea.KeyEsc {
+	if msg.Code == tea.KeyEscape {
 		if m.table.filter != "" {
 			m.table.setFilter("")
 			return nil
@@ -541,71 +542,75 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// keyRunes handles keys that came together (typed fast, pasted, over a
-// slow link), which Bubble Tea delivers as one message of several runes:
-// each is a key of its own, so "PPP" sorts as often as three presses do,
-// and the rest of them go to the filter once one of them opened it.
-func (m *Model) keyRunes(msg tea.KeyMsg) tea.Cmd {
+// keyText handles pasted text, which Bubble Tea delivers as one message:
+// each character is a key of its own, so "PPP" sorts as often as three
+// presses do, and the rest of them go to the filter once one of them
+// opened it. (Keys typed fast arrive one message each.)
+func (m *Model) keyText(s string) tea.Cmd {
 	var cmds []tea.Cmd
-	for i, r := range msg.Runes {
-		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt, Paste: msg.Paste}
+	for i, r := range s {
 		if m.table.typing {
-			one.Runes = msg.Runes[i:]
-			m.filterKey(one)
+			m.typeFilter(s[i:])
 			break
 		}
-		cmds = append(cmds, m.key(one))
+		cmds = append(cmds, m.key(tea.KeyPressMsg{Code: r, Text: string(r)}))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) filterKey(msg tea.KeyMsg) {
-	f := m.table.filter
-	switch msg.Type {
+func (m *Model) filterKey(msg tea.KeyPressMsg) {
+	switch msg.Code {
 	case tea.KeyEnter:
 		m.table.typing = false
-		return
-	case tea.KeyEsc:
+	case tea.KeyEscape:
 		m.table.typing = false
 		m.table.setFilter("")
-		return
 	case tea.KeyBackspace:
-		if r := []rune(f); len(r) > 0 {
+		if r := []rune(m.table.filter); len(r) > 0 {
 			m.table.setFilter(string(r[:len(r)-1]))
 		}
-		return
 	case tea.KeyUp:
 		m.table.move(-1)
-		return
 	case tea.KeyDown:
 		m.table.move(1)
-		return
-	case tea.KeyRunes, tea.KeySpace:
-		if len(f) < 64 {
-			m.table.setFilter(f + text.Printable(string(msg.Runes)))
+	default:
+		if msg.Text != "" {
+			m.typeFilter(msg.Text)
 		}
 	}
 }
 
-// mouse selects a row, sorts by a clicked header, scrolls with the wheel.
-func (m *Model) mouse(msg tea.MouseMsg) {
+func (m *Model) typeFilter(s string) {
+	if f := m.table.filter; len(f) < 64 {
+		m.table.setFilter(f + text.Printable(s))
+	}
+}
+
+// wheel scrolls the table.
+func (m *Model) wheel(msg tea.Mouse) {
 	if m.view != viewMain {
 		return
 	}
-	switch {
-	case msg.Button == tea.MouseButtonWheelUp:
+	switch msg.Button {
+	case tea.MouseWheelUp:
 		m.table.move(-3)
-	case msg.Button == tea.MouseButtonWheelDown:
+	case tea.MouseWheelDown:
 		m.table.move(3)
-	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionPress:
-		switch y := msg.Y - m.lay.tableY; {
-		case y == 0:
-			if c, ok := m.table.columnAt(msg.X, m.w); ok {
-				m.table.setSort(c, true)
-			}
-		case y > 0 && y <= m.lay.tableRows:
-			m.table.selectRow(m.table.offset + y - 1)
+	}
+}
+
+// click selects a row or sorts by a clicked header.
+func (m *Model) click(msg tea.Mouse) {
+	if m.view != viewMain || msg.Button != tea.MouseLeft {
+		return
+	}
+	switch y := msg.Y - m.lay.tableY; {
+	case y == 0:
+		if c, ok := m.table.columnAt(msg.X, m.w); ok {
+			m.table.setSort(c, true)
 		}
+	case y > 0 && y <= m.lay.tableRows:
+		m.table.selectRow(m.table.offset + y - 1)
 	}
 }
 
@@ -621,25 +626,26 @@ func Run(ctx context.Context, opts Options) error {
 	if env == nil {
 		env = os.Environ()
 	}
-	r := lipgloss.NewRenderer(out, termenv.WithEnvironment(environ(env)))
+	prof := colorprofile.Detect(out, env)
 	if noColor(env) {
 		// NO_COLOR asks for no colour, not no attributes: keep bold and
 		// reverse, which the mono theme uses for emphasis and selection.
-		r.SetColorProfile(termenv.ANSI)
+		prof = min(prof, colorprofile.ASCII)
 		opts.Config.Theme = "mono"
 	}
-	m := New(opts, r)
-	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
-		// No terminal to ask for its size (a pipe, a recording): take
-		// COLUMNS and LINES, else the classic 80×24.
-		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
-	}
+	m := New(opts, prof)
 	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
 	// handler raced it and could block for ever sending to a loop that had
 	// already left (see runProgram).
 	popts := []tea.ProgramOption{
-		tea.WithoutSignalHandler(), tea.WithAltScreen(), tea.WithMouseCellMotion(),
-		tea.WithOutput(out), tea.WithEnvironment(env), tea.WithFPS(frameRate),
+		tea.WithoutSignalHandler(), tea.WithOutput(out), tea.WithEnvironment(env),
+		tea.WithColorProfile(prof), tea.WithFPS(frameRate),
+	}
+	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
+		// No terminal to ask for its size (a pipe, a recording): take
+		// COLUMNS and LINES, else the classic 80×24.
+		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
+		popts = append(popts, tea.WithWindowSize(m.w, m.h))
 	}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
@@ -672,10 +678,8 @@ func noColor(env []string) bool {
 	return false
 }
 
-// environ adapts an environment list to termenv's lookup.
+// environ looks variables up in an environment list.
 type environ []string
-
-func (e environ) Environ() []string { return e }
 
 func (e environ) Getenv(k string) string {
 	for _, kv := range e {

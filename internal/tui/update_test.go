@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -78,8 +79,8 @@ func TestFilter(t *testing.T) {
 	if diff := cmp.Diff([]int32{1201}, shownPIDs(m)); diff != "" {
 		t.Errorf("filter SLEE (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(m.View(), "filter: SLEE") {
-		t.Errorf("status bar does not show the filter being typed:\n%s", m.View())
+	if !strings.Contains(m.render(), "filter: SLEE") {
+		t.Errorf("status bar does not show the filter being typed:\n%s", m.render())
 	}
 	keys(m, "backspace", "backspace", "backspace", "backspace", "1", "2", "0", "enter")
 	// PID prefix 120 and user/command matches for "120".
@@ -95,8 +96,8 @@ func TestFilter(t *testing.T) {
 		t.Errorf("esc left filter %q and %d rows", m.table.filter, len(m.table.rows))
 	}
 	keys(m, "/", "z", "z", "z", "enter")
-	if !strings.Contains(m.View(), "no process matches “zzz”") {
-		t.Errorf("empty filter result not explained:\n%s", m.View())
+	if !strings.Contains(m.render(), "no process matches “zzz”") {
+		t.Errorf("empty filter result not explained:\n%s", m.render())
 	}
 }
 
@@ -122,8 +123,8 @@ func TestSelectionFollowsPID(t *testing.T) {
 	if i := slices.Index(shownPIDs(m), 900); m.table.sel != i {
 		t.Errorf("selection row %d, nginx is at %d", m.table.sel, i)
 	}
-	if !strings.Contains(m.View(), "›    900 www-data") {
-		t.Errorf("the selected row is not marked in the frame:\n%s", m.View())
+	if !strings.Contains(m.render(), "›    900 www-data") {
+		t.Errorf("the selected row is not marked in the frame:\n%s", m.render())
 	}
 	// The process exits: the selection stays at the same row.
 	ps = slices.DeleteFunc(ps, func(p reading.Process) bool { return p.PID == 900 })
@@ -156,33 +157,33 @@ func TestTreeSurvivesCycles(t *testing.T) {
 	ps := []reading.Process{{PID: 10, PPID: 11, Comm: "a"}, {PID: 11, PPID: 10, Comm: "b"}, {PID: 12, PPID: 12, Comm: "self"}}
 	m := newModel(Options{}, []reading.Reading{procReading(base, ps)}, 80, 24)
 	keys(m, "t")
-	checkFrame(t, m.View(), 80, 24)
+	checkFrame(t, m.render(), 80, 24)
 }
 
 func TestMouse(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{}, machine(true), 160, 50)
-	m.View()
+	m.render()
 	y := m.lay.tableY
 	// Click on the MEM% header.
-	x := strings.Index(strings.Split(m.View(), "\n")[y], "MEM%")
-	m.Update(tea.MouseMsg{X: x, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	x := strings.Index(strings.Split(m.render(), "\n")[y], "MEM%")
+	m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
 	if m.table.sortCol != colMem {
 		t.Fatalf("click on MEM%% at %d,%d sorted by column %d", x, y, m.table.sortCol)
 	}
-	m.Update(tea.MouseMsg{X: x, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	m.Update(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
 	if !m.table.reverse {
 		t.Error("second click on the sorted header did not reverse")
 	}
-	m.Update(tea.MouseMsg{X: 2, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	m.Update(tea.MouseClickMsg{X: 2, Y: y, Button: tea.MouseLeft})
 	if m.table.sortCol != colPID {
 		t.Errorf("click on PID header sorted by %d", m.table.sortCol)
 	}
-	m.Update(tea.MouseMsg{X: 30, Y: y + 3, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	m.Update(tea.MouseClickMsg{X: 30, Y: y + 3, Button: tea.MouseLeft})
 	if got := selectedPID(m); got != 15 {
 		t.Errorf("click on the third row selected %d, want 15", got)
 	}
-	m.Update(tea.MouseMsg{X: 30, Y: y + 3, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	m.Update(tea.MouseWheelMsg{X: 30, Y: y + 3, Button: tea.MouseWheelDown})
 	if got := selectedPID(m); got != 1200 {
 		t.Errorf("wheel down selected %d, want 1200", got)
 	}
@@ -219,7 +220,7 @@ func TestSignalMenu(t *testing.T) {
 			if m.message != tt.message {
 				t.Errorf("status message %q, want %q", m.message, tt.message)
 			}
-			if tt.message != "" && !strings.Contains(m.View(), tt.message) {
+			if tt.message != "" && !strings.Contains(m.render(), tt.message) {
 				t.Errorf("status bar lacks %q", tt.message)
 			}
 		})
@@ -239,7 +240,7 @@ func TestDetail(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{Inspector: fakeInspector{}}, machine(true), 160, 50)
 	keys(m, "N", "home", "enter")
-	f := m.View()
+	f := m.render()
 	for _, want := range []string{"Process 1 systemd", "/sbin/init splash", "Open files    17", "I/O           123M read, 45.0K written"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("detail view lacks %q:\n%s", want, f)
@@ -256,7 +257,7 @@ func TestDetail(t *testing.T) {
 	}
 	gone := newModel(Options{Inspector: fakeInspector{err: syscall.ESRCH}}, machine(true), 160, 50)
 	keys(gone, "enter")
-	if f := gone.View(); !strings.Contains(f, "has exited") {
+	if f := gone.render(); !strings.Contains(f, "has exited") {
 		t.Errorf("detail of a gone process:\n%s", f)
 	}
 }
@@ -265,26 +266,19 @@ func TestQuitKeys(t *testing.T) {
 	t.Parallel()
 	for _, k := range []string{"q", "esc", "ctrl+c"} {
 		m := newModel(Options{}, machine(true), 80, 24)
-		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		switch k {
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "ctrl+c":
-			msg = tea.KeyMsg{Type: tea.KeyCtrlC}
-		}
-		if _, cmd := m.Update(msg); !isQuit(cmd) {
+		if _, cmd := m.Update(press(k)); !isQuit(cmd) {
 			t.Errorf("%s does not quit", k)
 		}
 	}
 	// q while typing a filter is a letter, not quit.
 	m := newModel(Options{}, machine(true), 80, 24)
 	keys(m, "/")
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")}); isQuit(cmd) || m.table.filter != "q" {
+	if _, cmd := m.Update(press("q")); isQuit(cmd) || m.table.filter != "q" {
 		t.Errorf("q in the filter quit or was lost (filter %q)", m.table.filter)
 	}
 	// Ctrl-C quits from anywhere.
 	keys(m, "enter", "?")
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); !isQuit(cmd) {
+	if _, cmd := m.Update(press("ctrl+c")); !isQuit(cmd) {
 		t.Error("ctrl+c in help does not quit")
 	}
 }
@@ -298,19 +292,19 @@ func TestIntervalKeys(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("intervals set (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(m.View(), "every 250ms") {
-		t.Errorf("header does not show the new interval:\n%s", m.View())
+	if !strings.Contains(m.render(), "every 250ms") {
+		t.Errorf("header does not show the new interval:\n%s", m.render())
 	}
 }
 
 func TestIrixToggle(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{}, machine(true), 160, 50)
-	if !strings.Contains(m.View(), "CPU% 100=1 core") || !strings.Contains(m.View(), "   250  26.6") {
-		t.Fatalf("Irix frame:\n%s", m.View())
+	if !strings.Contains(m.render(), "CPU% 100=1 core") || !strings.Contains(m.render(), "   250  26.6") {
+		t.Fatalf("Irix frame:\n%s", m.render())
 	}
 	keys(m, "I")
-	f := m.View()
+	f := m.render()
 	// 250 % of one core is 3.9 % of 64 cores; vigia's own 0.8 % too.
 	if !strings.Contains(f, "CPU% of 64 cores") || !strings.Contains(f, "   3.9  26.6") || !strings.Contains(f, "vigia 0.0%") {
 		t.Errorf("Solaris frame:\n%s", f)
@@ -330,7 +324,7 @@ func TestKeyRebinding(t *testing.T) {
 		t.Errorf("x rebound to signal: view %d", m.view)
 	}
 	keys(m, "esc", "?")
-	if f := m.View(); !strings.Contains(f, "x             send a signal") || !strings.Contains(f, "k             tree view") {
+	if f := m.render(); !strings.Contains(f, "x             send a signal") || !strings.Contains(f, "k             tree view") {
 		t.Errorf("help does not show the rebinding:\n%s", f)
 	}
 }
@@ -350,7 +344,7 @@ func TestWaitReadings(t *testing.T) {
 	if msg := waitReadings(ch)(); msg != (closedMsg{}) {
 		t.Errorf("on a closed channel waitReadings = %#v, want closedMsg", msg)
 	}
-	m := New(Options{Readings: ch}, asciiRenderer())
+	m := New(Options{Readings: ch}, colorprofile.NoTTY)
 	if _, cmd := m.Update(closedMsg{}); !isQuit(cmd) {
 		t.Error("closed reading channel does not quit")
 	}
@@ -359,13 +353,13 @@ func TestWaitReadings(t *testing.T) {
 func TestSensorFailure(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{}, []reading.Reading{{Sensor: reading.SensorCPU, Time: base, Err: "read /proc/stat: permission denied"}}, 160, 50)
-	if f := m.View(); !strings.Contains(f, "sensor failed: read /proc/stat: permission denied") {
+	if f := m.render(); !strings.Contains(f, "sensor failed: read /proc/stat: permission denied") {
 		t.Errorf("failed sensor not shown:\n%s", f)
 	}
 	// A failure after good readings keeps the values and says they are stale.
 	m = newModel(Options{}, machine(true), 160, 50)
 	m.Update(readingsMsg{{Sensor: reading.SensorDisk, Time: base.Add(time.Second), Err: "deadline exceeded"}})
-	if f := m.View(); !strings.Contains(f, "sensor failed: deadline exceeded") || !strings.Contains(f, "/boot/efi") {
+	if f := m.render(); !strings.Contains(f, "sensor failed: deadline exceeded") || !strings.Contains(f, "/boot/efi") {
 		t.Errorf("stale sensor not shown with its last values:\n%s", f)
 	}
 }
@@ -382,7 +376,7 @@ func TestAlertsFollowTransitions(t *testing.T) {
 	if len(m.alerts.active) != 1 {
 		t.Errorf("resolved alert still active: %v", m.alerts.active)
 	}
-	if f := m.View(); !strings.Contains(f, "12:00:01 cpu.core.usage{cpu=3} CRIT→OK") {
+	if f := m.render(); !strings.Contains(f, "12:00:01 cpu.core.usage{cpu=3} CRIT→OK") {
 		t.Errorf("resolution not listed:\n%s", f)
 	}
 }
@@ -395,7 +389,7 @@ func TestEveryFrameFits(t *testing.T) {
 			m := newModel(opts, machine(true), size[0], size[1])
 			keys(m, keysPressed...)
 			t.Run(fmt.Sprintf("%dx%d%v", size[0], size[1], keysPressed), func(t *testing.T) {
-				checkFrame(t, m.View(), size[0], size[1])
+				checkFrame(t, m.render(), size[0], size[1])
 			})
 		}
 	}
@@ -404,7 +398,7 @@ func TestEveryFrameFits(t *testing.T) {
 func TestNoReadingsYet(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{}, nil, 160, 50)
-	f := m.View()
+	f := m.render()
 	checkFrame(t, f, 160, 50)
 	if !strings.Contains(f, "waiting for the first reading") || !strings.Contains(f, "waiting for the process list") {
 		t.Errorf("empty frame:\n%s", f)
@@ -415,7 +409,7 @@ func TestDetailOfAnotherUsersProcess(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{Inspector: fakeInspector{}}, machine(true), 160, 50)
 	keys(m, "down", "down", "enter") // nginx, PID 900
-	f := m.View()
+	f := m.render()
 	for _, want := range []string{"Process 900 nginx", "Open files    not readable", "I/O           not readable", "executable and directory"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("detail lacks %q:\n%s", want, f)
@@ -426,25 +420,25 @@ func TestDetailOfAnotherUsersProcess(t *testing.T) {
 func TestPagingKeys(t *testing.T) {
 	t.Parallel()
 	m := newModel(Options{}, append(machine(true), procReading(base, manyProcs(200))), 160, 50)
-	m.View()
+	m.render()
 	page := m.lay.tableRows - 1
-	msg := func(k tea.KeyType) { m.Update(tea.KeyMsg{Type: k}); m.View() }
-	msg(tea.KeyPgDown)
+	msg := func(k string) { m.Update(press(k)); m.render() }
+	msg("pgdown")
 	if m.table.sel != page {
 		t.Errorf("pgdown selected row %d, want %d", m.table.sel, page)
 	}
-	msg(tea.KeyEnd)
+	msg("end")
 	if m.table.sel != len(m.table.rows)-1 || m.table.offset != len(m.table.rows)-m.lay.tableRows {
 		t.Errorf("end: row %d offset %d of %d rows", m.table.sel, m.table.offset, len(m.table.rows))
 	}
-	if !strings.Contains(m.View(), "›") {
+	if !strings.Contains(m.render(), "›") {
 		t.Error("the selected row scrolled out of sight")
 	}
-	msg(tea.KeyPgUp)
+	msg("pgup")
 	if m.table.sel != len(m.table.rows)-1-page {
 		t.Errorf("pgup selected row %d", m.table.sel)
 	}
-	msg(tea.KeyHome)
+	msg("home")
 	if m.table.sel != 0 || m.table.offset != 0 {
 		t.Errorf("home: row %d offset %d", m.table.sel, m.table.offset)
 	}
@@ -483,7 +477,7 @@ func TestDisabledSensors(t *testing.T) {
 	rs := []reading.Reading{cpuReading(base, 4, 10), memReading(base, false), procReading(base, fixtureProcs())}
 	for _, size := range [][2]int{{80, 24}, {160, 50}} {
 		m := newModel(Options{Health: health}, rs, size[0], size[1])
-		f := m.View()
+		f := m.render()
 		checkGolden(t, "sensors-off-"+strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), f)
 		for _, gone := range []string{"waiting for", "not enabled", "Load", "Temp", "Disk", "Net"} {
 			if strings.Contains(f, gone) {
@@ -503,7 +497,7 @@ func TestHeaderShowsFailingOutputs(t *testing.T) {
 		}
 	}
 	rs := []reading.Reading{cpuReading(base, 4, 10), selfReading(base)}
-	f := newModel(Options{Health: health}, rs, 160, 50).View()
+	f := newModel(Options{Health: health}, rs, 160, 50).render()
 	header := strings.SplitN(f, "\n", 2)[0]
 	for _, want := range []string{"history not written since " + since.Format("15:04:05"), "notifier ops failing"} {
 		if !strings.Contains(header, want) {
@@ -513,7 +507,7 @@ func TestHeaderShowsFailingOutputs(t *testing.T) {
 	healthy := func() reading.Health {
 		return reading.Health{Store: &reading.StoreHealth{Written: 9}, Notifiers: []reading.NotifierHealth{{Name: "ops", LastSent: base, LastFailed: since}}}
 	}
-	if h := strings.SplitN(newModel(Options{Health: healthy}, rs, 160, 50).View(), "\n", 2)[0]; strings.Contains(h, "history") || strings.Contains(h, "failing") {
+	if h := strings.SplitN(newModel(Options{Health: healthy}, rs, 160, 50).render(), "\n", 2)[0]; strings.Contains(h, "history") || strings.Contains(h, "failing") {
 		t.Errorf("a healthy store and a recovered notifier are reported:\n%s", h)
 	}
 }
