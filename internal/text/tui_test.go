@@ -3,7 +3,9 @@ package text
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +97,12 @@ func words(t *testing.T, tx *Text, m reflect.Method, name any) string {
 				t.Errorf("%s: an empty note %q", m.Name, p)
 			}
 			b.WriteString(p[0] + p[1])
+		}
+		return b.String()
+	case map[string]string:
+		var b strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			b.WriteString(v[k])
 		}
 		return b.String()
 	case Lang:
