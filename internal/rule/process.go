@@ -386,12 +386,7 @@ func processTransition(r *Rule, sensor string, s *series, from, to reading.Statu
 				t.Fact.Span = time.Duration(f.span() * float64(time.Second))
 			}
 		}
-		if to > from {
-			t.Threshold = r.bound(to)
-			t.Fact.For = r.For
-		} else {
-			t.Fact.Left, t.Threshold = r.boundLeft(from, to)
-		}
+		r.crossed(&t)
 	}
 	t.Message = text.InEnglish.Alert(&t)
 	return t

@@ -68,12 +68,7 @@ func rateTransition(r *Rule, sensor string, s *series, from, to reading.Status, 
 	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: s.metric.Name, Labels: s.metric.Labels,
 		From: from, To: to, Value: s.judged, Time: now, Since: s.since,
 		Fact: &reading.Fact{Shape: reading.ShapeRate, Unit: unit, Below: r.Below, Per: r.per(), Window: r.rateWindow(), Gone: why != ""}}
-	if to > from {
-		t.Threshold = r.bound(to)
-		t.Fact.For = r.For
-	} else {
-		t.Fact.Left, t.Threshold = r.boundLeft(from, to)
-	}
+	r.crossed(&t)
 	t.Message = text.InEnglish.Alert(&t)
 	return t
 }
