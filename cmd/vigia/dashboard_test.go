@@ -202,7 +202,7 @@ func TestDashboardInChromium(t *testing.T) {
 		for (let i = 0; i < 50 && !document.querySelector("#detail-title").textContent.includes("(`+self+`)"); i++) await new Promise((r) => setTimeout(r, 100));
 		const d = document.querySelector("#detail");
 		return {open: d.open, title: document.querySelector("#detail-title").textContent, text: document.querySelector("#detail-body").textContent}; })()`, &detail)
-	if !detail.Open || !strings.Contains(detail.Title, "("+self+")") || !strings.Contains(detail.Text, "executable") {
+	if !detail.Open || !strings.Contains(detail.Title, "("+self+")") || !strings.Contains(detail.Text, "Executable") {
 		t.Errorf("process detail after a click: %+v", detail)
 	}
 	cdp.eval(t, `(() => { document.querySelector("#detail").close(); const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
@@ -249,6 +249,33 @@ func TestDashboardInChromium(t *testing.T) {
 	cdp.eval(t, `new Promise((r) => setTimeout(() => r(document.documentElement.scrollWidth - document.documentElement.clientWidth), 500))`, &overflow)
 	if overflow > 0 {
 		t.Errorf("on a 390 px wide phone the page scrolls sideways by %d px", overflow)
+	}
+
+	// ?lang=es draws the page in Spanish, with the catalogue's words.
+	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/?lang=es"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var es struct {
+		Lang, Alerts, Memory, Filter, Conn string
+		Timeout                            bool
+	}
+	cdp.eval(t, `(async () => {
+		const snap = () => ({Lang: document.documentElement.lang, Alerts: document.querySelector("#alerts h2")?.textContent,
+			Memory: document.querySelector('[data-t="memory"]')?.textContent, Filter: document.querySelector("#filter")?.placeholder,
+			Conn: document.querySelector("#conn")?.textContent});
+		for (let i = 0; i < 150; i++) {
+			const s = snap();
+			if (s.Lang === "es" && s.Conn === "en vivo") return s;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		return Object.assign(snap(), {Timeout: true});
+	})()`, &es)
+	want := struct {
+		Lang, Alerts, Memory, Filter, Conn string
+		Timeout                            bool
+	}{"es", "Alertas activas", "Memoria", "filtrar por nombre, orden, usuario o PID", "en vivo", false}
+	if es != want {
+		t.Errorf("the page at ?lang=es: %+v, want %+v", es, want)
 	}
 }
 

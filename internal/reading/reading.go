@@ -63,7 +63,8 @@ type Reading struct {
 	Metrics []Metric `json:"metrics"`
 	// Processes is the process table; only the procs sensor fills it.
 	Processes []Process `json:"processes,omitempty"`
-	// Note is a state worth saying once, such as "no temperature sensors".
+	// Note is a state worth saying once: a code of notes.go, such as
+	// NoTemperatureSensors, that internal/text words, or a sensor's own text.
 	Note string `json:"note,omitempty"`
 	// Err is set on a reading the engine makes for a sensor that failed or
 	// went stale; such a reading has no metrics.

@@ -63,18 +63,66 @@ type Transition struct {
 }
 
 // Fact is what a rule says of a transition, as facts rather than words:
-// internal/text puts them in each language.
+// internal/text puts them in each language. Shape says which fields hold.
 type Fact struct {
-	Unit Unit
+	Shape Shape
+	Unit  Unit
 	// Below is set on a rule that fires on low values.
 	Below bool
 	// For is how long the bound was met before the level was raised.
 	For time.Duration
 	// Left is, lowering, the level whose bound was crossed.
 	Left Status
-	// Gone is set when the series is no longer reported.
+	// Gone is set when the series is no longer reported; of a process,
+	// when it has exited, or (with Exec) no longer runs what was matched.
 	Gone bool
+	Exec bool
+	// Slope is a trend's change per hour; ETA how far ahead, and At when,
+	// it is predicted to reach the bound (Threshold); Horizon the horizon
+	// of the level raised, or, lowering, of the level above.
+	Slope   float64
+	ETA     time.Duration
+	At      time.Time
+	Horizon time.Duration
+	// Per is a rate's (or leak's) unit of time; Window what a rate is
+	// judged over.
+	Per    time.Duration
+	Window time.Duration
+	// First and Last are a leaking process's RSS at either end of Span,
+	// the time its growth was fitted over; Span is 0 when nothing was.
+	First, Last float64
+	Span        time.Duration
+	// PID is, back from missing, the lowest PID of the processes matched.
+	PID int32
+	// Silent is how long an absent rule's series or sensor said nothing;
+	// Err is the sensor's last error.
+	Silent time.Duration
+	Err    string
 }
+
+// Shape is the kind of rule a Fact comes from, so the words that fit it.
+// Labels name what process rules watch: comm and pid, or (missing) comm
+// and cmdline.
+type Shape uint8
+
+const (
+	// ShapeThreshold: Value against Threshold.
+	ShapeThreshold Shape = iota
+	// ShapeTrend: Value predicted to reach Threshold.
+	ShapeTrend
+	// ShapeRate: Value is the change per Per, Threshold its bound.
+	ShapeRate
+	// ShapeProcessCPU and ShapeProcessRSS: one process's CPU use and
+	// resident memory.
+	ShapeProcessCPU
+	ShapeProcessRSS
+	// ShapeLeak: Value is one process's RSS growth per Per.
+	ShapeLeak
+	// ShapeMissing: no process matches; back, Value of them run.
+	ShapeMissing
+	// ShapeAbsent: a series (Metric) or a sensor (Sensor) said nothing.
+	ShapeAbsent
+)
 
 // Resolved reports whether the transition ends an alert.
 func (t Transition) Resolved() bool { return t.To == Normal && t.From > Normal }

@@ -1,11 +1,10 @@
 package rule
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // absentState is the state machine of one absent rule. It is kept apart
@@ -105,31 +104,14 @@ func (e *Evaluator) Tick(now time.Time) []reading.Transition {
 
 func absentTransition(rl *Rule, a *absentState, from, to reading.Status, now time.Time) reading.Transition {
 	t := reading.Transition{Rule: rl.Name, Sensor: a.sensor, Metric: rl.Metric, Labels: a.s.metric.Labels,
-		From: from, To: to, Time: now, Since: a.s.since}
+		From: from, To: to, Time: now, Since: a.s.since, Fact: &reading.Fact{Shape: reading.ShapeAbsent}}
 	if to > from {
 		t.Value = 1
-		since := now.Sub(a.s.met[to-reading.Warning]).Round(time.Second)
-		if rl.Metric != "" {
-			t.Message = fmt.Sprintf("%s has not been reported for %v", seriesName(&a.s.metric), since)
-			if a.err != "" && !strings.HasPrefix(a.err, "stale") {
-				t.Message += fmt.Sprintf(" (sensor %s: %s)", a.sensor, a.err)
-			}
-			return t
-		}
-		what := "has failed: " + a.err
-		if rest, ok := strings.CutPrefix(a.err, "stale: "); ok {
-			what = "is stale: " + rest
-		} else if a.err == "stale" {
-			what = "is stale"
-		}
-		t.Message = fmt.Sprintf("sensor %s %s (for %v)", a.sensor, what, since)
-		return t
-	}
-	if rl.Metric != "" {
-		t.Message = fmt.Sprintf("%s is reported again", seriesName(&a.s.metric))
+		t.Fact.Silent = now.Sub(a.s.met[to-reading.Warning]).Round(time.Second)
+		t.Fact.Err = a.err
 	} else {
-		t.Message = fmt.Sprintf("sensor %s is reporting again", a.sensor)
+		a.err = ""
 	}
-	a.err = ""
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }

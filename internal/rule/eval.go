@@ -254,13 +254,18 @@ func transition(r *Rule, sensor string, s *series, from, to reading.Status, now 
 		Since:  s.since,
 		Fact:   &reading.Fact{Unit: s.metric.Unit, Below: r.Below, Gone: why != ""},
 	}
-	if to > from {
-		t.Threshold = r.bound(to)
-		t.Fact.For = r.For
-	} else {
-		// Going down, the bound crossed is the lowest one left behind.
-		t.Fact.Left, t.Threshold = r.boundLeft(from, to)
-	}
+	r.crossed(&t)
 	t.Message = text.InEnglish.Alert(&t)
 	return t
+}
+
+// crossed sets the bound transition t crossed, and its facts: raising, how
+// long the rule waited; going down, the lowest level left behind.
+func (r *Rule) crossed(t *reading.Transition) {
+	if t.To > t.From {
+		t.Threshold = r.bound(t.To)
+		t.Fact.For = r.For
+		return
+	}
+	t.Fact.Left, t.Threshold = r.boundLeft(t.From, t.To)
 }

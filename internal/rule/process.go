@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // commLen is how much of a command name the kernel keeps in comm.
@@ -177,13 +178,13 @@ func (e *Evaluator) evalProcesses(r *reading.Reading, now time.Time, status read
 		pe := pr.table[p.PID]
 		if pe != nil && !pe.start.Equal(p.Start) {
 			// Another process under a reused PID.
-			trs = pr.end(pe, r.Sensor, now, trs, "has exited")
+			trs = pr.end(pe, r.Sensor, now, trs, exited)
 			pe = nil
 		}
 		if pe != nil && (pe.comm != p.Comm || pe.cmdline != p.Cmdline) {
 			// The process ran exec: what was judged of the old command
 			// ends here.
-			trs = pr.end(pe, r.Sensor, now, trs, "no longer runs the command matched")
+			trs = pr.end(pe, r.Sensor, now, trs, execd)
 			pe = nil
 		}
 		if pe == nil {
@@ -214,7 +215,7 @@ func (e *Evaluator) evalProcesses(r *reading.Reading, now time.Time, status read
 		from := s.level
 		to := advance(s, met, met, rl.rule.For, now)
 		if to != from {
-			trs = append(trs, processTransition(rl.rule, r.Sensor, s, from, to, now, ""))
+			trs = append(trs, processTransition(rl.rule, r.Sensor, s, from, to, now, running))
 		}
 		status = max(status, to)
 	}
@@ -226,14 +227,14 @@ func (e *Evaluator) evalProcesses(r *reading.Reading, now time.Time, status read
 	}
 	slices.Sort(pr.gone)
 	for _, pid := range pr.gone {
-		trs = pr.end(pr.table[pid], r.Sensor, now, trs, "has exited")
+		trs = pr.end(pr.table[pid], r.Sensor, now, trs, exited)
 		delete(pr.table, pid)
 	}
 	return status, trs
 }
 
 // end resolves the alerts of a process that is gone.
-func (pr *procRules) end(pe *procEntry, sensor string, now time.Time, trs []reading.Transition, why string) []reading.Transition {
+func (pr *procRules) end(pe *procEntry, sensor string, now time.Time, trs []reading.Transition, why processEnd) []reading.Transition {
 	for i, s := range pe.series {
 		if s != nil && s.level > reading.Normal {
 			trs = append(trs, processTransition(pr.rules[i].rule, sensor, s, s.level, reading.Normal, now, why))
@@ -284,7 +285,7 @@ func (e *Evaluator) judgeProcess(ri int, pe *procEntry, p *reading.Process, now 
 		to = stepLeak(rule, s, float64(p.RSS), now)
 	}
 	if to != from {
-		trs = append(trs, processTransition(rule, sensor, s, from, to, now, ""))
+		trs = append(trs, processTransition(rule, sensor, s, from, to, now, running))
 	}
 	return max(status, to), trs
 }
@@ -327,7 +328,6 @@ func stepLeak(r *Rule, s *series, rss float64, now time.Time) reading.Status {
 	return advance(s, met, hold, r.For, now)
 }
 
-// processTransition describes a process rule's series changing level.
 // The series process rules watch. The processes sensor carries them as
 // columns of its table, not as metrics (a threshold rule cannot name
 // them); the names say what a process rule's alert is about wherever it
@@ -354,77 +354,49 @@ func processMetric(check ProcessCheck) string {
 	return MetricProcessRSS
 }
 
-func processTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
+// processTransition describes a process rule's series changing level;
+// end says why a process's series ends early, if it does.
+func processTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, end processEnd) reading.Transition {
 	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: processMetric(r.Check), Labels: s.metric.Labels,
-		From: from, To: to, Value: s.metric.Value, Time: now, Since: s.since}
-	if r.Check == CheckMissing {
-		return missingTransition(r, s, t)
-	}
-	who := fmt.Sprintf("process %s (pid %s)", s.metric.Label("comm"), s.metric.Label("pid"))
-	if why != "" {
-		t.Message = fmt.Sprintf("%s %s (was %s)", who, why, from)
-		return t
-	}
-	var what string
-	val, unit := s.metric.Value, s.metric.Unit
+		From: from, To: to, Value: s.metric.Value, Time: now, Since: s.since,
+		Fact: &reading.Fact{Unit: s.metric.Unit, Below: r.Below, Gone: end != running, Exec: end == execd}}
 	switch r.Check {
-	case CheckCPU:
-		what = fmt.Sprintf("uses %s CPU", quantity(val, unit))
-	case CheckRSS:
-		what = fmt.Sprintf("uses %s of memory", quantity(val, unit))
-	case CheckLeak:
-		t.Value = s.judged
-		per := perName(r.per())
-		what = fmt.Sprintf("RSS is %s, growing %s%s", quantity(val, unit), quantity(s.judged, unit), per)
-		if s.win != nil {
-			f := s.win.fit(now)
-			what = fmt.Sprintf("RSS grew from %s to %s over %s (%s%s)", quantity(f.vFirst, unit), quantity(f.vLast, unit),
-				roundDuration(time.Duration(f.span()*float64(time.Second))), quantity(s.judged, unit), per)
+	case CheckMissing:
+		t.Fact.Shape = reading.ShapeMissing
+		t.Fact.PID = int32(s.judged)
+		if to > from {
+			t.Fact.For = r.For
 		}
-		unit = reading.Unit(string(unit) + per)
-	}
-	show := func(v float64) string {
-		if r.Check == CheckLeak {
-			return quantity(v, reading.Bytes) + perName(r.per())
-		}
-		return quantity(v, unit)
-	}
-	if to > from {
-		t.Threshold = r.bound(to)
-		t.Message = fmt.Sprintf("%s %s, %s the %s bound %s", who, what, r.direction(), to, show(t.Threshold))
-		t.Message += r.forSuffix()
+		t.Message = text.InEnglish.Alert(&t)
 		return t
+	case CheckCPU:
+		t.Fact.Shape = reading.ShapeProcessCPU
+	case CheckRSS:
+		t.Fact.Shape = reading.ShapeProcessRSS
+	case CheckLeak:
+		t.Fact.Shape = reading.ShapeLeak
 	}
-	var left reading.Status
-	left, t.Threshold = r.boundLeft(from, to)
-	if to == reading.Normal {
-		t.Message = fmt.Sprintf("%s %s, back to normal (%s bound %s)", who, what, left, show(t.Threshold))
-	} else {
-		t.Message = fmt.Sprintf("%s %s, down to %s (%s bound %s)", who, what, to, left, show(t.Threshold))
+	if end == running {
+		if r.Check == CheckLeak {
+			t.Value = s.judged
+			t.Fact.Per, t.Fact.Last = r.per(), s.metric.Value
+			if s.win != nil {
+				f := s.win.fit(now)
+				t.Fact.First, t.Fact.Last = f.vFirst, f.vLast
+				t.Fact.Span = time.Duration(f.span() * float64(time.Second))
+			}
+		}
+		r.crossed(&t)
 	}
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }
 
-func missingTransition(r *Rule, s *series, t reading.Transition) reading.Transition {
-	var which string
-	switch {
-	case r.Comm != "" && r.Cmdline != "":
-		which = fmt.Sprintf("named %q with a command line matching %q", r.Comm, r.Cmdline)
-	case r.Comm != "":
-		which = fmt.Sprintf("named %q", r.Comm)
-	default:
-		which = fmt.Sprintf("with a command line matching %q", r.Cmdline)
-	}
-	if t.To > t.From {
-		t.Message = "no process " + which + " is running"
-		if r.For > 0 {
-			t.Message += fmt.Sprintf(" (for %v)", r.For)
-		}
-		return t
-	}
-	t.Message = fmt.Sprintf("a process %s is running again (pid %.0f)", which, s.judged)
-	if s.metric.Value > 1 {
-		t.Message = fmt.Sprintf("%.0f processes %s are running again (lowest pid %.0f)", s.metric.Value, which, s.judged)
-	}
-	return t
-}
+// processEnd is why a process's series ends before its rule resolves it.
+type processEnd uint8
+
+const (
+	running processEnd = iota // it has not ended
+	exited
+	execd // it ran another command
+)

@@ -1,11 +1,11 @@
 package rule
 
 import (
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // rateCover is the share of its window a rate fit must span: half of a
@@ -31,21 +31,6 @@ func (r *Rule) per() time.Duration {
 		return r.Per
 	}
 	return time.Second
-}
-
-// perName writes a unit of time as messages show it: /s, /min, /h, /10m.
-func perName(d time.Duration) string {
-	switch d {
-	case time.Second:
-		return "/s"
-	case time.Minute:
-		return "/min"
-	case time.Hour:
-		return "/h"
-	case 24 * time.Hour:
-		return "/day"
-	}
-	return "/" + roundDuration(d)
 }
 
 // stepRate feeds m into the series' window and moves it to the level its
@@ -76,41 +61,14 @@ func stepRate(r *Rule, s *series, m *reading.Metric, now time.Time) reading.Stat
 
 // rateTransition describes a rate series changing level.
 func rateTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
-	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: s.metric.Name, Labels: s.metric.Labels,
-		From: from, To: to, Value: s.judged, Time: now, Since: s.since}
 	unit := s.metric.Unit
 	if unit == reading.BytesPerSecond {
 		unit = reading.Bytes // a rate of a rate reads as bytes per second per Per
 	}
-	per := perName(r.per())
-	rate := func(v float64) string { return quantity(v, unit) + per }
-	name := seriesName(&s.metric)
-	growing := "growing"
-	if s.judged < 0 {
-		growing = "shrinking"
-	}
-	if to > from {
-		t.Threshold = r.bound(to)
-		dir := r.direction()
-		t.Message = fmt.Sprintf("%s is %s %s over the last %s, %s the %s bound %s",
-			name, growing, rate(math.Abs(s.judged)), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
-		if s.judged < 0 {
-			// A signed bound reads better than "shrinking -5 B/min".
-			t.Message = fmt.Sprintf("%s is changing %s over the last %s, %s the %s bound %s",
-				name, rate(s.judged), roundDuration(r.rateWindow()), dir, to, rate(t.Threshold))
-		}
-		t.Message += r.forSuffix()
-		return t
-	}
-	var left reading.Status
-	left, t.Threshold = r.boundLeft(from, to)
-	switch {
-	case why != "":
-		t.Message = fmt.Sprintf("%s %s (was %s)", name, why, from)
-	case to == reading.Normal:
-		t.Message = fmt.Sprintf("%s changes %s, back to normal (%s bound %s)", name, rate(s.judged), left, rate(t.Threshold))
-	default:
-		t.Message = fmt.Sprintf("%s changes %s, down to %s (%s bound %s)", name, rate(s.judged), to, left, rate(t.Threshold))
-	}
+	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: s.metric.Name, Labels: s.metric.Labels,
+		From: from, To: to, Value: s.judged, Time: now, Since: s.since,
+		Fact: &reading.Fact{Shape: reading.ShapeRate, Unit: unit, Below: r.Below, Per: r.per(), Window: r.rateWindow(), Gone: why != ""}}
+	r.crossed(&t)
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }

@@ -2,7 +2,6 @@ package rule
 
 import (
 	"math"
-	"strings"
 	"testing"
 	"time"
 
@@ -117,17 +116,5 @@ func TestRateCounterReset(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"30s normal>warning"}, got); diff != "" {
 		t.Errorf("transitions mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestPerName(t *testing.T) {
-	t.Parallel()
-	for d, want := range map[time.Duration]string{time.Second: "/s", time.Minute: "/min", time.Hour: "/h", 10 * time.Minute: "/10m"} {
-		if got := perName(d); got != want {
-			t.Errorf("perName(%v) = %q, want %q", d, got, want)
-		}
-	}
-	if !strings.HasPrefix(perName(90*time.Second), "/1m30s") {
-		t.Errorf("perName(90s) = %q", perName(90*time.Second))
 	}
 }

@@ -1,12 +1,12 @@
 package rule
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
 )
 
 // trendHold is how much further than its horizon a prediction may move
@@ -110,72 +110,27 @@ func stepTrend(r *Rule, s *series, m *reading.Metric, now time.Time) reading.Sta
 func trendTransition(r *Rule, sensor string, s *series, from, to reading.Status, now time.Time, why string) reading.Transition {
 	b := r.trendBound(s.metric.Unit)
 	t := reading.Transition{Rule: r.Name, Sensor: sensor, Metric: s.metric.Name, Labels: s.metric.Labels,
-		From: from, To: to, Value: s.metric.Value, Threshold: b, Time: now, Since: s.since}
-	name, val, bound := seriesName(&s.metric), quantity(s.metric.Value, s.metric.Unit), quantity(b, s.metric.Unit)
+		From: from, To: to, Value: s.metric.Value, Threshold: b, Time: now, Since: s.since,
+		Fact: &reading.Fact{Shape: reading.ShapeTrend, Unit: s.metric.Unit, Gone: why != ""}}
 	switch {
 	case why != "":
-		t.Message = fmt.Sprintf("%s %s (was %s at %s)", name, why, from, val)
 	case to > from:
-		eta := time.Duration(s.judged * float64(time.Second))
-		at := now.Add(eta).UTC().Format("2006-01-02 15:04 MST")
-		per := "h"
-		slope := 0.0
+		t.Fact.ETA = time.Duration(s.judged * float64(time.Second))
+		t.Fact.At = now.Add(t.Fact.ETA)
 		if s.win != nil {
 			f := s.win.fit(now)
-			slope = f.slope * 3600
+			t.Fact.Slope = f.slope * 3600
 		}
-		dir := "rising"
-		if slope < 0 {
-			dir = "falling"
-		}
-		t.Message = fmt.Sprintf("%s is %s and %s %s/%s: predicted to reach %s at %s (in %s, %s horizon %s)",
-			name, val, dir, quantity(math.Abs(slope), s.metric.Unit), per, bound, at, roundDuration(eta), to, roundDuration(r.horizon(to)))
-	case to == reading.Normal:
-		t.Message = fmt.Sprintf("%s at %s is no longer predicted to reach %s soon", name, val, bound)
-	default:
-		t.Message = fmt.Sprintf("%s at %s is down to %s: %s predicted in more than %s", name, val, to, bound, roundDuration(r.horizon(to+1)))
+		t.Fact.Horizon = r.horizon(to)
+	case to > reading.Normal:
+		t.Fact.Horizon = r.horizon(to + 1)
 	}
+	t.Message = text.InEnglish.Alert(&t)
 	return t
 }
 
 // roundDuration shortens a duration for messages: 3h59m, 12m30s, 4s.
-func roundDuration(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		d = d.Round(time.Minute)
-	case d >= time.Minute:
-		d = d.Round(time.Second)
-	default:
-		d = d.Round(100 * time.Millisecond)
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
-}
+func roundDuration(d time.Duration) string { return text.Duration(d) }
 
 // quantity writes a value with its unit, bytes in binary multiples.
-func quantity(v float64, unit reading.Unit) string {
-	if unit != reading.Bytes && unit != reading.BytesPerSecond {
-		return formatValue(v, unit)
-	}
-	suffix := "B"
-	if unit == reading.BytesPerSecond {
-		suffix = "B/s"
-	}
-	a := math.Abs(v)
-	for _, p := range []string{"", "Ki", "Mi", "Gi", "Ti", "Pi"} {
-		if a < 1024 || p == "Pi" {
-			if p == "" {
-				return fmt.Sprintf("%.0f %s", v, suffix)
-			}
-			return fmt.Sprintf("%.1f %s%s", math.Copysign(a, v), p, suffix)
-		}
-		a /= 1024
-	}
-	return formatValue(v, unit)
-}
+func quantity(v float64, unit reading.Unit) string { return text.Quantity(v, unit) }

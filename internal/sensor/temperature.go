@@ -11,9 +11,9 @@ import (
 
 // ErrNoSensors says the machine has no hwmon temperature or fan channel and
 // no thermal zone, as in most virtual machines. Temperature.Read does not
-// return it (such a reading carries ErrNoSensors' text as its Note); Probe
+// return it (such a reading carries the note reading.NoTemperatureSensors); Probe
 // does, for callers that want to say so once or export the sensor as down.
-var ErrNoSensors = errors.New("no temperature sensors")
+var ErrNoSensors = errors.New(reading.NoTemperatureSensors)
 
 // Temperature reports every hwmon temperature and fan channel and every
 // thermal zone; its primary value is the hottest plausible temperature.
@@ -73,7 +73,7 @@ func (t *Temperature) Probe() error {
 // in-memory, so ctx is not consulted; a channel whose file fails to read
 // (EIO, ENODATA from an absent probe) is left out rather than failing the
 // reading. A machine without sensors gives a reading with no metrics and the
-// note "no temperature sensors".
+// note reading.NoTemperatureSensors.
 func (t *Temperature) Read(_ context.Context, now time.Time) (reading.Reading, error) {
 	if t.rescan || t.scanned.IsZero() || now.Sub(t.scanned) >= TemperatureRescan || now.Before(t.scanned) {
 		s, err := t.sample()
@@ -97,7 +97,7 @@ const (
 func temperatureReading(now time.Time, s thermalSample) reading.Reading {
 	r := reading.Reading{Sensor: reading.SensorTemperature, Time: now}
 	if s.empty() {
-		r.Note = ErrNoSensors.Error()
+		r.Note = reading.NoTemperatureSensors
 		for _, c := range s.chips {
 			r.Metrics = append(r.Metrics, hwmonChip(c))
 		}

@@ -358,6 +358,7 @@ func (s *Server) routes() http.Handler {
 	// The page and its assets hold no data: they load without a token so
 	// the page can ask for one.
 	mux.Handle("/", getOnly(s.static()))
+	mux.Handle("/api/v1/words", getOnly(s.words))
 	return securityHeaders(s.hostCheck(mux))
 }
 

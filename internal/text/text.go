@@ -99,14 +99,11 @@ func (t *Text) Sensor(name string) string {
 	return name
 }
 
-// Note translates a sensor's note; unknown notes pass through, made
-// Printable.
+// Note says a reading's note; unknown ones pass through, made Printable.
 func (t *Text) Note(note string) string {
-	if t.lang == Spanish {
-		switch note {
-		case "no temperature sensors":
-			return "sin sensores de temperatura"
-		}
+	switch note {
+	case reading.NoTemperatureSensors:
+		return t.pick("no temperature sensors", "sin sensores de temperatura")
 	}
 	return Printable(note)
 }

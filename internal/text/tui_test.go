@@ -3,9 +3,12 @@ package text
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -32,6 +35,7 @@ var named = map[string][]any{
 		"PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE", "STARTED", "LIFETIME", "MOUNT",
 		"DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE", "TIME", "MIN", "MAX"},
 	"ReportLevel": {reading.Unknown, reading.Normal, reading.Warning, reading.Critical},
+	"Per":         {time.Second, time.Minute, time.Hour, 24 * time.Hour},
 }
 
 // same are the words Spanish shares with English, as Method(argument).
@@ -40,6 +44,7 @@ var same = map[string]bool{
 	"PanelShort(temperature)": true, "Column(PID)": true, "Column(CPU%)": true, "Column(MEM%)": true,
 	"Column(RSS)": true, "Field(CPU)": true, "Field(Nice)": true, "Level(normal)": true, "Status(normal)": true,
 	"KeyHint(replay_jump)": true, "Sensor(x)": true, "Note(x)": true,
+	"Per(1s)": true, "Per(1m0s)": true, "Per(1h0m0s)": true,
 	"Heading(SENSOR)": true, "Heading(PID)": true, "ReportLevel(normal)": true,
 }
 
@@ -92,6 +97,12 @@ func words(t *testing.T, tx *Text, m reflect.Method, name any) string {
 				t.Errorf("%s: an empty note %q", m.Name, p)
 			}
 			b.WriteString(p[0] + p[1])
+		}
+		return b.String()
+	case map[string]string:
+		var b strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			b.WriteString(v[k])
 		}
 		return b.String()
 	case Lang:

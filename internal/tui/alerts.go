@@ -135,8 +135,10 @@ func (m *Model) viewAlerts(w, h int) []string {
 		r.add(t.text, text.Printable(seriesName(a.Metric, a.Labels))+" ")
 		r.add(p, trimFloat(a.Value))
 		r.add(t.dim, m.tx.Since(clock(a.Since)))
-		if a.Message != "" {
-			r.add(t.dim, "  "+text.Printable(a.Message))
+		// The facts in the user's words; a transition replayed from the
+		// history has only its English message.
+		if what := m.tx.Alert(&a); what != "" {
+			r.add(t.dim, "  "+text.Printable(what))
 		}
 		lines = append(lines, r.done())
 	}

@@ -82,7 +82,7 @@ func (m *Model) noTemps(r *reading.Reading) string {
 	if r.Note != "" {
 		return text.Printable(m.tx.Note(r.Note))
 	}
-	return m.tx.Note("no temperature sensors")
+	return m.tx.Note(reading.NoTemperatureSensors)
 }
 
 // viewTemps draws each sensor against its max and critical limits, the

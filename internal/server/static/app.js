@@ -13,6 +13,39 @@ const $ = (s) => document.querySelector(s);
 const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map(),
   latest: new Map(), failed: [] };
 
+// ---- words ----------------------------------------------------------------
+// The page's words come from the agent's catalogue (/api/v1/words) in the
+// language ?lang= names, or else the first of the browser's it speaks; the
+// HTML's English stays where they do not arrive.
+let words = {};
+function pageLang() {
+  const q = new URLSearchParams(location.search).get("lang");
+  if (q) return q.toLowerCase();
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const c = l.slice(0, 2).toLowerCase();
+    if (c === "en" || c === "es") return c;
+  }
+  return "en";
+}
+// word looks a word up by key and puts values in for {1}, {2}, ….
+function word(key, ...args) {
+  let s = words[key] ?? key;
+  args.forEach((a, i) => { s = s.replace("{" + (i + 1) + "}", a); });
+  return s;
+}
+async function loadWords() {
+  const lang = pageLang();
+  try {
+    const r = await fetch("/api/v1/words?lang=" + encodeURIComponent(lang), { cache: "no-store" });
+    if (r.ok) words = await r.json();
+  } catch (e) { /* the HTML's English stays */ }
+  if (!Object.keys(words).length) return;
+  document.documentElement.lang = lang === "es" ? "es" : "en";
+  document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = word(e.dataset.t); });
+  document.querySelectorAll("[data-t-title]").forEach((e) => { e.title = word(e.dataset.tTitle); });
+  document.querySelectorAll("[data-t-placeholder]").forEach((e) => { e.placeholder = word(e.dataset.tPlaceholder); });
+}
+
 // ---- formatting -----------------------------------------------------------
 function bytes(v, perSec) {
   const u = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -72,7 +105,7 @@ class Chart {
     g.lineWidth = 1; g.font = "10px system-ui, sans-serif"; g.textAlign = "right"; g.textBaseline = "middle";
     if (!this.series.size && this.opts.empty) {
       g.textAlign = "center"; g.font = "13px system-ui, sans-serif";
-      g.fillText(this.opts.empty, w / 2, h / 2);
+      g.fillText(word(this.opts.empty), w / 2, h / 2);
       return;
     }
     const grid = this.opts.grid || 4;
@@ -124,7 +157,7 @@ const charts = {
   mem: new Chart($("#chart-mem"), { max: 100, fill: true, fmt: (v) => v.toFixed(0) + "%" }),
   net: new Chart($("#chart-net"), { fmt: axis }),
   disk: new Chart($("#chart-disk"), { fmt: axis }),
-  temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°", empty: "no temperature sensors on this machine" }),
+  temp: new Chart($("#chart-temp"), { fmt: (v) => v.toFixed(0) + "°", empty: "temp.empty" }),
 };
 
 // ---- readings -------------------------------------------------------------
@@ -153,9 +186,9 @@ const handlers = {
     if (sw !== undefined) charts.mem.add("swap", t, sw);
     const used = metric(r, "memory.used"), total = metric(r, "memory.total"), cached = metric(r, "memory.cached");
     const parts = [];
-    if (used !== undefined && total) parts.push(["k s0", "used " + bytes(used) + " of " + bytes(total)]);
-    if (sw !== undefined) parts.push(["k s1", "swap " + pct(sw)]);
-    if (cached !== undefined) parts.push(["k", "cache " + bytes(cached)]);
+    if (used !== undefined && total) parts.push(["k s0", word("mem.used", bytes(used), bytes(total))]);
+    if (sw !== undefined) parts.push(["k s1", word("mem.swap", pct(sw))]);
+    if (cached !== undefined) parts.push(["k", word("mem.cache", bytes(cached))]);
     $("#mem-detail").replaceChildren(...parts.map(([c, s]) => el("span", c, s)));
   },
   network(r, t) {
@@ -170,7 +203,7 @@ const handlers = {
     for (const m of all(r, "disk.read_bytes")) rd += m.value;
     for (const m of all(r, "disk.write_bytes")) wr += m.value;
     charts.disk.add("read", t, rd); charts.disk.add("write", t, wr);
-    $("#disk-now").textContent = "r " + bytes(rd, true) + "  w " + bytes(wr, true);
+    $("#disk-now").textContent = word("disk.now", bytes(rd, true), bytes(wr, true));
     const fs = all(r, "fs.used_percent").sort((a, b) => b.value - a.value).slice(0, 6);
     $("#fs").replaceChildren(...fs.map((m) => {
       const d = el("div"), bar = el("div", "bar"), i = el("i", m.value >= 95 ? "crit" : m.value >= 85 ? "warn" : "");
@@ -181,7 +214,7 @@ const handlers = {
   },
   temperature(r, t) {
     const mx = metric(r, "temperature.max");
-    $("#temp-now").textContent = mx !== undefined ? mx.toFixed(1) + " °C" : (r.note || "no sensors");
+    $("#temp-now").textContent = mx !== undefined ? mx.toFixed(1) + " °C" : (r.note ? word("note." + r.note) : "");
     const temps = all(r, "hwmon.temp").concat(all(r, "thermal.zone")).slice(0, 6);
     temps.forEach((m) => charts.temp.add(label(m, "label") || label(m, "type") || (label(m, "chip_name") + " " + label(m, "sensor")), t, m.value));
     if (!temps.length && mx !== undefined) charts.temp.add("max", t, mx);
@@ -194,7 +227,7 @@ const handlers = {
   processes(r) {
     if (r.processes) { state.procs = r.processes; renderProcs(); }
     const n = metric(r, "procs.count");
-    if (n !== undefined) $("#proc-count").textContent = n + " processes";
+    if (n !== undefined) $("#proc-count").textContent = word("procs.count", n);
   },
 };
 function onReading(r) {
@@ -224,8 +257,9 @@ function renderAlerts() {
   $("#alerts").hidden = list.length === 0;
   $("#alert-list").replaceChildren(...list.map((t) => {
     const li = el("li", t.to), lbl = (t.labels || []).map((l) => l.value).join(" ");
-    li.textContent = t.to.toUpperCase() + " · " + t.rule + " · " + t.metric + (lbl ? " [" + lbl + "]" : "") + " = " + (+t.value).toFixed(1) +
-      " (threshold " + t.threshold + ") since " + new Date(t.since).toLocaleTimeString() + (t.message ? " — " + t.message : "");
+    const level = t.to === "critical" ? word("level.critical") : word("level.warning");
+    li.textContent = level + " · " + t.rule + " · " + t.metric + (lbl ? " [" + lbl + "]" : "") + " = " + (+t.value).toFixed(1) +
+      " (" + word("alert.threshold") + " " + t.threshold + ") " + word("alert.since") + " " + new Date(t.since).toLocaleTimeString() + (t.message ? " — " + t.message : "");
     return li;
   }));
 }
@@ -269,18 +303,20 @@ $("#procs tbody").addEventListener("click", (e) => { const tr = e.target.closest
 // showDetail opens one process, read on demand by the agent.
 async function showDetail(pid) {
   const d = $("#detail"), body = $("#detail-body");
-  $("#detail-title").textContent = "Process " + pid;
-  body.replaceChildren(el("dt", "", "loading…"));
+  $("#detail-title").textContent = word("detail.title", pid);
+  body.replaceChildren(el("dt", "", word("detail.loading")));
   if (!d.open) d.showModal();
   let p;
-  try { p = await api("/api/v1/processes/" + pid); } catch (e) { body.replaceChildren(el("dt", "", "gone"), el("dd", "", String(e.message))); return; }
+  try { p = await api("/api/v1/processes/" + pid); } catch (e) { body.replaceChildren(el("dt", "", word("detail.gone")), el("dd", "", String(e.message))); return; }
   $("#detail-title").textContent = p.comm + " (" + p.pid + ")";
-  const rows = [["command", p.cmdline], ["executable", p.exe], ["directory", p.cwd], ["user", p.user + " (" + p.uid + ")"],
-    ["parent", p.ppid], ["state", p.state], ["CPU", pct(p.cpu_percent) + ", " + p.cpu_seconds.toFixed(1) + " s in all"],
-    ["memory", bytes(p.rss_bytes) + " resident, " + bytes(p.vm_size_bytes) + " virtual"], ["threads", p.threads], ["nice", p.nice],
-    ["open files", p.open_files], ["I/O", "read " + bytes(p.io_read_bytes) + ", written " + bytes(p.io_write_bytes)],
-    ["started", new Date(p.start_time).toLocaleString()]];
-  if (p.unreadable) rows.push(["unreadable", p.unreadable.join(", ")]);
+  const rows = [[word("detail.command"), p.cmdline], [word("detail.executable"), p.exe], [word("detail.directory"), p.cwd],
+    [word("detail.user"), p.user + " (" + p.uid + ")"], [word("detail.parent"), p.ppid], [word("detail.state"), p.state],
+    ["CPU", word("detail.cpu", pct(p.cpu_percent), p.cpu_seconds.toFixed(1))],
+    [word("detail.memory"), word("detail.rss", bytes(p.rss_bytes), bytes(p.vm_size_bytes))], [word("detail.threads"), p.threads],
+    [word("detail.nice"), p.nice], [word("detail.open_files"), p.open_files],
+    [word("detail.io"), word("detail.rw", bytes(p.io_read_bytes), bytes(p.io_write_bytes))],
+    [word("detail.started"), new Date(p.start_time).toLocaleString()]];
+  if (p.unreadable) rows.push([word("detail.unreadable"), p.unreadable.join(", ")]);
   body.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", "", k), el("dd", "", v === undefined || v === "" ? "–" : String(v))]));
 }
 
@@ -317,7 +353,7 @@ async function stream() {
     const r = await fetch("/api/v1/stream?processes=true", { headers: h, signal: ctl.signal, cache: "no-store" });
     if (r.status === 401) { askToken(); return; }
     if (!r.ok || !r.body) throw new Error("stream: " + r.status);
-    setConn(true, "live");
+    setConn(true, word("conn.live"));
     const rd = r.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = "";
     for (;;) {
@@ -330,7 +366,7 @@ async function stream() {
   } catch (e) {
     if (ctl.signal.aborted) return;
   }
-  setConn(false, "reconnecting…");
+  setConn(false, word("conn.reconnecting"));
   setTimeout(stream, 2000);
 }
 function sse(block) {
@@ -351,8 +387,8 @@ async function refreshStatus() {
   try {
     const s = await api("/api/v1/status");
     const stale = s.sensors.filter((x) => x.stale).map((x) => x.name);
-    $("#footer").textContent = "vigia " + (s.version || "") + " · up " + fmtDur(s.uptime_seconds) + " · " + s.readings + " readings · " +
-      s.stream.clients + " stream clients" + (stale.length ? " · stale: " + stale.join(", ") : "") + (s.queue_dropped ? " · dropped " + s.queue_dropped : "");
+    $("#footer").textContent = "vigia " + (s.version || "") + " · " + word("footer", fmtDur(s.uptime_seconds), s.readings, s.stream.clients) +
+      (stale.length ? " · " + word("stale", stale.join(", ")) : "") + (s.queue_dropped ? " · " + word("drops", s.queue_dropped) : "");
   } catch (e) { /* the stream state says enough */ }
 }
 function fmtDur(s) { const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60; return (d ? d + "d " : "") + (h ? h + "h " : "") + m + "m"; }
@@ -416,4 +452,4 @@ setInterval(refreshStatus, 10000);
 window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.dirty = true; scheduleDraw(); });
 // Hooks for the browser test: how many points each chart holds.
 window.vigia = { charts, state, showRange, axis, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
-start();
+loadWords().then(start);

@@ -1,0 +1,19 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/vigia-dev/vigia/internal/text"
+)
+
+// words answers the web page's words, from internal/text's catalogue, in
+// the language ?lang= names (en, es); English for any other. They hold no
+// data: like the page, they load without a token, so that the dialog
+// asking for one speaks the user's language.
+func (s *Server) words(w http.ResponseWriter, r *http.Request) {
+	lang, err := text.Parse(r.URL.Query().Get("lang"))
+	if err != nil {
+		lang = text.English
+	}
+	writeJSON(w, http.StatusOK, text.For(lang).Page())
+}
