@@ -35,12 +35,13 @@ type ProcEntry struct {
 	HasPrev   bool
 
 	fd      int32 // held descriptor (keepfd), -1 for none
-	watched bool  // fd is the schedstat of an idle process, not its stat
+	watched bool  // idle: its CPU clock, or the schedstat held in fd, says whether it ran
 	noWatch bool  // its schedstat could not be opened or says nothing
 	idle    uint8 // passes in a row in which it did not run, capped
 	seen    uint64
 	readGen uint64 // pass that last read its stat
-	// runtime and slices are the schedstat at the last pass while watched.
+	// runtime and slices are the schedstat (runtime alone: the CPU clock)
+	// at the last pass while watched.
 	runtime, slices uint64
 }
 
@@ -60,6 +61,9 @@ type ProcTableOptions struct {
 	// not run since the last (see watchIdle); for measuring what watching
 	// saves.
 	NoWatch bool
+	// NoClock watches idle processes through schedstat even where their
+	// CPU clocks could be read; for measuring what the clocks save.
+	NoClock bool
 	// Users names uids; nil means a cache over SystemPasswd.
 	Users *Users
 }

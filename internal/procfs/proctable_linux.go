@@ -30,7 +30,8 @@ type ProcTable struct {
 	gen     uint64
 	passes  int
 
-	watch        bool   // watch idle processes through schedstat (procwatch_linux.go)
+	watch        bool   // watch idle processes (procwatch_linux.go)
+	clock        bool   // through their CPU clocks, not schedstat
 	ownNS        bool   // the root is procfs of our PID namespace: loadavg's last PID is its
 	lastPID      uint64 // loadavg's last PID at the start of the last pass
 	listGen      uint64 // pass that last listed /proc
@@ -123,6 +124,9 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		n, err := t.readRel(path, t.aux)
 		return t.aux[:n], err
 	})
+	if t.watch && t.ownNS && !opts.NoClock {
+		_, t.clock = processCPUTime(int32(unix.Getpid()))
+	}
 	return t, nil
 }
 
@@ -359,7 +363,7 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 	case e.idle < 255:
 		e.idle++
 	}
-	if watchFD >= 0 {
+	if watchFD != -1 {
 		t.commitWatch(e, watchFD, ran)
 	}
 	if fresh {

@@ -6,10 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // pwProc is one process of a watch fixture.
@@ -235,10 +238,27 @@ func pwChild(t *testing.T, script string) (*exec.Cmd, *bufio.Reader, *os.File) {
 // shows its new parent.
 func TestProcTableWatchOnRealProc(t *testing.T) {
 	t.Parallel()
-	pt := ptRealTable(t)
-	if _, err := os.Stat("/proc/self/schedstat"); err != nil {
-		t.Skipf("kernel without schedstat: %v", err)
+	for _, tc := range []struct {
+		name string
+		opts ProcTableOptions
+	}{{"clock", ProcTableOptions{}}, {"schedstat", ProcTableOptions{NoClock: true}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pt := ptRealTableOpts(t, tc.opts)
+			if tc.name == "clock" && !pt.clock {
+				t.Skip("/proc is not of this PID namespace: no CPU clocks to watch")
+			}
+			if tc.name == "schedstat" {
+				if _, err := os.Stat("/proc/self/schedstat"); err != nil {
+					t.Skipf("kernel without schedstat: %v", err)
+				}
+			}
+			pwWatchRealProc(t, pt)
+		})
 	}
+}
+
+func pwWatchRealProc(t *testing.T, pt *ProcTable) {
 	ptScan(t, pt)
 
 	// Blocks on stdin, then burns CPU, then blocks again; its background
@@ -294,5 +314,111 @@ func TestProcTableWatchOnRealProc(t *testing.T) {
 	}
 	if e := pwFind(t, got, orphan); int(e.PPID) == sh.Process.Pid {
 		t.Errorf("orphaned sleep still has its dead parent %d as PPID", e.PPID)
+	}
+}
+
+// TestProcTableWatchesThreadsThroughClock checks that a multi-threaded
+// process, watched through its CPU clock, shows the CPU that a thread other
+// than its leader burns: schedstat, which speaks for the leader alone, would
+// miss it.
+func TestProcTableWatchesThreadsThroughClock(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_THREADS_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to watch")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestProcTableWatchesThreadsChild$")
+	cmd.Env = append(os.Environ(), "VIGIA_THREADS_CHILD=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	out := bufio.NewReader(stdout)
+	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	pid := int32(cmd.Process.Pid)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ptScan(t, pt)
+		if e := pt.entries[pid]; e != nil && e.watched && e.Threads > 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("idle child with threads not watched within 10 s: %+v", pt.entries[pid])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	before := pt.entries[pid].Ticks
+	if pt.entries[pid].fd >= 0 {
+		t.Errorf("child watched through its clock holds descriptor %d", pt.entries[pid].fd)
+	}
+
+	if _, err := in.Write([]byte("burn\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := out.ReadString('\n'); err != nil || line != "done\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	if e := pwFind(t, ptScan(t, pt), int(pid)); e.Ticks <= before {
+		t.Errorf("a thread of the watched child burned CPU, but its ticks stayed %d (were %d)", e.Ticks, before)
+	}
+	in.Close()
+}
+
+// TestProcTableWatchesThreadsChild idles until told, then burns CPU on a
+// thread that is not the thread-group leader.
+func TestProcTableWatchesThreadsChild(t *testing.T) {
+	if os.Getenv("VIGIA_THREADS_CHILD") != "1" {
+		t.Skip("runs only as the child of TestProcTableWatchesThreadsThroughClock")
+	}
+	work, done := make(chan struct{}), make(chan struct{})
+	var onOtherThread func()
+	onOtherThread = func() {
+		// A locked thread is the goroutine's alone: one that got the
+		// leader keeps it and tries again on another goroutine.
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			go onOtherThread()
+			<-done
+			return
+		}
+		<-work
+		burn()
+		close(done)
+	}
+	go onOtherThread()
+	fmt.Println("ready")
+	r := bufio.NewReader(os.Stdin)
+	if _, err := r.ReadString('\n'); err != nil {
+		return
+	}
+	work <- struct{}{}
+	<-done
+	fmt.Println("done")
+	r.ReadString('\n')
+}
+
+// burn spins for 300 ms of this thread's CPU time: 30 clock ticks.
+func burn() {
+	for {
+		var ts unix.Timespec
+		if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil || ts.Nano() > 300e6 {
+			return
+		}
 	}
 }
