@@ -197,8 +197,13 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 	}
 	var seen int
 	var err error
-	if t.mayReuseListing() {
+	if from, to, ok := t.reuseListing(); ok {
 		seen, err = t.revisit(ctx)
+		if err == nil && to > from {
+			var born int
+			born, err = t.probe(ctx, from, to)
+			seen += born
+		}
 	} else {
 		seen, err = t.list(ctx)
 	}
@@ -278,6 +283,27 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 			seen++
 		}
 		if (i+1)%256 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+	}
+	return seen, nil
+}
+
+// probe visits the processes whose PIDs are in (from, to], allocated since
+// the last pass: most have exited again (a build's compilers) or are threads,
+// and the CPU clock, which only a live thread-group leader has, tells them
+// apart in one system call without a path walk.
+func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
+	seen := 0
+	for pid := from + 1; pid <= to; pid++ {
+		if _, ok := processCPUTime(int32(pid)); !ok {
+			continue
+		}
+		t.name = strconv.AppendUint(t.name[:0], pid, 10)
+		if t.visit(int32(pid), t.name) {
+			seen++
+		}
+		if (pid-from)%256 == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
 	}

@@ -395,16 +395,25 @@ func TestProcTableRealProc(t *testing.T) {
 	}
 }
 
-func ptBenchmarkScan(b *testing.B, fsys FS, opts ProcTableOptions) {
+// ptBenchmarkScan measures a steady-state pass of a table over fsys; tweak,
+// if any, adjusts the table first (keepfd-list lists /proc every pass).
+func ptBenchmarkScan(b *testing.B, fsys FS, opts ProcTableOptions, tweak ...func(*ProcTable)) {
 	pt, err := NewProcTable(fsys, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
+	for _, f := range tweak {
+		f(pt)
+	}
 	defer pt.Close()
 	ctx := context.Background()
-	live, err := pt.Scan(ctx)
-	if err != nil {
-		b.Fatal(err)
+	// Past the first passes, which read every process and watch the idle
+	// ones only from the third, under the short refresh period.
+	var live []*ProcEntry
+	for range watchAfter + refreshReclaim + 1 {
+		if live, err = pt.Scan(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 	n := len(live)
 	b.ReportAllocs()
@@ -432,6 +441,14 @@ func ptCPUTime(b *testing.B) int64 {
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
+// BenchmarkProbe measures probing one PID that no process has, what a pass
+// pays for each PID allocated since the last that is gone again.
+func BenchmarkProbe(b *testing.B) {
+	for b.Loop() {
+		processCPUTime(1<<22 + 1) // above any pid_max
+	}
+}
+
 // BenchmarkProcTable measures one steady-state pass over the real /proc, the
 // number bench/procwalk.sh compares with limit -b.
 func BenchmarkProcTable(b *testing.B) {
@@ -441,6 +458,9 @@ func BenchmarkProcTable(b *testing.B) {
 	}
 	b.Run("keepfd", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{}) })
 	b.Run("keepfd-schedstat", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{NoClock: true}) })
+	b.Run("keepfd-list", func(b *testing.B) {
+		ptBenchmarkScan(b, fsys, ProcTableOptions{}, func(pt *ProcTable) { pt.ownNS = false })
+	})
 	b.Run("keepfd-nowatch", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{NoWatch: true}) })
 	b.Run("openread", func(b *testing.B) { ptBenchmarkScan(b, fsys, ProcTableOptions{NoKeepFD: true}) })
 }

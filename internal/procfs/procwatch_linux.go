@@ -46,6 +46,9 @@ const (
 	// /proc even when no PID was allocated, so a PID counter that wrapped
 	// exactly around between two passes cannot hide a process for long.
 	listEvery = 10
+	// probeMin is the fewest PIDs allocated since the last pass that are
+	// probed instead of listing /proc, however few processes there are.
+	probeMin = 64
 )
 
 // watchStep is what a watched process needs this pass.
@@ -211,26 +214,42 @@ func (t *ProcTable) refreshPeriod() {
 	}
 }
 
-// mayReuseListing says whether this pass can visit the processes the last
-// one listed instead of listing /proc again: only when no PID has been
-// allocated since, which /proc/loadavg's last PID tells for the reader's own
-// PID namespace. So it needs a real procfs of that namespace (not a fixture
-// tree, not a host's /proc mounted into a container).
-func (t *ProcTable) mayReuseListing() bool {
+// reuseListing says whether this pass can visit the processes the last one
+// listed instead of listing /proc again, and which PIDs were allocated since
+// (from, to], to probe one by one; from == to when none was. That needs
+// /proc/loadavg's last PID to be of the reader's own PID namespace (a real
+// procfs of it: not a fixture tree, not a host's /proc mounted into a
+// container), and, for probing, the CPU clocks: otherwise any allocation
+// means a listing. Many allocations (a build forking compilers), a PID
+// counter that wrapped, or listEvery passes without one list instead.
+func (t *ProcTable) reuseListing() (from, to uint64, ok bool) {
 	if !t.ownNS {
-		return false
+		return 0, 0, false
 	}
 	n, err := t.readRel(t.loadavgPath, t.aux)
 	if err != nil {
-		return false
+		return 0, 0, false
 	}
 	la, err := ParseLoadAvg(t.aux[:n])
 	if err != nil || la.LastPID == 0 {
-		return false
+		return 0, 0, false
 	}
-	same := la.LastPID == t.lastPID
+	from, to = t.lastPID, la.LastPID
 	t.lastPID = la.LastPID
-	return same && t.passes > 0 && t.gen-t.listGen < listEvery
+	if t.passes == 0 || t.gen-t.listGen >= listEvery || to < from {
+		return 0, 0, false
+	}
+	if to == from {
+		return from, to, true
+	}
+	return from, to, t.clock && to-from <= t.maxProbe()
+}
+
+// maxProbe is the most PIDs a pass probes instead of listing /proc: a failed
+// probe costs about what listing one process does, so probing pays while the
+// allocations are fewer than the processes.
+func (t *ProcTable) maxProbe() uint64 {
+	return uint64(max(probeMin, len(t.prev)))
 }
 
 // ownNamespace says whether root is a procfs mounted for the caller's own

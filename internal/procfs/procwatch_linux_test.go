@@ -3,6 +3,7 @@ package procfs
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -260,6 +261,9 @@ func TestProcTableWatchOnRealProc(t *testing.T) {
 
 func pwWatchRealProc(t *testing.T, pt *ProcTable) {
 	ptScan(t, pt)
+	if !pt.clock && pt.HeldFDs() >= pt.maxFDs {
+		t.Skipf("%d descriptors held, the cap: no schedstat left for new processes", pt.HeldFDs())
+	}
 
 	// Blocks on stdin, then burns CPU, then blocks again; its background
 	// child prints its PID and outlives it.
@@ -330,27 +334,7 @@ func TestProcTableWatchesThreadsThroughClock(t *testing.T) {
 	if !pt.clock {
 		t.Skip("/proc is not of this PID namespace: no CPU clocks to watch")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestProcTableWatchesThreadsChild$")
-	cmd.Env = append(os.Environ(), "VIGIA_THREADS_CHILD=1")
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	out := bufio.NewReader(stdout)
-	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
-		t.Fatalf("child: %q, %v", line, err)
-	}
+	cmd, out, in := pwThreadsChild(t)
 	pid := int32(cmd.Process.Pid)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -378,6 +362,78 @@ func TestProcTableWatchesThreadsThroughClock(t *testing.T) {
 		t.Errorf("a thread of the watched child burned CPU, but its ticks stayed %d (were %d)", e.Ticks, before)
 	}
 	in.Close()
+}
+
+// pwThreadsChild starts TestProcTableWatchesThreadsChild, a process with
+// several threads, waits until it is ready and stops it when the test ends.
+func pwThreadsChild(t *testing.T) (*exec.Cmd, *bufio.Reader, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestProcTableWatchesThreadsChild$")
+	cmd.Env = append(os.Environ(), "VIGIA_THREADS_CHILD=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	out := bufio.NewReader(stdout)
+	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	return cmd, out, in
+}
+
+// TestProcTableProbesNewPIDs checks on the real /proc that a pass which
+// does not list /proc still finds a process started since the last pass,
+// by probing the PIDs allocated since, and does not take the new process's
+// threads for processes.
+func TestProcTableProbesNewPIDs(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_THREADS_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
+	}
+	ptScan(t, pt)
+	for range 20 {
+		ptScan(t, pt)
+		cmd, _, in := pwThreadsChild(t)
+		got := ptScan(t, pt)
+		if pt.listGen == pt.gen {
+			in.Close() // too many PIDs allocated on a busy machine, or the periodic listing: again
+			continue
+		}
+		pid := cmd.Process.Pid
+		pwFind(t, got, pid)
+		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tasks) < 2 {
+			t.Fatalf("child %d has %d threads, want several", pid, len(tasks))
+		}
+		for _, task := range tasks {
+			tid, _ := strconv.Atoi(task.Name())
+			for _, e := range got {
+				if tid != pid && int(e.PID) == tid {
+					t.Errorf("thread %d of child %d is in the pass as a process: %+v", tid, pid, e)
+				}
+			}
+		}
+		return
+	}
+	t.Skip("every pass listed /proc: the machine allocates too many PIDs")
 }
 
 // TestProcTableWatchesThreadsChild idles until told, then burns CPU on a
