@@ -263,7 +263,7 @@ func (t *ProcTable) list(ctx context.Context) (int, error) {
 			if !ok || pid == 0 || pid > 1<<31-1 {
 				continue
 			}
-			if t.visit(int32(pid), name) {
+			if t.visit(int32(pid), name, t.entries[int32(pid)]) {
 				seen++
 			}
 			if visited++; visited%256 == 0 && ctx.Err() != nil {
@@ -279,7 +279,7 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 	seen := 0
 	for i, e := range t.prev {
 		t.name = strconv.AppendInt(t.name[:0], int64(e.PID), 10)
-		if t.visit(e.PID, t.name) {
+		if t.visit(e.PID, t.name, e) {
 			seen++
 		}
 		if (i+1)%256 == 0 && ctx.Err() != nil {
@@ -300,7 +300,7 @@ func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
 			continue
 		}
 		t.name = strconv.AppendUint(t.name[:0], pid, 10)
-		if t.visit(int32(pid), t.name) {
+		if t.visit(int32(pid), t.name, t.entries[int32(pid)]) {
 			seen++
 		}
 		if (pid-from)%256 == 0 && ctx.Err() != nil {
@@ -310,10 +310,10 @@ func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
 	return seen, nil
 }
 
-// visit reads one process; it returns false when the process could not be
-// read (it vanished, or its stat is garbage) and is left out of this pass.
-func (t *ProcTable) visit(pid int32, name []byte) bool {
-	e := t.entries[pid]
+// visit reads one process, e its entry (nil for a new one); it returns false
+// when the process could not be read (it vanished, or its stat is garbage)
+// and is left out of this pass.
+func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 	if e != nil && e.seen == t.gen {
 		return false // listed twice while processes churned
 	}
