@@ -47,9 +47,9 @@ type ProcEntry struct {
 
 // ProcTableOptions tunes a ProcTable. The zero value is the default.
 type ProcTableOptions struct {
-	// MaxFDs caps the descriptors kept open across passes (one per process,
-	// its stat or, while it is idle, its schedstat) so each pass costs one
-	// pread per process. 0 means min(4096,
+	// MaxFDs caps the descriptors kept open across passes (one per process
+	// not watched through its CPU clock: its stat or, while it is idle, its
+	// schedstat) so each pass costs one pread per process. 0 means min(4096,
 	// RLIMIT_NOFILE/2); beyond the cap, or when the process runs out of
 	// descriptors, the table opens, reads and closes instead: still correct,
 	// only slower.

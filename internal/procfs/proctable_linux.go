@@ -150,7 +150,7 @@ func (t *ProcTable) StartTime(ticks uint64) time.Time {
 func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 
 // HeldFDs returns how many per-process descriptors (stat or schedstat) the
-// table keeps open.
+// table keeps open; a process watched through its CPU clock holds none.
 func (t *ProcTable) HeldFDs() int { return t.held }
 
 // Close releases every descriptor the table holds. The table is not usable
@@ -446,7 +446,8 @@ func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 // close.
 func (t *ProcTable) readStat(e *ProcEntry, name []byte) (int, error) {
 	if e.watched {
-		// Held is its schedstat; stat is read through the path and closed.
+		// Held is its schedstat, or nothing (the clock): stat is read
+		// through the path and closed.
 		fd, err := t.openat(t.relPath(name, "stat"))
 		if err != nil {
 			return 0, err
