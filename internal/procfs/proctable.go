@@ -35,20 +35,21 @@ type ProcEntry struct {
 	HasPrev   bool
 
 	fd      int32 // held descriptor (keepfd), -1 for none
-	watched bool  // fd is the schedstat of an idle process, not its stat
+	watched bool  // idle: its CPU clock, or the schedstat held in fd, says whether it ran
 	noWatch bool  // its schedstat could not be opened or says nothing
 	idle    uint8 // passes in a row in which it did not run, capped
 	seen    uint64
 	readGen uint64 // pass that last read its stat
-	// runtime and slices are the schedstat at the last pass while watched.
+	// runtime and slices are the schedstat (runtime alone: the CPU clock)
+	// at the last pass while watched.
 	runtime, slices uint64
 }
 
 // ProcTableOptions tunes a ProcTable. The zero value is the default.
 type ProcTableOptions struct {
-	// MaxFDs caps the descriptors kept open across passes (one per process,
-	// its stat or, while it is idle, its schedstat) so each pass costs one
-	// pread per process. 0 means min(4096,
+	// MaxFDs caps the descriptors kept open across passes (one per process
+	// not watched through its CPU clock: its stat or, while it is idle, its
+	// schedstat) so each pass costs one pread per process. 0 means min(4096,
 	// RLIMIT_NOFILE/2); beyond the cap, or when the process runs out of
 	// descriptors, the table opens, reads and closes instead: still correct,
 	// only slower.
@@ -60,6 +61,9 @@ type ProcTableOptions struct {
 	// not run since the last (see watchIdle); for measuring what watching
 	// saves.
 	NoWatch bool
+	// NoClock watches idle processes through schedstat even where their
+	// CPU clocks could be read; for measuring what the clocks save.
+	NoClock bool
 	// Users names uids; nil means a cache over SystemPasswd.
 	Users *Users
 }

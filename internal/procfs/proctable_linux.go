@@ -30,7 +30,8 @@ type ProcTable struct {
 	gen     uint64
 	passes  int
 
-	watch        bool   // watch idle processes through schedstat (procwatch_linux.go)
+	watch        bool   // watch idle processes (procwatch_linux.go)
+	clock        bool   // through their CPU clocks, not schedstat
 	ownNS        bool   // the root is procfs of our PID namespace: loadavg's last PID is its
 	lastPID      uint64 // loadavg's last PID at the start of the last pass
 	listGen      uint64 // pass that last listed /proc
@@ -123,6 +124,9 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		n, err := t.readRel(path, t.aux)
 		return t.aux[:n], err
 	})
+	if t.watch && t.ownNS && !opts.NoClock {
+		_, t.clock = processCPUTime(int32(unix.Getpid()))
+	}
 	return t, nil
 }
 
@@ -146,7 +150,7 @@ func (t *ProcTable) StartTime(ticks uint64) time.Time {
 func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 
 // HeldFDs returns how many per-process descriptors (stat or schedstat) the
-// table keeps open.
+// table keeps open; a process watched through its CPU clock holds none.
 func (t *ProcTable) HeldFDs() int { return t.held }
 
 // Close releases every descriptor the table holds. The table is not usable
@@ -193,8 +197,13 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 	}
 	var seen int
 	var err error
-	if t.mayReuseListing() {
+	if from, to, ok := t.reuseListing(); ok {
 		seen, err = t.revisit(ctx)
+		if err == nil && to > from {
+			var born int
+			born, err = t.probe(ctx, from, to)
+			seen += born
+		}
 	} else {
 		seen, err = t.list(ctx)
 	}
@@ -254,7 +263,7 @@ func (t *ProcTable) list(ctx context.Context) (int, error) {
 			if !ok || pid == 0 || pid > 1<<31-1 {
 				continue
 			}
-			if t.visit(int32(pid), name) {
+			if t.visit(int32(pid), name, t.entries[int32(pid)]) {
 				seen++
 			}
 			if visited++; visited%256 == 0 && ctx.Err() != nil {
@@ -270,7 +279,7 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 	seen := 0
 	for i, e := range t.prev {
 		t.name = strconv.AppendInt(t.name[:0], int64(e.PID), 10)
-		if t.visit(e.PID, t.name) {
+		if t.visit(e.PID, t.name, e) {
 			seen++
 		}
 		if (i+1)%256 == 0 && ctx.Err() != nil {
@@ -280,10 +289,31 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 	return seen, nil
 }
 
-// visit reads one process; it returns false when the process could not be
-// read (it vanished, or its stat is garbage) and is left out of this pass.
-func (t *ProcTable) visit(pid int32, name []byte) bool {
-	e := t.entries[pid]
+// probe visits the processes whose PIDs are in (from, to], allocated since
+// the last pass: most have exited again (a build's compilers) or are threads,
+// and the CPU clock, which only a live thread-group leader has, tells them
+// apart in one system call without a path walk.
+func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
+	seen := 0
+	for pid := from + 1; pid <= to; pid++ {
+		if _, ok := processCPUTime(int32(pid)); !ok {
+			continue
+		}
+		t.name = strconv.AppendUint(t.name[:0], pid, 10)
+		if t.visit(int32(pid), t.name, t.entries[int32(pid)]) {
+			seen++
+		}
+		if (pid-from)%256 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+	}
+	return seen, nil
+}
+
+// visit reads one process, e its entry (nil for a new one); it returns false
+// when the process could not be read (it vanished, or its stat is garbage)
+// and is left out of this pass.
+func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 	if e != nil && e.seen == t.gen {
 		return false // listed twice while processes churned
 	}
@@ -359,7 +389,7 @@ func (t *ProcTable) visit(pid int32, name []byte) bool {
 	case e.idle < 255:
 		e.idle++
 	}
-	if watchFD >= 0 {
+	if watchFD != -1 {
 		t.commitWatch(e, watchFD, ran)
 	}
 	if fresh {
@@ -405,7 +435,8 @@ func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 // close.
 func (t *ProcTable) readStat(e *ProcEntry, name []byte) (int, error) {
 	if e.watched {
-		// Held is its schedstat; stat is read through the path and closed.
+		// Held is its schedstat, or nothing (the clock): stat is read
+		// through the path and closed.
 		fd, err := t.openat(t.relPath(name, "stat"))
 		if err != nil {
 			return 0, err

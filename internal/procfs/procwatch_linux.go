@@ -9,12 +9,18 @@ import (
 // Watching idle processes. On a quiet machine most processes have not run
 // since the last pass, and for those stat cannot have changed in any way a
 // table shows: CPU time, state, threads and comm all move only when the task
-// runs. /proc/PID/schedstat says whether it ran (its run time and slice
-// count move with every stint on a CPU) and costs a sixth of a stat read:
-// 0.57 µs against 3.4 µs a pread, with 1 064 processes on this 2-vCPU VM
-// (C, held descriptors, 200 passes). So an idle single-threaded process is
-// watched: the table holds its schedstat instead of its stat and reads stat
-// only when schedstat moved.
+// runs. So an idle process is watched: each pass asks only whether it ran,
+// and reads its stat only when it did. Two sources say so:
+//
+//   - the process's CPU clock (processCPUTime), where the table reads the
+//     procfs of its own PID namespace: one system call with no descriptor,
+//     counting every thread, so any idle process can be watched and holds
+//     nothing open (each held descriptor pins kernel memory);
+//   - otherwise /proc/PID/schedstat, held open (a pread of it costs less
+//     than one of stat), whose run time and slice count move with every
+//     stint on a CPU. It speaks for the thread-group leader only, so a
+//     process with more than one thread is not watched through it, and a
+//     kernel without schedstats prints zeros: such a process is not watched.
 //
 // Three things can change without the task running, and are caught:
 //   - its parent exits and it is re-parented: a watched process whose
@@ -24,11 +30,7 @@ import (
 //     swap-in counters move, every watched process is read in full every
 //     refreshReclaim passes, staggered by PID so no pass pays for all;
 //   - rarer causes (a truncated mapping, another process writing its comm)
-//     are bounded by a full read every refreshQuiet passes;
-//   - schedstat only speaks for the thread-group leader, so a process with
-//     more than one thread is never watched.
-//
-// A kernel without schedstats prints zeros; such a process is not watched.
+//     are bounded by a full read every refreshQuiet passes.
 const (
 	// watchAfter is how many passes in a row a process must be idle before
 	// it is watched: one that runs every other second is cheaper read.
@@ -44,6 +46,9 @@ const (
 	// /proc even when no PID was allocated, so a PID counter that wrapped
 	// exactly around between two passes cannot hide a process for long.
 	listEvery = 10
+	// probeMin is the fewest PIDs allocated since the last pass that are
+	// probed instead of listing /proc, however few processes there are.
+	probeMin = 64
 )
 
 // watchStep is what a watched process needs this pass.
@@ -57,13 +62,25 @@ const (
 // watchable says whether e, read in full by an earlier pass, may be watched
 // from this pass on.
 func (t *ProcTable) watchable(e *ProcEntry) bool {
-	return t.watch && !e.watched && !e.noWatch && e.Threads == 1 && e.idle >= watchAfter &&
-		(e.fd >= 0 || t.held < t.maxFDs)
+	if !t.watch || e.watched || e.noWatch || e.idle < watchAfter {
+		return false
+	}
+	return t.clock || (e.Threads == 1 && (e.fd >= 0 || t.held < t.maxFDs))
 }
 
 // checkWatched reads a watched process's schedstat and says whether its stat
 // needs reading. A process that ran stops being watched.
 func (t *ProcTable) checkWatched(e *ProcEntry) watchStep {
+	if t.clock {
+		rt, ok := processCPUTime(e.PID)
+		if !ok || rt != e.runtime {
+			// Ran, or gone: the stat read through its path finds out.
+			e.idle = 0
+			e.watched = false
+			return stepRead
+		}
+		return t.refreshStep(e)
+	}
 	n, err := unix.Pread(int(e.fd), t.sched, 0)
 	if err != nil || n <= 0 || n >= len(t.sched) {
 		// ESRCH: gone; the stat read through its path finds out for sure.
@@ -81,16 +98,31 @@ func (t *ProcTable) checkWatched(e *ProcEntry) watchStep {
 		t.release(e)
 		return stepRead
 	}
+	return t.refreshStep(e)
+}
+
+// refreshStep says whether this is the pass that reads an idle watched
+// process in full anyway.
+func (t *ProcTable) refreshStep(e *ProcEntry) watchStep {
 	if (t.gen+uint64(e.PID))%t.refresh == 0 {
 		return stepRead // stays watched; stat through its path
 	}
 	return stepIdle
 }
 
-// openWatch opens and reads e's schedstat before its stat is read, so that
-// anything it runs after this stat read shows in the next pass's schedstat.
-// It returns the descriptor, or -1 when the process cannot be watched.
+// openWatch samples e's CPU clock, or opens and reads its schedstat, before
+// its stat is read, so that anything it runs after this stat read shows in
+// the next pass's sample. It returns the schedstat descriptor (clockWatch
+// for the clock), or -1 when the process cannot be watched.
 func (t *ProcTable) openWatch(e *ProcEntry, name []byte) int {
+	if t.clock {
+		rt, ok := processCPUTime(e.PID)
+		if !ok {
+			return -1 // gone; the stat read says so
+		}
+		e.runtime, e.slices = rt, 0
+		return clockWatch
+	}
 	fd, err := t.openat(t.relPath(name, "schedstat"))
 	if err != nil {
 		e.noWatch = true
@@ -108,9 +140,20 @@ func (t *ProcTable) openWatch(e *ProcEntry, name []byte) int {
 	return fd
 }
 
+// clockWatch is openWatch's answer for a process watched through its CPU
+// clock: no descriptor.
+const clockWatch = -2
+
 // commitWatch makes e watched through fd if the stat just read agrees that
-// it is idle and single-threaded; otherwise it closes fd.
+// it is idle (and, for schedstat, single-threaded); otherwise it closes fd.
 func (t *ProcTable) commitWatch(e *ProcEntry, fd int, ran bool) {
+	if fd == clockWatch {
+		if !ran {
+			t.release(e) // its stat descriptor: the clock needs none
+			e.watched = true
+		}
+		return
+	}
 	if ran || e.Threads != 1 || (e.fd < 0 && t.held >= t.maxFDs) {
 		unix.Close(fd)
 		return
@@ -171,26 +214,42 @@ func (t *ProcTable) refreshPeriod() {
 	}
 }
 
-// mayReuseListing says whether this pass can visit the processes the last
-// one listed instead of listing /proc again: only when no PID has been
-// allocated since, which /proc/loadavg's last PID tells for the reader's own
-// PID namespace. So it needs a real procfs of that namespace (not a fixture
-// tree, not a host's /proc mounted into a container).
-func (t *ProcTable) mayReuseListing() bool {
+// reuseListing says whether this pass can visit the processes the last one
+// listed instead of listing /proc again, and which PIDs were allocated since
+// (from, to], to probe one by one; from == to when none was. That needs
+// /proc/loadavg's last PID to be of the reader's own PID namespace (a real
+// procfs of it: not a fixture tree, not a host's /proc mounted into a
+// container), and, for probing, the CPU clocks: otherwise any allocation
+// means a listing. Many allocations (a build forking compilers), a PID
+// counter that wrapped, or listEvery passes without one list instead.
+func (t *ProcTable) reuseListing() (from, to uint64, ok bool) {
 	if !t.ownNS {
-		return false
+		return 0, 0, false
 	}
 	n, err := t.readRel(t.loadavgPath, t.aux)
 	if err != nil {
-		return false
+		return 0, 0, false
 	}
 	la, err := ParseLoadAvg(t.aux[:n])
 	if err != nil || la.LastPID == 0 {
-		return false
+		return 0, 0, false
 	}
-	same := la.LastPID == t.lastPID
+	from, to = t.lastPID, la.LastPID
 	t.lastPID = la.LastPID
-	return same && t.passes > 0 && t.gen-t.listGen < listEvery
+	if t.passes == 0 || t.gen-t.listGen >= listEvery || to < from {
+		return 0, 0, false
+	}
+	if to == from {
+		return from, to, true
+	}
+	return from, to, t.clock && to-from <= t.maxProbe()
+}
+
+// maxProbe is the most PIDs a pass probes instead of listing /proc: a failed
+// probe costs about what listing one process does, so probing pays while the
+// allocations are fewer than the processes.
+func (t *ProcTable) maxProbe() uint64 {
+	return uint64(max(probeMin, len(t.prev)))
 }
 
 // ownNamespace says whether root is a procfs mounted for the caller's own

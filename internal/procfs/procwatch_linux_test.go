@@ -3,13 +3,17 @@ package procfs
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // pwProc is one process of a watch fixture.
@@ -235,11 +239,31 @@ func pwChild(t *testing.T, script string) (*exec.Cmd, *bufio.Reader, *os.File) {
 // shows its new parent.
 func TestProcTableWatchOnRealProc(t *testing.T) {
 	t.Parallel()
-	pt := ptRealTable(t)
-	if _, err := os.Stat("/proc/self/schedstat"); err != nil {
-		t.Skipf("kernel without schedstat: %v", err)
+	for _, tc := range []struct {
+		name string
+		opts ProcTableOptions
+	}{{"clock", ProcTableOptions{}}, {"schedstat", ProcTableOptions{NoClock: true}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pt := ptRealTableOpts(t, tc.opts)
+			if tc.name == "clock" && !pt.clock {
+				t.Skip("/proc is not of this PID namespace: no CPU clocks to watch")
+			}
+			if tc.name == "schedstat" {
+				if _, err := os.Stat("/proc/self/schedstat"); err != nil {
+					t.Skipf("kernel without schedstat: %v", err)
+				}
+			}
+			pwWatchRealProc(t, pt)
+		})
 	}
+}
+
+func pwWatchRealProc(t *testing.T, pt *ProcTable) {
 	ptScan(t, pt)
+	if !pt.clock && pt.HeldFDs() >= pt.maxFDs {
+		t.Skipf("%d descriptors held, the cap: no schedstat left for new processes", pt.HeldFDs())
+	}
 
 	// Blocks on stdin, then burns CPU, then blocks again; its background
 	// child prints its PID and outlives it.
@@ -294,5 +318,163 @@ func TestProcTableWatchOnRealProc(t *testing.T) {
 	}
 	if e := pwFind(t, got, orphan); int(e.PPID) == sh.Process.Pid {
 		t.Errorf("orphaned sleep still has its dead parent %d as PPID", e.PPID)
+	}
+}
+
+// TestProcTableWatchesThreadsThroughClock checks that a multi-threaded
+// process, watched through its CPU clock, shows the CPU that a thread other
+// than its leader burns: schedstat, which speaks for the leader alone, would
+// miss it.
+func TestProcTableWatchesThreadsThroughClock(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_THREADS_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to watch")
+	}
+	cmd, out, in := pwThreadsChild(t)
+	pid := int32(cmd.Process.Pid)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ptScan(t, pt)
+		if e := pt.entries[pid]; e != nil && e.watched && e.Threads > 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("idle child with threads not watched within 10 s: %+v", pt.entries[pid])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	before := pt.entries[pid].Ticks
+	if pt.entries[pid].fd >= 0 {
+		t.Errorf("child watched through its clock holds descriptor %d", pt.entries[pid].fd)
+	}
+
+	if _, err := in.Write([]byte("burn\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := out.ReadString('\n'); err != nil || line != "done\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	if e := pwFind(t, ptScan(t, pt), int(pid)); e.Ticks <= before {
+		t.Errorf("a thread of the watched child burned CPU, but its ticks stayed %d (were %d)", e.Ticks, before)
+	}
+	in.Close()
+}
+
+// pwThreadsChild starts TestProcTableWatchesThreadsChild, a process with
+// several threads, waits until it is ready and stops it when the test ends.
+func pwThreadsChild(t *testing.T) (*exec.Cmd, *bufio.Reader, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestProcTableWatchesThreadsChild$")
+	cmd.Env = append(os.Environ(), "VIGIA_THREADS_CHILD=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	out := bufio.NewReader(stdout)
+	if line, err := out.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	return cmd, out, in
+}
+
+// TestProcTableProbesNewPIDs checks on the real /proc that a pass which
+// does not list /proc still finds a process started since the last pass,
+// by probing the PIDs allocated since, and does not take the new process's
+// threads for processes.
+func TestProcTableProbesNewPIDs(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("VIGIA_THREADS_CHILD") == "1" {
+		t.Skip("run as the child below")
+	}
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
+	}
+	ptScan(t, pt)
+	for range 20 {
+		ptScan(t, pt)
+		cmd, _, in := pwThreadsChild(t)
+		got := ptScan(t, pt)
+		if pt.listGen == pt.gen {
+			in.Close() // too many PIDs allocated on a busy machine, or the periodic listing: again
+			continue
+		}
+		pid := cmd.Process.Pid
+		pwFind(t, got, pid)
+		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tasks) < 2 {
+			t.Fatalf("child %d has %d threads, want several", pid, len(tasks))
+		}
+		for _, task := range tasks {
+			tid, _ := strconv.Atoi(task.Name())
+			for _, e := range got {
+				if tid != pid && int(e.PID) == tid {
+					t.Errorf("thread %d of child %d is in the pass as a process: %+v", tid, pid, e)
+				}
+			}
+		}
+		return
+	}
+	t.Skip("every pass listed /proc: the machine allocates too many PIDs")
+}
+
+// TestProcTableWatchesThreadsChild idles until told, then burns CPU on a
+// thread that is not the thread-group leader.
+func TestProcTableWatchesThreadsChild(t *testing.T) {
+	if os.Getenv("VIGIA_THREADS_CHILD") != "1" {
+		t.Skip("runs only as the child of TestProcTableWatchesThreadsThroughClock")
+	}
+	work, done := make(chan struct{}), make(chan struct{})
+	var onOtherThread func()
+	onOtherThread = func() {
+		// A locked thread is the goroutine's alone: one that got the
+		// leader keeps it and tries again on another goroutine.
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			go onOtherThread()
+			<-done
+			return
+		}
+		<-work
+		burn()
+		close(done)
+	}
+	go onOtherThread()
+	fmt.Println("ready")
+	r := bufio.NewReader(os.Stdin)
+	if _, err := r.ReadString('\n'); err != nil {
+		return
+	}
+	work <- struct{}{}
+	<-done
+	fmt.Println("done")
+	r.ReadString('\n')
+}
+
+// burn spins for 300 ms of this thread's CPU time: 30 clock ticks.
+func burn() {
+	for {
+		var ts unix.Timespec
+		if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil || ts.Nano() > 300e6 {
+			return
+		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 // returns ErrWarmup, since CPU % is a rate over two passes.
 //
 // Processes holds descriptors (the /proc root and, to make each pass one
-// pread per process, up to a few thousand stat or schedstat files); Close
+// pread per process, the stat or schedstat files of up to a few thousand
+// processes that are not watched through their CPU clocks); Close
 // releases them.
 type Processes struct {
 	procsOS
