@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of vigia on a fresh Debian machine: installs what the tests
 # need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux), then
-# vets and runs the whole suite under the race detector.
+# vets (go vet, staticcheck) and runs the whole suite under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,10 @@ fi
 export CGO_ENABLED=0 # the binary is static; the race detector below needs cgo
 go mod download
 go vet ./...
+# staticcheck, pinned and built once into bin/ (ignored by git) from the module proxy
+staticcheck=bin/staticcheck-v0.7.0
+[[ -x $staticcheck ]] || { GOBIN=$PWD/bin go install honnef.co/go/tools/cmd/staticcheck@v0.7.0 && mv bin/staticcheck "$staticcheck"; }
+"$staticcheck" ./...
 unformatted=$(gofmt -l cmd internal)
 if [[ -n $unformatted ]]; then
 	echo "gofmt would change: $unformatted" >&2

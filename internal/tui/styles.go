@@ -11,8 +11,6 @@ import (
 // frame is drawn by concatenation instead of one lipgloss Render per cell.
 type paint struct{ pre, post string }
 
-func (p paint) wrap(s string) string { return p.pre + s + p.post }
-
 func toPaint(st lipgloss.Style) paint {
 	out := st.Render("X")
 	i := strings.IndexByte(out, 'X')
