@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of vigia on a fresh Debian machine: installs what the tests
 # need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux, the time
-# zone database), then checks go.mod is tidy, vets and runs the whole suite
-# under the race detector, and runs what shows local time once more in a far
-# time zone.
+# zone database), then checks go.mod is tidy, vets (go vet, staticcheck) and
+# runs the whole suite under the race detector, and runs what shows local time
+# once more in a far time zone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,10 @@ export CGO_ENABLED=0 # the binary is static; the race detector below needs cgo
 go mod download
 go mod tidy -diff # go.mod and go.sum say exactly what the code imports
 go vet ./...
+# staticcheck, pinned and built once into bin/ (ignored by git) from the module proxy
+staticcheck=bin/staticcheck-v0.7.0
+[[ -x $staticcheck ]] || { GOBIN=$PWD/bin go install honnef.co/go/tools/cmd/staticcheck@v0.7.0 && mv bin/staticcheck "$staticcheck"; }
+"$staticcheck" ./...
 unformatted=$(gofmt -l cmd internal)
 if [[ -n $unformatted ]]; then
 	echo "gofmt would change: $unformatted" >&2

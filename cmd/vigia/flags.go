@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/engine"
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/sensor"
 	"github.com/vigia-dev/vigia/internal/text"
 )
 
@@ -130,30 +132,25 @@ func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
 	fs.StringVar(&m.sysfs, "sysfs", "", "`dir` where /sys is mounted (default /sys)")
 	fs.StringVar(&m.rootfs, "rootfs", "", "`dir` where the watched machine's / is mounted, for filesystem usage (default /)")
 	fs.StringVar(&m.intervalFlag, "interval", "", "")
-	fs.Lookup("interval").Usage = "sample every sensor at this `interval` (default: cpu 1.5s, memory 2s, temperature 1.8s, others 2s)"
-	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(machineSensors, ","))
-	fs.IntVar(&m.workers, "workers", 0, fmt.Sprintf("analyser goroutines, 1 to %d (default 2)", config.MaxWorkers))
+	fs.Lookup("interval").Usage = "sample every sensor at this `interval` (default: " + defaultIntervals() + ")"
+	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(sensor.Names(), ","))
+	fs.IntVar(&m.workers, "workers", 0, fmt.Sprintf("analyser goroutines, 1 to %d (default %d)", config.MaxWorkers, engine.DefaultWorkers))
 	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
 	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: debug, info, warn, error")
 	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with the config file's rule keys (docs/rules.md), labels as\nlabels.NAME=VALUE (repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s or\n--rule kind=trend,metric=fs.avail,labels.mountpoint=/,within=24h)")
 	return m
 }
 
-// machineSensors are the sensors a user can pick; self is always on.
-var machineSensors = []string{
-	reading.SensorCPU, reading.SensorMemory, reading.SensorLoad, reading.SensorTemperature,
-	reading.SensorDisk, reading.SensorNetwork, reading.SensorProcesses,
-}
-
-// defaultIntervals follow vigia's original design.
-func defaultInterval(sensor string) time.Duration {
-	switch sensor {
-	case reading.SensorCPU:
-		return 1500 * time.Millisecond
-	case reading.SensorTemperature:
-		return 1800 * time.Millisecond
+// defaultIntervals says each sensor's default cadence, for --help.
+func defaultIntervals() string {
+	var b strings.Builder
+	for i, r := range sensor.Registry {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %v", r.Name, r.Interval)
 	}
-	return 2 * time.Second
+	return b.String()
 }
 
 // setup is everything a command needs to sample: flags and config merged.
@@ -203,8 +200,8 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 			return nil, err
 		}
 	}
-	for _, name := range machineSensors {
-		d := defaultInterval(name)
+	for _, name := range sensor.Names() {
+		d := sensor.DefaultInterval(name)
 		if s.cfg.Interval > 0 {
 			d = s.cfg.Interval
 		}
@@ -219,7 +216,7 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 		}
 		s.intervals[name] = d
 	}
-	s.workers = first(m.workers, s.cfg.Engine.Workers, 2)
+	s.workers = first(m.workers, s.cfg.Engine.Workers, engine.DefaultWorkers)
 	if m.workers < 0 || m.workers > config.MaxWorkers || (m.workers == 0 && isSet(m.flags, "workers")) {
 		return nil, usagef("--workers %d: want 1 to %d", m.workers, config.MaxWorkers)
 	}
@@ -259,18 +256,18 @@ func parseSensors(list string, cfg *config.Config) ([]string, error) {
 			continue
 		}
 		if name == "all" {
-			for _, s := range machineSensors {
+			for _, s := range sensor.Names() {
 				want[s] = true
 			}
 			continue
 		}
 		if !reading.IsSensor(name) || name == reading.SensorSelf {
-			return nil, usagef("--sensors: unknown sensor %q (sensors: %s)", name, strings.Join(machineSensors, ", "))
+			return nil, usagef("--sensors: unknown sensor %q (sensors: %s)", name, strings.Join(sensor.Names(), ", "))
 		}
 		want[name] = true
 	}
 	var out []string
-	for _, s := range machineSensors {
+	for _, s := range sensor.Names() {
 		if c, ok := cfg.Sensors[s]; ok && c.Enabled != nil && !*c.Enabled {
 			continue
 		}

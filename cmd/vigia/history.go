@@ -121,12 +121,11 @@ func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) 
 			return nil, err
 		}
 	}
-	c := cfg.WithDefaults()
-	return store.Open(path, store.Options{
-		Raw:          time.Duration(c.Raw),
-		Aggregates:   time.Duration(c.Aggregates),
-		Processes:    time.Duration(c.Processes),
-		TopProcesses: c.TopProcesses,
+	return store.Open(path, store.Options{ // zero fields take the store's defaults
+		Raw:          time.Duration(cfg.Raw),
+		Aggregates:   time.Duration(cfg.Aggregates),
+		Processes:    time.Duration(cfg.Processes),
+		TopProcesses: cfg.TopProcesses,
 		Logger:       logger,
 	})
 }

@@ -1,39 +1,15 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/vigia-dev/vigia/internal/engine"
 	"github.com/vigia-dev/vigia/internal/procfs"
-	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/sensor"
 )
 
-// statfsTimeout bounds one filesystem's statfs: a dead NFS mount must not
-// hold up the disk sensor.
-const statfsTimeout = 500 * time.Millisecond
-
 // newSensor builds the named sensor over the setup's roots.
 func (s *setup) newSensor(name string) (sensor.Sensor, error) {
-	switch name {
-	case reading.SensorCPU:
-		return sensor.NewCPU(s.fs), nil
-	case reading.SensorMemory:
-		return sensor.NewMemory(s.fs), nil
-	case reading.SensorLoad:
-		return sensor.NewLoad(s.fs), nil
-	case reading.SensorTemperature:
-		return sensor.NewTemperature(s.fs), nil
-	case reading.SensorDisk:
-		return sensor.NewDisk(s.fs, s.rootfs, statfsTimeout), nil
-	case reading.SensorNetwork:
-		return sensor.NewNetwork(s.fs), nil
-	case reading.SensorProcesses:
-		return sensor.NewProcesses(s.fs)
-	}
-	return nil, fmt.Errorf("no sensor %q", name)
+	return sensor.New(name, sensor.Env{FS: s.fs, Rootfs: s.rootfs})
 }
 
 // engineRules turns the config's rules into the analyser's, after the

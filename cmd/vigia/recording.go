@@ -45,14 +45,6 @@ func (r *recording) stop() error {
 	return err
 }
 
-// health is the store's state, or the zero Health when not recording.
-func (r *recording) health() store.Health {
-	if r == nil {
-		return store.Health{}
-	}
-	return r.st.Health()
-}
-
 // changed reports a change of the store's error state since the last call:
 // the message to show, and whether there is one.
 func (r *recording) changed() (string, bool) {
@@ -70,10 +62,5 @@ func (r *recording) changed() (string, bool) {
 	return fmt.Sprintf("history: writes failing since %s: %s (keeping up to %d readings in memory)", h.ErrSince.Format("15:04:05"), h.Err, h.Backlog), true
 }
 
-// storeHealth is the store's state in the shared vocabulary, for the
-// status API and /metrics.
-func (r *recording) storeHealth() reading.StoreHealth {
-	h := r.st.Health()
-	return reading.StoreHealth{Backlog: h.Backlog, BacklogBytes: h.BacklogBytes, Dropped: h.Dropped,
-		Written: h.Written, Err: h.Err, ErrSince: h.ErrSince}
-}
+// storeHealth is the store's state, for the status API and /metrics.
+func (r *recording) storeHealth() reading.StoreHealth { return r.st.Health() }

@@ -81,8 +81,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := s.checkNotifiers(); err != nil {
 		return err
 	}
-	sc := s.cfg.Server.WithDefaults()
-	sc.Listen = first(*listen, sc.Listen)
+	sc := s.cfg.Server // zero fields take the server's defaults
+	sc.Listen = first(*listen, sc.Listen, server.DefaultListen)
 	sc.TokenFile = first(*tokenFile, sc.TokenFile)
 	sc.InsecureNoAuth = *insecure || sc.InsecureNoAuth
 	sc.OpenMetrics = *openMetrics || sc.OpenMetrics

@@ -2,14 +2,13 @@ package config
 
 import (
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // Server is the `server:` section: the agent's listener, auth, TLS and
-// timeouts. Zero fields mean "use the default" (see DefaultServer); flags of
+// timeouts. Zero fields mean the server package's defaults; flags of
 // `vigia serve` override the file.
 //
 //	server:
@@ -46,59 +45,13 @@ type ServerTimeouts struct {
 	Idle       time.Duration `yaml:"idle"`
 }
 
-// MaxServerTopProcesses bounds top_processes: each process adds series to
-// every scrape.
+// MaxServerTopProcesses bounds top_processes, in the file and in
+// --top-processes: each process adds series to every scrape.
 const MaxServerTopProcesses = 500
 
 // MaxServerStreamClients bounds max_stream_clients: each stalled client may
 // hold its byte budget.
 const MaxServerStreamClients = 65536
-
-// DefaultServer returns the server section's defaults.
-func DefaultServer() Server {
-	return Server{
-		Listen: "127.0.0.1:8519",
-		Timeouts: ServerTimeouts{
-			ReadHeader: 5 * time.Second,
-			Read:       10 * time.Second,
-			Write:      30 * time.Second,
-			Idle:       120 * time.Second,
-		},
-	}
-}
-
-// WithDefaults returns s with every unset field taken from DefaultServer.
-func (s Server) WithDefaults() Server {
-	d := DefaultServer()
-	if s.Listen == "" {
-		s.Listen = d.Listen
-	}
-	for _, p := range []struct{ v, def *time.Duration }{
-		{&s.Timeouts.ReadHeader, &d.Timeouts.ReadHeader},
-		{&s.Timeouts.Read, &d.Timeouts.Read},
-		{&s.Timeouts.Write, &d.Timeouts.Write},
-		{&s.Timeouts.Idle, &d.Timeouts.Idle},
-	} {
-		if *p.v == 0 {
-			*p.v = *p.def
-		}
-	}
-	return s
-}
-
-// IsLoopback reports whether the listen address host:port only accepts
-// connections from this machine. An empty host listens on every interface.
-func IsLoopback(listen string) bool {
-	host, _, err := net.SplitHostPort(listen)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
 
 // CheckListen says what is wrong with a listen address, or returns "".
 func CheckListen(listen string) string {

@@ -3,8 +3,6 @@ package config
 import (
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestServerSection(t *testing.T) {
@@ -31,31 +29,4 @@ func TestServerSection(t *testing.T) {
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
 	}
 	testSection(t, "server", tests, func(c *Config) Server { return c.Server })
-}
-
-func TestIsLoopback(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"127.0.0.1:8519", true}, {"127.1.2.3:1", true}, {"[::1]:8519", true}, {"localhost:8519", true},
-		{":8519", false}, {"0.0.0.0:8519", false}, {"[::]:8519", false}, {"192.168.1.2:80", false},
-		{"example.org:80", false}, {"garbage", false},
-	}
-	for _, tt := range tests {
-		if got := IsLoopback(tt.in); got != tt.want {
-			t.Errorf("IsLoopback(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestServerWithDefaults(t *testing.T) {
-	t.Parallel()
-	got := Server{Timeouts: ServerTimeouts{Write: time.Minute}}.WithDefaults()
-	want := DefaultServer()
-	want.Timeouts.Write = time.Minute
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("WithDefaults mismatch (-want +got):\n%s", diff)
-	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Store is the `store:` section: the history database, retention and
-// downsampling. Zero fields mean "use the default" (see DefaultStore).
+// downsampling. Zero fields mean the store package's defaults.
 //
 //	store:
 //	  path: /var/lib/vigia/vigia.db
@@ -47,29 +47,6 @@ func (r *Retention) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*r = Retention(d)
 	return nil
-}
-
-// DefaultStore returns the store section's defaults.
-func DefaultStore() Store {
-	return Store{Raw: Retention(24 * time.Hour), Aggregates: Retention(30 * 24 * time.Hour), Processes: Retention(7 * 24 * time.Hour), TopProcesses: 10}
-}
-
-// WithDefaults returns s with every unset field taken from DefaultStore.
-func (s Store) WithDefaults() Store {
-	d := DefaultStore()
-	if s.Raw == 0 {
-		s.Raw = d.Raw
-	}
-	if s.Aggregates == 0 {
-		s.Aggregates = d.Aggregates
-	}
-	if s.Processes == 0 {
-		s.Processes = d.Processes
-	}
-	if s.TopProcesses == 0 {
-		s.TopProcesses = d.TopProcesses
-	}
-	return s
 }
 
 func (s *Store) validate(v *Validator) {

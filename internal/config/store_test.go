@@ -3,8 +3,6 @@ package config
 import (
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestStoreSection(t *testing.T) {
@@ -25,13 +23,4 @@ func TestStoreSection(t *testing.T) {
 		{name: "blank path", in: "store:\n  path: ' '\n", wantErr: "t.yaml:2: store path is blank"},
 	}
 	testSection(t, "store", tests, func(c *Config) Store { return c.Store })
-}
-
-func TestStoreWithDefaults(t *testing.T) {
-	t.Parallel()
-	got := Store{Raw: Retention(time.Hour)}.WithDefaults()
-	want := Store{Raw: Retention(time.Hour), Aggregates: Retention(30 * 24 * time.Hour), Processes: Retention(7 * 24 * time.Hour), TopProcesses: 10}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("WithDefaults mismatch (-want +got):\n%s", diff)
-	}
 }

@@ -29,20 +29,8 @@ const (
 	DefaultSelfInterval    = 2 * time.Second
 )
 
-// DefaultInterval returns the cadence of the original design for a sensor:
-// cpu 1.5 s, temperature 1.8 s, every other sensor 2 s.
-func DefaultInterval(sensorName string) time.Duration {
-	switch sensorName {
-	case reading.SensorCPU:
-		return 1500 * time.Millisecond
-	case reading.SensorTemperature:
-		return 1800 * time.Millisecond
-	}
-	return 2 * time.Second
-}
-
 // SensorSpec is one sensor and its cadence; a zero Interval means
-// DefaultInterval of its name.
+// sensor.DefaultInterval of its name.
 type SensorSpec struct {
 	Sensor   sensor.Sensor
 	Interval time.Duration
@@ -180,7 +168,7 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("engine: sensor %q: timeout %v is negative", name, spec.Timeout)
 		}
 		if spec.Interval == 0 {
-			spec.Interval = DefaultInterval(name)
+			spec.Interval = sensor.DefaultInterval(name)
 		}
 		timeout := opts.ReadTimeout
 		if spec.Timeout > 0 {

@@ -559,17 +559,6 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 }
 
-func TestDefaultInterval(t *testing.T) {
-	t.Parallel()
-	want := map[string]time.Duration{"cpu": 1500 * time.Millisecond, "memory": 2 * time.Second, "temperature": 1800 * time.Millisecond,
-		"load": 2 * time.Second, "disk": 2 * time.Second, "network": 2 * time.Second, "processes": 2 * time.Second}
-	for name, d := range want {
-		if got := DefaultInterval(name); got != d {
-			t.Errorf("DefaultInterval(%q) = %v, want %v", name, got, d)
-		}
-	}
-}
-
 func TestParseStatmRSS(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

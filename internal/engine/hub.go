@@ -21,9 +21,6 @@ type Subscription struct {
 	dropped atomic.Uint64
 }
 
-// Name returns the name the output subscribed with.
-func (s *Subscription) Name() string { return s.name }
-
 // Dropped returns how many readings this subscription lost to a full
 // buffer.
 func (s *Subscription) Dropped() uint64 { return s.dropped.Load() }

@@ -52,8 +52,6 @@ type Live struct {
 	alerts      map[string]reading.Transition
 	transitions []reading.Transition // ring, oldest at head once full
 	trHead      int
-	version     uint64
-	changed     chan struct{}
 	keybuf      []byte
 }
 
@@ -100,7 +98,6 @@ func New(opts Options) *Live {
 		latest:  map[string]reading.Reading{},
 		sensors: map[string]*sensorHistory{},
 		alerts:  map[string]reading.Transition{},
-		changed: make(chan struct{}),
 	}
 }
 
@@ -136,9 +133,6 @@ func (l *Live) Update(r reading.Reading) {
 			l.trHead = (l.trHead + 1) % len(l.transitions)
 		}
 	}
-	l.version++
-	close(l.changed)
-	l.changed = make(chan struct{})
 }
 
 // record adds r's values to the histories. Called with mu held.
@@ -246,22 +240,6 @@ func (l *Live) Transitions(n int) []reading.Transition {
 		out = append(out, l.transitions[(l.trHead-1-i+2*total)%total])
 	}
 	return out
-}
-
-// Version counts the updates so far: a reader polling on a timer can tell
-// whether anything changed.
-func (l *Live) Version() uint64 {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return l.version
-}
-
-// Changed returns a channel closed at the next Update, for readers that
-// wait for news instead of polling.
-func (l *Live) Changed() <-chan struct{} {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return l.changed
 }
 
 // appendSeriesKey writes a map key for a series: its metric, then its

@@ -46,9 +46,6 @@ func TestLatestAndReading(t *testing.T) {
 	if v, _ := r.Value(reading.CPUUsage); !ok || v != 20 {
 		t.Errorf("Reading(cpu) = %v, %v; want the one with 20", r, ok)
 	}
-	if l.Version() != 4 {
-		t.Errorf("Version() = %d, want 4", l.Version())
-	}
 }
 
 func TestHistoryRing(t *testing.T) {
@@ -162,26 +159,6 @@ func TestAlertsAndTransitions(t *testing.T) {
 	}
 	if got := New(Options{}).Transitions(5); len(got) != 0 {
 		t.Errorf("Transitions on an empty Live = %v", got)
-	}
-}
-
-func TestChanged(t *testing.T) {
-	t.Parallel()
-	l := New(Options{})
-	c := l.Changed()
-	select {
-	case <-c:
-		t.Fatalf("Changed closed before any update")
-	default:
-	}
-	l.Update(cpu(0, 1))
-	select {
-	case <-c:
-	default:
-		t.Errorf("Changed not closed by Update")
-	}
-	if l.Changed() == c {
-		t.Errorf("Changed returned the spent channel after an update")
 	}
 }
 

@@ -52,17 +52,15 @@ type Options struct {
 	// series are left out when nil.
 	Stream func() StreamClients
 	// TopProcesses turns on per-process series for the N busiest processes
-	// (by CPU, then memory). 0 leaves them out; cardinality is bounded by N.
+	// (by CPU, then memory). 0 leaves them out; cardinality is bounded by N,
+	// which the config bounds (config.MaxServerTopProcesses) so a scrape
+	// stays cheap.
 	TopProcesses int
 	// Version is reported in vigia_build_info.
 	Version string
 	// Logger receives collection errors (a duplicate series); nil discards.
 	Logger *slog.Logger
 }
-
-// MaxTopProcesses bounds Options.TopProcesses: each process adds a handful
-// of series, and a scrape must stay cheap.
-const MaxTopProcesses = 500
 
 // Collector is a prometheus.Collector over the live snapshot.
 type Collector struct {
@@ -73,9 +71,6 @@ type Collector struct {
 
 // New returns a Collector reading from opts.
 func New(opts Options) *Collector {
-	if opts.TopProcesses > MaxTopProcesses {
-		opts.TopProcesses = MaxTopProcesses
-	}
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}

@@ -296,7 +296,7 @@ func TestTopProcessesBounded(t *testing.T) {
 	}{
 		{"off by default", 0, 0},
 		{"ten", 10, 10},
-		{"capped", 100000, MaxTopProcesses},
+		{"negative is off", -1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,8 +89,7 @@ func TestParseNetDevAllocs(t *testing.T) {
 		t.Errorf("steady-state ParseNetDev: %v allocations a call, err %v; want 0", allocs, err)
 	}
 	fs := testFS(t, map[string]string{"proc/net/dev": netdevSample})
-	var buf []byte
-	dst, buf, err = fs.NetDevs(dst, buf)
+	dst, _, err = fs.NetDevs(dst, nil)
 	if err != nil || len(dst) != 2 {
 		t.Fatalf("NetDevs: %d interfaces, err %v", len(dst), err)
 	}

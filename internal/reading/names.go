@@ -131,13 +131,36 @@ const (
 	SelfDropped     = "self.dropped_total" // counter: readings dropped by the queue and all outputs
 )
 
-// Sensors lists every sensor in display order.
-var Sensors = []string{SensorCPU, SensorMemory, SensorLoad, SensorTemperature, SensorDisk, SensorNetwork, SensorProcesses, SensorSelf}
+// sensorPrefixes gives, for every sensor, the prefixes of the metric names
+// it emits; Sensors, IsSensor and SensorOf all read it.
+var sensorPrefixes = []struct {
+	sensor   string
+	prefixes []string
+}{
+	{SensorCPU, []string{"cpu"}},
+	{SensorMemory, []string{"memory", "swap", "cgroup"}},
+	{SensorLoad, []string{"load", "pressure"}},
+	{SensorTemperature, []string{"temperature", "hwmon", "thermal"}},
+	{SensorDisk, []string{"disk", "fs"}},
+	{SensorNetwork, []string{"net"}},
+	{SensorProcesses, []string{"procs"}},
+	{SensorSelf, []string{"self"}},
+}
+
+// Sensors lists every sensor in display order, the engine's own (self)
+// last.
+var Sensors = func() []string {
+	out := make([]string, len(sensorPrefixes))
+	for i, s := range sensorPrefixes {
+		out[i] = s.sensor
+	}
+	return out
+}()
 
 // IsSensor reports whether name is a sensor vigia has.
 func IsSensor(name string) bool {
-	for _, s := range Sensors {
-		if s == name {
+	for _, s := range sensorPrefixes {
+		if s.sensor == name {
 			return true
 		}
 	}
@@ -148,23 +171,12 @@ func IsSensor(name string) bool {
 // prefix, or "" when the name is not vigia's.
 func SensorOf(metric string) string {
 	prefix, _, _ := strings.Cut(metric, ".")
-	switch prefix {
-	case "cpu":
-		return SensorCPU
-	case "memory", "swap", "cgroup":
-		return SensorMemory
-	case "load", "pressure":
-		return SensorLoad
-	case "temperature", "hwmon", "thermal":
-		return SensorTemperature
-	case "disk", "fs":
-		return SensorDisk
-	case "net":
-		return SensorNetwork
-	case "procs":
-		return SensorProcesses
-	case "self":
-		return SensorSelf
+	for _, s := range sensorPrefixes {
+		for _, p := range s.prefixes {
+			if p == prefix {
+				return s.sensor
+			}
+		}
 	}
 	return ""
 }

@@ -82,9 +82,6 @@ func NewEvaluator(rules []Rule) *Evaluator {
 	return e
 }
 
-// Rules returns the rules in use.
-func (e *Evaluator) Rules() []Rule { return slices.Clone(e.rules) }
-
 // Eval analyses one reading at time now: it steps the state machine of every
 // series a rule applies to and returns the reading's status — the worst
 // level of its series, Normal when no rule applies — and the transitions

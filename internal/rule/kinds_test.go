@@ -77,7 +77,7 @@ func TestKindsTogether(t *testing.T) {
 		}
 	}
 	ev := NewEvaluator(rules)
-	if got := len(ev.Rules()); got != len(rules) {
+	if got := len(ev.rules); got != len(rules) {
 		t.Fatalf("evaluator kept %d rules of %d", got, len(rules))
 	}
 	raised := map[string]bool{}

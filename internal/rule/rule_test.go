@@ -311,7 +311,7 @@ func TestEvalNoRuleApplies(t *testing.T) {
 func TestNewEvaluatorSkipsInvalidRules(t *testing.T) {
 	t.Parallel()
 	ev := NewEvaluator([]Rule{{Name: "bad", Metric: "nope", Warning: 1, Critical: 2}, Defaults()[0]})
-	if got := len(ev.Rules()); got != 1 {
+	if got := len(ev.rules); got != 1 {
 		t.Errorf("%d rules kept, want 1", got)
 	}
 }

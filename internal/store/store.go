@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigia-dev/vigia/internal/reading"
 	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
 )
 
@@ -331,27 +332,12 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Health is the store's state for status lines and /metrics.
-type Health struct {
-	Recording bool `json:"recording"`
-	// Backlog is how many writes wait in memory; BacklogBytes their size.
-	Backlog      int `json:"backlog"`
-	BacklogBytes int `json:"backlog_bytes"`
-	// Dropped counts readings lost because the backlog was full.
-	Dropped uint64 `json:"dropped"`
-	// Written counts readings written to disk.
-	Written uint64 `json:"written"`
-	// Err is the last write error while writes fail, empty once they
-	// succeed again; ErrSince is when writes began to fail.
-	Err      string    `json:"error,omitempty"`
-	ErrSince time.Time `json:"error_since,omitzero"`
-}
-
-// Health returns the recorder's state. Safe to call from any goroutine.
-func (s *Store) Health() Health {
+// Health returns the recorder's state in the shared vocabulary, as the
+// status API and /metrics show it. Safe to call from any goroutine.
+func (s *Store) Health() reading.StoreHealth {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	h := Health{Recording: s.recording, Backlog: len(s.backlog), BacklogBytes: s.backlogBytes,
+	h := reading.StoreHealth{Backlog: len(s.backlog), BacklogBytes: s.backlogBytes,
 		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince}
 	if s.lastErr != nil {
 		h.Err = s.lastErr.Error()

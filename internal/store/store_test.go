@@ -301,8 +301,11 @@ func TestRecordCancel(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Record did not return after its channel closed")
 	}
-	if h := s.Health(); h.Written != 20 || h.Backlog != 0 || h.Recording {
-		t.Errorf("Health after Record = %+v, want 20 written, nothing left, not recording", h)
+	s.mu.Lock()
+	recording := s.recording
+	s.mu.Unlock()
+	if h := s.Health(); h.Written != 20 || h.Backlog != 0 || recording {
+		t.Errorf("Health after Record = %+v, recording %v; want 20 written, nothing left, not recording", h, recording)
 	}
 	if err := s.Record(context.Background(), ch); err != nil {
 		t.Errorf("a second Record after the first returned: %v", err)

@@ -18,6 +18,9 @@ const (
 	Spanish
 )
 
+// Langs lists every language vigia speaks.
+var Langs = []Lang{English, Spanish}
+
 // FromEnv picks the language as POSIX locales do: the first of LC_ALL,
 // LC_MESSAGES and LANG that is set decides, and Spanish is any locale
 // starting with "es". getenv is os.Getenv outside tests.
@@ -76,25 +79,23 @@ func (t *Text) Status(s reading.Status) string {
 	return t.pick("UNKNOWN", "DESCONOCIDO")
 }
 
-// Sensor is the display name of a sensor.
+// sensorWords are the sensors' display names, by language. Every sensor of
+// reading.Sensors has its words here; a test keeps it so.
+var sensorWords = map[string]struct{ en, es string }{
+	reading.SensorCPU:         {"CPU", "CPU"},
+	reading.SensorMemory:      {"Memory", "Memoria"},
+	reading.SensorLoad:        {"Load", "Carga"},
+	reading.SensorTemperature: {"Temperature", "Temperatura"},
+	reading.SensorDisk:        {"Disk", "Disco"},
+	reading.SensorNetwork:     {"Network", "Red"},
+	reading.SensorProcesses:   {"Processes", "Procesos"},
+	reading.SensorSelf:        {"vigia", "vigia"},
+}
+
+// Sensor is the display name of a sensor; an unknown name passes through.
 func (t *Text) Sensor(name string) string {
-	switch name {
-	case reading.SensorCPU:
-		return "CPU"
-	case reading.SensorMemory:
-		return t.pick("Memory", "Memoria")
-	case reading.SensorLoad:
-		return t.pick("Load", "Carga")
-	case reading.SensorTemperature:
-		return t.pick("Temperature", "Temperatura")
-	case reading.SensorDisk:
-		return t.pick("Disk", "Disco")
-	case reading.SensorNetwork:
-		return t.pick("Network", "Red")
-	case reading.SensorProcesses:
-		return t.pick("Processes", "Procesos")
-	case reading.SensorSelf:
-		return "vigia"
+	if w, ok := sensorWords[name]; ok {
+		return t.pick(w.en, w.es)
 	}
 	return name
 }

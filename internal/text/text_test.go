@@ -66,3 +66,16 @@ func TestSummarySaysWhatFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestSensorWords fails when a sensor lacks its display name in a language.
+func TestSensorWords(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Langs {
+		for _, name := range reading.Sensors {
+			w, ok := sensorWords[name]
+			if got := For(lang).pick(w.en, w.es); !ok || got == "" {
+				t.Errorf("sensor %q has no display name in language %d", name, lang)
+			}
+		}
+	}
+}

@@ -12,8 +12,6 @@ import (
 // frame is drawn by concatenation instead of one lipgloss Render per cell.
 type paint struct{ pre, post string }
 
-func (p paint) wrap(s string) string { return p.pre + s + p.post }
-
 // toPaint reduces st to the sequences profile p can show: a style renders
 // every colour it was given, and the frame must already be in the
 // terminal's own (or, under NoTTY, in none at all) for the golden frames.

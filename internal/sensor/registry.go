@@ -1,0 +1,76 @@
+package sensor
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Env is what every sensor is built over: the watched machine's roots.
+type Env struct {
+	FS procfs.FS
+	// Rootfs is where the watched machine's / is mounted, for filesystem
+	// usage.
+	Rootfs string
+}
+
+// Registration is one sensor a user can pick: its name (a reading.Sensor*
+// constant), its cadence of the original design, and how to build it.
+type Registration struct {
+	Name     string
+	Interval time.Duration
+	New      func(Env) (Sensor, error)
+}
+
+// statfsTimeout bounds one filesystem's statfs: a dead NFS mount must not
+// hold up the disk sensor.
+const statfsTimeout = 500 * time.Millisecond
+
+// otherInterval is the cadence of a sensor the registry does not list.
+const otherInterval = 2 * time.Second
+
+// Registry lists every sensor a user can pick, in display order. A new
+// sensor is one entry here; --sensors, the default intervals and the
+// engine's sensors all come from this table. (self is the engine's own
+// reading, not a sensor of this package.)
+var Registry = []Registration{
+	{reading.SensorCPU, 1500 * time.Millisecond, func(e Env) (Sensor, error) { return NewCPU(e.FS), nil }},
+	{reading.SensorMemory, 2 * time.Second, func(e Env) (Sensor, error) { return NewMemory(e.FS), nil }},
+	{reading.SensorLoad, 2 * time.Second, func(e Env) (Sensor, error) { return NewLoad(e.FS), nil }},
+	{reading.SensorTemperature, 1800 * time.Millisecond, func(e Env) (Sensor, error) { return NewTemperature(e.FS), nil }},
+	{reading.SensorDisk, 2 * time.Second, func(e Env) (Sensor, error) { return NewDisk(e.FS, e.Rootfs, statfsTimeout), nil }},
+	{reading.SensorNetwork, 2 * time.Second, func(e Env) (Sensor, error) { return NewNetwork(e.FS), nil }},
+	{reading.SensorProcesses, 2 * time.Second, func(e Env) (Sensor, error) { return NewProcesses(e.FS) }},
+}
+
+// Names returns the registered sensors' names in display order.
+func Names() []string {
+	out := make([]string, len(Registry))
+	for i, r := range Registry {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// DefaultInterval returns the registered cadence of the named sensor, 2 s
+// for a sensor the registry does not list.
+func DefaultInterval(name string) time.Duration {
+	for _, r := range Registry {
+		if r.Name == name {
+			return r.Interval
+		}
+	}
+	return otherInterval
+}
+
+// New builds the named registered sensor over env.
+func New(name string, env Env) (Sensor, error) {
+	for _, r := range Registry {
+		if r.Name == name {
+			return r.New(env)
+		}
+	}
+	return nil, fmt.Errorf("no sensor %q", name)
+}

@@ -1,0 +1,51 @@
+package sensor
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// TestRegistryMatchesReading keeps the registry and the reading vocabulary
+// in step: every sensor of reading but the engine's own is registered, in
+// the same order, and builds a sensor of its name.
+func TestRegistryMatchesReading(t *testing.T) {
+	t.Parallel()
+	want := slices.DeleteFunc(slices.Clone(reading.Sensors), func(s string) bool { return s == reading.SensorSelf })
+	if diff := cmp.Diff(want, Names()); diff != "" {
+		t.Errorf("registered sensors mismatch (-reading.Sensors +Registry):\n%s", diff)
+	}
+	root, fs := copyMachine(t, "normal")
+	for _, r := range Registry {
+		if r.Interval <= 0 || r.New == nil {
+			t.Errorf("%s: interval %v, constructor %v; want both", r.Name, r.Interval, r.New != nil)
+			continue
+		}
+		sn, err := New(r.Name, Env{FS: fs, Rootfs: root})
+		if err != nil {
+			t.Errorf("New(%q): %v", r.Name, err)
+			continue
+		}
+		if sn.Name() != r.Name {
+			t.Errorf("New(%q) built a sensor named %q", r.Name, sn.Name())
+		}
+	}
+	if _, err := New("nope", Env{}); err == nil {
+		t.Errorf("New of an unregistered sensor: no error")
+	}
+}
+
+func TestDefaultInterval(t *testing.T) {
+	t.Parallel()
+	for name, d := range map[string]time.Duration{
+		reading.SensorCPU: 1500 * time.Millisecond, reading.SensorTemperature: 1800 * time.Millisecond,
+		reading.SensorMemory: 2 * time.Second, reading.SensorDisk: 2 * time.Second, "other": 2 * time.Second,
+	} {
+		if got := DefaultInterval(name); got != d {
+			t.Errorf("DefaultInterval(%q) = %v, want %v", name, got, d)
+		}
+	}
+}
