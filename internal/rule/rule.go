@@ -3,7 +3,6 @@
 package rule
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -155,22 +154,6 @@ func (r *Rule) boundLeft(from, to reading.Status) (reading.Status, float64) {
 	return left, r.bound(left)
 }
 
-// direction names the side of its bounds where the rule raises an alert.
-func (r *Rule) direction() string {
-	if r.Below {
-		return "below"
-	}
-	return "above"
-}
-
-// forSuffix is what an alert message adds when the rule waits before firing.
-func (r *Rule) forSuffix() string {
-	if r.For > 0 {
-		return fmt.Sprintf(" for %v", r.For)
-	}
-	return ""
-}
-
 // hysteresis returns how far past bound b a value must come back.
 func (r *Rule) hysteresis(b float64) float64 {
 	if r.Hysteresis != nil {
@@ -195,9 +178,6 @@ func (r *Rule) holds(v, b float64) bool {
 	}
 	return v >= b-h
 }
-
-// seriesName writes metric{a="x",b="y"} for messages.
-func seriesName(m *reading.Metric) string { return text.SeriesName(m.Name, m.Labels) }
 
 // formatValue writes a value with its unit the way messages show it.
 func formatValue(v float64, unit reading.Unit) string { return text.FormatValue(v, unit) }
