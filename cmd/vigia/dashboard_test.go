@@ -255,12 +255,29 @@ func TestDashboardInChromium(t *testing.T) {
 	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/?lang=es"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The evaluation below must run in the new document: one started while
+	// the old one is being replaced sees no document or loses its context.
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		var res struct {
+			Result struct {
+				Value bool `json:"value"`
+			} `json:"result"`
+		}
+		err := cdp.call("Runtime.evaluate", map[string]any{"expression": `location.search === "?lang=es" && document.readyState === "complete"`, "returnByValue": true}, &res)
+		if err == nil && res.Result.Value {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page at ?lang=es did not load in 15 s (last error: %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	var es struct {
 		Lang, Alerts, Memory, Filter, Conn string
 		Timeout                            bool
 	}
 	cdp.eval(t, `(async () => {
-		const snap = () => ({Lang: document.documentElement.lang, Alerts: document.querySelector("#alerts h2")?.textContent,
+		const snap = () => ({Lang: document.documentElement?.lang, Alerts: document.querySelector("#alerts h2")?.textContent,
 			Memory: document.querySelector('[data-t="memory"]')?.textContent, Filter: document.querySelector("#filter")?.placeholder,
 			Conn: document.querySelector("#conn")?.textContent});
 		for (let i = 0; i < 150; i++) {
