@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/store"
+	"github.com/vigia-dev/vigia/internal/tables"
 	"github.com/vigia-dev/vigia/internal/text"
 )
 
@@ -130,12 +130,19 @@ func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) 
 	})
 }
 
-func openHistory(e *env, d *dbFlags) (*store.Store, error) {
+// open picks the language and opens the history read-only, as history and
+// report do once their flags are checked.
+func (d *dbFlags) open(e *env) (*text.Text, *store.Store, error) {
+	words, err := d.words(e)
+	if err != nil {
+		return nil, nil, err
+	}
 	path, err := historyPath(e, d.db, d.configPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return store.Open(path, store.Options{ReadOnly: true})
+	s, err := store.Open(path, store.Options{ReadOnly: true})
+	return words, s, err
 }
 
 func runHistory(ctx context.Context, e *env, args []string) error {
@@ -165,11 +172,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--metric: %v", err)
 	}
-	words, err := d.words(e)
-	if err != nil {
-		return err
-	}
-	s, err := openHistory(e, d)
+	words, s, err := d.open(e)
 	if err != nil {
 		return err
 	}
@@ -198,7 +201,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 			Series []store.SeriesPoints `json:"series"`
 		}{rng.From, rng.To, st.String(), series})
 	}
-	writeHistory(e.stdout, words, series, rng, st, e.interactive, e.zone())
+	tables.History(e.stdout, words, series, rng, st, e.interactive, e.zone())
 	return nil
 }
 
@@ -235,110 +238,6 @@ func listSeries(w io.Writer, tx *text.Text, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	if len(all) == 0 {
-		fmt.Fprintln(w, tx.NothingYet())
-		return nil
-	}
-	for _, si := range all {
-		name := seriesText(si.Metric, si.Labels)
-		fmt.Fprintf(w, "%-12s %s\n", text.Printable(si.Sensor), text.Printable(name))
-	}
+	tables.List(w, tx, all)
 	return nil
-}
-
-// seriesText names a series for a table: metric{name=value,…}, unquoted.
-func seriesText(metric string, ls []reading.Label) string {
-	if len(ls) == 0 {
-		return metric
-	}
-	return metric + "{" + reading.Labels(ls).Text() + "}"
-}
-
-// timeLayout shows the date only when the range, seen in loc, spans more
-// than a day or crosses a midnight.
-func timeLayout(r store.Range, step time.Duration, loc *time.Location) string {
-	layout := "15:04"
-	if step < time.Minute {
-		layout = "15:04:05"
-	}
-	from, last := r.From.In(loc), r.To.Add(-time.Nanosecond).In(loc)
-	if r.To.Sub(r.From) > 24*time.Hour || from.YearDay() != last.YearDay() {
-		layout = "2006-01-02 " + layout
-	}
-	return layout
-}
-
-// writeHistory writes series as a table, with times in loc.
-func writeHistory(w io.Writer, tx *text.Text, series []store.SeriesPoints, r store.Range, step time.Duration, terminal bool, loc *time.Location) {
-	layout := timeLayout(r, step, loc)
-	at := func(t time.Time, layout string) string { return t.In(loc).Format(layout) }
-	for i, sp := range series {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		title := seriesText(sp.Metric, sp.Labels)
-		if sp.Unit != "" {
-			title += " (" + string(sp.Unit) + ")"
-		}
-		fmt.Fprintln(w, tx.HistoryTitle(text.Printable(title), at(r.From, "2006-01-02 15:04"), at(r.To, "2006-01-02 15:04"), step.String()))
-		if len(sp.Points) == 0 {
-			fmt.Fprintln(w, "  "+tx.NoSamples())
-			continue
-		}
-		tw := len(at(r.From, layout))
-		fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, tx.Heading("TIME"), tx.Heading("MIN"), tx.Heading("MEAN"), tx.Heading("MAX"))
-		lo, hi := math.Inf(1), math.Inf(-1)
-		var hiAt time.Time
-		var sum float64
-		var n int
-		means := make([]float64, len(sp.Points))
-		for j, p := range sp.Points {
-			fmt.Fprintf(w, "%-*s %10s %10s %10s\n", tw, at(p.Time, layout),
-				sp.Unit.Format(p.Min), sp.Unit.Format(p.Mean), sp.Unit.Format(p.Max))
-			lo = min(lo, p.Min)
-			if p.Max > hi {
-				hi, hiAt = p.Max, p.Time
-			}
-			sum += p.Mean * float64(p.Count)
-			n += p.Count
-			means[j] = p.Mean
-		}
-		summary := tx.HistorySummary(sp.Unit.Format(lo), sp.Unit.Format(sum/float64(n)),
-			sp.Unit.Format(hi), at(hiAt, layout))
-		if terminal {
-			summary = sparkline(means, 60) + "  " + summary
-		}
-		fmt.Fprintln(w, summary)
-	}
-}
-
-// sparkline draws vals in at most width cells of block characters.
-func sparkline(vals []float64, width int) string {
-	const bars = "▁▂▃▄▅▆▇█"
-	runes := []rune(bars)
-	if len(vals) > width {
-		folded := make([]float64, width)
-		for i := range folded {
-			a, b := i*len(vals)/width, (i+1)*len(vals)/width
-			var s float64
-			for _, v := range vals[a:b] {
-				s += v
-			}
-			folded[i] = s / float64(b-a)
-		}
-		vals = folded
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, v := range vals {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	var b strings.Builder
-	for _, v := range vals {
-		i := 0
-		if hi > lo {
-			i = int((v - lo) / (hi - lo) * float64(len(runes)-1))
-		}
-		b.WriteRune(runes[max(0, min(i, len(runes)-1))])
-	}
-	return b.String()
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/sensor"
 	"github.com/vigia-dev/vigia/internal/stream"
-	"github.com/vigia-dev/vigia/internal/text"
 )
 
 const snapshotHelp = `
@@ -150,39 +148,10 @@ func readSensor(ctx context.Context, sn sensor.Sensor, pause time.Duration) read
 	}
 }
 
-// writeMetrics lists a reading's gauges, one a line; raw counters are for
-// JSON and exporters, not for reading by eye.
-func writeMetrics(w io.Writer, r reading.Reading) {
-	for _, m := range r.Metrics {
-		if m.Kind == reading.Counter || m.Name == reading.MemInfo {
-			continue
-		}
-		name := seriesText(m.Name, m.Labels)
-		// Labels carry mount points and chip labels the machine chose.
-		fmt.Fprintf(w, "           %s %s\n", padCell(text.Printable(name), 60), m.Unit.Format(m.Value))
-	}
-}
+// writeMetrics and writeTopProcesses are snapshot's text under each
+// reading's line.
+func writeMetrics(w io.Writer, r reading.Reading) { stream.Metrics(w, r) }
 
 func writeTopProcesses(w io.Writer, s *setup, procs []reading.Process, n int) {
-	sorted := append([]reading.Process(nil), procs...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if sorted[i].CPUPercent != sorted[j].CPUPercent {
-			return sorted[i].CPUPercent > sorted[j].CPUPercent
-		}
-		return sorted[i].RSS > sorted[j].RSS
-	})
-	n = min(n, len(sorted))
-	fmt.Fprintf(w, "\n%s\n", s.text.TopProcesses(n, len(procs)))
-	fmt.Fprintln(w, s.text.ProcessHeader())
-	for _, p := range sorted[:n] {
-		fmt.Fprintf(w, "%7d %s %s %6.1f %5.1f %9s %3d %s\n", p.PID, text.Cell(p.User, 10, false), text.Cell(p.State, 1, false),
-			p.CPUPercent, p.MemPercent, reading.FormatBytes(float64(p.RSS)), p.Threads, text.Clip(p.Cmdline, 120))
-	}
-	fmt.Fprintln(w)
-}
-
-// padCell pads s to w cells and leaves a longer s whole: a metric's full
-// name matters more than the column after it.
-func padCell(s string, w int) string {
-	return s + strings.Repeat(" ", max(0, w-text.Width(s)))
+	stream.TopProcesses(w, s.text, procs, n)
 }

@@ -53,7 +53,10 @@ var rank = map[string]int{
 	"internal/store":   4,
 	"internal/notify":  4,
 
-	"cmd/vigia": 5,
+	// The text tables of what the store recorded.
+	"internal/tables": 5,
+
+	"cmd/vigia": 6,
 }
 
 // outputs may import neither a sensor nor procfs, though those rank lower.

@@ -40,9 +40,13 @@ func trim(v float64) string {
 }
 
 // FormatBytes formats a byte count with binary prefixes (KiB, MiB, …) as
-// free -h and the kernel do.
+// free -h and the kernel do; a value that is not a number, or infinite,
+// is a dash as in Format (a NaN matched no prefix and indexed below them).
 func FormatBytes(v float64) string {
 	const units = "KMGTPE"
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
 	if math.Abs(v) < 1024 {
 		return fmt.Sprintf("%.0f B", v)
 	}

@@ -29,3 +29,14 @@ func TestUnitFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatBytesNotANumber: the watch line of a memory reading without
+// mem.used formats the NaN that Value gives for it.
+func TestFormatBytesNotANumber(t *testing.T) {
+	t.Parallel()
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := FormatBytes(v); got != "–" {
+			t.Errorf("FormatBytes(%v) = %q, want –", v, got)
+		}
+	}
+}

@@ -94,6 +94,15 @@ func (ls Labels) String() string {
 	return string(append(b, '}'))
 }
 
+// Series names a series for people reading a table: metric{name=value,…}
+// unquoted, or metric alone without labels. Values are raw, as in Text.
+func (ls Labels) Series(metric string) string {
+	if len(ls) == 0 {
+		return metric
+	}
+	return metric + "{" + ls.Text() + "}"
+}
+
 // Text writes name=value,… unquoted, for people reading a table or a shell
 // variable. Values are raw: it is neither a key nor safe for a terminal.
 func (ls Labels) Text() string {

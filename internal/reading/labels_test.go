@@ -59,6 +59,22 @@ func TestLabelsForms(t *testing.T) {
 	}
 }
 
+func TestLabelsSeries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ls   Labels
+		want string
+	}{
+		{nil, "fs.used_percent"},
+		{Labels{{Name: "device", Value: "sda"}, {Name: "mountpoint", Value: "/a b"}}, "fs.used_percent{device=sda,mountpoint=/a b}"},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.ls.Series("fs.used_percent")); diff != "" {
+			t.Errorf("%v.Series mismatch (-want +got):\n%s", tt.ls, diff)
+		}
+	}
+}
+
 func TestLabelsHas(t *testing.T) {
 	t.Parallel()
 	have := Labels{{Name: "cpu", Value: "0"}, {Name: "mode", Value: "user"}}

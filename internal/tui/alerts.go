@@ -92,7 +92,7 @@ func seriesName(metric string, labels []reading.Label) string {
 			return metric + "{" + v + "}"
 		}
 	}
-	return metric + "{" + ls.Text() + "}"
+	return ls.Series(metric)
 }
 
 func (m *Model) alertsHeight(int) (int, int) {
