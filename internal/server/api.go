@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -160,16 +161,16 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 
 // processSorts maps ?sort= values to comparisons (ascending).
 var processSorts = map[string]func(a, b *reading.Process) int{
-	"cpu":     func(a, b *reading.Process) int { return cmpFloat(a.CPUPercent, b.CPUPercent) },
-	"mem":     func(a, b *reading.Process) int { return cmpUint(a.RSS, b.RSS) },
-	"rss":     func(a, b *reading.Process) int { return cmpUint(a.RSS, b.RSS) },
+	"cpu":     func(a, b *reading.Process) int { return cmp.Compare(a.CPUPercent, b.CPUPercent) },
+	"mem":     func(a, b *reading.Process) int { return cmp.Compare(a.RSS, b.RSS) },
+	"rss":     func(a, b *reading.Process) int { return cmp.Compare(a.RSS, b.RSS) },
 	"pid":     func(a, b *reading.Process) int { return int(a.PID) - int(b.PID) },
 	"ppid":    func(a, b *reading.Process) int { return int(a.PPID) - int(b.PPID) },
 	"name":    func(a, b *reading.Process) int { return strings.Compare(a.Comm, b.Comm) },
 	"user":    func(a, b *reading.Process) int { return strings.Compare(a.User, b.User) },
 	"state":   func(a, b *reading.Process) int { return strings.Compare(a.State, b.State) },
 	"threads": func(a, b *reading.Process) int { return int(a.Threads) - int(b.Threads) },
-	"time":    func(a, b *reading.Process) int { return cmpFloat(a.CPUTime, b.CPUTime) },
+	"time":    func(a, b *reading.Process) int { return cmp.Compare(a.CPUTime, b.CPUTime) },
 	"start":   func(a, b *reading.Process) int { return a.Start.Compare(b.Start) },
 }
 
@@ -180,26 +181,6 @@ func sortNames() string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MaxProcessLimit bounds ?limit=: the process table of a big machine is
