@@ -57,8 +57,8 @@ func badQuery(w http.ResponseWriter, r *http.Request, known ...string) bool {
 	return false
 }
 
-// jsonReading is a reading as the API shows it: the same fields plus the
-// processes only when asked for.
+// withoutProcesses returns copies of rs without their process tables, for
+// an answer that did not ask for them.
 func withoutProcesses(rs []reading.Reading) []reading.Reading {
 	out := make([]reading.Reading, len(rs))
 	for i, r := range rs {
@@ -97,10 +97,7 @@ func sanitize(rs []reading.Reading) []reading.Reading {
 const maxFloat = 1.7976931348623157e308
 
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	if badQuery(w, r, "processes") {
-		return
-	}
-	withProcs, ok := boolParam(w, r, "processes")
+	withProcs, ok := processesQuery(w, r)
 	if !ok {
 		return
 	}
@@ -115,6 +112,16 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 		ans.Status = max(ans.Status, rd.Status)
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// processesQuery reads the query of the answers made of readings: only
+// ?processes=, whether to include the process tables. On any other parameter
+// or a value that is not a boolean it has answered 400 and ok is false.
+func processesQuery(w http.ResponseWriter, r *http.Request) (withProcs, ok bool) {
+	if badQuery(w, r, "processes") {
+		return false, false
+	}
+	return boolParam(w, r, "processes")
 }
 
 func boolParam(w http.ResponseWriter, r *http.Request, name string) (bool, bool) {
@@ -139,10 +146,7 @@ func (s *Server) sensors(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
-	if badQuery(w, r, "processes") {
-		return
-	}
-	withProcs, ok := boolParam(w, r, "processes")
+	withProcs, ok := processesQuery(w, r)
 	if !ok {
 		return
 	}
