@@ -31,6 +31,19 @@ func (s *setup) checkNotifiers() error {
 	return nil
 }
 
+// setupNotifying is setup for a command that runs the config's notifiers:
+// one whose notifiers cannot run here is refused before anything starts.
+func (m *machineFlags) setupNotifying(e *env) (*setup, error) {
+	s, err := m.setup(e)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNotifiers(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // startNotify subscribes the config's notifiers to the engine's alert
 // transitions; with no notifiers configured it costs nothing. flush bounds
 // how long shutdown waits for a slow receiver (a hanging webhook must not

@@ -74,11 +74,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
 	}
-	s, err := m.setup(e)
+	s, err := m.setupNotifying(e)
 	if err != nil {
-		return err
-	}
-	if err := s.checkNotifiers(); err != nil {
 		return err
 	}
 	sc := s.cfg.Server // zero fields take the server's defaults

@@ -79,11 +79,8 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	if *from != "" || *to != "" || *speed != 1 {
 		return usagef("--from, --to and --speed need --replay")
 	}
-	s, err := m.setup(e)
+	s, err := m.setupNotifying(e)
 	if err != nil {
-		return err
-	}
-	if err := s.checkNotifiers(); err != nil {
 		return err
 	}
 	e.beQuiet()

@@ -206,12 +206,8 @@ func countDir(path string) (int, error) {
 func ParsePIDIO(b []byte) (read, write uint64, err error) {
 	var haveR, haveW bool
 	for len(b) > 0 {
-		line := b
-		if e := bytes.IndexByte(b, '\n'); e >= 0 {
-			line, b = b[:e], b[e+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		key, val, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
 			continue

@@ -201,12 +201,8 @@ func ParseStatusUID(b []byte) (uint32, error) {
 // from the system-wide /proc/stat.
 func ParseBootTime(b []byte) (int64, error) {
 	for len(b) > 0 {
-		line := b
-		if e := bytes.IndexByte(b, '\n'); e >= 0 {
-			line, b = b[:e], b[e+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		if rest, ok := bytes.CutPrefix(line, []byte("btime ")); ok {
 			v, ok := parseDecimal(bytes.TrimSpace(rest))
 			if !ok || v > 1<<62 {

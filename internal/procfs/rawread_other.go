@@ -19,11 +19,8 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	defer f.Close()
 	buf = buf[:0]
 	for {
-		if len(buf) == cap(buf) {
-			if len(buf) > MaxFileSize {
-				return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-			}
-			buf = append(buf, 0)[:len(buf)]
+		if buf, err = readRoom(path, buf); err != nil {
+			return buf, err
 		}
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -34,8 +31,5 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 			return buf[:0], fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	if len(buf) > MaxFileSize {
-		return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-	}
-	return buf, nil
+	return readDone(path, buf)
 }

@@ -3,7 +3,6 @@
 package procfs
 
 import (
-	"fmt"
 	"io/fs"
 	"syscall"
 )
@@ -33,11 +32,8 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	}
 	buf = buf[:0]
 	for {
-		if len(buf) == cap(buf) {
-			if len(buf) > MaxFileSize {
-				return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-			}
-			buf = append(buf, 0)[:len(buf)]
+		if buf, err = readRoom(path, buf); err != nil {
+			return buf, err
 		}
 		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
 		if err == syscall.EINTR {
@@ -51,8 +47,5 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 		}
 		buf = buf[:len(buf)+n]
 	}
-	if len(buf) > MaxFileSize {
-		return buf[:0], fmt.Errorf("read %s: %w", path, ErrTooLarge)
-	}
-	return buf, nil
+	return readDone(path, buf)
 }

@@ -141,8 +141,6 @@ func parseCPUTimes(b []byte, t *CPUTimes) error {
 	return nil
 }
 
-// statCutField returns the first whitespace-separated field of b and the
-// rest.
 // cutLine splits b at its first newline into the line (without the newline)
 // and what follows; the last line need not end in one. Every line-oriented
 // parser here walks its input with it, so none allocates to split lines.
@@ -153,6 +151,8 @@ func cutLine(b []byte) (line, rest []byte) {
 	return b, nil
 }
 
+// statCutField returns the first whitespace-separated field of b and the
+// rest.
 func statCutField(b []byte) (field, rest []byte) {
 	i := 0
 	for i < len(b) && statSpace(b[i]) {

@@ -77,12 +77,8 @@ func (u *Users) load() {
 func ParsePasswd(b []byte) map[uint32]string {
 	m := make(map[uint32]string)
 	for len(b) > 0 {
-		line := b
-		if e := bytes.IndexByte(b, '\n'); e >= 0 {
-			line, b = b[:e], b[e+1:]
-		} else {
-			b = nil
-		}
+		var line []byte
+		line, b = cutLine(b)
 		line = bytes.TrimRight(line, "\r")
 		if len(line) == 0 || line[0] == '#' {
 			continue

@@ -64,18 +64,13 @@ type Disk struct {
 	timeout time.Duration
 	statfs  StatfsFunc
 
-	counters *Counters[diskKey]
+	counters *Counters[deviceField]
 	stats    []procfs.DiskStat
 	buf      []byte
 	warm     bool
 
 	// calls holds a statfs call per mount point that has not returned yet.
 	calls map[string]*statfsCall
-}
-
-type diskKey struct {
-	dev   string
-	field uint8
 }
 
 type statfsResult struct {
@@ -106,7 +101,7 @@ func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f StatfsFunc) *
 	}
 	return &Disk{
 		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout, statfs: f,
-		counters: NewCounters[diskKey](),
+		counters: NewCounters[deviceField](),
 		calls:    map[string]*statfsCall{},
 	}
 }
@@ -198,16 +193,7 @@ func (d *Disk) ioMetrics(now time.Time, stats []procfs.DiskStat) []reading.Metri
 		}
 		labels := []reading.Label{{Name: "device", Value: s.Name}}
 		var rates [len(diskFields)]float64
-		all := true
-		for f, df := range diskFields {
-			var ok bool
-			rates[f], ok = d.counters.Rate(diskKey{s.Name, uint8(f)}, df.value(s), now)
-			all = all && ok
-		}
-		// A device reports all its rates or none: a counter that went back
-		// means the device was replaced (a USB disk re-plugged under the same
-		// name) and none of its counters relate to the previous sample.
-		if all {
+		if deviceRates(d.counters, s.Name, rates[:], func(f int) uint64 { return diskFields[f].value(s) }, now) {
 			for f, df := range diskFields {
 				switch {
 				case df.rate == "":

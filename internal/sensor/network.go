@@ -17,20 +17,15 @@ import (
 // that disappears is forgotten.
 type Network struct {
 	fs       procfs.FS
-	counters *Counters[netKey]
+	counters *Counters[deviceField]
 	devs     []procfs.NetDev
 	buf      []byte
 	warm     bool
 }
 
-type netKey struct {
-	dev   string
-	field uint8
-}
-
 // NewNetwork returns a network sensor reading under fs's procfs root.
 func NewNetwork(fs procfs.FS) *Network {
-	return &Network{fs: fs, counters: NewCounters[netKey]()}
+	return &Network{fs: fs, counters: NewCounters[deviceField]()}
 }
 
 // Name returns reading.SensorNetwork.
@@ -79,17 +74,8 @@ func (n *Network) reading(now time.Time, devs []procfs.NetDev) reading.Reading {
 	for i := range devs {
 		d := &devs[i]
 		labels := []reading.Label{{Name: "device", Value: d.Name}}
-		// An interface reports all its rates or none: when any counter went
-		// down it was re-created, and the counters that did not move back
-		// are not to be trusted either.
 		var rates [len(netFields)]float64
-		all := true
-		for f, nf := range netFields {
-			var ok bool
-			rates[f], ok = n.counters.Rate(netKey{d.Name, uint8(f)}, nf.value(d), now)
-			all = all && ok
-		}
-		if all {
+		if deviceRates(n.counters, d.Name, rates[:], func(f int) uint64 { return netFields[f].value(d) }, now) {
 			for f, nf := range netFields {
 				ms = append(ms, reading.Metric{Name: nf.rate, Labels: labels, Value: rates[f], Unit: nf.unit})
 			}

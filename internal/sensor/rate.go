@@ -77,3 +77,26 @@ func (c *Counters[K]) Sweep() {
 
 // Len returns how many keys are remembered.
 func (c *Counters[K]) Len() int { return len(c.prev) }
+
+// deviceField keys one counter of a device (a disk, an interface): its name
+// and the index of the field in the sensor's table of fields.
+type deviceField struct {
+	dev   string
+	field uint8
+}
+
+// deviceRates records the sample value(f) of each of dev's len(rates)
+// counters at now, puts their rates in rates, and reports whether every one
+// had a rate. A device reports all its rates or none: when any counter went
+// back the device was replaced (a USB disk re-plugged under the same name,
+// an interface re-created), and the counters that did not move back do not
+// relate to the previous sample either.
+func deviceRates(c *Counters[deviceField], dev string, rates []float64, value func(f int) uint64, now time.Time) bool {
+	all := true
+	for f := range rates {
+		var ok bool
+		rates[f], ok = c.Rate(deviceField{dev, uint8(f)}, value(f), now)
+		all = all && ok
+	}
+	return all
+}

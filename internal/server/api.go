@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -56,8 +57,8 @@ func badQuery(w http.ResponseWriter, r *http.Request, known ...string) bool {
 	return false
 }
 
-// jsonReading is a reading as the API shows it: the same fields plus the
-// processes only when asked for.
+// withoutProcesses returns copies of rs without their process tables, for
+// an answer that did not ask for them.
 func withoutProcesses(rs []reading.Reading) []reading.Reading {
 	out := make([]reading.Reading, len(rs))
 	for i, r := range rs {
@@ -96,10 +97,7 @@ func sanitize(rs []reading.Reading) []reading.Reading {
 const maxFloat = 1.7976931348623157e308
 
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	if badQuery(w, r, "processes") {
-		return
-	}
-	withProcs, ok := boolParam(w, r, "processes")
+	withProcs, ok := processesQuery(w, r)
 	if !ok {
 		return
 	}
@@ -114,6 +112,16 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 		ans.Status = max(ans.Status, rd.Status)
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// processesQuery reads the query of the answers made of readings: only
+// ?processes=, whether to include the process tables. On any other parameter
+// or a value that is not a boolean it has answered 400 and ok is false.
+func processesQuery(w http.ResponseWriter, r *http.Request) (withProcs, ok bool) {
+	if badQuery(w, r, "processes") {
+		return false, false
+	}
+	return boolParam(w, r, "processes")
 }
 
 func boolParam(w http.ResponseWriter, r *http.Request, name string) (bool, bool) {
@@ -138,10 +146,7 @@ func (s *Server) sensors(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
-	if badQuery(w, r, "processes") {
-		return
-	}
-	withProcs, ok := boolParam(w, r, "processes")
+	withProcs, ok := processesQuery(w, r)
 	if !ok {
 		return
 	}
@@ -160,16 +165,16 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 
 // processSorts maps ?sort= values to comparisons (ascending).
 var processSorts = map[string]func(a, b *reading.Process) int{
-	"cpu":     func(a, b *reading.Process) int { return cmpFloat(a.CPUPercent, b.CPUPercent) },
-	"mem":     func(a, b *reading.Process) int { return cmpUint(a.RSS, b.RSS) },
-	"rss":     func(a, b *reading.Process) int { return cmpUint(a.RSS, b.RSS) },
+	"cpu":     func(a, b *reading.Process) int { return cmp.Compare(a.CPUPercent, b.CPUPercent) },
+	"mem":     func(a, b *reading.Process) int { return cmp.Compare(a.RSS, b.RSS) },
+	"rss":     func(a, b *reading.Process) int { return cmp.Compare(a.RSS, b.RSS) },
 	"pid":     func(a, b *reading.Process) int { return int(a.PID) - int(b.PID) },
 	"ppid":    func(a, b *reading.Process) int { return int(a.PPID) - int(b.PPID) },
 	"name":    func(a, b *reading.Process) int { return strings.Compare(a.Comm, b.Comm) },
 	"user":    func(a, b *reading.Process) int { return strings.Compare(a.User, b.User) },
 	"state":   func(a, b *reading.Process) int { return strings.Compare(a.State, b.State) },
 	"threads": func(a, b *reading.Process) int { return int(a.Threads) - int(b.Threads) },
-	"time":    func(a, b *reading.Process) int { return cmpFloat(a.CPUTime, b.CPUTime) },
+	"time":    func(a, b *reading.Process) int { return cmp.Compare(a.CPUTime, b.CPUTime) },
 	"start":   func(a, b *reading.Process) int { return a.Start.Compare(b.Start) },
 }
 
@@ -180,26 +185,6 @@ func sortNames() string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MaxProcessLimit bounds ?limit=: the process table of a big machine is

@@ -147,6 +147,8 @@ func TestAPIStatusCodes(t *testing.T) {
 		{"GET", "/api/v1/sensors", 200, `{"sensors":["cpu","memory","processes"]}`},
 		{"GET", "/api/v1/sensors/cpu", 200, `"primary":"cpu.usage"`},
 		{"GET", "/api/v1/sensors/gpu", 404, `no sensor \"gpu\"`},
+		{"GET", "/api/v1/sensors/cpu?processes=maybe", 400, `processes=\"maybe\" is not a boolean`},
+		{"GET", "/api/v1/sensors/cpu?x=1", 400, `unknown query parameter \"x\"`},
 		{"GET", "/api/v1/processes?sort=bogus", 400, `sort=\"bogus\" is not a column`},
 		{"GET", "/api/v1/processes?order=up", 400, `order=\"up\" is neither asc nor desc`},
 		{"GET", "/api/v1/processes?limit=-1", 400, `limit=\"-1\" is not a number`},

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -31,13 +32,7 @@ func disksOf(r *reading.Reading) ([]fsRow, []devRow) {
 		mt := &r.Metrics[i]
 		switch mt.Name {
 		case reading.FSUsedPercent, reading.FSSize, reading.FSAvail, reading.FSReadOnly, reading.FSError:
-			mp := mt.Label("mountpoint")
-			j, ok := fsAt[mp]
-			if !ok {
-				j = len(fs)
-				fsAt[mp] = j
-				fs = append(fs, fsRow{mount: mp})
-			}
+			j := rowOf(&fs, fsAt, mt.Label("mountpoint"), func(mp string) fsRow { return fsRow{mount: mp} })
 			switch mt.Name {
 			case reading.FSUsedPercent:
 				fs[j].used = mt
@@ -51,13 +46,7 @@ func disksOf(r *reading.Reading) ([]fsRow, []devRow) {
 				fs[j].failed = mt.Value
 			}
 		case reading.DiskReadBytes, reading.DiskWriteBytes, reading.DiskBusy:
-			d := mt.Label("device")
-			j, ok := devAt[d]
-			if !ok {
-				j = len(devs)
-				devAt[d] = j
-				devs = append(devs, devRow{dev: d})
-			}
+			j := rowOf(&devs, devAt, mt.Label("device"), func(d string) devRow { return devRow{dev: d} })
 			switch mt.Name {
 			case reading.DiskReadBytes:
 				devs[j].read = mt.Value
@@ -68,19 +57,9 @@ func disksOf(r *reading.Reading) ([]fsRow, []devRow) {
 			}
 		}
 	}
-	slices.SortFunc(fs, func(a, b fsRow) int { return compareStrings(a.mount, b.mount) })
-	slices.SortFunc(devs, func(a, b devRow) int { return compareStrings(a.dev, b.dev) })
+	slices.SortFunc(fs, func(a, b fsRow) int { return cmp.Compare(a.mount, b.mount) })
+	slices.SortFunc(devs, func(a, b devRow) int { return cmp.Compare(a.dev, b.dev) })
 	return fs, devs
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (m *Model) diskHeight(int) (int, int) {

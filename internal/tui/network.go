@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -23,13 +24,7 @@ func netsOf(r *reading.Reading) []netRow {
 		default:
 			continue
 		}
-		d := mt.Label("device")
-		j, ok := at[d]
-		if !ok {
-			j = len(ns)
-			at[d] = j
-			ns = append(ns, netRow{dev: d})
-		}
+		j := rowOf(&ns, at, mt.Label("device"), func(d string) netRow { return netRow{dev: d} })
 		switch mt.Name {
 		case reading.NetRxBytes:
 			ns[j].rx = mt.Value
@@ -47,7 +42,7 @@ func netsOf(r *reading.Reading) []netRow {
 		case a.rx+a.tx < b.rx+b.tx:
 			return 1
 		}
-		return compareStrings(a.dev, b.dev)
+		return cmp.Compare(a.dev, b.dev)
 	})
 	return ns
 }
