@@ -81,8 +81,13 @@ func main() {
 	// Signals are caught for the whole run, and only here: a second one
 	// while the command winds down is absorbed, not fatal half-way.
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals(name)...)
+	defer stop()
 	code := run(ctx, e, os.Args[1:])
-	stop()
+	// The rest of a burst (five SIGHUPs from a closing terminal) can still
+	// be on its way: stopping the handler now would let one of them end
+	// the process with the default action and exit 129 after a clean
+	// shutdown. Ignoring them keeps the exit code run chose.
+	signal.Ignore(stopSignals(name)...)
 	os.Exit(code)
 }
 
