@@ -80,8 +80,7 @@ func main() {
 	name, _ := commandOf(e, os.Args[1:])
 	// Signals are caught for the whole run, and only here: a second one
 	// while the command winds down is absorbed, not fatal half-way.
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals(name)...)
-	defer stop()
+	ctx, _ := signal.NotifyContext(context.Background(), stopSignals(name)...)
 	code := run(ctx, e, os.Args[1:])
 	// The rest of a burst (five SIGHUPs from a closing terminal) can still
 	// be on its way: stopping the handler now would let one of them end
