@@ -80,3 +80,41 @@ func TestHangupStopsCleanly(t *testing.T) {
 		})
 	}
 }
+
+// TestSignalBurstExitsZero: a closing terminal or an impatient user sends
+// the same signal several times. The first ends the command; the rest
+// must not reach the default action while it exits (that gave exit 129
+// after a clean shutdown, about one burst in seven).
+func TestSignalBurstExitsZero(t *testing.T) {
+	t.Parallel()
+	const tries = 15
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			failed := 0
+			for range tries {
+				cmd := exec.Command(vigiaBin, "watch", "--interval", "100ms", "--sensors", "memory")
+				cmd.Env = cleanEnv(t)
+				stdout := &syncBuffer{}
+				cmd.Stdout = stdout
+				dieWithTest(cmd)
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				waitUntil(t, 10*time.Second, "the first reading", func() bool { return strings.Contains(stdout.String(), "Memory") })
+				// Our own child, by its PID: it stays ours until Wait reaps it.
+				for range 5 {
+					cmd.Process.Signal(sig)
+					time.Sleep(200 * time.Microsecond)
+				}
+				if err := cmd.Wait(); err != nil {
+					failed++
+					t.Logf("exit after a burst of %v: %v", sig, err)
+				}
+			}
+			if failed > 0 {
+				t.Errorf("%d of %d bursts of %v ended vigia with a non-zero exit, want none", failed, tries, sig)
+			}
+		})
+	}
+}
