@@ -16,6 +16,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/live"
 	"github.com/vigia-dev/vigia/internal/metrics"
+	"github.com/vigia-dev/vigia/internal/node"
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/server"
@@ -68,6 +69,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
 	top := fs.Int("top-processes", 0, "export vigia_process_* series for the `N` busiest processes (0: off)")
 	maxStream := fs.Int("max-stream-clients", 0, "at most `N` event-stream clients at once; the next gets 503 (default "+strconv.Itoa(server.DefaultMaxStreamClients)+")")
+	var collectorsOn, collectorsOff []string
+	fs.Func("collector", "also run node_exporter's collector `name`, off by default (repeatable; docs/metrics.md lists them)", func(v string) error {
+		collectorsOn = append(collectorsOn, v)
+		return nil
+	})
+	fs.Func("no-collector", "do not run the collector `name`, on by default (repeatable)", func(v string) error {
+		collectorsOff = append(collectorsOff, v)
+		return nil
+	})
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -100,6 +110,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if msg := config.CheckListen(sc.Listen); msg != "" {
 		return usagef("--listen: %s", msg)
+	}
+	collectors, err := node.Select(collectorsOn, collectorsOff)
+	if err != nil {
+		return usagef("%v", err)
 	}
 	var token string
 	if sc.TokenFile != "" {
@@ -137,8 +151,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return h
 	}
+	nodeSet, err := node.NewSet(node.Env{FS: s.fs, Rootfs: s.rootfs, Now: e.clock, Logger: s.logger.With("output", "metrics")}, collectors, 0)
+	if err != nil {
+		return err
+	}
 	var srv *server.Server // built below, serving only after both exist
 	coll := metrics.New(metrics.Options{
+		Node:     nodeSet.Collect,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
 		Stream: func() metrics.StreamClients {

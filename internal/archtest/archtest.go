@@ -39,6 +39,7 @@ var rank = map[string]int{
 
 	// Rules word their transitions through text.
 	"internal/rule": 2,
+	"internal/node": 2,
 
 	"internal/config": 3,
 	"internal/sensor": 3,
@@ -62,7 +63,7 @@ var rank = map[string]int{
 // outputs may import neither a sensor nor procfs, though those rank lower.
 var outputs = []string{"internal/live", "internal/stream", "internal/tui", "internal/server", "internal/metrics", "internal/store", "internal/notify"}
 
-var sensing = []string{"internal/sensor", "internal/procfs"}
+var sensing = []string{"internal/sensor", "internal/procfs", "internal/node"}
 
 // owners says which package alone may import each third-party library, by
 // the path the library's packages are under. go-cmp is for tests (and golden, which only tests
@@ -77,7 +78,7 @@ var owners = []struct {
 	{"modernc.org", []string{"internal/store"}},
 	{"go.yaml.in", []string{"internal/config"}},
 	// cmd/vigia sends the signals the dashboard asks for, through a pidfd.
-	{"golang.org/x/sys", []string{"internal/procfs", "internal/sensor", "cmd/vigia"}},
+	{"golang.org/x/sys", []string{"internal/procfs", "internal/sensor", "internal/node", "cmd/vigia"}},
 	{"github.com/mattn/go-isatty", []string{"cmd/vigia"}},
 	{"github.com/google/go-cmp", []string{"internal/golden"}},
 }

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -60,6 +61,10 @@ type Options struct {
 	Version string
 	// Logger receives collection errors (a duplicate series); nil discards.
 	Logger *slog.Logger
+	// Node emits node_exporter's series, read at scrape time by
+	// internal/node's collectors. Optional: without it /metrics has only
+	// vigia_* series.
+	Node func(emit reading.Emit)
 }
 
 // Collector is a prometheus.Collector over the live snapshot.
@@ -67,6 +72,10 @@ type Collector struct {
 	opts  Options
 	descs descs
 	out   outputDescs
+	// families caches the descriptor of each node family by name: built
+	// once, then a map read per sample.
+	familiesMu sync.Mutex
+	families   map[string]*prometheus.Desc
 }
 
 // New returns a Collector reading from opts.
@@ -74,7 +83,34 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs()}
+	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}}
+}
+
+// family returns f's descriptor, built the first time its name is seen.
+func (c *Collector) family(f *reading.Family) *prometheus.Desc {
+	c.familiesMu.Lock()
+	defer c.familiesMu.Unlock()
+	d := c.families[f.Name]
+	if d == nil {
+		d = prometheus.NewDesc(f.Name, f.Help, f.Labels, nil)
+		c.families[f.Name] = d
+	}
+	return d
+}
+
+// nodeSeries emits what the node collectors read for this scrape.
+func (c *Collector) nodeSeries(e *emitter) {
+	c.opts.Node(func(f *reading.Family, v float64, labelValues ...string) {
+		d := c.family(f)
+		switch f.Type {
+		case reading.Counter:
+			e.counter(d, v, labelValues...)
+		case reading.Untyped:
+			e.untyped(d, v, labelValues...)
+		default:
+			e.gauge(d, v, labelValues...)
+		}
+	})
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
@@ -133,6 +169,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
+	if c.opts.Node != nil {
+		c.nodeSeries(&e)
+	}
 	c.alerts(&e)
 	if c.opts.Health != nil {
 		h := c.opts.Health()
@@ -182,12 +221,6 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 			(*memDescs)[key] = desc
 		}
 		e.untyped(desc, m.Value)
-	case reading.Load1:
-		e.gauge(d.load1, m.Value)
-	case reading.Load5:
-		e.gauge(d.load5, m.Value)
-	case reading.Load15:
-		e.gauge(d.load15, m.Value)
 	case reading.FSSize:
 		e.gauge(d.fsSize, m.Value, fsLabels(m)...)
 	case reading.FSFree:
@@ -482,7 +515,6 @@ func MemInfoName(field string, bytes bool) string {
 type descs struct {
 	buildInfo, readingStatus, readingTime                      *prometheus.Desc
 	cpuSeconds                                                 *prometheus.Desc
-	load1, load5, load15                                       *prometheus.Desc
 	fsSize, fsFree, fsAvail, fsFiles, fsFilesFree, fsReadOnly  *prometheus.Desc
 	fsDeviceError                                              *prometheus.Desc
 	diskReadBytes, diskWrittenBytes, diskReads, diskWrites     *prometheus.Desc
@@ -523,9 +555,6 @@ func newDescs() descs {
 		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
 
 		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
-		load1:      nd("node_load1", "1m load average.", nil, nil),
-		load5:      nd("node_load5", "5m load average.", nil, nil),
-		load15:     nd("node_load15", "15m load average.", nil, nil),
 
 		fsSize:        nd("node_filesystem_size_bytes", "Filesystem size in bytes.", fs, nil),
 		fsFree:        nd("node_filesystem_free_bytes", "Filesystem free space in bytes.", fs, nil),

@@ -264,15 +264,19 @@ func scrape(t *testing.T, url string) string {
 	return string(b)
 }
 
-// A duplicate series (two sensors reporting the same filesystem) must not
-// fail the whole scrape.
+// A duplicate series (a filesystem mounted twice, a collector bug) or a
+// sample with the wrong number of labels must not fail the whole scrape.
 func TestDuplicateSeriesKeepsScrape(t *testing.T) {
 	t.Parallel()
-	dup := func() []reading.Reading {
-		r := reading.Reading{Sensor: "load", Metrics: []reading.Metric{gauge(reading.Load1, 1, reading.None), gauge(reading.Load1, 2, reading.None), gauge(reading.Load5, 3, reading.None)}}
-		return []reading.Reading{r}
+	load1 := &reading.Family{Name: "node_load1", Help: "1m load average.", Type: reading.Gauge}
+	load5 := &reading.Family{Name: "node_load5", Help: "5m load average.", Type: reading.Gauge}
+	node := func(emit reading.Emit) {
+		emit(load1, 1)
+		emit(load1, 2)
+		emit(load5, 3, "unexpected label value")
+		emit(load5, 3)
 	}
-	srv := httptest.NewServer(Handler(New(Options{Snapshot: dup})))
+	srv := httptest.NewServer(Handler(New(Options{Snapshot: func() []reading.Reading { return nil }, Node: node})))
 	defer srv.Close()
 	body := scrape(t, srv.URL)
 	if !strings.Contains(body, "node_load5 3\n") {

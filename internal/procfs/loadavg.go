@@ -73,11 +73,17 @@ func statDecimal(b []byte) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		scale := 1.0
+		scale := uint64(1)
 		for range len(frac) {
 			scale *= 10
 		}
-		v += float64(f) / scale
+		// One division of the whole number of hundredths rounds correctly
+		// (168/100 is the float nearest 1.68, as strconv gives); adding
+		// 0.68 to 1 does not (1.6800000000000002).
+		if w <= (1<<53-f)/scale {
+			return float64(w*scale+f) / float64(scale), true
+		}
+		v += float64(f) / float64(scale)
 	}
 	return v, true
 }

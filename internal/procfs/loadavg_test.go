@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,6 +71,19 @@ func BenchmarkParseLoadAvg(b *testing.B) {
 	for b.Loop() {
 		if _, err := ParseLoadAvg(in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestStatDecimalRoundsAsStrconv: loads and pressure averages must be the
+// float strconv.ParseFloat gives, or /metrics shows 1.6800000000000002
+// where node_exporter shows 1.68.
+func TestStatDecimalRoundsAsStrconv(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"1.68", "0.1", "12.34", "99.99", "3.07", "0.68", "1234567.89", "0.000001"} {
+		want, _ := strconv.ParseFloat(s, 64)
+		if got, ok := statDecimal([]byte(s)); !ok || got != want {
+			t.Errorf("statDecimal(%q) = %v, %v; want %v", s, got, ok, want)
 		}
 	}
 }

@@ -15,6 +15,9 @@ type Kind uint8
 const (
 	Gauge Kind = iota
 	Counter
+	// Untyped is Prometheus' "untyped": node_exporter exports /proc/vmstat
+	// and a few others so, and dashboards written for it expect that.
+	Untyped
 )
 
 // Unit is the unit of a metric's value, written as it is shown to users.

@@ -1,0 +1,49 @@
+package node
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Registry is every collector, in the order a scrape reports them. Adding
+// a collector is one row here, its file, its fixture test and its lines in
+// docs/metrics.md.
+var Registry = []Registration{
+	{Name: "loadavg", Default: true, New: newLoadavg},
+}
+
+// Names lists every collector's name, in registry order.
+func Names() []string {
+	names := make([]string, len(Registry))
+	for i, r := range Registry {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// Select turns the default set plus on, minus off, into the names to run,
+// in registry order. A name that is no collector is an error that lists
+// the known ones; a name both on and off is an error too.
+func Select(on, off []string) ([]string, error) {
+	known := Names()
+	for _, list := range [][]string{on, off} {
+		for _, n := range list {
+			if !slices.Contains(known, n) {
+				return nil, fmt.Errorf("unknown collector %q (known: %s)", n, strings.Join(known, ", "))
+			}
+		}
+	}
+	for _, n := range on {
+		if slices.Contains(off, n) {
+			return nil, fmt.Errorf("collector %q is both turned on and off", n)
+		}
+	}
+	var names []string
+	for _, r := range Registry {
+		if (r.Default || slices.Contains(on, r.Name)) && !slices.Contains(off, r.Name) {
+			names = append(names, r.Name)
+		}
+	}
+	return names, nil
+}
