@@ -70,6 +70,7 @@ func commands() []command {
 		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport},
 		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert},
 		{"config", "check a config file: vigia config check FILE", runConfig},
+		{"rules", "export the rules as Prometheus alerting rules: vigia rules export --format prometheus", runRules},
 		{"version", "print the version", runVersion},
 	}
 }

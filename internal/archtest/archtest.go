@@ -42,7 +42,9 @@ var rank = map[string]int{
 	"internal/node": 2,
 
 	"internal/config": 3,
-	"internal/sensor": 3,
+	// Rules as Prometheus alerting rules, for the fleet.
+	"internal/promrules": 3,
+	"internal/sensor":    3,
 
 	"internal/engine": 4,
 	// The outputs.
