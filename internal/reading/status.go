@@ -77,6 +77,9 @@ type Fact struct {
 	// when it has exited, or (with Exec) no longer runs what was matched.
 	Gone bool
 	Exec bool
+	// Retired is set when the rule itself left the config (a reload): the
+	// series is no longer judged, whatever its value.
+	Retired bool
 	// Slope is a trend's change per hour; ETA how far ahead, and At when,
 	// it is predicted to reach the bound (Threshold); Horizon the horizon
 	// of the level raised, or, lowering, of the level above.

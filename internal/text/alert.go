@@ -18,6 +18,14 @@ func (t *Text) Alert(tr *reading.Transition) string {
 	if f == nil {
 		return tr.Message
 	}
+	if f.Retired {
+		name := SeriesName(tr.Metric, tr.Labels)
+		if tr.Metric == "" {
+			name = SeriesName(tr.Sensor, tr.Labels)
+		}
+		return fmt.Sprintf(t.pick("rule %s left the config: %s is no longer judged (was %s)", "la regla %s salió de la configuración: %s ya no se juzga (estaba en %s)"),
+			tr.Rule, name, t.level(tr.From))
+	}
 	switch f.Shape {
 	case reading.ShapeTrend:
 		return t.trendAlert(tr, f)
