@@ -27,6 +27,8 @@ type analyser struct {
 	busy    bool
 	timer   *time.Timer
 	carry   map[string][]reading.Transition
+	// gen is the generation of the engine's rules the evaluator runs.
+	gen uint64
 }
 
 // tickSensor marks a queued tick (see clock): no sensor has this name.
@@ -36,6 +38,8 @@ type job struct {
 	r    reading.Reading
 	now  time.Time
 	tick bool // no reading: raise the absent alerts due at now (rule.Evaluator.Tick)
+	// rules, when set, replaces the evaluator's rules (rule.Evaluator.Replace).
+	rules []rule.Rule
 }
 
 type verdict struct {
@@ -83,7 +87,9 @@ func (a *analyser) start() {
 			return ev.Eval(r, now)
 		}
 	}
-	go a.evaluate(rule.NewEvaluator(a.e.opts.Rules), analyse)
+	rs := a.e.rules.Load()
+	a.gen = rs.gen
+	go a.evaluate(rule.NewEvaluator(rs.rules), analyse)
 	a.timer = time.NewTimer(time.Hour)
 	a.timer.Stop()
 }
@@ -93,11 +99,12 @@ func (a *analyser) stop() { close(a.in) }
 // evaluate is the helper goroutine: it owns ev.
 func (a *analyser) evaluate(ev *rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition)) {
 	for j := range a.in {
-		a.out <- a.safely(ev, analyse, j)
+		a.out <- a.safely(&ev, analyse, j)
 	}
 }
 
-func (a *analyser) safely(ev *rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition), j job) (v verdict) {
+func (a *analyser) safely(evp **rule.Evaluator, analyse func(*rule.Evaluator, reading.Reading, time.Time) (reading.Status, []reading.Transition), j job) (v verdict) {
+	ev := *evp
 	v.sensor = j.r.Sensor
 	defer func() {
 		if p := recover(); p != nil {
@@ -105,6 +112,10 @@ func (a *analyser) safely(ev *rule.Evaluator, analyse func(*rule.Evaluator, read
 			v.status, v.trs = reading.Unknown, nil
 		}
 	}()
+	if j.rules != nil {
+		*evp, v.trs = ev.Replace(j.rules, j.now)
+		return v
+	}
 	if j.tick {
 		v.trs = ev.Tick(j.now)
 		return v
@@ -154,6 +165,7 @@ func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transit
 	if now.IsZero() {
 		now = time.Now()
 	}
+	a.takeRules(now)
 	v, took, how := a.submit(job{r: r, now: now})
 	switch how {
 	case stillBusy:
@@ -179,6 +191,7 @@ func (a *analyser) analyse(r reading.Reading) (reading.Status, []reading.Transit
 // alert rides on an error reading of its sensor while that sensor is still
 // down (as the first one did), or else on the sensor's next reading.
 func (a *analyser) tick(now time.Time) {
+	a.takeRules(now)
 	v, _, how := a.submit(job{now: now, tick: true})
 	if how != evaluated {
 		return // the next tick will do
@@ -200,6 +213,29 @@ func (a *analyser) tick(now time.Time) {
 		} else {
 			a.carry[sensor] = append(a.carry[sensor], mine...)
 		}
+	}
+}
+
+// takeRules hands the evaluator the engine's rules when they changed
+// since it took them. The alerts of rules that left ride on their
+// sensor's next reading, as a late analysis's do. A busy evaluator takes
+// them at a later job.
+func (a *analyser) takeRules(now time.Time) {
+	rs := a.e.rules.Load()
+	if rs.gen == a.gen {
+		return
+	}
+	rules := rs.rules
+	if rules == nil {
+		rules = []rule.Rule{} // a job with nil rules is not a reload
+	}
+	v, _, how := a.submit(job{rules: rules, now: now})
+	if how != evaluated {
+		return
+	}
+	a.gen = rs.gen
+	for _, t := range v.trs {
+		a.carry[t.Sensor] = append(a.carry[t.Sensor], t)
 	}
 }
 

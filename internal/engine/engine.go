@@ -75,13 +75,17 @@ type Engine struct {
 	logger  *slog.Logger
 	sensors []*sensorRun
 	epoch   time.Time // the grid every reading cadence is laid on
-	ticks   bool      // some rule is an absent rule: the analysers need ticks
+	ticks   bool      // an absent rule at the start: the clock runs for the analysers' ticks
 	queues  []*queue.Queue[reading.Reading]
 
 	readings atomic.Uint64
 	overruns atomic.Uint64
 	latency  latency
 	running  atomic.Bool
+
+	// rules is the rule set in force; SetRules swaps it and each
+	// analyser takes it up before its next job.
+	rules atomic.Pointer[ruleSet]
 
 	mu      sync.Mutex
 	started time.Time
@@ -90,6 +94,23 @@ type Engine struct {
 	// subsView is subs, copied on write, for the analysers to range over
 	// without the lock.
 	subsView atomic.Pointer[[]*Subscription]
+}
+
+// ruleSet is one generation of rules.
+type ruleSet struct {
+	gen   uint64
+	rules []rule.Rule
+	// absent is set when some rule is an absent rule: the analysers need
+	// ticks.
+	absent bool
+}
+
+func newRuleSet(gen uint64, rules []rule.Rule) *ruleSet {
+	rs := &ruleSet{gen: gen, rules: rules}
+	for _, r := range rules {
+		rs.absent = rs.absent || r.Kind == rule.Absent
+	}
+	return rs
 }
 
 type sensorRun struct {
@@ -130,15 +151,8 @@ func New(opts Options) (*Engine, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	names := map[string]bool{}
-	for i, r := range opts.Rules {
-		if err := r.Validate(); err != nil {
-			return nil, fmt.Errorf("engine: rule %d: %w", i+1, err)
-		}
-		if names[r.Name] {
-			return nil, fmt.Errorf("engine: rule %d: name %q already used", i+1, r.Name)
-		}
-		names[r.Name] = true
+	if err := checkRules(opts.Rules); err != nil {
+		return nil, err
 	}
 
 	// One epoch for every sensor and the self reading: those sharing an
@@ -191,12 +205,26 @@ func New(opts Options) (*Engine, error) {
 		run.sup = sup
 		e.sensors = append(e.sensors, run)
 	}
-	for _, r := range opts.Rules {
-		e.ticks = e.ticks || r.Kind == rule.Absent
-	}
+	e.rules.Store(newRuleSet(0, opts.Rules))
+	e.ticks = e.rules.Load().absent
 	empty := []*Subscription{}
 	e.subsView.Store(&empty)
 	return e, nil
+}
+
+// checkRules is what New and SetRules require of rules.
+func checkRules(rules []rule.Rule) error {
+	names := map[string]bool{}
+	for i, r := range rules {
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("engine: rule %d: %w", i+1, err)
+		}
+		if names[r.Name] {
+			return fmt.Errorf("engine: rule %d: name %q already used", i+1, r.Name)
+		}
+		names[r.Name] = true
+	}
+	return nil
 }
 
 // readFunc is what the supervisor calls for one read of a sensor.
@@ -260,6 +288,40 @@ func (e *Engine) downReading(name string, now time.Time) reading.Reading {
 
 func (e *Engine) push(partition int, r reading.Reading) {
 	e.queues[partition%len(e.queues)].Push(r)
+}
+
+// SetRules replaces the rules, live (a reloaded config): checked as New
+// checks them, an error leaves the rules in force unchanged. Alerts of
+// rules that stay (same name, same series) keep their state; those of
+// rules that left are resolved on their sensor's next reading.
+func (e *Engine) SetRules(rules []rule.Rule) error {
+	if err := checkRules(rules); err != nil {
+		return err
+	}
+	for {
+		old := e.rules.Load()
+		if e.rules.CompareAndSwap(old, newRuleSet(old.gen+1, rules)) {
+			return nil
+		}
+	}
+}
+
+// Rules returns the rules in force.
+func (e *Engine) Rules() []rule.Rule { return e.rules.Load().rules }
+
+// SetSensorInterval changes one sensor's cadence, live; it reports
+// whether the engine runs that sensor.
+func (e *Engine) SetSensorInterval(name string, d time.Duration) bool {
+	for _, s := range e.sensors {
+		if s.name == name {
+			if d <= 0 {
+				d = sensor.DefaultInterval(name)
+			}
+			s.sup.SetInterval(d)
+			return true
+		}
+	}
+	return false
 }
 
 // SetInterval changes every sensor's cadence, live; a non-positive d is

@@ -36,7 +36,7 @@ func (e *Engine) clock(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if e.ticks {
+			if e.rules.Load().absent {
 				for i := range e.queues {
 					e.push(i, reading.Reading{Sensor: tickSensor, Time: now})
 				}
