@@ -14,9 +14,11 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/config"
@@ -109,12 +111,26 @@ type Options struct {
 // Dispatcher fans alert transitions out to notifiers. Run feeds them; Health
 // and Test may be called from any goroutine.
 type Dispatcher struct {
-	host    string
-	log     *slog.Logger
-	workers []*worker
-	flush   time.Duration
-	ran     sync.Once
+	host   string
+	log    *slog.Logger
+	client *http.Client
+	opts   Options
+	flush  time.Duration
+	ran    sync.Once
+
+	// workers is the notifiers in force, replaced whole by Reload and
+	// read without a lock for every transition.
+	workers atomic.Pointer[[]*worker]
+	// mu serialises Reload with Run's start and end: the workers Run
+	// started and those it must stop.
+	mu      sync.Mutex
+	running bool
+	wctx    context.Context
+	wg      sync.WaitGroup
 }
+
+// list is the notifiers in force.
+func (d *Dispatcher) list() []*worker { return *d.workers.Load() }
 
 // New builds the notifiers. It does not touch the network, run commands or
 // read secrets: secrets are read at each send, so a rotated token is
@@ -138,13 +154,29 @@ func New(opts Options) *Dispatcher {
 	// X-Api-Key to whatever host the receiver names. The poster reports
 	// the 3xx instead.
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	ns := opts.Notifiers
+	d := &Dispatcher{host: host, log: logger, client: client, opts: opts, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
+	ws := d.build(opts.Notifiers, nil)
+	d.workers.Store(&ws)
+	return d
+}
+
+// build makes the workers of notifiers, reusing from old the worker of a
+// notifier whose config is unchanged, so its grouping, reminders and
+// delivery record carry on.
+func (d *Dispatcher) build(notifiers []config.Notifier, old []*worker) []*worker {
+	ns := notifiers
 	if !slices.ContainsFunc(ns, func(n config.Notifier) bool { return n.Type == config.NotifierLog }) {
 		ns = append([]config.Notifier{{Name: "log", Type: config.NotifierLog, MinSeverity: reading.Warning, SendResolved: true}}, ns...)
 	}
-	red := config.NewRedactor(ns, opts.Secrets...)
-	d := &Dispatcher{host: host, log: logger, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
+	red := config.NewRedactor(ns, d.opts.Secrets...)
+	logger, host, client, opts := d.log, d.host, d.client, d.opts
+	var ws []*worker
 	for _, n := range ns {
+		if i := slices.IndexFunc(old, func(w *worker) bool { return reflect.DeepEqual(w.cfg, n) }); i >= 0 {
+			ws = append(ws, old[i])
+			continue
+		}
+		cfg := n
 		l := logger.With("notifier", n.Name)
 		if n.Timeout <= 0 {
 			// Not from the config file, which sets every default: never
@@ -174,9 +206,32 @@ func New(opts Options) *Dispatcher {
 		// Every error leaves through here, to Health, the log and Test: a
 		// receiver may echo a secret header back in its answer.
 		s = redacting{s, red}
-		d.workers = append(d.workers, newWorker(n, s, opts.QueueSize, host, l))
+		w := newWorker(n, s, opts.QueueSize, host, l)
+		w.cfg = cfg
+		ws = append(ws, w)
 	}
-	return d
+	return ws
+}
+
+// Reload puts notifiers in force, live (a reloaded config): a notifier
+// whose config is unchanged carries on as it was; a new or changed one
+// starts; one that left, or changed, delivers what it holds and stops.
+func (d *Dispatcher) Reload(notifiers []config.Notifier) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.list()
+	ws := d.build(notifiers, old)
+	d.workers.Store(&ws)
+	for _, w := range ws {
+		if d.running && !slices.Contains(old, w) {
+			d.wg.Go(func() { w.run(d.wctx, d.flush) })
+		}
+	}
+	for _, w := range old {
+		if !slices.Contains(ws, w) {
+			w.q.Close() // run flushes what it holds, then returns
+		}
+	}
 }
 
 // redacting hides the configured secrets in its sender's errors.
@@ -196,8 +251,9 @@ func (b broken) Send(context.Context, Message) error { return b.err }
 // Names returns the notifiers' names in config order, "log" first when it
 // was added.
 func (d *Dispatcher) Names() []string {
-	names := make([]string, len(d.workers))
-	for i, w := range d.workers {
+	ws := d.list()
+	names := make([]string, len(ws))
+	for i, w := range ws {
 		names[i] = w.name
 	}
 	return names
@@ -221,16 +277,21 @@ func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 	// Deliveries in flight at shutdown get d.flush to finish, then their
 	// context is cancelled; pending alerts then get one more d.flush.
 	wctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	for _, w := range d.workers {
-		wg.Go(func() { w.run(wctx, d.flush) })
+	d.mu.Lock()
+	d.running, d.wctx = true, wctx
+	for _, w := range d.list() {
+		d.wg.Go(func() { w.run(wctx, d.flush) })
 	}
+	d.mu.Unlock()
 	defer func() {
-		for _, w := range d.workers {
+		d.mu.Lock()
+		d.running = false
+		for _, w := range d.list() {
 			w.q.Close()
 		}
+		d.mu.Unlock()
 		t := time.AfterFunc(d.flush, cancel)
-		wg.Wait()
+		d.wg.Wait()
 		t.Stop()
 		cancel()
 	}()
@@ -247,7 +308,7 @@ func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 				if !ok {
 					continue
 				}
-				for _, w := range d.workers {
+				for _, w := range d.list() {
 					// One line a minute at most: a stuck notifier with a
 					// flapping machine would otherwise flood the log.
 					if w.q.Push(a) && time.Since(w.dropLogged) >= time.Minute {
@@ -262,8 +323,9 @@ func (d *Dispatcher) Run(ctx context.Context, in <-chan reading.Reading) error {
 
 // Health returns each notifier's delivery record, in config order.
 func (d *Dispatcher) Health() []reading.NotifierHealth {
-	hs := make([]reading.NotifierHealth, len(d.workers))
-	for i, w := range d.workers {
+	ws := d.list()
+	hs := make([]reading.NotifierHealth, len(ws))
+	for i, w := range ws {
 		hs[i] = w.health()
 	}
 	return hs
@@ -283,7 +345,7 @@ type Result struct {
 // counted in Health.
 func (d *Dispatcher) Test(ctx context.Context, name string) []Result {
 	var ws []*worker
-	for _, w := range d.workers {
+	for _, w := range d.list() {
 		if name == "" || w.name == name {
 			ws = append(ws, w)
 		}

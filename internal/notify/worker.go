@@ -40,6 +40,9 @@ type tracked struct {
 // worker owns one notifier: its queue, its grouping state and its
 // goroutine (run), which exits when the queue is closed and drained.
 type worker struct {
+	// cfg is the notifier's config as given, to tell an unchanged notifier
+	// at a reload.
+	cfg       config.Notifier
 	name, typ string
 	host      string
 	pol       policy

@@ -77,7 +77,8 @@ type harness struct {
 // start runs a dispatcher over the given workers inside a bubble.
 func start(t *testing.T, ws ...*worker) (*Dispatcher, *harness) {
 	t.Helper()
-	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler), workers: ws, flush: finalFlush}
+	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler), flush: finalFlush}
+	d.workers.Store(&ws)
 	ctx, cancel := context.WithCancel(t.Context())
 	h := &harness{in: make(chan reading.Reading), cancel: cancel, done: make(chan error, 1)}
 	go func() { h.done <- d.Run(ctx, h.in) }()
@@ -325,9 +326,8 @@ func TestAlertOf(t *testing.T) {
 func TestTestAlert(t *testing.T) {
 	t.Parallel()
 	ok, bad := &recorder{}, &recorder{fail: func(int) error { return errors.New("refused") }}
-	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler), workers: []*worker{
-		testWorker("ok", ok, time.Hour, time.Hour, 0), testWorker("bad", bad, 0, 0, 0),
-	}}
+	d := &Dispatcher{host: "h1", log: slog.New(slog.DiscardHandler)}
+	d.workers.Store(&[]*worker{testWorker("ok", ok, time.Hour, time.Hour, 0), testWorker("bad", bad, 0, 0, 0)})
 	res := d.Test(t.Context(), "")
 	if len(res) != 2 || res[0].Notifier != "ok" || res[0].Err != nil || res[1].Notifier != "bad" || res[1].Err == nil || res[1].Err.Error() != "refused" {
 		t.Errorf("Test(all) = %+v", res)
