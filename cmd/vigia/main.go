@@ -82,12 +82,17 @@ func main() {
 	// Signals are caught for the whole run, and only here: a second one
 	// while the command winds down is absorbed, not fatal half-way.
 	ctx, _ := signal.NotifyContext(context.Background(), stopSignals(name)...)
+	if name == "serve" {
+		// serve reloads on SIGHUP once it runs; one that comes while it
+		// starts must not end it.
+		signal.Ignore(syscall.SIGHUP)
+	}
 	code := run(ctx, e, os.Args[1:])
 	// The rest of a burst (five SIGHUPs from a closing terminal) can still
 	// be on its way: stopping the handler now would let one of them end
 	// the process with the default action and exit 129 after a clean
 	// shutdown. Ignoring them keeps the exit code run chose.
-	signal.Ignore(stopSignals(name)...)
+	signal.Ignore(append(stopSignals(name), syscall.SIGHUP)...)
 	os.Exit(code)
 }
 
@@ -95,14 +100,17 @@ func main() {
 // context is cancelled, it winds down (summary, database closed, terminal
 // restored) and exits 0.
 //
-// SIGHUP — the terminal closed, or a service manager's nudge — stops
-// every command for now. When serve reloads its config on SIGHUP instead,
-// this is the one place that takes it out of serve's list.
+// SIGHUP — the terminal closed — stops every command but serve, for which
+// it is a service manager's "reload" (systemctl reload): serve re-reads
+// its config (reload.go).
 //
 // The dashboard also stops on SIGQUIT: the runtime's default, a goroutine
 // dump, would leave the terminal raw. Other commands keep the dump.
 func stopSignals(command string) []os.Signal {
-	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if command != "serve" {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
 	if command == "top" {
 		sigs = append(sigs, syscall.SIGQUIT)
 	}

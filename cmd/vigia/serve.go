@@ -129,10 +129,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	lv := live.New(live.Options{})
 	liveSub := eng.Subscribe("live", 256)
 	streamSub := eng.Subscribe("server", 256)
-	var rules []string
-	for _, r := range s.engineRules() {
-		rules = append(rules, r.Name)
-	}
+	reload := &reloader{e: e, m: m, s: s, eng: eng, logger: s.logger}
 
 	history := &recordedHistory{live: liveHistory{lv}}
 	// The recorder and the notifiers start below, once the flags have all
@@ -158,7 +155,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var srv *server.Server // built below, serving only after both exist
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
-		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
+		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: reload.ruleNames,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
 		Stream: func() metrics.StreamClients {
 			st := srv.StreamStats()
@@ -214,11 +211,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	history.rec = rec
 	notifiers = s.startNotify(ctx, eng, 2*time.Second, token)
+	reload.notifiers = notifiers
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { lv.Consume(liveSub.C) })
+	wg.Go(func() { reload.onHangup(ctx) })
 	engErr := make(chan error, 1)
 	wg.Go(func() { engErr <- eng.Run(ctx) })
 	scheme := "http"
@@ -226,8 +225,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		scheme = "https"
 	}
 	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
-	// The server ends on ctx (SIGINT, SIGTERM, SIGHUP; see stopSignals) or when its listener fails;
-	// either way the engine stops with it.
+	// The server ends on ctx (SIGINT, SIGTERM; see stopSignals) or when its
+	// listener fails; either way the engine stops with it. SIGHUP reloads.
 	srvErr := srv.Serve(ctx, ln)
 	cancel()
 	wg.Wait()

@@ -43,9 +43,10 @@ type Options struct {
 	// Alerts returns the active alerts (the last transition of each alert
 	// that has not resolved). Optional.
 	Alerts func() []reading.Transition
-	// Rules names every configured rule, so each has a vigia_alert_level
-	// series even while it is normal.
-	Rules []string
+	// Rules names every rule in force, so each has a vigia_alert_level
+	// series even while it is normal. Optional; a func because a reload
+	// changes them.
+	Rules func() []string
 	// AnalysisLatency returns the engine's analysis latency histogram.
 	// Optional: the series is left out when nil.
 	AnalysisLatency func() Histogram
@@ -360,8 +361,12 @@ func appendInt(b []byte, v int64) []byte {
 // alerts emits the level of every rule (0 normal, 1 warning, 2 critical)
 // and one series per active alert.
 func (c *Collector) alerts(e *emitter) {
-	levels := make(map[string]reading.Status, len(c.opts.Rules))
-	for _, r := range c.opts.Rules {
+	var rules []string
+	if c.opts.Rules != nil {
+		rules = c.opts.Rules()
+	}
+	levels := make(map[string]reading.Status, len(rules))
+	for _, r := range rules {
 		levels[r] = reading.Normal
 	}
 	if c.opts.Alerts != nil {

@@ -127,7 +127,7 @@ func fixtureOptions() Options {
 		Alerts: func() []reading.Transition {
 			return []reading.Transition{{Rule: "memory-high", Sensor: "memory", Metric: reading.MemUsedPercent, From: reading.Normal, To: reading.Warning, Value: 81, Threshold: 80, Time: t0, Since: t0.Add(-time.Minute)}}
 		},
-		Rules: []string{"memory-high", "cpu-busy"},
+		Rules: func() []string { return []string{"memory-high", "cpu-busy"} },
 		AnalysisLatency: func() Histogram {
 			return Histogram{Count: 10, Sum: 0.01, Buckets: map[float64]uint64{0.0001: 2, 0.001: 9, 0.01: 10}}
 		},
