@@ -11,6 +11,12 @@ import (
 // docs/metrics.md.
 var Registry = []Registration{
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "entropy", Default: true, New: newEntropy},
+	{Name: "filefd", Default: true, New: newFilefd},
+	{Name: "os", Default: true, New: newOS},
+	{Name: "time", Default: true, New: newTime},
+	{Name: "timex", Default: true, New: newTimex},
+	{Name: "uname", Default: true, New: newUname},
 }
 
 // Names lists every collector's name, in registry order.
