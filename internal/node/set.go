@@ -18,10 +18,8 @@ import (
 const DefaultTimeout = 4 * time.Second
 
 var (
-	scrapeDuration = &reading.Family{Name: "node_scrape_collector_duration_seconds",
-		Help: "node_exporter: Duration of a collector scrape.", Type: reading.Gauge, Labels: []string{"collector"}}
-	scrapeSuccess = &reading.Family{Name: "node_scrape_collector_success",
-		Help: "node_exporter: Whether a collector succeeded.", Type: reading.Gauge, Labels: []string{"collector"}}
+	scrapeDuration = reading.ScrapeCollectorDuration
+	scrapeSuccess  = reading.ScrapeCollectorSuccess
 )
 
 // errStillRunning is a hung collector's failure in the scrapes after the
