@@ -66,5 +66,7 @@ type Registration struct {
 	// Default collectors run unless turned off: node_exporter's default
 	// set on Linux.
 	Default bool
-	New     func(Env) (Collector, error)
+	// New builds the collector; nil for one that /metrics runs itself
+	// (textfile), which the Set then skips.
+	New func(Env) (Collector, error)
 }

@@ -17,6 +17,9 @@ var Registry = []Registration{
 	{Name: "time", Default: true, New: newTime},
 	{Name: "timex", Default: true, New: newTimex},
 	{Name: "uname", Default: true, New: newUname},
+	// The textfile collector keeps its files' histograms and summaries,
+	// which a reading.Family cannot carry: internal/metrics runs it.
+	{Name: "textfile", Default: true},
 }
 
 // Names lists every collector's name, in registry order.

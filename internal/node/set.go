@@ -62,6 +62,9 @@ func NewSet(env Env, names []string, timeout time.Duration) (*Set, error) {
 		if i < 0 {
 			return nil, fmt.Errorf("unknown collector %q", n)
 		}
+		if Registry[i].New == nil {
+			continue
+		}
 		c, err := Registry[i].New(env)
 		if err != nil {
 			return nil, fmt.Errorf("collector %s: %w", n, err)
