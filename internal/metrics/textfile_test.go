@@ -169,3 +169,11 @@ func TestTextfileNoDir(t *testing.T) {
 		t.Errorf("a missing directory is no error:\n%s", got)
 	}
 }
+
+func BenchmarkCollectorTextfile(b *testing.B) {
+	tf := &textfile{dir: filepath.Join("testdata", "textfile", "good"), logger: slog.New(slog.DiscardHandler)}
+	b.ReportAllocs()
+	for b.Loop() {
+		tf.gather(nil)
+	}
+}
