@@ -148,7 +148,7 @@ func readTextfile(path string) (textfileFile, error) {
 // them clashes.
 func mergeTextfile(merged, families map[string]*dto.MetricFamily, taken map[string]bool) error {
 	for name, mf := range families {
-		if taken[name] || name == textfileMtime || name == textfileError {
+		if taken[name] || reservedTextfileName(name) {
 			return fmt.Errorf("%s is already exposed by vigia", name)
 		}
 		prev := merged[name]
@@ -182,6 +182,17 @@ func mergeTextfile(merged, families map[string]*dto.MetricFamily, taken map[stri
 		merged[name] = mf
 	}
 	return nil
+}
+
+// reservedTextfileName: the families the textfile collector reports
+// itself, which no file may give even when nothing else exposes them yet
+// (its health goes into node_scrape_collector_*).
+func reservedTextfileName(name string) bool {
+	switch name {
+	case textfileMtime, textfileError, reading.ScrapeCollectorSuccess.Name, reading.ScrapeCollectorDuration.Name:
+		return true
+	}
+	return false
 }
 
 // seriesKey is a metric's labels in name order, as name="value",…; an

@@ -177,3 +177,21 @@ func BenchmarkCollectorTextfile(b *testing.B) {
 		tf.gather(nil)
 	}
 }
+
+// TestTextfileReservedNames: a file may not give the families the
+// textfile collector reports itself, even with no node collector running.
+func TestTextfileReservedNames(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"node_scrape_collector_success", "node_scrape_collector_duration_seconds", "node_textfile_scrape_error", "node_textfile_mtime_seconds"} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "x.prom"), []byte(name+"{collector=\"x\"} 0\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := Handler(New(Options{Snapshot: func() []reading.Reading { return nil }, Textfile: true, TextfileDir: dir}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if got := rec.Body.String(); !strings.Contains(got, "node_textfile_scrape_error 1\n") || strings.Contains(got, `collector="x"`) {
+			t.Errorf("a file giving %s was served:\n%s", name, got)
+		}
+	}
+}
