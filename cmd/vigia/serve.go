@@ -45,6 +45,8 @@ Examples:
   vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
+  vigia serve --no-collector timex --collector NAME  # node_exporter's collectors off or on (docs/metrics.md)
+  vigia serve --textfile-dir /var/lib/vigia/textfile # merge its *.prom files into /metrics
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -78,6 +80,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		collectorsOff = append(collectorsOff, v)
 		return nil
 	})
+	textfileDir := fs.String("textfile-dir", "", "merge the *.prom files of `dir` into /metrics, as node_exporter's textfile collector")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -111,7 +114,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if msg := config.CheckListen(sc.Listen); msg != "" {
 		return usagef("--listen: %s", msg)
 	}
-	collectors, err := node.Select(collectorsOn, collectorsOff)
+	sc.TextfileDir = first(*textfileDir, sc.TextfileDir)
+	collectors, err := node.Select(sc.Collectors.With(collectorsOn, collectorsOff))
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -155,6 +159,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var srv *server.Server // built below, serving only after both exist
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
+		Textfile: slices.Contains(collectors, "textfile"), TextfileDir: sc.TextfileDir,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: reload.ruleNames,
 		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
 		Stream: func() metrics.StreamClients {

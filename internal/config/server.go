@@ -21,6 +21,8 @@ import (
 //	  top_processes: 10              # vigia_process_* series for the 10 busiest
 //	  max_stream_clients: 256        # event-stream clients at once; the next gets 503
 //	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
+//	  collectors: {enable: [], disable: [timex]}  # node_exporter's collectors (docs/metrics.md)
+//	  textfile_dir: /var/lib/vigia/textfile        # *.prom files merged into /metrics
 type Server struct {
 	Listen         string   `yaml:"listen"`
 	TokenFile      string   `yaml:"token_file"`
@@ -32,8 +34,11 @@ type Server struct {
 	TopProcesses   int      `yaml:"top_processes"`
 	// MaxStreamClients bounds the event stream's clients; 0 is the
 	// server's default.
-	MaxStreamClients int            `yaml:"max_stream_clients"`
-	Timeouts         ServerTimeouts `yaml:"timeouts"`
+	MaxStreamClients int              `yaml:"max_stream_clients"`
+	Timeouts         ServerTimeouts   `yaml:"timeouts"`
+	Collectors       ServerCollectors `yaml:"collectors"`
+	// TextfileDir is the textfile collector's directory of *.prom files.
+	TextfileDir string `yaml:"textfile_dir"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -97,6 +102,7 @@ func (s *Server) validate(v *Validator) {
 	if s.MaxStreamClients < 0 || s.MaxStreamClients > MaxServerStreamClients {
 		v.Errorf(Path("server", "max_stream_clients"), "max_stream_clients %d out of range (1 to %d)", s.MaxStreamClients, MaxServerStreamClients)
 	}
+	s.Collectors.validate(v)
 	for _, t := range []struct {
 		key string
 		d   time.Duration

@@ -3,6 +3,8 @@ package config
 import (
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestServerSection(t *testing.T) {
@@ -27,6 +29,23 @@ func TestServerSection(t *testing.T) {
 		{name: "allowed hosts", in: "server:\n  allowed_hosts: [vigia.lan, Box.Example.]\n", want: Server{AllowedHosts: []string{"vigia.lan", "Box.Example."}}},
 		{name: "allowed host with port", in: "server:\n  allowed_hosts:\n    - vigia.lan\n    - 'vigia.lan:8519'\n", wantErr: `t.yaml:4: allowed host "vigia.lan:8519" is not a bare host name`},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
+		{name: "collectors and textfile", in: "server:\n  collectors:\n    enable: []\n    disable: [timex, textfile]\n  textfile_dir: /var/lib/vigia/textfile\n",
+			want: Server{Collectors: ServerCollectors{Enable: []string{}, Disable: []string{"timex", "textfile"}}, TextfileDir: "/var/lib/vigia/textfile"}},
+		{name: "unknown collector", in: "server:\n  collectors:\n    disable:\n      - timex\n      - tiemx\n", wantErr: `t.yaml:5: unknown collector "tiemx" (known: loadavg, `},
+		{name: "collector on and off", in: "server:\n  collectors:\n    enable: [uname]\n    disable: [uname]\n", wantErr: `t.yaml:4: collector "uname" is both enabled and disabled`},
 	}
 	testSection(t, "server", tests, func(c *Config) Server { return c.Server })
+}
+
+// TestCollectorsWith: flags win over the file, in either direction.
+func TestCollectorsWith(t *testing.T) {
+	t.Parallel()
+	file := ServerCollectors{Enable: []string{"a", "b"}, Disable: []string{"c", "d"}}
+	on, off := file.With([]string{"c"}, []string{"a"})
+	if diff := cmp.Diff([]string{"b", "c"}, on); diff != "" {
+		t.Errorf("enable (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"d", "a"}, off); diff != "" {
+		t.Errorf("disable (-want +got):\n%s", diff)
+	}
 }

@@ -66,6 +66,11 @@ type Options struct {
 	// internal/node's collectors. Optional: without it /metrics has only
 	// vigia_* series.
 	Node func(emit reading.Emit)
+	// Textfile runs node_exporter's textfile collector over TextfileDir
+	// (none when empty: only node_textfile_scrape_error 0, as
+	// node_exporter without --collector.textfile.directory).
+	Textfile    bool
+	TextfileDir string
 }
 
 // Collector is a prometheus.Collector over the live snapshot.
@@ -127,7 +132,11 @@ func Handler(c *Collector) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	var g prometheus.Gatherer = reg
+	if c.opts.Textfile {
+		g = textfileGatherer{inner: reg, tf: &textfile{dir: c.opts.TextfileDir, logger: logger}}
+	}
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{logger},
 		ErrorHandling:     promhttp.ContinueOnError,
 		EnableOpenMetrics: false,

@@ -15,7 +15,7 @@ import (
 
 // fixtureEnv is an Env over a fixture machine: a directory with proc/,
 // sys/ and optionally root/ (the machine's /).
-func fixtureEnv(t *testing.T, dir string) Env {
+func fixtureEnv(t testing.TB, dir string) Env {
 	t.Helper()
 	fs, err := procfs.NewFS(filepath.Join(dir, "proc"), filepath.Join(dir, "sys"))
 	if err != nil {
@@ -100,5 +100,11 @@ func checkGolden(t *testing.T, c Collector, name string) {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	checkGoldenText(t, name, got)
+}
+
+// checkGoldenText compares an exposition with testdata/golden/name.prom.
+func checkGoldenText(t *testing.T, name, got string) {
+	t.Helper()
 	golden.Check(t, filepath.Join("testdata", "golden", name+".prom"), []byte(got))
 }

@@ -34,7 +34,7 @@ type Env struct {
 	// Rootfs is where the watched machine's / is mounted (--rootfs): the
 	// filesystem collector's statfs and os-release are read under it.
 	Rootfs string
-	// Now is the clock (node_time_seconds, textfile mtimes are absolute).
+	// Now is the clock node_time_seconds reports.
 	Now func() time.Time
 	// Logger receives a collector's failure once, when it starts failing,
 	// and its recovery: a scrape every 15 s must not repeat the same line.
@@ -66,5 +66,7 @@ type Registration struct {
 	// Default collectors run unless turned off: node_exporter's default
 	// set on Linux.
 	Default bool
-	New     func(Env) (Collector, error)
+	// New builds the collector; nil for one that /metrics runs itself
+	// (textfile), which the Set then skips.
+	New func(Env) (Collector, error)
 }

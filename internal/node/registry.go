@@ -11,6 +11,15 @@ import (
 // docs/metrics.md.
 var Registry = []Registration{
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "entropy", Default: true, New: newEntropy},
+	{Name: "filefd", Default: true, New: newFilefd},
+	{Name: "os", Default: true, New: newOS},
+	{Name: "time", Default: true, New: newTime},
+	{Name: "timex", Default: true, New: newTimex},
+	{Name: "uname", Default: true, New: newUname},
+	// The textfile collector keeps its files' histograms and summaries,
+	// which a reading.Family cannot carry: internal/metrics runs it.
+	{Name: "textfile", Default: true},
 }
 
 // Names lists every collector's name, in registry order.

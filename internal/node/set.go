@@ -18,10 +18,8 @@ import (
 const DefaultTimeout = 4 * time.Second
 
 var (
-	scrapeDuration = &reading.Family{Name: "node_scrape_collector_duration_seconds",
-		Help: "node_exporter: Duration of a collector scrape.", Type: reading.Gauge, Labels: []string{"collector"}}
-	scrapeSuccess = &reading.Family{Name: "node_scrape_collector_success",
-		Help: "node_exporter: Whether a collector succeeded.", Type: reading.Gauge, Labels: []string{"collector"}}
+	scrapeDuration = reading.ScrapeCollectorDuration
+	scrapeSuccess  = reading.ScrapeCollectorSuccess
 )
 
 // errStillRunning is a hung collector's failure in the scrapes after the
@@ -63,6 +61,9 @@ func NewSet(env Env, names []string, timeout time.Duration) (*Set, error) {
 		i := indexOf(n)
 		if i < 0 {
 			return nil, fmt.Errorf("unknown collector %q", n)
+		}
+		if Registry[i].New == nil {
+			continue
 		}
 		c, err := Registry[i].New(env)
 		if err != nil {

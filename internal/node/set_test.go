@@ -144,3 +144,16 @@ func TestLoadavg(t *testing.T) {
 	c, _ := newLoadavg(fixtureEnv(t, "../sensor/testdata/normal"))
 	checkGolden(t, c, "loadavg")
 }
+
+// TestSetSkipsTextfile: textfile is a collector name (config and flags
+// accept it) that the Set leaves to /metrics, reporting nothing for it.
+func TestSetSkipsTextfile(t *testing.T) {
+	t.Parallel()
+	s, err := NewSet(Env{}, []string{"textfile"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := scrapeSet(s); strings.Contains(got, "textfile") {
+		t.Errorf("the set reports textfile itself:\n%s", got)
+	}
+}

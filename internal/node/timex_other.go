@@ -1,0 +1,5 @@
+//go:build !linux
+
+package node
+
+func adjtimex() (timexValues, error) { return timexValues{}, ErrNoData }
