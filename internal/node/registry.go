@@ -11,6 +11,13 @@ import (
 // docs/metrics.md.
 var Registry = []Registration{
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "arp", Default: true, New: newARP},
+	{Name: "conntrack", Default: true, New: newConntrack},
+	{Name: "netclass", Default: true, New: newNetclass},
+	{Name: "netdev", Default: true, New: newNetdev},
+	{Name: "netstat", Default: true, New: newNetstat},
+	{Name: "sockstat", Default: true, New: newSockstat},
+	{Name: "softnet", Default: true, New: newSoftnet},
 }
 
 // Names lists every collector's name, in registry order.

@@ -85,3 +85,19 @@ func (fs FS) RxNoHandler(name string, buf []byte) (v uint64, ok bool, b []byte, 
 	}
 	return v, true, b, nil
 }
+
+// Gone reports that no attribute could be read: the interface was removed
+// after its directory was listed.
+func (c *NetClassIface) Gone() bool {
+	for _, h := range c.Has {
+		if h {
+			return false
+		}
+	}
+	for _, t := range c.Text {
+		if t != "" {
+			return false
+		}
+	}
+	return true
+}
