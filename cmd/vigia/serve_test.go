@@ -191,8 +191,10 @@ func TestServeOnThisMachine(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-				// node_exporter's meminfo names keep the kernel's case.
-				if !(strings.HasPrefix(line, "node_memory_") && strings.Contains(line, "camelCase")) {
+				// node_exporter's meminfo, netstat and sockstat names keep
+				// the kernel's case.
+				kernelCase := strings.HasPrefix(line, "node_memory_") || strings.HasPrefix(line, "node_netstat_") || strings.HasPrefix(line, "node_sockstat_")
+				if !(kernelCase && strings.Contains(line, "camelCase")) {
 					t.Errorf("promtool check metrics: %s", line)
 				}
 			}
