@@ -256,3 +256,45 @@ func FuzzParseNetFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestSysfsAttrEINVAL: the kernel answers EINVAL for the speed of lo (and
+// of any link that is down); that is a missing value, not a failure, or
+// netclass would fail on every machine.
+func TestSysfsAttrEINVAL(t *testing.T) {
+	t.Parallel()
+	const path = "/sys/class/net/lo/speed"
+	if _, err := os.ReadFile(path); err == nil || os.IsNotExist(err) {
+		t.Skipf("%s does not answer EINVAL here (%v)", path, err)
+	}
+	b, missing, err := SysfsAttr(path, nil)
+	if err != nil || !missing || len(b) != 0 {
+		t.Errorf("lo speed: %q, missing %v, err %v", b, missing, err)
+	}
+}
+
+// TestNetClassIfaceGone: an interface removed between the listing and its
+// reading has no attribute at all, and says so.
+func TestNetClassIfaceGone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "class", "net", "eth0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "class", "net", "eth0", "mtu"), []byte("1500\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stat"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := NewFS(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c NetClassIface
+	if _, err := fs.NetClassIface("veth9", &c, nil); err != nil || !c.Gone() {
+		t.Errorf("removed interface: err %v, gone %v", err, c.Gone())
+	}
+	if _, err := fs.NetClassIface("eth0", &c, nil); err != nil || c.Gone() || c.Int[11] != 1500 || !c.Has[11] {
+		t.Errorf("eth0: err %v, %+v", err, c)
+	}
+}
