@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -15,7 +16,7 @@ var (
 		Type: reading.Gauge, Labels: []string{"device", "address", "broadcast", "duplex", "operstate", "adminstate", "ifalias"}}
 )
 
-// netclassNames are node_exporter's names for procfs.NetClassInt's
+// netclassFamilies carry node_exporter's names for procfs.NetClassInt's
 // attributes, in its order; the _total ones are counters.
 var netclassFamilies = func() [len(procfs.NetClassInt)]*reading.Family {
 	names := [len(procfs.NetClassInt)]string{
@@ -25,7 +26,7 @@ var netclassFamilies = func() [len(procfs.NetClassInt)]*reading.Family {
 	var fs [len(names)]*reading.Family
 	for i, n := range names {
 		t := reading.Gauge
-		if len(n) > 6 && n[len(n)-6:] == "_total" {
+		if strings.HasSuffix(n, "_total") {
 			t = reading.Counter
 		}
 		fs[i] = &reading.Family{Name: "node_network_" + n, Help: "Network device property: " + n, Type: t, Labels: []string{"device"}}
