@@ -260,22 +260,6 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 		e.counter(d.diskReadTime, m.Value, m.Label("device"))
 	case reading.DiskWriteTimeTotal:
 		e.counter(d.diskWriteTime, m.Value, m.Label("device"))
-	case reading.NetRxBytesTotal:
-		e.counter(d.netRxBytes, m.Value, m.Label("device"))
-	case reading.NetTxBytesTotal:
-		e.counter(d.netTxBytes, m.Value, m.Label("device"))
-	case reading.NetRxPacketsTotal:
-		e.counter(d.netRxPackets, m.Value, m.Label("device"))
-	case reading.NetTxPacketsTotal:
-		e.counter(d.netTxPackets, m.Value, m.Label("device"))
-	case reading.NetRxErrsTotal:
-		e.counter(d.netRxErrs, m.Value, m.Label("device"))
-	case reading.NetTxErrsTotal:
-		e.counter(d.netTxErrs, m.Value, m.Label("device"))
-	case reading.NetRxDropTotal:
-		e.counter(d.netRxDrop, m.Value, m.Label("device"))
-	case reading.NetTxDropTotal:
-		e.counter(d.netTxDrop, m.Value, m.Label("device"))
 	case reading.HwmonChip:
 		c.hwmonAnnotations(e, m)
 	case reading.HwmonTemp:
@@ -533,8 +517,6 @@ type descs struct {
 	fsDeviceError                                              *prometheus.Desc
 	diskReadBytes, diskWrittenBytes, diskReads, diskWrites     *prometheus.Desc
 	diskIOTime, diskReadTime, diskWriteTime                    *prometheus.Desc
-	netRxBytes, netTxBytes, netRxPackets, netTxPackets         *prometheus.Desc
-	netRxErrs, netTxErrs, netRxDrop, netTxDrop                 *prometheus.Desc
 	hwmonTemp, hwmonTempMax, hwmonTempCrit, hwmonFan           *prometheus.Desc
 	hwmonChipNames, hwmonSensorLabel, thermalZone              *prometheus.Desc
 	pressure                                                   map[[2]string]*prometheus.Desc
@@ -560,9 +542,6 @@ func newDescs() descs {
 	sensor := []string{"sensor"}
 	proc := []string{"pid", "comm", "user"}
 	alert := []string{"rule", "sensor", "metric", "series"}
-	netDesc := func(dir, stat string) *prometheus.Desc {
-		return nd("node_network_"+dir+"_"+stat+"_total", "Network device statistic "+dir+"_"+stat+".", dev, nil)
-	}
 	return descs{
 		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version vigia was built from.", []string{"version"}, nil),
 		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
@@ -585,15 +564,6 @@ func newDescs() descs {
 		diskIOTime:       nd("node_disk_io_time_seconds_total", "Total seconds spent doing I/Os.", dev, nil),
 		diskReadTime:     nd("node_disk_read_time_seconds_total", "The total number of seconds spent by all reads.", dev, nil),
 		diskWriteTime:    nd("node_disk_write_time_seconds_total", "This is the total number of seconds spent by all writes.", dev, nil),
-
-		netRxBytes:   netDesc("receive", "bytes"),
-		netTxBytes:   netDesc("transmit", "bytes"),
-		netRxPackets: netDesc("receive", "packets"),
-		netTxPackets: netDesc("transmit", "packets"),
-		netRxErrs:    netDesc("receive", "errs"),
-		netTxErrs:    netDesc("transmit", "errs"),
-		netRxDrop:    netDesc("receive", "drop"),
-		netTxDrop:    netDesc("transmit", "drop"),
 
 		hwmonTemp:        nd("node_hwmon_temp_celsius", "Hardware monitor for temperature (input)", hw, nil),
 		hwmonTempMax:     nd("node_hwmon_temp_max_celsius", "Hardware monitor for temperature (max)", hw, nil),

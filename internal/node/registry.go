@@ -20,6 +20,13 @@ var Registry = []Registration{
 	// The textfile collector keeps its files' histograms and summaries,
 	// which a reading.Family cannot carry: internal/metrics runs it.
 	{Name: "textfile", Default: true},
+	{Name: "arp", Default: true, New: newARP},
+	{Name: "conntrack", Default: true, New: newConntrack},
+	{Name: "netclass", Default: true, New: newNetclass},
+	{Name: "netdev", Default: true, New: newNetdev},
+	{Name: "netstat", Default: true, New: newNetstat},
+	{Name: "sockstat", Default: true, New: newSockstat},
+	{Name: "softnet", Default: true, New: newSoftnet},
 }
 
 // Names lists every collector's name, in registry order.
