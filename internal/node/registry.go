@@ -10,6 +10,7 @@ import (
 // a collector is one row here, its file, its fixture test and its lines in
 // docs/metrics.md.
 var Registry = []Registration{
+	{Name: "diskstats", Default: true, New: newDiskstats},
 	{Name: "loadavg", Default: true, New: newLoadavg},
 }
 
