@@ -11,6 +11,7 @@ import (
 // docs/metrics.md.
 var Registry = []Registration{
 	{Name: "diskstats", Default: true, New: newDiskstats},
+	{Name: "filesystem", Default: true, New: newFilesystem},
 	{Name: "loadavg", Default: true, New: newLoadavg},
 }
 

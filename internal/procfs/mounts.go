@@ -21,9 +21,10 @@ type Mount struct {
 	SuperOpts  string // per-superblock options
 }
 
-// ReadOnly reports whether the mount or its superblock is mounted read-only.
+// ReadOnly reports whether the mount or its superblock is mounted
+// read-only, including ext4's emergency_ro after an error.
 func (m Mount) ReadOnly() bool {
-	return hasOption(m.Options, "ro") || hasOption(m.SuperOpts, "ro")
+	return hasOption(m.Options, "ro") || hasOption(m.SuperOpts, "ro") || hasOption(m.SuperOpts, "emergency_ro")
 }
 
 func hasOption(opts, name string) bool {
