@@ -78,6 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		collectorsOff = append(collectorsOff, v)
 		return nil
 	})
+	excl := addExcludeFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -115,6 +116,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	nodeEnv := node.Env{FS: s.fs, Rootfs: s.rootfs, Now: e.clock, Logger: s.logger.With("output", "metrics")}
+	if err := excl.apply(fs, sc.CollectorOptions, &nodeEnv); err != nil {
+		return err
+	}
 	var token string
 	if sc.TokenFile != "" {
 		if token, err = server.ReadToken(sc.TokenFile); err != nil {
@@ -151,7 +156,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return h
 	}
-	nodeSet, err := node.NewSet(node.Env{FS: s.fs, Rootfs: s.rootfs, Now: e.clock, Logger: s.logger.With("output", "metrics")}, collectors, 0)
+	nodeSet, err := node.NewSet(nodeEnv, collectors, 0)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,8 @@ type Server struct {
 	// server's default.
 	MaxStreamClients int            `yaml:"max_stream_clients"`
 	Timeouts         ServerTimeouts `yaml:"timeouts"`
+	// CollectorOptions tune the node_exporter collectors (collectors.go).
+	CollectorOptions CollectorOptions `yaml:"collector_options"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -97,6 +99,7 @@ func (s *Server) validate(v *Validator) {
 	if s.MaxStreamClients < 0 || s.MaxStreamClients > MaxServerStreamClients {
 		v.Errorf(Path("server", "max_stream_clients"), "max_stream_clients %d out of range (1 to %d)", s.MaxStreamClients, MaxServerStreamClients)
 	}
+	s.CollectorOptions.validate(v)
 	for _, t := range []struct {
 		key string
 		d   time.Duration

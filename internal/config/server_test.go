@@ -27,6 +27,12 @@ func TestServerSection(t *testing.T) {
 		{name: "allowed hosts", in: "server:\n  allowed_hosts: [vigia.lan, Box.Example.]\n", want: Server{AllowedHosts: []string{"vigia.lan", "Box.Example."}}},
 		{name: "allowed host with port", in: "server:\n  allowed_hosts:\n    - vigia.lan\n    - 'vigia.lan:8519'\n", wantErr: `t.yaml:4: allowed host "vigia.lan:8519" is not a bare host name`},
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
+		{name: "collector exclusions", in: "server:\n  collector_options:\n    disk_exclude: '^loop\\d+$'\n    mount_exclude: ''\n",
+			want: Server{CollectorOptions: CollectorOptions{DiskExclude: ptr(`^loop\d+$`), MountExclude: ptr("")}}},
+		{name: "bad exclusion", in: "server:\n  collector_options:\n    disk_exclude: x\n    fs_type_exclude: '^(proc'\n",
+			wantErr: "t.yaml:4: fs_type_exclude: error parsing regexp: missing closing ): `^(proc`"},
 	}
 	testSection(t, "server", tests, func(c *Config) Server { return c.Server })
 }
+
+func ptr[T any](v T) *T { return &v }
