@@ -1,7 +1,6 @@
 package node
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -100,22 +99,11 @@ func TestDiskstatsBadFile(t *testing.T) {
 // another number gets its new udev entry.
 func TestDiskstatsDeviceGoesAway(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	for _, d := range []string{"proc", "sys", "root/run/udev/data"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write := func(path, s string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, path), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("proc/stat", "cpu  1 0 0 0 0 0 0 0 0 0\n")
-	write("proc/diskstats", "8 0 sda 1 0 0 0 0 0 0 0 0 0 0\n8 16 sdb 2 0 0 0 0 0 0 0 0 0 0\n")
-	write("root/run/udev/data/b8:16", "E:ID_MODEL=first\n")
-	write("root/run/udev/data/b8:32", "E:ID_MODEL=second\n")
+	dir, write := tempMachine(t, map[string]string{
+		"proc/diskstats":           "8 0 sda 1 0 0 0 0 0 0 0 0 0 0\n8 16 sdb 2 0 0 0 0 0 0 0 0 0 0\n",
+		"root/run/udev/data/b8:16": "E:ID_MODEL=first\n",
+		"root/run/udev/data/b8:32": "E:ID_MODEL=second\n",
+	})
 	c, _ := newDiskstats(fixtureEnv(t, dir))
 	if _, err := scrape(t, c); err != nil {
 		t.Fatal(err)

@@ -155,20 +155,9 @@ func TestFilesystemExclude(t *testing.T) {
 // watched machine's with the prefix taken off.
 func TestFilesystemTables(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	for _, d := range []string{"proc/self", "sys"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write := func(path, s string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, path), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("proc/stat", "cpu  1 0 0 0 0 0 0 0 0 0\n")
-	write("proc/self/mountinfo", "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 8:2 / /host rw - ext4 /dev/sda2 rw\n3 2 8:3 / /host/home rw - xfs /dev/sda3 rw\n4 1 8:4 / /hostile rw - xfs /dev/sda4 rw\n")
+	dir, _ := tempMachine(t, map[string]string{
+		"proc/self/mountinfo": "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 8:2 / /host rw - ext4 /dev/sda2 rw\n3 2 8:3 / /host/home rw - xfs /dev/sda3 rw\n4 1 8:4 / /hostile rw - xfs /dev/sda4 rw\n",
+	})
 	env := fixtureEnv(t, dir)
 	env.Rootfs = "/host/"
 	fake := newFakeStatfs("/host")
@@ -195,18 +184,10 @@ func TestFilesystemTables(t *testing.T) {
 // TestFilesystemRealStatfs: without a fake, statfs of a real directory.
 func TestFilesystemRealStatfs(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	for _, d := range []string{"proc/1", "sys", "root"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "proc/stat"), []byte("cpu  1 0 0 0 0 0 0 0 0 0\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "proc/1/mountinfo"), []byte("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := tempMachine(t, map[string]string{
+		"proc/1/mountinfo": "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n",
+		"root/.keep":       "",
+	})
 	c, _ := newFilesystem(fixtureEnv(t, dir))
 	got, err := scrape(t, c)
 	if err != nil {
