@@ -14,16 +14,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// FSStat is what statfs(2) says of a mounted filesystem.
-type FSStat = procfs.FSStat
-
-// StatfsFunc stats the filesystem mounted at path; it may block.
-type StatfsFunc = procfs.StatfsFunc
-
-// DefaultStatfsTimeout is how long Disk waits for statfs on a mount before it
-// marks the mount failed, when NewDisk is given no timeout.
-const DefaultStatfsTimeout = procfs.DefaultStatfsTimeout
-
 // Disk reports filesystem usage of every real mounted filesystem and the
 // I/O rates of every whole block device. Its primary value is the used % of
 // the fullest writable filesystem.
@@ -66,17 +56,17 @@ type Disk struct {
 // under fs's procfs root. rootfs is where the host's root directory is seen
 // from here ("/" normally; "/host" in a container with the host's / mounted
 // there and --procfs /host/proc): mount points are statted under it.
-// statfsTimeout bounds each statfs; 0 means DefaultStatfsTimeout.
+// statfsTimeout bounds each statfs; 0 means procfs.DefaultStatfsTimeout.
 func NewDisk(fs procfs.FS, rootfs string, statfsTimeout time.Duration) *Disk {
 	return newDisk(fs, rootfs, statfsTimeout, nil)
 }
 
-func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f StatfsFunc) *Disk {
+func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f procfs.StatfsFunc) *Disk {
 	if rootfs == "" {
 		rootfs = "/"
 	}
 	if timeout <= 0 {
-		timeout = DefaultStatfsTimeout
+		timeout = procfs.DefaultStatfsTimeout
 	}
 	return &Disk{
 		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout,
@@ -370,7 +360,7 @@ func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mou
 
 // usedPercent is df's Use%: used / (used + available to unprivileged users),
 // so the blocks reserved for root count as neither.
-func usedPercent(st FSStat) float64 {
+func usedPercent(st procfs.FSStat) float64 {
 	if st.BlocksFree > st.Blocks {
 		return 0
 	}
