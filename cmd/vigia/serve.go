@@ -44,6 +44,7 @@ Examples:
   vigia serve --tls-cert cert.pem --tls-key key.pem
   vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
+  vigia serve --mount-exclude '^/(dev|proc|run|sys)($|/)'   # node_filesystem_* without /run
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
