@@ -42,7 +42,9 @@ func hasOption(opts, name string) bool {
 // process ID such as "1".
 func (fs FS) MountInfo(pid string) ([]Mount, error) {
 	path := fs.Proc(pid, "mountinfo")
-	b, err := ReadFile(path)
+	// The raw read, not os.Open: the filesystem collector reads the table
+	// every scrape.
+	b, err := statReadFile(path, nil)
 	if err != nil {
 		return nil, err
 	}
