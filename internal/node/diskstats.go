@@ -2,7 +2,9 @@ package node
 
 import (
 	"bytes"
+	"path/filepath"
 	"strconv"
+	"syscall"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -60,6 +62,7 @@ var (
 type diskstats struct {
 	fs      procfs.FS
 	rootfs  string
+	udevDir string
 	exclude *excluder
 
 	// stats, buf and fbuf are reused across scrapes: a Set never runs one
@@ -88,7 +91,7 @@ func newDiskstats(env Env) (Collector, error) {
 		rootfs = "/"
 	}
 	return &diskstats{
-		fs: env.FS, rootfs: rootfs,
+		fs: env.FS, rootfs: rootfs, udevDir: filepath.Join(rootfs, "run", "udev", "data"),
 		exclude: newExcluder(env.DiskExclude, DefaultDiskExclude),
 		devices: map[string]*diskDevice{},
 	}, nil
@@ -103,12 +106,16 @@ func (c *diskstats) Update(emit reading.Emit) error {
 	for _, d := range c.devices {
 		d.seen = false
 	}
+	// Without udev (a container, this machine's kind of VM) one stat says
+	// so, instead of a failed open per device.
+	var st syscall.Stat_t
+	udev := syscall.Stat(c.udevDir, &st) == nil
 	for i := range c.stats {
 		s := &c.stats[i]
 		if c.exclude.excluded(s.Name) {
 			continue
 		}
-		d := c.device(s)
+		d := c.device(s, udev)
 		c.emitDevice(emit, s, d)
 	}
 	for name, d := range c.devices {
@@ -119,8 +126,9 @@ func (c *diskstats) Update(emit reading.Emit) error {
 	return nil
 }
 
-// device returns what is kept of s's device, reading its udev entry anew.
-func (c *diskstats) device(s *procfs.DiskStat) *diskDevice {
+// device returns what is kept of s's device, reading its udev entry anew
+// when the machine has udev.
+func (c *diskstats) device(s *procfs.DiskStat, udev bool) *diskDevice {
 	d := c.devices[s.Name]
 	if d == nil || d.major != s.Major || d.minor != s.Minor {
 		d = &diskDevice{
@@ -132,10 +140,12 @@ func (c *diskstats) device(s *procfs.DiskStat) *diskDevice {
 		c.devices[s.Name] = d
 	}
 	d.seen = true
-	var err error
-	c.fbuf, err = procfs.ReadFileBuf(d.udevPath, c.fbuf)
-	if err != nil {
-		c.fbuf = c.fbuf[:0]
+	c.fbuf = c.fbuf[:0]
+	if udev {
+		var err error
+		if c.fbuf, err = procfs.ReadFileBuf(d.udevPath, c.fbuf); err != nil {
+			c.fbuf = c.fbuf[:0]
+		}
 	}
 	procfs.ParseUdevData(c.fbuf, &d.udev)
 	return d
