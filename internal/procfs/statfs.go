@@ -92,13 +92,17 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 	// not waited for again, or one dead mount would cost every scrape the
 	// whole timeout.
 	stuckBefore := make([]bool, len(mountPoints))
-	seen := make(map[string]bool, len(mountPoints))
+	// first is where each mount point first appears: a second appearance
+	// shares its call and whether it was stuck.
+	first := make(map[string]int, len(mountPoints))
 	for i, mp := range mountPoints {
+		if j, dup := first[mp]; dup {
+			calls[i], stuckBefore[i] = calls[j], stuckBefore[j]
+			continue
+		}
+		first[mp] = i
 		c := g.calls[mp]
-		switch {
-		case c != nil && seen[mp]:
-			// The same mount point twice in one call: one statfs.
-		case c != nil:
+		if c != nil {
 			select {
 			case <-c.done:
 				// The stuck call came back: its answer is stale, ask again.
@@ -107,10 +111,7 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 				// Still stuck: no second goroutine on the same mount.
 				stuckBefore[i] = true
 			}
-		default:
-			c = nil
 		}
-		seen[mp] = true
 		if c == nil {
 			c = &statfsCall{done: make(chan statfsResult, 1), start: now}
 			path := filepath.Join(g.rootfs, mp)
@@ -125,7 +126,7 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 	// A stuck call is kept even when its mount leaves the table, so a
 	// mount that comes back does not start a second goroutine beside it.
 	for mp, c := range g.calls {
-		if !seen[mp] {
+		if _, ok := first[mp]; !ok {
 			select {
 			case <-c.done:
 				delete(g.calls, mp)
