@@ -44,6 +44,7 @@ Examples:
   vigia serve --tls-cert cert.pem --tls-key key.pem
   vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
+  vigia serve --mount-exclude '^/(dev|proc|run|sys)($|/)'   # node_filesystem_* without /run
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   vigia serve --no-collector timex --collector NAME  # node_exporter's collectors off or on (docs/metrics.md)
   vigia serve --textfile-dir /var/lib/vigia/textfile # merge its *.prom files into /metrics
@@ -81,6 +82,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return nil
 	})
 	textfileDir := fs.String("textfile-dir", "", "merge the *.prom files of `dir` into /metrics, as node_exporter's textfile collector")
+	excl := addExcludeFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -119,6 +121,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	nodeEnv := node.Env{FS: s.fs, Rootfs: s.rootfs, Now: e.clock, Logger: s.logger.With("output", "metrics")}
+	if err := excl.apply(fs, sc.CollectorOptions, &nodeEnv); err != nil {
+		return err
+	}
 	var token string
 	if sc.TokenFile != "" {
 		if token, err = server.ReadToken(sc.TokenFile); err != nil {
@@ -152,7 +158,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return h
 	}
-	nodeSet, err := node.NewSet(node.Env{FS: s.fs, Rootfs: s.rootfs, Now: e.clock, Logger: s.logger.With("output", "metrics")}, collectors, 0)
+	nodeSet, err := node.NewSet(nodeEnv, collectors, 0)
 	if err != nil {
 		return err
 	}

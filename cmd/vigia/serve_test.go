@@ -384,10 +384,8 @@ var newerThanDebian = map[string]bool{
 // sharedFamily reports whether a metric name is one vigia shares with
 // node_exporter.
 func sharedFamily(name string) bool {
-	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_read_bytes_total",
-		"node_disk_written_bytes_total", "node_disk_reads_completed_total", "node_disk_writes_completed_total", "node_disk_io_time_seconds_total",
-		"node_disk_read_time_seconds_total", "node_disk_write_time_seconds_total", "node_network_", "node_netstat_", "node_sockstat_",
-		"node_softnet_", "node_nf_conntrack_", "node_arp_",
+	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_",
+		"node_network_receive_", "node_network_transmit_",
 		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_",
 		"node_vmstat_", "node_time_", "node_timex_", "node_uname_info", "node_os_", "node_entropy_", "node_filefd_"} {
 		if strings.HasPrefix(name, p) {
@@ -440,8 +438,9 @@ func TestAgainstNodeExporter(t *testing.T) {
 		if !ok {
 			// node_exporter leaves out families the kernel lacks (pressure on
 			// old kernels, meminfo fields of other versions); vigia only
-			// exports what it read, so any name here must exist there.
-			if strings.HasPrefix(name, "node_memory_") || strings.HasPrefix(name, "node_pressure_cpu_stalled") || newerThanDebian[name] {
+			// exports what it read, so any name here must exist there, but
+			// for the families newer than this node_exporter.
+			if strings.HasPrefix(name, "node_memory_") || strings.HasPrefix(name, "node_pressure_cpu_stalled") || newerFamilies[name] || newerThanDebian[name] {
 				t.Logf("%s: not exported by this node_exporter version", name)
 				continue
 			}
@@ -454,10 +453,8 @@ func TestAgainstNodeExporter(t *testing.T) {
 		if vf.typ != nf.typ {
 			t.Errorf("%s: TYPE %s, node_exporter %s", name, vf.typ, nf.typ)
 		}
-		if name == "node_network_info" && !strings.Contains(string(neBody), "adminstate=") {
-			for _, s := range vf.samples {
-				delete(s.labels, "adminstate") // a label newer than Debian's 1.5
-			}
+		if len(vf.samples) > 0 && len(nf.samples) > 0 {
+			dropNewerLabels(name, vf, nf)
 		}
 		if len(vf.samples) > 0 && len(nf.samples) > 0 && labelNames(vf.samples[0].labels) != labelNames(nf.samples[0].labels) {
 			t.Errorf("%s: labels {%s}, node_exporter {%s}", name, labelNames(vf.samples[0].labels), labelNames(nf.samples[0].labels))
@@ -498,6 +495,29 @@ func TestAgainstNodeExporter(t *testing.T) {
 		t.Errorf("compared only %d series with node_exporter", compared)
 	}
 	t.Logf("compared %d series", compared)
+}
+
+// newerFamilies are the families of the current node_exporter that the
+// installed one (Debian's 1.5.0) lacks; docs/metrics.md lists them.
+var newerFamilies = map[string]bool{"node_filesystem_mount_info": true}
+
+// newerLabels are labels the current node_exporter added to a family
+// (prefix) since 1.5.0; against an older one they are left out of the
+// comparison.
+var newerLabels = map[string]string{"node_filesystem_": "device_error", "node_disk_info": "rotational"}
+
+func dropNewerLabels(name string, vf, nf *promFamily) {
+	for prefix, label := range newerLabels {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		if _, old := nf.samples[0].labels[label]; old {
+			continue
+		}
+		for i := range vf.samples {
+			delete(vf.samples[i].labels, label)
+		}
+	}
 }
 
 // closeEnough allows for the second or two between the two scrapes.
@@ -700,6 +720,8 @@ func TestServeHelpAndUsage(t *testing.T) {
 		{[]string{"--token-file", "/nonexistent/token"}, "--token-file: token file"},
 		{[]string{"--tls-cert", "/nonexistent/cert.pem"}, "--tls-cert and --tls-key go together"},
 		{[]string{"--allowed-host", "vigia.lan:8519"}, `allowed host "vigia.lan:8519" is not a bare host name`},
+		{[]string{"--disk-exclude", "^(loop"}, "--disk-exclude: error parsing regexp: missing closing )"},
+		{[]string{"--fs-type-exclude", "["}, "--fs-type-exclude: error parsing regexp"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

@@ -39,6 +39,8 @@ type Server struct {
 	Collectors       ServerCollectors `yaml:"collectors"`
 	// TextfileDir is the textfile collector's directory of *.prom files.
 	TextfileDir string `yaml:"textfile_dir"`
+	// CollectorOptions tune the node_exporter collectors (collectors.go).
+	CollectorOptions CollectorOptions `yaml:"collector_options"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -103,6 +105,7 @@ func (s *Server) validate(v *Validator) {
 		v.Errorf(Path("server", "max_stream_clients"), "max_stream_clients %d out of range (1 to %d)", s.MaxStreamClients, MaxServerStreamClients)
 	}
 	s.Collectors.validate(v)
+	s.CollectorOptions.validate(v)
 	for _, t := range []struct {
 		key string
 		d   time.Duration

@@ -31,8 +31,12 @@ func TestServerSection(t *testing.T) {
 		{name: "unknown key", in: "server:\n  listn: x\n", wantErr: `t.yaml:2: unknown key "listn"`},
 		{name: "collectors and textfile", in: "server:\n  collectors:\n    enable: []\n    disable: [timex, textfile]\n  textfile_dir: /var/lib/vigia/textfile\n",
 			want: Server{Collectors: ServerCollectors{Enable: []string{}, Disable: []string{"timex", "textfile"}}, TextfileDir: "/var/lib/vigia/textfile"}},
-		{name: "unknown collector", in: "server:\n  collectors:\n    disable:\n      - timex\n      - tiemx\n", wantErr: `t.yaml:5: unknown collector "tiemx" (known: loadavg, `},
+		{name: "unknown collector", in: "server:\n  collectors:\n    disable:\n      - timex\n      - tiemx\n", wantErr: `t.yaml:5: unknown collector "tiemx" (known: arp, conntrack,`},
 		{name: "collector on and off", in: "server:\n  collectors:\n    enable: [uname]\n    disable: [uname]\n", wantErr: `t.yaml:4: collector "uname" is both enabled and disabled`},
+		{name: "collector exclusions", in: "server:\n  collector_options:\n    disk_exclude: '^loop\\d+$'\n    mount_exclude: ''\n",
+			want: Server{CollectorOptions: CollectorOptions{DiskExclude: ptr(`^loop\d+$`), MountExclude: ptr("")}}},
+		{name: "bad exclusion", in: "server:\n  collector_options:\n    disk_exclude: x\n    fs_type_exclude: '^(proc'\n",
+			wantErr: "t.yaml:4: fs_type_exclude: error parsing regexp: missing closing ): `^(proc`"},
 	}
 	testSection(t, "server", tests, func(c *Config) Server { return c.Server })
 }
@@ -49,3 +53,4 @@ func TestCollectorsWith(t *testing.T) {
 		t.Errorf("disable (-want +got):\n%s", diff)
 	}
 }
+func ptr[T any](v T) *T { return &v }

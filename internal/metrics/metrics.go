@@ -231,35 +231,6 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 			(*memDescs)[key] = desc
 		}
 		e.untyped(desc, m.Value)
-	case reading.FSSize:
-		e.gauge(d.fsSize, m.Value, fsLabels(m)...)
-	case reading.FSFree:
-		e.gauge(d.fsFree, m.Value, fsLabels(m)...)
-	case reading.FSAvail:
-		e.gauge(d.fsAvail, m.Value, fsLabels(m)...)
-	case reading.FSFiles:
-		e.gauge(d.fsFiles, m.Value, fsLabels(m)...)
-	case reading.FSFilesFree:
-		e.gauge(d.fsFilesFree, m.Value, fsLabels(m)...)
-	case reading.FSReadOnly:
-		e.gauge(d.fsReadOnly, m.Value, fsLabels(m)...)
-	case reading.FSError:
-		// node_exporter's device_error is 0 or 1, whatever the error.
-		e.gauge(d.fsDeviceError, min(m.Value, 1), fsLabels(m)...)
-	case reading.DiskReadBytesTotal:
-		e.counter(d.diskReadBytes, m.Value, m.Label("device"))
-	case reading.DiskWrittenBytesTotal:
-		e.counter(d.diskWrittenBytes, m.Value, m.Label("device"))
-	case reading.DiskReadsTotal:
-		e.counter(d.diskReads, m.Value, m.Label("device"))
-	case reading.DiskWritesTotal:
-		e.counter(d.diskWrites, m.Value, m.Label("device"))
-	case reading.DiskIOTimeTotal:
-		e.counter(d.diskIOTime, m.Value, m.Label("device"))
-	case reading.DiskReadTimeTotal:
-		e.counter(d.diskReadTime, m.Value, m.Label("device"))
-	case reading.DiskWriteTimeTotal:
-		e.counter(d.diskWriteTime, m.Value, m.Label("device"))
 	case reading.HwmonChip:
 		c.hwmonAnnotations(e, m)
 	case reading.HwmonTemp:
@@ -294,10 +265,6 @@ func (c *Collector) hwmonAnnotations(e *emitter, m *reading.Metric) {
 	if label := m.Label("label"); label != "" && e.once("label\x00"+chip+"\x00"+m.Label("sensor")) {
 		e.gauge(c.descs.hwmonSensorLabel, 1, chip, label, m.Label("sensor"))
 	}
-}
-
-func fsLabels(m *reading.Metric) []string {
-	return []string{m.Label("device"), m.Label("fstype"), m.Label("mountpoint")}
 }
 
 // processes emits per-process series for the busiest TopProcesses processes.
@@ -513,10 +480,6 @@ func MemInfoName(field string, bytes bool) string {
 type descs struct {
 	buildInfo, readingStatus, readingTime                      *prometheus.Desc
 	cpuSeconds                                                 *prometheus.Desc
-	fsSize, fsFree, fsAvail, fsFiles, fsFilesFree, fsReadOnly  *prometheus.Desc
-	fsDeviceError                                              *prometheus.Desc
-	diskReadBytes, diskWrittenBytes, diskReads, diskWrites     *prometheus.Desc
-	diskIOTime, diskReadTime, diskWriteTime                    *prometheus.Desc
 	hwmonTemp, hwmonTempMax, hwmonTempCrit, hwmonFan           *prometheus.Desc
 	hwmonChipNames, hwmonSensorLabel, thermalZone              *prometheus.Desc
 	pressure                                                   map[[2]string]*prometheus.Desc
@@ -536,8 +499,6 @@ func (d *descs) memInfo(field string, bytes bool) *prometheus.Desc {
 
 func newDescs() descs {
 	nd := prometheus.NewDesc
-	fs := []string{"device", "fstype", "mountpoint"}
-	dev := []string{"device"}
 	hw := []string{"chip", "sensor"}
 	sensor := []string{"sensor"}
 	proc := []string{"pid", "comm", "user"}
@@ -548,22 +509,6 @@ func newDescs() descs {
 		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
 
 		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
-
-		fsSize:        nd("node_filesystem_size_bytes", "Filesystem size in bytes.", fs, nil),
-		fsFree:        nd("node_filesystem_free_bytes", "Filesystem free space in bytes.", fs, nil),
-		fsAvail:       nd("node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes.", fs, nil),
-		fsFiles:       nd("node_filesystem_files", "Filesystem total file nodes.", fs, nil),
-		fsFilesFree:   nd("node_filesystem_files_free", "Filesystem total free file nodes.", fs, nil),
-		fsReadOnly:    nd("node_filesystem_readonly", "Filesystem read-only status.", fs, nil),
-		fsDeviceError: nd("node_filesystem_device_error", "Whether an error occurred while getting statistics for the given device.", fs, nil),
-
-		diskReadBytes:    nd("node_disk_read_bytes_total", "The total number of bytes read successfully.", dev, nil),
-		diskWrittenBytes: nd("node_disk_written_bytes_total", "The total number of bytes written successfully.", dev, nil),
-		diskReads:        nd("node_disk_reads_completed_total", "The total number of reads completed successfully.", dev, nil),
-		diskWrites:       nd("node_disk_writes_completed_total", "The total number of writes completed successfully.", dev, nil),
-		diskIOTime:       nd("node_disk_io_time_seconds_total", "Total seconds spent doing I/Os.", dev, nil),
-		diskReadTime:     nd("node_disk_read_time_seconds_total", "The total number of seconds spent by all reads.", dev, nil),
-		diskWriteTime:    nd("node_disk_write_time_seconds_total", "This is the total number of seconds spent by all writes.", dev, nil),
 
 		hwmonTemp:        nd("node_hwmon_temp_celsius", "Hardware monitor for temperature (input)", hw, nil),
 		hwmonTempMax:     nd("node_hwmon_temp_max_celsius", "Hardware monitor for temperature (max)", hw, nil),

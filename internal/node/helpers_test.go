@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -107,4 +108,30 @@ func checkGolden(t *testing.T, c Collector, name string) {
 func checkGoldenText(t *testing.T, name, got string) {
 	t.Helper()
 	golden.Check(t, filepath.Join("testdata", "golden", name+".prom"), []byte(got))
+}
+
+// tempMachine builds a fixture machine in a new directory from files
+// (path under it → contents), with a proc/stat and a sys/ for NewFS, and
+// returns the directory and a writer for changing files later.
+func tempMachine(t *testing.T, files map[string]string) (string, func(path, contents string)) {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(path, contents string) {
+		t.Helper()
+		p := filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(contents), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("proc/stat", "cpu  1 0 0 0 0 0 0 0 0 0\n")
+	if err := os.MkdirAll(filepath.Join(dir, "sys"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, c := range files {
+		write(p, c)
+	}
+	return dir, write
 }

@@ -21,6 +21,7 @@ package node
 import (
 	"errors"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -39,6 +40,11 @@ type Env struct {
 	// Logger receives a collector's failure once, when it starts failing,
 	// and its recovery: a scrape every 15 s must not repeat the same line.
 	Logger *slog.Logger
+	// DiskExclude, MountExclude and FSTypeExclude are what the diskstats
+	// and filesystem collectors skip: block device names, mount points
+	// and filesystem types that match. nil is node_exporter's default
+	// (DefaultDiskExclude and its siblings).
+	DiskExclude, MountExclude, FSTypeExclude *regexp.Regexp
 }
 
 func (e Env) now() time.Time {

@@ -6,27 +6,29 @@ import (
 	"strings"
 )
 
-// Registry is every collector, in the order a scrape reports them. Adding
+// Registry is every collector, by name, the order a scrape reports them in. Adding
 // a collector is one row here, its file, its fixture test and its lines in
 // docs/metrics.md.
 var Registry = []Registration{
-	{Name: "loadavg", Default: true, New: newLoadavg},
-	{Name: "entropy", Default: true, New: newEntropy},
-	{Name: "filefd", Default: true, New: newFilefd},
-	{Name: "os", Default: true, New: newOS},
-	{Name: "time", Default: true, New: newTime},
-	{Name: "timex", Default: true, New: newTimex},
-	{Name: "uname", Default: true, New: newUname},
-	// The textfile collector keeps its files' histograms and summaries,
-	// which a reading.Family cannot carry: internal/metrics runs it.
-	{Name: "textfile", Default: true},
 	{Name: "arp", Default: true, New: newARP},
 	{Name: "conntrack", Default: true, New: newConntrack},
+	{Name: "diskstats", Default: true, New: newDiskstats},
+	{Name: "entropy", Default: true, New: newEntropy},
+	{Name: "filefd", Default: true, New: newFilefd},
+	{Name: "filesystem", Default: true, New: newFilesystem},
+	{Name: "loadavg", Default: true, New: newLoadavg},
 	{Name: "netclass", Default: true, New: newNetclass},
 	{Name: "netdev", Default: true, New: newNetdev},
 	{Name: "netstat", Default: true, New: newNetstat},
+	{Name: "os", Default: true, New: newOS},
 	{Name: "sockstat", Default: true, New: newSockstat},
 	{Name: "softnet", Default: true, New: newSoftnet},
+	// The textfile collector keeps its files' histograms and summaries,
+	// which a reading.Family cannot carry: internal/metrics runs it.
+	{Name: "textfile", Default: true},
+	{Name: "time", Default: true, New: newTime},
+	{Name: "timex", Default: true, New: newTimex},
+	{Name: "uname", Default: true, New: newUname},
 }
 
 // Names lists every collector's name, in registry order.

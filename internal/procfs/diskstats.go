@@ -29,6 +29,11 @@ type DiskStat struct {
 	DiscardTimeMs     uint64
 	FlushesCompleted  uint64
 	FlushTimeMs       uint64
+
+	// Fields is how many counters the line had (11, 15, 17 or more, by
+	// kernel): node_exporter emits only the series a kernel writes, not
+	// zeros for the discard and flush counters it lacks.
+	Fields int
 }
 
 // SectorSize is the unit of the sector counters of /proc/diskstats.
@@ -93,6 +98,7 @@ func ParseDiskstats(b []byte, dst []DiskStat) ([]DiskStat, error) {
 			IOsInProgress: vals[8], IOTimeMs: vals[9], WeightedIOMs: vals[10],
 			DiscardsCompleted: vals[11], DiscardsMerged: vals[12], SectorsDiscarded: vals[13], DiscardTimeMs: vals[14],
 			FlushesCompleted: vals[15], FlushTimeMs: vals[16],
+			Fields: n - 3,
 		})
 	}
 	return dst, nil

@@ -29,24 +29,24 @@ func TestParseDiskstats(t *testing.T) {
 			name: "kernels with 20, 14 and 18 fields",
 			in:   diskstatsSample,
 			want: []DiskStat{
-				{Major: 7, Minor: 0, Name: "loop0", ReadsCompleted: 1210, SectorsRead: 2620, ReadTimeMs: 108, IOTimeMs: 196, WeightedIOMs: 108},
+				{Major: 7, Minor: 0, Name: "loop0", ReadsCompleted: 1210, SectorsRead: 2620, ReadTimeMs: 108, IOTimeMs: 196, WeightedIOMs: 108, Fields: 17},
 				{
 					Major: 259, Name: "nvme0n1", ReadsCompleted: 1105361, ReadsMerged: 229766, SectorsRead: 94839362, ReadTimeMs: 227011,
 					WritesCompleted: 2893457, WritesMerged: 1520180, SectorsWritten: 158339522, WriteTimeMs: 3279474,
 					IOTimeMs: 1430788, WeightedIOMs: 3647606, DiscardsCompleted: 10, SectorsDiscarded: 20480, DiscardTimeMs: 5,
-					FlushesCompleted: 135521, FlushTimeMs: 141120,
+					FlushesCompleted: 135521, FlushTimeMs: 141120, Fields: 17,
 				},
 				{
 					Major: 8, Name: "sda", ReadsCompleted: 52144, ReadsMerged: 1245, SectorsRead: 6250818, ReadTimeMs: 91040,
 					WritesCompleted: 1421, WritesMerged: 3210, SectorsWritten: 113456, WriteTimeMs: 20314, IOsInProgress: 2,
-					IOTimeMs: 47304, WeightedIOMs: 111354,
+					IOTimeMs: 47304, WeightedIOMs: 111354, Fields: 11,
 				},
 			},
 		},
 		{name: "empty", in: "", want: []DiskStat{}},
 		{name: "blank lines and no final newline", in: "\n\n 8 0 sda 1 2 3 4 5 6 7 8 9 10 11", want: []DiskStat{
 			{Major: 8, Name: "sda", ReadsCompleted: 1, ReadsMerged: 2, SectorsRead: 3, ReadTimeMs: 4, WritesCompleted: 5,
-				WritesMerged: 6, SectorsWritten: 7, WriteTimeMs: 8, IOsInProgress: 9, IOTimeMs: 10, WeightedIOMs: 11},
+				WritesMerged: 6, SectorsWritten: 7, WriteTimeMs: 8, IOsInProgress: 9, IOTimeMs: 10, WeightedIOMs: 11, Fields: 11},
 		}},
 		{name: "truncated line", in: "8 0 sda 1 2 3\n", wantErr: "diskstats line 1: 6 fields, want at least 14"},
 		{name: "garbage counter", in: diskstatsSample + "8 16 sdb 1 2 3 4 5 x 7 8 9 10 11\n", wantErr: `diskstats line 4 field 9: bad number "x"`},

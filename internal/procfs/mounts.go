@@ -21,9 +21,10 @@ type Mount struct {
 	SuperOpts  string // per-superblock options
 }
 
-// ReadOnly reports whether the mount or its superblock is mounted read-only.
+// ReadOnly reports whether the mount or its superblock is mounted
+// read-only, including ext4's emergency_ro after an error.
 func (m Mount) ReadOnly() bool {
-	return hasOption(m.Options, "ro") || hasOption(m.SuperOpts, "ro")
+	return hasOption(m.Options, "ro") || hasOption(m.SuperOpts, "ro") || hasOption(m.SuperOpts, "emergency_ro")
 }
 
 func hasOption(opts, name string) bool {
@@ -41,7 +42,9 @@ func hasOption(opts, name string) bool {
 // process ID such as "1".
 func (fs FS) MountInfo(pid string) ([]Mount, error) {
 	path := fs.Proc(pid, "mountinfo")
-	b, err := ReadFile(path)
+	// The raw read, not os.Open: the filesystem collector reads the table
+	// every scrape.
+	b, err := statReadFile(path, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,7 @@ func TestMountReadOnly(t *testing.T) {
 		{"ro,relatime", "rw", true},
 		{"rw", "ro,errors=continue", true},
 		{"rw,errors=remount-ro", "rw", false},
+		{"rw,relatime", "rw,emergency_ro,errors=remount-ro", true},
 	} {
 		if got := (Mount{Options: tt.opts, SuperOpts: tt.super}).ReadOnly(); got != tt.want {
 			t.Errorf("ReadOnly(%q, %q) = %v, want %v", tt.opts, tt.super, got, tt.want)

@@ -14,24 +14,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// FSStat is what statfs(2) says of a mounted filesystem, in blocks of
-// BlockSize bytes (f_frsize) and inodes.
-type FSStat struct {
-	BlockSize                       uint64
-	Blocks, BlocksFree, BlocksAvail uint64
-	Files, FilesFree                uint64
-	ReadOnly                        bool
-}
-
-// StatfsFunc stats the filesystem mounted at path. It may block for as long
-// as the kernel does (a dead NFS server): Disk never calls it on its own
-// goroutine.
-type StatfsFunc func(path string) (FSStat, error)
-
-// DefaultStatfsTimeout is how long Disk waits for statfs on a mount before it
-// marks the mount failed, when NewDisk is given no timeout.
-const DefaultStatfsTimeout = time.Second
-
 // Disk reports filesystem usage of every real mounted filesystem and the
 // I/O rates of every whole block device. Its primary value is the used % of
 // the fullest writable filesystem.
@@ -62,47 +44,34 @@ type Disk struct {
 	fs      procfs.FS
 	rootfs  string
 	timeout time.Duration
-	statfs  StatfsFunc
+	statfs  *procfs.StatfsGuard
 
 	counters *Counters[deviceField]
 	stats    []procfs.DiskStat
 	buf      []byte
 	warm     bool
-
-	// calls holds a statfs call per mount point that has not returned yet.
-	calls map[string]*statfsCall
-}
-
-type statfsResult struct {
-	st  FSStat
-	err error
-}
-
-type statfsCall struct {
-	done  chan statfsResult // buffered: the goroutine never blocks on sending
-	start time.Time
 }
 
 // NewDisk returns a disk sensor reading /proc/diskstats and the mount table
 // under fs's procfs root. rootfs is where the host's root directory is seen
 // from here ("/" normally; "/host" in a container with the host's / mounted
 // there and --procfs /host/proc): mount points are statted under it.
-// statfsTimeout bounds each statfs; 0 means DefaultStatfsTimeout.
+// statfsTimeout bounds each statfs; 0 means procfs.DefaultStatfsTimeout.
 func NewDisk(fs procfs.FS, rootfs string, statfsTimeout time.Duration) *Disk {
-	return newDisk(fs, rootfs, statfsTimeout, statfs)
+	return newDisk(fs, rootfs, statfsTimeout, nil)
 }
 
-func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f StatfsFunc) *Disk {
+func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f procfs.StatfsFunc) *Disk {
 	if rootfs == "" {
 		rootfs = "/"
 	}
 	if timeout <= 0 {
-		timeout = DefaultStatfsTimeout
+		timeout = procfs.DefaultStatfsTimeout
 	}
 	return &Disk{
-		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout, statfs: f,
+		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout,
+		statfs:   procfs.NewStatfsGuard(rootfs, f),
 		counters: NewCounters[deviceField](),
-		calls:    map[string]*statfsCall{},
 	}
 }
 
@@ -336,93 +305,28 @@ func betterMount(a, b procfs.Mount) bool {
 // mount points whose statfs is stuck.
 func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mount) ([]reading.Metric, float64, []string) {
 	mounts = realMounts(mounts)
-	calls := make([]*statfsCall, len(mounts))
-	// stuckBefore marks calls already stuck at a previous read: they are
-	// not waited for again, or one dead mount would cost every read the
-	// whole timeout.
-	stuckBefore := make([]bool, len(mounts))
-	results := make([]statfsResult, len(mounts))
-	answered := make([]bool, len(mounts))
-	seen := make(map[string]bool, len(mounts))
+	mps := make([]string, len(mounts))
 	for i, m := range mounts {
-		seen[m.MountPoint] = true
-		c := d.calls[m.MountPoint]
-		if c != nil {
-			select {
-			case <-c.done:
-				// The stuck call came back: its answer is stale, ask again.
-				c = nil
-			default:
-				// Still stuck: no second goroutine on the same mount.
-				calls[i] = c
-				stuckBefore[i] = true
-				continue
-			}
-		}
-		c = &statfsCall{done: make(chan statfsResult, 1), start: now}
-		path := filepath.Join(d.rootfs, m.MountPoint)
-		go func(f StatfsFunc, done chan<- statfsResult) {
-			st, err := f(path)
-			done <- statfsResult{st, err}
-		}(d.statfs, c.done)
-		d.calls[m.MountPoint] = c
-		calls[i] = c
+		mps[i] = m.MountPoint
 	}
-	// A stuck call is kept even when its mount leaves the table, so a mount
-	// that comes back does not start a second goroutine beside it.
-	for mp, c := range d.calls {
-		if !seen[mp] {
-			select {
-			case <-c.done:
-				delete(d.calls, mp)
-			default:
-			}
-		}
-	}
-
-	timeout := d.timeout
-	if dl, ok := ctx.Deadline(); ok {
-		timeout = min(timeout, time.Until(dl))
-	}
-	timer := time.NewTimer(max(timeout, 0))
-	defer timer.Stop()
-	expired := false
-	for i, c := range calls {
-		if !expired && !stuckBefore[i] {
-			select {
-			case results[i] = <-c.done:
-				answered[i] = true
-				continue
-			case <-timer.C:
-				expired = true
-			case <-ctx.Done():
-				expired = true
-			}
-		}
-		select {
-		case results[i] = <-c.done:
-			answered[i] = true
-		default:
-		}
-	}
+	answers := d.statfs.Stat(ctx, now, d.timeout, mps, nil)
 
 	var ms []reading.Metric
 	var stuck []string
 	fullest := -1.0
 	for i, m := range mounts {
-		if answered[i] {
-			delete(d.calls, m.MountPoint)
-		} else {
-			stuck = append(stuck, fmt.Sprintf("%s (for %v)", m.MountPoint, now.Sub(calls[i].start).Round(time.Second)))
+		a := &answers[i]
+		if !a.Answered {
+			stuck = append(stuck, fmt.Sprintf("%s (for %v)", m.MountPoint, now.Sub(a.Since).Round(time.Second)))
 		}
 		labels := []reading.Label{
 			{Name: "device", Value: m.Source},
 			{Name: "fstype", Value: m.FSType},
 			{Name: "mountpoint", Value: m.MountPoint},
 		}
-		if !answered[i] || results[i].err != nil {
+		if !a.Answered || a.Err != nil {
 			v := reading.FSErrFailed
-			if answered[i] && errors.Is(results[i].err, fs.ErrNotExist) {
+			if a.Answered && errors.Is(a.Err, fs.ErrNotExist) {
 				// Not hung: the mount point is not there to ask, as a
 				// host's mount a container does not see under --rootfs.
 				v = reading.FSErrAbsent
@@ -430,7 +334,7 @@ func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mou
 			ms = append(ms, reading.Metric{Name: reading.FSError, Labels: labels, Value: v})
 			continue
 		}
-		st := results[i].st
+		st := a.Stat
 		if st.Blocks == 0 {
 			continue // a dummy filesystem, as df hides them
 		}
@@ -456,7 +360,7 @@ func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mou
 
 // usedPercent is df's Use%: used / (used + available to unprivileged users),
 // so the blocks reserved for root count as neither.
-func usedPercent(st FSStat) float64 {
+func usedPercent(st procfs.FSStat) float64 {
 	if st.BlocksFree > st.Blocks {
 		return 0
 	}

@@ -92,12 +92,12 @@ func TestRealMounts(t *testing.T) {
 // waits until its channel is closed, as statfs does on a dead NFS mount.
 type fakeStatfs struct {
 	mu    sync.Mutex
-	stats map[string]FSStat
+	stats map[string]procfs.FSStat
 	block map[string]chan struct{}
 	calls map[string]int
 }
 
-func (f *fakeStatfs) statfs(path string) (FSStat, error) {
+func (f *fakeStatfs) statfs(path string) (procfs.FSStat, error) {
 	f.mu.Lock()
 	f.calls[path]++
 	st, ok := f.stats[path]
@@ -107,7 +107,7 @@ func (f *fakeStatfs) statfs(path string) (FSStat, error) {
 		<-wait
 	}
 	if !ok {
-		return FSStat{}, &os.PathError{Op: "statfs", Path: path, Err: errors.New("permission denied")}
+		return procfs.FSStat{}, &os.PathError{Op: "statfs", Path: path, Err: errors.New("permission denied")}
 	}
 	return st, nil
 }
@@ -122,7 +122,7 @@ func newFakeStatfs(prefix string) *fakeStatfs {
 	gib := uint64(1 << 30 / 4096)
 	p := func(mp string) string { return filepath.Join(prefix, mp) }
 	return &fakeStatfs{
-		stats: map[string]FSStat{
+		stats: map[string]procfs.FSStat{
 			p("/"):                   {BlockSize: 4096, Blocks: 100 * gib, BlocksFree: 40 * gib, BlocksAvail: 35 * gib, Files: 6000000, FilesFree: 5000000},
 			p("/boot/efi"):           {BlockSize: 4096, Blocks: 131072, BlocksFree: 100000, BlocksAvail: 100000},
 			p("/media/user/My Disk"): {BlockSize: 131072, Blocks: 1000, BlocksFree: 50, BlocksAvail: 50, Files: 0, FilesFree: 0},
@@ -562,9 +562,9 @@ func TestDiskAbsentMount(t *testing.T) {
 	writeFile(t, filepath.Join(root, "proc", "1", "mountinfo"), "28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"+
 		"29 28 259:3 / /data rw - ext4 /dev/nvme0n1p3 rw\n30 28 259:4 / /srv rw - ext4 /dev/nvme0n1p4 rw\n")
 	fake := newFakeStatfs("/host")
-	statfs := func(path string) (FSStat, error) {
+	statfs := func(path string) (procfs.FSStat, error) {
 		if path == "/host/data" {
-			return FSStat{}, &os.PathError{Op: "statfs", Path: path, Err: syscall.ENOENT}
+			return procfs.FSStat{}, &os.PathError{Op: "statfs", Path: path, Err: syscall.ENOENT}
 		}
 		return fake.statfs(path)
 	}

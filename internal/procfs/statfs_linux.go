@@ -1,4 +1,4 @@
-package sensor
+package procfs
 
 import (
 	"os"
@@ -8,7 +8,9 @@ import (
 // stRdonly is ST_RDONLY of statvfs(3), which Linux also sets in f_flags.
 const stRdonly = 1
 
-func statfs(path string) (FSStat, error) {
+// Statfs stats the filesystem mounted at path, retrying on EINTR. It may
+// block as long as the kernel does: see StatfsGuard.
+func Statfs(path string) (FSStat, error) {
 	var s syscall.Statfs_t
 	for {
 		err := syscall.Statfs(path, &s)
@@ -25,8 +27,8 @@ func statfs(path string) (FSStat, error) {
 		bs = uint64(s.Bsize)
 	}
 	return FSStat{
-		BlockSize: bs,
-		Blocks:    s.Blocks, BlocksFree: s.Bfree, BlocksAvail: s.Bavail,
+		BlockSize: bs, Bsize: uint64(s.Bsize),
+		Blocks: s.Blocks, BlocksFree: s.Bfree, BlocksAvail: s.Bavail,
 		Files: s.Files, FilesFree: s.Ffree,
 		ReadOnly: s.Flags&stRdonly != 0,
 	}, nil

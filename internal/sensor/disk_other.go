@@ -1,5 +1,0 @@
-//go:build !linux
-
-package sensor
-
-func statfs(string) (FSStat, error) { return FSStat{}, ErrUnsupported }
