@@ -2,7 +2,9 @@ package procfs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -53,12 +55,31 @@ func (s HwmonSensor) Sensor() string { return s.Type + strconv.Itoa(s.Num) }
 // probe must not hide the others. Chips come in directory order (hwmon0,
 // hwmon1, ...); channels by type, then number.
 func (fs FS) Hwmon() ([]HwmonChip, error) {
+	chips, err := fs.HwmonChips()
+	if err != nil {
+		if errors.Is(err, iofs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var attrs []HwmonAttr
+	var buf []byte
+	for i := range chips {
+		// A chip whose directory cannot be listed is still named, with
+		// the channels it could list.
+		attrs, buf, _ = HwmonAttrs(chips[i].Dir, attrs, buf)
+		chips[i].Sensors = hwmonSensors(attrs)
+	}
+	return chips, nil
+}
+
+// HwmonChips lists the chips under <sys>/class/hwmon, named, without
+// their channels, in directory order. A missing class directory is an
+// error wrapping fs.ErrNotExist.
+func (fs FS) HwmonChips() ([]HwmonChip, error) {
 	class := fs.Sys("class", "hwmon")
 	ents, err := os.ReadDir(class)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	var chips []HwmonChip
@@ -69,9 +90,7 @@ func (fs FS) Hwmon() ([]HwmonChip, error) {
 			continue
 		}
 		nameFile := hwmonNameFile(dir)
-		chip := HwmonChip{Dir: dir, Chip: hwmonChipID(dir, nameFile), Name: CleanMetricName(nameFile)}
-		chip.Sensors = hwmonSensors(dir)
-		chips = append(chips, chip)
+		chips = append(chips, HwmonChip{Dir: dir, Chip: hwmonChipID(dir, nameFile), Name: CleanMetricName(nameFile)})
 		nameFiles = append(nameFiles, nameFile)
 	}
 	chipNames(chips, nameFiles)
@@ -161,25 +180,40 @@ func CleanMetricName(s string) string {
 }
 
 // ParseHwmonFile splits a hwmon attribute file name such as "temp1_input"
-// into its type ("temp"), channel number (1) and property ("input"). ok is
-// false for names of another shape ("name", "uevent").
+// into its type ("temp"), channel number (1) and property ("input"), with
+// node_exporter's grammar: the type is every leading non-digit, the number
+// may be absent (0) and so may the property ("pwm1", "beep_enable",
+// "update_interval"). ok is false for names of another shape ("temp1x",
+// "temp1_", "1_input").
 func ParseHwmonFile(name string) (typ string, num int, prop string, ok bool) {
 	i := 0
-	for i < len(name) && (name[i] < '0' || name[i] > '9') && name[i] != '_' {
+	for i < len(name) && (name[i] < '0' || name[i] > '9') {
 		i++
 	}
 	j := i
 	for j < len(name) && name[j] >= '0' && name[j] <= '9' {
 		j++
 	}
-	if i == 0 || j == i || j-i > 6 || j >= len(name) || name[j] != '_' || j+1 == len(name) {
+	if i == 0 {
 		return "", 0, "", false
 	}
-	num, err := strconv.Atoi(name[i:j])
-	if err != nil {
+	if j > i {
+		n, err := strconv.Atoi(name[i:j])
+		if err != nil {
+			return "", 0, "", false
+		}
+		num = n
+	}
+	rest := name[j:]
+	if rest == "" {
+		return name[:i], num, "", true
+	}
+	// The property is "_" and at least one character, none a newline (the
+	// regexp node_exporter matches file names with).
+	if rest[0] != '_' || len(rest) == 1 || strings.IndexByte(rest, '\n') >= 0 {
 		return "", 0, "", false
 	}
-	return name[:i], num, name[j+1:], true
+	return name[:i], num, rest[1:], true
 }
 
 // HwmonInput reads a channel's input file again and returns its value in
@@ -223,82 +257,45 @@ func parseSysfsNumber(b []byte) (float64, error) {
 	return v, nil
 }
 
-type hwmonKey struct {
-	typ string
-	num int
-}
-
-// hwmonSensors reads the temp and fan channels of a chip. Old drivers keep
-// their attributes in the device directory rather than hwmonN itself, so
-// both are read, hwmonN first; as in node_exporter, a file present in both
-// places is taken from the device directory.
-func hwmonSensors(dir string) []HwmonSensor {
-	byKey := map[hwmonKey]*HwmonSensor{}
-	hasInput := map[hwmonKey]bool{}
-	var order []hwmonKey
-	for _, d := range []string{dir, filepath.Join(dir, "device")} {
-		ents, err := os.ReadDir(d)
+// hwmonSensors gathers the temp and fan channels (input, label, max,
+// crit) out of a chip's attributes, which come sorted by type and number.
+func hwmonSensors(attrs []HwmonAttr) []HwmonSensor {
+	var out []HwmonSensor
+	for _, a := range attrs {
+		if a.Type != "temp" && a.Type != "fan" {
+			continue
+		}
+		switch a.Prop {
+		case "input", "label", "max", "crit":
+		default:
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Type != a.Type || out[len(out)-1].Num != a.Num {
+			out = append(out, HwmonSensor{Type: a.Type, Num: a.Num})
+		}
+		s := &out[len(out)-1]
+		if a.Prop == "label" {
+			// Kept as is but for newlines, as node_exporter's
+			// node_hwmon_sensor_label has it.
+			s.Label = strings.ToValidUTF8(a.Value, "\uFFFD")
+			continue
+		}
+		v, err := parseHwmonValue(a.Type, []byte(a.Value))
 		if err != nil {
 			continue
 		}
-		for _, e := range ents {
-			typ, num, prop, ok := ParseHwmonFile(e.Name())
-			if !ok || (typ != "temp" && typ != "fan") {
-				continue
-			}
-			switch prop {
-			case "input", "label", "max", "crit":
-			default:
-				continue
-			}
-			b, err := ReadFile(filepath.Join(d, e.Name()))
-			if err != nil {
-				continue
-			}
-			k := hwmonKey{typ, num}
-			s := byKey[k]
-			if s == nil {
-				s = &HwmonSensor{Type: typ, Num: num}
-				byKey[k] = s
-				order = append(order, k)
-			}
-			if prop == "label" {
-				// Trimmed of newlines only and kept otherwise as is, as
-				// node_exporter's node_hwmon_sensor_label has it.
-				s.Label = strings.ToValidUTF8(strings.Trim(string(b), "\n"), "\uFFFD")
-				continue
-			}
-			v, err := parseHwmonValue(typ, b)
-			if err != nil {
-				continue
-			}
-			switch prop {
-			case "input":
-				s.Input = v
-				s.Path = filepath.Join(d, e.Name())
-				hasInput[k] = true
-			case "max":
-				s.Max, s.HasMax = v, true
-			case "crit":
-				s.Crit, s.HasCrit = v, true
-			}
+		switch a.Prop {
+		case "input":
+			s.Input, s.Path = v, a.Path
+		case "max":
+			s.Max, s.HasMax = v, true
+		case "crit":
+			s.Crit, s.HasCrit = v, true
 		}
 	}
-	out := make([]HwmonSensor, 0, len(order))
-	for _, k := range order {
-		// A channel without a readable input is an absent probe, whatever
-		// limits it declares.
-		if hasInput[k] {
-			out = append(out, *byKey[k])
-		}
-	}
-	slices.SortFunc(out, func(a, b HwmonSensor) int {
-		if c := strings.Compare(a.Type, b.Type); c != 0 {
-			return c
-		}
-		return a.Num - b.Num
-	})
-	return out
+	// A channel without a readable input is an absent probe, whatever
+	// limits it declares.
+	return slices.DeleteFunc(out, func(s HwmonSensor) bool { return s.Path == "" })
 }
 
 // compareNumbered orders "hwmon2" before "hwmon10".

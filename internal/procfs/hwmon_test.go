@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -256,17 +257,26 @@ func TestParseHwmonFile(t *testing.T) {
 		OK   bool
 	}
 	for in, want := range map[string]parsed{
-		"temp1_input":      {"temp", 1, "input", true},
-		"temp12_crit":      {"temp", 12, "crit", true},
-		"temp3_crit_alarm": {"temp", 3, "crit_alarm", true},
-		"fan2_input":       {"fan", 2, "input", true},
-		"name":             {},
-		"uevent":           {},
-		"temp_input":       {},
-		"temp1":            {},
-		"temp1_":           {},
-		"1_input":          {},
-		"temp99999999_max": {},
+		"temp1_input":                  {"temp", 1, "input", true},
+		"temp12_crit":                  {"temp", 12, "crit", true},
+		"temp3_crit_alarm":             {"temp", 3, "crit_alarm", true},
+		"fan2_input":                   {"fan", 2, "input", true},
+		"pwm1":                         {"pwm", 1, "", true},
+		"beep_enable":                  {"beep_enable", 0, "", true},
+		"update_interval":              {"update_interval", 0, "", true},
+		"power1_average":               {"power", 1, "average", true},
+		"cpu0_vid":                     {"cpu", 0, "vid", true},
+		"in0_input2":                   {"in", 0, "input2", true},
+		"temp007_max":                  {"temp", 7, "max", true},
+		"name":                         {"name", 0, "", true},
+		"temp_input":                   {"temp_input", 0, "", true},
+		"temp99999999_max":             {"temp", 99999999, "max", true},
+		"temp1_":                       {},
+		"temp1x":                       {},
+		"temp1_a\nb":                   {},
+		"1_input":                      {},
+		"":                             {},
+		"temp99999999999999999999_max": {},
 	} {
 		var got parsed
 		got.Typ, got.Num, got.Prop, got.OK = ParseHwmonFile(in)
@@ -306,7 +316,7 @@ func FuzzParseHwmonFile(f *testing.F) {
 		if !ok {
 			return
 		}
-		if typ == "" || prop == "" || num < 0 {
+		if typ == "" || num < 0 || strings.ContainsAny(typ, "0123456789") {
 			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, true", name, typ, num, prop)
 		}
 	})

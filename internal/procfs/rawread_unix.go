@@ -49,3 +49,36 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	}
 	return readDone(path, buf)
 }
+
+// ReadAttr reads a sysfs attribute into buf[:0] with a single read: the
+// kernel hands an attribute over whole (at most a page) on the first read,
+// and a driver that answers EAGAIN must fail the read at once rather than
+// be polled. Unlike statReadFile it never reads a second time.
+func ReadAttr(path string, buf []byte) ([]byte, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return buf[:0], &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	if cap(buf) < attrSize {
+		buf = make([]byte, 0, attrSize)
+	}
+	var n int
+	for {
+		n, err = syscall.Read(fd, buf[:attrSize])
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return buf[:0], &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	return buf[:max(n, 0)], nil
+}

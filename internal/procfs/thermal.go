@@ -2,11 +2,14 @@ package procfs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // ThermalZone is one <sys>/class/thermal/thermal_zoneN.
@@ -45,7 +48,7 @@ func (fs FS) ThermalZones() ([]ThermalZone, error) {
 	var zones []ThermalZone
 	for _, e := range ents {
 		n, ok := strings.CutPrefix(e.Name(), "thermal_zone")
-		if !ok || n == "" {
+		if !ok || n == "" || n[0] < '0' || n[0] > '9' {
 			continue
 		}
 		dir := filepath.Join(class, e.Name())
@@ -60,4 +63,71 @@ func (fs FS) ThermalZones() ([]ThermalZone, error) {
 	}
 	slices.SortFunc(zones, func(a, b ThermalZone) int { return compareNumbered("z"+a.Zone, "z"+b.Zone) })
 	return zones, nil
+}
+
+// CoolingDevice is one <sys>/class/thermal/cooling_deviceN: a fan, a
+// processor's throttling, a backlight.
+type CoolingDevice struct {
+	Name     string // N, node_exporter's "name" label
+	Type     string // "Processor", "intel_powerclamp", "TCC Offset"
+	CurState int64  // -1 for intel_powerclamp when idle injection is off
+	MaxState int64
+}
+
+// CoolingDevices reads every cooling device's type and states, in
+// directory order (cooling_device2 before cooling_device10). A missing
+// class directory gives none. A device whose files are missing, forbidden
+// or refused with EINVAL is left out, as node_exporter leaves it out; one
+// whose states are not numbers is left out too, and named in the error
+// returned with the others.
+func (fs FS) CoolingDevices() ([]CoolingDevice, error) {
+	class := fs.Sys("class", "thermal")
+	ents, err := os.ReadDir(class)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var devs []CoolingDevice
+	var errs []error
+	var buf []byte
+	for _, e := range ents {
+		n, ok := strings.CutPrefix(e.Name(), "cooling_device")
+		if !ok || n == "" || n[0] < '0' || n[0] > '9' {
+			continue
+		}
+		dir := filepath.Join(class, e.Name())
+		d := CoolingDevice{Name: n}
+		var typ []byte
+		if typ, err = ReadAttr(filepath.Join(dir, "type"), buf); err == nil {
+			d.Type = strings.ToValidUTF8(string(bytes.TrimSpace(typ)), "\uFFFD")
+			buf = typ
+			if d.MaxState, buf, err = readAttrInt(filepath.Join(dir, "max_state"), buf); err == nil {
+				d.CurState, buf, err = readAttrInt(filepath.Join(dir, "cur_state"), buf)
+			}
+		}
+		switch {
+		case err == nil:
+			devs = append(devs, d)
+		case os.IsNotExist(err), os.IsPermission(err), errors.Is(err, syscall.EINVAL):
+		default:
+			errs = append(errs, err)
+		}
+	}
+	slices.SortFunc(devs, func(a, b CoolingDevice) int { return compareNumbered("d"+a.Name, "d"+b.Name) })
+	return devs, errors.Join(errs...)
+}
+
+// readAttrInt reads a sysfs attribute holding one decimal integer.
+func readAttrInt(path string, buf []byte) (int64, []byte, error) {
+	b, err := ReadAttr(path, buf)
+	if err != nil {
+		return 0, buf, err
+	}
+	v, err := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64)
+	if err != nil {
+		return 0, b, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, b, nil
 }

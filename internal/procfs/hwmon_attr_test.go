@@ -1,0 +1,101 @@
+package procfs
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestHwmonAttrs reads chips of the node collectors' laptop: a legacy
+// attribute in the device directory that wins over hwmonN's, a power/
+// directory that is no attribute, and probes that answer EIO, are
+// dangling links or directories.
+func TestHwmonAttrs(t *testing.T) {
+	t.Parallel()
+	class := filepath.Join("..", "node", "testdata", "hwmon-laptop", "sys", "class", "hwmon")
+	tests := []struct {
+		dir  string
+		want []string
+	}{
+		{"hwmon2", []string{
+			"temp1_crit=100000", "temp1_crit_alarm=0", "temp1_input=52000", "temp1_label=Package id 0", "temp1_max=100000",
+			"temp2_crit=100000", "temp2_crit_alarm=0", "temp2_input=49000", "temp2_label=Core 0", "temp2_max=100000",
+			"temp6_crit=100000", "temp6_crit_alarm=0", "temp6_input=51000", "temp6_label=Core 4", "temp6_max=100000",
+		}},
+		{"hwmon7", []string{"humidity1_alarm=0", "humidity1_input=45123", "temp1_input=23456", "update_interval0=1000"}},
+		{"hwmon12", []string{"pwm1_auto_point1_pwm=3", "pwm1_auto_point1_temp=39000", "pwm1_enable=1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			t.Parallel()
+			attrs, _, err := HwmonAttrs(filepath.Join(class, tt.dir), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]string, len(attrs))
+			for i, a := range attrs {
+				got[i] = a.Sensor() + "_" + a.Prop + "=" + a.Value
+				if a.Prop == "" {
+					got[i] = a.Sensor() + "=" + a.Value
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("HwmonAttrs(%s) mismatch (-want +got):\n%s", tt.dir, diff)
+			}
+		})
+	}
+}
+
+func TestHwmonAttrsUnreadable(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "node", "testdata", "hwmon-laptop", "sys", "class", "hwmon", "hwmon3")
+	attrs, _, err := HwmonAttrs(dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, a := range attrs {
+		seen[a.Sensor()+"_"+a.Prop] = a.Value
+	}
+	// temp7_input answers EIO, temp7_label is a dangling link, temp9_input
+	// a directory: all left out. temp8_input is garbage, but readable.
+	for _, gone := range []string{"temp7_input", "temp7_label", "temp9_input"} {
+		if v, ok := seen[gone]; ok {
+			t.Errorf("%s = %q; want it left out", gone, v)
+		}
+	}
+	if seen["temp8_input"] != "garbage" || seen["temp2_label"] != "CPUTIN\xff\xfe" || seen["vrm0_"] != "100" {
+		t.Errorf("temp8_input, temp2_label, vrm0 = %q, %q, %q", seen["temp8_input"], seen["temp2_label"], seen["vrm0_"])
+	}
+}
+
+func TestCoolingDevices(t *testing.T) {
+	t.Parallel()
+	fs := testFS(t, map[string]string{
+		"sys/class/thermal/cooling_device0/type":       "Processor\n",
+		"sys/class/thermal/cooling_device0/cur_state":  "1\n",
+		"sys/class/thermal/cooling_device0/max_state":  "3\n",
+		"sys/class/thermal/cooling_device10/type":      "intel_powerclamp\n",
+		"sys/class/thermal/cooling_device10/cur_state": "-1\n",
+		"sys/class/thermal/cooling_device10/max_state": "50\n",
+		"sys/class/thermal/cooling_device2/type":       "Fan\n",
+		"sys/class/thermal/cooling_device2/max_state":  "1\n",
+		"sys/class/thermal/cooling_device3/type":       "LCD\n",
+		"sys/class/thermal/cooling_device3/cur_state":  "7\n",
+		"sys/class/thermal/cooling_device3/max_state":  "lots\n",
+		"sys/class/thermal/cooling_devicex/type":       "not one\n",
+	})
+	got, err := fs.CoolingDevices()
+	want := []CoolingDevice{
+		{Name: "0", Type: "Processor", CurState: 1, MaxState: 3},
+		{Name: "10", Type: "intel_powerclamp", CurState: -1, MaxState: 50},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CoolingDevices() mismatch (-want +got):\n%s", diff)
+	}
+	if err == nil || !strings.Contains(err.Error(), "cooling_device3/max_state") {
+		t.Errorf("CoolingDevices() error = %v; want one naming cooling_device3/max_state", err)
+	}
+}
