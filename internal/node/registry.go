@@ -11,6 +11,8 @@ import (
 // docs/metrics.md.
 var Registry = []Registration{
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "hwmon", Default: true, New: newHwmon},
+	{Name: "thermal_zone", Default: true, New: newThermalZone},
 }
 
 // Names lists every collector's name, in registry order.

@@ -55,7 +55,7 @@ func (s HwmonSensor) Sensor() string { return s.Type + strconv.Itoa(s.Num) }
 // probe must not hide the others. Chips come in directory order (hwmon0,
 // hwmon1, ...); channels by type, then number.
 func (fs FS) Hwmon() ([]HwmonChip, error) {
-	chips, err := fs.HwmonChips()
+	chips, err := fs.HwmonChips(nil)
 	if err != nil {
 		if errors.Is(err, iofs.ErrNotExist) {
 			return nil, nil
@@ -75,27 +75,95 @@ func (fs FS) Hwmon() ([]HwmonChip, error) {
 
 // HwmonChips lists the chips under <sys>/class/hwmon, named, without
 // their channels, in directory order. A missing class directory is an
-// error wrapping fs.ErrNotExist.
-func (fs FS) HwmonChips() ([]HwmonChip, error) {
+// error wrapping fs.ErrNotExist. names, when not nil, keeps what naming a
+// chip costs (resolving its device path, reading its name file) from one
+// call to the next.
+func (fs FS) HwmonChips(names *HwmonNames) ([]HwmonChip, error) {
 	class := fs.Sys("class", "hwmon")
 	ents, err := os.ReadDir(class)
 	if err != nil {
 		return nil, err
 	}
+	if names != nil {
+		names.gen++
+		if names.m == nil {
+			names.m = map[string]hwmonIdent{}
+		}
+	}
 	var chips []HwmonChip
 	var nameFiles []string
 	for _, e := range ents {
 		dir := filepath.Join(class, e.Name())
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			continue
+		id, ok := names.lookup(dir)
+		if !ok {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				continue
+			}
+			id.nameFile = hwmonNameFile(dir)
+			id.chip = hwmonChipID(dir, id.nameFile)
+			names.store(dir, id)
 		}
-		nameFile := hwmonNameFile(dir)
-		chips = append(chips, HwmonChip{Dir: dir, Chip: hwmonChipID(dir, nameFile), Name: CleanMetricName(nameFile)})
-		nameFiles = append(nameFiles, nameFile)
+		chips = append(chips, HwmonChip{Dir: dir, Chip: id.chip, Name: CleanMetricName(id.nameFile)})
+		nameFiles = append(nameFiles, id.nameFile)
 	}
+	names.prune()
 	chipNames(chips, nameFiles)
 	slices.SortStableFunc(chips, func(a, b HwmonChip) int { return compareNumbered(filepath.Base(a.Dir), filepath.Base(b.Dir)) })
 	return chips, nil
+}
+
+// HwmonNames remembers how each chip is named, by the target of its
+// /sys/class/hwmon/hwmonN link: one readlink in place of resolving the
+// device path (a dozen lstat and readlink calls) and reading the name
+// file. A chip that leaves takes its link with it, and one that comes
+// under the same hwmonN has another device path, so a target names one
+// chip for as long as it exists. Entries not seen in a scan are dropped.
+// The zero value is ready; not safe for concurrent use.
+type HwmonNames struct {
+	m   map[string]hwmonIdent
+	gen uint64
+}
+
+type hwmonIdent struct {
+	chip, nameFile string
+	gen            uint64
+	target         string
+}
+
+func (n *HwmonNames) lookup(dir string) (hwmonIdent, bool) {
+	if n == nil {
+		return hwmonIdent{}, false
+	}
+	target, err := os.Readlink(dir)
+	if err != nil {
+		return hwmonIdent{}, false
+	}
+	id, ok := n.m[dir]
+	if !ok || id.target != target {
+		return hwmonIdent{target: target}, false
+	}
+	id.gen = n.gen
+	n.m[dir] = id
+	return id, true
+}
+
+func (n *HwmonNames) store(dir string, id hwmonIdent) {
+	if n == nil || id.target == "" {
+		return
+	}
+	id.gen = n.gen
+	n.m[dir] = id
+}
+
+func (n *HwmonNames) prune() {
+	if n == nil {
+		return
+	}
+	for k, id := range n.m {
+		if id.gen != n.gen {
+			delete(n.m, k)
+		}
+	}
 }
 
 // hwmonChipID follows node_exporter's hwmonName: the device path's last two

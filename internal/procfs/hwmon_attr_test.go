@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,5 +98,62 @@ func TestCoolingDevices(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "cooling_device3/max_state") {
 		t.Errorf("CoolingDevices() error = %v; want one naming cooling_device3/max_state", err)
+	}
+}
+
+// TestHwmonNamesFollowLinks names chips from a cache that must notice a
+// chip leaving and another taking its hwmonN.
+func TestHwmonNamesFollowLinks(t *testing.T) {
+	t.Parallel()
+	fs := testFS(t, map[string]string{
+		"sys/devices/platform/coretemp.0/hwmon/hwmon0/name": "coretemp\n",
+		"sys/devices/platform/nct6775.656/hwmon/hwmon0/name": "nct6798\n",
+		"sys/devices/virtual/hwmon/hwmon1/name":              "acpi_fan\n",
+	})
+	sys := fs.SysRoot()
+	mustSymlink(t, "../../../coretemp.0", filepath.Join(sys, "devices/platform/coretemp.0/hwmon/hwmon0/device"))
+	mustSymlink(t, "../../../nct6775.656", filepath.Join(sys, "devices/platform/nct6775.656/hwmon/hwmon0/device"))
+	mustSymlink(t, "../../devices/platform/coretemp.0/hwmon/hwmon0", filepath.Join(sys, "class/hwmon/hwmon0"))
+	mustSymlink(t, "../../devices/virtual/hwmon/hwmon1", filepath.Join(sys, "class/hwmon/hwmon1"))
+	var names HwmonNames
+	chipsOf := func() []string {
+		t.Helper()
+		chips, err := fs.HwmonChips(&names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range chips {
+			got = append(got, c.Chip+"/"+c.Name)
+		}
+		return got
+	}
+	for i, step := range []struct {
+		change func()
+		want   []string
+	}{
+		{func() {}, []string{"platform_coretemp_0/coretemp", "acpi_fan/acpi_fan"}},
+		{func() {}, []string{"platform_coretemp_0/coretemp", "acpi_fan/acpi_fan"}},
+		{func() {
+			// coretemp leaves; the fan controller's driver takes hwmon0.
+			must(t, os.Remove(filepath.Join(sys, "class/hwmon/hwmon0")))
+			mustSymlink(t, "../../devices/platform/nct6775.656/hwmon/hwmon0", filepath.Join(sys, "class/hwmon/hwmon0"))
+		}, []string{"platform_nct6775_656/nct6798", "acpi_fan/acpi_fan"}},
+		{func() { must(t, os.Remove(filepath.Join(sys, "class/hwmon/hwmon1"))) }, []string{"platform_nct6775_656/nct6798"}},
+	} {
+		step.change()
+		if diff := cmp.Diff(step.want, chipsOf()); diff != "" {
+			t.Errorf("step %d: HwmonChips mismatch (-want +got):\n%s", i, diff)
+		}
+	}
+	if len(names.m) != 1 {
+		t.Errorf("names keeps %d chips, want 1: %v", len(names.m), names.m)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

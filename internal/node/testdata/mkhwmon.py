@@ -1,3 +1,7 @@
+# Builds the node collectors' hwmon and thermal fixture, a laptop with a fan
+# controller and a GPU: run `python3 mkhwmon.py hwmon-laptop` in an empty
+# directory of that name's parent. /proc/self/mem stands for a probe that
+# answers EIO: a read of it at offset 0 fails so.
 import os,sys
 R=sys.argv[1]
 def w(p, s):
