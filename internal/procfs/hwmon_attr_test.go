@@ -106,7 +106,7 @@ func TestCoolingDevices(t *testing.T) {
 func TestHwmonNamesFollowLinks(t *testing.T) {
 	t.Parallel()
 	fs := testFS(t, map[string]string{
-		"sys/devices/platform/coretemp.0/hwmon/hwmon0/name": "coretemp\n",
+		"sys/devices/platform/coretemp.0/hwmon/hwmon0/name":  "coretemp\n",
 		"sys/devices/platform/nct6775.656/hwmon/hwmon0/name": "nct6798\n",
 		"sys/devices/virtual/hwmon/hwmon1/name":              "acpi_fan\n",
 	})
