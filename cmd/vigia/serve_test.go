@@ -376,7 +376,7 @@ func sharedFamily(name string) bool {
 	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_read_bytes_total",
 		"node_disk_written_bytes_total", "node_disk_reads_completed_total", "node_disk_writes_completed_total", "node_disk_io_time_seconds_total",
 		"node_disk_read_time_seconds_total", "node_disk_write_time_seconds_total", "node_network_receive_", "node_network_transmit_",
-		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_",
+		"node_hwmon_", "node_thermal_zone_temp", "node_cooling_device_", "node_pressure_",
 		"node_vmstat_"} {
 		if strings.HasPrefix(name, p) {
 			return true
