@@ -157,3 +157,26 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestReadAttr(t *testing.T) {
+	t.Parallel()
+	fs := testFS(t, map[string]string{"sys/long": strings.Repeat("x", 5000), "sys/temp": "45000\n"})
+	for _, tt := range []struct {
+		name, file string
+		cap, want  int
+	}{
+		{"a page when buf has no room", "long", 0, 4096},
+		{"at most cap(buf)", "long", 128, 128},
+		{"a short file whole", "temp", 128, 6},
+	} {
+		b, err := ReadAttr(filepath.Join(fs.SysRoot(), tt.file), make([]byte, 0, tt.cap))
+		if err != nil || len(b) != tt.want {
+			t.Errorf("%s: ReadAttr = %d bytes, %v; want %d", tt.name, len(b), err, tt.want)
+		}
+	}
+	// A read at offset 0 of /proc/self/mem fails with EIO, as a driver's
+	// absent probe does.
+	if b, err := ReadAttr("/proc/self/mem", nil); err == nil || len(b) != 0 {
+		t.Errorf("ReadAttr(/proc/self/mem) = %q, %v; want an error", b, err)
+	}
+}

@@ -50,7 +50,8 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	return readDone(path, buf)
 }
 
-// ReadAttr reads a sysfs attribute into buf[:0] with a single read: the
+// ReadAttr reads a sysfs attribute into buf[:0] with a single read of at
+// most cap(buf) bytes, or of a page when buf has no room at all: the
 // kernel hands an attribute over whole (at most a page) on the first read,
 // and a driver that answers EAGAIN must fail the read at once rather than
 // be polled. Unlike statReadFile it never reads a second time.
@@ -67,12 +68,12 @@ func ReadAttr(path string, buf []byte) ([]byte, error) {
 		return buf[:0], &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	if cap(buf) < attrSize {
+	if cap(buf) == 0 {
 		buf = make([]byte, 0, attrSize)
 	}
 	var n int
 	for {
-		n, err = syscall.Read(fd, buf[:attrSize])
+		n, err = syscall.Read(fd, buf[:cap(buf)])
 		if err != syscall.EINTR {
 			break
 		}

@@ -22,7 +22,8 @@ type ThermalZone struct {
 
 // ThermalZoneTemp reads a zone's temperature again, in °C.
 func ThermalZoneTemp(z ThermalZone) (float64, error) {
-	b, err := ReadFile(z.Path)
+	var arr [128]byte
+	b, err := ReadAttr(z.Path, arr[:0])
 	if err != nil {
 		return 0, err
 	}
@@ -57,7 +58,8 @@ func (fs FS) ThermalZones() ([]ThermalZone, error) {
 		if z.Temp, err = ThermalZoneTemp(z); err != nil {
 			continue
 		}
-		typ, _ := ReadFile(filepath.Join(dir, "type"))
+		var arr [128]byte
+		typ, _ := ReadAttr(filepath.Join(dir, "type"), arr[:0])
 		z.Type = strings.ToValidUTF8(string(bytes.TrimSpace(typ)), "\uFFFD")
 		zones = append(zones, z)
 	}
