@@ -19,19 +19,13 @@ import (
 // device, probes that answer EIO or are gone, labels with odd bytes.
 func TestHwmon(t *testing.T) {
 	t.Parallel()
-	c, err := newHwmon(fixtureEnv(t, "testdata/hwmon-laptop"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fixtureCollector(t, newHwmon, "testdata/hwmon-laptop")
 	checkGolden(t, c, "hwmon")
 }
 
 func TestHwmonNoClass(t *testing.T) {
 	t.Parallel()
-	c, err := newHwmon(fixtureEnv(t, "../sensor/testdata/no-sensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fixtureCollector(t, newHwmon, "../sensor/testdata/no-sensors")
 	got, err := scrape(t, c)
 	if !errors.Is(err, ErrNoData) || got != "" {
 		t.Errorf("hwmon on a machine without /sys/class/hwmon = %q, %v; want nothing and ErrNoData", got, err)
@@ -40,10 +34,7 @@ func TestHwmonNoClass(t *testing.T) {
 
 func TestThermalZone(t *testing.T) {
 	t.Parallel()
-	c, err := newThermalZone(fixtureEnv(t, "testdata/hwmon-laptop"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fixtureCollector(t, newThermalZone, "testdata/hwmon-laptop")
 	checkGolden(t, c, "thermal_zone")
 }
 
@@ -82,16 +73,7 @@ func benchCollector(b *testing.B, newC func(Env) (Collector, error)) {
 func TestHwmonAgainstNodeExporter(t *testing.T) {
 	t.Parallel()
 	const dir = "testdata/hwmon-laptop"
-	ne := parseText(t, runNodeExporter(t, dir, "hwmon"))
-	c, err := newHwmon(fixtureEnv(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text, err := scrape(t, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := parseText(t, text)
+	ne, ours := scrapeBoth(t, dir, "hwmon", newHwmon)
 	newer := func(series string) bool {
 		return strings.Contains(series, `chip="pci0000:00_0000:00:14_3`) || strings.Contains(series, `chip="platform_asus_nb_wmi`) ||
 			strings.HasPrefix(series, "node_hwmon_freq_") || strings.Contains(series, `sensor="freq`)
@@ -158,16 +140,7 @@ func TestThermalZoneAgainstNodeExporter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ne := parseText(t, runNodeExporter(t, dir, "thermal_zone"))
-	c, err := newThermalZone(fixtureEnv(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text, err := scrape(t, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := parseText(t, text)
+	ne, ours := scrapeBoth(t, dir, "thermal_zone", newThermalZone)
 	for name := range ne {
 		if !strings.HasPrefix(name, "node_thermal_zone_") && !strings.HasPrefix(name, "node_cooling_device_") {
 			delete(ne, name)
@@ -179,4 +152,14 @@ func TestThermalZoneAgainstNodeExporter(t *testing.T) {
 	if diff := cmp.Diff(ne, ours, cmp.AllowUnexported(family{})); diff != "" {
 		t.Errorf("thermal_zone mismatch (-node_exporter +vigia):\n%s", diff)
 	}
+}
+
+// fixtureCollector builds a collector over the fixture machine dir.
+func fixtureCollector(t *testing.T, newC func(Env) (Collector, error), dir string) Collector {
+	t.Helper()
+	c, err := newC(fixtureEnv(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

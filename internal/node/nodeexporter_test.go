@@ -138,3 +138,15 @@ func splitLabels(s string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// scrapeBoth scrapes the installed node_exporter's collector name and
+// vigia's over the fixture machine dir, both parsed.
+func scrapeBoth(t *testing.T, dir, name string, newC func(Env) (Collector, error)) (ne, ours map[string]*family) {
+	t.Helper()
+	ne = parseText(t, runNodeExporter(t, dir, name))
+	text, err := scrape(t, fixtureCollector(t, newC, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ne, parseText(t, text)
+}

@@ -39,20 +39,14 @@ func ThermalZoneTemp(z ThermalZone) (float64, error) {
 // read or parsed (disabled zones answer EINVAL or ENODATA) is skipped.
 func (fs FS) ThermalZones() ([]ThermalZone, error) {
 	class := fs.Sys("class", "thermal")
-	ents, err := os.ReadDir(class)
+	names, nums, err := thermalEntries(class, "thermal_zone")
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	var zones []ThermalZone
-	for _, e := range ents {
-		n, ok := strings.CutPrefix(e.Name(), "thermal_zone")
-		if !ok || n == "" || n[0] < '0' || n[0] > '9' {
-			continue
-		}
-		dir := filepath.Join(class, e.Name())
+	for i, name := range names {
+		n := nums[i]
+		dir := filepath.Join(class, name)
 		z := ThermalZone{Zone: n, Path: filepath.Join(dir, "temp")}
 		var err error
 		if z.Temp, err = ThermalZoneTemp(z); err != nil {
@@ -84,22 +78,16 @@ type CoolingDevice struct {
 // returned with the others.
 func (fs FS) CoolingDevices() ([]CoolingDevice, error) {
 	class := fs.Sys("class", "thermal")
-	ents, err := os.ReadDir(class)
+	names, nums, err := thermalEntries(class, "cooling_device")
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	var devs []CoolingDevice
 	var errs []error
 	var buf []byte
-	for _, e := range ents {
-		n, ok := strings.CutPrefix(e.Name(), "cooling_device")
-		if !ok || n == "" || n[0] < '0' || n[0] > '9' {
-			continue
-		}
-		dir := filepath.Join(class, e.Name())
+	for i, name := range names {
+		n := nums[i]
+		dir := filepath.Join(class, name)
 		d := CoolingDevice{Name: n}
 		var typ []byte
 		if typ, err = ReadAttr(filepath.Join(dir, "type"), buf); err == nil {
@@ -132,4 +120,25 @@ func readAttrInt(path string, buf []byte) (int64, []byte, error) {
 		return 0, b, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, b, nil
+}
+
+// thermalEntries lists the entries of the thermal class directory named
+// prefix and a number ("thermal_zone3"), with their numbers, as
+// node_exporter's thermal_zone[0-9]* glob does. A missing directory gives
+// none.
+func thermalEntries(class, prefix string) (names, nums []string, err error) {
+	ents, err := os.ReadDir(class)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil, nil
+		}
+		return nil, nil, err
+	}
+	for _, e := range ents {
+		n, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && n != "" && n[0] >= '0' && n[0] <= '9' {
+			names, nums = append(names, e.Name()), append(nums, n)
+		}
+	}
+	return names, nums, nil
 }
