@@ -248,40 +248,52 @@ func CleanMetricName(s string) string {
 }
 
 // ParseHwmonFile splits a hwmon attribute file name such as "temp1_input"
-// into its type ("temp"), channel number (1) and property ("input"), with
-// node_exporter's grammar: the type is every leading non-digit, the number
-// may be absent (0) and so may the property ("pwm1", "beep_enable",
-// "update_interval"). ok is false for names of another shape ("temp1x",
-// "temp1_", "1_input").
+// into its type ("temp"), channel number (1) and property ("input"), as
+// node_exporter's pattern ^([^0-9]+)([0-9]*)?(_(.+))?$ splits it: the type
+// is the leading non-digits, the number may be absent (0) and so may the
+// property ("pwm1", "beep_enable", "update_interval"). Where the longest
+// type leaves no match, the type ends at an earlier '_' ("a_0b" is "a"
+// with property "0b"), as the pattern backtracks. ok is false for names
+// the pattern refuses ("temp1x", "temp1_", "1_input") and for numbers too
+// large for an int.
 func ParseHwmonFile(name string) (typ string, num int, prop string, ok bool) {
 	i := 0
 	for i < len(name) && (name[i] < '0' || name[i] > '9') {
 		i++
 	}
+	if i == 0 {
+		return "", 0, "", false
+	}
 	j := i
 	for j < len(name) && name[j] >= '0' && name[j] <= '9' {
 		j++
 	}
-	if i == 0 {
-		return "", 0, "", false
-	}
-	if j > i {
-		n, err := strconv.Atoi(name[i:j])
-		if err != nil {
-			return "", 0, "", false
+	if rest := name[j:]; rest == "" || hwmonProperty(rest) {
+		if j > i {
+			n, err := strconv.Atoi(name[i:j])
+			if err != nil {
+				return "", 0, "", false
+			}
+			num = n
 		}
-		num = n
+		if rest != "" {
+			prop = rest[1:]
+		}
+		return name[:i], num, prop, true
 	}
-	rest := name[j:]
-	if rest == "" {
-		return name[:i], num, "", true
+	// A shorter type is followed by no digits, so by the property at once.
+	for k := i - 1; k >= 1; k-- {
+		if hwmonProperty(name[k:]) {
+			return name[:k], 0, name[k+1:], true
+		}
 	}
-	// The property is "_" and at least one character, none a newline (the
-	// regexp node_exporter matches file names with).
-	if rest[0] != '_' || len(rest) == 1 || strings.IndexByte(rest, '\n') >= 0 {
-		return "", 0, "", false
-	}
-	return name[:i], num, rest[1:], true
+	return "", 0, "", false
+}
+
+// hwmonProperty reports whether s is "_" and a property: at least one
+// character, no newline (the pattern's ".+").
+func hwmonProperty(s string) bool {
+	return len(s) > 1 && s[0] == '_' && strings.IndexByte(s[1:], '\n') < 0
 }
 
 // HwmonInput reads a channel's input file again and returns its value in

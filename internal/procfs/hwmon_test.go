@@ -4,7 +4,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -307,17 +308,27 @@ func TestCleanMetricName(t *testing.T) {
 	}
 }
 
+// hwmonFileRegexp is node_exporter's grammar for attribute file names,
+// which ParseHwmonFile must follow without a regexp.
+var hwmonFileRegexp = regexp.MustCompile(`^(?P<type>[^0-9]+)(?P<id>[0-9]*)?(_(?P<property>.+))?$`)
+
 func FuzzParseHwmonFile(f *testing.F) {
 	f.Add("temp1_input")
 	f.Add("fan10_label")
 	f.Add("in0_")
+	f.Add("beep_enable")
+	f.Add("temp1_a\nb")
 	f.Fuzz(func(t *testing.T, name string) {
 		typ, num, prop, ok := ParseHwmonFile(name)
-		if !ok {
-			return
+		m := hwmonFileRegexp.FindStringSubmatch(name)
+		wantOK := m != nil
+		var wantNum int
+		if wantOK && m[2] != "" {
+			n, err := strconv.Atoi(m[2])
+			wantNum, wantOK = n, err == nil
 		}
-		if typ == "" || num < 0 || strings.ContainsAny(typ, "0123456789") {
-			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, true", name, typ, num, prop)
+		if ok != wantOK || ok && (typ != m[1] || num != wantNum || prop != m[4]) {
+			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, %v; node_exporter's grammar gives %q", name, typ, num, prop, ok, m)
 		}
 	})
 }
