@@ -72,16 +72,17 @@ func (c *hwmon) Update(emit reading.Emit) error {
 		}
 		return err
 	}
-	// As node_exporter: a chip whose directory cannot be listed fails the
-	// scrape, and the other chips are still exported.
+	// As node_exporter: a chip whose directory cannot be listed is left
+	// out and fails the scrape, and the other chips are still exported.
 	var last error
 	for _, chip := range chips {
-		if chip.Name != "" {
-			emit(hwmonChipNames, 1, chip.Chip, chip.Name)
-		}
 		c.attrs, c.buf, err = procfs.HwmonAttrs(chip.Dir, c.attrs, c.buf)
 		if err != nil {
 			last = err
+			continue
+		}
+		if chip.Name != "" {
+			emit(hwmonChipNames, 1, chip.Chip, chip.Name)
 		}
 		for i := 0; i < len(c.attrs); {
 			j := i + 1

@@ -163,3 +163,49 @@ func fixtureCollector(t *testing.T, newC func(Env) (Collector, error), dir strin
 	}
 	return c
 }
+
+// TestHwmonUnlistableChip: a chip whose directory cannot be listed is left
+// out and fails the scrape; the others are exported.
+func TestHwmonUnlistableChip(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for p, body := range map[string]string{
+		"proc/stat":                                    "cpu  1 0 1 1 0 0 0 0 0 0\n",
+		"sys/devices/virtual/hwmon/hwmon0/name":        "acpi_fan\n",
+		"sys/devices/virtual/hwmon/hwmon0/fan1_input":  "1200\n",
+		"sys/devices/virtual/hwmon/hwmon1/name":        "broken\n",
+		"sys/devices/virtual/hwmon/hwmon1/temp1_input": "40000\n",
+	} {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"hwmon0", "hwmon1"} {
+		if err := os.MkdirAll(filepath.Join(dir, "sys/class/hwmon"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("../../devices/virtual/hwmon/"+n, filepath.Join(dir, "sys/class/hwmon", n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// hwmon1's device link points at a file: it exists, but cannot be
+	// listed.
+	if err := os.Symlink("name", filepath.Join(dir, "sys/devices/virtual/hwmon/hwmon1/device")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := scrape(t, fixtureCollector(t, newHwmon, dir))
+	want := `# HELP node_hwmon_chip_names Annotation metric for human-readable chip names
+# TYPE node_hwmon_chip_names gauge
+node_hwmon_chip_names{chip="acpi_fan",chip_name="acpi_fan"} 1
+# HELP node_hwmon_fan_rpm Hardware monitor for fan revolutions per minute (input)
+# TYPE node_hwmon_fan_rpm gauge
+node_hwmon_fan_rpm{chip="acpi_fan",sensor="fan1"} 1200
+`
+	if diff := cmp.Diff(want, got); diff != "" || err == nil {
+		t.Errorf("scrape error %v (want one); mismatch (-want +got):\n%s", err, diff)
+	}
+}
