@@ -385,8 +385,8 @@ var newerThanDebian = map[string]bool{
 // node_exporter.
 func sharedFamily(name string) bool {
 	for _, p := range []string{"node_cpu_seconds_total", "node_memory_", "node_load", "node_filesystem_", "node_disk_",
-		"node_network_receive_", "node_network_transmit_",
-		"node_hwmon_temp", "node_hwmon_chip_names", "node_hwmon_sensor_label", "node_hwmon_fan_rpm", "node_thermal_zone_temp", "node_pressure_",
+		"node_network_", "node_netstat_", "node_sockstat_", "node_softnet_", "node_nf_conntrack_", "node_arp_",
+		"node_hwmon_", "node_thermal_zone_temp", "node_cooling_device_", "node_pressure_",
 		"node_vmstat_", "node_time_", "node_timex_", "node_uname_info", "node_os_", "node_entropy_", "node_filefd_"} {
 		if strings.HasPrefix(name, p) {
 			return true

@@ -4,7 +4,7 @@
 // there is no second copy of state kept in gauges.
 //
 // Series shared with node_exporter (CPU, memory, load, filesystems, disk I/O,
-// network, hwmon, thermal zones, pressure) keep node_exporter's names, help
+// network, pressure) keep node_exporter's names, help
 // texts, labels, types and units, so dashboards and alert rules written for
 // it work unchanged. Everything else is named vigia_*.
 package metrics
@@ -231,39 +231,10 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 			(*memDescs)[key] = desc
 		}
 		e.untyped(desc, m.Value)
-	case reading.HwmonChip:
-		c.hwmonAnnotations(e, m)
-	case reading.HwmonTemp:
-		c.hwmonAnnotations(e, m)
-		e.gauge(d.hwmonTemp, m.Value, m.Label("chip"), m.Label("sensor"))
-	case reading.HwmonTempMax:
-		e.gauge(d.hwmonTempMax, m.Value, m.Label("chip"), m.Label("sensor"))
-	case reading.HwmonTempCrit:
-		e.gauge(d.hwmonTempCrit, m.Value, m.Label("chip"), m.Label("sensor"))
-	case reading.HwmonFan:
-		c.hwmonAnnotations(e, m)
-		e.gauge(d.hwmonFan, m.Value, m.Label("chip"), m.Label("sensor"))
-	case reading.ThermalZone:
-		e.gauge(d.thermalZone, m.Value, m.Label("type"), m.Label("zone"))
 	case reading.PressureStalledSecondsTotal:
 		if desc := d.pressure[[2]string{m.Label("resource"), m.Label("kind")}]; desc != nil {
 			e.counter(desc, m.Value)
 		}
-	}
-}
-
-// hwmonAnnotations emits node_hwmon_chip_names once per chip and
-// node_hwmon_sensor_label for labelled sensors, as node_exporter does. The
-// emitter drops the duplicates a chip with several sensors would make.
-// hwmon.chip names chips without a temperature or fan; the channels name
-// their chip too, for readings recorded before hwmon.chip existed.
-func (c *Collector) hwmonAnnotations(e *emitter, m *reading.Metric) {
-	chip := m.Label("chip")
-	if name := m.Label("chip_name"); name != "" && e.once("chip\x00"+chip) {
-		e.gauge(c.descs.hwmonChipNames, 1, chip, name)
-	}
-	if label := m.Label("label"); label != "" && e.once("label\x00"+chip+"\x00"+m.Label("sensor")) {
-		e.gauge(c.descs.hwmonSensorLabel, 1, chip, label, m.Label("sensor"))
 	}
 }
 
@@ -407,18 +378,6 @@ func b2f(b bool) float64 {
 type emitter struct {
 	ch     chan<- prometheus.Metric
 	logger *slog.Logger
-	seen   map[string]struct{}
-}
-
-func (e *emitter) once(key string) bool {
-	if e.seen == nil {
-		e.seen = make(map[string]struct{})
-	}
-	if _, ok := e.seen[key]; ok {
-		return false
-	}
-	e.seen[key] = struct{}{}
-	return true
 }
 
 func (e *emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
@@ -480,8 +439,6 @@ func MemInfoName(field string, bytes bool) string {
 type descs struct {
 	buildInfo, readingStatus, readingTime                      *prometheus.Desc
 	cpuSeconds                                                 *prometheus.Desc
-	hwmonTemp, hwmonTempMax, hwmonTempCrit, hwmonFan           *prometheus.Desc
-	hwmonChipNames, hwmonSensorLabel, thermalZone              *prometheus.Desc
 	pressure                                                   map[[2]string]*prometheus.Desc
 	alertLevel, alertActive, alertSince                        *prometheus.Desc
 	readings, queueLen, queueCap, queueDropped                 *prometheus.Desc
@@ -499,7 +456,6 @@ func (d *descs) memInfo(field string, bytes bool) *prometheus.Desc {
 
 func newDescs() descs {
 	nd := prometheus.NewDesc
-	hw := []string{"chip", "sensor"}
 	sensor := []string{"sensor"}
 	proc := []string{"pid", "comm", "user"}
 	alert := []string{"rule", "sensor", "metric", "series"}
@@ -510,13 +466,6 @@ func newDescs() descs {
 
 		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
 
-		hwmonTemp:        nd("node_hwmon_temp_celsius", "Hardware monitor for temperature (input)", hw, nil),
-		hwmonTempMax:     nd("node_hwmon_temp_max_celsius", "Hardware monitor for temperature (max)", hw, nil),
-		hwmonTempCrit:    nd("node_hwmon_temp_crit_celsius", "Hardware monitor for temperature (crit)", hw, nil),
-		hwmonFan:         nd("node_hwmon_fan_rpm", "Hardware monitor for fan revolutions per minute (input)", hw, nil),
-		hwmonChipNames:   nd("node_hwmon_chip_names", "Annotation metric for human-readable chip names", []string{"chip", "chip_name"}, nil),
-		hwmonSensorLabel: nd("node_hwmon_sensor_label", "Label for given chip and sensor", []string{"chip", "label", "sensor"}, nil),
-		thermalZone:      nd("node_thermal_zone_temp", "Zone temperature in Celsius", []string{"type", "zone"}, nil),
 
 		pressure: map[[2]string]*prometheus.Desc{
 			{"cpu", "some"}:    nd("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", nil, nil),

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -88,6 +87,8 @@ func fixture() []reading.Reading {
 			counter(reading.NetRxErrsTotal, 1, "device", "eth0"), counter(reading.NetTxErrsTotal, 2, "device", "eth0"),
 			counter(reading.NetRxDropTotal, 3, "device", "eth0"), counter(reading.NetTxDropTotal, 4, "device", "eth0"),
 		}},
+		// The temperature readings export no node_hwmon_* or node_thermal_zone_*
+		// series: the node collectors read those at scrape time.
 		{Sensor: reading.SensorTemperature, Time: t0, Status: reading.Normal, Metrics: []reading.Metric{
 			gauge(reading.HwmonTemp, 45, reading.Celsius, "chip", "platform_coretemp_0", "chip_name", "coretemp", "label", "Package id 0", "sensor", "temp1"),
 			gauge(reading.HwmonTempMax, 80, reading.Celsius, "chip", "platform_coretemp_0", "chip_name", "coretemp", "label", "Package id 0", "sensor", "temp1"),
@@ -146,50 +147,6 @@ func TestCollectGolden(t *testing.T) {
 		t.Fatalf("CollectAndFormat: %v", err)
 	}
 	golden.Check(t, filepath.Join("testdata", "metrics.golden"), got)
-}
-
-// TestCollectHwmonSharedParent exports the chips of
-// internal/sensor/testdata/hwmon-shared-parent as the temperature sensor
-// reads them: chips under one device keep apart, every chip is named, and
-// nothing is logged.
-func TestCollectHwmonSharedParent(t *testing.T) {
-	t.Parallel()
-	chip := func(chip, name string, channels float64) reading.Metric {
-		if name == "" {
-			return gauge(reading.HwmonChip, channels, reading.None, "chip", chip)
-		}
-		return gauge(reading.HwmonChip, channels, reading.None, "chip", chip, "chip_name", name)
-	}
-	temp := func(chip, name string, v float64) reading.Metric {
-		return gauge(reading.HwmonTemp, v, reading.Celsius, "chip", chip, "chip_name", name, "sensor", "temp1")
-	}
-	const radio = "pci0000:00_0000:00:14_3_hwmon"
-	r := reading.Reading{Sensor: reading.SensorTemperature, Time: t0, Primary: reading.TempMax, Metrics: []reading.Metric{
-		gauge(reading.TempMax, 55, reading.Celsius),
-		chip("platform_coretemp_0", "coretemp", 1),
-		gauge(reading.HwmonTemp, 55, reading.Celsius, "chip", "platform_coretemp_0", "chip_name", "coretemp", "label", "Package id 0", "sensor", "temp1"),
-		chip("nvme_nvme0", "nvme", 1),
-		gauge(reading.HwmonTemp, 38.85, reading.Celsius, "chip", "nvme_nvme0", "chip_name", "nvme", "label", "Composite", "sensor", "temp1"),
-		chip(radio+"2", "iwlwifi_1", 1), temp(radio+"2", "iwlwifi_1", 41),
-		chip(radio+"3", "iwlwifi_1", 1), temp(radio+"3", "iwlwifi_1", 42),
-		chip(radio+"4", "iwlwifi_1", 1), temp(radio+"4", "iwlwifi_1", 43),
-		chip("platform_asus_nb_wmi_asus", "asus", 1),
-		gauge(reading.HwmonFan, 2400, reading.RPM, "chip", "platform_asus_nb_wmi_asus", "chip_name", "asus", "label", "cpu_fan", "sensor", "fan1"),
-		chip("platform_asus_nb_wmi_asus_custom_fan_curve", "asus_custom_fan_curve", 0),
-		chip("it8728", "it8728", 1), temp("it8728", "it8728", 35),
-		chip("i2c_1_1_0040", "ina3221", 0),
-		chip("hwmon9", "", 0),
-	}}
-	var logged bytes.Buffer
-	c := New(Options{Snapshot: func() []reading.Reading { return []reading.Reading{r} }, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
-	got, err := collectText(c)
-	if err != nil {
-		t.Fatalf("CollectAndFormat: %v", err)
-	}
-	golden.Check(t, filepath.Join("testdata", "hwmon-shared-parent.golden"), got)
-	if logged.Len() > 0 {
-		t.Errorf("collecting logged:\n%s", logged.String())
-	}
 }
 
 // collectText gathers c alone on a private registry in the text format.

@@ -16,6 +16,7 @@ var Registry = []Registration{
 	{Name: "entropy", Default: true, New: newEntropy},
 	{Name: "filefd", Default: true, New: newFilefd},
 	{Name: "filesystem", Default: true, New: newFilesystem},
+	{Name: "hwmon", Default: true, New: newHwmon},
 	{Name: "loadavg", Default: true, New: newLoadavg},
 	{Name: "netclass", Default: true, New: newNetclass},
 	{Name: "netdev", Default: true, New: newNetdev},
@@ -26,6 +27,7 @@ var Registry = []Registration{
 	// The textfile collector keeps its files' histograms and summaries,
 	// which a reading.Family cannot carry: internal/metrics runs it.
 	{Name: "textfile", Default: true},
+	{Name: "thermal_zone", Default: true, New: newThermalZone},
 	{Name: "time", Default: true, New: newTime},
 	{Name: "timex", Default: true, New: newTimex},
 	{Name: "uname", Default: true, New: newUname},

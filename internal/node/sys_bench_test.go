@@ -14,13 +14,21 @@ func benchCollector(b *testing.B, name string) {
 	if u, ok := c.(*uname); ok {
 		u.local = fakeUname
 	}
-	emit := func(*reading.Family, float64, ...string) {}
+	benchUpdate(b, c)
+}
+
+// benchUpdate runs c's Update in a loop, with the series it emits per
+// scrape.
+func benchUpdate(b *testing.B, c Collector) {
+	n := 0
+	emit := func(*reading.Family, float64, ...string) { n++ }
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.Update(emit); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(n)/float64(b.N), "series/op")
 }
 
 func BenchmarkCollectorEntropy(b *testing.B) { benchCollector(b, "entropy") }

@@ -2,7 +2,9 @@ package procfs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	iofs "io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -53,30 +55,115 @@ func (s HwmonSensor) Sensor() string { return s.Type + strconv.Itoa(s.Num) }
 // probe must not hide the others. Chips come in directory order (hwmon0,
 // hwmon1, ...); channels by type, then number.
 func (fs FS) Hwmon() ([]HwmonChip, error) {
-	class := fs.Sys("class", "hwmon")
-	ents, err := os.ReadDir(class)
+	chips, err := fs.HwmonChips(nil)
 	if err != nil {
-		if os.IsNotExist(err) {
+		if errors.Is(err, iofs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, err
+	}
+	var attrs []HwmonAttr
+	var buf []byte
+	for i := range chips {
+		// A chip whose directory cannot be listed is still named, with
+		// the channels it could list.
+		attrs, buf, _ = HwmonAttrs(chips[i].Dir, attrs, buf)
+		chips[i].Sensors = hwmonSensors(attrs)
+	}
+	return chips, nil
+}
+
+// HwmonChips lists the chips under <sys>/class/hwmon, named, without
+// their channels, in directory order. A missing class directory is an
+// error wrapping fs.ErrNotExist. names, when not nil, keeps what naming a
+// chip costs (resolving its device path, reading its name file) from one
+// call to the next.
+func (fs FS) HwmonChips(names *HwmonNames) ([]HwmonChip, error) {
+	class := fs.Sys("class", "hwmon")
+	ents, err := os.ReadDir(class)
+	if err != nil {
+		return nil, err
+	}
+	if names != nil {
+		names.gen++
+		if names.m == nil {
+			names.m = map[string]hwmonIdent{}
+		}
 	}
 	var chips []HwmonChip
 	var nameFiles []string
 	for _, e := range ents {
 		dir := filepath.Join(class, e.Name())
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			continue
+		id, ok := names.lookup(dir)
+		if !ok {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				continue
+			}
+			id.nameFile = hwmonNameFile(dir)
+			id.chip = hwmonChipID(dir, id.nameFile)
+			names.store(dir, id)
 		}
-		nameFile := hwmonNameFile(dir)
-		chip := HwmonChip{Dir: dir, Chip: hwmonChipID(dir, nameFile), Name: CleanMetricName(nameFile)}
-		chip.Sensors = hwmonSensors(dir)
-		chips = append(chips, chip)
-		nameFiles = append(nameFiles, nameFile)
+		chips = append(chips, HwmonChip{Dir: dir, Chip: id.chip, Name: CleanMetricName(id.nameFile)})
+		nameFiles = append(nameFiles, id.nameFile)
 	}
+	names.prune()
 	chipNames(chips, nameFiles)
 	slices.SortStableFunc(chips, func(a, b HwmonChip) int { return compareNumbered(filepath.Base(a.Dir), filepath.Base(b.Dir)) })
 	return chips, nil
+}
+
+// HwmonNames remembers how each chip is named, by the target of its
+// /sys/class/hwmon/hwmonN link: one readlink in place of resolving the
+// device path (a dozen lstat and readlink calls) and reading the name
+// file. A chip that leaves takes its link with it, and one that comes
+// under the same hwmonN has another device path, so a target names one
+// chip for as long as it exists. Entries not seen in a scan are dropped.
+// The zero value is ready; not safe for concurrent use.
+type HwmonNames struct {
+	m   map[string]hwmonIdent
+	gen uint64
+}
+
+type hwmonIdent struct {
+	chip, nameFile string
+	gen            uint64
+	target         string
+}
+
+func (n *HwmonNames) lookup(dir string) (hwmonIdent, bool) {
+	if n == nil {
+		return hwmonIdent{}, false
+	}
+	target, err := os.Readlink(dir)
+	if err != nil {
+		return hwmonIdent{}, false
+	}
+	id, ok := n.m[dir]
+	if !ok || id.target != target {
+		return hwmonIdent{target: target}, false
+	}
+	id.gen = n.gen
+	n.m[dir] = id
+	return id, true
+}
+
+func (n *HwmonNames) store(dir string, id hwmonIdent) {
+	if n == nil || id.target == "" {
+		return
+	}
+	id.gen = n.gen
+	n.m[dir] = id
+}
+
+func (n *HwmonNames) prune() {
+	if n == nil {
+		return
+	}
+	for k, id := range n.m {
+		if id.gen != n.gen {
+			delete(n.m, k)
+		}
+	}
 }
 
 // hwmonChipID follows node_exporter's hwmonName: the device path's last two
@@ -161,25 +248,52 @@ func CleanMetricName(s string) string {
 }
 
 // ParseHwmonFile splits a hwmon attribute file name such as "temp1_input"
-// into its type ("temp"), channel number (1) and property ("input"). ok is
-// false for names of another shape ("name", "uevent").
+// into its type ("temp"), channel number (1) and property ("input"), as
+// node_exporter's pattern ^([^0-9]+)([0-9]*)?(_(.+))?$ splits it: the type
+// is the leading non-digits, the number may be absent (0) and so may the
+// property ("pwm1", "beep_enable", "update_interval"). Where the longest
+// type leaves no match, the type ends at an earlier '_' ("a_0b" is "a"
+// with property "0b"), as the pattern backtracks. ok is false for names
+// the pattern refuses ("temp1x", "temp1_", "1_input") and for numbers too
+// large for an int.
 func ParseHwmonFile(name string) (typ string, num int, prop string, ok bool) {
 	i := 0
-	for i < len(name) && (name[i] < '0' || name[i] > '9') && name[i] != '_' {
+	for i < len(name) && (name[i] < '0' || name[i] > '9') {
 		i++
+	}
+	if i == 0 {
+		return "", 0, "", false
 	}
 	j := i
 	for j < len(name) && name[j] >= '0' && name[j] <= '9' {
 		j++
 	}
-	if i == 0 || j == i || j-i > 6 || j >= len(name) || name[j] != '_' || j+1 == len(name) {
-		return "", 0, "", false
+	if rest := name[j:]; rest == "" || hwmonProperty(rest) {
+		if j > i {
+			n, err := strconv.Atoi(name[i:j])
+			if err != nil {
+				return "", 0, "", false
+			}
+			num = n
+		}
+		if rest != "" {
+			prop = rest[1:]
+		}
+		return name[:i], num, prop, true
 	}
-	num, err := strconv.Atoi(name[i:j])
-	if err != nil {
-		return "", 0, "", false
+	// A shorter type is followed by no digits, so by the property at once.
+	for k := i - 1; k >= 1; k-- {
+		if hwmonProperty(name[k:]) {
+			return name[:k], 0, name[k+1:], true
+		}
 	}
-	return name[:i], num, name[j+1:], true
+	return "", 0, "", false
+}
+
+// hwmonProperty reports whether s is "_" and a property: at least one
+// character, no newline (the pattern's ".+").
+func hwmonProperty(s string) bool {
+	return len(s) > 1 && s[0] == '_' && strings.IndexByte(s[1:], '\n') < 0
 }
 
 // HwmonInput reads a channel's input file again and returns its value in
@@ -223,82 +337,45 @@ func parseSysfsNumber(b []byte) (float64, error) {
 	return v, nil
 }
 
-type hwmonKey struct {
-	typ string
-	num int
-}
-
-// hwmonSensors reads the temp and fan channels of a chip. Old drivers keep
-// their attributes in the device directory rather than hwmonN itself, so
-// both are read, hwmonN first; as in node_exporter, a file present in both
-// places is taken from the device directory.
-func hwmonSensors(dir string) []HwmonSensor {
-	byKey := map[hwmonKey]*HwmonSensor{}
-	hasInput := map[hwmonKey]bool{}
-	var order []hwmonKey
-	for _, d := range []string{dir, filepath.Join(dir, "device")} {
-		ents, err := os.ReadDir(d)
+// hwmonSensors gathers the temp and fan channels (input, label, max,
+// crit) out of a chip's attributes, which come sorted by type and number.
+func hwmonSensors(attrs []HwmonAttr) []HwmonSensor {
+	var out []HwmonSensor
+	for _, a := range attrs {
+		if a.Type != "temp" && a.Type != "fan" {
+			continue
+		}
+		switch a.Prop {
+		case "input", "label", "max", "crit":
+		default:
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Type != a.Type || out[len(out)-1].Num != a.Num {
+			out = append(out, HwmonSensor{Type: a.Type, Num: a.Num})
+		}
+		s := &out[len(out)-1]
+		if a.Prop == "label" {
+			// Kept as is but for newlines, as node_exporter's
+			// node_hwmon_sensor_label has it.
+			s.Label = strings.ToValidUTF8(a.Value, "\uFFFD")
+			continue
+		}
+		v, err := parseHwmonValue(a.Type, []byte(a.Value))
 		if err != nil {
 			continue
 		}
-		for _, e := range ents {
-			typ, num, prop, ok := ParseHwmonFile(e.Name())
-			if !ok || (typ != "temp" && typ != "fan") {
-				continue
-			}
-			switch prop {
-			case "input", "label", "max", "crit":
-			default:
-				continue
-			}
-			b, err := ReadFile(filepath.Join(d, e.Name()))
-			if err != nil {
-				continue
-			}
-			k := hwmonKey{typ, num}
-			s := byKey[k]
-			if s == nil {
-				s = &HwmonSensor{Type: typ, Num: num}
-				byKey[k] = s
-				order = append(order, k)
-			}
-			if prop == "label" {
-				// Trimmed of newlines only and kept otherwise as is, as
-				// node_exporter's node_hwmon_sensor_label has it.
-				s.Label = strings.ToValidUTF8(strings.Trim(string(b), "\n"), "\uFFFD")
-				continue
-			}
-			v, err := parseHwmonValue(typ, b)
-			if err != nil {
-				continue
-			}
-			switch prop {
-			case "input":
-				s.Input = v
-				s.Path = filepath.Join(d, e.Name())
-				hasInput[k] = true
-			case "max":
-				s.Max, s.HasMax = v, true
-			case "crit":
-				s.Crit, s.HasCrit = v, true
-			}
+		switch a.Prop {
+		case "input":
+			s.Input, s.Path = v, a.Path
+		case "max":
+			s.Max, s.HasMax = v, true
+		case "crit":
+			s.Crit, s.HasCrit = v, true
 		}
 	}
-	out := make([]HwmonSensor, 0, len(order))
-	for _, k := range order {
-		// A channel without a readable input is an absent probe, whatever
-		// limits it declares.
-		if hasInput[k] {
-			out = append(out, *byKey[k])
-		}
-	}
-	slices.SortFunc(out, func(a, b HwmonSensor) int {
-		if c := strings.Compare(a.Type, b.Type); c != 0 {
-			return c
-		}
-		return a.Num - b.Num
-	})
-	return out
+	// A channel without a readable input is an absent probe, whatever
+	// limits it declares.
+	return slices.DeleteFunc(out, func(s HwmonSensor) bool { return s.Path == "" })
 }
 
 // compareNumbered orders "hwmon2" before "hwmon10".

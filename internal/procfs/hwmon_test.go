@@ -4,6 +4,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -256,17 +258,26 @@ func TestParseHwmonFile(t *testing.T) {
 		OK   bool
 	}
 	for in, want := range map[string]parsed{
-		"temp1_input":      {"temp", 1, "input", true},
-		"temp12_crit":      {"temp", 12, "crit", true},
-		"temp3_crit_alarm": {"temp", 3, "crit_alarm", true},
-		"fan2_input":       {"fan", 2, "input", true},
-		"name":             {},
-		"uevent":           {},
-		"temp_input":       {},
-		"temp1":            {},
-		"temp1_":           {},
-		"1_input":          {},
-		"temp99999999_max": {},
+		"temp1_input":                  {"temp", 1, "input", true},
+		"temp12_crit":                  {"temp", 12, "crit", true},
+		"temp3_crit_alarm":             {"temp", 3, "crit_alarm", true},
+		"fan2_input":                   {"fan", 2, "input", true},
+		"pwm1":                         {"pwm", 1, "", true},
+		"beep_enable":                  {"beep_enable", 0, "", true},
+		"update_interval":              {"update_interval", 0, "", true},
+		"power1_average":               {"power", 1, "average", true},
+		"cpu0_vid":                     {"cpu", 0, "vid", true},
+		"in0_input2":                   {"in", 0, "input2", true},
+		"temp007_max":                  {"temp", 7, "max", true},
+		"name":                         {"name", 0, "", true},
+		"temp_input":                   {"temp_input", 0, "", true},
+		"temp99999999_max":             {"temp", 99999999, "max", true},
+		"temp1_":                       {},
+		"temp1x":                       {},
+		"temp1_a\nb":                   {},
+		"1_input":                      {},
+		"":                             {},
+		"temp99999999999999999999_max": {},
 	} {
 		var got parsed
 		got.Typ, got.Num, got.Prop, got.OK = ParseHwmonFile(in)
@@ -297,17 +308,27 @@ func TestCleanMetricName(t *testing.T) {
 	}
 }
 
+// hwmonFileRegexp is node_exporter's grammar for attribute file names,
+// which ParseHwmonFile must follow without a regexp.
+var hwmonFileRegexp = regexp.MustCompile(`^(?P<type>[^0-9]+)(?P<id>[0-9]*)?(_(?P<property>.+))?$`)
+
 func FuzzParseHwmonFile(f *testing.F) {
 	f.Add("temp1_input")
 	f.Add("fan10_label")
 	f.Add("in0_")
+	f.Add("beep_enable")
+	f.Add("temp1_a\nb")
 	f.Fuzz(func(t *testing.T, name string) {
 		typ, num, prop, ok := ParseHwmonFile(name)
-		if !ok {
-			return
+		m := hwmonFileRegexp.FindStringSubmatch(name)
+		wantOK := m != nil
+		var wantNum int
+		if wantOK && m[2] != "" {
+			n, err := strconv.Atoi(m[2])
+			wantNum, wantOK = n, err == nil
 		}
-		if typ == "" || prop == "" || num < 0 {
-			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, true", name, typ, num, prop)
+		if ok != wantOK || ok && (typ != m[1] || num != wantNum || prop != m[4]) {
+			t.Errorf("ParseHwmonFile(%q) = %q, %d, %q, %v; node_exporter's grammar gives %q", name, typ, num, prop, ok, m)
 		}
 	})
 }

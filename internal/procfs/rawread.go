@@ -23,3 +23,6 @@ func readDone(path string, buf []byte) ([]byte, error) {
 	}
 	return buf, nil
 }
+
+// attrSize is the most a sysfs attribute holds: one page.
+const attrSize = 4096

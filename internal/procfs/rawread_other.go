@@ -33,3 +33,21 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	}
 	return readDone(path, buf)
 }
+
+// ReadAttr reads a sysfs attribute into buf[:0] with a single read of at
+// most cap(buf) bytes, or of a page when buf has no room at all.
+func ReadAttr(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer f.Close()
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, attrSize)
+	}
+	n, err := f.Read(buf[:cap(buf)])
+	if err != nil && !errors.Is(err, io.EOF) {
+		return buf[:0], fmt.Errorf("read %s: %w", path, err)
+	}
+	return buf[:n], nil
+}
