@@ -168,24 +168,26 @@ func newExceptions(t *testing.T, files ...string) *exceptions {
 }
 
 // excused reports whether key is a listed gap or difference, and marks the
-// entry as still needed.
+// entries that list it as still needed.
 func (e *exceptions) excused(key string) bool {
-	for k := range e.file {
-		if ok, _ := path.Match(k, key); ok {
-			e.used[k] = true
-			return true
-		}
-	}
-	return false
+	return e.mark(key, e.used)
 }
 
 // cannotTell marks key as one whose check proved nothing this run.
 func (e *exceptions) cannotTell(key string) {
+	e.mark(key, e.unsure)
+}
+
+// mark sets in to true for each entry that lists key, and reports whether
+// one does.
+func (e *exceptions) mark(key string, in map[string]bool) bool {
+	found := false
 	for k := range e.file {
 		if ok, _ := path.Match(k, key); ok {
-			e.unsure[k] = true
+			in[k], found = true, true
 		}
 	}
+	return found
 }
 
 func (e *exceptions) checkStale(t *testing.T) {
@@ -264,7 +266,7 @@ func checkValues(t *testing.T, exc *exceptions, ne1, vig, ne2 map[string]*promFa
 			lo, hi := math.Min(a, b), math.Max(a, b)
 			moved = moved || lo != hi
 			inside = inside && v >= lo && v <= hi
-			m := margin(name, vf.typ, hi)
+			m := margin(name, hi)
 			if v < lo-m || v > hi+m || math.IsNaN(v) != math.IsNaN(a) {
 				bad = append(bad, fmt.Sprintf("%s vigia %g, node_exporter %g then %g", k, v, a, b))
 			}
@@ -311,7 +313,7 @@ func keyDiff(a, b map[string]float64) []string {
 // Counters and most gauges move only between the two scrapes, so a value
 // read in between lies inside them; the gauges listed move faster than one
 // scrape takes or are read by each program at its own moment.
-func margin(name, typ string, hi float64) float64 {
+func margin(name string, hi float64) float64 {
 	hi = math.Abs(hi)
 	for _, g := range gaugeMargins {
 		if strings.HasPrefix(name, g.prefix) {
