@@ -101,7 +101,16 @@ scrape_configs:
 		return parseExposition(t, body)
 	}
 	scrape(neAddr)
-	scrape(vigiaAddr)
+	// Families vigia maps from its sensors' readings appear with the first
+	// reading of each: ready says every sensor has delivered one.
+	waitUntil(t, 20*time.Second, "vigia ready", func() bool {
+		resp, err := http.Get("http://" + vigiaAddr + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
 	// node_exporter, vigia, node_exporter again: a value read by vigia at
 	// scrape time lies between node_exporter's two.
 	ne1, vig, ne2 := scrape(neAddr), scrape(vigiaAddr), scrape(neAddr)
