@@ -466,7 +466,6 @@ func newDescs() descs {
 
 		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
 
-
 		pressure: map[[2]string]*prometheus.Desc{
 			{"cpu", "some"}:    nd("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", nil, nil),
 			{"cpu", "full"}:    nd("node_pressure_cpu_stalled_seconds_total", "Total time in seconds no process could make progress due to CPU congestion", nil, nil),
