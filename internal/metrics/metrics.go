@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -150,14 +149,13 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	if c.opts.Version != "" {
 		e.gauge(d.buildInfo, 1, c.opts.Version)
 	}
-	var memDescs map[string]*prometheus.Desc
 	for _, r := range c.opts.Snapshot() {
 		if r.Err != "" {
 			continue
 		}
 		for i := range r.Metrics {
 			m := &r.Metrics[i]
-			c.node(&e, m, &memDescs)
+			c.node(&e, m)
 		}
 		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
 			c.processes(&e, r.Processes)
@@ -186,41 +184,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // node maps one vigia metric onto its node_exporter series, if it has one.
-func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*prometheus.Desc) {
+func (c *Collector) node(e *emitter, m *reading.Metric) {
 	d := &c.descs
 	switch m.Name {
-	case reading.CPUSecondsTotal:
-		e.counter(d.cpuSeconds, m.Value, m.Label("cpu"), m.Label("mode"))
-	case reading.MemInfo:
-		field := m.Label("field")
-		if field == "" {
-			return
-		}
-		if *memDescs == nil {
-			*memDescs = make(map[string]*prometheus.Desc, 64)
-		}
-		desc := (*memDescs)[field]
-		if desc == nil {
-			desc = d.memInfo(field, m.Unit == reading.Bytes || (m.Unit == reading.None && !strings.HasPrefix(field, "HugePages_")))
-			(*memDescs)[field] = desc
-		}
-		e.gauge(desc, m.Value)
-	case reading.MemVMStat:
-		field := m.Label("field")
-		if field == "" {
-			return
-		}
-		if *memDescs == nil {
-			*memDescs = make(map[string]*prometheus.Desc, 64)
-		}
-		key := "vmstat/" + field
-		desc := (*memDescs)[key]
-		if desc == nil {
-			// node_exporter's vmstat collector: untyped, one family a field.
-			desc = prometheus.NewDesc("node_vmstat_"+field, "/proc/vmstat information field "+field+".", nil, nil)
-			(*memDescs)[key] = desc
-		}
-		e.untyped(desc, m.Value)
 	case reading.FSSize:
 		e.gauge(d.fsSize, m.Value, fsLabels(m)...)
 	case reading.FSFree:
@@ -280,10 +246,6 @@ func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*pr
 		e.gauge(d.hwmonFan, m.Value, m.Label("chip"), m.Label("sensor"))
 	case reading.ThermalZone:
 		e.gauge(d.thermalZone, m.Value, m.Label("type"), m.Label("zone"))
-	case reading.PressureStalledSecondsTotal:
-		if desc := d.pressure[[2]string{m.Label("resource"), m.Label("kind")}]; desc != nil {
-			e.counter(desc, m.Value)
-		}
 	}
 }
 
@@ -496,25 +458,9 @@ func utf8Valid(s string) bool {
 	return true
 }
 
-// memFieldParens is node_exporter's rule for /proc/meminfo keys:
-// "Active(anon)" becomes "Active_anon".
-var memFieldParens = regexp.MustCompile(`\((.*)\)`)
-
-// MemInfoName returns node_exporter's metric name for a /proc/meminfo field:
-// node_memory_<Field>_bytes for fields in kB, node_memory_<Field> for counts
-// such as HugePages_Total.
-func MemInfoName(field string, bytes bool) string {
-	name := "node_memory_" + memFieldParens.ReplaceAllString(field, "_${1}")
-	if bytes {
-		name += "_bytes"
-	}
-	return name
-}
-
 // descs holds every fixed descriptor, built once per Collector.
 type descs struct {
 	buildInfo, readingStatus, readingTime                      *prometheus.Desc
-	cpuSeconds                                                 *prometheus.Desc
 	fsSize, fsFree, fsAvail, fsFiles, fsFilesFree, fsReadOnly  *prometheus.Desc
 	fsDeviceError                                              *prometheus.Desc
 	diskReadBytes, diskWrittenBytes, diskReads, diskWrites     *prometheus.Desc
@@ -523,7 +469,6 @@ type descs struct {
 	netRxErrs, netTxErrs, netRxDrop, netTxDrop                 *prometheus.Desc
 	hwmonTemp, hwmonTempMax, hwmonTempCrit, hwmonFan           *prometheus.Desc
 	hwmonChipNames, hwmonSensorLabel, thermalZone              *prometheus.Desc
-	pressure                                                   map[[2]string]*prometheus.Desc
 	alertLevel, alertActive, alertSince                        *prometheus.Desc
 	readings, queueLen, queueCap, queueDropped                 *prometheus.Desc
 	analysisOverruns, analysisLatency, startTime, staleSensors *prometheus.Desc
@@ -531,11 +476,6 @@ type descs struct {
 	sensorInterval, sensorReadSeconds, sensorLastRead          *prometheus.Desc
 	outputBuffered, outputDropped                              *prometheus.Desc
 	procCPUPercent, procCPUSeconds, procRSS, procThreads       *prometheus.Desc
-}
-
-func (d *descs) memInfo(field string, bytes bool) *prometheus.Desc {
-	name := MemInfoName(field, bytes)
-	return prometheus.NewDesc(name, "Memory information field "+strings.TrimPrefix(name, "node_memory_")+".", nil, nil)
 }
 
 func newDescs() descs {
@@ -553,8 +493,6 @@ func newDescs() descs {
 		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version vigia was built from.", []string{"version"}, nil),
 		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
 		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
-
-		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
 
 		fsSize:        nd("node_filesystem_size_bytes", "Filesystem size in bytes.", fs, nil),
 		fsFree:        nd("node_filesystem_free_bytes", "Filesystem free space in bytes.", fs, nil),
@@ -588,15 +526,6 @@ func newDescs() descs {
 		hwmonChipNames:   nd("node_hwmon_chip_names", "Annotation metric for human-readable chip names", []string{"chip", "chip_name"}, nil),
 		hwmonSensorLabel: nd("node_hwmon_sensor_label", "Label for given chip and sensor", []string{"chip", "label", "sensor"}, nil),
 		thermalZone:      nd("node_thermal_zone_temp", "Zone temperature in Celsius", []string{"type", "zone"}, nil),
-
-		pressure: map[[2]string]*prometheus.Desc{
-			{"cpu", "some"}:    nd("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", nil, nil),
-			{"cpu", "full"}:    nd("node_pressure_cpu_stalled_seconds_total", "Total time in seconds no process could make progress due to CPU congestion", nil, nil),
-			{"memory", "some"}: nd("node_pressure_memory_waiting_seconds_total", "Total time in seconds that processes have waited for memory", nil, nil),
-			{"memory", "full"}: nd("node_pressure_memory_stalled_seconds_total", "Total time in seconds no process could make progress due to memory congestion", nil, nil),
-			{"io", "some"}:     nd("node_pressure_io_waiting_seconds_total", "Total time in seconds that processes have waited due to IO congestion", nil, nil),
-			{"io", "full"}:     nd("node_pressure_io_stalled_seconds_total", "Total time in seconds no process could make progress due to IO congestion", nil, nil),
-		},
 
 		alertLevel:  nd("vigia_alert_level", "Worst level of the rule's alerts now (0 normal, 1 warning, 2 critical).", []string{"rule"}, nil),
 		alertActive: nd("vigia_alert_active", "An active alert: 1 for each series a rule is warning or critical on.", append(alert, "severity"), nil),

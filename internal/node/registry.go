@@ -10,7 +10,14 @@ import (
 // a collector is one row here, its file, its fixture test and its lines in
 // docs/metrics.md.
 var Registry = []Registration{
+	{Name: "cpu", Default: true, New: newCPU},
+	{Name: "cpufreq", Default: true, New: newCPUFreq},
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "meminfo", Default: true, New: newMeminfo},
+	{Name: "pressure", Default: true, New: newPressure},
+	{Name: "schedstat", Default: true, New: newSchedstat},
+	{Name: "stat", Default: true, New: newStat},
+	{Name: "vmstat", Default: true, New: newVMStat},
 }
 
 // Names lists every collector's name, in registry order.

@@ -1,0 +1,137 @@
+package node
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// goldenCollector builds collector name over a fixture machine and
+// compares one scrape with testdata/golden/<fixture>-<name>.prom.
+func goldenCollector(t *testing.T, fixture, name string) {
+	t.Helper()
+	c := newCollector(t, fixtureEnv(t, filepath.Join("testdata", fixture)), name)
+	checkGolden(t, c, fixture+"-"+name)
+}
+
+func newCollector(t testing.TB, env Env, name string) Collector {
+	t.Helper()
+	for _, r := range Registry {
+		if r.Name == name {
+			c, err := r.New(env)
+			if err != nil {
+				t.Fatalf("new %s: %v", name, err)
+			}
+			return c
+		}
+	}
+	t.Fatalf("no collector %q", name)
+	return nil
+}
+
+// TestCPUGolden: this machine's two CPUs (no sysfs extras), a four-thread
+// machine with guest time, thermal throttles, an isolated and an offline
+// CPU, and an old kernel with seven columns.
+func TestCPUGolden(t *testing.T) {
+	t.Parallel()
+	for _, fixture := range []string{"cpu-2core", "cpu-4thread", "cpu-old"} {
+		t.Run(fixture, func(t *testing.T) {
+			t.Parallel()
+			goldenCollector(t, fixture, "cpu")
+		})
+	}
+}
+
+// writeMachine makes a fixture machine in a temporary directory: files
+// maps a path under it (proc/stat, sys/…) to its content.
+func writeMachine(t *testing.T, files map[string]string) Env {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "sys"), 0o755)
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fixtureEnv(t, dir)
+}
+
+// TestCPUCountersNeverGoBack: a counter that steps back a little (NO_HZ
+// idle accounting) is held at its highest value, as node_exporter does; an
+// idle time that jumps back by three seconds or more is a CPU unplugged
+// and plugged again, whose counters start afresh; an unplugged CPU's
+// series go away.
+func TestCPUCountersNeverGoBack(t *testing.T) {
+	t.Parallel()
+	env := writeMachine(t, map[string]string{"proc/stat": "cpu 1 1 1 1\ncpu0 500 0 0 1000\ncpu1 500 0 0 1000\n"})
+	c := newCollector(t, env, "cpu")
+	steps := []struct {
+		stat string
+		want []string
+	}{
+		{"cpu 1 1 1 1\ncpu0 500 0 0 1000\ncpu1 500 0 0 1000\n",
+			[]string{`{cpu="0",mode="idle"} 10`, `{cpu="0",mode="user"} 5`, `{cpu="1",mode="idle"} 10`}},
+		{"cpu 1 1 1 1\ncpu0 499 0 0 990\ncpu1 600 0 0 1100\n",
+			[]string{`{cpu="0",mode="idle"} 10`, `{cpu="0",mode="user"} 5`, `{cpu="1",mode="idle"} 11`}},
+		{"cpu 1 1 1 1\ncpu0 30 0 0 600\n",
+			[]string{`{cpu="0",mode="idle"} 6`, `{cpu="0",mode="user"} 0.3`}},
+	}
+	for i, s := range steps {
+		os.WriteFile(filepath.Join(env.FS.ProcRoot(), "stat"), []byte(s.stat), 0o644)
+		got, err := scrape(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(got, "node_cpu_seconds_total"+w+"\n") {
+				t.Errorf("step %d: lacks node_cpu_seconds_total%s:\n%s", i, w, got)
+			}
+		}
+		if i == 2 && strings.Contains(got, `cpu="1"`) {
+			t.Errorf("step %d: offline cpu1 still exported:\n%s", i, got)
+		}
+	}
+}
+
+func TestCPUErrors(t *testing.T) {
+	t.Parallel()
+	env := writeMachine(t, map[string]string{"proc/stat": "cpu 1 1 1 1\ncpu0 x 0 0 1000\n"})
+	if _, err := scrape(t, newCollector(t, env, "cpu")); err == nil || !strings.Contains(err.Error(), "stat") {
+		t.Errorf("garbage /proc/stat: error %v, want one naming the file", err)
+	}
+	env = writeMachine(t, map[string]string{"proc/stat": "cpu 1 1 1 1\n", "sys/devices/system/cpu/isolated": "1-x\n"})
+	for _, r := range Registry {
+		if r.Name == "cpu" {
+			if _, err := r.New(env); err == nil || !strings.Contains(err.Error(), "isolated") {
+				t.Errorf("garbage isolated list: error %v, want one naming the file", err)
+			}
+		}
+	}
+}
+
+// benchCollector measures one scrape of collector name over a fixture
+// machine, the emit a no-op: what the collector itself costs.
+func benchCollector(b *testing.B, fixture, name string) {
+	dir := filepath.Join("testdata", fixture)
+	fs, err := procfs.NewFS(filepath.Join(dir, "proc"), filepath.Join(dir, "sys"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCollector(b, Env{FS: fs}, name)
+	emit := func(*reading.Family, float64, ...string) {}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Update(emit); err != nil && !errors.Is(err, ErrNoData) {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCollectorCPU(b *testing.B) { benchCollector(b, "cpu-4thread", "cpu") }

@@ -1,0 +1,38 @@
+package node
+
+import (
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// vmstat is node_exporter's vmstat collector with its default field
+// filter, ^(oom_kill|pgpg|pswp|pg.*fault).*: one untyped family a field,
+// node_vmstat_<field>.
+type vmstat struct {
+	fs       procfs.FS
+	vm       procfs.VMStat
+	buf      []byte
+	fields   []procfs.VMStatField
+	families map[string]*reading.Family
+}
+
+func newVMStat(env Env) (Collector, error) {
+	return &vmstat{fs: env.FS, families: map[string]*reading.Family{}}, nil
+}
+
+func (c *vmstat) Update(emit reading.Emit) error {
+	var err error
+	if c.buf, err = c.fs.VMStat(&c.vm, c.buf); err != nil {
+		return err
+	}
+	c.fields = c.vm.Exported(c.fields[:0])
+	for _, f := range c.fields {
+		fam := c.families[f.Name]
+		if fam == nil {
+			fam = &reading.Family{Name: "node_vmstat_" + f.Name, Help: "/proc/vmstat information field " + f.Name + ".", Type: reading.Untyped}
+			c.families[f.Name] = fam
+		}
+		emit(fam, float64(f.Value))
+	}
+	return nil
+}
