@@ -11,12 +11,17 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// goldenCollector builds collector name over a fixture machine and
+// goldenCollector builds collector name over each fixture machine and
 // compares one scrape with testdata/golden/<fixture>-<name>.prom.
-func goldenCollector(t *testing.T, fixture, name string) {
+func goldenCollector(t *testing.T, name string, fixtures ...string) {
 	t.Helper()
-	c := newCollector(t, fixtureEnv(t, filepath.Join("testdata", fixture)), name)
-	checkGolden(t, c, fixture+"-"+name)
+	for _, fixture := range fixtures {
+		t.Run(fixture, func(t *testing.T) {
+			t.Parallel()
+			c := newCollector(t, fixtureEnv(t, filepath.Join("testdata", fixture)), name)
+			checkGolden(t, c, fixture+"-"+name)
+		})
+	}
 }
 
 func newCollector(t testing.TB, env Env, name string) Collector {
@@ -39,12 +44,7 @@ func newCollector(t testing.TB, env Env, name string) Collector {
 // CPU, and an old kernel with seven columns.
 func TestCPUGolden(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"cpu-2core", "cpu-4thread", "cpu-old"} {
-		t.Run(fixture, func(t *testing.T) {
-			t.Parallel()
-			goldenCollector(t, fixture, "cpu")
-		})
-	}
+	goldenCollector(t, "cpu", "cpu-2core", "cpu-4thread", "cpu-old")
 }
 
 // writeMachine makes a fixture machine in a temporary directory: files

@@ -11,7 +11,7 @@ import (
 // governors.
 func TestCPUFreqGolden(t *testing.T) {
 	t.Parallel()
-	goldenCollector(t, "cpu-4thread", "cpufreq")
+	goldenCollector(t, "cpufreq", "cpu-4thread")
 }
 
 func TestCPUFreqNoData(t *testing.T) {

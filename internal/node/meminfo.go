@@ -14,16 +14,14 @@ import (
 // field the kernel has (KReclaimable, SecPageTables, FileHugePages…), as
 // node_exporter 1.5 did, so no dashboard loses a series either way.
 type meminfo struct {
-	fs  procfs.FS
-	mi  procfs.MemInfo
-	buf []byte
-	// families is one family per kernel field name, made the first time
-	// the field is seen: the field set depends on the kernel.
-	families map[string]*reading.Family
+	fs       procfs.FS
+	mi       procfs.MemInfo
+	buf      []byte
+	families familyCache
 }
 
 func newMeminfo(env Env) (Collector, error) {
-	return &meminfo{fs: env.FS, families: map[string]*reading.Family{}}, nil
+	return &meminfo{fs: env.FS, families: familyCache{}}, nil
 }
 
 func (c *meminfo) Update(emit reading.Emit) error {
@@ -32,15 +30,17 @@ func (c *meminfo) Update(emit reading.Emit) error {
 		return err
 	}
 	for _, f := range c.mi.Fields {
-		fam := c.families[f.Name]
-		if fam == nil {
-			fam = memInfoFamily(f.Name, f.Bytes)
-			c.families[f.Name] = fam
+		mk := memInfoCountFamily
+		if f.Bytes { // a field's unit never changes, so its name is the key
+			mk = memInfoBytesFamily
 		}
-		emit(fam, float64(f.Value))
+		emit(c.families.get(f.Name, mk), float64(f.Value))
 	}
 	return nil
 }
+
+func memInfoBytesFamily(field string) *reading.Family { return memInfoFamily(field, true) }
+func memInfoCountFamily(field string) *reading.Family { return memInfoFamily(field, false) }
 
 func memInfoFamily(field string, bytes bool) *reading.Family {
 	name := memInfoName(field, bytes)

@@ -7,7 +7,7 @@ import (
 
 func TestSchedstatGolden(t *testing.T) {
 	t.Parallel()
-	goldenCollector(t, "cpu-4thread", "schedstat")
+	goldenCollector(t, "schedstat", "cpu-4thread")
 }
 
 // TestSchedstatNoData: a kernel without CONFIG_SCHEDSTATS, as this

@@ -4,12 +4,7 @@ import "testing"
 
 func TestStatGolden(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"cpu-2core", "cpu-old"} {
-		t.Run(fixture, func(t *testing.T) {
-			t.Parallel()
-			goldenCollector(t, fixture, "stat")
-		})
-	}
+	goldenCollector(t, "stat", "cpu-2core", "cpu-old")
 }
 
 func BenchmarkCollectorStat(b *testing.B) { benchCollector(b, "cpu-2core", "stat") }

@@ -13,11 +13,11 @@ type vmstat struct {
 	vm       procfs.VMStat
 	buf      []byte
 	fields   []procfs.VMStatField
-	families map[string]*reading.Family
+	families familyCache
 }
 
 func newVMStat(env Env) (Collector, error) {
-	return &vmstat{fs: env.FS, families: map[string]*reading.Family{}}, nil
+	return &vmstat{fs: env.FS, families: familyCache{}}, nil
 }
 
 func (c *vmstat) Update(emit reading.Emit) error {
@@ -27,12 +27,11 @@ func (c *vmstat) Update(emit reading.Emit) error {
 	}
 	c.fields = c.vm.Exported(c.fields[:0])
 	for _, f := range c.fields {
-		fam := c.families[f.Name]
-		if fam == nil {
-			fam = &reading.Family{Name: "node_vmstat_" + f.Name, Help: "/proc/vmstat information field " + f.Name + ".", Type: reading.Untyped}
-			c.families[f.Name] = fam
-		}
-		emit(fam, float64(f.Value))
+		emit(c.families.get(f.Name, vmstatFamily), float64(f.Value))
 	}
 	return nil
+}
+
+func vmstatFamily(field string) *reading.Family {
+	return &reading.Family{Name: "node_vmstat_" + field, Help: "/proc/vmstat information field " + field + ".", Type: reading.Untyped}
 }
