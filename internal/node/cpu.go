@@ -52,10 +52,23 @@ type cpu struct {
 	// all, so that a VM does not pay a directory walk every scrape for
 	// nothing.
 	throttle, online bool
+	// topology is each CPU directory's package and core: fixed for the
+	// boot, so read once rather than twice per CPU every scrape.
+	topology map[string]cpuPlace
+	// lv is reused for the label values of every sample: a variadic
+	// argument through a func value would be a heap slice per sample.
+	lv [2]string
+}
+
+// cpuPlace is where a CPU thread sits; ok is false for a CPU without
+// topology files, which node_exporter skips.
+type cpuPlace struct {
+	pkg, core uint64
+	ok        bool
 }
 
 func newCPU(env Env) (Collector, error) {
-	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}}
+	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}, topology: map[string]cpuPlace{}}
 	b, err := procfs.ReadInto(env.FS.Sys("devices", "system", "cpu", "isolated"), nil)
 	switch {
 	case err == nil:
@@ -82,7 +95,7 @@ func (c *cpu) Update(emit reading.Emit) error {
 	c.hold()
 	for _, core := range c.st.Cores {
 		t := c.held[core.ID]
-		id := strconv.Itoa(core.ID)
+		c.lv[0] = strconv.Itoa(core.ID)
 		for _, m := range [...]struct {
 			mode  string
 			ticks uint64
@@ -90,12 +103,15 @@ func (c *cpu) Update(emit reading.Emit) error {
 			{"user", t.User}, {"nice", t.Nice}, {"system", t.System}, {"idle", t.Idle},
 			{"iowait", t.IOWait}, {"irq", t.IRQ}, {"softirq", t.SoftIRQ}, {"steal", t.Steal},
 		} {
-			emit(cpuSeconds, float64(m.ticks)/c.hz, id, m.mode)
+			c.lv[1] = m.mode
+			emit(cpuSeconds, float64(m.ticks)/c.hz, c.lv[:]...)
 		}
 		// Guest time is also inside user and nice (the kernel counts it
 		// twice), as node_exporter leaves it.
-		emit(cpuGuestSeconds, float64(t.Guest)/c.hz, id, "user")
-		emit(cpuGuestSeconds, float64(t.GuestNice)/c.hz, id, "nice")
+		c.lv[1] = "user"
+		emit(cpuGuestSeconds, float64(t.Guest)/c.hz, c.lv[:]...)
+		c.lv[1] = "nice"
+		emit(cpuGuestSeconds, float64(t.GuestNice)/c.hz, c.lv[:]...)
 	}
 	for _, id := range c.isolated {
 		emit(cpuIsolated, 1, strconv.Itoa(id))
@@ -167,23 +183,17 @@ func (c *cpu) listed(id int) bool {
 // first of its threads) and one per package (from its first CPU). A CPU
 // without topology is skipped, as node_exporter does.
 func (c *cpu) throttles(emit reading.Emit, dirs []string) {
-	type core struct{ pkg, core uint64 }
-	cores := map[core]bool{}
+	cores := map[cpuPlace]bool{}
 	pkgs := map[uint64]bool{}
 	for _, d := range dirs {
-		pkg, b, err := procfs.ReadUint(filepath.Join(d, "topology", "physical_package_id"), c.buf)
-		c.buf = b
-		if err != nil {
+		place := c.place(d)
+		if !place.ok {
 			continue
 		}
-		id, b, err := procfs.ReadUint(filepath.Join(d, "topology", "core_id"), c.buf)
-		c.buf = b
-		if err != nil {
-			continue
-		}
+		pkg, id := place.pkg, place.core
 		p := strconv.FormatUint(pkg, 10)
-		if k := (core{pkg, id}); !cores[k] {
-			cores[k] = true
+		if !cores[place] {
+			cores[place] = true
 			n, b, err := procfs.ReadUint(filepath.Join(d, "thermal_throttle", "core_throttle_count"), c.buf)
 			if c.buf = b; err == nil {
 				emit(cpuCoreThrottles, float64(n), p, strconv.FormatUint(id, 10))
@@ -197,4 +207,20 @@ func (c *cpu) throttles(emit reading.Emit, dirs []string) {
 			}
 		}
 	}
+}
+
+// place returns the package and core of the CPU at dir, read once.
+func (c *cpu) place(dir string) cpuPlace {
+	if p, seen := c.topology[dir]; seen {
+		return p
+	}
+	var p cpuPlace
+	var err1, err2 error
+	p.pkg, c.buf, err1 = procfs.ReadUint(filepath.Join(dir, "topology", "physical_package_id"), c.buf)
+	p.core, c.buf, err2 = procfs.ReadUint(filepath.Join(dir, "topology", "core_id"), c.buf)
+	p.ok = err1 == nil && err2 == nil
+	if p.ok || errors.Is(err1, fs.ErrNotExist) || errors.Is(err2, fs.ErrNotExist) {
+		c.topology[dir] = p // a failed read is tried again next scrape
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,3 +136,30 @@ func benchCollector(b *testing.B, fixture, name string) {
 }
 
 func BenchmarkCollectorCPU(b *testing.B) { benchCollector(b, "cpu-4thread", "cpu") }
+
+// BenchmarkCollectorCPU64: /proc/stat of a 64-CPU machine, without the
+// sysfs extras: the per-CPU cost of the seconds counters alone.
+func BenchmarkCollectorCPU64(b *testing.B) {
+	dir := b.TempDir()
+	os.MkdirAll(filepath.Join(dir, "proc"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "sys"), 0o755)
+	var st strings.Builder
+	st.WriteString("cpu  64000 640 32000 6400000 640 0 640 0 0 0\n")
+	for i := range 64 {
+		fmt.Fprintf(&st, "cpu%d 1000%d 10 500 100000 10 0 10 0 0 0\n", i, i)
+	}
+	st.WriteString("intr 1 0\nctxt 1\nbtime 1\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n")
+	os.WriteFile(filepath.Join(dir, "proc", "stat"), []byte(st.String()), 0o644)
+	fs, err := procfs.NewFS(filepath.Join(dir, "proc"), filepath.Join(dir, "sys"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCollector(b, Env{FS: fs}, "cpu")
+	emit := func(*reading.Family, float64, ...string) {}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Update(emit); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

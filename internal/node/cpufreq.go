@@ -41,6 +41,7 @@ type cpufreq struct {
 	fs       procfs.FS
 	buf, gov []byte
 	offline  []int
+	lv       [1]string // reused label values, as cpu's
 }
 
 func newCPUFreq(env Env) (Collector, error) { return &cpufreq{fs: env.FS}, nil }
@@ -75,7 +76,8 @@ func (c *cpufreq) Update(emit reading.Emit) error {
 			c.buf = b
 			switch {
 			case err == nil:
-				emit(f.f, float64(v)*1000, id)
+				c.lv[0] = id
+				emit(f.f, float64(v)*1000, c.lv[:]...)
 			case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 			default:
 				return err

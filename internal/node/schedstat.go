@@ -24,6 +24,7 @@ type schedstat struct {
 	fs   procfs.FS
 	cpus []procfs.CPUSchedstat
 	buf  []byte
+	lv   [1]string // reused label values, as cpu's
 }
 
 func newSchedstat(env Env) (Collector, error) { return &schedstat{fs: env.FS}, nil }
@@ -37,10 +38,10 @@ func (c *schedstat) Update(emit reading.Emit) error {
 		return err
 	}
 	for _, s := range c.cpus {
-		id := strconv.Itoa(s.ID)
-		emit(schedRunning, float64(s.RunningNanos)/1e9, id)
-		emit(schedWaiting, float64(s.WaitingNanos)/1e9, id)
-		emit(schedTimeslices, float64(s.Timeslices), id)
+		c.lv[0] = strconv.Itoa(s.ID)
+		emit(schedRunning, float64(s.RunningNanos)/1e9, c.lv[:]...)
+		emit(schedWaiting, float64(s.WaitingNanos)/1e9, c.lv[:]...)
+		emit(schedTimeslices, float64(s.Timeslices), c.lv[:]...)
 	}
 	return nil
 }
