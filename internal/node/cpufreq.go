@@ -42,9 +42,15 @@ type cpufreq struct {
 	buf, gov []byte
 	offline  []int
 	lv       [1]string // reused label values, as cpu's
+	// absent is, per cpufreq directory, the cpufreqFiles (one bit each)
+	// its driver lacks or only root may read: a driver's files do not
+	// come and go, so they are not tried again every scrape.
+	absent map[string]uint16
 }
 
-func newCPUFreq(env Env) (Collector, error) { return &cpufreq{fs: env.FS}, nil }
+func newCPUFreq(env Env) (Collector, error) {
+	return &cpufreq{fs: env.FS, absent: map[string]uint16{}}, nil
+}
 
 func (c *cpufreq) Update(emit reading.Emit) error {
 	dirs, err := filepath.Glob(c.fs.Sys("devices", "system", "cpu", "cpu[0-9]*"))
@@ -71,7 +77,11 @@ func (c *cpufreq) Update(emit reading.Emit) error {
 			continue
 		}
 		found = true
-		for _, f := range cpufreqFiles {
+		absent := c.absent[dir]
+		for i, f := range cpufreqFiles {
+			if absent&(1<<i) != 0 {
+				continue
+			}
 			v, b, err := procfs.ReadUint(filepath.Join(dir, f.file), c.buf)
 			c.buf = b
 			switch {
@@ -79,10 +89,12 @@ func (c *cpufreq) Update(emit reading.Emit) error {
 				c.lv[0] = id
 				emit(f.f, float64(v)*1000, c.lv[:]...)
 			case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+				absent |= 1 << i
 			default:
 				return err
 			}
 		}
+		c.absent[dir] = absent
 		if err := c.governors(emit, dir, id); err != nil {
 			return err
 		}

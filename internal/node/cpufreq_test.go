@@ -36,3 +36,15 @@ func TestCPUFreqGarbage(t *testing.T) {
 }
 
 func BenchmarkCollectorCPUFreq(b *testing.B) { benchCollector(b, "cpu-4thread", "cpufreq") }
+
+// TestCPUFreqSecondScrape: the files found missing or unreadable on the
+// first scrape are skipped after it, and the series stay the same.
+func TestCPUFreqSecondScrape(t *testing.T) {
+	t.Parallel()
+	c := newCollector(t, fixtureEnv(t, "testdata/cpu-4thread"), "cpufreq")
+	first, err1 := scrape(t, c)
+	second, err2 := scrape(t, c)
+	if err1 != nil || err2 != nil || first != second || !strings.Contains(second, `node_cpu_frequency_hertz{cpu="0"} 2.1e+09`) {
+		t.Errorf("second scrape differs (%v, %v):\n%s\nthen\n%s", err1, err2, first, second)
+	}
+}
