@@ -1,19 +1,16 @@
 // Package metrics exposes vigia's live state in the Prometheus text format.
 // It is the only package that imports client_golang. A Collector on a private
-// registry turns the latest readings into const metrics on every scrape, so
+// registry turns the latest readings (vigia_*), the engine's health and what
+// internal/node's collectors read at the scrape (node_exporter's series, under
+// its names, help texts, labels, types and units, so dashboards and alert
+// rules written for it work unchanged) into const metrics on every scrape:
 // there is no second copy of state kept in gauges.
-//
-// Series shared with node_exporter (CPU, memory, load, filesystems, disk I/O,
-// network, pressure) keep node_exporter's names, help
-// texts, labels, types and units, so dashboards and alert rules written for
-// it work unchanged. Everything else is named vigia_*.
 package metrics
 
 import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -160,14 +157,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	if c.opts.Version != "" {
 		e.gauge(d.buildInfo, 1, c.opts.Version)
 	}
-	var memDescs map[string]*prometheus.Desc
 	for _, r := range c.opts.Snapshot() {
 		if r.Err != "" {
 			continue
-		}
-		for i := range r.Metrics {
-			m := &r.Metrics[i]
-			c.node(&e, m, &memDescs)
 		}
 		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
 			c.processes(&e, r.Processes)
@@ -192,49 +184,6 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		h := c.opts.AnalysisLatency()
 		m, err := prometheus.NewConstHistogram(d.analysisLatency, h.Count, h.Sum, h.Buckets)
 		e.send(m, err)
-	}
-}
-
-// node maps one vigia metric onto its node_exporter series, if it has one.
-func (c *Collector) node(e *emitter, m *reading.Metric, memDescs *map[string]*prometheus.Desc) {
-	d := &c.descs
-	switch m.Name {
-	case reading.CPUSecondsTotal:
-		e.counter(d.cpuSeconds, m.Value, m.Label("cpu"), m.Label("mode"))
-	case reading.MemInfo:
-		field := m.Label("field")
-		if field == "" {
-			return
-		}
-		if *memDescs == nil {
-			*memDescs = make(map[string]*prometheus.Desc, 64)
-		}
-		desc := (*memDescs)[field]
-		if desc == nil {
-			desc = d.memInfo(field, m.Unit == reading.Bytes || (m.Unit == reading.None && !strings.HasPrefix(field, "HugePages_")))
-			(*memDescs)[field] = desc
-		}
-		e.gauge(desc, m.Value)
-	case reading.MemVMStat:
-		field := m.Label("field")
-		if field == "" {
-			return
-		}
-		if *memDescs == nil {
-			*memDescs = make(map[string]*prometheus.Desc, 64)
-		}
-		key := "vmstat/" + field
-		desc := (*memDescs)[key]
-		if desc == nil {
-			// node_exporter's vmstat collector: untyped, one family a field.
-			desc = prometheus.NewDesc("node_vmstat_"+field, "/proc/vmstat information field "+field+".", nil, nil)
-			(*memDescs)[key] = desc
-		}
-		e.untyped(desc, m.Value)
-	case reading.PressureStalledSecondsTotal:
-		if desc := d.pressure[[2]string{m.Label("resource"), m.Label("kind")}]; desc != nil {
-			e.counter(desc, m.Value)
-		}
 	}
 }
 
@@ -420,26 +369,9 @@ func utf8Valid(s string) bool {
 	return true
 }
 
-// memFieldParens is node_exporter's rule for /proc/meminfo keys:
-// "Active(anon)" becomes "Active_anon".
-var memFieldParens = regexp.MustCompile(`\((.*)\)`)
-
-// MemInfoName returns node_exporter's metric name for a /proc/meminfo field:
-// node_memory_<Field>_bytes for fields in kB, node_memory_<Field> for counts
-// such as HugePages_Total.
-func MemInfoName(field string, bytes bool) string {
-	name := "node_memory_" + memFieldParens.ReplaceAllString(field, "_${1}")
-	if bytes {
-		name += "_bytes"
-	}
-	return name
-}
-
 // descs holds every fixed descriptor, built once per Collector.
 type descs struct {
 	buildInfo, readingStatus, readingTime                      *prometheus.Desc
-	cpuSeconds                                                 *prometheus.Desc
-	pressure                                                   map[[2]string]*prometheus.Desc
 	alertLevel, alertActive, alertSince                        *prometheus.Desc
 	readings, queueLen, queueCap, queueDropped                 *prometheus.Desc
 	analysisOverruns, analysisLatency, startTime, staleSensors *prometheus.Desc
@@ -447,11 +379,6 @@ type descs struct {
 	sensorInterval, sensorReadSeconds, sensorLastRead          *prometheus.Desc
 	outputBuffered, outputDropped                              *prometheus.Desc
 	procCPUPercent, procCPUSeconds, procRSS, procThreads       *prometheus.Desc
-}
-
-func (d *descs) memInfo(field string, bytes bool) *prometheus.Desc {
-	name := MemInfoName(field, bytes)
-	return prometheus.NewDesc(name, "Memory information field "+strings.TrimPrefix(name, "node_memory_")+".", nil, nil)
 }
 
 func newDescs() descs {
@@ -463,17 +390,6 @@ func newDescs() descs {
 		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version vigia was built from.", []string{"version"}, nil),
 		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
 		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
-
-		cpuSeconds: nd("node_cpu_seconds_total", "Seconds the CPUs spent in each mode.", []string{"cpu", "mode"}, nil),
-
-		pressure: map[[2]string]*prometheus.Desc{
-			{"cpu", "some"}:    nd("node_pressure_cpu_waiting_seconds_total", "Total time in seconds that processes have waited for CPU time", nil, nil),
-			{"cpu", "full"}:    nd("node_pressure_cpu_stalled_seconds_total", "Total time in seconds no process could make progress due to CPU congestion", nil, nil),
-			{"memory", "some"}: nd("node_pressure_memory_waiting_seconds_total", "Total time in seconds that processes have waited for memory", nil, nil),
-			{"memory", "full"}: nd("node_pressure_memory_stalled_seconds_total", "Total time in seconds no process could make progress due to memory congestion", nil, nil),
-			{"io", "some"}:     nd("node_pressure_io_waiting_seconds_total", "Total time in seconds that processes have waited due to IO congestion", nil, nil),
-			{"io", "full"}:     nd("node_pressure_io_stalled_seconds_total", "Total time in seconds no process could make progress due to IO congestion", nil, nil),
-		},
 
 		alertLevel:  nd("vigia_alert_level", "Worst level of the rule's alerts now (0 normal, 1 warning, 2 critical).", []string{"rule"}, nil),
 		alertActive: nd("vigia_alert_active", "An active alert: 1 for each series a rule is warning or critical on.", append(alert, "severity"), nil),

@@ -280,26 +280,6 @@ func TestTopProcessesBounded(t *testing.T) {
 	}
 }
 
-func TestMemInfoName(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		field string
-		bytes bool
-		want  string
-	}{
-		{"MemAvailable", true, "node_memory_MemAvailable_bytes"},
-		{"Active(anon)", true, "node_memory_Active_anon_bytes"},
-		{"Inactive(file)", true, "node_memory_Inactive_file_bytes"},
-		{"HugePages_Total", false, "node_memory_HugePages_Total"},
-		{"Active_anon", true, "node_memory_Active_anon_bytes"},
-	}
-	for _, tt := range tests {
-		if got := MemInfoName(tt.field, tt.bytes); got != tt.want {
-			t.Errorf("MemInfoName(%q, %v) = %q, want %q", tt.field, tt.bytes, got, tt.want)
-		}
-	}
-}
-
 func BenchmarkScrape(b *testing.B) {
 	procs := make([]reading.Process, 1000)
 	for i := range procs {

@@ -12,18 +12,24 @@ import (
 var Registry = []Registration{
 	{Name: "arp", Default: true, New: newARP},
 	{Name: "conntrack", Default: true, New: newConntrack},
+	{Name: "cpu", Default: true, New: newCPU},
+	{Name: "cpufreq", Default: true, New: newCPUFreq},
 	{Name: "diskstats", Default: true, New: newDiskstats},
 	{Name: "entropy", Default: true, New: newEntropy},
 	{Name: "filefd", Default: true, New: newFilefd},
 	{Name: "filesystem", Default: true, New: newFilesystem},
 	{Name: "hwmon", Default: true, New: newHwmon},
 	{Name: "loadavg", Default: true, New: newLoadavg},
+	{Name: "meminfo", Default: true, New: newMeminfo},
 	{Name: "netclass", Default: true, New: newNetclass},
 	{Name: "netdev", Default: true, New: newNetdev},
 	{Name: "netstat", Default: true, New: newNetstat},
 	{Name: "os", Default: true, New: newOS},
+	{Name: "pressure", Default: true, New: newPressure},
+	{Name: "schedstat", Default: true, New: newSchedstat},
 	{Name: "sockstat", Default: true, New: newSockstat},
 	{Name: "softnet", Default: true, New: newSoftnet},
+	{Name: "stat", Default: true, New: newStat},
 	// The textfile collector keeps its files' histograms and summaries,
 	// which a reading.Family cannot carry: internal/metrics runs it.
 	{Name: "textfile", Default: true},
@@ -31,6 +37,7 @@ var Registry = []Registration{
 	{Name: "time", Default: true, New: newTime},
 	{Name: "timex", Default: true, New: newTimex},
 	{Name: "uname", Default: true, New: newUname},
+	{Name: "vmstat", Default: true, New: newVMStat},
 }
 
 // Names lists every collector's name, in registry order.

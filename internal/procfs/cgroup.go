@@ -161,11 +161,37 @@ func scanKeyUints(b []byte, keys []string, vals []uint64) (seen uint64, err erro
 // ParseCPUList counts the CPUs in a kernel CPU list such as
 // /sys/devices/system/cpu/online ("0-3,8,10-11" is 7).
 func ParseCPUList(b []byte) (int, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return 0, errors.New("empty CPU list")
 	}
 	n := 0
+	if err := cpuListRanges(b, func(lo, hi uint64) { n += int(hi-lo) + 1 }); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// AppendCPUList appends the CPUs of a kernel CPU list, such as
+// /sys/devices/system/cpu/isolated, to dst in list order; an empty list
+// (no CPU isolated) appends none.
+func AppendCPUList(dst []int, b []byte) ([]int, error) {
+	start := len(dst)
+	err := cpuListRanges(b, func(lo, hi uint64) {
+		for c := lo; c <= hi; c++ {
+			dst = append(dst, int(c))
+		}
+	})
+	if err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// cpuListRanges calls each for every lo-hi range (a single CPU is lo-lo)
+// of a CPU list, refusing garbage and implausibly large lists.
+func cpuListRanges(b []byte, each func(lo, hi uint64)) error {
+	b = bytes.TrimSpace(b)
+	total := uint64(0)
 	for len(b) > 0 {
 		var r []byte
 		if i := bytes.IndexByte(b, ','); i >= 0 {
@@ -176,23 +202,23 @@ func ParseCPUList(b []byte) (int, error) {
 		lo, hi, isRange := bytes.Cut(r, []byte("-"))
 		l, ok := parseDecimal(lo)
 		if !ok {
-			return 0, fmt.Errorf("CPU list: %s is not a CPU number", statQuote(r))
+			return fmt.Errorf("CPU list: %s is not a CPU number", statQuote(r))
 		}
 		h := l
 		if isRange {
 			if h, ok = parseDecimal(hi); !ok || h < l {
-				return 0, fmt.Errorf("CPU list: %s is not a range", statQuote(r))
+				return fmt.Errorf("CPU list: %s is not a range", statQuote(r))
 			}
 		}
 		if h-l >= 1<<20 {
-			return 0, fmt.Errorf("CPU list: range %s is implausibly large", statQuote(r))
+			return fmt.Errorf("CPU list: range %s is implausibly large", statQuote(r))
 		}
-		n += int(h-l) + 1
-		if n > 1<<20 {
-			return 0, errors.New("CPU list: implausibly many CPUs")
+		if total += h - l + 1; total > 1<<20 {
+			return errors.New("CPU list: implausibly many CPUs")
 		}
+		each(l, h)
 	}
-	return n, nil
+	return nil
 }
 
 // CgroupMemStat is the part of a cgroup v2 memory.stat file vigia uses, in

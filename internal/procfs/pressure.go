@@ -16,22 +16,22 @@ type PressureLine struct {
 	TotalMicros          uint64
 }
 
-// Pressure is a PSI file: /proc/pressure/{cpu,memory,io} or a cgroup's
+// Pressure is a PSI file: /proc/pressure/{cpu,memory,io,irq} or a cgroup's
 // {cpu,memory,io}.pressure. HasFull is false for cpu on kernels before 5.13,
-// which print only the "some" line.
+// which print only the "some" line; HasSome is false for irq, which prints
+// only the "full" one.
 type Pressure struct {
-	Some    PressureLine
-	Full    PressureLine
-	HasFull bool
+	Some             PressureLine
+	Full             PressureLine
+	HasSome, HasFull bool
 }
 
 // ParsePressure parses a PSI file without allocating. Keys it does not know
 // are skipped, so a future kernel's extra column does not break it; a line
-// that is neither "some" nor "full", a missing "some" line or a bad number is
+// that is neither "some" nor "full", a file with neither, or a bad number is
 // an error naming the line.
 func ParsePressure(b []byte) (Pressure, error) {
 	var p Pressure
-	sawSome := false
 	lineNo := 0
 	for len(b) > 0 {
 		var line []byte
@@ -43,7 +43,7 @@ func ParsePressure(b []byte) (Pressure, error) {
 		case "":
 			continue
 		case "some":
-			dst, sawSome = &p.Some, true
+			dst, p.HasSome = &p.Some, true
 		case "full":
 			dst, p.HasFull = &p.Full, true
 		default:
@@ -53,8 +53,8 @@ func ParsePressure(b []byte) (Pressure, error) {
 			return Pressure{}, fmt.Errorf("line %d (%s): %w", lineNo, kind, err)
 		}
 	}
-	if !sawSome {
-		return Pressure{}, errors.New("no \"some\" line (empty or truncated)")
+	if !p.HasSome && !p.HasFull {
+		return Pressure{}, errors.New("no \"some\" or \"full\" line (empty or truncated)")
 	}
 	return p, nil
 }

@@ -35,9 +35,12 @@ type Stat struct {
 	// BootTime is btime, seconds since the epoch; 0 when absent.
 	BootTime        uint64
 	ContextSwitches uint64
-	Forks           uint64 // "processes": forks since boot
-	ProcsRunning    uint64
-	ProcsBlocked    uint64
+	// Interrupts is the first number of the intr line: every interrupt
+	// serviced since boot, numbered or not.
+	Interrupts   uint64
+	Forks        uint64 // "processes": forks since boot
+	ProcsRunning uint64
+	ProcsBlocked uint64
 }
 
 // ParseStat parses /proc/stat into s, reusing s.Cores so that parsing the
@@ -98,6 +101,8 @@ func statScalar(name, rest []byte, s *Stat, lineNo int) error {
 		dst = &s.BootTime
 	case "ctxt":
 		dst = &s.ContextSwitches
+	case "intr":
+		dst = &s.Interrupts
 	case "processes":
 		dst = &s.Forks
 	case "procs_running":
@@ -105,7 +110,7 @@ func statScalar(name, rest []byte, s *Stat, lineNo int) error {
 	case "procs_blocked":
 		dst = &s.ProcsBlocked
 	default:
-		return nil // intr, softirq and lines of future kernels
+		return nil // softirq and lines of future kernels
 	}
 	v, _ := statCutField(rest)
 	n, ok := parseDecimal(v)

@@ -37,7 +37,7 @@ func TestParseStat(t *testing.T) {
 					{0, CPUTimes{User: 2598, System: 1870, Idle: 355102, IOWait: 25, SoftIRQ: 10, Steal: 8}},
 					{1, CPUTimes{User: 2850, System: 1950, Idle: 354472, IOWait: 246, SoftIRQ: 57, Steal: 11}},
 				},
-				BootTime: 1795835552, ContextSwitches: 684599, Forks: 11442, ProcsRunning: 1,
+				BootTime: 1795835552, ContextSwitches: 684599, Interrupts: 350455, Forks: 11442, ProcsRunning: 1,
 			},
 		},
 		{
@@ -58,6 +58,7 @@ func TestParseStat(t *testing.T) {
 		},
 		{name: "empty", in: "", wantErr: "no aggregate cpu line"},
 		{name: "truncated before cpu line", in: "intr 1 2 3\n", wantErr: "no aggregate cpu line"},
+		{name: "garbage interrupt count", in: "cpu 1 2 3 4\nintr x 2 3\n", wantErr: `line 2 (intr): bad value "x"`},
 		{name: "truncated cpu line", in: "cpu 1 2 3", wantErr: `line 1 ("cpu"): 3 fields, want at least 4`},
 		{name: "garbage tick", in: "cpu 1 2 x 4\n", wantErr: `line 1 ("cpu"): field 3: "x" is not a tick count`},
 		{name: "negative tick", in: "cpu 1 2 3 4\ncpu0 -1 2 3 4\n", wantErr: `line 2 ("cpu0"): field 1: "-1" is not a tick count`},

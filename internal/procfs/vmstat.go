@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"bytes"
 	"fmt"
 )
 
@@ -12,6 +13,9 @@ type VMStat struct {
 	PgpgIn, PgpgOut, PswpIn, PswpOut, PgFault, PgMajFault, OOMKill    uint64
 	PgstealKswapd, PgstealDirect, PgstealKhugepaged, PgstealProactive uint64
 	Has                                                               VMStatFields
+	// exported is every counter node_exporter's default field filter
+	// passes, in file order; reused, names included, by the next parse.
+	exported []VMStatField
 }
 
 // VMStatFields is a set of VMStat's fields, one bit each in vmstatFields
@@ -49,16 +53,20 @@ type VMStatField struct {
 	Value uint64
 }
 
-// Exported returns the counters node_exporter's vmstat collector exports
-// by default (oom_kill, pgpg*, pswp*, pg*fault) that the file had, in the
-// order above.
+// Exported appends to dst the counters node_exporter's vmstat collector
+// exports by default, in file order: every name its default field filter
+// ^(oom_kill|pgpg|pswp|pg.*fault).* passes, so a kernel's new pg*fault*
+// counter is exported as node_exporter would.
 func (v *VMStat) Exported(dst []VMStatField) []VMStatField {
-	for i, f := range vmstatFields[:7] {
-		if v.Has&(1<<i) != 0 {
-			dst = append(dst, VMStatField{Name: f.name, Value: *f.field(v)})
-		}
-	}
-	return dst
+	return append(dst, v.exported...)
+}
+
+// vmstatExported is node_exporter's default field filter,
+// ^(oom_kill|pgpg|pswp|pg.*fault).*, without a regexp.
+func vmstatExported(name []byte) bool {
+	return bytes.HasPrefix(name, []byte("oom_kill")) || bytes.HasPrefix(name, []byte("pgpg")) ||
+		bytes.HasPrefix(name, []byte("pswp")) ||
+		(bytes.HasPrefix(name, []byte("pg")) && bytes.Contains(name[2:], []byte("fault")))
 }
 
 // Reclaimed sums the counters of pages taken from processes or given back
@@ -71,24 +79,44 @@ func (v *VMStat) Reclaimed() (sum uint64, ok bool) {
 }
 
 // ParseVMStat parses /proc/vmstat ("name value" a line) into v, without
-// allocating. Unknown names are skipped: every kernel adds some. A known
-// name with a value that is not a number is an error naming the line.
+// allocating once v has parsed the same machine before. Unknown names are
+// skipped: every kernel adds some. A known or exported name with a value
+// that is not a number is an error naming the line.
 func ParseVMStat(b []byte, v *VMStat) error {
+	exported := v.exported[:cap(v.exported)]
 	*v = VMStat{}
+	n := 0
+	defer func() { v.exported = exported[:n] }()
 	for lineNo := 1; len(b) > 0; lineNo++ {
 		var line []byte
 		line, b = cutLine(b)
 		name, rest := statCutField(line)
+		if vmstatExported(name) {
+			num, _ := statCutField(rest)
+			val, ok := parseDecimal(num)
+			if !ok {
+				return fmt.Errorf("line %d: %s: %s is not a number", lineNo, name, statQuote(num))
+			}
+			if n < len(exported) {
+				if exported[n].Name != string(name) { // compared in place, no allocation
+					exported[n].Name = string(name)
+				}
+				exported[n].Value = val
+			} else {
+				exported = append(exported, VMStatField{Name: string(name), Value: val})
+			}
+			n++
+		}
 		for i, f := range vmstatFields {
 			if string(name) != f.name {
 				continue
 			}
 			num, _ := statCutField(rest)
-			n, ok := parseDecimal(num)
+			x, ok := parseDecimal(num)
 			if !ok {
 				return fmt.Errorf("line %d: %s: %s is not a number", lineNo, f.name, statQuote(num))
 			}
-			*f.field(v) = n
+			*f.field(v) = x
 			v.Has |= 1 << i
 			break
 		}

@@ -92,3 +92,25 @@ func FuzzParseVMStat(f *testing.F) {
 		_ = ParseVMStat(b, &v)
 	})
 }
+
+// TestVMStatExportedFilter: every name node_exporter's default filter
+// passes is exported, not only the ones vigia computes with, and parsing
+// the same machine again allocates nothing.
+// Not parallel: AllocsPerRun refuses to run beside other tests.
+func TestVMStatExportedFilter(t *testing.T) {
+	in := []byte("pgdemote_kswapd 4\npgfault 9\nthp_fault_alloc 5\npgmajfault_s 7\npswpin 1\noom_kill_total 2\nnuma_hint_faults 3\npgpgoutclean 6\n")
+	var v VMStat
+	if err := ParseVMStat(in, &v); err != nil {
+		t.Fatal(err)
+	}
+	want := []VMStatField{{"pgfault", 9}, {"pgmajfault_s", 7}, {"pswpin", 1}, {"oom_kill_total", 2}, {"pgpgoutclean", 6}}
+	if diff := cmp.Diff(want, v.Exported(nil)); diff != "" {
+		t.Errorf("Exported mismatch (-want +got):\n%s", diff)
+	}
+	if n := testing.AllocsPerRun(10, func() { ParseVMStat(in, &v) }); n != 0 {
+		t.Errorf("ParseVMStat of the same file again: %v allocs, want 0", n)
+	}
+	if err := ParseVMStat([]byte("pgfault 1\npgmajfault_s x\n"), &v); err == nil || !strings.Contains(err.Error(), "line 2: pgmajfault_s") {
+		t.Errorf("garbage in an exported field: error %v, want one naming line 2", err)
+	}
+}

@@ -1,0 +1,50 @@
+package node
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestCPUFreqGolden: four CPUs, cpu3 offline; cpu0 alone lets us read
+// cpuinfo_cur_freq, cpu2 alone has cpuinfo_avg_freq and no list of
+// governors.
+func TestCPUFreqGolden(t *testing.T) {
+	t.Parallel()
+	goldenCollector(t, "cpufreq", "cpu-4thread")
+}
+
+func TestCPUFreqNoData(t *testing.T) {
+	t.Parallel()
+	for _, fixture := range []string{"cpu-2core", "cpu-old"} {
+		c := newCollector(t, fixtureEnv(t, "testdata/"+fixture), "cpufreq")
+		if got, err := scrape(t, c); !errors.Is(err, ErrNoData) || got != "" {
+			t.Errorf("%s without cpufreq: %q, %v; want nothing and ErrNoData", fixture, got, err)
+		}
+	}
+}
+
+func TestCPUFreqGarbage(t *testing.T) {
+	t.Parallel()
+	env := writeMachine(t, map[string]string{
+		"proc/stat": "cpu 1 1 1 1\n",
+		"sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq": "fast\n",
+	})
+	if _, err := scrape(t, newCollector(t, env, "cpufreq")); err == nil || !strings.Contains(err.Error(), "scaling_cur_freq") {
+		t.Errorf("garbage frequency: error %v, want one naming the file", err)
+	}
+}
+
+func BenchmarkCollectorCPUFreq(b *testing.B) { benchCollector(b, "cpu-4thread", "cpufreq") }
+
+// TestCPUFreqSecondScrape: the files found missing or unreadable on the
+// first scrape are skipped after it, and the series stay the same.
+func TestCPUFreqSecondScrape(t *testing.T) {
+	t.Parallel()
+	c := newCollector(t, fixtureEnv(t, "testdata/cpu-4thread"), "cpufreq")
+	first, err1 := scrape(t, c)
+	second, err2 := scrape(t, c)
+	if err1 != nil || err2 != nil || first != second || !strings.Contains(second, `node_cpu_frequency_hertz{cpu="0"} 2.1e+09`) {
+		t.Errorf("second scrape differs (%v, %v):\n%s\nthen\n%s", err1, err2, first, second)
+	}
+}
