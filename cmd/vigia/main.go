@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -47,6 +48,10 @@ type env struct {
 	// in Pacific/Kiritimati. Nil is time.Now, local time. Read it through
 	// clock, and time zones through zone, never time.Now or time.Local.
 	now func() time.Time
+	// failures, when set, says why the command failed instead of the
+	// plain "vigia: …" line: with --log-format json every line on stderr
+	// is a JSON object, the last one included.
+	failures *slog.Logger
 }
 
 // clock returns the current time, in the zone commands show times in.
@@ -157,6 +162,12 @@ func exitCode(e *env, err error) int {
 	switch {
 	case errors.Is(err, errHelp):
 		return exitOK
+	case e.failures != nil:
+		e.failures.Error("command failed", "error", err)
+		if errors.As(err, &u) {
+			return exitUsage
+		}
+		return exitFailure
 	case errors.As(err, &u):
 		fmt.Fprintf(e.stderr, "vigia: %v\n", err)
 		if u.hint != "" {

@@ -159,7 +159,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
-		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
+		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger.With("output", "metrics"),
 		Stream: func() metrics.StreamClients {
 			st := srv.StreamStats()
 			return metrics.StreamClients{Connected: st.Clients, Refused: st.ClientsRefused}

@@ -145,7 +145,7 @@ func New(opts Options) *Dispatcher {
 	red := config.NewRedactor(ns, opts.Secrets...)
 	d := &Dispatcher{host: host, log: logger, flush: cmp.Or(opts.FlushTimeout, finalFlush)}
 	for _, n := range ns {
-		l := logger.With("notifier", n.Name)
+		l := logger.With("notifier", n.Name, "kind", n.Type)
 		if n.Timeout <= 0 {
 			// Not from the config file, which sets every default: never
 			// wait for ever.
