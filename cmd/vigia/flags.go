@@ -28,6 +28,9 @@ import (
 func newFlagSet(e *env, name, help string) *flag.FlagSet {
 	fs := flag.NewFlagSet("vigia "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	if e.flagSet != nil {
+		e.flagSet(fs, help)
+	}
 	fs.Usage = func() {
 		fmt.Fprintln(e.stdout, strings.TrimSpace(help))
 		hasFlags := false

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,6 +53,9 @@ type env struct {
 	// plain "vigia: …" line: with --log-format json every line on stderr
 	// is a JSON object, the last one included.
 	failures *slog.Logger
+	// flagSet, when set, is given each command's flag set and help text
+	// as the command makes them; specs reads commands this way.
+	flagSet func(fs *flag.FlagSet, help string)
 }
 
 // clock returns the current time, in the zone commands show times in.
@@ -75,6 +79,8 @@ func commands() []command {
 		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport},
 		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert},
 		{"config", "check a config file: vigia config check FILE", runConfig},
+		{"completion", "print a shell completion script: vigia completion bash|zsh|fish", runCompletion},
+		{"man", "print the manual page (roff, section 1)", runMan},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -182,7 +188,7 @@ func exitCode(e *env, err error) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 With no command, vigia opens the dashboard on a terminal and streams lines
