@@ -185,12 +185,11 @@ func exitCode(e *env, err error) int {
 	return exitFailure
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
-	}
-	fmt.Fprint(w, `
+// tagline says what vigia is, in --help and the man page's NAME.
+const tagline = "a light system monitor and task manager"
+
+// mainHelp is the end of `vigia --help`, and the man page's description.
+const mainHelp = `
 With no command, vigia opens the dashboard on a terminal and streams lines
 when its output is piped. Every command takes --help, with examples.
 
@@ -200,5 +199,12 @@ Examples:
   vigia watch --json | jq .      # JSON lines
   vigia snapshot                 # everything once, like top -b -n1
   vigia config check vigia.yaml  # validate a config file
-`)
+`
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "vigia %s — %s\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version, tagline)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, mainHelp)
 }

@@ -163,3 +163,11 @@ func (t *Text) ManExitStatus() []ManEntry {
 			"Un error de uso: una orden u opción desconocida, un valor de opción erróneo, un archivo de configuración no válido.")},
 	}
 }
+
+// ManSeeAlso is the sentence after the SEE ALSO list of pages: where the
+// rest of vigia's documentation is.
+func (t *Text) ManSeeAlso() string {
+	return t.pick(
+		"The documents under docs/ in vigia's source: rules.md (rules), alerts.md (notifiers), api.md (the agent's API), metrics.md (every metric), json.md (JSON output) and logging.md (log lines); examples/vigia.yaml documents every setting of the config file.",
+		"Los documentos bajo docs/ en las fuentes de vigia: rules.md (reglas), alerts.md (notificadores), api.md (la API del agente), metrics.md (cada métrica), json.md (salida JSON) y logging.md (líneas de registro); examples/vigia.yaml documenta cada ajuste del archivo de configuración.")
+}
