@@ -51,6 +51,15 @@ func completionFlags(c commandSpec, values map[string]valueSet) []completionFlag
 	return out
 }
 
+// keyWords are a key=value flag's keys as a shell offers them, key=.
+func keyWords(v valueSet) []string {
+	var out []string
+	for _, k := range sortedKeys(v) {
+		out = append(out, k+"=")
+	}
+	return out
+}
+
 // sortedKeys are a key=value flag's keys, in order.
 func sortedKeys(v valueSet) []string {
 	var keys []string

@@ -63,11 +63,7 @@ func bashCompletion(w io.Writer, cs []commandSpec, values map[string]valueSet) {
 					fmt.Fprintf(w, "\t%s=*) _vigia_list %s ;;\n", k, bashWords(prefixed(k+"=", vs)))
 				}
 			}
-			var keys []string
-			for _, k := range sortedKeys(f.values) {
-				keys = append(keys, k+"=")
-			}
-			fmt.Fprintf(w, "\t*)\n\t\tcompopt -o nospace 2>/dev/null\n\t\t_vigia_list %s\n\t\t;;\n\tesac\n}\n", bashWords(keys))
+			fmt.Fprintf(w, "\t*)\n\t\tcompopt -o nospace 2>/dev/null\n\t\t_vigia_list %s\n\t\t;;\n\tesac\n}\n", bashWords(keyWords(f.values)))
 		}
 	}
 

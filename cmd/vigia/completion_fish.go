@@ -20,15 +20,6 @@ function __vigia_list
     end
 end
 
-# __vigia_keys KEY... prints the keys given, as key=, after the list so far;
-# once a key= is written, the caller's values for it.
-function __vigia_keys
-    set -l pre (string replace -r '[^,]*$' '' -- (commandline -ct))
-    for k in $argv
-        printf '%s%s=\n' $pre $k
-    end
-end
-
 complete -c vigia -f
 `
 
@@ -80,7 +71,7 @@ func fishKeys(v valueSet) string {
 			fmt.Fprintf(&b, "; case '%s=*'; __vigia_list %s", k, strings.Join(prefixed(k+"=", vs), " "))
 		}
 	}
-	fmt.Fprintf(&b, "; case '*'; __vigia_keys %s; end)", strings.Join(sortedKeys(v), " "))
+	fmt.Fprintf(&b, "; case '*'; __vigia_list %s; end)", strings.Join(keyWords(v), " "))
 	return b.String()
 }
 

@@ -14,15 +14,18 @@ import (
 	"github.com/vigia-dev/vigia/internal/golden"
 )
 
-func completionScript(t *testing.T, shell string) string {
+// output runs vigia in-process with args and returns its stdout.
+func output(t *testing.T, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	if code := run(t.Context(), e, []string{"completion", shell}); code != exitOK {
-		t.Fatalf("vigia completion %s: exit %d: %s", shell, code, errOut.String())
+	if code := run(t.Context(), e, args); code != exitOK {
+		t.Fatalf("vigia %v: exit %d: %s", args, code, errOut.String())
 	}
 	return out.String()
 }
+
+func completionScript(t *testing.T, shell string) string { return output(t, "completion", shell) }
 
 func TestCompletionGolden(t *testing.T) {
 	t.Parallel()

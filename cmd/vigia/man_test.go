@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,15 +10,7 @@ import (
 	"github.com/vigia-dev/vigia/internal/golden"
 )
 
-func manPage(t *testing.T, lang string) string {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	if code := run(t.Context(), e, []string{"man", "--lang", lang}); code != exitOK {
-		t.Fatalf("vigia man --lang %s: exit %d: %s", lang, code, errOut.String())
-	}
-	return out.String()
-}
+func manPage(t *testing.T, lang string) string { return output(t, "man", "--lang", lang) }
 
 func TestManGolden(t *testing.T) {
 	t.Parallel()
