@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigia-dev/vigia/internal/golden"
@@ -207,8 +209,9 @@ func TestCompletionFish(t *testing.T) {
 	}
 }
 
-// TestCompletionZsh checks the zsh script parses and registers itself
-// with compinit, when zsh is installed.
+// TestCompletionZsh runs the zsh script for real, when zsh is installed:
+// compinit registers it, and on a pseudo-terminal each line completes as
+// it should (testdata/zsh-complete.zsh catches what zsh offers).
 func TestCompletionZsh(t *testing.T) {
 	t.Parallel()
 	zsh, err := exec.LookPath("zsh")
@@ -216,17 +219,31 @@ func TestCompletionZsh(t *testing.T) {
 		t.Skip("no zsh (Debian package zsh)")
 	}
 	dir := t.TempDir()
-	script := filepath.Join(dir, "_vigia")
-	os.WriteFile(script, []byte(completionScript(t, "zsh")), 0o644)
+	os.WriteFile(filepath.Join(dir, "_vigia"), []byte(completionScript(t, "zsh")), 0o644)
 	prog := "fpath=(" + dir + " $fpath); autoload -U compinit; compinit -u -d " + filepath.Join(dir, "zcompdump") +
 		"; print -r -- $_comps[vigia]"
 	cmd := exec.Command(zsh, "-f", "-c", prog)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "_vigia" {
-		t.Errorf("zsh: compinit registered %q for vigia (%v), want _vigia", out, err)
+	if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "_vigia" {
+		t.Fatalf("zsh: compinit registered %q for vigia (%v), want _vigia", out, err)
 	}
-	if out, err := exec.Command(zsh, "-n", script).CombinedOutput(); err != nil {
-		t.Errorf("zsh -n: %v\n%s", err, out)
+	for _, tc := range completionCases {
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, zsh, "-f", "testdata/zsh-complete.zsh", dir, tc.line)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		out, err := cmd.Output()
+		cancel()
+		if err != nil {
+			t.Errorf("zsh: %q: %v", tc.line, err)
+			continue
+		}
+		// zsh offers a key of --rule without its =, which it adds once
+		// the key is chosen; a file may come more than once.
+		want := slices.Clone(tc.want)
+		for i := range want {
+			want[i] = strings.TrimSuffix(want[i], "=")
+		}
+		got := slices.Compact(slices.Sorted(slices.Values(strings.Fields(string(out)))))
+		checkOffered(t, "zsh", tc.line, want, got)
 	}
 }

@@ -66,8 +66,9 @@ _vigia() {
 			case f.path == "dir":
 				action = "_files -/"
 			}
-			// The action of a spec is one word of _arguments: the quotes of
-			// its own words go inside.
+			// _arguments splits a spec at its colons: those of the action
+			// (_values' own specs) are escaped.
+			action = strings.ReplaceAll(action, ":", `\:`)
 			fmt.Fprintf(w, " \\\n\t\t%s", zshQuote(spec+"=["+desc+"]:"+msg+":"+action))
 		}
 		if len(c.verbs) > 0 {
