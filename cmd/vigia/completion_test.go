@@ -247,3 +247,17 @@ func TestCompletionZsh(t *testing.T) {
 		checkOffered(t, "zsh", tc.line, want, got)
 	}
 }
+
+// A shell vigia has no script for, or none at all, is a usage error that
+// names the shells.
+func TestCompletionUnknownShell(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
+		var out, errOut bytes.Buffer
+		e := &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		if code := run(t.Context(), e, args); code != exitUsage || out.Len() > 0 ||
+			!strings.Contains(errOut.String(), "usage: vigia completion bash|zsh|fish") {
+			t.Errorf("vigia %v: exit %d, stdout %q, stderr %q; want 2 and the shells", args, code, out.String(), errOut.String())
+		}
+	}
+}
