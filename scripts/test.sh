@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata)
+packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -28,6 +28,9 @@ import (
 func newFlagSet(e *env, name, help string) *flag.FlagSet {
 	fs := flag.NewFlagSet("vigia "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	if e.flagSet != nil {
+		e.flagSet(fs, help)
+	}
 	fs.Usage = func() {
 		fmt.Fprintln(e.stdout, strings.TrimSpace(help))
 		hasFlags := false
@@ -119,6 +122,7 @@ type machineFlags struct {
 	workers      int
 	lang         string
 	logLevel     string
+	logFormat    string
 	rules        ruleFlags
 	// flags tells a flag given as its zero value (--workers 0) from one
 	// not given.
@@ -136,7 +140,8 @@ func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
 	fs.StringVar(&m.sensors, "sensors", defaultSensors, "comma-separated `list` of sensors: "+strings.Join(sensor.Names(), ","))
 	fs.IntVar(&m.workers, "workers", 0, fmt.Sprintf("analyser goroutines, 1 to %d (default %d)", config.MaxWorkers, engine.DefaultWorkers))
 	fs.StringVar(&m.lang, "lang", "", "language of messages, en or es (default from LC_ALL, LC_MESSAGES, LANG)")
-	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: debug, info, warn, error")
+	fs.StringVar(&m.logLevel, "log-level", "warn", "log `level` on stderr: "+strings.Join(logLevelNames(), ", "))
+	fs.StringVar(&m.logFormat, "log-format", "text", "log lines as `format` "+strings.Join(logFormats, " or ")+" (json: one object a line, for journald; docs/logging.md)")
 	fs.Var(&m.rules, "rule", "add a rule, as `key=value,…` with the config file's rule keys (docs/rules.md), labels as\nlabels.NAME=VALUE (repeatable; e.g. --rule metric=cpu.usage,warning=50,critical=80,for=30s or\n--rule kind=trend,metric=fs.avail,labels.mountpoint=/,within=24h)")
 	return m
 }
@@ -180,11 +185,12 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 	if s.text, err = language(e, s.cfg.Language, m.lang); err != nil {
 		return nil, err
 	}
-	level, ok := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[m.logLevel]
-	if !ok {
-		return nil, usagef("--log-level %q: want debug, info, warn or error", m.logLevel)
+	if s.logger, err = newLogger(e.stderr, m.logLevel, m.logFormat); err != nil {
+		return nil, err
 	}
-	s.logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	if m.logFormat == "json" {
+		e.failures = s.logger
+	}
 
 	procRoot := first(m.procfs, s.cfg.Procfs, "/proc")
 	sysRoot := first(m.sysfs, s.cfg.Sysfs, "/sys")

@@ -121,6 +121,9 @@ func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) 
 			return nil, err
 		}
 	}
+	if logger != nil {
+		logger = logger.With("file", path) // every store line names the database
+	}
 	return store.Open(path, store.Options{ // zero fields take the store's defaults
 		Raw:          time.Duration(cfg.Raw),
 		Aggregates:   time.Duration(cfg.Aggregates),

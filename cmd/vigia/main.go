@@ -6,8 +6,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -47,6 +49,13 @@ type env struct {
 	// in Pacific/Kiritimati. Nil is time.Now, local time. Read it through
 	// clock, and time zones through zone, never time.Now or time.Local.
 	now func() time.Time
+	// failures, when set, says why the command failed instead of the
+	// plain "vigia: …" line: with --log-format json every line on stderr
+	// is a JSON object, the last one included.
+	failures *slog.Logger
+	// flagSet, when set, is given each command's flag set and help text
+	// as the command makes them; specs reads commands this way.
+	flagSet func(fs *flag.FlagSet, help string)
 }
 
 // clock returns the current time, in the zone commands show times in.
@@ -71,6 +80,8 @@ func commands() []command {
 		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert},
 		{"config", "check a config file: vigia config check FILE", runConfig},
 		{"rules", "export the rules as Prometheus alerting rules: vigia rules export --format prometheus", runRules},
+		{"completion", "print a shell completion script: vigia completion bash|zsh|fish", runCompletion},
+		{"man", "print the manual page (roff, section 1)", runMan},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -166,6 +177,12 @@ func exitCode(e *env, err error) int {
 	switch {
 	case errors.Is(err, errHelp):
 		return exitOK
+	case e.failures != nil:
+		e.failures.Error("command failed", "error", err)
+		if errors.As(err, &u) {
+			return exitUsage
+		}
+		return exitFailure
 	case errors.As(err, &u):
 		fmt.Fprintf(e.stderr, "vigia: %v\n", err)
 		if u.hint != "" {
@@ -177,12 +194,11 @@ func exitCode(e *env, err error) int {
 	return exitFailure
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
-	fmt.Fprint(w, `
+// tagline says what vigia is, in --help and the man page's NAME.
+const tagline = "a light system monitor and task manager"
+
+// mainHelp is the end of `vigia --help`, and the man page's description.
+const mainHelp = `
 With no command, vigia opens the dashboard on a terminal and streams lines
 when its output is piped. Every command takes --help, with examples.
 
@@ -192,5 +208,12 @@ Examples:
   vigia watch --json | jq .      # JSON lines
   vigia snapshot                 # everything once, like top -b -n1
   vigia config check vigia.yaml  # validate a config file
-`)
+`
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "vigia %s — %s\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version, tagline)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, mainHelp)
 }

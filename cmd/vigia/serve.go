@@ -167,7 +167,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Node:     nodeSet.Collect,
 		Textfile: slices.Contains(collectors, "textfile"), TextfileDir: sc.TextfileDir,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: reload.ruleNames,
-		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
+		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger.With("output", "metrics"),
 		Stream: func() metrics.StreamClients {
 			st := srv.StreamStats()
 			return metrics.StreamClients{Connected: st.Clients, Refused: st.ClientsRefused}

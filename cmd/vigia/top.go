@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -101,7 +100,9 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	// Log lines would tear the full-screen frame: keep them until it is
 	// closed, then print them.
 	logs := &capWriter{max: 64 << 10}
-	s.logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if s.logger, err = newLogger(logs, m.logLevel, m.logFormat); err != nil {
+		return err
+	}
 	eng, err := s.newEngine()
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func (a *analyser) safely(evp **rule.Evaluator, analyse func(*rule.Evaluator, re
 	v.sensor = j.r.Sensor
 	defer func() {
 		if p := recover(); p != nil {
-			a.logger.Error("analysis panicked", "sensor", j.r.Sensor, "err", fmt.Sprint(p))
+			a.logger.Error("analysis panicked", "sensor", j.r.Sensor, "error", fmt.Sprint(p))
 			v.status, v.trs = reading.Unknown, nil
 		}
 	}()

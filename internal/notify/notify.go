@@ -177,7 +177,7 @@ func (d *Dispatcher) build(notifiers []config.Notifier, old []*worker) []*worker
 			continue
 		}
 		cfg := n
-		l := logger.With("notifier", n.Name)
+		l := logger.With("notifier", n.Name, "kind", n.Type)
 		if n.Timeout <= 0 {
 			// Not from the config file, which sets every default: never
 			// wait for ever.

@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -94,3 +95,6 @@ func kindNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// Kinds lists every kind of rule, in the order messages and docs name them.
+func Kinds() []Kind { return slices.Clone(kindOrder) }

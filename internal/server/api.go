@@ -314,6 +314,8 @@ func (s *Server) process(w http.ResponseWriter, r *http.Request) {
 		// Bad kernel data is no server fault: say what could not be read.
 		writeError(w, http.StatusUnprocessableEntity, "process "+v+" cannot be shown: "+err.Error())
 	case err != nil:
+		// The client sees the error; the operator must too.
+		s.log.Error("api: reading a process failed", "path", r.URL.Path, "error", err)
 		writeError(w, http.StatusInternalServerError, "reading process "+v+": "+err.Error())
 	default:
 		writeJSON(w, http.StatusOK, s.detailAnswer(d))
@@ -466,6 +468,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no history of "+strconv.Quote(metric)+" from sensor "+strconv.Quote(sensor))
 		return
 	case err != nil:
+		s.log.Error("api: reading the history failed", "path", r.URL.Path, "error", err)
 		writeError(w, http.StatusInternalServerError, "reading history: "+err.Error())
 		return
 	}

@@ -415,7 +415,7 @@ func (s *Store) writer(done <-chan struct{}) error {
 			if now := s.opts.Now(); now.Sub(lastMaint) >= 5*time.Second {
 				lastMaint = now
 				if err := s.maintain(now); err != nil {
-					s.log.Warn("history maintenance failed", "err", err)
+					s.log.Warn("history maintenance failed", "error", err)
 				}
 			}
 		}
@@ -443,7 +443,7 @@ func (s *Store) flush() error {
 		s.trimLocked()
 		if s.lastErr == nil {
 			s.errSince = s.opts.Now()
-			s.log.Error("history writes failing; keeping readings in memory", "err", err)
+			s.log.Error("history writes failing; keeping readings in memory", "error", err)
 		}
 		s.lastErr = err
 		return err

@@ -407,10 +407,10 @@ func (s *Supervisor) fail(state State, res result, interval time.Duration) time.
 	wait := s.backoff(interval, st.Consecutive)
 	if res.panicked {
 		// A panic is a bug: keep its stack, once per panic.
-		s.logger.Error("recovered from panic", "err", res.err, "stack", string(res.stack))
+		s.logger.Error("recovered from panic", "error", res.err, "stack", string(res.stack))
 	}
 	if changed {
-		s.logger.Warn(state.String(), "err", res.err, "retry_in", wait)
+		s.logger.Warn(state.String(), "error", res.err, "retry_in", wait)
 		s.notify(st)
 	}
 	return wait

@@ -321,7 +321,7 @@ func TestLogsOncePerStateChange(t *testing.T) {
 		stop()
 		mu.Lock()
 		defer mu.Unlock()
-		want := "level=WARN msg=failing sensor=net err=\"no such file\" retry_in=1s\n" +
+		want := "level=WARN msg=failing sensor=net error=\"no such file\" retry_in=1s\n" +
 			"level=INFO msg=recovered sensor=net\n"
 		if diff := cmp.Diff(want, buf.String()); diff != "" {
 			t.Errorf("log mismatch (-want +got):\n%s", diff)

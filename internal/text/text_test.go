@@ -79,3 +79,14 @@ func TestSensorWords(t *testing.T) {
 		}
 	}
 }
+
+// Every language's code is one Parse reads back as that language: shell
+// completion offers these codes for --lang.
+func TestCodeParses(t *testing.T) {
+	t.Parallel()
+	for _, l := range Langs {
+		if got, err := Parse(l.Code()); err != nil || got != l {
+			t.Errorf("Parse(%q) = %v, %v; want %v", l.Code(), got, err, l)
+		}
+	}
+}

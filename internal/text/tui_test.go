@@ -36,6 +36,8 @@ var named = map[string][]any{
 		"DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE", "TIME", "MIN", "MAX"},
 	"ReportLevel": {reading.Unknown, reading.Normal, reading.Warning, reading.Critical},
 	"Per":         {time.Second, time.Minute, time.Hour, 24 * time.Hour},
+	"ManSection": {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "FILES", "ENVIRONMENT", "EXIT STATUS", "SEE ALSO",
+		"Usage:", "Flags:", "Examples:"},
 }
 
 // same are the words Spanish shares with English, as Method(argument).
@@ -107,6 +109,12 @@ func words(t *testing.T, tx *Text, m reflect.Method, name any) string {
 		return b.String()
 	case Lang:
 		return ""
+	case []ManEntry:
+		var b strings.Builder
+		for _, e := range v {
+			b.WriteString(e.Term + e.What)
+		}
+		return b.String()
 	}
 	t.Fatalf("%s returns %T: teach this test its words", m.Name, out)
 	return ""
