@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,10 +14,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The system test builds the real image from this commit with
@@ -136,8 +141,9 @@ func testPodmanSnapshot(t *testing.T, id string) {
 	}
 }
 
-// testPodmanServe runs the image's own command, read-only and without
-// capabilities, and scrapes /metrics from the host through a published port.
+// testPodmanServe runs the image's own command, read-only, and scrapes it
+// from the host through a published port: with no capability, and with the
+// two docs/container.md says buy other users' process details.
 func testPodmanServe(t *testing.T, id, dir string) {
 	token := make([]byte, 24)
 	rand.Read(token)
@@ -148,57 +154,101 @@ func testPodmanServe(t *testing.T, id, dir string) {
 	if err := os.Chown(tokenFile, UID, UID); err != nil {
 		t.Fatal(err)
 	}
+	// A process of another user, neither root nor vigia's.
+	other := exec.Command("sleep", "3600")
+	other.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 4321, Gid: 4321}}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
+	otherPath := "/api/v1/processes/" + strconv.Itoa(other.Process.Pid)
+	tests := []struct {
+		name       string
+		caps       []string
+		capEff     string
+		unreadable []string // of the other user's process
+	}{
+		{name: "no capability", capEff: "0000000000000000",
+			unreadable: []string{"cwd", "exe", "io_read_bytes", "io_write_bytes", "open_files"}},
+		// The ptrace read check: exe and cwd; io still needs its file opened.
+		{name: "ptrace", caps: []string{"--cap-add=SYS_PTRACE"}, capEff: "0000000000080000",
+			unreadable: []string{"io_read_bytes", "io_write_bytes", "open_files"}},
+		// Opening owner-only files: the fd directory; io still needs the ptrace check.
+		{name: "dac_read_search", caps: []string{"--cap-add=DAC_READ_SEARCH"}, capEff: "0000000000000004",
+			unreadable: []string{"cwd", "exe", "io_read_bytes", "io_write_bytes"}},
+		{name: "ptrace and dac_read_search", caps: []string{"--cap-add=SYS_PTRACE,DAC_READ_SEARCH"},
+			capEff: "0000000000080004"}, // bits 2 and 19
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := fmt.Sprintf("vigia-system-test-%d-%d", os.Getpid(), i)
+			addr, pid := startServe(t, id, name, tokenFile, tt.caps)
+			status, err := os.ReadFile("/proc/" + pid + "/status")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"Uid:\t65532\t65532\t65532\t65532", "CapEff:\t" + tt.capEff, "NoNewPrivs:\t1"} {
+				if !strings.Contains(string(status), want) {
+					t.Errorf("vigia in the container: no %q in its status:\n%s", want, status)
+				}
+			}
+			get := func(path string, withToken bool) (int, string) {
+				t.Helper()
+				req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+				if withToken {
+					req.Header.Set("Authorization", "Bearer "+hex.EncodeToString(token))
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return 0, err.Error()
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			var code int
+			var body string
+			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+				if code, body = get("/metrics", true); code == http.StatusOK && strings.Contains(body, "node_cpu_seconds_total") {
+					break
+				}
+			}
+			if code != http.StatusOK || !strings.Contains(body, "node_cpu_seconds_total") || !strings.Contains(body, "vigia_") {
+				logs, _ := exec.Command("podman", append(podmanGlobal, "logs", name)...).CombinedOutput()
+				t.Fatalf("GET /metrics: %d\n%.2000s\ncontainer log:\n%s", code, body, logs)
+			}
+			if code, _ := get("/metrics", false); code != http.StatusUnauthorized {
+				t.Errorf("GET /metrics without the token: %d, want 401", code)
+			}
+			code, body = get(otherPath, true)
+			var detail struct {
+				Unreadable []string `json:"unreadable"`
+			}
+			if err := json.Unmarshal([]byte(body), &detail); code != http.StatusOK || err != nil {
+				t.Fatalf("GET %s: %d %v\n%s", otherPath, code, err, body)
+			}
+			slices.Sort(detail.Unreadable)
+			if diff := cmp.Diff(tt.unreadable, detail.Unreadable); diff != "" {
+				t.Errorf("%s: unreadable fields mismatch (-want +got):\n%s", otherPath, diff)
+			}
+		})
+	}
+}
+
+// startServe starts the image's command in a container named name on a free
+// loopback port, and returns that address and the container's PID.
+func startServe(t *testing.T, id, name, tokenFile string, extra []string) (addr, pid string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	addr = ln.Addr().String()
 	ln.Close()
-
-	name := fmt.Sprintf("vigia-system-test-%d", os.Getpid())
-	args := append(append(append([]string{"run", "-d", "--name", name, "--read-only", "--cap-drop=all",
-		"--security-opt=no-new-privileges", "-p", addr + ":8519", "-v", tokenFile + ":" + TokenFile + ":ro"},
-		podmanRun...), hostView...), id)
+	args := []string{"run", "-d", "--name", name, "--read-only", "--cap-drop=all", "--security-opt=no-new-privileges",
+		"-p", addr + ":8519", "-v", tokenFile + ":" + TokenFile + ":ro"}
+	args = append(append(append(append(args, extra...), podmanRun...), hostView...), id)
 	podman(t, args...)
 	t.Cleanup(func() { exec.Command("podman", append(podmanGlobal, "rm", "-f", "-t", "2", name)...).Run() })
-
-	pid := strings.TrimSpace(podman(t, "inspect", "-f", "{{.State.Pid}}", name))
-	status, err := os.ReadFile("/proc/" + pid + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"Uid:\t65532\t65532\t65532\t65532", "CapEff:\t0000000000000000", "NoNewPrivs:\t1"} {
-		if !strings.Contains(string(status), want) {
-			t.Errorf("vigia in the container: no %q in its status:\n%s", want, status)
-		}
-	}
-
-	url := "http://" + addr + "/metrics"
-	get := func(withToken bool) (int, string, error) {
-		req, _ := http.NewRequest("GET", url, nil)
-		if withToken {
-			req.Header.Set("Authorization", "Bearer "+hex.EncodeToString(token))
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, "", err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), err
-	}
-	var code int
-	var body string
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		if code, body, err = get(true); err == nil && code == http.StatusOK && strings.Contains(body, "node_cpu_seconds_total") {
-			break
-		}
-	}
-	if code != http.StatusOK || !strings.Contains(body, "node_cpu_seconds_total") || !strings.Contains(body, "vigia_") {
-		logs, _ := exec.Command("podman", append(podmanGlobal, "logs", name)...).CombinedOutput()
-		t.Fatalf("GET %s: %d %v\n%.2000s\ncontainer log:\n%s", url, code, err, body, logs)
-	}
-	if code, _, err := get(false); err != nil || code != http.StatusUnauthorized {
-		t.Errorf("GET %s without the token: %d %v, want 401", url, code, err)
-	}
+	return addr, strings.TrimSpace(podman(t, "inspect", "-f", "{{.State.Pid}}", name))
 }
