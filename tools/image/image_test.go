@@ -20,7 +20,8 @@ func buildHello(t *testing.T, goos, goarch string, flags ...string) string {
 	out := filepath.Join(t.TempDir(), "hello")
 	args := append(append([]string{"build", "-o", out}, flags...), "./testdata/hello")
 	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	// GOARM matters only for arm, where the release builds armv7.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch, "GOARM=7")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go %v: %v\n%s", args, err, b)
 	}
@@ -173,6 +174,7 @@ func TestInspectBinary(t *testing.T) {
 			want: platform{OS: "linux", Architecture: "amd64"}},
 		{name: "linux arm64", path: func(t *testing.T) string { return buildHello(t, "linux", "arm64", "-trimpath") },
 			want: platform{OS: "linux", Architecture: "arm64"}},
+		{name: "linux arm v7", path: func(t *testing.T) string { return buildHello(t, "linux", "arm", "-trimpath") }, want: platform{OS: "linux", Architecture: "arm", Variant: "v7"}},
 		{name: "without trimpath", path: func(t *testing.T) string { return buildHello(t, "linux", "amd64") },
 			wantErr: "without -trimpath"},
 		{name: "darwin", path: func(t *testing.T) string { return buildHello(t, "darwin", "arm64", "-trimpath") },
