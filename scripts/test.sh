@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base)
+packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base podman runc)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,3 +41,6 @@ CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
 # or hour for granted fails here whatever the hour and zone of the machine.
 TZ=Pacific/Kiritimati CGO_ENABLED=1 go test -count=1 ./internal/stream/ ./internal/store/ ./internal/tui/
 TZ=Pacific/Kiritimati CGO_ENABLED=1 go test -count=1 -run 'History|Report|Replay|Watch' ./cmd/vigia/
+# The container image builder is a module of its own (its test libraries stay
+# out of vigia's go.mod); its system test builds the image and runs it in podman.
+(cd tools/image && go mod tidy -diff && go vet ./... && test -z "$(gofmt -l .)" && VIGIA_SYSTEM_TESTS=1 go test -count=1 ./...)
