@@ -14,8 +14,6 @@ import (
 	"github.com/vigia-dev/vigia/internal/rule"
 )
 
-func ptr(f float64) *float64 { return &f }
-
 // testRules are the default rules and one of each kind the export handles,
 // plus those it must leave on the agent.
 func testRules() []rule.Rule {
