@@ -15,6 +15,9 @@ import (
 	"time"
 )
 
+// version is the version of builds that record none (go run, go test, a
+// tree without its history); a release build takes its own from the tag
+// (see build).
 const version = "0.1.0"
 
 // Exit codes, as the issue tracker and scripts rely on them.
@@ -169,7 +172,7 @@ func exitCode(e *env, err error) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version)
+	fmt.Fprintf(w, "vigia %s — a light system monitor and task manager\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", build().Version)
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}

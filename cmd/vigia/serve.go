@@ -156,10 +156,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var srv *server.Server // built below, serving only after both exist
+	b := build()
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: rules,
-		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger,
+		TopProcesses: sc.TopProcesses, Logger: s.logger,
+		Version: b.Version, Revision: b.Commit, Date: b.Date(),
 		Stream: func() metrics.StreamClients {
 			st := srv.StreamStats()
 			return metrics.StreamClients{Connected: st.Clients, Refused: st.ClientsRefused}
@@ -178,7 +180,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
-		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
+		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: b.Version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
 		MaxStreamClients: sc.MaxStreamClients,
@@ -225,7 +227,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if sc.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
+	fmt.Fprintln(e.stderr, s.text.Serving(b.Version, scheme+"://"+ln.Addr().String()+"/"))
 	// The server ends on ctx (SIGINT, SIGTERM, SIGHUP; see stopSignals) or when its listener fails;
 	// either way the engine stops with it.
 	srvErr := srv.Serve(ctx, ln)
