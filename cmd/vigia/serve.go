@@ -228,9 +228,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		scheme = "https"
 	}
 	fmt.Fprintln(e.stderr, s.text.Serving(b.Version, scheme+"://"+ln.Addr().String()+"/"))
+	sd := newSDNotifier(e.getenv, os.Getpid())
+	if err := sd.notify("READY=1"); err != nil {
+		s.logger.Warn("not ready for the service manager", "err", err)
+	}
+	wg.Go(func() {
+		if err := sd.watchdog(ctx, engineProgressing(eng.Health)); err != nil {
+			s.logger.Warn("no watchdog for the service manager", "err", err)
+		}
+	})
 	// The server ends on ctx (SIGINT, SIGTERM, SIGHUP; see stopSignals) or when its listener fails;
 	// either way the engine stops with it.
 	srvErr := srv.Serve(ctx, ln)
+	_ = sd.notify("STOPPING=1") // the manager stops us anyway; nothing to add
 	cancel()
 	wg.Wait()
 	notifiers.wait()
