@@ -55,6 +55,9 @@ func writePackage(format string, b build, l layout, release, dir string) (string
 	add(deploy("package/vigia.yaml"), "/etc/vigia/vigia.yaml", 0o644, files.TypeConfigNoReplace)
 	add(deploy("package/copyright"), "/usr/share/doc/vigia/copyright", 0o644, "")
 	add(filepath.Join(l.root, "examples/vigia.yaml"), "/usr/share/doc/vigia/examples/vigia.yaml", 0o644, "")
+	if format == "deb" {
+		add(deploy("package/lintian-overrides"), "/usr/share/lintian/overrides/vigia", 0o644, "")
+	}
 
 	info := &nfpm.Info{
 		Name: "vigia", Arch: b.arch, Platform: "linux",
@@ -149,7 +152,7 @@ func debianChangelog(info *nfpm.Info, b build) string {
 		v += "+" + info.VersionMetadata
 	}
 	v += "-" + info.Release
-	return fmt.Sprintf("vigia (%s) unstable; urgency=medium\n\n  * vigia %s, built from commit %s.\n\n -- %s  %s\n",
+	return fmt.Sprintf("vigia (%s) unstable; urgency=medium\n\n  * vigia %s, commit %.12s.\n\n -- %s  %s\n",
 		v, b.version, b.commit, maintainer, b.time.UTC().Format(time.RFC1123Z))
 }
 
