@@ -19,12 +19,11 @@ type release struct {
 	sums map[string]string
 }
 
-// buildRelease clones the repository's HEAD into dir and runs the release
+// buildRelease clones the repository from into dir and runs the release
 // script there for targets. Committed work only: the clone has no edits.
-func buildRelease(t *testing.T, dir, targets string) release {
+func buildRelease(t *testing.T, from, dir, targets string) release {
 	t.Helper()
-	top := strings.TrimSpace(run(t, "..", "git", "rev-parse", "--show-toplevel"))
-	run(t, ".", "git", "clone", "--quiet", "--no-hardlinks", top, dir)
+	run(t, ".", "git", "clone", "--quiet", "--no-hardlinks", from, dir)
 	r := release{dir: dir, dist: filepath.Join(dir, "dist"), sums: map[string]string{}}
 	run(t, dir, "scripts/release.sh", "-t", targets)
 	sums, err := os.ReadFile(filepath.Join(r.dist, "SHA256SUMS"))
@@ -78,8 +77,11 @@ func TestRelease(t *testing.T) {
 		t.Skip("git not found")
 	}
 	base := t.TempDir()
-	a := buildRelease(t, filepath.Join(base, "a", "vigia"), "linux/amd64 linux/arm/7")
-	b := buildRelease(t, filepath.Join(base, "elsewhere", "deeper", "src"), "linux/amd64")
+	top := strings.TrimSpace(run(t, "..", "git", "rev-parse", "--show-toplevel"))
+	a := buildRelease(t, top, filepath.Join(base, "a", "vigia"), "linux/amd64 linux/arm/7")
+	// The second clone is of the first, so a commit made meanwhile does
+	// not change what is compared.
+	b := buildRelease(t, a.dir, filepath.Join(base, "elsewhere", "deeper", "src"), "linux/amd64")
 	commit := strings.TrimSpace(run(t, a.dir, "git", "rev-parse", "HEAD"))
 	commitTime := strings.TrimSpace(run(t, a.dir, "git", "log", "-1", "--format=%cI"))
 	when, err := time.Parse(time.RFC3339, commitTime)
