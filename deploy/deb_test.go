@@ -32,7 +32,7 @@ func lintian(t *testing.T, deb string) {
 		}
 		t.Skip("lintian not found")
 	}
-	out, err := exec.Command(path, "--allow-root", "--no-tag-display-limit", deb).CombinedOutput()
+	out, err := exec.Command(path, "--allow-root", "--tag-display-limit", "0", deb).CombinedOutput()
 	for line := range strings.Lines(string(out)) {
 		if strings.HasPrefix(line, "E: ") {
 			t.Errorf("lintian: %s", strings.TrimSpace(line))
