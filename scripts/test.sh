@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of vigia on a fresh Debian machine: installs what the tests
 # need (real Prometheus, Alertmanager, node_exporter, Chromium, tmux, the time
-# zone database), then checks go.mod is tidy, vets (go vet, staticcheck) and
-# runs the whole suite under the race detector, and runs what shows local time
+# zone database, lintian and systemd-analyze for the packages and the unit),
+# then checks go.mod is tidy, vets (go vet, staticcheck) and runs the whole suite under the race detector, and runs what shows local time
 # once more in a far time zone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base podman runc)
+packages=(prometheus prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base podman runc lintian systemd adduser)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,18 +24,23 @@ export CGO_ENABLED=0 # the binary is static; the race detector below needs cgo
 go mod download
 go mod tidy -diff # go.mod and go.sum say exactly what the code imports
 go vet ./...
+# The packager is a module of its own (nfpm stays out of vigia's go.mod).
+go -C tools/package mod download
+go -C tools/package mod tidy -diff
+go -C tools/package vet ./...
 # staticcheck, pinned and built once into bin/ (ignored by git) from the module proxy
 staticcheck=bin/staticcheck-v0.7.0
 [[ -x $staticcheck ]] || { GOBIN=$PWD/bin go install honnef.co/go/tools/cmd/staticcheck@v0.7.0 && mv bin/staticcheck "$staticcheck"; }
 "$staticcheck" ./...
-unformatted=$(gofmt -l cmd internal)
+unformatted=$(gofmt -l cmd internal deploy tools)
 if [[ -n $unformatted ]]; then
 	echo "gofmt would change: $unformatted" >&2
 	exit 1
 fi
 CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
 GOOS=darwin go build ./... # other platforms compile, with sensors unsupported
-CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
+# deploy/'s tests install the .deb on this machine (as root) and purge it.
+VIGIA_SYSTEM_TESTS=1 CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
 # Times are shown in local time. Run what formats or buckets it once more at
 # UTC+14, where the day starts first, so a test that takes the machine's zone
 # or hour for granted fails here whatever the hour and zone of the machine.

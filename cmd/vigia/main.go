@@ -17,6 +17,9 @@ import (
 	"time"
 )
 
+// version is the version of builds that record none (go run, go test, a
+// tree without its history); a release build takes its own from the tag
+// (see build).
 const version = "0.1.0"
 
 // Exit codes, as the issue tracker and scripts rely on them.
@@ -211,7 +214,7 @@ Examples:
 `
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "vigia %s — %s\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", version, tagline)
+	fmt.Fprintf(w, "vigia %s — %s\n\nUsage:\n  vigia [command] [flags]\n\nCommands:\n", build().Version, tagline)
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}

@@ -33,7 +33,7 @@ func runMan(ctx context.Context, e *env, args []string) error {
 func writeMan(w io.Writer, t *text.Text, cs []commandSpec) {
 	r := roff{w: w}
 	r.line(`.\" vigia.1, made by 'vigia man' from vigia's own help texts and flags.`)
-	r.line(fmt.Sprintf(`.TH VIGIA 1 "" "vigia %s"`, version))
+	r.line(fmt.Sprintf(`.TH VIGIA 1 "" "vigia %s"`, build().Version))
 	// Left-adjusted: the defaults of the exclusion flags are long regexps
 	// no justified line can hold.
 	r.line(".ad l")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/vigia-dev/vigia/internal/engine"
 )
@@ -24,6 +27,8 @@ type reloader struct {
 	eng       *engine.Engine
 	notifiers *notifying
 	logger    *slog.Logger
+	// sd tells systemd a reload is under way and done (Type=notify).
+	sd *sdNotifier
 
 	mu sync.Mutex
 	s  *setup // the config in force
@@ -60,6 +65,12 @@ func (r *reloader) onHangup(ctx context.Context) {
 func (r *reloader) reload() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// systemd waits for READY=1 after RELOADING=1 before it calls the
+	// reload done (and stamps it with the monotonic clock it checks).
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	r.sd.notify(fmt.Sprintf("RELOADING=1\nMONOTONIC_USEC=%d", ts.Nano()/1000))
+	defer r.sd.notify("READY=1")
 	path := r.s.cfgPath
 	ns, err := r.m.setup(r.e)
 	if err == nil {

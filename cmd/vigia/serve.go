@@ -163,11 +163,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var srv *server.Server // built below, serving only after both exist
+	b := build()
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
 		Textfile: slices.Contains(collectors, "textfile"), TextfileDir: sc.TextfileDir,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: reload.ruleNames,
-		TopProcesses: sc.TopProcesses, Version: version, Logger: s.logger.With("output", "metrics"),
+		TopProcesses: sc.TopProcesses, Logger: s.logger.With("output", "metrics"),
+		Version: b.Version, Revision: b.Commit, Date: b.Date(),
 		Stream: func() metrics.StreamClients {
 			st := srv.StreamStats()
 			return metrics.StreamClients{Connected: st.Clients, Refused: st.ClientsRefused}
@@ -186,7 +188,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
-		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
+		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: b.Version,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
 		MaxStreamClients: sc.MaxStreamClients,
@@ -228,6 +230,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { lv.Consume(liveSub.C) })
+	sd := newSDNotifier(e.getenv, os.Getpid())
+	reload.sd = sd
 	wg.Go(func() { reload.onHangup(ctx) })
 	engErr := make(chan error, 1)
 	wg.Go(func() { engErr <- eng.Run(ctx) })
@@ -235,10 +239,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if sc.TLSCert != "" {
 		scheme = "https"
 	}
-	fmt.Fprintln(e.stderr, s.text.Serving(version, scheme+"://"+ln.Addr().String()+"/"))
+	fmt.Fprintln(e.stderr, s.text.Serving(b.Version, scheme+"://"+ln.Addr().String()+"/"))
+	if err := sd.notify("READY=1"); err != nil {
+		s.logger.Warn("not ready for the service manager", "error", err)
+	}
+	wg.Go(func() {
+		if err := sd.watchdog(ctx, engineProgressing(eng.Health)); err != nil {
+			s.logger.Warn("no watchdog for the service manager", "error", err)
+		}
+	})
 	// The server ends on ctx (SIGINT, SIGTERM; see stopSignals) or when its
 	// listener fails; either way the engine stops with it. SIGHUP reloads.
 	srvErr := srv.Serve(ctx, ln)
+	_ = sd.notify("STOPPING=1") // the manager stops us anyway; nothing to add
 	cancel()
 	wg.Wait()
 	notifiers.wait()

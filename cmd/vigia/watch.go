@@ -89,7 +89,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		lines.Full = rule.CriticalBounds(s.engineRules())
 		write = lines.Write
 		host, _ := os.Hostname()
-		fmt.Fprintln(e.stdout, s.text.Watching(version, s.sensors, host, s.onlineCPUs()))
+		fmt.Fprintln(e.stdout, s.text.Watching(build().Version, s.sensors, host, s.onlineCPUs()))
 	}
 
 	ctx, cancel := context.WithCancel(ctx)

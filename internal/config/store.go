@@ -68,8 +68,10 @@ func (s *Store) validate(v *Validator) {
 // the store's limits are checked with the rest of the section.
 func parseRetention(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 || n > math.MaxInt64/int(day) {
+		// int64, not int: on 32-bit targets (armv7) a day's nanoseconds
+		// overflow int, and 30d would not even compile.
+		n, err := strconv.ParseInt(d, 10, 64)
+		if err != nil || n < 0 || n > math.MaxInt64/int64(day) {
 			return 0, notRetention(s)
 		}
 		return time.Duration(n) * day, nil

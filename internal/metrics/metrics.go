@@ -55,8 +55,9 @@ type Options struct {
 	// which the config bounds (config.MaxServerTopProcesses) so a scrape
 	// stays cheap.
 	TopProcesses int
-	// Version is reported in vigia_build_info.
-	Version string
+	// Version, Revision (the commit) and Date (the commit's, RFC 3339) are
+	// reported in vigia_build_info; Revision and Date may be empty.
+	Version, Revision, Date string
 	// Logger receives collection errors (a duplicate series); nil discards.
 	Logger *slog.Logger
 	// Node emits node_exporter's series, read at scrape time by
@@ -155,7 +156,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	e := emitter{ch: ch, logger: c.opts.Logger}
 	d := &c.descs
 	if c.opts.Version != "" {
-		e.gauge(d.buildInfo, 1, c.opts.Version)
+		e.gauge(d.buildInfo, 1, c.opts.Version, c.opts.Revision, c.opts.Date)
 	}
 	for _, r := range c.opts.Snapshot() {
 		if r.Err != "" {
@@ -387,7 +388,7 @@ func newDescs() descs {
 	proc := []string{"pid", "comm", "user"}
 	alert := []string{"rule", "sensor", "metric", "series"}
 	return descs{
-		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version vigia was built from.", []string{"version"}, nil),
+		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version, commit and commit date vigia was built from.", []string{"version", "revision", "date"}, nil),
 		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
 		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
 

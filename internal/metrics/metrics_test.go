@@ -136,7 +136,7 @@ func fixtureOptions() Options {
 		},
 		Stream:       func() StreamClients { return StreamClients{Connected: 3, Refused: 12} },
 		TopProcesses: 2,
-		Version:      "1.0.0-test",
+		Version:      "1.0.0-test", Revision: "3175d29c1e2b4f7a9d0e8c6b5a4f3e2d1c0b9a88", Date: "2026-12-02T05:44:10Z",
 	}
 }
 

@@ -176,6 +176,15 @@ func (t *Text) OnlyLogNotifier() string {
 		"sin archivo de configuración, solo se prueba el notificador log (ver --config)")
 }
 
+// BuiltFrom is version's second line: the commit a binary was built from
+// and that commit's date (empty when unknown).
+func (t *Text) BuiltFrom(commit, date string) string {
+	if date == "" {
+		return fmt.Sprintf(t.pick("commit %s", "commit %s"), commit)
+	}
+	return fmt.Sprintf(t.pick("commit %s of %s", "commit %s del %s"), commit, date)
+}
+
 // Serving is serve's start-up line.
 func (t *Text) Serving(version, url string) string {
 	return fmt.Sprintf(t.pick("vigia %s serving on %s (metrics at /metrics)", "vigia %s sirviendo en %s (métricas en /metrics)"), version, url)
