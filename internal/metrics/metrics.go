@@ -76,6 +76,11 @@ type Collector struct {
 	// once, then a map read per sample.
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
+	// registry is what /metrics serves and remote write sends: c, the
+	// process collector and the Go runtime collector.
+	registry *prometheus.Registry
+	rw       remoteWriteDescs
+	writers  []*RemoteWriter // under familiesMu
 }
 
 // New returns a Collector reading from opts.
@@ -83,7 +88,13 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}}
+	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}, rw: newRemoteWriteDescs()}
+	c.registry = prometheus.NewRegistry()
+	c.registry.MustRegister(c,
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(),
+	)
+	return c
 }
 
 // family returns f's descriptor, built the first time its name is seen.
@@ -117,16 +128,11 @@ func (c *Collector) nodeSeries(e *emitter) {
 // process collector and the Go runtime collector. A series that fails (a
 // duplicate) is logged and left out; the rest of the scrape is still served.
 func Handler(c *Collector) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewGoCollector(),
-	)
 	logger := c.opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	return promhttp.HandlerFor(c.registry, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{logger},
 		ErrorHandling:     promhttp.ContinueOnError,
 		EnableOpenMetrics: false,
@@ -183,6 +189,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		m, err := prometheus.NewConstHistogram(d.analysisLatency, h.Count, h.Sum, h.Buckets)
 		e.send(m, err)
 	}
+	c.remoteWrites(&e)
 }
 
 // node maps one vigia metric onto its node_exporter series, if it has one.
