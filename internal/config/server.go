@@ -21,6 +21,7 @@ import (
 //	  top_processes: 10              # vigia_process_* series for the 10 busiest
 //	  max_stream_clients: 256        # event-stream clients at once; the next gets 503
 //	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
+//	  remote_write: [{url: http://prometheus:9090/api/v1/write}]   # push, see remotewrite.go
 type Server struct {
 	Listen         string   `yaml:"listen"`
 	TokenFile      string   `yaml:"token_file"`
@@ -34,6 +35,8 @@ type Server struct {
 	// server's default.
 	MaxStreamClients int            `yaml:"max_stream_clients"`
 	Timeouts         ServerTimeouts `yaml:"timeouts"`
+	// RemoteWrite lists the receivers the agent pushes its series to.
+	RemoteWrite []RemoteWrite `yaml:"remote_write"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -105,6 +108,10 @@ func (s *Server) validate(v *Validator) {
 		{"write", s.Timeouts.Write}, {"idle", s.Timeouts.Idle},
 	} {
 		v.duration(Path("server", "timeouts", t.key), "timeouts: "+t.key, t.d, LimitsServerTimeout)
+	}
+	seen := map[string]int{}
+	for i := range s.RemoteWrite {
+		s.RemoteWrite[i].validate(v, i, seen)
 	}
 }
 
