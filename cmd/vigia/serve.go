@@ -45,6 +45,7 @@ Examples:
   vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
+  vigia serve --remote-write http://prometheus:9090/api/v1/write   # push too, from behind NAT
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -74,6 +75,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		collectorsOn = append(collectorsOn, v)
 		return nil
 	})
+	rwFlags := addRemoteWriteFlags(fs)
 	fs.Func("no-collector", "do not run the collector `name`, on by default (repeatable)", func(v string) error {
 		collectorsOff = append(collectorsOff, v)
 		return nil
@@ -110,6 +112,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if msg := config.CheckListen(sc.Listen); msg != "" {
 		return usagef("--listen: %s", msg)
+	}
+	remoteWrites, err := rwFlags.entries(sc.RemoteWrite)
+	if err != nil {
+		return err
 	}
 	collectors, err := node.Select(collectorsOn, collectorsOff)
 	if err != nil {
@@ -173,6 +179,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
+	rw, err := newRemoteWriting(remoteWrites, coll, s.logger, token)
+	if err != nil {
+		return err
+	}
 	srv, err = server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
@@ -217,6 +227,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	rw.start(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { lv.Consume(liveSub.C) })
 	engErr := make(chan error, 1)
@@ -231,6 +242,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	srvErr := srv.Serve(ctx, ln)
 	cancel()
 	wg.Wait()
+	rw.wait() // each writer's last push, bounded by its flush timeout
 	notifiers.wait()
 	recErr := rec.stop()
 	if srvErr != nil {
