@@ -2,9 +2,15 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,6 +20,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vigia-dev/vigia/internal/config"
+	"github.com/vigia-dev/vigia/internal/metrics"
+	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 // receiver is a real remote-write receiver run on loopback for the test:
@@ -308,4 +318,76 @@ func (a *agent) samplesPerGather(t *testing.T) float64 {
 		}
 	}
 	return float64(n)
+}
+
+// The config's credentials and CA reach the wire: a TLS receiver signed by
+// tls_ca gets the bearer token read from its file, and a stop pushes.
+func TestRemoteWriteTLSAndToken(t *testing.T) {
+	t.Parallel()
+	got := make(chan http.Header, 16)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	tok := filepath.Join(dir, "token")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tok, []byte("rw-s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	coll := metrics.New(metrics.Options{Snapshot: func() []reading.Reading { return nil }, Version: "test"})
+	rw, err := newRemoteWriting([]config.RemoteWrite{{URL: srv.URL + "/api/v1/write", TLSCA: ca, BearerTokenFile: tok, Interval: time.Hour}},
+		coll, slog.New(slog.DiscardHandler), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	rw.start(ctx)
+	h := <-got // the push at start
+	waitUntil(t, 10*time.Second, "the push at start to be done", func() bool { return rw.writers[0].Stats().Sent > 0 })
+	cancel()
+	rw.wait()
+	if a := h.Get("Authorization"); a != "Bearer rw-s3cret" {
+		t.Errorf("Authorization = %q, want the token file's", a)
+	}
+	if n := len(got); n != 1 {
+		t.Errorf("%d pushes at stop, want 1", n)
+	}
+}
+
+// Bad flags and unreadable credentials stop serve before it starts, with a
+// usage error that names the flag or the file's line.
+func TestServeRemoteWriteUsage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := func(body string) string {
+		p := filepath.Join(dir, fmt.Sprintf("c%d.yaml", len(body)))
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--remote-write", "ftp://x/"}, "remote_write url is not an http:// or https:// address"},
+		{[]string{"--remote-write", "http://u:pw@x/w"}, "remote_write url holds a password"},
+		{[]string{"--remote-write", "http://x/w", "--remote-write-interval", "10ms"}, "--remote-write-interval: 10ms is too short"},
+		{[]string{"--config", cfg("server:\n  remote_write:\n    - url: http://127.0.0.1:1/w\n      interval: 0.5s\n")}, ".yaml:4: remote_write: interval"},
+		{[]string{"--config", cfg("server:\n  remote_write:\n    - url: http://127.0.0.1:1/w\n      bearer_token_file: /nonexistent/token\n")}, "remote write to http://127.0.0.1:1/w: bearer_token_file: secret file"},
+		{[]string{"--config", cfg("server:\n  remote_write:\n    - url: http://127.0.0.1:1/w\n      tls_ca: /nonexistent/ca.pem\n")}, "remote write to http://127.0.0.1:1/w: tls_ca:"},
+	}
+	for _, tt := range tests {
+		e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+		err := runServe(t.Context(), e, append([]string{"--listen", "127.0.0.1:0", "--no-record"}, tt.args...))
+		var u *usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("serve %v = %v, want a usage error containing %q", tt.args, err, tt.want)
+		}
+	}
 }
