@@ -36,6 +36,9 @@ type receiver struct {
 	addr, dir string
 	cmd       *exec.Cmd
 	out       *syncBuffer
+	// perGather is the samples of one gather of an agent pushing to it,
+	// as the first subtest counted them.
+	perGather float64
 }
 
 func prometheusReceiver(t *testing.T) *receiver {
@@ -238,6 +241,7 @@ func testRemoteWriteArrives(t *testing.T, r *receiver) {
 	waitUntil(t, 60*time.Second, "node_load1 and vigia_build_info from the agent", func() bool {
 		return len(r.samples("node_load1"+sel)) > 0 && len(r.samples("vigia_build_info"+sel)) > 0
 	})
+	r.perGather = a.samplesPerGather(t)
 	stopped := time.Now().UnixMilli()
 	a.stop(t)
 	waitUntil(t, 30*time.Second, "the push made at SIGTERM", func() bool {
@@ -248,7 +252,12 @@ func testRemoteWriteArrives(t *testing.T, r *receiver) {
 
 func testRemoteWriteOutage(t *testing.T, r *receiver) {
 	dir := t.TempDir()
-	const bound = 1500
+	// The buffer holds 12 gathers; the receiver is away for 15, and for a
+	// few more while it starts and the agent's backoff (at most 5s) ends.
+	if r.perGather == 0 {
+		t.Skip("the first subtest did not count a gather's samples")
+	}
+	bound := int(12 * r.perGather)
 	cfg := filepath.Join(dir, "vigia.yaml")
 	instance := "outage-" + r.name
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("server:\n  remote_write:\n    - url: %s\n      interval: 1s\n      max_pending_samples: %d\n      labels: {instance: %s}\n", r.writeURL(), bound, instance)), 0o600); err != nil {
@@ -260,9 +269,7 @@ func testRemoteWriteOutage(t *testing.T, r *receiver) {
 
 	down := time.Now().UnixMilli()
 	r.stop(t)
-	// Ten gathers or so while the receiver is away, more than the bound holds.
-	time.Sleep(10 * time.Second)
-	restart := time.Now().UnixMilli()
+	time.Sleep(15 * time.Second)
 	r.start(t)
 	up := time.Now().UnixMilli()
 
@@ -273,28 +280,33 @@ func testRemoteWriteOutage(t *testing.T, r *receiver) {
 		last, ok2 := a.metric(t, fmt.Sprintf(`vigia_remote_write_last_success_timestamp_seconds{url=%q}`, url))
 		var ok3 bool
 		dropped, ok3 = a.metric(t, fmt.Sprintf(`vigia_remote_write_dropped_total{reason="buffer_full",url=%q}`, url))
-		return ok1 && ok2 && ok3 && last*1000 > float64(up) && pending < bound
+		return ok1 && ok2 && ok3 && last*1000 > float64(up) && pending < float64(bound)
 	})
-	// Every batch stamped between the receiver's stop and its restart was
-	// in the buffer at the restart, none delivered before.
+	// Every batch stamped between the receiver's stop and its coming back
+	// was in the buffer then, none delivered before.
 	var during int
-	waitUntil(t, 30*time.Second, "samples stamped while the receiver was away", func() bool {
-		during = 0
-		for _, ts := range r.samples(sel) {
-			if ts > down+500 && ts < restart {
+	var stamps []int64
+	deadline := time.Now().Add(30 * time.Second)
+	for during == 0 && time.Now().Before(deadline) {
+		stamps = r.samples(sel)
+		for _, ts := range stamps {
+			if ts > down+500 && ts < up {
 				during++
 			}
 		}
-		return during > 0
-	})
+		time.Sleep(200 * time.Millisecond)
+	}
+	if during == 0 {
+		t.Fatalf("no samples stamped while the receiver was away (%d to %d); stamps held: %v", down, up, stamps)
+	}
 	perBatch := a.samplesPerGather(t)
 	t.Logf("%s: %d gathers from the outage delivered, %g samples dropped, %g samples a gather", r.name, during, dropped, perBatch)
 	if dropped < perBatch {
-		t.Errorf("vigia_remote_write_dropped_total{reason=buffer_full} = %g after 10s away with a bound of %d samples (%g a gather)", dropped, bound, perBatch)
+		t.Errorf("vigia_remote_write_dropped_total{reason=buffer_full} = %g after 15s away with a bound of %d samples (%g a gather)", dropped, bound, perBatch)
 	}
 	// The buffer holds at most the bound, or the newest batch alone; a
 	// few series come and go between gathers, hence the slack.
-	if most := int(bound/(perBatch-20)) + 1; during > most {
+	if most := int(float64(bound)/(perBatch-20)) + 1; during > most {
 		t.Errorf("%d batches from the outage arrived, more than a bound of %d samples holds (%d of %g samples)", during, bound, most, perBatch)
 	}
 	a.stop(t)

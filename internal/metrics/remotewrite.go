@@ -24,7 +24,9 @@ const (
 	DefaultRemoteWritePending    = 250_000
 	DefaultRemoteWriteFlush      = 5 * time.Second
 	DefaultRemoteWriteMinBackoff = 500 * time.Millisecond
-	DefaultRemoteWriteMaxBackoff = 30 * time.Second
+	// DefaultRemoteWriteMaxBackoff is Prometheus' own: a receiver that comes
+	// back is found within seconds, and the buffer delivered before it fills.
+	DefaultRemoteWriteMaxBackoff = 5 * time.Second
 )
 
 // RemoteWriteOptions says where and how a RemoteWriter pushes.

@@ -20,7 +20,7 @@ import (
 
 func TestBackoff(t *testing.T) {
 	t.Parallel()
-	const lo, hi = 500 * time.Millisecond, 30 * time.Second
+	const lo, hi = 500 * time.Millisecond, 30 * time.Second // not the defaults: a longer doubling
 	tests := []struct {
 		attempt int
 		jitter  float64
