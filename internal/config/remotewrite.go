@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // RemoteWrite is one entry of `server.remote_write:`: a Prometheus
@@ -124,4 +126,32 @@ func (r RemoteWrite) Authorization() (string, error) {
 		return "Basic " + base64.StdEncoding.EncodeToString([]byte(r.BasicAuth.Username+":"+pw)), nil
 	}
 	return "", nil
+}
+
+// checkRemoteWrites checks on this machine what the remote_write entries
+// name (credential files, the CA), each error at its key's line in b.
+func checkRemoteWrites(name string, b []byte, rws []RemoteWrite) Errors {
+	if len(rws) == 0 {
+		return nil
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(b, &root) != nil || len(root.Content) == 0 {
+		return nil
+	}
+	v := &Validator{file: name, root: root.Content[0]}
+	for i, rw := range rws {
+		key := "bearer_token_file"
+		if rw.BasicAuth != nil {
+			key = "basic_auth"
+		}
+		if _, err := rw.Authorization(); err != nil {
+			v.Errorf(Path("server", "remote_write", i, key), "remote_write: %v", err)
+		}
+		if rw.TLSCA != "" {
+			if _, err := readCapped(rw.TLSCA, maxSecretFile); err != nil {
+				v.Errorf(Path("server", "remote_write", i, "tls_ca"), "remote_write: tls_ca: %v", err)
+			}
+		}
+	}
+	return v.errs
 }

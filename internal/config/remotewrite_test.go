@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,5 +58,23 @@ func TestRemoteWriteAuthorization(t *testing.T) {
 	r := NewRedactor(nil).With(RemoteWrite{BearerTokenFile: tok}.Secrets()...)
 	if got := r.String("refused s3cr3t-token"); got != "refused "+Redacted {
 		t.Errorf("redacted = %q", got)
+	}
+}
+
+// config check looks at the files a remote_write entry names, at their lines.
+func TestCheckFileRemoteWrite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vigia.yaml")
+	body := "server:\n  remote_write:\n    - url: http://x/w\n      bearer_token_file: " + filepath.Join(dir, "none") +
+		"\n    - url: http://y/w\n      tls_ca: " + filepath.Join(dir, "ca.pem") + "\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CheckFile(path)
+	for _, want := range []string{path + ":4: remote_write: bearer_token_file: secret file", path + ":6: remote_write: tls_ca: "} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckFile = %v, want an error containing %q", err, want)
+		}
 	}
 }
