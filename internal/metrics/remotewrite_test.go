@@ -258,3 +258,20 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
+
+// BenchmarkRemoteWriteGather is one push's work: gather the registry,
+// encode the WriteRequest, compress it.
+func BenchmarkRemoteWriteGather(b *testing.B) {
+	c := New(Options{Snapshot: func() []reading.Reading { return nil }, Version: "1.2.3"})
+	w, err := NewRemoteWriter(c, RemoteWriteOptions{URL: "http://receiver.test/api/v1/write", MaxPendingSamples: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		w.Gather()
+	}
+	w.mu.Lock()
+	b.ReportMetric(float64(len(w.pending[0].payload)), "bytes/push")
+	b.ReportMetric(float64(w.pending[0].samples), "samples/push")
+	w.mu.Unlock()
+}
