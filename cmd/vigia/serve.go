@@ -48,6 +48,7 @@ Examples:
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
   vigia serve --no-collector timex --collector NAME  # node_exporter's collectors off or on (docs/metrics.md)
   vigia serve --textfile-dir /var/lib/vigia/textfile # merge its *.prom files into /metrics
+  vigia serve --remote-write http://prometheus:9090/api/v1/write   # push too, from behind NAT
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -77,6 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		collectorsOn = append(collectorsOn, v)
 		return nil
 	})
+	rwFlags := addRemoteWriteFlags(fs)
 	fs.Func("no-collector", "do not run the collector `name`, on by default (repeatable)", func(v string) error {
 		collectorsOff = append(collectorsOff, v)
 		return nil
@@ -117,6 +119,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return usagef("--listen: %s", msg)
 	}
 	sc.TextfileDir = first(*textfileDir, sc.TextfileDir)
+	remoteWrites, err := rwFlags.entries(sc.RemoteWrite)
+	if err != nil {
+		return err
+	}
 	collectors, err := node.Select(sc.Collectors.With(collectorsOn, collectorsOff))
 	if err != nil {
 		return usagef("%v", err)
@@ -183,6 +189,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
+	rw, err := newRemoteWriting(remoteWrites, coll, s.logger, token)
+	if err != nil {
+		return err
+	}
 	srv, err = server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
@@ -228,6 +238,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	rw.start(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { lv.Consume(liveSub.C) })
 	sd := newSDNotifier(e.getenv, os.Getpid())
@@ -254,6 +265,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	_ = sd.notify("STOPPING=1") // the manager stops us anyway; nothing to add
 	cancel()
 	wg.Wait()
+	rw.wait() // each writer's last push, bounded by its flush timeout
 	notifiers.wait()
 	recErr := rec.stop()
 	if srvErr != nil {

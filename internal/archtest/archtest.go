@@ -79,6 +79,8 @@ var owners = []struct {
 	owners []string
 }{
 	{"github.com/prometheus", []string{"internal/metrics"}},
+	// snappy, for remote write.
+	{"github.com/klauspost/compress", []string{"internal/metrics"}},
 	{"charm.land", []string{"internal/tui"}},
 	{"github.com/charmbracelet", []string{"internal/tui"}},
 	{"modernc.org", []string{"internal/store"}},

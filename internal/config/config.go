@@ -266,6 +266,10 @@ func sectionName(typ string) string {
 		return "a sensor"
 	case "Notifier":
 		return "a notifier"
+	case "RemoteWrite":
+		return "a remote_write entry"
+	case "BasicAuth":
+		return "basic_auth"
 	}
 	return "the " + strings.ToLower(typ) + " section"
 }

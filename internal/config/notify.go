@@ -220,9 +220,10 @@ func checkNotifiers(file string, ns []Notifier, lookup func(string) (string, boo
 }
 
 // CheckFile reads the file at path like Load and checks what it names on
-// this machine (CheckNotifiers). The error, when not nil, is an Errors with
-// every problem, in line order: the checks of the notifiers that could be
-// decoded are not held back by a mistake elsewhere.
+// this machine (CheckNotifiers, and remote_write's credential and CA
+// files). The error, when not nil, is an Errors with every problem, in line
+// order: the checks of the notifiers that could be decoded are not held
+// back by a mistake elsewhere.
 func CheckFile(path string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -233,8 +234,9 @@ func CheckFile(path string) (*Config, error) {
 		var machine Errors
 		if errors.As(CheckNotifiers(path, cfg.Notifiers), &machine) {
 			errs = append(errs, machine...)
-			errs.sort()
 		}
+		errs = append(errs, checkRemoteWrites(path, b, cfg.Server.RemoteWrite)...)
+		errs.sort()
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -46,6 +47,11 @@ func NewRedactor(ns []Notifier, extra ...string) *Redactor {
 		}
 	}
 	return r
+}
+
+// With returns a redactor that hides ss too (remote write's credentials).
+func (r *Redactor) With(ss ...Secret) *Redactor {
+	return &Redactor{fixed: slices.Clone(r.fixed), secrets: slices.Concat(r.secrets, ss)}
 }
 
 func (r *Redactor) addFixed(s string, min int) {

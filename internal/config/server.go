@@ -23,6 +23,7 @@ import (
 //	  timeouts: {read_header: 5s, read: 10s, write: 30s, idle: 120s}
 //	  collectors: {enable: [], disable: [timex]}  # node_exporter's collectors (docs/metrics.md)
 //	  textfile_dir: /var/lib/vigia/textfile        # *.prom files merged into /metrics
+//	  remote_write: [{url: http://prometheus:9090/api/v1/write}]   # push, see remotewrite.go
 type Server struct {
 	Listen         string   `yaml:"listen"`
 	TokenFile      string   `yaml:"token_file"`
@@ -41,6 +42,8 @@ type Server struct {
 	TextfileDir string `yaml:"textfile_dir"`
 	// CollectorOptions tune the node_exporter collectors (collectors.go).
 	CollectorOptions CollectorOptions `yaml:"collector_options"`
+	// RemoteWrite lists the receivers the agent pushes its series to.
+	RemoteWrite []RemoteWrite `yaml:"remote_write"`
 }
 
 // ServerTimeouts bound each phase of a request. Write does not apply to the
@@ -114,6 +117,10 @@ func (s *Server) validate(v *Validator) {
 		{"write", s.Timeouts.Write}, {"idle", s.Timeouts.Idle},
 	} {
 		v.duration(Path("server", "timeouts", t.key), "timeouts: "+t.key, t.d, LimitsServerTimeout)
+	}
+	seen := map[string]int{}
+	for i := range s.RemoteWrite {
+		s.RemoteWrite[i].validate(v, i, seen)
 	}
 }
 

@@ -80,6 +80,13 @@ type Collector struct {
 	// once, then a map read per sample.
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
+	// registry is c, the process collector and the Go runtime collector;
+	// gatherer is what /metrics serves and remote write sends: the
+	// registry, and the textfile collector's files when it runs.
+	registry *prometheus.Registry
+	gatherer prometheus.Gatherer
+	rw       remoteWriteDescs
+	writers  []*RemoteWriter // under familiesMu
 }
 
 // New returns a Collector reading from opts.
@@ -87,7 +94,21 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}}
+	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}, rw: newRemoteWriteDescs()}
+	c.registry = prometheus.NewRegistry()
+	c.registry.MustRegister(c,
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(),
+	)
+	c.gatherer = c.registry
+	if opts.Textfile {
+		logger := opts.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		c.gatherer = textfileGatherer{inner: c.registry, tf: &textfile{dir: opts.TextfileDir, logger: logger}}
+	}
+	return c
 }
 
 // family returns f's descriptor, built the first time its name is seen.
@@ -121,20 +142,11 @@ func (c *Collector) nodeSeries(e *emitter) {
 // process collector and the Go runtime collector. A series that fails (a
 // duplicate) is logged and left out; the rest of the scrape is still served.
 func Handler(c *Collector) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewGoCollector(),
-	)
 	logger := c.opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	var g prometheus.Gatherer = reg
-	if c.opts.Textfile {
-		g = textfileGatherer{inner: reg, tf: &textfile{dir: c.opts.TextfileDir, logger: logger}}
-	}
-	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
+	return promhttp.HandlerFor(c.gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{logger},
 		ErrorHandling:     promhttp.ContinueOnError,
 		EnableOpenMetrics: false,
@@ -186,6 +198,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		m, err := prometheus.NewConstHistogram(d.analysisLatency, h.Count, h.Sum, h.Buckets)
 		e.send(m, err)
 	}
+	c.remoteWrites(&e)
 }
 
 // processes emits per-process series for the busiest TopProcesses processes.
