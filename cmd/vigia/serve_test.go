@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,14 +28,29 @@ import (
 // ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 1000 {
+		port := 20000 + rand.IntN(12000)
+		if _, taken := handedOut.LoadOrStore(port, true); taken {
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	t.Fatal("no free loopback port between 20000 and 32000")
+	return ""
 }
+
+// handedOut are the ports freeAddr gave this test binary: each only once.
+// They are drawn below the kernel's ephemeral range (32768 and up), which
+// every outgoing connection of the parallel tests also draws from: a port
+// the kernel hands to ":0" is soon handed again, and a server started on
+// it a moment later (Prometheus, node_exporter) finds it taken.
+var handedOut sync.Map
 
 // startServe runs `vigia serve` in-process on a free loopback port until the
 // test ends, and waits until /readyz answers 200.

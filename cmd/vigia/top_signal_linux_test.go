@@ -46,8 +46,7 @@ func TestTopSignalsRestoreTerminal(t *testing.T) {
 					// that took the PID after vigia left.
 					unix.PidfdSendSignal(fd, sig, nil, 0)
 				}
-				fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-				n, _ := unix.Poll(fds, 5000)
+				n := waitExit(fd, 5*time.Second)
 				took := time.Since(sent)
 				unix.Close(fd)
 				if n != 1 {
@@ -71,6 +70,26 @@ func TestTopSignalsRestoreTerminal(t *testing.T) {
 			}
 			t.Logf("%s: slowest exit of %d tries %v", unix.SignalName(sig), tries, slowest)
 		})
+	}
+}
+
+// waitExit waits up to d for the process behind pidfd fd to exit and
+// returns 1 if it did. poll is retried when a signal interrupts it (the
+// test binary's own runtime sends itself some), so only the deadline ends
+// the wait.
+func waitExit(fd int, d time.Duration) int {
+	deadline := time.Now().Add(d)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return 0
+		}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if err == unix.EINTR {
+			continue
+		}
+		return n
 	}
 }
 

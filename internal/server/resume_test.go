@@ -14,7 +14,8 @@ import (
 
 type sseEvent struct{ name, id, data string }
 
-// readEvents reads n events from an SSE body, failing the test after 10 s.
+// readEvents reads n events from an SSE body, failing the test after 30 s
+// (a loaded machine under -race encodes a burst of process tables slowly).
 func readEvents(t *testing.T, sc *bufio.Scanner, n int) []sseEvent {
 	t.Helper()
 	got := make(chan []sseEvent, 1)
@@ -43,8 +44,8 @@ func readEvents(t *testing.T, sc *bufio.Scanner, n int) []sseEvent {
 			t.Fatalf("stream ended after %d of %d events: %+v", len(out), n, out)
 		}
 		return out
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no %d events within 10 s", n)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no %d events within 30 s", n)
 		return nil
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -70,14 +71,23 @@ func TestKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := make(chan string, 1<<16)
+		var seen atomic.Int64
 		go func() {
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
+				seen.Add(1)
 				lines <- sc.Text()
 			}
 			close(lines)
 		}()
-		time.Sleep(time.Duration(600+rng.IntN(1000)) * time.Millisecond)
+		// Kill once the child has recorded a hundred readings (on a loaded
+		// machine its start alone can take over a second), then at a random
+		// moment of the next second.
+		deadline := time.Now().Add(60 * time.Second)
+		for seen.Load() < 100 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rng.IntN(1000)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		var sent []int64
 		for l := range lines {
