@@ -36,6 +36,7 @@ var Registry = []Registration{
 	{Name: "thermal_zone", Default: true, New: newThermalZone},
 	{Name: "time", Default: true, New: newTime},
 	{Name: "timex", Default: true, New: newTimex},
+	{Name: "udp_queues", Default: true, New: newUDPQueues},
 	{Name: "uname", Default: true, New: newUname},
 	{Name: "vmstat", Default: true, New: newVMStat},
 }
