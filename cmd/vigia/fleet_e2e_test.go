@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/fleet"
+)
+
+// fleetLab is a real fleet on loopback: vigia agents (the built binary),
+// the real node_exporter, and a real Prometheus scraping them every second
+// with one alerting rule that fires on the first agent.
+type fleetLab struct {
+	prom   string   // Prometheus' base URL
+	agents []string // the agents' host:port, as Prometheus' instance label
+	ne     string   // node_exporter's host:port
+	procs  []*exec.Cmd
+}
+
+// fleetScrape is the lab's scrape interval.
+const fleetScrape = time.Second
+
+func startFleetLab(t *testing.T, agents int) *fleetLab {
+	t.Helper()
+	promBin, err := exec.LookPath("prometheus")
+	if err != nil {
+		t.Skip("prometheus not installed (Debian package prometheus)")
+	}
+	neBin, err := exec.LookPath("prometheus-node-exporter")
+	if err != nil {
+		t.Skip("node_exporter not installed (Debian package prometheus-node-exporter)")
+	}
+	lab := &fleetLab{}
+	for range agents {
+		addr := freeAddr(t)
+		lab.procs = append(lab.procs, startProcess(t, vigiaBin, "serve", "--listen", addr, "--no-record", "--interval", "500ms"))
+		lab.agents = append(lab.agents, addr)
+	}
+	lab.ne = freeAddr(t)
+	startProcess(t, neBin, "--web.listen-address="+lab.ne, "--collector.disable-defaults",
+		"--collector.cpu", "--collector.meminfo", "--collector.loadavg", "--collector.filesystem", "--collector.netdev")
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "rules.yml")
+	// A threshold no machine stays under: load is never negative.
+	if err := os.WriteFile(rules, []byte(fmt.Sprintf(`groups:
+  - name: lab
+    interval: 1s
+    rules:
+      - alert: LabLoad
+        expr: node_load1{instance=%q} >= 0
+        labels: {severity: warning}
+`, lab.agents[0])), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, a := range lab.agents {
+		targets = append(targets, "'"+a+"'")
+	}
+	cfg := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 900ms
+  evaluation_interval: 1s
+rule_files: [%q]
+scrape_configs:
+  - job_name: vigia
+    static_configs:
+      - targets: [%s]
+        labels: {env: lab}
+  - job_name: node
+    static_configs:
+      - targets: ['%s']
+`, rules, strings.Join(targets, ", "), lab.ne)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	promAddr := freeAddr(t)
+	startProcess(t, promBin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+promAddr, "--log.level=warn")
+	lab.prom = "http://" + promAddr
+	waitUntil(t, 30*time.Second, "Prometheus to answer", func() bool {
+		resp, err := http.Get(lab.prom + "/-/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	return lab
+}
+
+func (lab *fleetLab) fleet(t *testing.T) *fleet.Fleet {
+	t.Helper()
+	c, err := fleet.NewClient(fleet.ClientOptions{URL: lab.prom, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fleet.New(fleet.Options{Prometheus: c, RateWindow: 5 * time.Second, FillWindow: time.Minute, Step: time.Second, Spark: time.Minute, SparkPoints: 30})
+}
+
+// host finds instance in snap.
+func host(snap fleet.Snapshot, instance string) (fleet.Host, bool) {
+	i := slices.IndexFunc(snap.Hosts, func(h fleet.Host) bool { return h.Instance == instance })
+	if i < 0 {
+		return fleet.Host{}, false
+	}
+	return snap.Hosts[i], true
+}
+
+// TestFleetAgainstPrometheus reads a real fleet through a real Prometheus:
+// every host with its columns, vigia's version on the agents and not on
+// node_exporter, the lab's alert on the first agent's row, and a killed
+// agent down within two scrape intervals.
+func TestFleetAgainstPrometheus(t *testing.T) {
+	t.Parallel()
+	lab := startFleetLab(t, 3)
+	f := lab.fleet(t)
+	var snap fleet.Snapshot
+	complete := func() bool {
+		snap = f.Refresh(context.Background(), time.Now())
+		if snap.Err != nil || len(snap.Hosts) != 4 || len(snap.Problems) > 0 {
+			return false
+		}
+		for _, h := range snap.Hosts {
+			if !h.Up || h.CPU != h.CPU || h.Mem != h.Mem || h.Cores == 0 || h.FS == "" || h.Rx != h.Rx {
+				return false
+			}
+		}
+		a, _ := host(snap, lab.agents[0])
+		return len(a.Alerts) > 0
+	}
+	waitUntil(t, 30*time.Second, "every host with every column and the alert", complete)
+	t.Logf("refresh of %d hosts took %v", len(snap.Hosts), snap.Took)
+	for _, h := range snap.Hosts {
+		wantVersion := version
+		if h.Instance == lab.ne {
+			wantVersion = ""
+		}
+		if h.Version != wantVersion {
+			t.Errorf("%s: version %q, want %q", h.Instance, h.Version, wantVersion)
+		}
+		if h.CPU < 0 || h.CPU > 100 || h.Mem <= 0 || h.Mem > 100 || h.FSUsed < 0 || h.FSUsed > 100 || h.LoadPerCore() < 0 {
+			t.Errorf("%s: values out of range: %+v", h.Instance, h)
+		}
+		if n := nproc(t); h.Cores != n {
+			t.Errorf("%s: %d cores, want %d", h.Instance, h.Cores, n)
+		}
+		if len(h.CPUHistory) != 30 {
+			t.Errorf("%s: sparkline of %d points, want 30", h.Instance, len(h.CPUHistory))
+		}
+	}
+	for _, inst := range lab.agents[1:] {
+		if h, _ := host(snap, inst); len(h.Alerts) != 0 {
+			t.Errorf("%s: alerts %v, want none (the rule names the first agent)", inst, h.Alerts)
+		}
+	}
+	if a, _ := host(snap, lab.agents[0]); a.Alerts[0].Name != "LabLoad" || a.Alerts[0].Severity != "warning" {
+		t.Errorf("first agent's alerts = %+v, want LabLoad warning", a.Alerts)
+	}
+	if a, _ := host(snap, lab.agents[0]); a.Labels["env"] != "lab" || a.Labels["job"] != "vigia" {
+		t.Errorf("first agent's labels = %v, want job vigia and env lab", a.Labels)
+	}
+
+	h := f.History(context.Background(), lab.agents[1], time.Now(), time.Minute, 30)
+	if h.Err != nil || len(h.CPU) == 0 || len(h.Mem) == 0 || len(h.Load) == 0 || len(h.Rx) == 0 {
+		t.Errorf("history of %s: err %v, %d CPU, %d memory, %d load, %d rx samples", lab.agents[1], h.Err, len(h.CPU), len(h.Mem), len(h.Load), len(h.Rx))
+	}
+
+	victim := lab.procs[2]
+	killed := time.Now()
+	victim.Process.Signal(syscall.SIGKILL) // our own child, by its PID
+	waitUntil(t, 10*time.Second, "the killed agent down", func() bool {
+		snap = f.Refresh(context.Background(), time.Now())
+		h, ok := host(snap, lab.agents[2])
+		return ok && !h.Up
+	})
+	took := time.Since(killed)
+	t.Logf("killed agent seen down after %v", took)
+	// Two scrape intervals, and the query's own round trip.
+	if took > 2*fleetScrape+500*time.Millisecond {
+		t.Errorf("killed agent seen down after %v, want within two scrape intervals (%v)", took, 2*fleetScrape)
+	}
+	if h, _ := host(snap, lab.agents[2]); h.Since.IsZero() || h.Since.Before(killed.Add(-5*time.Second)) {
+		t.Errorf("killed agent down since %v, want about %v", h.Since, killed)
+	}
+	for _, inst := range lab.agents[:2] {
+		if h, _ := host(snap, inst); !h.Up {
+			t.Errorf("%s down, want up", inst)
+		}
+	}
+}
