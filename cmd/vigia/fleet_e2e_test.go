@@ -153,6 +153,10 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 		if n := nproc(t); h.Cores != n {
 			t.Errorf("%s: %d cores, want %d", h.Instance, h.Cores, n)
 		}
+		// The lab is younger than the lookback: each host's start is known.
+		if !h.Young && (h.Since.IsZero() || h.Since.After(time.Now())) {
+			t.Errorf("%s: up since %v, want a time since the lab started", h.Instance, h.Since)
+		}
 		if len(h.CPUHistory) != 30 {
 			t.Errorf("%s: sparkline of %d points, want 30", h.Instance, len(h.CPUHistory))
 		}
@@ -172,6 +176,33 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 	h := f.History(context.Background(), lab.agents[1], time.Now(), time.Minute, 30)
 	if h.Err != nil || len(h.CPU) == 0 || len(h.Mem) == 0 || len(h.Load) == 0 || len(h.Rx) == 0 {
 		t.Errorf("history of %s: err %v, %d CPU, %d memory, %d load, %d rx samples", lab.agents[1], h.Err, len(h.CPU), len(h.Mem), len(h.Load), len(h.Rx))
+	}
+
+	// The view, as a user runs it, in a pane wide enough for every column.
+	var p *tmuxPane
+	if _, err := exec.LookPath("tmux"); err == nil {
+		p = newPane(t, "vigia-fleet", 200, 40)
+		p.keys(vigiaBin+" fleet --prometheus "+lab.prom+" --refresh 1s --rate-window 5s", "Enter")
+		screen := p.waitFor("every host, the alert and the versions", func(s string) bool {
+			for _, inst := range append([]string{lab.ne}, lab.agents...) {
+				if !strings.Contains(s, inst) {
+					return false
+				}
+			}
+			return strings.Contains(s, "LabLoad") && strings.Contains(s, "4 hosts, 0 down, 1 alerting")
+		})
+		if !strings.Contains(rowOf(screen, lab.agents[0]), "LabLoad") || strings.Contains(rowOf(screen, lab.agents[1]), "LabLoad") {
+			t.Errorf("the alert is not on the first agent's row alone:\n%s", screen)
+		}
+		if !strings.Contains(rowOf(screen, lab.agents[1]), version) || strings.Contains(rowOf(screen, lab.ne), version) {
+			t.Errorf("vigia's version should show on the agents' rows only:\n%s", screen)
+		}
+		p.keys("Down")
+		p.keys("Enter")
+		screen = p.waitFor("the detail pane's graphs", contains("memory %"))
+		if out := os.Getenv("VIGIA_FLEET_SCREEN"); out != "" {
+			os.WriteFile(out, []byte(p.run("capture-pane", "-p", "-e", "-t", "top")), 0o644)
+		}
 	}
 
 	victim := lab.procs[2]
@@ -196,4 +227,21 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 			t.Errorf("%s down, want up", inst)
 		}
 	}
+	if p != nil {
+		p.waitFor("the killed agent down on screen", func(s string) bool { return strings.Contains(rowOf(s, lab.agents[2]), " down ") })
+		p.keys("q")
+		p.waitFor("the shell prompt after quitting", func(s string) bool {
+			return strings.HasSuffix(strings.TrimRight(s, "\n "), "$")
+		})
+	}
+}
+
+// rowOf is the line of screen that names instance.
+func rowOf(screen, instance string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, instance+" ") {
+			return l
+		}
+	}
+	return ""
 }

@@ -55,8 +55,11 @@ type Host struct {
 	Labels   map[string]string `json:"labels"`
 	Up       bool              `json:"up"`
 	// Since is when up last changed; zero when it held through the whole
-	// lookback (Snapshot.Lookback).
+	// lookback (Snapshot.Lookback), or when Young.
 	Since time.Time `json:"since,omitzero"`
+	// Young says the host's up series is younger than one Options.Step,
+	// too young for the subquery that finds Since to have sampled it.
+	Young bool `json:"young,omitempty"`
 	CPU   float64   `json:"cpu_percent"`
 	Mem   float64   `json:"memory_percent"`
 	Load  float64   `json:"load1"`
@@ -102,8 +105,8 @@ type Snapshot struct {
 	Err error
 	// Problems are the other queries that failed; their columns are empty.
 	Problems []Problem
-	// Lookback is how far back Since looks.
-	Lookback time.Duration
+	// Lookback is how far back Since looks, and Step how finely.
+	Lookback, Step time.Duration
 	// Took is the wall time of the refresh's queries.
 	Took time.Duration
 }
@@ -157,7 +160,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		})
 	}
 	wg.Wait()
-	snap := Snapshot{At: now, Lookback: o.Lookback, Took: time.Since(start)}
+	snap := Snapshot{At: now, Lookback: o.Lookback, Step: o.Step, Took: time.Since(start)}
 	if jobs[0].err != nil {
 		snap.Err = jobs[0].err
 		return snap
@@ -167,20 +170,21 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 			snap.Problems = append(snap.Problems, Problem{What: j.what, Err: j.err})
 		}
 	}
-	snap.Hosts = assemble(jobs[0].got, func(what string) []Series {
+	snap.Hosts = assemble(jobs[0].got, func(what string) ([]Series, bool) {
 		for _, j := range jobs {
 			if j.what == what {
-				return j.got
+				return j.got, j.err == nil
 			}
 		}
-		return nil
+		return nil, false
 	}, now, o)
 	return snap
 }
 
 // assemble builds one Host per instance of up, and fills it from the other
 // answers by instance.
-func assemble(up []Series, got func(string) []Series, now time.Time, o Options) []Host {
+func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, o Options) []Host {
+	got := func(what string) []Series { s, _ := answer(what); return s }
 	byInst := map[string]*Host{}
 	var hosts []*Host
 	for _, s := range up {
@@ -217,8 +221,10 @@ func assemble(up []Series, got func(string) []Series, now time.Time, o Options) 
 		}
 		since[h.Instance][s.Labels["q"]] = s.Last()
 	})
+	_, sinceOK := answer("since")
 	for _, h := range hosts {
 		h.Since = sinceOf(h.Up, since[h.Instance], now, o)
+		h.Young = sinceOK && since[h.Instance] == nil
 	}
 	each("cpu", func(h *Host, s Series) { h.CPU = s.Last() })
 	each("cores", func(h *Host, s Series) { h.Cores = int(s.Last()) })
@@ -246,7 +252,7 @@ func assemble(up []Series, got func(string) []Series, now time.Time, o Options) 
 	out := make([]Host, len(hosts))
 	for i, h := range hosts {
 		slices.SortFunc(h.Alerts, func(a, b Alert) int {
-			return cmp.Or(cmp.Compare(severityRank(b.Severity), severityRank(a.Severity)), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(cmp.Compare(SeverityLevel(b.Severity), SeverityLevel(a.Severity)), cmp.Compare(a.Name, b.Name))
 		})
 		out[i] = *h
 	}
@@ -293,8 +299,9 @@ func spark(s Series, now time.Time, o Options) []float64 {
 	return out
 }
 
-// severityRank orders severities the way vigia's levels go.
-func severityRank(s string) int {
+// SeverityLevel orders alert severities as vigia's levels go: critical
+// (or page) above warning above the rest.
+func SeverityLevel(s string) int {
 	switch s {
 	case "critical", "page":
 		return 2
