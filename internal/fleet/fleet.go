@@ -59,11 +59,11 @@ type Host struct {
 	Since time.Time `json:"since,omitzero"`
 	// Young says the host's up series is younger than one Options.Step,
 	// too young for the subquery that finds Since to have sampled it.
-	Young bool `json:"young,omitempty"`
-	CPU   float64   `json:"cpu_percent"`
-	Mem   float64   `json:"memory_percent"`
-	Load  float64   `json:"load1"`
-	Cores int       `json:"cores,omitempty"`
+	Young bool    `json:"young,omitempty"`
+	CPU   float64 `json:"cpu_percent"`
+	Mem   float64 `json:"memory_percent"`
+	Load  float64 `json:"load1"`
+	Cores int     `json:"cores,omitempty"`
 	// FS is the fullest filesystem's mountpoint, FSUsed its use in percent,
 	// FSFull the time until it is full when its free space falls (zero
 	// when it does not).
