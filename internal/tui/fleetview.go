@@ -34,8 +34,13 @@ func (m *FleetModel) render() string {
 		if m.detail {
 			pane = min(max(body*2/5, 8), body-3)
 		}
-		lines = append(lines, m.tableLines(body-pane)...)
+		table := m.tableLines(body - pane)
+		lines = append(lines, table...)
 		if pane > 0 {
+			// The pane sits at the bottom, where it stays as rows come and go.
+			for range body - pane - len(table) {
+				lines = append(lines, strings.Repeat(" ", m.w))
+			}
 			lines = append(lines, m.paneLines(pane)...)
 		}
 	}
