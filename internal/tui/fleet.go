@@ -2,15 +2,11 @@ package tui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
 	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/fleet"
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -333,39 +329,11 @@ func (m *FleetModel) View() tea.View {
 // RunFleet shows the fleet view until the user quits or ctx is done. The
 // terminal is restored on every way out.
 func RunFleet(ctx context.Context, opts FleetOptions) error {
-	out := opts.Output
-	if out == nil {
-		out = os.Stdout
-	}
-	env := opts.Environ
-	if env == nil {
-		env = os.Environ()
-	}
-	prof := colorprofile.Detect(out, env)
-	if noColor(env) {
-		prof = min(prof, colorprofile.ASCII)
-		opts.Config.Theme = "mono"
-	}
-	m := NewFleet(ctx, opts, prof)
-	popts := []tea.ProgramOption{
-		tea.WithoutSignalHandler(), tea.WithOutput(out), tea.WithEnvironment(env),
-		tea.WithColorProfile(prof), tea.WithFPS(frameRate),
-	}
-	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
-		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
-		popts = append(popts, tea.WithWindowSize(m.w, m.h))
-	}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(opts.Input, out), quitWait)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, tea.ErrProgramPanic):
-		return fmt.Errorf("tui: recovered from a panic: %w", err)
-	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
-		return nil
-	}
-	return fmt.Errorf("tui: %w", err)
+	return runTUI(ctx, opts.Input, opts.Output, opts.Environ, func(prof colorprofile.Profile, mono bool) (tea.Model, func(w, h int)) {
+		if mono {
+			opts.Config.Theme = "mono"
+		}
+		m := NewFleet(ctx, opts, prof)
+		return m, func(w, h int) { m.w, m.h = w, h }
+	})
 }
