@@ -245,3 +245,25 @@ func rowOf(screen, instance string) string {
 	}
 	return ""
 }
+
+// TestFleetUsage: the fleet view refuses what it cannot use before it
+// takes the terminal.
+func TestFleetUsage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fleet"}, "fleet needs --prometheus URL"},
+		{[]string{"fleet", "--prometheus", "prometheus:9090"}, `--prometheus: url "prometheus:9090": want http:// or https:// and a host`},
+		{[]string{"fleet", "--prometheus", "http://p:9090", "--alertmanager", "ftp://a"}, "--alertmanager: url"},
+		{[]string{"fleet", "--prometheus", "http://p:9090", "--refresh", "10ms"}, "--refresh"},
+		{[]string{"fleet", "--prometheus", "http://p:9090", "--token-file", "/nonexistent/token"}, "--token-file"},
+		{[]string{"fleet", "--prometheus", "https://p:9090", "--ca-file", "/nonexistent/ca.pem"}, "ca file"},
+	} {
+		_, errOut, code := vigia(t, nil, tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			t.Errorf("vigia %v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
