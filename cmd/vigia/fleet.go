@@ -154,3 +154,24 @@ func thresholdLevel(rules []rule.Rule) func(metric string, v float64) reading.St
 		return worst
 	}
 }
+
+// fleetSource is serve's /fleet source: nil without a Prometheus URL.
+func fleetSource(prom, am string) (server.Fleet, error) {
+	if prom == "" {
+		if am != "" {
+			return nil, usagef("--fleet-alertmanager needs --fleet-prometheus")
+		}
+		return nil, nil
+	}
+	pc, err := fleet.NewClient(fleet.ClientOptions{URL: prom})
+	if err != nil {
+		return nil, usagef("--fleet-prometheus: %v", err)
+	}
+	o := fleet.Options{Prometheus: pc}
+	if am != "" {
+		if o.Alertmanager, err = fleet.NewClient(fleet.ClientOptions{URL: am}); err != nil {
+			return nil, usagef("--fleet-alertmanager: %v", err)
+		}
+	}
+	return fleet.New(o), nil
+}

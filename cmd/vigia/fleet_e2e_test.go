@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -176,6 +177,51 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 	h := f.History(context.Background(), lab.agents[1], time.Now(), time.Minute, 30)
 	if h.Err != nil || len(h.CPU) == 0 || len(h.Mem) == 0 || len(h.Load) == 0 || len(h.Rx) == 0 {
 		t.Errorf("history of %s: err %v, %d CPU, %d memory, %d load, %d rx samples", lab.agents[1], h.Err, len(h.CPU), len(h.Mem), len(h.Load), len(h.Rx))
+	}
+
+	// The same table on an agent's web page: /api/v1/fleet, and /fleet as
+	// a browser draws it.
+	base, _ := startServe(t, "--no-record", "--fleet-prometheus", lab.prom)
+	var page struct {
+		Hosts []struct {
+			Instance  string `json:"instance"`
+			Up        bool   `json:"up"`
+			Dashboard string `json:"dashboard"`
+			Alerts    []struct {
+				Name string `json:"name"`
+			} `json:"alerts"`
+		} `json:"hosts"`
+	}
+	code, body := fetch(t, base+"/api/v1/fleet")
+	if err := json.Unmarshal(body, &page); code != 200 || err != nil || len(page.Hosts) != 4 {
+		t.Errorf("GET /api/v1/fleet = %d, %v, %d hosts; want 4:\n%s", code, err, len(page.Hosts), body)
+	}
+	for _, h := range page.Hosts {
+		want := "http://" + h.Instance + "/"
+		if h.Instance == lab.ne {
+			want = ""
+		}
+		if h.Dashboard != want {
+			t.Errorf("%s links to %q, want %q", h.Instance, h.Dashboard, want)
+		}
+	}
+	if chromium, err := exec.LookPath("chromium"); err == nil {
+		args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000"}
+		dom, err := exec.Command(chromium, append(args, "--dump-dom", base+"/fleet")...).Output()
+		if err != nil {
+			t.Fatalf("chromium --dump-dom /fleet: %v", err)
+		}
+		for _, inst := range append([]string{lab.ne}, lab.agents...) {
+			if !strings.Contains(string(dom), ">"+inst+"<") {
+				t.Errorf("/fleet in a browser does not show %s:\n%s", inst, dom)
+			}
+		}
+		if !strings.Contains(string(dom), `href="http://`+lab.agents[0]+`/"`) || !strings.Contains(string(dom), "LabLoad") {
+			t.Errorf("/fleet in a browser: no link to the first agent's dashboard or no alert:\n%s", dom)
+		}
+		if out := os.Getenv("VIGIA_FLEET_PAGE"); out != "" {
+			exec.Command(chromium, append(args, "--hide-scrollbars", "--window-size=1400,360", "--screenshot="+out, base+"/fleet")...).Run()
+		}
 	}
 
 	// The view, as a user runs it, in a pane wide enough for every column.

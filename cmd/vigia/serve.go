@@ -45,6 +45,7 @@ Examples:
   vigia serve --allowed-host vigia.lan               # without a token, answer that Host name too
   vigia serve --top-processes 10                     # vigia_process_* for the 10 busiest
   vigia serve --db /var/lib/vigia/vigia.db           # where the history goes (--no-record: nowhere)
+  vigia serve --fleet-prometheus http://prometheus:9090   # /fleet: every machine, each linking to its agent
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -65,6 +66,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	openMetrics := fs.Bool("open-metrics", false, "serve /metrics and /healthz without the token, for scrapers")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
+	fleetProm := fs.String("fleet-prometheus", "", "serve /fleet and /api/v1/fleet: every machine this Prometheus query API `URL` scrapes (docs/fleet.md)")
+	fleetAM := fs.String("fleet-alertmanager", "", "with --fleet-prometheus: read firing alerts from this Alertmanager `URL`")
 	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
 	top := fs.Int("top-processes", 0, "export vigia_process_* series for the `N` busiest processes (0: off)")
@@ -173,7 +176,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
+	fl, err := fleetSource(*fleetProm, *fleetAM)
+	if err != nil {
+		return err
+	}
 	srv, err = server.New(server.Options{
+		Fleet:  fl,
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,

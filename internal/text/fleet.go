@@ -124,3 +124,18 @@ func (t *Text) FleetKeyHelp(action string) string {
 	}
 	return t.KeyHelp(action)
 }
+
+// FleetPage are the words of the web page /fleet, by the keys its script
+// looks them up by.
+func (t *Text) FleetPage() map[string]string {
+	cols := t.FleetColumns()
+	return map[string]string{
+		"fleet.title": t.FleetTitle(), "fleet.host": cols[0], "fleet.state": cols[1], "fleet.since": cols[2],
+		"fleet.mem": cols[5], "fleet.load": cols[6], "fleet.fs": cols[7], "fleet.full": cols[9],
+		"fleet.alerts": cols[12], "fleet.version": t.FleetVersion(), "fleet.up": t.HostUp(), "fleet.down": t.HostDown(),
+		"fleet.filter":  t.pick("filter by host, label, alert", "filtrar por equipo, etiqueta, alerta"),
+		"fleet.error":   t.pick("cannot read the fleet: ", "no se puede leer la flota: "),
+		"fleet.missing": t.pick("missing this refresh: ", "faltan en este refresco: "),
+		"fleet.open":    t.pick("open its dashboard", "abrir su panel"),
+	}
+}
