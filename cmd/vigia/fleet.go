@@ -144,10 +144,12 @@ func thresholdLevel(rules []rule.Rule) func(metric string, v float64) reading.St
 			if r.Metric != metric || len(r.Match) > 0 || (r.Kind != "" && r.Kind != rule.Threshold) {
 				continue
 			}
+			// An unused level's bound is NaN, which no value reaches.
+			reached := func(b float64) bool { return (!r.Below && v >= b) || (r.Below && v <= b) }
 			switch {
-			case v >= r.Threshold(reading.Critical):
+			case reached(r.Threshold(reading.Critical)):
 				worst = max(worst, reading.Critical)
-			case v >= r.Threshold(reading.Warning):
+			case reached(r.Threshold(reading.Warning)):
 				worst = max(worst, reading.Warning)
 			}
 		}
