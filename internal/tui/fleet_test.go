@@ -3,8 +3,12 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,5 +139,44 @@ func TestFleetSelectionFollowsTheHost(t *testing.T) {
 	m.press("P")
 	if h, _ := m.table.selected(); h.Instance != "web-2:9100" {
 		t.Errorf("after sorting by CPU selected %s, want web-2:9100", h.Instance)
+	}
+}
+
+// TestFleetUnauthorisedThenRecovered runs the view over the real fleet
+// client against an API that answers 401 until the token is fixed: the
+// frame says so, and the next refresh draws the hosts.
+func TestFleetUnauthorisedThenRecovered(t *testing.T) {
+	t.Parallel()
+	var allowed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowed.Load() {
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		r.ParseForm()
+		result := ""
+		if r.Form.Get("query") == "up" {
+			result = `{"metric":{"instance":"db-1:9100","job":"node"},"value":[1772366400,"1"]}`
+		}
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"vector","result":[%s]}}`, result)
+	}))
+	defer srv.Close()
+	c, err := fleet.NewClient(fleet.ClientOptions{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Unix(1772366400, 0).UTC()
+	m := NewFleet(context.Background(), FleetOptions{Source: fleet.New(fleet.Options{Prometheus: c}), URL: srv.URL,
+		Now: func() time.Time { return at }}, colorprofile.NoTTY)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 8})
+	m.Update(m.Init()())
+	if frame := m.render(); !strings.Contains(frame, "cannot read the fleet: ") || !strings.Contains(frame, "401 Unauthorized: not authorised — retrying") {
+		t.Errorf("after a 401 the frame should say so:\n%s", frame)
+	}
+	allowed.Store(true)
+	_, cmd := m.Update(fleetTickMsg{})
+	m.Update(cmd())
+	if frame := m.render(); strings.Contains(frame, "cannot read") || !strings.Contains(frame, "db-1:9100") {
+		t.Errorf("after the API lets the view in, the frame should show the host:\n%s", frame)
 	}
 }
