@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"os"
 	"strings"
 	"time"
@@ -37,8 +38,9 @@ the targets carry, then not at all; Enter opens the selected host's history
 from Prometheus below the table; + and - change the refresh; ? lists every
 key. A failed refresh (Prometheus unreachable, a 401, a timeout) is said on
 screen, the last good table stays, and the next refresh recovers. Theme and
-keys come from the config file's tui: section. docs/fleet.md walks from one
-machine to many.
+keys come from the config file's tui: section, and its fleet: section
+(prometheus, alertmanager, token_file, ca_file, refresh, group) gives what
+the flags leave out. docs/fleet.md walks from one machine to many.
 
 Examples:
   vigia fleet --prometheus http://prometheus:9090
@@ -66,22 +68,36 @@ func runFleet(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("fleet takes no arguments, got %q", strings.Join(fs.Args(), " "))
 	}
-	if *prom == "" {
-		return usagef("fleet needs --prometheus URL")
-	}
-	every, err := durationFlag("refresh", *refresh, config.Limits{Min: time.Second, Max: time.Hour})
+	cfg, _, err := loadConfig(e, *configPath)
 	if err != nil {
 		return err
+	}
+	// The fleet: section gives what the flags leave out.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, d := range []struct {
+		flag *string
+		file string
+	}{{prom, cfg.Fleet.Prometheus}, {am, cfg.Fleet.Alertmanager}, {tokenFile, cfg.Fleet.TokenFile}, {caFile, cfg.Fleet.CAFile}, {group, cfg.Fleet.Group}} {
+		if *d.flag == "" {
+			*d.flag = d.file
+		}
+	}
+	if *prom == "" {
+		return usagef("fleet needs --prometheus URL (or prometheus: in the config's fleet: section)")
+	}
+	every, err := durationFlag("refresh", *refresh, config.LimitsFleetRefresh)
+	if err != nil {
+		return err
+	}
+	if !set["refresh"] && cfg.Fleet.Refresh != 0 {
+		every = cfg.Fleet.Refresh
 	}
 	to, err := durationFlag("timeout", *timeout, config.Limits{Min: 100 * time.Millisecond, Max: 5 * time.Minute})
 	if err != nil {
 		return err
 	}
 	rw, err := durationFlag("rate-window", *rateWindow, config.Limits{Min: time.Second, Max: 24 * time.Hour})
-	if err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig(e, *configPath)
 	if err != nil {
 		return err
 	}
@@ -157,23 +173,35 @@ func thresholdLevel(rules []rule.Rule) func(metric string, v float64) reading.St
 	}
 }
 
-// fleetSource is serve's /fleet source: nil without a Prometheus URL.
-func fleetSource(prom, am string) (server.Fleet, error) {
-	if prom == "" {
-		if am != "" {
+// fleetSource is serve's /fleet source: the config's fleet: section with
+// the flags over it; nil without a Prometheus URL.
+func fleetSource(f config.Fleet) (server.Fleet, error) {
+	if f.Prometheus == "" {
+		if f.Alertmanager != "" {
 			return nil, usagef("--fleet-alertmanager needs --fleet-prometheus")
 		}
 		return nil, nil
 	}
-	pc, err := fleet.NewClient(fleet.ClientOptions{URL: prom})
-	if err != nil {
-		return nil, usagef("--fleet-prometheus: %v", err)
-	}
-	o := fleet.Options{Prometheus: pc}
-	if am != "" {
-		if o.Alertmanager, err = fleet.NewClient(fleet.ClientOptions{URL: am}); err != nil {
-			return nil, usagef("--fleet-alertmanager: %v", err)
+	var auth fleet.Auth
+	if f.TokenFile != "" {
+		var err error
+		if auth.Token, err = server.ReadToken(f.TokenFile); err != nil {
+			return nil, usagef("fleet token_file: %v", err)
 		}
+	}
+	o := fleet.Options{}
+	for _, c := range []struct {
+		flag, url string
+		dst       **fleet.Client
+	}{{"--fleet-prometheus", f.Prometheus, &o.Prometheus}, {"--fleet-alertmanager", f.Alertmanager, &o.Alertmanager}} {
+		if c.url == "" {
+			continue
+		}
+		cl, err := fleet.NewClient(fleet.ClientOptions{URL: c.url, Auth: auth, CAFile: f.CAFile})
+		if err != nil {
+			return nil, usagef("%s: %v", c.flag, err)
+		}
+		*c.dst = cl
 	}
 	return fleet.New(o), nil
 }

@@ -313,3 +313,21 @@ func TestFleetUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetConfigSection: the fleet: section gives the URL the flags
+// leave out, and a bad one is a usage error naming it.
+func TestFleetConfigSection(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "vigia.yaml")
+	if err := os.WriteFile(cfg, []byte("fleet:\n  prometheus: prometheus:9090\n  refresh: 2s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := vigia(t, nil, "fleet", "--config", cfg)
+	if code != exitUsage || !strings.Contains(errOut, `--prometheus: url "prometheus:9090"`) {
+		t.Errorf("vigia fleet with a bad fleet: URL: exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = vigia(t, nil, "serve", "--config", cfg, "--no-record")
+	if code != exitUsage || !strings.Contains(errOut, `--fleet-prometheus: url "prometheus:9090"`) {
+		t.Errorf("vigia serve with a bad fleet: URL: exit %d, stderr %q", code, errOut)
+	}
+}

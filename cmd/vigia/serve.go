@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -176,7 +177,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
-	fl, err := fleetSource(*fleetProm, *fleetAM)
+	fc := s.cfg.Fleet
+	fc.Prometheus, fc.Alertmanager = cmp.Or(*fleetProm, fc.Prometheus), cmp.Or(*fleetAM, fc.Alertmanager)
+	fl, err := fleetSource(fc)
 	if err != nil {
 		return err
 	}
