@@ -77,6 +77,7 @@ func commands() []command {
 		{"top", "the full-screen dashboard and task manager", runTop},
 		{"watch", "stream readings as lines with bars and statuses (or JSON lines)", runWatch},
 		{"snapshot", "read every sensor once, print it all, and exit", runSnapshot},
+		{"fleet", "every machine Prometheus scrapes, as one table: vigia fleet --prometheus URL", runFleet},
 		{"serve", "run as an agent: HTTP API, live stream, Prometheus /metrics, web dashboard", runServe},
 		{"history", "show a recorded metric over a time range", runHistory},
 		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport},
@@ -125,7 +126,7 @@ func stopSignals(command string) []os.Signal {
 	if command != "serve" {
 		sigs = append(sigs, syscall.SIGHUP)
 	}
-	if command == "top" {
+	if command == "top" || command == "fleet" {
 		sigs = append(sigs, syscall.SIGQUIT)
 	}
 	return sigs

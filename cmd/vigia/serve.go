@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,6 +50,7 @@ Examples:
   vigia serve --no-collector timex --collector NAME  # node_exporter's collectors off or on (docs/metrics.md)
   vigia serve --textfile-dir /var/lib/vigia/textfile # merge its *.prom files into /metrics
   vigia serve --remote-write http://prometheus:9090/api/v1/write   # push too, from behind NAT
+  vigia serve --fleet-prometheus http://prometheus:9090   # /fleet: every machine, each linking to its agent
   curl -s 127.0.0.1:8519/api/v1/processes?sort=mem\&limit=5 | jq .
 `
 
@@ -69,6 +71,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	openMetrics := fs.Bool("open-metrics", false, "serve /metrics and /healthz without the token, for scrapers")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM); needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM); needs --tls-cert")
+	fleetProm := fs.String("fleet-prometheus", "", "serve /fleet and /api/v1/fleet: every machine this Prometheus query API `URL` scrapes (docs/fleet.md)")
+	fleetAM := fs.String("fleet-alertmanager", "", "with --fleet-prometheus: read firing alerts from this Alertmanager `URL`")
 	noRecord := fs.Bool("no-record", false, "do not record readings in the history database")
 	db := fs.String("db", "", "history database `file` (default $XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a system service)")
 	top := fs.Int("top-processes", 0, "export vigia_process_* series for the `N` busiest processes (0: off)")
@@ -193,7 +197,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	fc := s.cfg.Fleet
+	fc.Prometheus, fc.Alertmanager = cmp.Or(*fleetProm, fc.Prometheus), cmp.Or(*fleetAM, fc.Alertmanager)
+	fl, err := fleetSource(fc)
+	if err != nil {
+		return err
+	}
 	srv, err = server.New(server.Options{
+		Fleet:  fl,
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,

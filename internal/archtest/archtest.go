@@ -46,7 +46,9 @@ var rank = map[string]int{
 	"internal/config": 3,
 	// Rules as Prometheus alerting rules, for the fleet.
 	"internal/promrules": 3,
-	"internal/sensor":    3,
+	// The fleet read from a Prometheus query API, for tui and server.
+	"internal/fleet":  3,
+	"internal/sensor": 3,
 
 	"internal/engine": 4,
 	// The outputs.

@@ -39,6 +39,7 @@ type Config struct {
 	Rules        []Rule     `yaml:"rules"`
 	TUI          TUI        `yaml:"tui"`
 	Server       Server     `yaml:"server"`
+	Fleet        Fleet      `yaml:"fleet"`
 	Store        Store      `yaml:"store"`
 	Notifiers    []Notifier `yaml:"notifiers"`
 	Language     string     `yaml:"language"`

@@ -42,6 +42,7 @@ func (c *Config) validate(v *Validator) {
 	}
 	c.TUI.validate(v)
 	c.Server.validate(v)
+	c.Fleet.validate(v)
 	c.Store.validate(v)
 	for i := range c.Notifiers {
 		c.Notifiers[i].validate(v, i, len(c.Notifiers))

@@ -112,7 +112,6 @@ func fields(b []byte, f func(num, wire int, v []byte, x uint64) error) error {
 	return nil
 }
 
-
 func lp(name, value string) *dto.LabelPair { return &dto.LabelPair{Name: &name, Value: &value} }
 
 func TestWriteRequest(t *testing.T) {

@@ -110,6 +110,8 @@ type Options struct {
 	Stream <-chan reading.Reading
 	// Metrics serves /metrics; nil answers 404.
 	Metrics http.Handler
+	// Fleet serves /fleet and /api/v1/fleet; nil answers 404.
+	Fleet Fleet
 
 	Version string
 	// ClientBuffer is how many events each stream client may have queued
@@ -337,6 +339,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/status", s.status)
 	api("/api/v1/history/{sensor}/{metric}", s.history)
 	api("/api/v1/stream", s.stream)
+	api("/api/v1/fleet", s.fleetAPI)
 	mux.Handle("/api/", s.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path)
 	})))

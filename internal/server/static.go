@@ -22,7 +22,11 @@ func (s *Server) static() http.HandlerFunc {
 	files := http.FileServerFS(sub)
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if p != "/" && p != "/index.html" && !strings.HasPrefix(p, "/static/") && p != "/favicon.svg" {
+		if p == "/fleet" && s.opts.Fleet != nil {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/fleet.html"
+			r, p = r2, "/fleet.html"
+		} else if p != "/" && p != "/index.html" && !strings.HasPrefix(p, "/static/") && p != "/favicon.svg" {
 			writeError(w, http.StatusNotFound, "not found: "+p)
 			return
 		}

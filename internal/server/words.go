@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"net/http"
 
 	"github.com/vigia-dev/vigia/internal/text"
@@ -15,5 +16,7 @@ func (s *Server) words(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		lang = text.English
 	}
-	writeJSON(w, http.StatusOK, text.For(lang).Page())
+	words := text.For(lang).Page()
+	maps.Copy(words, text.For(lang).FleetPage())
+	writeJSON(w, http.StatusOK, words)
 }

@@ -618,22 +618,35 @@ func (m *Model) click(msg tea.Mouse) {
 // channel closes. The terminal is restored on every way out, a panic
 // included.
 func Run(ctx context.Context, opts Options) error {
-	out := opts.Output
+	return runTUI(ctx, opts.Input, opts.Output, opts.Environ, func(prof colorprofile.Profile, mono bool) (tea.Model, func(w, h int)) {
+		if mono {
+			opts.Config.Theme = "mono"
+		}
+		m := New(opts, prof)
+		return m, func(w, h int) { m.w, m.h = w, h }
+	})
+}
+
+// runTUI runs the model build makes for the terminal's colour profile
+// (mono when NO_COLOR asks for no colour) on out, until it quits or ctx
+// is done, and restores the terminal on every way out. setSize gives the
+// model a size when out is no terminal to ask.
+func runTUI(ctx context.Context, input io.Reader, out io.Writer, env []string,
+	build func(prof colorprofile.Profile, mono bool) (m tea.Model, setSize func(w, h int))) error {
 	if out == nil {
 		out = os.Stdout
 	}
-	env := opts.Environ
 	if env == nil {
 		env = os.Environ()
 	}
 	prof := colorprofile.Detect(out, env)
-	if noColor(env) {
+	mono := noColor(env)
+	if mono {
 		// NO_COLOR asks for no colour, not no attributes: keep bold and
 		// reverse, which the mono theme uses for emphasis and selection.
 		prof = min(prof, colorprofile.ASCII)
-		opts.Config.Theme = "mono"
 	}
-	m := New(opts, prof)
+	m, setSize := build(prof, mono)
 	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
 	// handler raced it and could block for ever sending to a loop that had
 	// already left (see runProgram).
@@ -644,13 +657,14 @@ func Run(ctx context.Context, opts Options) error {
 	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
 		// No terminal to ask for its size (a pipe, a recording): take
 		// COLUMNS and LINES, else the classic 80×24.
-		m.w, m.h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
-		popts = append(popts, tea.WithWindowSize(m.w, m.h))
+		w, h := envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
+		setSize(w, h)
+		popts = append(popts, tea.WithWindowSize(w, h))
 	}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
+	if input != nil {
+		popts = append(popts, tea.WithInput(input))
 	}
-	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(opts.Input, out), quitWait)
+	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(input, out), quitWait)
 	switch {
 	case err == nil:
 		return nil
