@@ -181,12 +181,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return metrics.Histogram{Count: h.Count, Sum: h.SumSeconds, Buckets: b}
 		},
 	})
+	host, _ := os.Hostname()
 	srv, err = server.New(server.Options{
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
-		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version,
+		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: version, Hostname: host,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
 		MaxStreamClients: sc.MaxStreamClients,
