@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -87,6 +88,7 @@ func remoteState(s remote.State, base string, haveToken bool, now time.Time) tui
 		rs.Problem = tui.RemoteUnauthorized
 	case errors.Is(s.Err, remote.ErrNotAgent):
 		rs.Problem = tui.RemoteNotAgent
+		rs.Detail = strings.TrimPrefix(rs.Detail, remote.ErrNotAgent.Error()+": ")
 	default:
 		rs.Problem = tui.RemoteUnreachable
 		// The URL is in the header already: say what the network said.

@@ -11,10 +11,9 @@ func (t *Text) RemoteStale(since string) string {
 	return t.pick("stale: nothing since ", "sin datos desde ") + since
 }
 
-// RemoteConnecting is the header before the agent first answered.
-func (t *Text) RemoteConnecting(url string) string {
-	return fmt.Sprintf(t.pick("connecting to %s", "conectando con %s"), url)
-}
+// RemoteConnecting is the header before the agent first answered (the
+// header names its URL already).
+func (t *Text) RemoteConnecting() string { return t.pick("connecting…", "conectando…") }
 
 // RemoteUnreachable says the agent could not be reached, why, and when
 // the next attempt comes.

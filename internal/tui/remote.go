@@ -64,7 +64,7 @@ func (m *Model) remoteHeader(ln *row) {
 	retry := interval(rs.Retry.Round(time.Second))
 	switch rs.Problem {
 	case RemoteConnecting:
-		ln.add(t.dim, "  "+m.tx.RemoteConnecting(text.Printable(rs.URL)))
+		ln.add(t.dim, "  "+m.tx.RemoteConnecting())
 	case RemoteUnreachable:
 		ln.add(t.status[reading.Critical], "  "+m.tx.RemoteUnreachable(text.Printable(rs.Detail), retry))
 	case RemoteUnauthorized:
