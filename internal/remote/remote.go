@@ -102,14 +102,11 @@ type Client struct {
 // New checks opts and builds a Client. It does not connect.
 func New(opts Options) (*Client, error) {
 	u, err := url.Parse(opts.URL)
-	if err != nil {
-		return nil, fmt.Errorf("remote url: %w", err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("remote url %q: want http://host:port or https://host:port", opts.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("url %q: want http://host:port or https://host:port", opts.URL)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("remote url %q: give the token with --token-file, not in the url", u.Redacted())
+		return nil, fmt.Errorf("url %q: give the token with --token-file, not in the url", u.Redacted())
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
