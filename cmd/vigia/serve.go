@@ -203,13 +203,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	host, _ := os.Hostname()
 	srv, err = server.New(server.Options{
 		Fleet:  fl,
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
 		State: liveState{lv}, Health: health, History: history, Inspector: inspector{fs: s.fs, lv: lv},
-		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: b.Version,
+		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: b.Version, Hostname: host,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,
 		MaxStreamClients: sc.MaxStreamClients,

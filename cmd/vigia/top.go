@@ -39,6 +39,7 @@ Examples:
   vigia top --record                        # keep what it shows for vigia history
   vigia top --replay                        # the last recorded hour, again
   vigia top --replay --from 03:00 --to 04:00 --speed 8
+  vigia top --remote https://db1:8519 --token-file ~/.config/vigia/db1.token
 
 With --replay the dashboard shows the history database instead of the
 machine: space plays and pauses, . and , step one reading, ] and [ jump a
@@ -48,6 +49,12 @@ signals and process details are off. --from and --to take what vigia history
 takes; from defaults to an hour before the end of the recording. Without
 --to the replay follows a recording that is still being written (vigia serve
 or top --record running): at the end it goes on into what came since.
+
+With --remote the dashboard shows a vigia agent (vigia serve) on another
+machine, live over its event stream: the header names the agent's host and
+says REMOTE, and says when nothing came for three intervals. A dropped
+connection is retried with a growing pause and resumes where it left off.
+Process details come from the agent; signals are off.
 `
 
 // topInterval is the dashboard's default cadence, as htop's and top's.
@@ -63,11 +70,21 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "with --replay: start `time` (default an hour before the end of the recording)")
 	to := fs.String("to", "", "with --replay: end `time` (default the end of the recording, followed as it grows)")
 	speed := fs.Int("speed", 1, "with --replay: starting speed, 1 to 64")
+	rf := addRemoteFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("top takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	if rf.url != "" {
+		if *replay || *record {
+			return usagef("--remote excludes --replay and --record")
+		}
+		return runTopRemote(ctx, e, m, rf)
+	}
+	if rf.token != "" || rf.tokenFile != "" || rf.caFile != "" {
+		return usagef("--token, --token-file and --ca-file need --remote")
 	}
 	if *replay {
 		if *record {

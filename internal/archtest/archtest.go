@@ -51,6 +51,8 @@ var rank = map[string]int{
 	"internal/sensor": 3,
 
 	"internal/engine": 4,
+	// A remote agent's event stream, the engine's stand-in for top --remote.
+	"internal/remote": 4,
 	// The outputs.
 	"internal/live":    4,
 	"internal/stream":  4,

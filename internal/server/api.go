@@ -349,6 +349,7 @@ type sensorStatus struct {
 
 type statusAnswer struct {
 	Version       string                 `json:"version"`
+	Hostname      string                 `json:"hostname,omitempty"`
 	Started       time.Time              `json:"started"`
 	UptimeSeconds float64                `json:"uptime_seconds"`
 	Readings      uint64                 `json:"readings"`
@@ -376,7 +377,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 		started = s.started
 	}
 	ans := statusAnswer{
-		Version: s.opts.Version, Started: started, UptimeSeconds: now.Sub(started).Seconds(),
+		Version: s.opts.Version, Hostname: s.opts.Hostname, Started: started, UptimeSeconds: now.Sub(started).Seconds(),
 		Readings: h.Readings, QueueLen: h.QueueLen, QueueCap: h.QueueCap, QueueDropped: h.QueueDropped,
 		Overruns: h.AnalysisOverruns, Sensors: make([]sensorStatus, len(h.Sensors)), Outputs: h.Outputs,
 		Stream: s.hub.stats(), Notifiers: h.Notifiers, Store: h.Store,

@@ -114,6 +114,9 @@ type Options struct {
 	Fleet Fleet
 
 	Version string
+	// Hostname is the machine's name, in /api/v1/status for clients that
+	// show whose data they draw (vigia top --remote).
+	Hostname string
 	// ClientBuffer is how many events each stream client may have queued
 	// before it is dropped as too slow (default 64).
 	ClientBuffer int

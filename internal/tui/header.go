@@ -14,10 +14,16 @@ func (m *Model) header() string {
 	t := m.th
 	ln := newRow(m.w)
 	ln.add(t.title, "vigia")
-	if m.opts.Hostname != "" {
-		ln.add(t.text, " "+text.Printable(m.opts.Hostname))
+	host := m.opts.Hostname
+	if m.opts.Remote != nil {
+		host = m.remoteHost()
 	}
-	if m.replay != nil {
+	if host != "" {
+		ln.add(t.text, " "+text.Printable(host))
+	}
+	if m.opts.Remote != nil {
+		m.remoteHeader(ln)
+	} else if m.replay != nil {
 		state, _ := m.replayState()
 		ln.group(part{t.accent, "  " + m.tx.Replaying() + " "}, part{t.text, state})
 	} else {

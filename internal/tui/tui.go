@@ -118,6 +118,11 @@ type Options struct {
 	// Replay, when set, shows a recording instead of Readings: no engine,
 	// no signals, no process details.
 	Replay *Replay
+	// Remote, when set, says the readings come from an agent on another
+	// machine: the header shows its host, a remote marker and the
+	// connection's trouble, asked for again each second. It may be called
+	// from the UI goroutine only and must not block.
+	Remote func() RemoteState
 }
 
 type view uint8
@@ -161,6 +166,7 @@ type Model struct {
 	msgBad  bool
 
 	replay *replayer
+	remote RemoteState
 
 	detail    *detailMsg
 	sigCursor int
@@ -232,6 +238,9 @@ func New(opts Options, prof colorprofile.Profile) *Model {
 		m.replay = newReplayer(opts.Replay)
 		m.replayInit()
 	}
+	if opts.Remote != nil {
+		m.remote = opts.Remote()
+	}
 	if opts.Health != nil {
 		// The engine knows its sensors before the first reading, and
 		// without the self sensor no reading would tell.
@@ -264,7 +273,12 @@ func (m *Model) showPanels() {
 }
 
 // Init starts waiting for readings.
-func (m *Model) Init() tea.Cmd { return waitReadings(m.opts.Readings) }
+func (m *Model) Init() tea.Cmd {
+	if m.opts.Remote != nil {
+		return tea.Batch(waitReadings(m.opts.Readings), m.pollRemote())
+	}
+	return waitReadings(m.opts.Readings)
+}
 
 // frameRate caps frames a second. Bubble Tea v2.1.1's renderer, like v1's,
 // wakes on a ticker at this rate even when nothing changed (it skips the
@@ -321,6 +335,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case replayTickMsg:
 		return m, m.replayTicked(msg)
+	case remoteTickMsg:
+		return m, m.pollRemote()
 	case detailMsg:
 		if m.view == viewDetail && m.detail != nil && m.detail.pid == msg.pid {
 			// A rate needs two samples: the inspector reads one, so the
