@@ -200,16 +200,17 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// process take turns, which SQLite would impose anyway.
 	db.SetMaxOpenConns(1)
 	s.db = db
-	// synchronous=NORMAL is per connection and writes nothing. Not in the
-	// DSN: it reads the schema, so it waits for a lock another process
-	// holds, and the driver opens a connection without ctx. The one
-	// connection is kept for the store's life.
-	if _, err := db.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+	if err := s.prepare(ctx); err != nil {
 		db.Close()
 		s.unlock()
 		return nil, fmt.Errorf("history database %s: %w", path, err)
 	}
-	if err := s.prepare(ctx); err != nil {
+	// synchronous=NORMAL is per connection and writes nothing. Not in the
+	// DSN: it reads the schema, so it waits for a lock another process
+	// holds, and the driver opens a connection without ctx (prepare
+	// first tells a file that is not a database). The one
+	// connection is kept for the store's life.
+	if _, err := db.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
 		db.Close()
 		s.unlock()
 		return nil, fmt.Errorf("history database %s: %w", path, err)
