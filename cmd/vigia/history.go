@@ -110,7 +110,7 @@ func systemService(e *env) bool {
 // wins over the config file's store.path, which wins over the default
 // location. The caller subscribes the store to the engine and runs
 // Record(ctx, sub.C) in its own goroutine, then Close after Record returns.
-func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) (*store.Store, error) {
+func openRecorder(ctx context.Context, e *env, dbFlag string, cfg config.Store, logger *slog.Logger) (*store.Store, error) {
 	path := dbFlag
 	if path == "" {
 		path = cfg.Path
@@ -124,7 +124,7 @@ func openRecorder(e *env, dbFlag string, cfg config.Store, logger *slog.Logger) 
 	if logger != nil {
 		logger = logger.With("file", path) // every store line names the database
 	}
-	return store.Open(path, store.Options{ // zero fields take the store's defaults
+	return store.OpenContext(ctx, path, store.Options{ // zero fields take the store's defaults
 		Raw:          time.Duration(cfg.Raw),
 		Aggregates:   time.Duration(cfg.Aggregates),
 		Processes:    time.Duration(cfg.Processes),

@@ -243,7 +243,7 @@ func TestOpenRecorder(t *testing.T) {
 	dir := t.TempDir()
 	e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{},
 		getenv: func(k string) string { return map[string]string{"XDG_DATA_HOME": dir}[k] }}
-	s, err := openRecorder(e, "", config.Store{}, nil)
+	s, err := openRecorder(context.Background(), e, "", config.Store{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,12 +251,12 @@ func TestOpenRecorder(t *testing.T) {
 		t.Errorf("default recorder path %q, want %q", s.Path(), want)
 	}
 	// The same file cannot be recorded twice.
-	if _, err := openRecorder(e, "", config.Store{}, nil); !errors.Is(err, store.ErrLocked) {
+	if _, err := openRecorder(context.Background(), e, "", config.Store{}, nil); !errors.Is(err, store.ErrLocked) {
 		t.Errorf("second recorder: %v, want store.ErrLocked", err)
 	}
 	s.Close()
 	flagPath := filepath.Join(dir, "flag.db")
-	s, err = openRecorder(e, flagPath, config.Store{Path: filepath.Join(dir, "cfg.db")}, nil)
+	s, err = openRecorder(context.Background(), e, flagPath, config.Store{Path: filepath.Join(dir, "cfg.db")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,16 @@ type recording struct {
 
 // startRecording opens the history database for writing and subscribes it
 // to the engine. The store writes off the sensors' path: a slow or full disk
-// fills its bounded backlog, never the engine's queue.
+// fills its bounded backlog, never the engine's queue. A ctx done while the
+// database opens gives no recording and no error: the command is stopping.
 func (s *setup) startRecording(ctx context.Context, e *env, eng *engine.Engine, dbFlag string) (*recording, error) {
-	st, err := openRecorder(e, dbFlag, s.cfg.Store, s.logger.With("output", "store"))
-	if err != nil {
+	st, err := openRecorder(ctx, e, dbFlag, s.cfg.Store, s.logger.With("output", "store"))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped while the database opened (a check of a large file,
+		// another process's lock): nothing to record, nothing failed.
+		return nil, nil
+	case err != nil:
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	sub := eng.Subscribe("store", 1024)

@@ -44,12 +44,12 @@ type procState struct {
 	dirty bool
 }
 
-func (r *recorder) load(db *sql.DB) error {
+func (r *recorder) load(ctx context.Context, db *sql.DB) error {
 	r.series = map[string]int64{}
 	r.procs = map[procKey]*procState{}
 	r.primary = map[string]string{}
 	r.note = map[string]string{}
-	rows, err := db.Query("SELECT id, sensor, metric, labels FROM series")
+	rows, err := db.QueryContext(ctx, "SELECT id, sensor, metric, labels FROM series")
 	if err != nil {
 		return err
 	}
@@ -66,12 +66,12 @@ func (r *recorder) load(db *sql.DB) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if err := db.QueryRow("SELECT coalesce(max(id), 0) FROM procs").Scan(&r.nextProc); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM procs").Scan(&r.nextProc); err != nil {
 		return err
 	}
 	// Processes alive when the last recorder stopped are tracked again, so
 	// a restart does not count them as new.
-	prows, err := db.Query("SELECT id, pid, started, last_seen, peak_rss, cpu_time FROM procs WHERE exited = 0")
+	prows, err := db.QueryContext(ctx, "SELECT id, pid, started, last_seen, peak_rss, cpu_time FROM procs WHERE exited = 0")
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (r *recorder) load(db *sql.DB) error {
 	if err := prows.Err(); err != nil {
 		return err
 	}
-	srows, err := db.Query("SELECT name, primary_metric FROM sensors")
+	srows, err := db.QueryContext(ctx, "SELECT name, primary_metric FROM sensors")
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -140,6 +141,23 @@ const sqliteMagic = "SQLite format 3\x00"
 // SQLite, or SQLite but not vigia's, is refused with ErrForeign and never
 // written; an older schema is migrated in place.
 func Open(path string, opts Options) (*Store, error) {
+	return OpenContext(context.Background(), path, opts)
+}
+
+// OpenContext is Open that gives up once ctx is done, with an error that
+// wraps ctx's. Opening for writing checks the whole file (quick_check) and
+// may migrate it: on a large history on a slow disk that takes minutes, and
+// a file another process holds locked makes each statement wait up to the
+// busy timeout. A signal that stops the command must not wait for either.
+func OpenContext(ctx context.Context, path string, opts Options) (*Store, error) {
+	s, err := open(ctx, path, opts)
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("history database %s: %w", path, context.Cause(ctx))
+	}
+	return s, err
+}
+
+func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
 	if err := checkHeader(path, opts.ReadOnly); err != nil {
 		return nil, err
@@ -168,9 +186,8 @@ func Open(path string, opts Options) (*Store, error) {
 		dbPath = real
 	}
 	// WAL is switched on only once the file is known to be ours: it
-	// rewrites the header. synchronous=NORMAL is per connection and writes
-	// nothing.
-	dsn := "file:" + dbPath + "?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"
+	// rewrites the header.
+	dsn := "file:" + dbPath + "?_pragma=busy_timeout(5000)"
 	if opts.ReadOnly {
 		dsn += "&mode=ro"
 	}
@@ -183,19 +200,29 @@ func Open(path string, opts Options) (*Store, error) {
 	// process take turns, which SQLite would impose anyway.
 	db.SetMaxOpenConns(1)
 	s.db = db
-	if err := s.prepare(); err != nil {
+	if err := s.prepare(ctx); err != nil {
+		db.Close()
+		s.unlock()
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	// synchronous=NORMAL is per connection and writes nothing. Not in the
+	// DSN: it reads the schema, so it waits for a lock another process
+	// holds, and the driver opens a connection without ctx (prepare
+	// first tells a file that is not a database). The one
+	// connection is kept for the store's life.
+	if _, err := db.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
 		db.Close()
 		s.unlock()
 		return nil, fmt.Errorf("history database %s: %w", path, err)
 	}
 	if !opts.ReadOnly {
 		var mode string
-		if err := s.db.QueryRow("PRAGMA journal_mode = WAL").Scan(&mode); err != nil || mode != "wal" {
+		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil || mode != "wal" {
 			db.Close()
 			s.unlock()
 			return nil, fmt.Errorf("history database %s: cannot switch to WAL mode (%q): %v", path, mode, err)
 		}
-		if err := s.rec.load(s.db); err != nil {
+		if err := s.rec.load(ctx, s.db); err != nil {
 			db.Close()
 			s.unlock()
 			return nil, fmt.Errorf("history database %s: %w", path, err)
@@ -237,18 +264,18 @@ func (s *Store) unlock() {
 }
 
 // prepare checks identity and schema version, creating or migrating.
-func (s *Store) prepare() error {
+func (s *Store) prepare(ctx context.Context) error {
 	var appID, version, tables int
-	if err := s.db.QueryRow("PRAGMA application_id").Scan(&appID); err != nil {
+	if err := s.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
 			return fmt.Errorf("%w: the file is corrupt (%v); it was left as it is", ErrForeign, err)
 		}
 		return err
 	}
-	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	if err := s.db.QueryRow("SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
 		return fmt.Errorf("%w: the file is corrupt (%v); it was left as it is", ErrForeign, err)
 	}
 	switch {
@@ -256,7 +283,7 @@ func (s *Store) prepare() error {
 		if s.opts.ReadOnly {
 			return fmt.Errorf("%w (the database is empty)", ErrNoHistory)
 		}
-		return s.create()
+		return s.create(ctx)
 	case appID != applicationID:
 		return fmt.Errorf("%w: an SQLite file of another application (application_id %#x); it was left as it is", ErrForeign, appID)
 	case version > schemaVersion:
@@ -264,7 +291,7 @@ func (s *Store) prepare() error {
 	}
 	if !s.opts.ReadOnly {
 		var check string
-		if err := s.db.QueryRow("PRAGMA quick_check(1)").Scan(&check); err != nil || check != "ok" {
+		if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&check); err != nil || check != "ok" {
 			return fmt.Errorf("%w: the file is corrupt (integrity check: %s %v); it was left as it is", ErrForeign, check, err)
 		}
 	}
@@ -272,30 +299,30 @@ func (s *Store) prepare() error {
 		if s.opts.ReadOnly {
 			return fmt.Errorf("schema %d is older than %d: run a recorder once (vigia serve) to migrate it", version, schemaVersion)
 		}
-		return s.migrate(version)
+		return s.migrate(ctx, version)
 	}
 	return nil
 }
 
-func (s *Store) create() error {
-	tx, err := s.db.Begin()
+func (s *Store) create(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	for _, q := range schema() {
-		if _, err := tx.Exec(q); err != nil {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
 	}
-	if _, err := tx.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, schemaVersion)); err != nil {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, schemaVersion)); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-func (s *Store) migrate(from int) error {
-	tx, err := s.db.Begin()
+func (s *Store) migrate(ctx context.Context, from int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -306,12 +333,12 @@ func (s *Store) migrate(from int) error {
 			return fmt.Errorf("no migration from schema %d (the file is not as vigia wrote it)", v)
 		}
 		for _, q := range steps {
-			if _, err := tx.Exec(q); err != nil {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 			}
 		}
 	}
-	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
