@@ -117,14 +117,11 @@ func (c *Collector) nodeSeries(e *emitter) {
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
-// process collector and the Go runtime collector. A series that fails (a
+// process_* series (selfCollector) and the Go runtime collector. A series that fails (a
 // duplicate) is logged and left out; the rest of the scrape is still served.
 func Handler(c *Collector) http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(c,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewGoCollector(),
-	)
+	reg.MustRegister(c, newSelfCollector(), collectors.NewGoCollector())
 	logger := c.opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
