@@ -80,7 +80,8 @@ type Collector struct {
 	// once, then a map read per sample.
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
-	// registry is c, the process collector and the Go runtime collector;
+	// registry is c, the process_* series (selfCollector) and the Go
+	// runtime collector;
 	// gatherer is what /metrics serves and remote write sends: the
 	// registry, and the textfile collector's files when it runs.
 	registry *prometheus.Registry
@@ -96,10 +97,7 @@ func New(opts Options) *Collector {
 	}
 	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}, rw: newRemoteWriteDescs()}
 	c.registry = prometheus.NewRegistry()
-	c.registry.MustRegister(c,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewGoCollector(),
-	)
+	c.registry.MustRegister(c, newSelfCollector(), collectors.NewGoCollector())
 	c.gatherer = c.registry
 	if opts.Textfile {
 		logger := opts.Logger
@@ -139,7 +137,7 @@ func (c *Collector) nodeSeries(e *emitter) {
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
-// process collector and the Go runtime collector. A series that fails (a
+// process_* series (selfCollector) and the Go runtime collector. A series that fails (a
 // duplicate) is logged and left out; the rest of the scrape is still served.
 func Handler(c *Collector) http.Handler {
 	logger := c.opts.Logger

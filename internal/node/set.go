@@ -45,6 +45,11 @@ type entry struct {
 	// failing is the last scrape's state, so that a failure is logged
 	// when it starts and when it ends, not at every scrape.
 	failing bool
+	// buf is the collector's samples, kept across scrapes so that one
+	// grows once, not at every scrape. Only the run that holds busy
+	// writes it, and a scrape replays it only after that run has
+	// answered; an abandoned run's samples are never replayed.
+	buf buffer
 }
 
 // NewSet builds the named collectors (see Select) over env. A scrape
@@ -98,7 +103,7 @@ func (s *Set) Names() []string {
 // collector is done so that the exposition sees them in registry order.
 type result struct {
 	i   int
-	buf buffer
+	buf *buffer // nil when the collector did not run or did not answer
 	err error
 	dur time.Duration
 }
@@ -120,9 +125,10 @@ func (s *Set) Collect(emit reading.Emit) {
 		}
 		waiting++
 		go func() {
-			r := result{i: i}
+			r := result{i: i, buf: &e.buf}
 			t := time.Now()
-			r.err = run(e.c, &r.buf)
+			e.buf.samples, e.buf.labels = e.buf.samples[:0], e.buf.labels[:0]
+			r.err = run(e.c, &e.buf)
 			r.dur = time.Since(t)
 			e.busy.Store(false)
 			done <- r
@@ -144,7 +150,9 @@ func (s *Set) Collect(emit reading.Emit) {
 		if r == nil {
 			r = &result{i: i, err: fmt.Errorf("no answer within %v; abandoned, and skipped until it returns", s.timeout), dur: time.Since(start)}
 		}
-		r.buf.replay(emit)
+		if r.buf != nil {
+			r.buf.replay(emit)
+		}
 		emit(scrapeDuration, r.dur.Seconds(), e.name)
 		emit(scrapeSuccess, b2f(r.err == nil), e.name)
 		s.log(e, r.err)

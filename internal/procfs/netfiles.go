@@ -88,18 +88,24 @@ func ParseSysfsInt(b []byte) (int64, bool) {
 // device has no such value": absent file, no permission, EINVAL (speed of
 // a link that is down), EOPNOTSUPP; any other error is returned.
 func SysfsAttr(path string, buf []byte) (b []byte, missing bool, err error) {
+	return sysfsAttrAt(atCWD, path, func() string { return path }, buf)
+}
+
+// sysfsAttrAt is SysfsAttr of name relative to the directory dirfd (atCWD:
+// name is a path); path is called only for an error's message.
+func sysfsAttrAt(dirfd int, name string, pathOf func() string, buf []byte) (b []byte, missing bool, err error) {
 	if cap(buf) < 256 {
 		buf = make([]byte, 0, 4096)
 	}
 	var fd int
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = openat(dirfd, name)
 		if err != syscall.EINTR {
 			break
 		}
 	}
 	if err != nil {
-		return buf[:0], sysfsMissing(err), ignoreMissing(&fs.PathError{Op: "open", Path: path, Err: err})
+		return buf[:0], sysfsMissing(err), ignoreMissing(&fs.PathError{Op: "open", Path: pathOf(), Err: err})
 	}
 	defer syscall.Close(fd)
 	var n int
@@ -110,7 +116,7 @@ func SysfsAttr(path string, buf []byte) (b []byte, missing bool, err error) {
 		}
 	}
 	if err != nil {
-		return buf[:0], sysfsMissing(err), ignoreMissing(&fs.PathError{Op: "read", Path: path, Err: err})
+		return buf[:0], sysfsMissing(err), ignoreMissing(&fs.PathError{Op: "read", Path: pathOf(), Err: err})
 	}
 	return buf[:n], false, nil
 }
