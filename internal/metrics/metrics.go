@@ -79,6 +79,8 @@ type Collector struct {
 	// once, then a map read per sample.
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
+	// cgroupSeries are the cgroups sensor's series (cgroups.go).
+	cgroupSeries cgroupSeries
 }
 
 // New returns a Collector reading from opts.
@@ -86,7 +88,7 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}}
+	return &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}, cgroupSeries: newCgroupSeries()}
 }
 
 // family returns f's descriptor, built the first time its name is seen.
@@ -163,6 +165,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
 			c.processes(&e, r.Processes)
+		}
+		if r.Sensor == reading.SensorCgroups {
+			c.cgroups(&e, &r)
 		}
 		if r.Sensor != "" {
 			e.gauge(d.readingStatus, float64(r.Status), r.Sensor)
