@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -45,6 +44,10 @@ var CgroupPressureResources = [...]string{"cpu", "memory", "io"}
 type CgroupWalker struct {
 	mount string
 	buf   []byte
+	dents []byte
+	// names is a stack of the subdirectories still to walk, one run per
+	// level, so a walk allocates only their names.
+	names []string
 }
 
 // NewCgroupWalker returns a walker over the cgroup2 mount at mount
@@ -69,33 +72,30 @@ func (w *CgroupWalker) Walk(dst []CgroupStats, full func(path string) bool) ([]C
 }
 
 func (w *CgroupWalker) walkDir(dst []CgroupStats, dir, rel string, full func(string) bool, errs *[]error) []CgroupStats {
-	f, err := os.Open(dir)
-	if err != nil {
-		if !gone(err) {
-			*errs = append(*errs, err)
-		}
+	start := len(w.names)
+	var err error
+	w.names, w.dents, err = appendSubdirs(w.names, dir, w.dents)
+	switch {
+	case gone(err):
 		return dst
-	}
-	ents, err := f.ReadDir(-1)
-	f.Close()
-	if err != nil && !gone(err) {
-		*errs = append(*errs, fmt.Errorf("read %s: %w", dir, err))
+	case err != nil:
+		*errs = append(*errs, err) // its own files may still be readable
 	}
 	// Every cgroup2 directory has cpu.stat; one without it vanished
 	// under the walk, and its children, if any are left, are still walked.
 	if st, ok := w.readGroup(dir, rel, full(rel), errs); ok {
 		dst = append(dst, st)
 	}
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		childRel := rel + e.Name()
+	end := len(w.names)
+	for i := start; i < end; i++ {
+		name := w.names[i]
+		childRel := rel + name
 		if rel != "/" {
-			childRel = rel + "/" + e.Name()
+			childRel = rel + "/" + name
 		}
-		dst = w.walkDir(dst, dir+"/"+e.Name(), childRel, full, errs)
+		dst = w.walkDir(dst, dir+"/"+name, childRel, full, errs)
 	}
+	w.names = w.names[:start]
 	return dst
 }
 
