@@ -33,6 +33,10 @@ type CgroupStats struct {
 	HasIO              bool
 	Pressure           [3]Pressure // cpu, memory, io, as CgroupPressureResources
 	HasPressure        [3]bool
+	// SlowErr joins the errors of the files read only when Full: kept
+	// with their values, so a caller that shows the last full read in
+	// between shows its errors too.
+	SlowErr error
 }
 
 // CgroupPressureResources names the pressure files a walk reads, in the
@@ -61,8 +65,9 @@ func NewCgroupWalker(mount string) *CgroupWalker { return &CgroupWalker{mount: m
 // those every few walks to keep a walk over hundreds of cgroups cheap.
 //
 // A cgroup that disappears during the walk is left out silently. A file
-// that cannot be parsed costs only its field; the errors are joined in the
-// returned error, and dst is still complete.
+// that cannot be parsed costs only its field: the errors of directories and
+// cpu.stat are joined in the returned error, those of the other files in
+// the group's SlowErr, and dst is still complete.
 func (w *CgroupWalker) Walk(dst []CgroupStats, full func(path string) bool) ([]CgroupStats, error) {
 	start := len(dst)
 	var errs []error
@@ -116,7 +121,8 @@ func (w *CgroupWalker) readGroup(dir, rel string, full bool, errs *[]error) (st 
 	if !full {
 		return st, true
 	}
-	st.MemCurrent, st.HasMem, _ = readInto(w, dir+"/memory.current", ParseCgroupUint, errs)
+	var slow []error
+	st.MemCurrent, st.HasMem, _ = readInto(w, dir+"/memory.current", ParseCgroupUint, &slow)
 	if st.HasMem {
 		type limit struct {
 			v       uint64
@@ -125,16 +131,17 @@ func (w *CgroupWalker) readGroup(dir, rel string, full bool, errs *[]error) (st 
 		l, _, _ := readInto(w, dir+"/memory.max", func(b []byte) (limit, error) {
 			v, limited, err := ParseCgroupMax(b)
 			return limit{v, limited}, err
-		}, errs)
+		}, &slow)
 		st.MemMax, st.MemLimited = l.v, l.limited
 	}
-	st.MemStat, st.HasMemStat, _ = readInto(w, dir+"/memory.stat", ParseCgroupMemStat, errs)
-	st.MemEvents, st.HasMemEvents, _ = readInto(w, dir+"/memory.events", ParseCgroupMemEvents, errs)
-	st.Pids, st.HasPids, _ = readInto(w, dir+"/pids.current", ParseCgroupUint, errs)
-	st.IO, st.HasIO, _ = readInto(w, dir+"/io.stat", ParseCgroupIOStat, errs)
+	st.MemStat, st.HasMemStat, _ = readInto(w, dir+"/memory.stat", ParseCgroupMemStat, &slow)
+	st.MemEvents, st.HasMemEvents, _ = readInto(w, dir+"/memory.events", ParseCgroupMemEvents, &slow)
+	st.Pids, st.HasPids, _ = readInto(w, dir+"/pids.current", ParseCgroupUint, &slow)
+	st.IO, st.HasIO, _ = readInto(w, dir+"/io.stat", ParseCgroupIOStat, &slow)
 	for i, res := range CgroupPressureResources {
-		st.Pressure[i], st.HasPressure[i], _ = readInto(w, dir+"/"+res+".pressure", ParsePressure, errs)
+		st.Pressure[i], st.HasPressure[i], _ = readInto(w, dir+"/"+res+".pressure", ParsePressure, &slow)
 	}
+	st.SlowErr = errors.Join(slow...)
 	return st, true
 }
 

@@ -2,6 +2,7 @@ package sensor
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -30,7 +31,11 @@ func (c *Cgroups) Read(ctx context.Context, now time.Time) (reading.Reading, err
 	first := len(c.known) == 0 && c.pass == 0
 	r := c.update(now, c.stats)
 	c.pass++
-	if err != nil {
+	errs := []error{err}
+	for i := range c.stats {
+		errs = append(errs, c.stats[i].SlowErr) // merged from the group's last full read
+	}
+	if err := errors.Join(errs...); err != nil {
 		r.Note = err.Error()
 	}
 	if first && len(c.stats) > 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,31 @@ func TestCgroupsNoCgroup2(t *testing.T) {
 	}
 	if v := cmlValues(r)[reading.CgroupsCount]; v != 0 || len(r.Metrics) != 1 {
 		t.Errorf("v1 host reading = %+v, want only cgroups.count 0", r.Metrics)
+	}
+}
+
+// TestCgroupsBadFileIsANote checks that a file that cannot be parsed costs
+// only its metric, and is said in the reading's Note.
+func TestCgroupsBadFileIsANote(t *testing.T) {
+	root, pfs := copyMachine(t, "cgroups")
+	writeFile(t, filepath.Join(root, fixtureNginx, "pids.current"), "many\n")
+	c := NewCgroups(pfs)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if _, err := c.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first read: %v, want ErrWarmup", err)
+	}
+	r, err := c.Read(context.Background(), t0.Add(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Note, "pids.current") {
+		t.Errorf("note %q does not name pids.current", r.Note)
+	}
+	v := cmlValues(r)
+	if _, ok := v[`cgroups.pids.current{cgroup="/system.slice/nginx.service",unit="nginx.service"}`]; ok {
+		t.Error("bad pids.current still reported")
+	}
+	if v[`cgroups.memory.current{cgroup="/system.slice/nginx.service",unit="nginx.service"}`] != 104857600 {
+		t.Error("nginx's other metrics lost with its bad pids.current")
 	}
 }
