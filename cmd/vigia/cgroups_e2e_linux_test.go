@@ -85,3 +85,32 @@ func TestCgroupsOnThisMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestCgroupsRuleOnUnit gives a rule on one unit's memory against its
+// limit from the command line, over the fixture host whose nginx.service
+// uses 77 % of its memory.max, and reads the status it gives.
+func TestCgroupsRuleOnUnit(t *testing.T) {
+	t.Parallel()
+	fixture := filepath.Join("..", "..", "internal", "sensor", "testdata", "cgroups")
+	for _, tt := range []struct {
+		warning string
+		want    reading.Status
+	}{{"70", reading.Warning}, {"80", reading.Normal}} {
+		out, errOut, code := vigia(t, nil, "snapshot", "--json", "--sensors", "cgroups",
+			"--procfs", filepath.Join(fixture, "proc"), "--sysfs", filepath.Join(fixture, "sys"),
+			"--rule", "metric=cgroups.memory.used_percent,warning="+tt.warning+",critical=90,labels.unit=nginx.service")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rs []reading.Reading
+		if err := json.Unmarshal([]byte(out), &rs); err != nil {
+			t.Fatalf("snapshot --json: %v", err)
+		}
+		if len(rs) != 1 {
+			t.Fatalf("snapshot has %d readings, want the cgroups one", len(rs))
+		}
+		if rs[0].Status != tt.want {
+			t.Errorf("warning at %s%%: status %v, want %v", tt.warning, rs[0].Status, tt.want)
+		}
+	}
+}
