@@ -174,8 +174,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	var srv *server.Server // built below, serving only after both exist
 	b := build()
+	var process func(reading.Emit)
+	if self := node.Self(); self != nil {
+		process = func(emit reading.Emit) { self.Update(emit) }
+	}
 	coll := metrics.New(metrics.Options{
 		Node:     nodeSet.Collect,
+		Process:  process,
 		Textfile: slices.Contains(collectors, "textfile"), TextfileDir: sc.TextfileDir,
 		Snapshot: lv.Latest, Health: health, Alerts: lv.Alerts, Rules: reload.ruleNames,
 		TopProcesses: sc.TopProcesses, Logger: s.logger.With("output", "metrics"),

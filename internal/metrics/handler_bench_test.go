@@ -26,13 +26,16 @@ func BenchmarkHandler(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchHandler(b, New(Options{Node: set.Collect, Textfile: true, Snapshot: func() []reading.Reading { return nil }, Version: "bench"}))
+	self := node.Self()
+	benchHandler(b, New(Options{Node: set.Collect, Process: func(e reading.Emit) { self.Update(e) }, Textfile: true,
+		Snapshot: func() []reading.Reading { return nil }, Version: "bench"}))
 }
 
 // BenchmarkHandlerNoNode is the same scrape with no node collector: the
 // vigia_*, process and Go runtime series alone.
 func BenchmarkHandlerNoNode(b *testing.B) {
-	benchHandler(b, New(Options{Snapshot: func() []reading.Reading { return nil }, Version: "bench"}))
+	self := node.Self()
+	benchHandler(b, New(Options{Process: func(e reading.Emit) { self.Update(e) }, Snapshot: func() []reading.Reading { return nil }, Version: "bench"}))
 }
 
 func benchHandler(b *testing.B, c *Collector) {

@@ -60,6 +60,9 @@ type Options struct {
 	Version, Revision, Date string
 	// Logger receives collection errors (a duplicate series); nil discards.
 	Logger *slog.Logger
+	// Process emits vigia's own process_* series (node.Self); without it
+	// client_golang's process collector does, at several times the cost.
+	Process func(emit reading.Emit)
 	// Node emits node_exporter's series, read at scrape time by
 	// internal/node's collectors. Optional: without it /metrics has only
 	// vigia_* series.
@@ -80,14 +83,16 @@ type Collector struct {
 	// once, then a map read per sample.
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
-	// registry is c, the process_* series (selfCollector) and the Go
-	// runtime collector;
-	// gatherer is what /metrics serves and remote write sends: the
-	// registry, and the textfile collector's files when it runs.
+	// registry is c (with the process_* series of Options.Process) and the
+	// Go runtime collector; gatherer is what /metrics serves and remote
+	// write sends: the registry, and the textfile collector's files when
+	// it runs.
 	registry *prometheus.Registry
 	gatherer prometheus.Gatherer
 	rw       remoteWriteDescs
 	writers  []*RemoteWriter // under familiesMu
+	// cgroupSeries are the cgroups sensor's series (cgroups.go).
+	cgroupSeries cgroupSeries
 }
 
 // New returns a Collector reading from opts.
@@ -95,9 +100,13 @@ func New(opts Options) *Collector {
 	if opts.TopProcesses < 0 {
 		opts.TopProcesses = 0
 	}
-	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{}, rw: newRemoteWriteDescs()}
+	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{},
+		rw: newRemoteWriteDescs(), cgroupSeries: newCgroupSeries()}
 	c.registry = prometheus.NewRegistry()
-	c.registry.MustRegister(c, newSelfCollector(), collectors.NewGoCollector())
+	c.registry.MustRegister(c, collectors.NewGoCollector())
+	if opts.Process == nil {
+		c.registry.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
 	c.gatherer = c.registry
 	if opts.Textfile {
 		logger := opts.Logger
@@ -121,9 +130,10 @@ func (c *Collector) family(f *reading.Family) *prometheus.Desc {
 	return d
 }
 
-// nodeSeries emits what the node collectors read for this scrape.
-func (c *Collector) nodeSeries(e *emitter) {
-	c.opts.Node(func(f *reading.Family, v float64, labelValues ...string) {
+// familyEmit is the Emit that turns families' samples (node's
+// collectors, the process_* series) into const metrics on e.
+func (c *Collector) familyEmit(e *emitter) reading.Emit {
+	return func(f *reading.Family, v float64, labelValues ...string) {
 		d := c.family(f)
 		switch f.Type {
 		case reading.Counter:
@@ -133,7 +143,7 @@ func (c *Collector) nodeSeries(e *emitter) {
 		default:
 			e.gauge(d, v, labelValues...)
 		}
-	})
+	}
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
@@ -175,6 +185,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
 			c.processes(&e, r.Processes)
 		}
+		if r.Sensor == reading.SensorCgroups {
+			c.cgroups(&e, &r)
+		}
 		if r.Sensor != "" {
 			e.gauge(d.readingStatus, float64(r.Status), r.Sensor)
 			if !r.Time.IsZero() {
@@ -182,8 +195,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
+	if c.opts.Process != nil {
+		c.opts.Process(c.familyEmit(&e))
+	}
 	if c.opts.Node != nil {
-		c.nodeSeries(&e)
+		c.opts.Node(c.familyEmit(&e))
 	}
 	c.alerts(&e)
 	if c.opts.Health != nil {

@@ -12,6 +12,7 @@ const (
 	SensorDisk        = "disk"
 	SensorNetwork     = "network"
 	SensorProcesses   = "processes"
+	SensorCgroups     = "cgroups"
 	SensorSelf        = "self"
 )
 
@@ -122,6 +123,26 @@ const (
 	ProcsState   = "procs.state"   // [state=running|sleeping|disk_sleep|zombie|stopped|idle|other] processes
 	ProcsThreads = "procs.threads" // threads in all
 
+	// cgroups: every cgroup v2 group on the host. Each is labelled cgroup
+	// (its path under the mount, "/system.slice/nginx.service") and, when
+	// the path shows them, unit (systemd), container, runtime and pod.
+	CgroupsCount                       = "cgroups.count"                          // cgroups walked
+	CgroupsCPUUsage                    = "cgroups.cpu.usage_percent"              // [cgroup…] % of one core (100 = one core busy), as for processes
+	CgroupsCPUSecondsTotal             = "cgroups.cpu.usage_seconds_total"        // [cgroup…] counter (cpu.stat usage_usec)
+	CgroupsThrottledTotal              = "cgroups.cpu.nr_throttled_total"         // [cgroup…] counter: periods the cpu.max quota stopped the group
+	CgroupsThrottledSecondsTotal       = "cgroups.cpu.throttled_seconds_total"    // [cgroup…] counter
+	CgroupsMemCurrent                  = "cgroups.memory.current"                 // [cgroup…] bytes
+	CgroupsMemWorkingSet               = "cgroups.memory.working_set"             // [cgroup…] bytes: memory.current less inactive page cache, as the kubelet counts it
+	CgroupsMemMax                      = "cgroups.memory.max"                     // [cgroup…] bytes; only for a group with a limit
+	CgroupsMemUsedPercent              = "cgroups.memory.used_percent"            // [cgroup…] % of memory.max in the working set; only for a group with a limit
+	CgroupsMemEventsTotal              = "cgroups.memory.events_total"            // [cgroup…, event=high|max|oom] counter (memory.events)
+	CgroupsOOMKillsTotal               = "cgroups.memory.oom_kills_total"         // [cgroup…] counter: processes the OOM killer ended in the group
+	CgroupsPids                        = "cgroups.pids.current"                   // [cgroup…] tasks
+	CgroupsIOReadBytesTotal            = "cgroups.io.read_bytes_total"            // [cgroup…] counter, all devices of io.stat
+	CgroupsIOWrittenBytesTotal         = "cgroups.io.written_bytes_total"         // [cgroup…] counter, all devices of io.stat
+	CgroupsPressure                    = "cgroups.pressure"                       // [cgroup…, resource, kind, window] %
+	CgroupsPressureStalledSecondsTotal = "cgroups.pressure.stalled_seconds_total" // [cgroup…, resource, kind] counter
+
 	// self
 	SelfCPU         = "self.cpu_percent" // % of one core vigia uses; primary
 	SelfRSS         = "self.rss"         // bytes
@@ -144,6 +165,7 @@ var sensorPrefixes = []struct {
 	{SensorDisk, []string{"disk", "fs"}},
 	{SensorNetwork, []string{"net"}},
 	{SensorProcesses, []string{"procs"}},
+	{SensorCgroups, []string{"cgroups"}},
 	{SensorSelf, []string{"self"}},
 }
 

@@ -43,6 +43,7 @@ var Registry = []Registration{
 	{reading.SensorDisk, 2 * time.Second, func(e Env) (Sensor, error) { return NewDisk(e.FS, e.Rootfs, statfsTimeout), nil }},
 	{reading.SensorNetwork, 2 * time.Second, func(e Env) (Sensor, error) { return NewNetwork(e.FS), nil }},
 	{reading.SensorProcesses, 2 * time.Second, func(e Env) (Sensor, error) { return NewProcesses(e.FS) }},
+	{reading.SensorCgroups, 2 * time.Second, func(e Env) (Sensor, error) { return NewCgroups(e.FS), nil }},
 }
 
 // Names returns the registered sensors' names in display order.

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestOpenContextGivesUpOnHeldFile: a history another process holds locked
@@ -16,6 +15,12 @@ import (
 // timeout, 5 s, and a stopped command waited with it. OpenContext gives up
 // when its ctx is done, says so rather than calling the file corrupt, and
 // leaves the recording lock free.
+// fOFDSetLK is F_OFD_SETLK of linux/fcntl.h (the same on every
+// architecture), which the syscall package does not name: a lock of the
+// open file, as SQLite's own, so the test holds the file as another
+// process would.
+const fOFDSetLK = 37
+
 func TestOpenContextGivesUpOnHeldFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "vigia.db")
@@ -31,8 +36,8 @@ func TestOpenContextGivesUpOnHeldFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	lk := unix.Flock_t{Type: unix.F_WRLCK, Start: 0x40000000, Len: 512}
-	if err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk); err != nil {
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Start: 0x40000000, Len: 512}
+	if err := syscall.FcntlFlock(f.Fd(), fOFDSetLK, &lk); err != nil {
 		t.Skipf("no open file description locks: %v", err)
 	}
 
@@ -52,8 +57,8 @@ func TestOpenContextGivesUpOnHeldFile(t *testing.T) {
 		t.Errorf("OpenContext took %v to give up after a 200ms deadline", took)
 	}
 
-	lk.Type = unix.F_UNLCK
-	if err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk); err != nil {
+	lk.Type = syscall.F_UNLCK
+	if err := syscall.FcntlFlock(f.Fd(), fOFDSetLK, &lk); err != nil {
 		t.Fatal(err)
 	}
 	s, err = Open(path, Options{})

@@ -89,6 +89,7 @@ var sensorWords = map[string]struct{ en, es string }{
 	reading.SensorDisk:        {"Disk", "Disco"},
 	reading.SensorNetwork:     {"Network", "Red"},
 	reading.SensorProcesses:   {"Processes", "Procesos"},
+	reading.SensorCgroups:     {"Cgroups", "Cgroups"},
 	reading.SensorSelf:        {"vigia", "vigia"},
 }
 
