@@ -65,6 +65,19 @@ func only(sums map[string]string, part string) []string {
 	return names
 }
 
+// binaryOf is the name of the binary among the files of a target (its
+// SBOM and image carry the same name and a suffix).
+func binaryOf(t *testing.T, sums map[string]string, target string) string {
+	t.Helper()
+	for _, n := range only(sums, target) {
+		if strings.HasSuffix(n, target) {
+			return n
+		}
+	}
+	t.Fatalf("no binary for %s among %v", target, sums)
+	return ""
+}
+
 // TestRelease builds a release twice, from clones at two different paths:
 // linux/amd64 and linux/arm/7 (to prove cross-compiling) in the first,
 // linux/amd64 in the second. The full set of targets is left to the
@@ -92,8 +105,8 @@ func TestRelease(t *testing.T) {
 	t.Run("reproducible", func(t *testing.T) {
 		amd64 := append(only(b.sums, "linux-amd64"), only(b.sums, "amd64.deb")...)
 		amd64 = append(amd64, only(b.sums, "x86_64.rpm")...)
-		if len(amd64) != 4 {
-			t.Fatalf("want binary, SBOM, .deb and .rpm for linux/amd64, got %v", amd64)
+		if len(amd64) != 5 {
+			t.Fatalf("want binary, SBOM, image, .deb and .rpm for linux/amd64, got %v", amd64)
 		}
 		for _, name := range amd64 {
 			if a.sums[name] != b.sums[name] {
@@ -102,10 +115,7 @@ func TestRelease(t *testing.T) {
 		}
 	})
 
-	bin := filepath.Join(a.dist, only(a.sums, "linux-amd64")[0])
-	if strings.HasSuffix(bin, ".json") {
-		bin = strings.TrimSuffix(bin, ".cdx.json")
-	}
+	bin := filepath.Join(a.dist, binaryOf(t, a.sums, "linux-amd64"))
 	t.Run("stamped", func(t *testing.T) {
 		out := run(t, a.dir, bin, "version")
 		want := "commit " + commit[:12] + " of " + when.UTC().Format(time.RFC3339)
@@ -124,10 +134,10 @@ func TestRelease(t *testing.T) {
 		arm := only(a.sums, "linux-armv7")
 		debs := only(a.sums, "_armhf.deb")
 		rpms := only(a.sums, ".armv7hl.rpm")
-		if len(arm) != 2 || len(debs) != 1 || len(rpms) != 1 {
-			t.Fatalf("armv7: binary and SBOM %v, deb %v, rpm %v", arm, debs, rpms)
+		if len(arm) != 3 || len(debs) != 1 || len(rpms) != 1 {
+			t.Fatalf("armv7: binary, SBOM and image %v, deb %v, rpm %v", arm, debs, rpms)
 		}
-		m := run(t, a.dir, "go", "version", "-m", filepath.Join(a.dist, strings.TrimSuffix(arm[0], ".cdx.json")))
+		m := run(t, a.dir, "go", "version", "-m", filepath.Join(a.dist, binaryOf(t, a.sums, "linux-armv7")))
 		if !strings.Contains(m, "GOARCH=arm") || !strings.Contains(m, "GOARM=7") {
 			t.Errorf("armv7 binary built for:\n%s", m)
 		}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a vigia release into dist/: a static binary for each target, a
-# .deb and an .rpm for each Linux one, a CycloneDX SBOM for each binary,
+# .deb, an .rpm and a container image (OCI tar) for each Linux one, a
+# CycloneDX SBOM for each binary,
 # and SHA256SUMS over them all.
 #
 #   scripts/release.sh [-o DIR] [-t "linux/amd64 linux/arm/7 ..."]
@@ -80,6 +81,9 @@ for bin in "${linux[@]}"; do
 	for format in deb rpm; do
 		"$tmp/package" "$format" -binary "$bin" -root "$root" -share "$share" -o "$out" >/dev/null
 	done
+	# The container image of the binary, no base and no daemon
+	# (docs/container.md), versioned as the binary is.
+	VERSION=$version "$root/scripts/image.sh" "$bin" "$bin.oci.tar"
 done
 
 (cd "$out" && find . -maxdepth 1 -type f -name 'vigia[-_]*' -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
