@@ -132,6 +132,15 @@ func TestEveryMetricDecided(t *testing.T) {
 		reading.CgroupMemMax: true, reading.CgroupMemCurrent: true, reading.CgroupMemUsedPercent: true,
 		reading.CgroupOOMKillsTotal: true, reading.CgroupCPUQuota: true, reading.CgroupCPUUsage: true,
 		reading.CgroupThrottledTotal: true, reading.CgroupThrottledSecondsTotal: true, reading.CgroupPressure: true,
+		// The cgroups sensor's series reach /metrics as cAdvisor's
+		// container_*, labelled id and name, not by the sensor's unit,
+		// container and pod: a rule matching those stays on the agent.
+		reading.CgroupsCount: true, reading.CgroupsCPUUsage: true, reading.CgroupsCPUSecondsTotal: true,
+		reading.CgroupsThrottledTotal: true, reading.CgroupsThrottledSecondsTotal: true, reading.CgroupsMemCurrent: true,
+		reading.CgroupsMemWorkingSet: true, reading.CgroupsMemMax: true, reading.CgroupsMemUsedPercent: true,
+		reading.CgroupsMemEventsTotal: true, reading.CgroupsOOMKillsTotal: true, reading.CgroupsPids: true,
+		reading.CgroupsIOReadBytesTotal: true, reading.CgroupsIOWrittenBytesTotal: true, reading.CgroupsPressure: true,
+		reading.CgroupsPressureStalledSecondsTotal: true,
 		// Whole-table families node_exporter keeps as one series a field.
 		reading.MemInfo: true, reading.MemVMStat: true,
 		// Bytes of swap traffic need the page size, which Prometheus lacks.
