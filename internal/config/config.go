@@ -183,8 +183,10 @@ func yamlError(name string, b []byte, err error) *Error {
 }
 
 var (
-	fieldRe    = regexp.MustCompile(`field (\S+) not found in type config\.(\S+)`)
-	durationRe = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into time\\.Duration$")
+	fieldRe = regexp.MustCompile(`field (\S+) not found in type config\.(\S+)`)
+	// unmarshalRe is a value yaml could not read into a key's type; yaml
+	// cuts a long value to its first 7 characters and "...".
+	unmarshalRe = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into (\\S+)$")
 	// notDurationRe is a duration a section's own decoder could not read.
 	notDurationRe = regexp.MustCompile(`^("(?:[^"\\]|\\.)*") is not a duration`)
 )
@@ -201,15 +203,21 @@ func typeError(name string, root *yaml.Node, msg string) *Error {
 	if m := fieldRe.FindStringSubmatch(e.Msg); m != nil {
 		e.Msg = fmt.Sprintf("unknown key %q in %s (see examples/vigia.yaml for every key)", m[1], sectionName(m[2]))
 	}
-	if m := durationRe.FindStringSubmatch(e.Msg); m != nil {
-		e.Msg = notDuration(m[1]).Error()
-		if key := keyAt(root, e.Line, m[1]); key != "" {
-			e.Msg = key + ": " + e.Msg
+	if m := unmarshalRe.FindStringSubmatch(e.Msg); m != nil {
+		key, val := keyAt(root, e.Line, m[1])
+		if val == "" {
+			val = m[1]
+		}
+		if msg := notA(m[2], val); msg != "" {
+			e.Msg = msg
+			if key != "" {
+				e.Msg = key + ": " + e.Msg
+			}
 		}
 	}
 	if m := notDurationRe.FindStringSubmatch(e.Msg); m != nil {
 		if val, err := strconv.Unquote(m[1]); err == nil {
-			if key := keyAt(root, e.Line, val); key != "" {
+			if key, _ := keyAt(root, e.Line, val); key != "" {
 				e.Msg = key + ": " + e.Msg
 			}
 		}
@@ -218,24 +226,43 @@ func typeError(name string, root *yaml.Node, msg string) *Error {
 	return e
 }
 
-// keyAt returns the key whose scalar value is val on line, or "".
-func keyAt(n *yaml.Node, line int, val string) string {
-	if n == nil {
-		return ""
+// notA says, in the words of every such error, that val is not of the Go
+// type yaml named; "" for a type without such words.
+func notA(typ, val string) string {
+	switch typ {
+	case "time.Duration":
+		return notDuration(val).Error()
+	case "float64", "float32":
+		return fmt.Sprintf("%q is not a number", val)
+	case "int", "int64", "int32", "uint", "uint64", "uint32":
+		return fmt.Sprintf("%q is not a whole number", val)
+	case "bool":
+		return fmt.Sprintf("%q is not true or false", val)
 	}
+	return ""
+}
+
+// keyAt returns the key whose scalar value is val on line, and that value
+// whole: yaml's messages cut a long one to "first7...". "" when none is.
+func keyAt(n *yaml.Node, line int, val string) (key, whole string) {
+	if n == nil {
+		return "", ""
+	}
+	cut, isCut := strings.CutSuffix(val, "...")
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k, x := n.Content[i], n.Content[i+1]; x.Kind == yaml.ScalarNode && x.Line == line && x.Value == val {
-				return k.Value
+			k, x := n.Content[i], n.Content[i+1]
+			if x.Kind == yaml.ScalarNode && x.Line == line && (x.Value == val || isCut && len(x.Value) > 10 && strings.HasPrefix(x.Value, cut)) {
+				return k.Value, x.Value
 			}
 		}
 	}
 	for _, c := range n.Content {
-		if k := keyAt(c, line, val); k != "" {
-			return k
+		if k, w := keyAt(c, line, val); k != "" {
+			return k, w
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // badByte returns the line and column (both from 1) of the first byte a

@@ -63,7 +63,10 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"short interval", "interval: 1ms\n", "bad.yaml:1: interval: 1ms is too short (at least 100ms)"},
 		{"unknown sensor", "sensors:\n  gpu: {interval: 1s}\n", `bad.yaml:2: unknown sensor "gpu"`},
 		{"unknown metric", "rules:\n  - metric: cpu.usage\n    warning: 70\n  - metric: cpu.usgae\n    warning: 70\n", `bad.yaml:4: rule 2: unknown metric "cpu.usgae"`},
-		{"bad threshold", "rules:\n  - metric: cpu.usage\n    warning: high\n", "bad.yaml:3: cannot read `high` into float64"},
+		{"bad threshold", "rules:\n  - metric: cpu.usage\n    warning: high\n", `bad.yaml:3: warning: "high" is not a number`},
+		{"long bad duration", "rules:\n  - metric: cpu.usage\n    warning: 1\n    for: one fortnight\n", `bad.yaml:4: for: "one fortnight" is not a duration (write it like 30s, 5m or 4h)`},
+		{"bad boolean", "rules:\n  - metric: cpu.usage\n    warning: 1\n    below: maybe\n", `bad.yaml:4: below: "maybe" is not true or false`},
+		{"bad whole number", "engine:\n  workers: many\n", `bad.yaml:2: workers: "many" is not a whole number`},
 		{"inverted thresholds", "rules:\n  - name: x\n    metric: cpu.usage\n    warning: 90\n    critical: 70\n", `bad.yaml:5: rule "x": critical 70 is below warning 90`},
 		{"no thresholds", "rules:\n  - metric: cpu.usage\n", "bad.yaml:2: rule 1: needs warning, critical or both"},
 		{"duplicate name", "rules:\n  - {name: a, metric: cpu.usage, warning: 1}\n  - {name: a, metric: cpu.usage, warning: 2}\n", `bad.yaml:3: rule "a": name already used by rule 1`},
@@ -113,7 +116,7 @@ sensors:
 	want := []string{
 		`bad.yaml:2: exec notifier "pager" has no command`,
 		`bad.yaml:5: rule 1: unknown metric "cpu.usgae" (docs/metrics.md lists them)`,
-		"bad.yaml:8: cannot read `high` into float64",
+		`bad.yaml:8: warning: "high" is not a number`,
 		`bad.yaml:9: interval: "soon" is not a duration (write it like 30s, 5m or 4h)`,
 		"bad.yaml:11: sensor cpu: interval: 0s is too short (at least 100ms)",
 	}
