@@ -2,7 +2,9 @@ package main
 
 import (
 	"slices"
+	"strings"
 
+	"github.com/vigia-dev/vigia/internal/config"
 	"github.com/vigia-dev/vigia/internal/node"
 	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/rule"
@@ -37,8 +39,10 @@ func flagValues() map[string]valueSet {
 		langs = append(langs, l.Code())
 	}
 	ruleKeys := map[string][]string{}
-	for _, k := range ruleKeyNames() {
-		ruleKeys[k] = nil
+	for _, k := range config.RuleFlagKeys() {
+		if !strings.HasSuffix(k, ".NAME") { // a label's name is the user's
+			ruleKeys[k] = nil
+		}
 	}
 	ruleKeys["metric"] = reading.Metrics
 	ruleKeys["kind"] = kinds
