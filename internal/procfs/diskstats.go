@@ -126,23 +126,3 @@ func splitBlanks(line []byte, out [][]byte) int {
 	}
 	return n
 }
-
-// parseDecimal parses a decimal number without allocating; it rejects empty
-// input, signs, and values that overflow uint64.
-func parseDecimal(b []byte) (uint64, bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if v > (1<<64-1-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	return v, true
-}

@@ -38,7 +38,7 @@ func ParseSysfsInt(b []byte) (int64, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}
-	base, digits, neg := 10, b, false
+	base, digits, neg := uint64(10), b, false
 	if digits[0] == '-' || digits[0] == '+' {
 		neg = digits[0] == '-'
 		digits = digits[1:]
@@ -49,31 +49,13 @@ func ParseSysfsInt(b []byte) (int64, bool) {
 	case len(digits) > 1 && digits[0] == '0':
 		base, digits = 8, digits[1:]
 	}
-	if len(digits) == 0 {
+	// Up to 1<<63, the magnitude of the least int64; a positive number
+	// fits one below it.
+	v, ok := parseDigits(digits, base, 1<<63)
+	if !ok {
 		return 0, false
 	}
-	var v uint64
-	for _, c := range digits {
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			d = uint64(c-'A') + 10
-		default:
-			return 0, false
-		}
-		if d >= uint64(base) || v > (1<<63)/uint64(base) {
-			return 0, false
-		}
-		v = v*uint64(base) + d
-	}
 	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
 		return -int64(v), true
 	}
 	if v > 1<<63-1 {

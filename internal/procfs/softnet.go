@@ -49,30 +49,3 @@ func ParseSoftnet(b []byte, dst []Softnet) ([]Softnet, error) {
 	}
 	return dst, nil
 }
-
-// parseHex parses a hex number without a prefix and without allocating;
-// it rejects empty input and values that overflow uint64.
-func parseHex(b []byte) (uint64, bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			d = uint64(c-'A') + 10
-		default:
-			return 0, false
-		}
-		if v>>60 != 0 {
-			return 0, false
-		}
-		v = v<<4 | d
-	}
-	return v, true
-}

@@ -97,19 +97,12 @@ func NewFleet(ctx context.Context, opts FleetOptions, prof colorprofile.Profile)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	themeName := opts.Config.Theme
-	if themeName == "" {
-		themeName = "dark"
-	}
-	if prof <= colorprofile.ASCII {
-		themeName = "mono"
-	}
 	keys := newKeyMap(opts.Config.Keys, opts.Text)
 	for a, b := range keys.bind {
 		b.SetHelp(b.Help().Key, opts.Text.FleetKeyHelp(string(a)))
 		keys.bind[a] = b
 	}
-	m := &FleetModel{ctx: ctx, opts: opts, tx: opts.Text, keys: keys, th: newTheme(prof, themeName), every: opts.Refresh}
+	m := &FleetModel{ctx: ctx, opts: opts, tx: opts.Text, keys: keys, th: themeFor(prof, opts.Config.Theme), every: opts.Refresh}
 	m.table.init(opts.Group)
 	return m
 }
@@ -171,15 +164,10 @@ func (m *FleetModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if !m.table.typing {
 				break
 			}
-			m.typeFilter(string(r))
+			typeFilter(&m.table, string(r))
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Mouse().Button {
-		case tea.MouseWheelUp:
-			m.table.move(-3)
-		case tea.MouseWheelDown:
-			m.table.move(3)
-		}
+		wheel(&m.table, msg.Mouse().Button)
 	}
 	return m, nil
 }
@@ -192,23 +180,7 @@ func (m *FleetModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if m.table.typing {
-		switch msg.Code {
-		case tea.KeyEnter:
-			m.table.typing = false
-		case tea.KeyEscape:
-			m.table.typing = false
-			m.table.setFilter("")
-		case tea.KeyBackspace:
-			if r := []rune(m.table.filter); len(r) > 0 {
-				m.table.setFilter(string(r[:len(r)-1]))
-			}
-		case tea.KeyUp:
-			m.table.move(-1)
-		case tea.KeyDown:
-			m.table.move(1)
-		default:
-			m.typeFilter(msg.Text)
-		}
+		filterKey(&m.table, msg)
 		return nil
 	}
 	a := m.keys.match(msg, false)
@@ -242,18 +214,6 @@ func (m *FleetModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case actHelp:
 		m.help = true
-	case actUp:
-		m.table.move(-1)
-	case actDown:
-		m.table.move(1)
-	case actPageUp:
-		m.table.move(-max(1, m.h/2))
-	case actPageDown:
-		m.table.move(max(1, m.h/2))
-	case actHome:
-		m.table.move(-1 << 30)
-	case actEnd:
-		m.table.move(1 << 30)
 	case actFilter:
 		m.table.typing = true
 	case actTree:
@@ -287,6 +247,8 @@ func (m *FleetModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		if m.detail {
 			return m.askHistory()
 		}
+	default:
+		moveKey(&m.table, a, max(1, m.h/2))
 	}
 	if m.detail && m.hist == nil {
 		return m.askHistory()
@@ -312,18 +274,9 @@ func (m *FleetModel) stepRefresh(up bool) {
 	m.say(m.tx.RefreshEvery(interval(m.every)))
 }
 
-func (m *FleetModel) typeFilter(s string) {
-	if f := m.table.filter; len(f) < 64 && s != "" {
-		m.table.setFilter(f + text.Printable(s))
-	}
-}
-
 // View draws the frame.
 func (m *FleetModel) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
-	return v
+	return frameView(m.render())
 }
 
 // RunFleet shows the fleet view until the user quits or ctx is done. The

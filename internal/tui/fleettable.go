@@ -75,8 +75,7 @@ type fleetTable struct {
 	shown   int // hosts among rows
 	sortCol fleetCol
 	reverse bool
-	filter  string
-	typing  bool
+	filterEdit
 	group   string
 	sel     int // index into rows; always a host row when there is one
 	selInst string

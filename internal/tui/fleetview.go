@@ -442,24 +442,7 @@ func (m *FleetModel) helpLines() []string {
 	all := m.keys.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actFilter, actTree,
 		actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse,
 		actIntervalUp, actIntervalDown, actHelp, actQuit)
-	cols := max(1, min(3, m.w/38))
-	colW := m.w / cols
-	perCol := (len(all) + cols - 1) / cols
-	ln := newRow(m.w)
-	for i := range perCol {
-		ln.reset(m.w)
-		for c := range cols {
-			j := c*perCol + i
-			if j >= len(all) {
-				break
-			}
-			ln.padTo(c * colW)
-			ln.add(t.accent, padRight(cut(strings.Join(all[j].Keys(), " "), 13), 14))
-			ln.add(t.text, cut(all[j].Help().Desc, colW-15))
-		}
-		lines = append(lines, ln.done())
-	}
-	return lines
+	return append(lines, helpGrid(t, m.w, all)...)
 }
 
 // statusBar: the filter being typed, a message, or the main keys and the
@@ -470,17 +453,11 @@ func (m *FleetModel) statusBar() string {
 	tb := &m.table
 	info := ""
 	if !tb.typing && len(tb.hosts) > 0 {
-		info = m.tx.FleetShown(tb.shown, len(tb.hosts))
-		if tb.filter != "" {
-			info = "“" + text.Printable(tb.filter) + "” " + info
-		}
+		info = tb.shownInfo(m.tx.FleetShown(tb.shown, len(tb.hosts)))
 	}
 	switch {
 	case tb.typing:
-		ln.add(t.accent, m.tx.FilterPrompt())
-		ln.add(t.text, text.Printable(tb.filter))
-		ln.add(t.accent, "▏")
-		ln.add(t.dim, "  "+m.tx.FilterKeys())
+		tb.addPrompt(ln, t, m.tx)
 	case m.message != "":
 		ln.add(t.status[reading.Normal], m.message)
 	default:

@@ -82,17 +82,11 @@ func (m *Model) statusBar() string {
 	tb := &m.table
 	info := ""
 	if m.view == viewMain && !tb.typing {
-		info = m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)
-		if tb.filter != "" {
-			info = "“" + text.Printable(tb.filter) + "” " + info
-		}
+		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
 	}
 	switch {
 	case tb.typing:
-		ln.add(t.accent, m.tx.FilterPrompt())
-		ln.add(t.text, text.Printable(tb.filter))
-		ln.add(t.accent, "▏")
-		ln.add(t.dim, "  "+m.tx.FilterKeys())
+		tb.addPrompt(ln, t, m.tx)
 	case m.message != "":
 		p := t.status[reading.Normal]
 		if m.msgBad {

@@ -19,30 +19,8 @@ func (m *Model) viewHelp() string {
 	if m.replay != nil {
 		all = append(all, m.keys.replayHelp()...)
 	}
-	// As many columns of at least 38 cells as fit, filled top to bottom.
-	cols := max(1, min(3, m.w/38))
-	colW := m.w / cols
-	perCol := (len(all) + cols - 1) / cols
+	lines = append(lines, helpGrid(t, m.w, all)...)
 	ln := newRow(m.w)
-	for i := range perCol {
-		ln.reset(m.w)
-		for c := range cols {
-			j := c*perCol + i
-			if j >= len(all) {
-				break
-			}
-			ks := all[j].Keys()
-			for k := range ks {
-				if ks[k] == " " {
-					ks[k] = "space"
-				}
-			}
-			ln.padTo(c * colW)
-			ln.add(t.accent, padRight(cut(strings.Join(ks, " "), 13), 14))
-			ln.add(t.text, cut(all[j].Help().Desc, colW-15))
-		}
-		lines = append(lines, ln.done())
-	}
 	extra := m.tx.HelpExtra()
 	lines = append(lines, strings.Repeat(" ", m.w))
 	for _, e := range extra {

@@ -57,10 +57,7 @@ func (m *Model) visible(name string) bool {
 
 // View is the frame and the terminal modes it is drawn in.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
-	return v
+	return frameView(m.render())
 }
 
 // render draws the frame.

@@ -62,11 +62,10 @@ type procTable struct {
 	sortCol column
 	reverse bool
 	tree    bool
-	filter  string
-	typing  bool
-	selPID  int32
-	sel     int
-	offset  int
+	filterEdit
+	selPID int32
+	sel    int
+	offset int
 	// pinned is set once the user picks a row; until then the selection
 	// stays on the first row instead of following whatever was first.
 	pinned bool

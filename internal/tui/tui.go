@@ -205,18 +205,11 @@ func New(opts Options, prof colorprofile.Profile) *Model {
 	if opts.Text == nil {
 		opts.Text = text.For(text.English)
 	}
-	themeName := opts.Config.Theme
-	if themeName == "" {
-		themeName = "dark"
-	}
-	if prof <= colorprofile.ASCII {
-		themeName = "mono"
-	}
 	m := &Model{
 		opts:     opts,
 		tx:       opts.Text,
 		keys:     newKeyMap(opts.Config.Keys, opts.Text),
-		th:       newTheme(prof, themeName),
+		th:       themeFor(prof, opts.Config.Theme),
 		last:     map[string]*reading.Reading{},
 		ver:      map[string]uint64{},
 		cpuHist:  newRing(historyLen),
@@ -363,7 +356,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.click(msg.Mouse())
 		return m, nil
 	case tea.MouseWheelMsg:
-		m.wheel(msg.Mouse())
+		if m.view == viewMain {
+			wheel(&m.table, msg.Mouse().Button)
+		}
 		return m, nil
 	}
 	return m, nil
@@ -466,7 +461,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if m.table.typing {
-		m.filterKey(msg)
+		filterKey(&m.table, msg)
 		return nil
 	}
 	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
@@ -507,18 +502,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case actHelp:
 		m.view = viewHelp
-	case actUp:
-		m.table.move(-1)
-	case actDown:
-		m.table.move(1)
-	case actPageUp:
-		m.table.move(-max(1, m.lay.tableRows-1))
-	case actPageDown:
-		m.table.move(max(1, m.lay.tableRows-1))
-	case actHome:
-		m.table.move(-1 << 30)
-	case actEnd:
-		m.table.move(1 << 30)
 	case actDetail:
 		return m.openDetail()
 	case actSignal:
@@ -554,6 +537,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			m.say(false, m.tx.SolarisMode(m.cores))
 		}
+	default:
+		moveKey(&m.table, a, max(1, m.lay.tableRows-1))
 	}
 	return nil
 }
@@ -566,53 +551,12 @@ func (m *Model) keyText(s string) tea.Cmd {
 	var cmds []tea.Cmd
 	for i, r := range s {
 		if m.table.typing {
-			m.typeFilter(s[i:])
+			typeFilter(&m.table, s[i:])
 			break
 		}
 		cmds = append(cmds, m.key(tea.KeyPressMsg{Code: r, Text: string(r)}))
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) filterKey(msg tea.KeyPressMsg) {
-	switch msg.Code {
-	case tea.KeyEnter:
-		m.table.typing = false
-	case tea.KeyEscape:
-		m.table.typing = false
-		m.table.setFilter("")
-	case tea.KeyBackspace:
-		if r := []rune(m.table.filter); len(r) > 0 {
-			m.table.setFilter(string(r[:len(r)-1]))
-		}
-	case tea.KeyUp:
-		m.table.move(-1)
-	case tea.KeyDown:
-		m.table.move(1)
-	default:
-		if msg.Text != "" {
-			m.typeFilter(msg.Text)
-		}
-	}
-}
-
-func (m *Model) typeFilter(s string) {
-	if f := m.table.filter; len(f) < 64 {
-		m.table.setFilter(f + text.Printable(s))
-	}
-}
-
-// wheel scrolls the table.
-func (m *Model) wheel(msg tea.Mouse) {
-	if m.view != viewMain {
-		return
-	}
-	switch msg.Button {
-	case tea.MouseWheelUp:
-		m.table.move(-3)
-	case tea.MouseWheelDown:
-		m.table.move(3)
-	}
 }
 
 // click selects a row or sorts by a clicked header.
