@@ -103,7 +103,7 @@ func installDeb(t *testing.T, r release, deb string) {
 		t.Fatal(err)
 	}
 	run(t, "/", "dpkg", "-i", deb)
-	bin := filepath.Join(r.dist, strings.TrimSuffix(only(r.sums, "linux-amd64")[0], ".cdx.json"))
+	bin := filepath.Join(r.dist, binaryOf(t, r.sums, "linux-amd64"))
 	upgrade := strings.TrimSpace(run(t, filepath.Join(r.dir, "tools/package"), "go", "run", ".", "deb",
 		"-binary", bin, "-root", r.dir, "-release", "2", "-o", t.TempDir()))
 	run(t, "/", "dpkg", "-i", upgrade)
