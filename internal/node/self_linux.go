@@ -51,7 +51,7 @@ func (c *self) Update(emit reading.Emit) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
-	if c.buf, err = readInto(c.buf, "/proc/self/stat"); err == nil {
+	if c.buf, err = procfs.ReadInto("/proc/self/stat", c.buf); err == nil {
 		if st, err := procfs.ParsePIDStat(c.buf); err == nil {
 			emit(selfCPU, float64(st.UTime+st.STime)/userHZ)
 			emit(selfVsize, float64(st.VSize))
@@ -72,7 +72,7 @@ func (c *self) Update(emit reading.Emit) error {
 		emit(selfMaxFDs, float64(nofile.Cur))
 		emit(selfMaxVsize, float64(as.Cur))
 	}
-	if c.buf, err = readInto(c.buf, "/proc/self/net/netstat"); err == nil {
+	if c.buf, err = procfs.ReadInto("/proc/self/net/netstat", c.buf); err == nil {
 		var in, out float64
 		err := procfs.ParseNetstat(c.buf, func(proto, field []byte, v float64) {
 			if string(proto) != "IpExt" {
@@ -105,26 +105,6 @@ func readStart(ticks uint64) float64 {
 		return 0
 	}
 	return float64(boot) + float64(ticks)/userHZ
-}
-
-// readInto reads the file at path into buf, grown as needed.
-func readInto(buf []byte, path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf, err
-	}
-	defer f.Close()
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err != nil || n == 0 {
-			return buf, nil
-		}
-	}
 }
 
 // countFDs counts the entries of /proc/self/fd.

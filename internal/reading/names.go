@@ -27,7 +27,7 @@ const (
 	CPUMode         = "cpu.mode"          // [mode] % of all cores in user, nice, system, iowait, irq, softirq, steal, idle
 	CPUCoreUsage    = "cpu.core.usage"    // [cpu] % of that core busy
 	CPUCores        = "cpu.cores"         // number of cores online
-	CPUSecondsTotal = "cpu.seconds_total" // [cpu, mode] counter, node_cpu_seconds_total
+	CPUSecondsTotal = "cpu.seconds_total" // [cpu, mode] counter
 
 	// memory
 	MemTotal        = "memory.total"        // bytes
@@ -40,11 +40,11 @@ const (
 	SwapTotal       = "swap.total"          // bytes
 	SwapUsed        = "swap.used"           // bytes
 	SwapUsedPercent = "swap.used_percent"   // %
-	MemInfo         = "memory.meminfo"      // [field] every /proc/meminfo field in bytes (node_memory_<field>_bytes)
+	MemInfo         = "memory.meminfo"      // [field] every /proc/meminfo field in bytes
 	SwapIn          = "swap.in_bytes"       // B/s read back from swap: memory too small for what runs
 	SwapOut         = "swap.out_bytes"      // B/s written to swap
 	MemMajorFaults  = "memory.major_faults" // /s page faults that waited for the disk
-	MemVMStat       = "memory.vmstat"       // [field] /proc/vmstat counters node_exporter exports (node_vmstat_<field>)
+	MemVMStat       = "memory.vmstat"       // [field] the /proc/vmstat counters of node_exporter's default set
 
 	// cgroup v2 of vigia itself (present only when a limit is set)
 	CgroupMemMax                = "cgroup.memory.max"                  // bytes
