@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"time"
 	"unsafe"
@@ -292,10 +293,23 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 // probe visits the processes whose PIDs are in (from, to], allocated since
 // the last pass: most have exited again (a build's compilers) or are threads,
 // and the CPU clock, which only a live thread-group leader has, tells them
-// apart in one system call without a path walk.
+// apart in one system call without a path walk. One thread is the
+// exception: the kernel lets a thread read the process clock of its own TID
+// (posix-cpu-timers' pid_for_clock), so a probe on a thread the Go runtime
+// started since the last pass would take that thread of ours for a process.
+// The probe keeps to one thread and skips its TID.
 func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	self := uint64(unix.Gettid())
+	if self == uint64(unix.Getpid()) {
+		self = 0 // the thread-group leader is the process itself
+	}
 	seen := 0
 	for pid := from + 1; pid <= to; pid++ {
+		if pid == self {
+			continue
+		}
 		if _, ok := processCPUTime(int32(pid)); !ok {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -559,4 +560,41 @@ func TestProcTableChurn(t *testing.T) {
 		}
 	}
 	t.Logf("%d passes during the churn", passes)
+}
+
+// TestProcTableProbeSkipsOwnThread: the kernel lets a thread read the
+// process clock of its own TID as if that thread led a group, so a probe
+// running on one of vigia's threads (one the Go runtime started since the
+// last pass) took it for a new process, a second vigia with PPID 0 in a PID
+// namespace of its own.
+func TestProcTableProbeSkipsOwnThread(t *testing.T) {
+	t.Parallel()
+	pt := ptRealTable(t)
+	type result struct {
+		tid, seen int
+		entry     bool
+		err       error
+	}
+	for range 10 {
+		got := make(chan result, 1)
+		go func() {
+			runtime.LockOSThread() // the thread ends with the goroutine
+			tid := unix.Gettid()
+			if tid == unix.Getpid() {
+				got <- result{tid: -1}
+				return
+			}
+			seen, err := pt.probe(context.Background(), uint64(tid-1), uint64(tid))
+			got <- result{tid, seen, pt.entries[int32(tid)] != nil, err}
+		}()
+		r := <-got
+		if r.tid < 0 {
+			continue // the main thread is the process itself
+		}
+		if r.err != nil || r.seen != 0 || r.entry {
+			t.Errorf("probe of the probing thread's own TID %d: %d seen, entry %v, err %v; want no process", r.tid, r.seen, r.entry, r.err)
+		}
+		return
+	}
+	t.Skip("no goroutine ran on a thread other than the main one")
 }
