@@ -45,46 +45,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Skip("chromium not installed (Debian package chromium)")
 	}
 	base, _ := startServe(t)
-	profile := t.TempDir()
-	startProcess(t, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--user-data-dir="+profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-		"--window-size=1280,1100", "about:blank")
-
-	// Chromium writes the port it chose into the profile.
-	var port string
-	waitUntil(t, 30*time.Second, "Chromium's DevTools port", func() bool {
-		b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
-		if err != nil {
-			return false
-		}
-		port, _, _ = strings.Cut(string(b), "\n")
-		return port != ""
-	})
-	var wsURL string
-	waitUntil(t, 30*time.Second, "the dashboard page target", func() bool {
-		resp, err := http.Get("http://127.0.0.1:" + port + "/json/list")
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		var targets []struct{ Type, URL, WebSocketDebuggerURL string }
-		if json.NewDecoder(resp.Body).Decode(&targets) != nil {
-			return false
-		}
-		for _, tg := range targets {
-			if tg.Type == "page" {
-				wsURL = tg.WebSocketDebuggerURL
-				return true
-			}
-		}
-		return false
-	})
-	cdp, err := dialCDP(wsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cdp.Close()
+	cdp := startChromium(t, bin)
 	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -311,6 +272,53 @@ type cdpConn struct {
 	conn net.Conn
 	r    *bufio.Reader
 	id   int
+}
+
+// startChromium runs bin (a headless Chromium) on a blank page until the
+// test ends, and connects to that page over the DevTools protocol.
+func startChromium(t *testing.T, bin string) *cdpConn {
+	t.Helper()
+	profile := t.TempDir()
+	startProcess(t, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+		"--user-data-dir="+profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+		"--window-size=1280,1100", "about:blank")
+
+	// Chromium writes the port it chose into the profile.
+	var port string
+	waitUntil(t, 30*time.Second, "Chromium's DevTools port", func() bool {
+		b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
+		if err != nil {
+			return false
+		}
+		port, _, _ = strings.Cut(string(b), "\n")
+		return port != ""
+	})
+	var wsURL string
+	waitUntil(t, 30*time.Second, "Chromium's page target", func() bool {
+		resp, err := http.Get("http://127.0.0.1:" + port + "/json/list")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var targets []struct{ Type, URL, WebSocketDebuggerURL string }
+		if json.NewDecoder(resp.Body).Decode(&targets) != nil {
+			return false
+		}
+		for _, tg := range targets {
+			if tg.Type == "page" {
+				wsURL = tg.WebSocketDebuggerURL
+				return true
+			}
+		}
+		return false
+	})
+	cdp, err := dialCDP(wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cdp.Close() })
+	return cdp
 }
 
 func dialCDP(wsURL string) (*cdpConn, error) {
