@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of vigia on a fresh Debian machine: installs what the tests
 # need (real Prometheus, VictoriaMetrics, Alertmanager, node_exporter, Chromium,
-# tmux, the time zone database, lintian and systemd-analyze for the packages and
+# tmux, ip and unshare for the fleet of namespaces, the time zone database, lintian and systemd-analyze for the packages and
 # the unit, podman for the image), then checks go.mod is tidy, vets (go vet,
 # staticcheck) and runs the whole suite under the race detector, and runs what shows local time
 # once more in a far time zone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus victoria-metrics prometheus-alertmanager prometheus-node-exporter chromium tmux procps tzdata zsh fish groff-base podman runc lintian systemd adduser)
+packages=(prometheus victoria-metrics prometheus-alertmanager prometheus-node-exporter chromium tmux iproute2 util-linux procps tzdata zsh fish groff-base podman runc lintian systemd adduser)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
