@@ -126,14 +126,7 @@ func startNSFleet(t *testing.T) *nsFleet {
 		}
 	}
 	for _, a := range lab.agents {
-		waitUntil(t, 20*time.Second, a.hostname+"'s agent to answer", func() bool {
-			resp, err := http.Get("http://" + a.addr + "/healthz")
-			if err != nil {
-				return false
-			}
-			resp.Body.Close()
-			return resp.StatusCode == 200
-		})
+		nsWaitReady(t, a.hostname+"'s agent", "http://"+a.addr+"/healthz")
 	}
 	return lab
 }
@@ -212,6 +205,19 @@ func (lab *nsFleet) writeTargets(t *testing.T, path string, n int) {
 	if err := os.Rename(path+".new", path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// backend makes what a backend of the fleet starts from: a directory, an
+// Alertmanager, the rules file raising alert, and a targets file naming the
+// first five agents.
+func (lab *nsFleet) backend(t *testing.T, alert string) (dir, am, rules, targets string) {
+	t.Helper()
+	dir = t.TempDir()
+	am = nsAlertmanager(t, dir)
+	rules, targets = filepath.Join(dir, "rules.yml"), filepath.Join(dir, "targets.json")
+	lab.alertRule(t, rules, alert)
+	lab.writeTargets(t, targets, nsAdded)
+	return dir, am, rules, targets
 }
 
 // alertRule is a rules file with one rule a low threshold makes fire on
@@ -494,11 +500,7 @@ func (lab *nsFleet) checkPrometheus(t *testing.T) {
 	if err != nil {
 		t.Skip("prometheus not installed (Debian package prometheus)")
 	}
-	dir := t.TempDir()
-	am := nsAlertmanager(t, dir)
-	rules, targets := filepath.Join(dir, "rules.yml"), filepath.Join(dir, "targets.json")
-	lab.alertRule(t, rules, "PromMemory")
-	lab.writeTargets(t, targets, nsAdded)
+	dir, am, rules, targets := lab.backend(t, "PromMemory")
 	cfg := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`global:
   scrape_interval: 1s
@@ -582,12 +584,8 @@ func (lab *nsFleet) startVictoriaMetrics(t *testing.T) *nsVMLab {
 	if err != nil {
 		return nil
 	}
-	dir := t.TempDir()
-	am := nsAlertmanager(t, dir)
-	v := &nsVMLab{targets: filepath.Join(dir, "targets.json")}
-	rules := filepath.Join(dir, "rules.yml")
-	lab.alertRule(t, rules, "VMMemory")
-	lab.writeTargets(t, v.targets, nsAdded)
+	dir, am, rules, targets := lab.backend(t, "VMMemory")
+	v := &nsVMLab{targets: targets}
 	cfg := filepath.Join(dir, "scrape.yml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`global:
   scrape_interval: 1s
