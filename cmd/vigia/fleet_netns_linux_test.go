@@ -286,6 +286,7 @@ func TestFleetInNamespaces(t *testing.T) {
 		}
 	})
 	t.Run("top --remote", func(t *testing.T) { lab.checkTopRemote(t) })
+	t.Run("wrong URL", func(t *testing.T) { lab.checkWrongURL(t) })
 	vm := lab.startVictoriaMetrics(t)
 	t.Run("prometheus", func(t *testing.T) { lab.checkPrometheus(t) })
 	t.Run("victoriametrics", func(t *testing.T) { lab.checkVictoriaMetrics(t, vm) })
@@ -319,6 +320,20 @@ func (lab *nsFleet) checkTopRemote(t *testing.T) {
 		t.Errorf("top --remote into %s shows this machine's %s:\n%s", a.hostname, lab.outside, s)
 	}
 	p.keys("q")
+}
+
+// checkWrongURL points vigia fleet at an agent, not at Prometheus: the
+// agent answers its query API path with a 401, which the view says, and
+// keeps running.
+func (lab *nsFleet) checkWrongURL(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (Debian package tmux)")
+	}
+	p := newPane(t, "vigia-nswrong", 160, 20)
+	p.keys(vigiaBin+" fleet --prometheus http://"+lab.agents[nsRemote].addr+" --refresh 1s", "Enter")
+	p.waitFor("the 401 on screen", contains("401 Unauthorized: not authorised"))
+	p.keys("q")
+	p.waitFor("the shell back", func(s string) bool { return strings.HasSuffix(strings.TrimRight(s, "\n "), "$") })
 }
 
 // nsFleetHost is a host as /api/v1/fleet gives it.
