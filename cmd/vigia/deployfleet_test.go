@@ -1,0 +1,515 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/golden"
+	"go.yaml.in/yaml/v3"
+)
+
+// deployFleet holds the example files a fleet is set up with
+// (deploy/fleet/README.md): Prometheus' config and its targets, the
+// exported rules, Alertmanager's config and the Grafana dashboard.
+const deployFleet = "../../deploy/fleet"
+
+// packagedConfig is the config the packages install; its rules are the
+// ones deploy/fleet/rules.yml holds.
+const packagedConfig = "../../deploy/package/vigia.yaml"
+
+// TestDeployFleetRules keeps deploy/fleet/rules.yml what the binary
+// exports from the packaged config: go test -run TestDeployFleetRules
+// -update rewrites it.
+func TestDeployFleetRules(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := vigia(t, nil, "rules", "export", "--format", "prometheus", "--config", packagedConfig)
+	if code != 0 {
+		t.Fatalf("vigia rules export: exit %d\n%s", code, errOut)
+	}
+	golden.Check(t, filepath.Join(deployFleet, "rules.yml"), []byte(out))
+}
+
+// TestDeployFleetFilesParse reads every file of deploy/fleet as what it
+// is, and has Prometheus' and Alertmanager's own checkers accept the
+// configs, the rule file and the targets the config names.
+func TestDeployFleetFilesParse(t *testing.T) {
+	t.Parallel()
+	err := filepath.WalkDir(deployFleet, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var v any
+		switch filepath.Ext(path) {
+		case ".yml", ".yaml":
+			err = yaml.Unmarshal(b, &v)
+		case ".json":
+			err = json.Unmarshal(b, &v)
+		case ".md":
+		default:
+			err = fmt.Errorf("a file of no known kind")
+		}
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if promtool, err := exec.LookPath("promtool"); err != nil {
+		t.Log("promtool not installed (Debian package prometheus): configs not checked")
+	} else {
+		// check config follows rule_files and reads every file_sd file.
+		out, err := exec.Command(promtool, "check", "config", filepath.Join(deployFleet, "prometheus.yml")).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "SUCCESS: 12 rules found") {
+			t.Errorf("promtool check config: %v\n%s", err, out)
+		}
+	}
+
+	amtool, err := exec.LookPath("amtool")
+	if err != nil {
+		t.Skip("amtool not installed (Debian package prometheus-alertmanager)")
+	}
+	am := filepath.Join(deployFleet, "alertmanager.yml")
+	if out, err := exec.Command(amtool, "check-config", am).CombinedOutput(); err != nil {
+		t.Errorf("amtool check-config: %v\n%s", err, out)
+	}
+	// Each severity the exported rules carry reaches its receiver.
+	for _, tt := range []struct{ labels, receiver string }{
+		{"severity=critical alertname=cpu_high", "team-pager"},
+		{"severity=warning alertname=cpu_high", "team-mail"},
+		{"alertname=other", "team-mail"},
+	} {
+		args := append([]string{"config", "routes", "test", "--config.file=" + am}, strings.Fields(tt.labels)...)
+		out, err := exec.Command(amtool, args...).Output()
+		if got := strings.TrimSpace(string(out)); err != nil || got != tt.receiver {
+			t.Errorf("alert %s goes to %q (%v), want %s", tt.labels, got, err, tt.receiver)
+		}
+	}
+}
+
+// grafanaDashboard is what the tests read of a Grafana dashboard.
+type grafanaDashboard struct {
+	UID           string `json:"uid"`
+	SchemaVersion int    `json:"schemaVersion"`
+	Templating    struct {
+		List []grafanaVariable `json:"list"`
+	} `json:"templating"`
+	Panels []grafanaPanel `json:"panels"`
+}
+
+type grafanaVariable struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Query any    `json:"query"` // a string, or {"query": "..."}
+	Multi bool   `json:"multi"`
+}
+
+// query is the variable's query, whichever form it has.
+func (v grafanaVariable) query() string {
+	switch q := v.Query.(type) {
+	case string:
+		return q
+	case map[string]any:
+		s, _ := q["query"].(string)
+		return s
+	}
+	return ""
+}
+
+type grafanaPanel struct {
+	ID         int    `json:"id"`
+	Type       string `json:"type"`
+	Title      string `json:"title"`
+	Datasource struct {
+		Type string `json:"type"`
+		UID  string `json:"uid"`
+	} `json:"datasource"`
+	GridPos struct {
+		H, W, X, Y int
+	} `json:"gridPos"`
+	FieldConfig struct {
+		Defaults struct {
+			Unit string `json:"unit"`
+		} `json:"defaults"`
+	} `json:"fieldConfig"`
+	Targets []struct {
+		RefID        string `json:"refId"`
+		Expr         string `json:"expr"`
+		LegendFormat string `json:"legendFormat"`
+	} `json:"targets"`
+	Panels []grafanaPanel `json:"panels"` // a collapsed row's
+}
+
+// all returns the dashboard's panels with those inside rows, rows left out.
+func (d grafanaDashboard) all() []grafanaPanel {
+	var out []grafanaPanel
+	var walk func([]grafanaPanel)
+	walk = func(ps []grafanaPanel) {
+		for _, p := range ps {
+			if p.Type == "row" {
+				walk(p.Panels)
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	walk(d.Panels)
+	return out
+}
+
+func readDashboard(t *testing.T) grafanaDashboard {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(deployFleet, "grafana", "vigia.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d grafanaDashboard
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("grafana/vigia.json: %v", err)
+	}
+	return d
+}
+
+// TestDeployFleetDashboardShape checks what Grafana needs to import the
+// dashboard anywhere: a data source chosen on import, job and instance
+// variables fed by vigia's series, and on every panel a unit, a legend and
+// that data source.
+func TestDeployFleetDashboardShape(t *testing.T) {
+	t.Parallel()
+	d := readDashboard(t)
+	// 41 is Grafana 11.6's and 12's; older ones are migrated on import.
+	if d.SchemaVersion < 41 || d.UID == "" {
+		t.Errorf("schemaVersion %d, uid %q: want 41 or later and a uid", d.SchemaVersion, d.UID)
+	}
+	vars := map[string]grafanaVariable{}
+	for _, v := range d.Templating.List {
+		vars[v.Name] = v
+	}
+	if v := vars["datasource"]; v.Type != "datasource" || v.query() != "prometheus" {
+		t.Errorf("datasource variable: %+v, want one of type datasource over prometheus", v)
+	}
+	for _, name := range []string{"job", "instance"} {
+		if v := vars[name]; v.Type != "query" || !strings.HasPrefix(v.query(), "label_values(vigia_") {
+			t.Errorf("%s variable: %+v, want label_values over a vigia_ series", name, v)
+		}
+	}
+	ids := map[int]bool{}
+	panels := d.all()
+	if len(panels) < 20 {
+		t.Errorf("%d panels", len(panels))
+	}
+	for _, p := range panels {
+		if ids[p.ID] {
+			t.Errorf("panel %q: id %d used twice", p.Title, p.ID)
+		}
+		ids[p.ID] = true
+		if p.Datasource.UID != "${datasource}" || p.Datasource.Type != "prometheus" {
+			t.Errorf("panel %q reads %+v, not ${datasource}", p.Title, p.Datasource)
+		}
+		if p.FieldConfig.Defaults.Unit == "" {
+			t.Errorf("panel %q has no unit", p.Title)
+		}
+		if p.GridPos.W <= 0 || p.GridPos.H <= 0 || p.GridPos.X+p.GridPos.W > 24 {
+			t.Errorf("panel %q at %+v: off the 24-column grid", p.Title, p.GridPos)
+		}
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, q := range p.Targets {
+			if q.Expr == "" || q.LegendFormat == "" || !strings.Contains(q.LegendFormat, "{{instance}}") {
+				t.Errorf("panel %q query %s: expr %q, legend %q: want both, the legend naming the instance", p.Title, q.RefID, q.Expr, q.LegendFormat)
+			}
+			for _, v := range []string{`job="$job"`, `instance=~"$instance"`} {
+				if !strings.Contains(q.Expr, v) {
+					t.Errorf("panel %q query %s does not select %s: %s", p.Title, q.RefID, v, q.Expr)
+				}
+			}
+		}
+	}
+}
+
+// TestDeployFleetQueries runs the example fleet for real on loopback: the
+// built vigia serve with the packaged config, and a real Prometheus started
+// from deploy/fleet/prometheus.yml (its rules and file-based targets beside
+// it, the scrape every second). Every rule evaluates without error, the
+// dashboard's variables find the agent, and each panel's queries, with the
+// variables filled in as Grafana fills them, return series.
+func TestDeployFleetQueries(t *testing.T) {
+	t.Parallel()
+	promBin, err := exec.LookPath("prometheus")
+	if err != nil {
+		t.Skip("prometheus not installed (Debian package prometheus)")
+	}
+	dir := t.TempDir()
+	agent := freeAddr(t)
+	// The fixture's sensor chips stand in for this machine's, which may
+	// have none: the temperature panels need some.
+	startProcess(t, vigiaBin, "serve", "--listen", agent, "--config", withWebhook(t, packagedConfig),
+		"--db", filepath.Join(dir, "vigia.db"), "--top-processes", "5", "--interval", "500ms",
+		"--sysfs", sysWithHwmon(t, "../../internal/node/testdata/hwmon-laptop/sys"))
+
+	prom := startDeployPrometheus(t, promBin, dir, agent)
+	waitUntil(t, 60*time.Second, "Prometheus to scrape the agent 12 times", func() bool {
+		r, err := promQuery(prom, `count_over_time(up{job="vigia"}[1m]) >= 12`)
+		return err == nil && len(r) == 1
+	})
+
+	t.Run("rules", func(t *testing.T) {
+		resp, err := http.Get(prom + "/api/v1/rules")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var ans struct {
+			Data struct {
+				Groups []struct {
+					Rules []struct{ Name, Health, LastError string } `json:"rules"`
+				} `json:"groups"`
+			} `json:"data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, g := range ans.Data.Groups {
+			for _, r := range g.Rules {
+				n++
+				if r.Health != "ok" {
+					t.Errorf("rule %s: health %q %s", r.Name, r.Health, r.LastError)
+				}
+			}
+		}
+		if n != 12 {
+			t.Errorf("Prometheus loaded %d rules, want rules.yml's 12", n)
+		}
+	})
+
+	d := readDashboard(t)
+	fill := strings.NewReplacer(
+		"$job", "vigia", "$instance", agent,
+		// A few scrapes at one a second: rate() needs two in the window.
+		"$__rate_interval", "10s", "$__interval", "2s", "$__range", "1m")
+	t.Run("variables", func(t *testing.T) {
+		for _, v := range d.Templating.List {
+			if v.Type != "query" {
+				continue
+			}
+			got, err := labelValues(prom, fill.Replace(v.query()))
+			if err != nil {
+				t.Errorf("variable %s: %v", v.Name, err)
+			} else if want := map[string]string{"job": "vigia", "instance": agent}[v.Name]; !slices.Contains(got, want) {
+				t.Errorf("variable %s offers %q, not %s", v.Name, got, want)
+			}
+		}
+	})
+	t.Run("panels", func(t *testing.T) {
+		for _, p := range d.all() {
+			for _, q := range p.Targets {
+				expr := fill.Replace(q.Expr)
+				if strings.Contains(expr, "$") {
+					t.Errorf("panel %q query %s: a variable the test does not fill: %s", p.Title, q.RefID, expr)
+					continue
+				}
+				r, err := promQuery(prom, expr)
+				switch {
+				case err != nil:
+					t.Errorf("panel %q query %s: %v", p.Title, q.RefID, err)
+				case len(r) == 0:
+					t.Errorf("panel %q query %s returns no series: %s", p.Title, q.RefID, expr)
+				}
+			}
+		}
+	})
+}
+
+// withWebhook writes config with a webhook notifier added, which posts to
+// a receiver on loopback until the test ends, and returns the new file:
+// an agent without notifiers has no vigia_notifier_* series to show.
+func withWebhook(t *testing.T, config string) string {
+	t.Helper()
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(hook.Close)
+	cfg["notifiers"] = []any{map[string]any{"name": "lab", "type": "webhook", "url": hook.URL}}
+	if b, err = yaml.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "vigia.yaml")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startDeployPrometheus runs Prometheus from deploy/fleet's prometheus.yml
+// copied into dir with rules.yml, scraping every second, with agent as the
+// one file-discovered vigia target and no node target. It returns
+// Prometheus' base URL.
+func startDeployPrometheus(t *testing.T, promBin, dir, agent string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(deployFleet, "prometheus.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	global, _ := cfg["global"].(map[string]any)
+	if global == nil {
+		t.Fatal("prometheus.yml has no global section")
+	}
+	global["scrape_interval"], global["scrape_timeout"], global["evaluation_interval"] = "1s", "900ms", "1s"
+	// Alerts go to a loopback port no one listens on: this test is about
+	// queries, and the example's Alertmanager is nowhere here.
+	cfg["alerting"] = map[string]any{"alertmanagers": []any{map[string]any{
+		"static_configs": []any{map[string]any{"targets": []any{freeAddr(t)}}}}}}
+	if b, err = yaml.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := os.ReadFile(filepath.Join(deployFleet, "rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := fmt.Sprintf("- targets: [%q]\n  labels: {env: lab}\n", agent)
+	for name, body := range map[string]string{"prometheus.yml": string(b), "rules.yml": string(rules),
+		"targets/vigia/lab.yml": targets, "targets/node/README": "no node_exporter here\n"} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freeAddr(t)
+	startProcess(t, promBin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr, "--log.level=warn")
+	prom := "http://" + addr
+	waitUntil(t, 30*time.Second, "Prometheus to answer", func() bool {
+		resp, err := http.Get(prom + "/-/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	return prom
+}
+
+// promAnswer is the envelope of Prometheus' HTTP API.
+type promAnswer[T any] struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+	Data   T      `json:"data"`
+}
+
+// promGet asks Prometheus' HTTP API at base for path with query and
+// decodes the answer's data into v.
+func promGet[T any](base, path string, query url.Values) (T, error) {
+	var ans promAnswer[T]
+	resp, err := http.Get(base + path + "?" + query.Encode())
+	if err != nil {
+		return ans.Data, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil {
+		return ans.Data, fmt.Errorf("%s: %w", path, err)
+	}
+	if ans.Status != "success" {
+		return ans.Data, fmt.Errorf("%s: %s", path, ans.Error)
+	}
+	return ans.Data, nil
+}
+
+// promQuery runs an instant query and returns its series' labels.
+func promQuery(base, q string) ([]map[string]string, error) {
+	data, err := promGet[struct {
+		Result []struct {
+			Metric map[string]string `json:"metric"`
+		} `json:"result"`
+	}](base, "/api/v1/query", url.Values{"query": {q}})
+	var out []map[string]string
+	for _, r := range data.Result {
+		out = append(out, r.Metric)
+	}
+	return out, err
+}
+
+// labelValuesCall is Grafana's label_values(selector, label) template
+// query, or label_values(label).
+var labelValuesCall = regexp.MustCompile(`^label_values\((?:(.+),\s*)?(\w+)\)$`)
+
+// labelValues answers a label_values query as Grafana does, from the
+// label values API.
+func labelValues(base, q string) ([]string, error) {
+	m := labelValuesCall.FindStringSubmatch(q)
+	if m == nil {
+		return nil, fmt.Errorf("not a label_values query: %s", q)
+	}
+	query := url.Values{}
+	if m[1] != "" {
+		query.Set("match[]", m[1])
+	}
+	return promGet[[]string](base, "/api/v1/label/"+m[2]+"/values", query)
+}
+
+// sysWithHwmon builds a sysfs in a temporary directory that is this
+// machine's /sys but for class/hwmon and class/thermal, which are fixture's:
+// links to the real entries, so what the fixture lacks is read live.
+func sysWithHwmon(t *testing.T, fixture string) string {
+	t.Helper()
+	fixture, err := filepath.Abs(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := filepath.Join(t.TempDir(), "sys")
+	link := func(from, to string) {
+		if err := os.Symlink(from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(sys, "class"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, under := range []string{"", "class"} {
+		entries, err := os.ReadDir(filepath.Join("/sys", under))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			switch filepath.Join(under, e.Name()) {
+			case "class", "class/hwmon", "class/thermal":
+				continue
+			}
+			link(filepath.Join("/sys", under, e.Name()), filepath.Join(sys, under, e.Name()))
+		}
+	}
+	link(filepath.Join(fixture, "class", "hwmon"), filepath.Join(sys, "class", "hwmon"))
+	link(filepath.Join(fixture, "class", "thermal"), filepath.Join(sys, "class", "thermal"))
+	return sys
+}
