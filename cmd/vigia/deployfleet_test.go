@@ -513,3 +513,56 @@ func sysWithHwmon(t *testing.T, fixture string) string {
 	link(filepath.Join(fixture, "class", "thermal"), filepath.Join(sys, "class", "thermal"))
 	return sys
 }
+
+// markdownLink is a relative link target in Markdown: ](path) or ](path#anchor).
+var markdownLink = regexp.MustCompile(`\]\(([^):#]+)(?:#[^)]*)?\)`)
+
+// TestDeployFleetDocs: docs/fleet.md's links into deploy/fleet lead to
+// files, and deploy/fleet/README.md links every file there, so neither
+// names a file that moved nor leaves one out.
+func TestDeployFleetDocs(t *testing.T) {
+	t.Parallel()
+	links := func(doc string) []string {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range markdownLink.FindAllStringSubmatch(string(b), -1) {
+			out = append(out, filepath.Join(filepath.Dir(doc), m[1]))
+		}
+		return out
+	}
+	n := 0
+	for _, l := range links("../../docs/fleet.md") {
+		if !strings.Contains(l, "deploy/fleet") {
+			continue
+		}
+		n++
+		if _, err := os.Stat(l); err != nil {
+			t.Errorf("docs/fleet.md links to %s: %v", l, err)
+		}
+	}
+	if n == 0 {
+		t.Error("docs/fleet.md does not link to deploy/fleet")
+	}
+	readme := filepath.Join(deployFleet, "README.md")
+	linked := links(readme)
+	err := filepath.WalkDir(deployFleet, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path == readme {
+			return err
+		}
+		if !slices.Contains(linked, path) {
+			t.Errorf("deploy/fleet/README.md does not link %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range linked {
+		if _, err := os.Stat(l); err != nil {
+			t.Errorf("deploy/fleet/README.md links to %s: %v", l, err)
+		}
+	}
+}
