@@ -272,32 +272,17 @@ func TestDeployFleetQueries(t *testing.T) {
 	})
 
 	t.Run("rules", func(t *testing.T) {
-		resp, err := http.Get(prom + "/api/v1/rules")
+		rules, err := promRules(prom)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		var ans struct {
-			Data struct {
-				Groups []struct {
-					Rules []struct{ Name, Health, LastError string } `json:"rules"`
-				} `json:"groups"`
-			} `json:"data"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, g := range ans.Data.Groups {
-			for _, r := range g.Rules {
-				n++
-				if r.Health != "ok" {
-					t.Errorf("rule %s: health %q %s", r.Name, r.Health, r.LastError)
-				}
+		for _, r := range rules {
+			if r.Health != "ok" {
+				t.Errorf("rule %s: health %q %s", r.Name, r.Health, r.LastError)
 			}
 		}
-		if n != 12 {
-			t.Errorf("Prometheus loaded %d rules, want rules.yml's 12", n)
+		if len(rules) != 12 {
+			t.Errorf("Prometheus loaded %d rules, want rules.yml's 12", len(rules))
 		}
 	})
 
@@ -453,9 +438,29 @@ func promQuery(base, q string) ([]map[string]string, error) {
 			Metric map[string]string `json:"metric"`
 		} `json:"result"`
 	}](base, "/api/v1/query", url.Values{"query": {q}})
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", q, err)
+	}
 	var out []map[string]string
 	for _, r := range data.Result {
 		out = append(out, r.Metric)
+	}
+	return out, nil
+}
+
+// promRule is a rule as Prometheus' rules API describes it.
+type promRule struct{ Name, Query, Type, Health, LastError string }
+
+// promRules returns every rule Prometheus has loaded, of every group.
+func promRules(base string) ([]promRule, error) {
+	data, err := promGet[struct {
+		Groups []struct {
+			Rules []promRule `json:"rules"`
+		} `json:"groups"`
+	}](base, "/api/v1/rules", nil)
+	var out []promRule
+	for _, g := range data.Groups {
+		out = append(out, g.Rules...)
 	}
 	return out, err
 }
