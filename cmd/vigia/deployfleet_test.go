@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -248,9 +249,11 @@ func TestDeployFleetDashboardShape(t *testing.T) {
 // TestDeployFleetQueries runs the example fleet for real on loopback: the
 // built vigia serve with the packaged config, and a real Prometheus started
 // from deploy/fleet/prometheus.yml (its rules and file-based targets beside
-// it, the scrape every second). Every rule evaluates without error, the
-// dashboard's variables find the agent, and each panel's queries, with the
-// variables filled in as Grafana fills them, return series.
+// it, the scrape every second) and, where installed, a real Alertmanager
+// from deploy/fleet/alertmanager.yml. Every rule evaluates without error,
+// an alert of each severity reaches its receiver, the dashboard's
+// variables find the agent, and each panel's queries, with the variables
+// filled in as Grafana fills them, return series.
 func TestDeployFleetQueries(t *testing.T) {
 	t.Parallel()
 	promBin, err := exec.LookPath("prometheus")
@@ -265,7 +268,14 @@ func TestDeployFleetQueries(t *testing.T) {
 		"--db", filepath.Join(dir, "vigia.db"), "--top-processes", "5", "--interval", "500ms",
 		"--sysfs", sysWithHwmon(t, "../../internal/node/testdata/hwmon-laptop/sys"))
 
-	prom := startDeployPrometheus(t, promBin, dir, agent)
+	// Alerts go to a real Alertmanager from deploy/fleet's config where
+	// one is installed, else to a loopback port no one listens on.
+	am, hooks := freeAddr(t), (*amHooks)(nil)
+	if amBin, err := exec.LookPath("prometheus-alertmanager"); err == nil {
+		hooks = newAMHooks(t)
+		am = startDeployAlertmanager(t, amBin, filepath.Join(dir, "am"), hooks.URL)
+	}
+	prom := startDeployPrometheus(t, promBin, dir, agent, am)
 	waitUntil(t, 60*time.Second, "Prometheus to scrape the agent 12 times", func() bool {
 		r, err := promQuery(prom, `count_over_time(up{job="vigia"}[1m]) >= 12`)
 		return err == nil && len(r) == 1
@@ -276,13 +286,40 @@ func TestDeployFleetQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		n := 0
 		for _, r := range rules {
+			if strings.HasPrefix(r.Name, "Lab") {
+				continue
+			}
+			n++
 			if r.Health != "ok" {
 				t.Errorf("rule %s: health %q %s", r.Name, r.Health, r.LastError)
 			}
 		}
-		if len(rules) != 12 {
-			t.Errorf("Prometheus loaded %d rules, want rules.yml's 12", len(rules))
+		if n != 12 {
+			t.Errorf("Prometheus loaded %d rules of rules.yml, want 12", n)
+		}
+	})
+
+	t.Run("alerts", func(t *testing.T) {
+		if hooks == nil {
+			t.Skip("prometheus-alertmanager not installed (Debian package prometheus-alertmanager)")
+		}
+		// The lab's rules fire at once on every agent, one alert of
+		// each severity; alertmanager.yml routes each to its receiver.
+		want := map[string]string{"LabCritical": "team-pager", "LabWarning": "team-mail"}
+		reached := func() bool {
+			got := hooks.received()
+			return slices.Contains(got["LabCritical"], "team-pager") && slices.Contains(got["LabWarning"], "team-mail")
+		}
+		for deadline := time.Now().Add(30 * time.Second); !reached() && time.Now().Before(deadline); {
+			time.Sleep(200 * time.Millisecond)
+		}
+		got := hooks.received()
+		for alert, r := range want {
+			if !slices.Equal(got[alert], []string{r}) {
+				t.Errorf("%s reached %q, want %s alone", alert, got[alert], r)
+			}
 		}
 	})
 
@@ -350,11 +387,25 @@ func withWebhook(t *testing.T, config string) string {
 	return path
 }
 
+// labRules fire on every agent as soon as it is scraped: one alert of each
+// severity the exported rules carry.
+const labRules = `groups:
+  - name: lab
+    interval: 1s
+    rules:
+      - alert: LabCritical
+        expr: vigia_build_info
+        labels: {severity: critical}
+      - alert: LabWarning
+        expr: vigia_build_info
+        labels: {severity: warning}
+`
+
 // startDeployPrometheus runs Prometheus from deploy/fleet's prometheus.yml
-// copied into dir with rules.yml, scraping every second, with agent as the
-// one file-discovered vigia target and no node target. It returns
-// Prometheus' base URL.
-func startDeployPrometheus(t *testing.T, promBin, dir, agent string) string {
+// copied into dir with rules.yml and labRules, scraping every second, with
+// agent as the one file-discovered vigia target, no node target, and
+// alerts sent to the Alertmanager at am. It returns Prometheus' base URL.
+func startDeployPrometheus(t *testing.T, promBin, dir, agent, am string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(deployFleet, "prometheus.yml"))
 	if err != nil {
@@ -369,10 +420,10 @@ func startDeployPrometheus(t *testing.T, promBin, dir, agent string) string {
 		t.Fatal("prometheus.yml has no global section")
 	}
 	global["scrape_interval"], global["scrape_timeout"], global["evaluation_interval"] = "1s", "900ms", "1s"
-	// Alerts go to a loopback port no one listens on: this test is about
-	// queries, and the example's Alertmanager is nowhere here.
 	cfg["alerting"] = map[string]any{"alertmanagers": []any{map[string]any{
-		"static_configs": []any{map[string]any{"targets": []any{freeAddr(t)}}}}}}
+		"static_configs": []any{map[string]any{"targets": []any{am}}}}}}
+	files, _ := cfg["rule_files"].([]any)
+	cfg["rule_files"] = append(files, "lab.yml")
 	if b, err = yaml.Marshal(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +433,7 @@ func startDeployPrometheus(t *testing.T, promBin, dir, agent string) string {
 	}
 	targets := fmt.Sprintf("- targets: [%q]\n  labels: {env: lab}\n", agent)
 	for name, body := range map[string]string{"prometheus.yml": string(b), "rules.yml": string(rules),
-		"targets/vigia/lab.yml": targets, "targets/node/README": "no node_exporter here\n"} {
+		"lab.yml": labRules, "targets/vigia/lab.yml": targets, "targets/node/README": "no node_exporter here\n"} {
 		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -404,6 +455,102 @@ func startDeployPrometheus(t *testing.T, promBin, dir, agent string) string {
 		return resp.StatusCode == 200
 	})
 	return prom
+}
+
+// startDeployAlertmanager runs Alertmanager in dir from deploy/fleet's
+// alertmanager.yml, its routes and inhibitions as they are, its timers cut
+// to a second, and each receiver turned into a webhook to hooks/NAME. It
+// returns Alertmanager's host:port.
+func startDeployAlertmanager(t *testing.T, amBin, dir, hooks string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(deployFleet, "alertmanager.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	route, _ := cfg["route"].(map[string]any)
+	receivers, _ := cfg["receivers"].([]any)
+	if route == nil || len(receivers) == 0 {
+		t.Fatal("alertmanager.yml has no route or no receivers")
+	}
+	route["group_wait"], route["group_interval"] = "1s", "1s"
+	for _, r := range receivers {
+		r := r.(map[string]any)
+		name, _ := r["name"].(string)
+		clear(r)
+		r["name"] = name
+		r["webhook_configs"] = []any{map[string]any{"url": hooks + "/" + name}}
+	}
+	if b, err = yaml.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "alertmanager.yml")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	startProcess(t, amBin, "--config.file="+path, "--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
+	waitUntil(t, 30*time.Second, "Alertmanager to answer", func() bool {
+		resp, err := http.Get("http://" + addr + "/-/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	return addr
+}
+
+// amHooks receives Alertmanager's webhook notifications on loopback, one
+// path per receiver, until the test ends.
+type amHooks struct {
+	*httptest.Server
+	mu  sync.Mutex
+	got map[string][]string // alert name → receivers it reached, once each
+}
+
+func newAMHooks(t *testing.T) *amHooks {
+	h := &amHooks{got: map[string][]string{}}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var msg struct {
+			Alerts []struct {
+				Labels map[string]string `json:"labels"`
+			} `json:"alerts"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&msg); err != nil {
+			t.Errorf("webhook %s: %v", r.URL.Path, err)
+			return
+		}
+		receiver := strings.TrimPrefix(r.URL.Path, "/")
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, a := range msg.Alerts {
+			name := a.Labels["alertname"]
+			if !slices.Contains(h.got[name], receiver) {
+				h.got[name] = append(h.got[name], receiver)
+			}
+		}
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+// received returns a copy of what reached the receivers so far.
+func (h *amHooks) received() map[string][]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[string][]string{}
+	for k, v := range h.got {
+		out[k] = slices.Clone(v)
+	}
+	return out
 }
 
 // promAnswer is the envelope of Prometheus' HTTP API.
