@@ -348,7 +348,8 @@ func TestDeployFleetQueries(t *testing.T) {
 		// title and refId. Those are asked again over a few seconds, as a
 		// scrape the busy machine failed can leave a window without data;
 		// a series the agent does not have never comes.
-		empty := map[string]string{}
+		type query struct{ where, legend string }
+		empty := map[string]query{}
 		for _, p := range d.all() {
 			for _, q := range p.Targets {
 				expr := fill.Replace(q.Expr)
@@ -356,28 +357,41 @@ func TestDeployFleetQueries(t *testing.T) {
 					t.Errorf("panel %q query %s: a variable the test does not fill: %s", p.Title, q.RefID, expr)
 					continue
 				}
-				empty[expr] = fmt.Sprintf("panel %q query %s", p.Title, q.RefID)
+				empty[expr] = query{fmt.Sprintf("panel %q query %s", p.Title, q.RefID), q.LegendFormat}
 			}
 		}
 		for try := 0; len(empty) > 0 && try < 5; try++ {
 			if try > 0 {
 				time.Sleep(time.Second)
 			}
-			for expr, where := range empty {
+			for expr, q := range empty {
 				r, err := promQuery(prom, expr)
 				if err != nil {
-					t.Errorf("%s: %v", where, err)
-				}
-				if err != nil || len(r) > 0 {
+					t.Errorf("%s: %v", q.where, err)
 					delete(empty, expr)
+					continue
 				}
+				if len(r) == 0 {
+					continue
+				}
+				// A legend that names a label the query aggregated
+				// away shows blank in Grafana.
+				for _, m := range legendLabel.FindAllStringSubmatch(q.legend, -1) {
+					if _, ok := r[0][m[1]]; !ok {
+						t.Errorf("%s: legend %q names %s, which its series lack: %v", q.where, q.legend, m[1], r[0])
+					}
+				}
+				delete(empty, expr)
 			}
 		}
-		for expr, where := range empty {
-			t.Errorf("%s returns no series: %s", where, expr)
+		for expr, q := range empty {
+			t.Errorf("%s returns no series: %s", q.where, expr)
 		}
 	})
 }
+
+// legendLabel is a {{label}} in a Grafana legend.
+var legendLabel = regexp.MustCompile(`\{\{\s*(\w+)\s*\}\}`)
 
 // withWebhook writes config with a webhook notifier added, which posts to
 // a receiver on loopback until the test ends, and returns the new file:
