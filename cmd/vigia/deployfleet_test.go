@@ -211,6 +211,23 @@ func TestDeployFleetDashboardShape(t *testing.T) {
 			t.Errorf("%s variable: %+v, want label_values over a vigia_ series", name, v)
 		}
 	}
+	// Every vigia_* series the dashboard reads is one docs/api.md lists,
+	// as `name` or `name{labels}`.
+	b, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := func(name string) bool {
+		api := string(b)
+		return !strings.HasPrefix(name, "vigia_") || strings.Contains(api, "`"+name+"`") || strings.Contains(api, "`"+name+"{")
+	}
+	for _, v := range d.Templating.List {
+		for _, name := range promqlNames(v.query()) {
+			if !documented(name) {
+				t.Errorf("variable %s reads %s, which docs/api.md does not list", v.Name, name)
+			}
+		}
+	}
 	ids := map[int]bool{}
 	panels := d.all()
 	if len(panels) < 20 {
@@ -234,6 +251,12 @@ func TestDeployFleetDashboardShape(t *testing.T) {
 			t.Errorf("panel %q has no query", p.Title)
 		}
 		for _, q := range p.Targets {
+			for _, name := range promqlNames(q.Expr) {
+				family := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count")
+				if !documented(family) {
+					t.Errorf("panel %q reads %s, which docs/api.md does not list", p.Title, name)
+				}
+			}
 			if q.Expr == "" || q.LegendFormat == "" || !strings.Contains(q.LegendFormat, "{{instance}}") {
 				t.Errorf("panel %q query %s: expr %q, legend %q: want both, the legend naming the instance", p.Title, q.RefID, q.Expr, q.LegendFormat)
 			}
