@@ -416,30 +416,55 @@ func TestDeployFleetQueries(t *testing.T) {
 // legendLabel is a {{label}} in a Grafana legend.
 var legendLabel = regexp.MustCompile(`\{\{\s*(\w+)\s*\}\}`)
 
-// withWebhook writes config with a webhook notifier added, which posts to
-// a receiver on loopback until the test ends, and returns the new file:
-// an agent without notifiers has no vigia_notifier_* series to show.
-func withWebhook(t *testing.T, config string) string {
+// editYAML writes to the YAML file from, as edit changes it, and returns
+// to. Comments are lost: the copies are the tests' own.
+func editYAML(t *testing.T, from, to string, edit func(cfg map[string]any)) string {
 	t.Helper()
-	b, err := os.ReadFile(config)
+	b, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cfg map[string]any
 	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", from, err)
 	}
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	t.Cleanup(hook.Close)
-	cfg["notifiers"] = []any{map[string]any{"name": "lab", "type": "webhook", "url": hook.URL}}
+	edit(cfg)
 	if b, err = yaml.Marshal(cfg); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "vigia.yaml")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+// waitReady waits until the Prometheus or Alertmanager at base answers
+// its readiness check.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	waitUntil(t, 30*time.Second, base+" to be ready", func() bool {
+		resp, err := http.Get(base + "/-/ready")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+}
+
+// withWebhook writes config with a webhook notifier added, which posts to
+// a receiver on loopback until the test ends, and returns the new file:
+// an agent without notifiers has no vigia_notifier_* series to show.
+func withWebhook(t *testing.T, config string) string {
+	t.Helper()
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(hook.Close)
+	return editYAML(t, config, filepath.Join(t.TempDir(), "vigia.yaml"), func(cfg map[string]any) {
+		cfg["notifiers"] = []any{map[string]any{"name": "lab", "type": "webhook", "url": hook.URL}}
+	})
 }
 
 // labRules fire on every agent as soon as it is scraped: one alert of each
@@ -462,33 +487,24 @@ const labRules = `groups:
 // alerts sent to the Alertmanager at am. It returns Prometheus' base URL.
 func startDeployPrometheus(t *testing.T, promBin, dir, agent, am string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(deployFleet, "prometheus.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg map[string]any
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	global, _ := cfg["global"].(map[string]any)
-	if global == nil {
-		t.Fatal("prometheus.yml has no global section")
-	}
-	global["scrape_interval"], global["scrape_timeout"], global["evaluation_interval"] = "1s", "900ms", "1s"
-	cfg["alerting"] = map[string]any{"alertmanagers": []any{map[string]any{
-		"static_configs": []any{map[string]any{"targets": []any{am}}}}}}
-	files, _ := cfg["rule_files"].([]any)
-	cfg["rule_files"] = append(files, "lab.yml")
-	if b, err = yaml.Marshal(cfg); err != nil {
-		t.Fatal(err)
-	}
+	cfg := editYAML(t, filepath.Join(deployFleet, "prometheus.yml"), filepath.Join(dir, "prometheus.yml"), func(cfg map[string]any) {
+		global, _ := cfg["global"].(map[string]any)
+		if global == nil {
+			t.Fatal("prometheus.yml has no global section")
+		}
+		global["scrape_interval"], global["scrape_timeout"], global["evaluation_interval"] = "1s", "900ms", "1s"
+		cfg["alerting"] = map[string]any{"alertmanagers": []any{map[string]any{
+			"static_configs": []any{map[string]any{"targets": []any{am}}}}}}
+		files, _ := cfg["rule_files"].([]any)
+		cfg["rule_files"] = append(files, "lab.yml")
+	})
 	rules, err := os.ReadFile(filepath.Join(deployFleet, "rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	targets := fmt.Sprintf("- targets: [%q]\n  labels: {env: lab}\n", agent)
-	for name, body := range map[string]string{"prometheus.yml": string(b), "rules.yml": string(rules),
-		"lab.yml": labRules, "targets/vigia/lab.yml": targets, "targets/node/README": "no node_exporter here\n"} {
+	for name, body := range map[string]string{"rules.yml": string(rules), "lab.yml": labRules,
+		"targets/vigia/lab.yml": targets, "targets/node/README": "no node_exporter here\n"} {
 		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -498,18 +514,10 @@ func startDeployPrometheus(t *testing.T, promBin, dir, agent, am string) string 
 		}
 	}
 	addr := freeAddr(t)
-	startProcess(t, promBin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
-		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr, "--log.level=warn")
-	prom := "http://" + addr
-	waitUntil(t, 30*time.Second, "Prometheus to answer", func() bool {
-		resp, err := http.Get(prom + "/-/ready")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	return prom
+	startProcess(t, promBin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--log.level=warn")
+	waitReady(t, "http://"+addr)
+	return "http://" + addr
 }
 
 // startDeployAlertmanager runs Alertmanager in dir from deploy/fleet's
@@ -518,48 +526,25 @@ func startDeployPrometheus(t *testing.T, promBin, dir, agent, am string) string 
 // returns Alertmanager's host:port.
 func startDeployAlertmanager(t *testing.T, amBin, dir, hooks string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(deployFleet, "alertmanager.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg map[string]any
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	route, _ := cfg["route"].(map[string]any)
-	receivers, _ := cfg["receivers"].([]any)
-	if route == nil || len(receivers) == 0 {
-		t.Fatal("alertmanager.yml has no route or no receivers")
-	}
-	route["group_wait"], route["group_interval"] = "1s", "1s"
-	for _, r := range receivers {
-		r := r.(map[string]any)
-		name, _ := r["name"].(string)
-		clear(r)
-		r["name"] = name
-		r["webhook_configs"] = []any{map[string]any{"url": hooks + "/" + name}}
-	}
-	if b, err = yaml.Marshal(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "alertmanager.yml")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr := freeAddr(t)
-	startProcess(t, amBin, "--config.file="+path, "--storage.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
-	waitUntil(t, 30*time.Second, "Alertmanager to answer", func() bool {
-		resp, err := http.Get("http://" + addr + "/-/ready")
-		if err != nil {
-			return false
+	cfg := editYAML(t, filepath.Join(deployFleet, "alertmanager.yml"), filepath.Join(dir, "alertmanager.yml"), func(cfg map[string]any) {
+		route, _ := cfg["route"].(map[string]any)
+		receivers, _ := cfg["receivers"].([]any)
+		if route == nil || len(receivers) == 0 {
+			t.Fatal("alertmanager.yml has no route or no receivers")
 		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
+		route["group_wait"], route["group_interval"] = "1s", "1s"
+		for _, r := range receivers {
+			r := r.(map[string]any)
+			name, _ := r["name"].(string)
+			clear(r)
+			r["name"] = name
+			r["webhook_configs"] = []any{map[string]any{"url": hooks + "/" + name}}
+		}
 	})
+	addr := freeAddr(t)
+	startProcess(t, amBin, "--config.file="+cfg, "--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
+	waitReady(t, "http://"+addr)
 	return addr
 }
 
