@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path"
@@ -379,25 +377,8 @@ var comparison = regexp.MustCompile(`\s*(==|!=|>=|<=|>|<)\s*(bool\s+)?-?[0-9][0-
 // the thresholds.
 func checkRules(t *testing.T, exc *exceptions, prom string) {
 	query := func(q string) (int, error) {
-		resp, err := http.Get(prom + "/api/v1/query?query=" + url.QueryEscape(q))
-		if err != nil {
-			return 0, err
-		}
-		defer resp.Body.Close()
-		var ans struct {
-			Status string `json:"status"`
-			Error  string `json:"error"`
-			Data   struct {
-				Result []json.RawMessage `json:"result"`
-			} `json:"data"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil {
-			return 0, err
-		}
-		if ans.Status != "success" {
-			return 0, fmt.Errorf("query %s: %s", q, ans.Error)
-		}
-		return len(ans.Data.Result), nil
+		r, err := promQuery(prom, q)
+		return len(r), err
 	}
 	// Four scrapes of each give rate() over the mixin's windows two points,
 	// and node_exporter's recorded CPU use says the rules have run on them.
@@ -406,52 +387,37 @@ func checkRules(t *testing.T, exc *exceptions, prom string) {
 		r, err2 := query(`instance:node_cpu_utilisation:rate5m{exporter="node_exporter"}`)
 		return err == nil && err2 == nil && n == 2 && r > 0
 	})
-	resp, err := http.Get(prom + "/api/v1/rules")
+	rules, err := promRules(prom)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var ans struct {
-		Data struct {
-			Groups []struct {
-				Rules []struct {
-					Name, Query, Type, Health, LastError string
-				} `json:"rules"`
-			} `json:"groups"`
-		} `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil {
 		t.Fatal(err)
 	}
 	total := map[string]int{}
 	neData, vigData := map[string]int{}, map[string]int{}
-	for _, g := range ans.Data.Groups {
-		for _, r := range g.Rules {
-			total[r.Type]++
-			if r.Health == "err" {
-				t.Errorf("rule %s fails: %s", r.Name, r.LastError)
+	for _, r := range rules {
+		total[r.Type]++
+		if r.Health == "err" {
+			t.Errorf("rule %s fails: %s", r.Name, r.LastError)
+		}
+		has := func(exporter string) bool {
+			q := r.Name + `{exporter="` + exporter + `"}`
+			if r.Type == "alerting" {
+				q = strings.ReplaceAll(comparison.ReplaceAllString(r.Query, ""), `job="node"`, `job="node",exporter="`+exporter+`"`)
 			}
-			has := func(exporter string) bool {
-				q := r.Name + `{exporter="` + exporter + `"}`
-				if r.Type == "alerting" {
-					q = strings.ReplaceAll(comparison.ReplaceAllString(r.Query, ""), `job="node"`, `job="node",exporter="`+exporter+`"`)
-				}
-				n, err := query(q)
-				if err != nil {
-					t.Errorf("rule %s: %v", r.Name, err)
-				}
-				return n > 0
+			n, err := query(q)
+			if err != nil {
+				t.Errorf("rule %s: %v", r.Name, err)
 			}
-			onNE, onVig := has("node_exporter"), has("vigia")
-			if onNE {
-				neData[r.Type]++
-			}
-			if onVig {
-				vigData[r.Type]++
-			}
-			if onNE && !onVig && !exc.excused(r.Name) {
-				t.Errorf("rule %s has data against node_exporter, none against vigia\n%s", r.Name, r.Query)
-			}
+			return n > 0
+		}
+		onNE, onVig := has("node_exporter"), has("vigia")
+		if onNE {
+			neData[r.Type]++
+		}
+		if onVig {
+			vigData[r.Type]++
+		}
+		if onNE && !onVig && !exc.excused(r.Name) {
+			t.Errorf("rule %s has data against node_exporter, none against vigia\n%s", r.Name, r.Query)
 		}
 	}
 	if len(total) == 0 {
