@@ -33,6 +33,9 @@ type Cgroup struct {
 	// Pressure is the "some" avg10 of each resource the group has a
 	// pressure file for: cpu, memory, io.
 	Pressure map[string]float64 `json:"pressure_some_avg10,omitempty"`
+	// Labels are the group's labels on every series of the reading, for
+	// finding its alerts.
+	Labels []Label `json:"-"`
 }
 
 // Name is the shortest honest name of the group, as /metrics's name label
@@ -76,7 +79,7 @@ func Cgroups(r *Reading) []Cgroup {
 			j = len(out)
 			at[path] = j
 			out = append(out, Cgroup{Path: path, Unit: ls.Value("unit"), Runtime: ls.Value("runtime"),
-				Container: ls.Value("container"), Pod: ls.Value("pod")})
+				Container: ls.Value("container"), Pod: ls.Value("pod"), Labels: groupLabels(ls)})
 		}
 		c := &out[j]
 		v := m.Value
@@ -129,4 +132,17 @@ func Cgroups(r *Reading) []Cgroup {
 		}
 	}
 	return slices.Clip(out)
+}
+
+// groupLabels returns the labels of ls that name the group, leaving out
+// those of one series (event, resource, kind, window).
+func groupLabels(ls Labels) []Label {
+	out := make([]Label, 0, 5)
+	for _, l := range ls {
+		switch l.Name {
+		case "cgroup", "container", "pod", "runtime", "unit":
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -13,10 +13,10 @@ func TestCgroups(t *testing.T) {
 	r := Reading{Sensor: SensorCgroups, Metrics: []Metric{
 		{Name: CgroupsCount, Value: 2},
 		{Name: CgroupsCPUSecondsTotal, Labels: []Label{{"cgroup", "/"}}, Value: 900},
+		{Name: CgroupsMemEventsTotal, Labels: with(nginx, Label{"event", "max"}), Value: 5},
 		{Name: CgroupsCPUUsage, Labels: nginx, Value: 75},
 		{Name: CgroupsMemMax, Labels: nginx, Value: 1 << 30},
 		{Name: CgroupsMemUsedPercent, Labels: nginx, Value: 77},
-		{Name: CgroupsMemEventsTotal, Labels: with(nginx, Label{"event", "max"}), Value: 5},
 		{Name: CgroupsMemEventsTotal, Labels: with(nginx, Label{"event", "oom"}), Value: 1},
 		{Name: CgroupsOOMKillsTotal, Labels: nginx, Value: 1},
 		{Name: CgroupsIOReadRate, Labels: nginx, Value: 1000},
@@ -31,6 +31,8 @@ func TestCgroups(t *testing.T) {
 			MemMaxEvents: f(5), MemOOM: f(1), OOMKills: f(1), IOReadRate: f(1000), Pressure: map[string]float64{"memory": 1.5}},
 	}
 	got := Cgroups(&r)
+	want[0].Labels = []Label{{"cgroup", "/"}}
+	want[1].Labels = nginx
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Cgroups mismatch (-want +got):\n%s", diff)
 	}

@@ -63,9 +63,13 @@ type procTable struct {
 	reverse bool
 	tree    bool
 	filterEdit
-	selPID int32
-	sel    int
-	offset int
+	// cgroup, when set, shows only the processes of that cgroup and the
+	// groups below it (the cgroups view's enter); cgroupName is how the
+	// status bar names it.
+	cgroup, cgroupName string
+	selPID             int32
+	sel                int
+	offset             int
 	// pinned is set once the user picks a row; until then the selection
 	// stays on the first row instead of following whatever was first.
 	pinned bool
@@ -89,6 +93,8 @@ func (t *procTable) setProcs(ps []reading.Process) { t.procs = ps; t.rebuild() }
 func (t *procTable) setFilter(f string) { t.filter = f; t.rebuild() }
 
 func (t *procTable) setTree(on bool) { t.tree = on; t.rebuild() }
+
+func (t *procTable) setCgroup(path, name string) { t.cgroup, t.cgroupName = path, name; t.rebuild() }
 
 func (t *procTable) setReverse(on bool) { t.reverse = on; t.rebuild() }
 
@@ -179,6 +185,9 @@ func (t *procTable) rebuild() {
 	idx := make([]int, 0, len(t.procs))
 	f := strings.ToLower(strings.TrimSpace(t.filter))
 	for i := range t.procs {
+		if t.cgroup != "" && !inCgroup(t.procs[i].Cgroup, t.cgroup) {
+			continue
+		}
 		if f == "" || t.matches(&t.procs[i], f) {
 			idx = append(idx, i)
 		}
@@ -382,6 +391,8 @@ func (m *Model) viewTable(w, h int) []string {
 			ln.add(th.dim, m.tx.ProcsWaiting())
 		case t.filter != "":
 			ln.add(th.dim, m.tx.NoMatch(text.Printable(t.filter)))
+		case t.cgroup != "":
+			ln.add(th.dim, m.tx.NoCgroupProcs(text.Printable(t.cgroupName)))
 		default:
 			ln.add(th.dim, m.tx.NoProcs())
 		}
