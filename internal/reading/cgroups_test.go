@@ -9,7 +9,9 @@ import (
 func TestCgroups(t *testing.T) {
 	t.Parallel()
 	nginx := []Label{{"cgroup", "/system.slice/nginx.service"}, {"unit", "nginx.service"}}
-	with := func(ls []Label, more ...Label) []Label { return Labels(append(append([]Label{}, ls...), more...)).Sorted() }
+	with := func(ls []Label, more ...Label) []Label {
+		return Labels(append(append([]Label{}, ls...), more...)).Sorted()
+	}
 	r := Reading{Sensor: SensorCgroups, Metrics: []Metric{
 		{Name: CgroupsCount, Value: 2},
 		{Name: CgroupsCPUSecondsTotal, Labels: []Label{{"cgroup", "/"}}, Value: 900},
