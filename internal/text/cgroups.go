@@ -79,3 +79,21 @@ func (t *Text) InCgroup(name string) string { return t.pick("in ", "en ") + name
 func (t *Text) NoCgroupProcs(name string) string {
 	return t.pick("no process seen in "+name+" (esc shows all)", "ningún proceso visto en "+name+" (esc muestra todos)")
 }
+
+// cgroupsPage is the web page's words of its services and containers
+// section, merged into Page.
+func (t *Text) cgroupsPage() map[string]string {
+	return map[string]string{
+		"cgroups":               t.CgroupsTitle(),
+		"cgroups.filter":        t.pick("filter by unit, container, pod or path", "filtrar por unidad, contenedor, pod o ruta"),
+		"cgroups.all":           t.pick("show all processes", "mostrar todos los procesos"),
+		"cgroups.col.name":      t.pick("Cgroup", "Grupo"),
+		"cgroups.col.throttled": t.pick("Throttled", "Frenado"),
+		"cgroups.col.limit":     t.pick("% of limit", "% del límite"),
+		"cgroups.col.oom":       t.pick("OOM kills", "Muertes OOM"),
+		"cgroups.col.pressure":  t.pick("Pressure", "Presión"),
+		"cgroups.count":         t.pick("{1} of {2} walked", "{1} de {2} recorridos"),
+		"cgroups.omitted":       t.pick("{1} quieter left out", "{1} más tranquilos omitidos"),
+		"cgroups.scope":         t.pick("The process table shows {1} and the groups below it.", "La tabla de procesos muestra {1} y los grupos que tiene debajo."),
+	}
+}
