@@ -22,7 +22,7 @@ func capCgroups(views []cgroupView, n int) []cgroupView {
 		ev := st.MemEvents
 		switch {
 		case st.Path == "/", st.MemLimited, st.CPU.Throttled > 0,
-			st.HasMemEvents && ev.High+ev.Max+ev.OOM+ev.OOMKill > 0:
+			ev.High+ev.Max+ev.OOM+ev.OOMKill > 0:
 			keep[st.Path] = true
 		default:
 			busy = append(busy, i)

@@ -25,11 +25,17 @@ const cgroupsFullEvery = 5
 // make every snapshot and every history window thousands of series long.
 type Cgroups struct {
 	fs     procfs.FS
-	walker *procfs.CgroupWalker
+	walker cgroupWalker
 	pass   int
 	stats  []procfs.CgroupStats
 	known  map[string]*cgroupState
 	max    int
+}
+
+// cgroupWalker is a walk of a cgroup v2 tree (procfs.CgroupWalker) or of a
+// v1 host's trees (procfs.CgroupV1Walker).
+type cgroupWalker interface {
+	Walk(dst []procfs.CgroupStats, full func(path string) bool) ([]procfs.CgroupStats, error)
 }
 
 // cgroupState is what the sensor keeps of a cgroup between walks.
@@ -232,9 +238,10 @@ func cgroupsReading(now time.Time, groups []cgroupView) reading.Reading {
 					Value: float64(e.v), Kind: reading.Counter,
 				})
 			}
-			if ev.HasOOMKill {
-				add(reading.CgroupsOOMKillsTotal, float64(ev.OOMKill), "", reading.Counter)
-			}
+		}
+		// v1 has no memory.events, but memory.oom_control counts the kills.
+		if st.MemEvents.HasOOMKill {
+			add(reading.CgroupsOOMKillsTotal, float64(st.MemEvents.OOMKill), "", reading.Counter)
 		}
 		if st.HasPids {
 			add(reading.CgroupsPids, float64(st.Pids), "", 0)
