@@ -2,6 +2,7 @@ package sensor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -123,5 +124,42 @@ func TestCgroupsEnvCap(t *testing.T) {
 		if got := newCgroupsEnv(Env{MaxCgroups: tt.in}).max; got != tt.want {
 			t.Errorf("MaxCgroups %d: cap %d, want %d", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestCgroupsCapBoundsSeries walks a host of 1,000 services, each with
+// the files of a systemd service and no limit, with the default cap and
+// without one: the default keeps the reading to about a fifth.
+func TestCgroupsCapBoundsSeries(t *testing.T) {
+	root, pfs := copyMachine(t, "cgroups")
+	sys := filepath.Join(root, "sys/fs/cgroup/system.slice")
+	for i := range 1000 {
+		dir := filepath.Join(sys, fmt.Sprintf("svc%04d.service", i))
+		writeFile(t, filepath.Join(dir, "cpu.stat"), fmt.Sprintf("usage_usec %d\n", i*1000))
+		writeFile(t, filepath.Join(dir, "memory.current"), "1048576\n")
+		writeFile(t, filepath.Join(dir, "memory.max"), "max\n")
+		writeFile(t, filepath.Join(dir, "memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n")
+		writeFile(t, filepath.Join(dir, "pids.current"), "1\n")
+		writeFile(t, filepath.Join(dir, "io.stat"), "8:0 rbytes=0 wbytes=0 rios=0 wios=0 dbytes=0 dios=0\n")
+		writeFile(t, filepath.Join(dir, "memory.pressure"), "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")
+	}
+	size := func(c *Cgroups) (series, bytes int) {
+		t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		c.Read(context.Background(), t0)
+		r, err := c.Read(context.Background(), t0.Add(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(r.Metrics), len(b)
+	}
+	capped, cappedBytes := size(NewCgroups(pfs))
+	all, allBytes := size(NewCgroupsMax(pfs, 0))
+	t.Logf("1,012 groups: %d series, %d bytes of JSON with the default cap; %d series, %d bytes without", capped, cappedBytes, all, allBytes)
+	if capped*4 > all {
+		t.Errorf("the default cap keeps %d of %d series, want under a quarter", capped, all)
 	}
 }
