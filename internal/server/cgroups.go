@@ -73,30 +73,8 @@ func (s *Server) cgroups(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "sort="+strconv.Quote(sortBy)+" is not a column (one of "+cgroupSortNames()+")")
 		return
 	}
-	order := q.Get("order")
-	switch order {
-	case "":
-		order = "desc"
-		if key == nil {
-			order = "asc"
-		}
-	case "asc", "desc":
-	default:
-		writeError(w, http.StatusBadRequest, "order="+strconv.Quote(order)+" is neither asc nor desc")
-		return
-	}
-	limit := 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > MaxProcessLimit {
-			writeError(w, http.StatusBadRequest, "limit="+strconv.Quote(v)+" is not a number from 0 to "+strconv.Itoa(MaxProcessLimit)+" (0 means all)")
-			return
-		}
-		limit = n
-	}
-	filter := strings.ToLower(q.Get("filter"))
-	if len(filter) > 256 {
-		writeError(w, http.StatusBadRequest, "filter is longer than 256 bytes")
+	order, limit, filter, ok := tableQuery(w, q, key == nil, 0)
+	if !ok {
 		return
 	}
 	ans := cgroupsAnswer{Sort: sortBy, Order: order, Cgroups: []reading.Cgroup{}}

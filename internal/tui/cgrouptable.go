@@ -215,25 +215,9 @@ func (t *cgroupTable) treeRows(idx []int, out []cgRow) []cgRow {
 			children[parent] = append(children[parent], i)
 		}
 	}
-	var walk func(i int, lead string, last, root bool)
-	walk = func(i int, lead string, last, root bool) {
-		prefix, next := "", ""
-		if !root {
-			if last {
-				prefix, next = lead+"└─ ", lead+"   "
-			} else {
-				prefix, next = lead+"├─ ", lead+"│  "
-			}
-		}
+	forestRows(roots, children, func(i int) string { return t.groups[i].Path }, func(i int, prefix string) {
 		out = append(out, cgRow{i: i, prefix: prefix})
-		kids := children[t.groups[i].Path]
-		for k, c := range kids {
-			walk(c, next, k == len(kids)-1, false)
-		}
-	}
-	for _, r := range roots {
-		walk(r, "", true, true)
-	}
+	})
 	return out
 }
 
@@ -256,15 +240,7 @@ func (t *cgroupTable) selected() (*reading.Cgroup, bool) {
 }
 
 // scroll keeps the selection among the n rows shown.
-func (t *cgroupTable) scroll(n int) {
-	if t.sel < t.offset {
-		t.offset = t.sel
-	}
-	if t.sel >= t.offset+n {
-		t.offset = t.sel - n + 1
-	}
-	t.offset = max(0, min(t.offset, len(t.rows)-n))
-}
+func (t *cgroupTable) scroll(n int) { t.offset = scrollOffset(t.sel, t.offset, n, len(t.rows)) }
 
 // cgroupLabel is how a row names its group: the container's runtime and
 // short ID, the pod's UID, else the unit, else the last element of the

@@ -238,31 +238,9 @@ func (t *procTable) treeRows(idx []int, out []tableRow) []tableRow {
 			roots = append(roots, i)
 		}
 	}
-	var walk func(i int, lead string, last, root bool)
-	seen := make(map[int32]bool, len(idx))
-	walk = func(i int, lead string, last, root bool) {
-		p := &t.procs[i]
-		if seen[p.PID] {
-			return // a PID cycle in a torn /proc read
-		}
-		seen[p.PID] = true
-		prefix, next := "", ""
-		if !root {
-			if last {
-				prefix, next = lead+"└─ ", lead+"   "
-			} else {
-				prefix, next = lead+"├─ ", lead+"│  "
-			}
-		}
+	forestRows(roots, children, func(i int) int32 { return t.procs[i].PID }, func(i int, prefix string) {
 		out = append(out, tableRow{i: i, prefix: prefix})
-		kids := children[p.PID]
-		for k, c := range kids {
-			walk(c, next, k == len(kids)-1, false)
-		}
-	}
-	for _, r := range roots {
-		walk(r, "", true, true)
-	}
+	})
 	return out
 }
 
@@ -375,13 +353,7 @@ func (m *Model) viewTable(w, h int) []string {
 	lines = append(lines, ln.done())
 
 	n := h - 1
-	if t.sel < t.offset {
-		t.offset = t.sel
-	}
-	if t.sel >= t.offset+n {
-		t.offset = t.sel - n + 1
-	}
-	t.offset = max(0, min(t.offset, len(t.rows)-n))
+	t.offset = scrollOffset(t.sel, t.offset, n, len(t.rows))
 	if len(t.rows) == 0 && n > 0 {
 		ln.reset(w)
 		switch {
