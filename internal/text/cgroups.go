@@ -97,3 +97,9 @@ func (t *Text) cgroupsPage() map[string]string {
 		"cgroups.scope":         t.pick("The process table shows {1} and the groups below it.", "La tabla de procesos muestra {1} y los grupos que tiene debajo."),
 	}
 }
+
+// CgroupProcsNotRecorded refuses enter in a replay's cgroups view.
+func (t *Text) CgroupProcsNotRecorded() string {
+	return t.pick("the recording does not say which cgroup each process was in",
+		"la grabación no dice en qué cgroup estaba cada proceso")
+}

@@ -238,3 +238,16 @@ func TestInCgroup(t *testing.T) {
 		}
 	}
 }
+
+// TestCgroupEnterInReplay checks that enter in a replay's cgroups view
+// says the recording lacks each process's cgroup instead of showing an
+// empty table.
+func TestCgroupEnterInReplay(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{}, cgroupMachine(), 120, 40)
+	m.replay = &replayer{}
+	keys(m, "c", "enter")
+	if m.view != viewCgroups || m.table.cgroup != "" || !strings.Contains(m.message, "recording does not say") {
+		t.Errorf("view %v, table scoped to %q, message %q", m.view, m.table.cgroup, m.message)
+	}
+}

@@ -36,6 +36,11 @@ func (m *Model) cgroupsKey(msg tea.KeyPressMsg, a action) tea.Cmd {
 		filterKey(tb, msg)
 		return nil
 	}
+	if m.replay != nil && a == actDetail {
+		// The history keeps the top processes without their cgroup.
+		m.say(true, m.tx.CgroupProcsNotRecorded())
+		return nil
+	}
 	if m.replay != nil {
 		if cmd, ok := m.replayKey(a); ok {
 			return cmd
