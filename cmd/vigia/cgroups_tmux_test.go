@@ -51,10 +51,12 @@ func TestTopCgroupsInTmux(t *testing.T) {
 		return strings.Contains(s, "Services and containers") && strings.Contains(s, "CGROUP (tree)") && strings.Contains(s, " cgroups") &&
 			strings.Contains(s, "enter its processes")
 	})
-	p.keys("home", "Enter")
+	p.keys("Enter")
 	p.waitFor("the process table of the root group", contains("in / ·"))
 	p.keys("/")
+	p.waitFor("the filter prompt", contains("filter: "))
 	p.keys("-l", "sleep "+mark)
+	p.waitFor("the filter typed", contains("filter: sleep "+mark))
 	p.keys("Enter")
 	p.waitFor("our process in the root group", func(s string) bool { return strings.Contains(s, "in / · “sleep "+mark+"” 1/") })
 	p.keys("Escape")
