@@ -190,6 +190,12 @@ func TestCgroupEnterShowsItsProcesses(t *testing.T) {
 	if len(m.table.rows) != all || m.view != viewMain {
 		t.Errorf("after esc %d rows in view %v, want all %d in the table", len(m.table.rows), m.view, all)
 	}
+	// The help opened from the view goes back to it.
+	keys(m, "c", "?", "x")
+	if m.view != viewCgroups {
+		t.Errorf("the help opened from the cgroups view went back to view %v", m.view)
+	}
+	keys(m, "esc")
 	// c from the table goes back to the view; esc there to the table.
 	keys(m, "c", "esc")
 	if m.view != viewMain {

@@ -58,7 +58,7 @@ func (m *Model) cgroupsKey(msg tea.KeyPressMsg, a action) tea.Cmd {
 	case actQuit:
 		return tea.Quit
 	case actHelp:
-		m.view = viewHelp
+		m.view, m.helpFrom = viewHelp, viewCgroups
 	case actDetail:
 		if g, ok := tb.selected(); ok {
 			m.table.setCgroup(g.Path, cgroupLabel(g))

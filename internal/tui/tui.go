@@ -161,14 +161,16 @@ type Model struct {
 	// the sensor's cap left out of the last reading.
 	cgroups        cgroupTable
 	cgroupsOmitted int
-	health         reading.Health
-	cores          int
-	irix           bool
-	every          time.Duration
-	now            time.Time // time of the newest reading
-	message        string
-	msgAt          time.Time
-	msgBad         bool
+	// helpFrom is the view the help goes back to.
+	helpFrom view
+	health   reading.Health
+	cores    int
+	irix     bool
+	every    time.Duration
+	now      time.Time // time of the newest reading
+	message  string
+	msgAt    time.Time
+	msgBad   bool
 
 	replay *replayer
 	remote RemoteState
@@ -483,7 +485,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if a == actQuit && msg.String() != "q" {
 			return tea.Quit
 		}
-		m.view = viewMain
+		m.view, m.helpFrom = m.helpFrom, viewMain
 		return nil
 	case viewDetail:
 		switch {
