@@ -168,6 +168,29 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	cdp.eval(t, `(() => { document.querySelector("#detail").close(); const f = document.querySelector("#filter"); f.value = ""; f.dispatchEvent(new Event("input")); document.querySelector('th[data-sort="cpu"]').click(); return true; })()`, new(bool))
 
+	// The services and containers section lists the machine's cgroups;
+	// a click on the root group scopes the process table to it, which
+	// holds every process whose cgroup was read, vigia among them.
+	var cgs struct {
+		Rows, Procs int
+		Scope       string
+		Shown       bool
+		Self        bool
+	}
+	cdp.eval(t, `(async () => {
+		for (let i = 0; i < 100 && !document.querySelector('#cgroups tbody tr[data-cgroup="/"]'); i++) await new Promise((r) => setTimeout(r, 100));
+		const row = document.querySelector('#cgroups tbody tr[data-cgroup="/"]');
+		if (row) row.click();
+		const pids = [...document.querySelectorAll("#procs tbody tr")].map((r) => +r.dataset.pid);
+		const out = {rows: document.querySelectorAll("#cgroups tbody tr").length, procs: pids.length, scope: vigia.state.cgroup,
+			shown: !document.querySelector("#cg-scope").hidden,
+			self: pids.length > 0 && pids.every((pid) => vigia.state.procs.find((p) => p.pid === pid)?.cgroup)};
+		document.querySelector("#cg-scope-clear").click();
+		return out; })()`, &cgs)
+	if cgs.Rows == 0 || cgs.Scope != "/" || !cgs.Shown || cgs.Procs == 0 || !cgs.Self {
+		t.Errorf("cgroups section after a click on the root group: %+v", cgs)
+	}
+
 	// A longer span than memory holds is answered from the recorded history.
 	var cpuPoints int
 	cdp.eval(t, `(async () => { document.querySelector("#range").value = "1h"; await vigia.showRange("1h");

@@ -3,13 +3,14 @@ package main
 import (
 	"github.com/vigia-dev/vigia/internal/engine"
 	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
 	"github.com/vigia-dev/vigia/internal/rule"
 	"github.com/vigia-dev/vigia/internal/sensor"
 )
 
 // newSensor builds the named sensor over the setup's roots.
 func (s *setup) newSensor(name string) (sensor.Sensor, error) {
-	return sensor.New(name, sensor.Env{FS: s.fs, Rootfs: s.rootfs})
+	return sensor.New(name, sensor.Env{FS: s.fs, Rootfs: s.rootfs, MaxCgroups: s.cfg.Sensors[reading.SensorCgroups].Max})
 }
 
 // engineRules turns the config's rules into the analyser's, after the

@@ -52,6 +52,10 @@ type Sensor struct {
 	// Timeout is how long one read may take before it is abandoned and the
 	// sensor shown as stale.
 	Timeout time.Duration `yaml:"timeout"`
+	// Max is, for the cgroups sensor, how many of the busiest groups a
+	// reading keeps besides those with limits or memory events; 0 is the
+	// sensor's default, -1 keeps every group.
+	Max int `yaml:"max"`
 }
 
 // Engine is the `engine:` section.

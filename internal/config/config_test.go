@@ -76,6 +76,8 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"zero interval", "interval: 0s\n", "bad.yaml:1: interval: 0s is too short (at least 100ms)"},
 		{"huge sensor interval", "sensors:\n  cpu: {interval: 48h}\n", "bad.yaml:2: sensor cpu: interval: 48h is too long (at most 24h)"},
 		{"zero sensor timeout", "sensors:\n  disk:\n    timeout: 0s\n", "bad.yaml:3: sensor disk: timeout: 0s is too short (at least 1ms)"},
+		{"max on another sensor", "sensors:\n  cpu:\n    max: 10\n", "bad.yaml:3: sensor cpu: max is a setting of the cgroups sensor only"},
+		{"negative cgroups max", "sensors:\n  cgroups:\n    max: -2\n", "bad.yaml:3: sensor cgroups: max -2 out of range (-1 for every group, 0 for the default, or more)"},
 		{"huge analysis timeout", "engine:\n  analysis_timeout: 2h\n", "bad.yaml:2: analysis_timeout: 2h is too long (at most 1h)"},
 		{"zero workers", "engine:\n  workers: 0\n", "bad.yaml:2: workers 0 out of range (1 to 64)"},
 		{"huge for", "rules:\n  - metric: cpu.usage\n    warning: 1\n    for: 2000000h\n", "bad.yaml:4: rule 1: for: 2000000h is too long (at most 168h)"},

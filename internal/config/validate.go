@@ -23,6 +23,12 @@ func (c *Config) validate(v *Validator) {
 		}
 		v.duration(Path("sensors", n, "interval"), "sensor "+n+": interval", s.Interval, LimitsInterval)
 		v.duration(Path("sensors", n, "timeout"), "sensor "+n+": timeout", s.Timeout, LimitsTimeout)
+		switch {
+		case v.has("sensors", n, "max") && n != reading.SensorCgroups:
+			v.Errorf(Path("sensors", n, "max"), "sensor %s: max is a setting of the cgroups sensor only", n)
+		case s.Max < -1:
+			v.Errorf(Path("sensors", n, "max"), "sensor %s: max %d out of range (-1 for every group, 0 for the default, or more)", n, s.Max)
+		}
 	}
 	if c.Engine.Workers < 0 || c.Engine.Workers > MaxWorkers || (c.Engine.Workers == 0 && v.has("engine", "workers")) {
 		v.Errorf(Path("engine", "workers"), "workers %d out of range (1 to %d)", c.Engine.Workers, MaxWorkers)

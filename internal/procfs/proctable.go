@@ -14,13 +14,18 @@ import (
 // them between passes, never keep a pointer across one. The strings may be
 // kept; they are never modified.
 type ProcEntry struct {
-	PID        int32
-	PPID       int32
-	State      byte
-	Comm       string
-	Cmdline    string // "[comm]" for kernel threads and zombies
-	UID        uint32 // effective uid
-	User       string
+	PID     int32
+	PPID    int32
+	State   byte
+	Comm    string
+	Cmdline string // "[comm]" for kernel threads and zombies
+	UID     uint32 // effective uid
+	User    string
+	// Cgroup is the cgroup v2 path of /proc/PID/cgroup ("/system.slice/x.service"),
+	// read with the command line: when the process is new or execs. A
+	// process moved to another group without an exec keeps its old path
+	// until then; "" where the file has no v2 entry or cannot be read.
+	Cgroup     string
 	Threads    int32
 	StartTicks uint64 // start time in clock ticks after boot
 	RSSPages   uint64

@@ -426,12 +426,16 @@ func (t *ProcTable) recycle(e *ProcEntry) {
 	}
 }
 
-// identify reads what does not change without an exec: the command line and
-// the effective uid, and names the uid.
+// identify reads what does not change without an exec: the command line,
+// the cgroup and the effective uid, and names the uid.
 func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 	e.Cmdline = "[" + e.Comm + "]"
 	if n, err := t.readRel(t.relPath(name, "cmdline"), t.aux); err == nil {
 		e.Cmdline = FormatCmdline(t.aux[:n], e.Comm)
+	}
+	e.Cgroup = ""
+	if n, err := t.readRel(t.relPath(name, "cgroup"), t.aux); err == nil {
+		e.Cgroup, _ = ParseSelfCgroup(t.aux[:n])
 	}
 	var status []byte
 	if n, err := t.readRel(t.relPath(name, "status"), t.aux); err == nil {

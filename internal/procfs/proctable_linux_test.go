@@ -98,9 +98,9 @@ func ptFixtureWant(t *testing.T, root string, users *Users) []ProcEntry {
 	}
 	owner = fi.Sys().(*syscall.Stat_t).Uid
 	return []ProcEntry{
-		{PID: 1, PPID: 0, State: 'S', Comm: "init", Cmdline: "/sbin/init splash", UID: 0, User: "root", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 500},
+		{PID: 1, PPID: 0, State: 'S', Comm: "init", Cmdline: "/sbin/init splash", UID: 0, User: "root", Cgroup: "/system.slice/init.scope", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 500},
 		{PID: 2, PPID: 0, State: 'S', Comm: "kthreadd", Cmdline: "[kthreadd]", UID: 0, User: "root", Threads: 1, StartTicks: 10, Ticks: 5},
-		{PID: 100, PPID: 1, State: 'R', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Threads: 4, StartTicks: 400000, RSSPages: 25000, Ticks: 1500},
+		{PID: 100, PPID: 1, State: 'R', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Cgroup: "/user.slice/user-1000.slice/session-3.scope", Threads: 4, StartTicks: 400000, RSSPages: 25000, Ticks: 1500},
 		{PID: 101, PPID: 100, State: 'S', Comm: "q)\n) (z", Cmdline: "q", UID: 1000, User: "alice", Threads: 1, StartTicks: 400100, RSSPages: 100, Ticks: 20},
 		{PID: 102, PPID: 100, State: 'Z', Comm: "defunct", Cmdline: "[defunct]", UID: 1000, User: "alice", Threads: 1, StartTicks: 400200, Ticks: 10},
 		{PID: 105, PPID: 1, State: 'D', Comm: "sp ace\ttab", Cmdline: "/opt/x y/run", UID: 4242, User: "4242", Threads: 2, StartTicks: 450000, RSSPages: 200, Ticks: 40},
@@ -166,9 +166,9 @@ func TestProcTableFixture(t *testing.T) {
 			ptWriteFile(t, filepath.Join(p, "1", "cmdline"), "/lib/systemd/systemd\x00")
 
 			want2 := []ProcEntry{
-				{PID: 1, PPID: 0, State: 'S', Comm: "systemd", Cmdline: "/lib/systemd/systemd", UID: 0, User: "root", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 510, PrevTicks: 500, HasPrev: true},
+				{PID: 1, PPID: 0, State: 'S', Comm: "systemd", Cmdline: "/lib/systemd/systemd", UID: 0, User: "root", Cgroup: "/system.slice/init.scope", Threads: 1, StartTicks: 10, RSSPages: 3000, Ticks: 510, PrevTicks: 500, HasPrev: true},
 				{PID: 2, PPID: 0, State: 'S', Comm: "kthreadd", Cmdline: "[kthreadd]", UID: 0, User: "root", Threads: 1, StartTicks: 10, Ticks: 5, PrevTicks: 5, HasPrev: true},
-				{PID: 100, PPID: 1, State: 'S', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Threads: 4, StartTicks: 400000, RSSPages: 26000, Ticks: 1650, PrevTicks: 1500, HasPrev: true},
+				{PID: 100, PPID: 1, State: 'S', Comm: "a) (b", Cmdline: "/usr/bin/odd --name a) (b", UID: 1000, User: "alice", Cgroup: "/user.slice/user-1000.slice/session-3.scope", Threads: 4, StartTicks: 400000, RSSPages: 26000, Ticks: 1650, PrevTicks: 1500, HasPrev: true},
 				{PID: 102, PPID: 100, State: 'Z', Comm: "defunct", Cmdline: "[defunct]", UID: 1000, User: "alice", Threads: 1, StartTicks: 400200, Ticks: 10, PrevTicks: 10, HasPrev: true},
 				{PID: 105, PPID: 1, State: 'S', Comm: "reused", Cmdline: "reused", UID: 1000, User: "alice", Threads: 1, StartTicks: 300, RSSPages: 10, Ticks: 7},
 				want[6],

@@ -127,6 +127,7 @@ const (
 	// (its path under the mount, "/system.slice/nginx.service") and, when
 	// the path shows them, unit (systemd), container, runtime and pod.
 	CgroupsCount                       = "cgroups.count"                          // cgroups walked
+	CgroupsOmitted                     = "cgroups.omitted"                        // cgroups walked but left out of the reading by the sensor's cap
 	CgroupsCPUUsage                    = "cgroups.cpu.usage_percent"              // [cgroup…] % of one core (100 = one core busy), as for processes
 	CgroupsCPUSecondsTotal             = "cgroups.cpu.usage_seconds_total"        // [cgroup…] counter (cpu.stat usage_usec)
 	CgroupsThrottledTotal              = "cgroups.cpu.nr_throttled_total"         // [cgroup…] counter: periods the cpu.max quota stopped the group
@@ -140,6 +141,8 @@ const (
 	CgroupsPids                        = "cgroups.pids.current"                   // [cgroup…] tasks
 	CgroupsIOReadBytesTotal            = "cgroups.io.read_bytes_total"            // [cgroup…] counter, all devices of io.stat
 	CgroupsIOWrittenBytesTotal         = "cgroups.io.written_bytes_total"         // [cgroup…] counter, all devices of io.stat
+	CgroupsIOReadRate                  = "cgroups.io.read_bytes_per_second"       // [cgroup…] between the two last reads of io.stat
+	CgroupsIOWriteRate                 = "cgroups.io.written_bytes_per_second"    // [cgroup…] between the two last reads of io.stat
 	CgroupsPressure                    = "cgroups.pressure"                       // [cgroup…, resource, kind, window] %
 	CgroupsPressureStalledSecondsTotal = "cgroups.pressure.stalled_seconds_total" // [cgroup…, resource, kind] counter
 

@@ -109,9 +109,10 @@ type Process struct {
 	User       string    `json:"user"`
 	State      string    `json:"state"` // one letter, as /proc/PID/stat has it: R S D Z T t X I
 	Comm       string    `json:"comm"`
-	Cmdline    string    `json:"cmdline"`     // arguments joined by spaces; "[comm]" for kernel threads
-	CPUPercent float64   `json:"cpu_percent"` // 100 = one core busy
-	CPUTime    float64   `json:"cpu_seconds"` // user+system since start
+	Cmdline    string    `json:"cmdline"`          // arguments joined by spaces; "[comm]" for kernel threads
+	Cgroup     string    `json:"cgroup,omitempty"` // cgroup v2 path, read when the process starts or execs
+	CPUPercent float64   `json:"cpu_percent"`      // 100 = one core busy
+	CPUTime    float64   `json:"cpu_seconds"`      // user+system since start
 	RSS        uint64    `json:"rss_bytes"`
 	MemPercent float64   `json:"mem_percent"`
 	Threads    int32     `json:"threads"`

@@ -19,12 +19,23 @@ const cgroupsFullEvery = 5
 // its limit, OOM kills, pids, I/O and pressure, named after the systemd
 // unit, container and Kubernetes pod its path shows. It reads only
 // world-readable files.
+//
+// A reading keeps at most Max groups besides those with a limit or memory
+// events (see capCgroups): a host of thousands of cgroups would otherwise
+// make every snapshot and every history window thousands of series long.
 type Cgroups struct {
 	fs     procfs.FS
-	walker *procfs.CgroupWalker
+	walker cgroupWalker
 	pass   int
 	stats  []procfs.CgroupStats
 	known  map[string]*cgroupState
+	max    int
+}
+
+// cgroupWalker is a walk of a cgroup v2 tree (procfs.CgroupWalker) or of a
+// v1 host's trees (procfs.CgroupV1Walker).
+type cgroupWalker interface {
+	Walk(dst []procfs.CgroupStats, full func(path string) bool) ([]procfs.CgroupStats, error)
 }
 
 // cgroupState is what the sensor keeps of a cgroup between walks.
@@ -34,11 +45,34 @@ type cgroupState struct {
 	seen  int       // pass of the last walk that found the group
 	slow  procfs.CgroupStats
 	name  procfs.CgroupName
+	// fullAt is the time of the last full read, and io the rates of
+	// io.stat between the two last ones: io.stat is read only on a full
+	// read, so its rates span those.
+	fullAt time.Time
+	io     cgroupIORate
 }
 
-// NewCgroups returns a Cgroups sensor reading fs.
+// cgroupIORate is a group's bytes read and written per second.
+type cgroupIORate struct {
+	read, written float64
+	ok            bool
+}
+
+// DefaultMaxCgroups is how many of the busiest groups a reading keeps by
+// default, besides those with limits or memory events.
+const DefaultMaxCgroups = 200
+
+// NewCgroups returns a Cgroups sensor reading fs, keeping at most
+// DefaultMaxCgroups of the busiest groups besides those with limits or
+// events.
 func NewCgroups(fs procfs.FS) *Cgroups {
-	return &Cgroups{fs: fs, known: map[string]*cgroupState{}}
+	return NewCgroupsMax(fs, DefaultMaxCgroups)
+}
+
+// NewCgroupsMax is NewCgroups keeping at most n of the busiest groups;
+// 0 or less keeps every group.
+func NewCgroupsMax(fs procfs.FS, n int) *Cgroups {
+	return &Cgroups{fs: fs, known: map[string]*cgroupState{}, max: n}
 }
 
 // Name returns reading.SensorCgroups.
@@ -77,11 +111,13 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 		}
 		v.name = &k.name
 		if st.Full {
-			k.slow = *st
+			k.io = ioRate(k, st, now)
+			k.slow, k.fullAt = *st, now
 		} else {
 			mergeSlow(st, &k.slow)
 		}
 		k.usage, k.at, k.seen = st.CPU.UsageMicros, now, c.pass+1
+		v.io = k.io
 		views = append(views, v)
 	}
 	for p, k := range c.known {
@@ -89,7 +125,29 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 			delete(c.known, p)
 		}
 	}
-	return cgroupsReading(now, views)
+	walked := len(views)
+	views = capCgroups(views, c.max)
+	r := cgroupsReading(now, views)
+	r.Metrics[0].Value = float64(walked)
+	r.Metrics = slices.Insert(r.Metrics, 1, reading.Metric{Name: reading.CgroupsOmitted, Value: float64(walked - len(views))})
+	return r
+}
+
+// ioRate returns a group's io.stat rates between its last full read and
+// this one, st; none on its first, or when a counter went back (a new
+// group at the same path).
+func ioRate(k *cgroupState, st *procfs.CgroupStats, now time.Time) cgroupIORate {
+	last := &k.slow
+	dt := now.Sub(k.fullAt).Seconds()
+	if k.fullAt.IsZero() || dt <= 0 || !st.HasIO || !last.HasIO ||
+		st.IO.ReadBytes < last.IO.ReadBytes || st.IO.WrittenBytes < last.IO.WrittenBytes {
+		return cgroupIORate{}
+	}
+	return cgroupIORate{
+		read:    float64(st.IO.ReadBytes-last.IO.ReadBytes) / dt,
+		written: float64(st.IO.WrittenBytes-last.IO.WrittenBytes) / dt,
+		ok:      true,
+	}
 }
 
 // mergeSlow copies into st the slow fields of the group's last full read.
@@ -105,6 +163,7 @@ type cgroupView struct {
 	name       *procfs.CgroupName
 	cpuPercent float64
 	hasRate    bool
+	io         cgroupIORate
 }
 
 // cgroupLabels returns a group's labels, sorted by name: its path, and
@@ -179,9 +238,10 @@ func cgroupsReading(now time.Time, groups []cgroupView) reading.Reading {
 					Value: float64(e.v), Kind: reading.Counter,
 				})
 			}
-			if ev.HasOOMKill {
-				add(reading.CgroupsOOMKillsTotal, float64(ev.OOMKill), "", reading.Counter)
-			}
+		}
+		// v1 has no memory.events, but memory.oom_control counts the kills.
+		if st.MemEvents.HasOOMKill {
+			add(reading.CgroupsOOMKillsTotal, float64(st.MemEvents.OOMKill), "", reading.Counter)
 		}
 		if st.HasPids {
 			add(reading.CgroupsPids, float64(st.Pids), "", 0)
@@ -189,6 +249,10 @@ func cgroupsReading(now time.Time, groups []cgroupView) reading.Reading {
 		if st.HasIO {
 			add(reading.CgroupsIOReadBytesTotal, float64(st.IO.ReadBytes), reading.Bytes, reading.Counter)
 			add(reading.CgroupsIOWrittenBytesTotal, float64(st.IO.WrittenBytes), reading.Bytes, reading.Counter)
+			if g.io.ok {
+				add(reading.CgroupsIOReadRate, g.io.read, reading.BytesPerSecond, 0)
+				add(reading.CgroupsIOWriteRate, g.io.written, reading.BytesPerSecond, 0)
+			}
 		}
 		for i, res := range procfs.CgroupPressureResources {
 			if !st.HasPressure[i] {

@@ -103,15 +103,46 @@ func TestCgroupsGroupComesAndGoes(t *testing.T) {
 	}
 }
 
-// TestCgroupsNoCgroup2 checks a cgroup v1-only host: no groups, no error.
+// TestCgroupsNoCgroup2 checks a host with neither a cgroup2 mount nor v1
+// trees the walk can use: no groups, no error.
 func TestCgroupsNoCgroup2(t *testing.T) {
-	_, pfs := copyMachine(t, "cgroup-v1")
+	_, pfs := copyMachine(t, "empty")
 	r, err := NewCgroups(pfs).Read(context.Background(), time.Unix(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v := cmlValues(r)[reading.CgroupsCount]; v != 0 || len(r.Metrics) != 1 {
-		t.Errorf("v1 host reading = %+v, want only cgroups.count 0", r.Metrics)
+		t.Errorf("reading = %+v, want only cgroups.count 0", r.Metrics)
+	}
+}
+
+// TestCgroupsV1Fixture reads a cgroup v1 host (cpu,cpuacct, memory and
+// pids trees: a systemd service, a Docker container under the cgroupfs
+// driver, a Kubernetes pod and its container, and a group only the memory
+// tree has) twice, the container having used 1.5 s of CPU in the 2 s
+// between, and compares the second reading with its golden file.
+func TestCgroupsV1Fixture(t *testing.T) {
+	root, pfs := copyMachine(t, "cgroups-v1")
+	c := NewCgroups(pfs)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if _, err := c.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first read: %v, want ErrWarmup", err)
+	}
+	ctr := filepath.Join(root, "sys/fs/cgroup/cpu,cpuacct/docker/4b2c8a1e9f0d3c7b6a5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a")
+	writeFile(t, filepath.Join(ctr, "cpuacct.usage"), "6500000000\n")
+	r, err := c.Read(context.Background(), t0.Add(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Note != "" {
+		t.Errorf("note %q", r.Note)
+	}
+	cmlCheckBounds(t, r)
+	cmlGolden(t, "cgroups-v1-fixture", cmlText(r))
+	v := cmlValues(r)
+	key := `cgroups.cpu.usage_percent{cgroup="/docker/4b2c8a1e9f0d3c7b6a5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a",container="4b2c8a1e9f0d3c7b6a5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a",runtime="docker"}`
+	if v[key] != 75 {
+		t.Errorf("container CPU = %v, want 75 %%", v[key])
 	}
 }
 

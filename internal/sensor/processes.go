@@ -93,6 +93,7 @@ func procsReading(now time.Time, entries []*procfs.ProcEntry, dt time.Duration, 
 		row.State = stateLetter(e.State)
 		row.Comm = e.Comm
 		row.Cmdline = e.Cmdline
+		row.Cgroup = e.Cgroup
 		row.CPUTime = float64(e.Ticks) / hz
 		if e.HasPrev && dt > 0 {
 			if d, ok := Delta(e.PrevTicks, e.Ticks); ok {

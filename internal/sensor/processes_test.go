@@ -22,7 +22,7 @@ func TestProcsReading(t *testing.T) {
 	t.Parallel()
 	entries := []*procfs.ProcEntry{
 		{PID: 1, State: 'S', Comm: "init", Cmdline: "/sbin/init", User: "root", Threads: 1, Ticks: 1000, PrevTicks: 900, HasPrev: true, RSSPages: 256, StartTicks: 100},
-		{PID: 2, State: 'R', Comm: "burn", Cmdline: "burn", User: "alice", UID: 1000, PPID: 1, Threads: 3, Ticks: 600, PrevTicks: 200, HasPrev: true},
+		{PID: 2, State: 'R', Comm: "burn", Cmdline: "burn", Cgroup: "/user.slice/burn.scope", User: "alice", UID: 1000, PPID: 1, Threads: 3, Ticks: 600, PrevTicks: 200, HasPrev: true},
 		{PID: 3, State: 'Z', Comm: "z", Cmdline: "[z]", Threads: 1, Ticks: 50, HasPrev: false},
 		{PID: 4, State: 'I', Comm: "kworker/0:1", Cmdline: "[kworker/0:1]", Threads: 1},
 		{PID: 5, State: 't', Comm: "traced", Cmdline: "traced", Threads: 1},
@@ -54,6 +54,9 @@ func TestProcsReading(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantRows, gotRows); diff != "" {
 		t.Errorf("rows mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := r.Processes[1].Cgroup, "/user.slice/burn.scope"; got != want {
+		t.Errorf("cgroup of pid 2 = %q, want %q", got, want)
 	}
 	if got, want := r.Processes[0].Start, procsT0.Add(-time.Hour).Add(time.Second); !got.Equal(want) {
 		t.Errorf("start of pid 1 = %v, want %v", got, want)

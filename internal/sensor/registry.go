@@ -14,6 +14,9 @@ type Env struct {
 	// Rootfs is where the watched machine's / is mounted, for filesystem
 	// usage.
 	Rootfs string
+	// MaxCgroups caps the cgroups sensor's groups (NewCgroupsMax): 0 is
+	// DefaultMaxCgroups, less keeps every group.
+	MaxCgroups int
 }
 
 // Registration is one sensor a user can pick: its name (a reading.Sensor*
@@ -43,7 +46,7 @@ var Registry = []Registration{
 	{reading.SensorDisk, 2 * time.Second, func(e Env) (Sensor, error) { return NewDisk(e.FS, e.Rootfs, statfsTimeout), nil }},
 	{reading.SensorNetwork, 2 * time.Second, func(e Env) (Sensor, error) { return NewNetwork(e.FS), nil }},
 	{reading.SensorProcesses, 2 * time.Second, func(e Env) (Sensor, error) { return NewProcesses(e.FS) }},
-	{reading.SensorCgroups, 2 * time.Second, func(e Env) (Sensor, error) { return NewCgroups(e.FS), nil }},
+	{reading.SensorCgroups, 2 * time.Second, func(e Env) (Sensor, error) { return newCgroupsEnv(e), nil }},
 }
 
 // Names returns the registered sensors' names in display order.
@@ -74,4 +77,15 @@ func New(name string, env Env) (Sensor, error) {
 		}
 	}
 	return nil, fmt.Errorf("no sensor %q", name)
+}
+
+// newCgroupsEnv builds the cgroups sensor with env's cap.
+func newCgroupsEnv(e Env) *Cgroups {
+	switch {
+	case e.MaxCgroups == 0:
+		return NewCgroups(e.FS)
+	case e.MaxCgroups < 0:
+		return NewCgroupsMax(e.FS, 0)
+	}
+	return NewCgroupsMax(e.FS, e.MaxCgroups)
 }

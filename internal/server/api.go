@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -214,30 +215,9 @@ func (s *Server) processes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "sort="+strconv.Quote(sortBy)+" is not a column (one of "+sortNames()+")")
 		return
 	}
-	order := q.Get("order")
-	switch order {
-	case "":
-		order = "desc"
-		if sortBy == "pid" || sortBy == "ppid" || sortBy == "name" || sortBy == "user" || sortBy == "state" {
-			order = "asc"
-		}
-	case "asc", "desc":
-	default:
-		writeError(w, http.StatusBadRequest, "order="+strconv.Quote(order)+" is neither asc nor desc")
-		return
-	}
-	limit := 100
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > MaxProcessLimit {
-			writeError(w, http.StatusBadRequest, "limit="+strconv.Quote(v)+" is not a number from 0 to "+strconv.Itoa(MaxProcessLimit)+" (0 means all)")
-			return
-		}
-		limit = n
-	}
-	filter := strings.ToLower(q.Get("filter"))
-	if len(filter) > 256 {
-		writeError(w, http.StatusBadRequest, "filter is longer than 256 bytes")
+	order, limit, filter, ok := tableQuery(w, q,
+		sortBy == "pid" || sortBy == "ppid" || sortBy == "name" || sortBy == "user" || sortBy == "state", 100)
+	if !ok {
 		return
 	}
 	var procs []reading.Process
@@ -274,6 +254,40 @@ func (s *Server) processes(w http.ResponseWriter, r *http.Request) {
 		ans.Processes[i] = *matched[i]
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// tableQuery reads the order, limit and filter of a table endpoint
+// (/api/v1/processes, /api/v1/cgroups): order defaults to asc for a text
+// column, else desc; limit to def. It answers 400 and returns ok false
+// for a bad one.
+func tableQuery(w http.ResponseWriter, q url.Values, text bool, def int) (order string, limit int, filter string, ok bool) {
+	order = q.Get("order")
+	switch order {
+	case "":
+		order = "desc"
+		if text {
+			order = "asc"
+		}
+	case "asc", "desc":
+	default:
+		writeError(w, http.StatusBadRequest, "order="+strconv.Quote(order)+" is neither asc nor desc")
+		return "", 0, "", false
+	}
+	limit = def
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > MaxProcessLimit {
+			writeError(w, http.StatusBadRequest, "limit="+strconv.Quote(v)+" is not a number from 0 to "+strconv.Itoa(MaxProcessLimit)+" (0 means all)")
+			return "", 0, "", false
+		}
+		limit = n
+	}
+	filter = strings.ToLower(q.Get("filter"))
+	if len(filter) > 256 {
+		writeError(w, http.StatusBadRequest, "filter is longer than 256 bytes")
+		return "", 0, "", false
+	}
+	return order, limit, filter, true
 }
 
 // matches is a case-insensitive substring match on the name, command line,

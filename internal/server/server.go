@@ -338,6 +338,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/sensors/{name}", s.sensor)
 	api("/api/v1/processes", s.processes)
 	api("/api/v1/processes/{pid}", s.process)
+	api("/api/v1/cgroups", s.cgroups)
 	api("/api/v1/alerts", s.alerts)
 	api("/api/v1/status", s.status)
 	api("/api/v1/history/{sensor}/{metric}", s.history)

@@ -1,6 +1,10 @@
 package text
 
-import "github.com/vigia-dev/vigia/internal/reading"
+import (
+	"maps"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
 
 // Page is the web dashboard's words by key, in the catalogue's language:
 // the server hands them to the page, which draws no word of its own. {1}
@@ -79,6 +83,7 @@ func (t *Text) Page() map[string]string {
 		"stale":  t.pick("stale: {1}", "sin datos recientes: {1}"),
 		"drops":  t.pick("dropped {1}", "descartadas {1}"),
 	}
+	maps.Copy(w, t.cgroupsPage())
 	// A reading's note is a code; the page looks up "note." + code.
 	for _, n := range reading.Notes() {
 		w["note."+n] = t.Note(n)

@@ -124,6 +124,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("faster refresh", "refresco más rápido")
 	case "irix":
 		return t.pick("CPU %: per core / of all cores", "CPU %: núcleo / total")
+	case "cgroups":
+		return t.pick("services and containers", "servicios y contenedores")
 	case "help":
 		return t.pick("this help", "esta ayuda")
 	case "quit":
@@ -171,6 +173,12 @@ func (t *Text) KeyHint(action string) string {
 		return t.pick("faster", "más rápido")
 	case "back":
 		return t.pick("back", "volver")
+	case "cgroups":
+		return t.pick("services", "servicios")
+	case "procs_of":
+		return t.pick("its processes", "sus procesos")
+	case "cgroup_filter":
+		return t.pick("filter", "filtrar")
 	}
 	return t.KeyHelp(action)
 }

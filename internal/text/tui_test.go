@@ -29,9 +29,10 @@ var named = map[string][]any{
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
 		"interval_up", "interval_down", "irix", "help", "quit", "replay_play", "replay_step",
 		"replay_step_back", "replay_jump", "replay_jump_back", "replay_jump_far", "replay_jump_far_back",
-		"replay_faster", "replay_slower", "replay_start", "replay_end"},
+		"replay_faster", "replay_slower", "replay_start", "replay_end", "cgroups"},
+	"CgroupColumn": {"CPU%", "THROT", "THR-S", "MEM", "LIMIT", "LIM%", "HIGH", "MAX", "OOM", "READ/s", "WRITE/s", "PIDS", "PSI%", "CGROUP"},
 	"FleetKeyHelp": {"up", "home", "end", "detail", "filter", "tree", "sort_pid", "sort_time", "sort_user", "help", "quit"},
-	"KeyHint":      {"help", "replay_play", "replay_step", "replay_jump", "replay_faster", "back"},
+	"KeyHint":      {"help", "replay_play", "replay_step", "replay_jump", "replay_faster", "back", "cgroups", "procs_of", "cgroup_filter"},
 	"Heading": {"SENSOR", "METRIC", "PEAK", "AT", "MEAN", "RULE", "WARNING", "CRITICAL", "RAISED", "AT END",
 		"PID", "COMMAND", "USER", "CPU TIME", "PEAK RSS", "COMMAND LINE", "STARTED", "LIFETIME", "MOUNT",
 		"DEVICE", "USED BEFORE", "USED AFTER", "GROWTH", "SIZE", "TIME", "MIN", "MAX"},
@@ -48,8 +49,10 @@ var same = map[string]bool{
 	"Column(RSS)": true, "Field(CPU)": true, "Field(Nice)": true, "Level(normal)": true, "Status(normal)": true,
 	"KeyHint(replay_jump)": true, "Sensor(x)": true, "Note(x)": true,
 	"Per(1s)": true, "Per(1m0s)": true, "Per(1h0m0s)": true,
-	"FleetVersion()":  true,
-	"Heading(SENSOR)": true, "Heading(PID)": true, "ReportLevel(normal)": true,
+	"FleetVersion()":     true,
+	"CgroupColumn(CPU%)": true, "CgroupColumn(MEM)": true, "CgroupColumn(OOM)": true, "CgroupColumn(PIDS)": true,
+	"CgroupColumn(PSI%)": true,
+	"Heading(SENSOR)":    true, "Heading(PID)": true, "ReportLevel(normal)": true,
 }
 
 // arg makes an argument of type t for a method that takes anything.

@@ -347,12 +347,4 @@ func (t *fleetTable) selected() (fleet.Host, bool) {
 }
 
 // scroll keeps the selection among the n rows shown.
-func (t *fleetTable) scroll(n int) {
-	if t.sel < t.offset {
-		t.offset = t.sel
-	}
-	if t.sel >= t.offset+n {
-		t.offset = t.sel - n + 1
-	}
-	t.offset = max(0, min(t.offset, len(t.rows)-n))
-}
+func (t *fleetTable) scroll(n int) { t.offset = scrollOffset(t.sel, t.offset, n, len(t.rows)) }

@@ -80,13 +80,23 @@ func (m *Model) statusBar() string {
 	t := m.th
 	ln := newRow(m.w)
 	tb := &m.table
+	fe := &tb.filterEdit
 	info := ""
-	if m.view == viewMain && !tb.typing {
+	switch {
+	case m.view == viewCgroups:
+		fe = &m.cgroups.filterEdit
+		if !fe.typing {
+			info = fe.shownInfo(m.tx.CgroupCount(len(m.cgroups.rows), len(m.cgroups.groups)))
+		}
+	case m.view == viewMain && !tb.typing:
 		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
+		if tb.cgroup != "" {
+			info = m.tx.InCgroup(text.Printable(tb.cgroupName)) + " " + info
+		}
 	}
 	switch {
-	case tb.typing:
-		tb.addPrompt(ln, t, m.tx)
+	case fe.typing:
+		fe.addPrompt(ln, t, m.tx)
 	case m.message != "":
 		p := t.status[reading.Normal]
 		if m.msgBad {
@@ -98,13 +108,16 @@ func (m *Model) statusBar() string {
 		switch {
 		case m.view == viewDetail:
 			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.view == viewCgroups:
+			hint = m.keys.cgroupsShortHelp()
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}
 		room := ln.room()
-		if m.replay != nil {
-			// A replay's note says what the recording lacks: it goes
-			// before the hints that would crowd it out.
+		if m.replay != nil || (m.view == viewMain && tb.cgroup != "") {
+			// A replay's note says what the recording lacks, and a
+			// group's name why the table shows so few: they go before
+			// the hints that would crowd them out.
 			room -= textWidth(info) + 3
 		}
 		for _, b := range fitHints(hint, room) {

@@ -35,6 +35,7 @@ const (
 	actIntervalUp   action = "interval_up"
 	actIntervalDown action = "interval_down"
 	actIrix         action = "irix"
+	actCgroups      action = "cgroups"
 	actHelp         action = "help"
 	actQuit         action = "quit"
 
@@ -82,6 +83,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actIntervalUp:   {"+", "="},
 		actIntervalDown: {"-"},
 		actIrix:         {"I"},
+		actCgroups:      {"c"},
 		actHelp:         {"?", "f1"},
 		actQuit:         {"q", "f10"},
 		actPlay:         {"space"},
@@ -181,7 +183,29 @@ func (m keyMap) match(msg tea.KeyPressMsg, replay bool) action {
 
 // ShortHelp is the status-bar hint.
 func (m keyMap) ShortHelp() []key.Binding {
-	return m.list(actHelp, actFilter, actSignal, actTree, actSortNext, actQuit)
+	bs := m.list(actHelp, actFilter, actSignal, actTree, actSortNext, actCgroups, actQuit)
+	for i, b := range bs {
+		if b.Help().Desc == m.bind[actCgroups].Help().Desc {
+			bs[i].SetHelp(b.Help().Key, m.tx.KeyHint(string(actCgroups)))
+		}
+	}
+	return bs
+}
+
+// cgroupsShortHelp is the status-bar hint of the cgroups view: enter
+// shows the selected group's processes, esc goes back.
+func (m keyMap) cgroupsShortHelp() []key.Binding {
+	bs := m.list(actHelp, actDetail, actFilter, actTree, actSortNext)
+	for i, b := range bs {
+		switch b.Help().Desc {
+		case m.bind[actDetail].Help().Desc:
+			bs[i].SetHelp(b.Help().Key, m.tx.KeyHint("procs_of"))
+		case m.bind[actFilter].Help().Desc:
+			bs[i].SetHelp(b.Help().Key, m.tx.KeyHint("cgroup_filter"))
+		}
+	}
+	bs = append(bs, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", m.tx.KeyHint("back"))))
+	return append(bs, m.list(actQuit)...)
 }
 
 // replayShortHelp is the status-bar hint of a replay, in short words to
@@ -226,7 +250,7 @@ func (m keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree),
 		m.list(actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse),
-		m.list(actIntervalUp, actIntervalDown, actIrix, actHelp, actQuit),
+		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actHelp, actQuit),
 	}
 }
 

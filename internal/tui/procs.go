@@ -63,9 +63,13 @@ type procTable struct {
 	reverse bool
 	tree    bool
 	filterEdit
-	selPID int32
-	sel    int
-	offset int
+	// cgroup, when set, shows only the processes of that cgroup and the
+	// groups below it (the cgroups view's enter); cgroupName is how the
+	// status bar names it.
+	cgroup, cgroupName string
+	selPID             int32
+	sel                int
+	offset             int
 	// pinned is set once the user picks a row; until then the selection
 	// stays on the first row instead of following whatever was first.
 	pinned bool
@@ -89,6 +93,8 @@ func (t *procTable) setProcs(ps []reading.Process) { t.procs = ps; t.rebuild() }
 func (t *procTable) setFilter(f string) { t.filter = f; t.rebuild() }
 
 func (t *procTable) setTree(on bool) { t.tree = on; t.rebuild() }
+
+func (t *procTable) setCgroup(path, name string) { t.cgroup, t.cgroupName = path, name; t.rebuild() }
 
 func (t *procTable) setReverse(on bool) { t.reverse = on; t.rebuild() }
 
@@ -179,6 +185,9 @@ func (t *procTable) rebuild() {
 	idx := make([]int, 0, len(t.procs))
 	f := strings.ToLower(strings.TrimSpace(t.filter))
 	for i := range t.procs {
+		if t.cgroup != "" && !inCgroup(t.procs[i].Cgroup, t.cgroup) {
+			continue
+		}
 		if f == "" || t.matches(&t.procs[i], f) {
 			idx = append(idx, i)
 		}
@@ -229,31 +238,9 @@ func (t *procTable) treeRows(idx []int, out []tableRow) []tableRow {
 			roots = append(roots, i)
 		}
 	}
-	var walk func(i int, lead string, last, root bool)
-	seen := make(map[int32]bool, len(idx))
-	walk = func(i int, lead string, last, root bool) {
-		p := &t.procs[i]
-		if seen[p.PID] {
-			return // a PID cycle in a torn /proc read
-		}
-		seen[p.PID] = true
-		prefix, next := "", ""
-		if !root {
-			if last {
-				prefix, next = lead+"└─ ", lead+"   "
-			} else {
-				prefix, next = lead+"├─ ", lead+"│  "
-			}
-		}
+	forestRows(roots, children, func(i int) int32 { return t.procs[i].PID }, func(i int, prefix string) {
 		out = append(out, tableRow{i: i, prefix: prefix})
-		kids := children[p.PID]
-		for k, c := range kids {
-			walk(c, next, k == len(kids)-1, false)
-		}
-	}
-	for _, r := range roots {
-		walk(r, "", true, true)
-	}
+	})
 	return out
 }
 
@@ -366,13 +353,7 @@ func (m *Model) viewTable(w, h int) []string {
 	lines = append(lines, ln.done())
 
 	n := h - 1
-	if t.sel < t.offset {
-		t.offset = t.sel
-	}
-	if t.sel >= t.offset+n {
-		t.offset = t.sel - n + 1
-	}
-	t.offset = max(0, min(t.offset, len(t.rows)-n))
+	t.offset = scrollOffset(t.sel, t.offset, n, len(t.rows))
 	if len(t.rows) == 0 && n > 0 {
 		ln.reset(w)
 		switch {
@@ -382,6 +363,8 @@ func (m *Model) viewTable(w, h int) []string {
 			ln.add(th.dim, m.tx.ProcsWaiting())
 		case t.filter != "":
 			ln.add(th.dim, m.tx.NoMatch(text.Printable(t.filter)))
+		case t.cgroup != "":
+			ln.add(th.dim, m.tx.NoCgroupProcs(text.Printable(t.cgroupName)))
 		default:
 			ln.add(th.dim, m.tx.NoProcs())
 		}

@@ -13,3 +13,16 @@ func rowOf[R any](rows *[]R, at map[string]int, key string, mk func(key string) 
 	}
 	return j
 }
+
+// scrollOffset returns the first of n rows (of rows in all) to show so
+// that the selected row sel stays in sight, moving offset as little as it
+// can.
+func scrollOffset(sel, offset, n, rows int) int {
+	if sel < offset {
+		offset = sel
+	}
+	if sel >= offset+n {
+		offset = sel - n + 1
+	}
+	return max(0, min(offset, rows-n))
+}

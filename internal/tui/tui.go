@@ -133,6 +133,7 @@ const (
 	viewDetail
 	viewSignal
 	viewConfirm
+	viewCgroups
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -154,16 +155,22 @@ type Model struct {
 
 	cpuHist, memHist, swapHist, rxHist, txHist ring
 
-	alerts  alerts
-	table   procTable
-	health  reading.Health
-	cores   int
-	irix    bool
-	every   time.Duration
-	now     time.Time // time of the newest reading
-	message string
-	msgAt   time.Time
-	msgBad  bool
+	alerts alerts
+	table  procTable
+	// cgroups is the cgroups view's table; cgroupsOmitted how many groups
+	// the sensor's cap left out of the last reading.
+	cgroups        cgroupTable
+	cgroupsOmitted int
+	// helpFrom is the view the help goes back to.
+	helpFrom view
+	health   reading.Health
+	cores    int
+	irix     bool
+	every    time.Duration
+	now      time.Time // time of the newest reading
+	message  string
+	msgAt    time.Time
+	msgBad   bool
 
 	replay *replayer
 	remote RemoteState
@@ -224,6 +231,7 @@ func New(opts Options, prof colorprofile.Profile) *Model {
 		cores:    1,
 	}
 	m.table.init()
+	m.cgroups.init()
 	if opts.Replay != nil && opts.Replay.Source != nil {
 		// The detail view and the signal menu act on live PIDs, which a
 		// recording's are not.
@@ -356,8 +364,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.click(msg.Mouse())
 		return m, nil
 	case tea.MouseWheelMsg:
-		if m.view == viewMain {
+		switch m.view {
+		case viewMain:
 			wheel(&m.table, msg.Mouse().Button)
+		case viewCgroups:
+			wheel(&m.cgroups, msg.Mouse().Button)
 		}
 		return m, nil
 	}
@@ -410,6 +421,8 @@ func (m *Model) ingest(r *reading.Reading) {
 		m.txHist.push(tx)
 	case reading.SensorProcesses:
 		m.table.setProcs(r.Processes)
+	case reading.SensorCgroups:
+		m.ingestCgroups(r)
 	case reading.SensorSelf:
 		if m.opts.Health != nil {
 			m.health = m.opts.Health()
@@ -464,13 +477,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		filterKey(&m.table, msg)
 		return nil
 	}
-	a := m.keys.match(msg, m.replay != nil && m.view == viewMain)
+	a := m.keys.match(msg, m.replay != nil && (m.view == viewMain || m.view == viewCgroups))
 	switch m.view {
+	case viewCgroups:
+		return m.cgroupsKey(msg, a)
 	case viewHelp:
 		if a == actQuit && msg.String() != "q" {
 			return tea.Quit
 		}
-		m.view = viewMain
+		m.view, m.helpFrom = m.helpFrom, viewMain
 		return nil
 	case viewDetail:
 		switch {
@@ -486,8 +501,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.signalKey(msg, a)
 	}
 	if msg.Code == tea.KeyEscape {
-		if m.table.filter != "" {
+		switch {
+		case m.table.filter != "":
 			m.table.setFilter("")
+			return nil
+		case m.table.cgroup != "":
+			m.table.setCgroup("", "")
 			return nil
 		}
 		return tea.Quit
@@ -510,6 +529,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.table.typing = true
 	case actTree:
 		m.table.setTree(!m.table.tree)
+	case actCgroups:
+		m.openCgroups()
 	case actSortNext:
 		m.table.setSort(m.table.sortCol+1, false)
 	case actSortPrev:
@@ -552,6 +573,10 @@ func (m *Model) keyText(s string) tea.Cmd {
 	for i, r := range s {
 		if m.table.typing {
 			typeFilter(&m.table, s[i:])
+			break
+		}
+		if m.view == viewCgroups && m.cgroups.typing {
+			typeFilter(&m.cgroups, s[i:])
 			break
 		}
 		cmds = append(cmds, m.key(tea.KeyPressMsg{Code: r, Text: string(r)}))

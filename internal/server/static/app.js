@@ -10,7 +10,7 @@ const $ = (s) => document.querySelector(s);
 // latest holds each sensor's last good reading: the charts ask the history
 // only for series the machine has (no swap, no swap chart). failed keeps the
 // last API answers that were errors, for the footer and the browser test.
-const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", alerts: new Map(),
+const state = { token: localStorage.getItem("vigia.token") || "", procs: [], sort: "cpu", asc: false, filter: "", cgroup: "", alerts: new Map(),
   latest: new Map(), failed: [] };
 
 // ---- words ----------------------------------------------------------------
@@ -272,6 +272,9 @@ const cols = {
 function renderProcs() {
   const f = state.filter.toLowerCase(), key = cols[state.sort];
   let rows = state.procs;
+  // A group chosen in the cgroups section shows its processes and those of the groups below it.
+  const g = state.cgroup;
+  if (g) rows = rows.filter((p) => p.cgroup && (g === "/" || p.cgroup === g || p.cgroup.startsWith(g + "/")));
   if (f) rows = rows.filter((p) => p.comm.toLowerCase().includes(f) || (p.cmdline || "").toLowerCase().includes(f) || (p.user || "").toLowerCase().includes(f) || String(p.pid) === f);
   rows = rows.slice().sort((a, b) => {
     const x = key(a), y = key(b);
@@ -451,5 +454,5 @@ async function start() {
 setInterval(refreshStatus, 10000);
 window.addEventListener("resize", () => { for (const c of Object.values(charts)) c.dirty = true; scheduleDraw(); });
 // Hooks for the browser test: how many points each chart holds.
-window.vigia = { charts, state, showRange, axis, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
+window.vigia = { charts, state, showRange, axis, renderProcs, api, points: () => Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])) };
 loadWords().then(start);

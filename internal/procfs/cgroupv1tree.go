@@ -1,0 +1,132 @@
+package procfs
+
+import (
+	"errors"
+	"slices"
+	"strings"
+)
+
+// CgroupV1Walker walks a cgroup v1 host, where each controller has a tree
+// of its own: the groups are the union of the cpuacct and memory trees'
+// directories, each read from the trees that have it. v1 has no pressure
+// files and no memory.events (only the OOM kills of memory.oom_control);
+// blkio is not read, so a v1 group has no I/O.
+type CgroupV1Walker struct {
+	cpu, memory, pids string // mounts; "" for a controller not mounted
+	w                 CgroupWalker
+	paths             []string
+}
+
+// NewCgroupV1Walker returns a walker over the v1 mounts of the cpuacct
+// controller (usually shared with cpu: /sys/fs/cgroup/cpu,cpuacct), the
+// memory and the pids controllers; any may be "" when not mounted.
+func NewCgroupV1Walker(cpu, memory, pids string) *CgroupV1Walker {
+	return &CgroupV1Walker{cpu: cpu, memory: memory, pids: pids}
+}
+
+// Walk is CgroupWalker.Walk for v1: one CgroupStats per group of the cpu
+// or memory tree, the root included, sorted by path.
+func (v *CgroupV1Walker) Walk(dst []CgroupStats, full func(path string) bool) ([]CgroupStats, error) {
+	var errs []error
+	v.paths = v.paths[:0]
+	for _, m := range [...]string{v.cpu, v.memory} {
+		if m != "" {
+			v.paths = v.walkPaths(v.paths, m, "/", &errs)
+		}
+	}
+	slices.Sort(v.paths)
+	v.paths = slices.Compact(v.paths)
+	for _, rel := range v.paths {
+		if st, ok := v.readGroup(rel, full(rel), &errs); ok {
+			dst = append(dst, st)
+		}
+	}
+	return dst, errors.Join(errs...)
+}
+
+// walkPaths appends the group paths of the tree under dir.
+func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]error) []string {
+	w := &v.w
+	start := len(w.names)
+	var err error
+	w.names, w.dents, err = appendSubdirs(w.names, dir, w.dents)
+	switch {
+	case gone(err):
+		return paths
+	case err != nil:
+		*errs = append(*errs, err)
+	}
+	paths = append(paths, rel)
+	end := len(w.names)
+	for i := start; i < end; i++ {
+		name := w.names[i]
+		child := rel + "/" + name
+		if rel == "/" {
+			child = rel + name
+		}
+		paths = v.walkPaths(paths, dir+"/"+name, child, errs)
+	}
+	w.names = w.names[:start]
+	return paths
+}
+
+// readGroup reads one group from the trees that have it; ok is false when
+// none has it any more.
+func (v *CgroupV1Walker) readGroup(rel string, full bool, errs *[]error) (st CgroupStats, ok bool) {
+	st.Path, st.Full = rel, full
+	sub := strings.TrimSuffix(rel, "/")
+	if v.cpu != "" {
+		dir := v.cpu + sub
+		usage, found, alive := readInto(&v.w, dir+"/cpuacct.usage", ParseCgroupUint, errs)
+		ok = ok || alive
+		if found {
+			st.HasCPU = true
+			st.CPU = CgroupCPUStat{UsageMicros: usage / 1000}
+			if cs, found, _ := readInto(&v.w, dir+"/cpu.stat", func(b []byte) (CgroupCPUStat, error) {
+				return ParseCgroupV1CPUStat(b, usage)
+			}, errs); found {
+				st.CPU = cs
+			}
+		}
+	}
+	if !full {
+		// Whether the group is still there is known only from the cpu
+		// tree; a walk just listed it, so keep it.
+		return st, true
+	}
+	var slow []error
+	if v.memory != "" {
+		dir := v.memory + sub
+		var alive bool
+		st.MemCurrent, st.HasMem, alive = readInto(&v.w, dir+"/memory.usage_in_bytes", ParseCgroupUint, &slow)
+		ok = ok || alive
+		if st.HasMem {
+			type limit struct {
+				v       uint64
+				limited bool
+			}
+			l, _, _ := readInto(&v.w, dir+"/memory.limit_in_bytes", func(b []byte) (limit, error) {
+				v, limited, err := ParseCgroupV1Limit(b)
+				return limit{v, limited}, err
+			}, &slow)
+			st.MemMax, st.MemLimited = l.v, l.limited
+		}
+		if ms, found, _ := readInto(&v.w, dir+"/memory.stat", ParseCgroupV1MemStat, &slow); found {
+			st.MemStat, st.HasMemStat = CgroupMemStat{InactiveFile: ms.TotalInactiveFile, HasInactiveFile: true}, true
+		}
+		type kills struct {
+			n   uint64
+			has bool
+		}
+		k, _, _ := readInto(&v.w, dir+"/memory.oom_control", func(b []byte) (kills, error) {
+			n, has, err := ParseCgroupV1OOMControl(b)
+			return kills{n, has}, err
+		}, &slow)
+		st.MemEvents.OOMKill, st.MemEvents.HasOOMKill = k.n, k.has
+	}
+	if v.pids != "" {
+		st.Pids, st.HasPids, _ = readInto(&v.w, v.pids+sub+"/pids.current", ParseCgroupUint, &slow)
+	}
+	st.SlowErr = errors.Join(slow...)
+	return st, ok
+}
