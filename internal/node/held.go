@@ -6,7 +6,7 @@ import "github.com/vigia-dev/vigia/internal/procfs"
 // collector keeps open between scrapes (23 descriptors each for netclass):
 // a host with hundreds of veth devices reads the ones past the bound by
 // opening each file at every scrape, as before.
-const maxHeldDevices = 32
+const maxHeldDevices = 16
 
 // heldDevices keeps one procfs.HeldAttrs per network device across
 // scrapes and closes those of devices that went away.
