@@ -72,7 +72,11 @@ func NewSet(env Env, names []string, timeout time.Duration) (*Set, error) {
 		if Registry[i].New == nil {
 			continue
 		}
-		c, err := Registry[i].New(env)
+		// Each collector keeps the kernel files it reads at every scrape
+		// open, in a cache of its own: collectors run concurrently.
+		cenv := env
+		cenv.FS = env.FS.WithHeldFiles()
+		c, err := Registry[i].New(cenv)
 		if err != nil {
 			return nil, fmt.Errorf("collector %s: %w", n, err)
 		}
