@@ -1,6 +1,7 @@
 package procfs
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,5 +53,39 @@ func TestWithHeldFiles(t *testing.T) {
 	}
 	if _, err := fs.ReadProcFile(nil, "absent"); !os.IsNotExist(err) {
 		t.Errorf("absent file: %v", err)
+	}
+}
+
+// TestHeldPressure: /proc/pressure/* read through held descriptors parses
+// as read by path, again at the next call, and a missing file is still
+// ErrNoPressure.
+func TestHeldPressure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pressure"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{"stat": "", "pressure/cpu": "some avg10=1.00 avg60=0.50 avg300=0.25 total=12345\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs, err := NewFS(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := PressureFile(filepath.Join(dir, "pressure", "cpu"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := fs.WithHeldFiles()
+	for range 2 {
+		got, _, err := held.Pressure("cpu", nil)
+		if err != nil || got != want || len(held.held.fds) != 1 {
+			t.Errorf("held: %+v, %v, %d held; want %+v", got, err, len(held.held.fds), want)
+		}
+	}
+	if _, _, err := held.Pressure("io", nil); !errors.Is(err, ErrNoPressure) {
+		t.Errorf("missing io: %v", err)
 	}
 }
