@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -89,8 +90,14 @@ type Collector struct {
 	// it runs.
 	registry *prometheus.Registry
 	gatherer prometheus.Gatherer
-	rw       remoteWriteDescs
-	writers  []*RemoteWriter // under familiesMu
+	// base is registry without Options.Process and Options.Node, whose
+	// families a text scrape writes through text instead (text.go); tf
+	// is the textfile collector when it runs.
+	base    *prometheus.Registry
+	text    *textWriter
+	tf      *textfile
+	rw      remoteWriteDescs
+	writers []*RemoteWriter // under familiesMu
 	// cgroupSeries are the cgroups sensor's series (cgroups.go).
 	cgroupSeries cgroupSeries
 }
@@ -102,10 +109,14 @@ func New(opts Options) *Collector {
 	}
 	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{},
 		rw: newRemoteWriteDescs(), cgroupSeries: newCgroupSeries()}
-	c.registry = prometheus.NewRegistry()
-	c.registry.MustRegister(c, collectors.NewGoCollector())
+	c.registry, c.base, c.text = prometheus.NewRegistry(), prometheus.NewRegistry(), newTextWriter()
+	goColl := collectors.NewGoCollector()
+	c.registry.MustRegister(c, goColl)
+	c.base.MustRegister(vigiaOnly{c}, goColl)
 	if opts.Process == nil {
-		c.registry.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		pc := collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})
+		c.registry.MustRegister(pc)
+		c.base.MustRegister(pc)
 	}
 	c.gatherer = c.registry
 	if opts.Textfile {
@@ -113,7 +124,8 @@ func New(opts Options) *Collector {
 		if logger == nil {
 			logger = slog.New(slog.DiscardHandler)
 		}
-		c.gatherer = textfileGatherer{inner: c.registry, tf: &textfile{dir: opts.TextfileDir, logger: logger}}
+		c.tf = &textfile{dir: opts.TextfileDir, logger: logger}
+		c.gatherer = textfileGatherer{inner: c.registry, tf: c.tf}
 	}
 	return c
 }
@@ -147,13 +159,31 @@ func (c *Collector) familyEmit(e *emitter) reading.Emit {
 }
 
 // Handler returns the /metrics handler: a private registry with c, the
-// process_* series (selfCollector) and the Go runtime collector. A series that fails (a
+// process_* series (Options.Process) and the Go runtime collector. A series that fails (a
 // duplicate) is logged and left out; the rest of the scrape is still served.
+// A scrape that negotiates the text format, plain or gzipped, with no
+// name[] filter (what Prometheus and node_exporter's users ask for) is
+// written by serveText; any other goes through promhttp.
 func Handler(c *Collector) http.Handler {
 	logger := c.opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	slow := gatherHandler(c, logger)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		format := expfmt.NegotiateAccept(r.Header, expfmt.DefaultAcceptedFormats()...)
+		gz, ok := textEncoding(r)
+		if !ok || format.FormatType() != expfmt.TypeTextPlain || (r.URL != nil && r.URL.RawQuery != "") {
+			slow.ServeHTTP(w, r)
+			return
+		}
+		c.serveText(w, format, gz)
+	})
+}
+
+// gatherHandler serves every format through Gather and promhttp's
+// encoders.
+func gatherHandler(c *Collector, logger *slog.Logger) http.Handler {
 	return promhttp.HandlerFor(c.gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{logger},
 		ErrorHandling:     promhttp.ContinueOnError,
@@ -172,7 +202,16 @@ func (p slogPrinter) Println(v ...any) {
 func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 
 // Collect emits one const metric per series of the latest readings.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+func (c *Collector) Collect(ch chan<- prometheus.Metric) { c.collect(ch, true) }
+
+// vigiaOnly collects c without Options.Process and Options.Node, whose
+// families serveText writes itself.
+type vigiaOnly struct{ c *Collector }
+
+func (vigiaOnly) Describe(chan<- *prometheus.Desc)      {}
+func (v vigiaOnly) Collect(ch chan<- prometheus.Metric) { v.c.collect(ch, false) }
+
+func (c *Collector) collect(ch chan<- prometheus.Metric, families bool) {
 	e := emitter{ch: ch, logger: c.opts.Logger}
 	d := &c.descs
 	if c.opts.Version != "" {
@@ -195,10 +234,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
-	if c.opts.Process != nil {
+	if c.opts.Process != nil && families {
 		c.opts.Process(c.familyEmit(&e))
 	}
-	if c.opts.Node != nil {
+	if c.opts.Node != nil && families {
 		c.opts.Node(c.familyEmit(&e))
 	}
 	c.alerts(&e)

@@ -39,9 +39,13 @@ type netdev struct {
 	fs         procfs.FS
 	devs       []procfs.NetDev
 	buf, attrs []byte
+	// held keeps each device's rx_nohandler open between scrapes.
+	held *heldDevices
 }
 
-func newNetdev(env Env) (Collector, error) { return &netdev{fs: env.FS}, nil }
+func newNetdev(env Env) (Collector, error) {
+	return &netdev{fs: env.FS, held: newHeldDevices(env.FS.NetClassHeld)}, nil
+}
 
 func (c *netdev) Update(emit reading.Emit) error {
 	devs, buf, err := c.fs.NetDevs(c.devs, c.buf)
@@ -49,6 +53,7 @@ func (c *netdev) Update(emit reading.Emit) error {
 	if err != nil {
 		return err
 	}
+	defer c.held.sweep()
 	for i := range devs {
 		d := &devs[i]
 		v := [16]uint64{d.RxBytes, d.RxPackets, d.RxErrs, d.RxDrop, d.RxFIFO, d.RxFrame, d.RxCompressed, d.RxMulticast,
@@ -56,7 +61,14 @@ func (c *netdev) Update(emit reading.Emit) error {
 		for k, f := range netdevFamilies {
 			emit(f, float64(v[k]), d.Name)
 		}
-		n, ok, attrs, err := c.fs.RxNoHandler(d.Name, c.attrs)
+		var n uint64
+		var ok bool
+		var attrs []byte
+		if h := c.held.get(d.Name); h != nil {
+			n, ok, attrs, err = procfs.RxNoHandlerHeld(h, c.attrs)
+		} else {
+			n, ok, attrs, err = c.fs.RxNoHandler(d.Name, c.attrs)
+		}
 		c.attrs = attrs
 		if err != nil {
 			return err

@@ -51,7 +51,7 @@ func newPressure(env Env) (Collector, error) { return &pressure{fs: env.FS}, nil
 func (c *pressure) Update(emit reading.Emit) error {
 	found := 0
 	for _, r := range pressureResources {
-		p, b, err := procfs.PressureFile(c.fs.Proc("pressure", r.name), c.buf)
+		p, b, err := c.fs.Pressure(r.name, c.buf)
 		c.buf = b
 		if errors.Is(err, procfs.ErrNoPressure) {
 			continue

@@ -38,6 +38,7 @@ type self struct {
 	// mu makes overlapping scrapes take turns with buf.
 	mu        sync.Mutex
 	buf       []byte
+	dents     []byte  // /proc/self/fd's listing
 	startTime float64 // 0 until read
 }
 
@@ -64,7 +65,8 @@ func (c *self) Update(emit reading.Emit) error {
 			}
 		}
 	}
-	if n, err := countFDs(); err == nil {
+	var n int
+	if n, c.dents, err = procfs.CountDir("/proc/self/fd", c.dents); err == nil {
 		emit(selfOpenFDs, float64(n))
 	}
 	var nofile, as syscall.Rlimit
@@ -105,21 +107,4 @@ func readStart(ticks uint64) float64 {
 		return 0
 	}
 	return float64(boot) + float64(ticks)/userHZ
-}
-
-// countFDs counts the entries of /proc/self/fd.
-func countFDs() (int, error) {
-	f, err := os.Open("/proc/self/fd")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	n := 0
-	for {
-		names, err := f.Readdirnames(256)
-		n += len(names)
-		if err != nil || len(names) == 0 {
-			return n, nil
-		}
-	}
 }

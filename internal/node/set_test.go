@@ -195,3 +195,51 @@ func TestSetReusesBuffers(t *testing.T) {
 		t.Errorf("a scrape of 1000 series allocates %v times, of 1 series %v: the buffer is not reused", many, one)
 	}
 }
+
+// TestSetLane: collectors that only read in-memory files run one after
+// another on one goroutine, never two at once; a hung one in that lane
+// holds back only the collectors after it, and only in the scrape it hung
+// in: the next scrape skips it and serves them.
+func TestSetLane(t *testing.T) {
+	t.Parallel()
+	var running, overlaps atomic.Int32
+	slow := fakeCollector(func(emit reading.Emit) error {
+		if running.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		time.Sleep(20 * time.Millisecond)
+		running.Add(-1)
+		emit(fakeFamily, 1, "x")
+		return nil
+	})
+	release := make(chan struct{})
+	var calls atomic.Int32
+	s := &Set{env: Env{Logger: slog.New(slog.DiscardHandler)}, timeout: 300 * time.Millisecond}
+	s.add("a", slow)
+	s.add("b", slow)
+	s.add("c", slow)
+	s.add("hangs", fakeCollector(func(reading.Emit) error {
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return nil
+	}))
+	s.add("after", emits(2))
+	defer close(release)
+	got := scrapeSet(s)
+	if n := overlaps.Load(); n != 0 {
+		t.Errorf("%d lane collectors ran while another was running", n)
+	}
+	for _, want := range []string{`node_scrape_collector_success{collector="c"} 1`, `node_scrape_collector_success{collector="hangs"} 0`,
+		`node_scrape_collector_success{collector="after"} 0`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("first scrape lacks %q:\n%s", want, got)
+		}
+	}
+	got = scrapeSet(s)
+	for _, want := range []string{`node_scrape_collector_success{collector="hangs"} 0`, `node_scrape_collector_success{collector="after"} 1`, `node_fake{n="x"} 2`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("second scrape lacks %q:\n%s", want, got)
+		}
+	}
+}

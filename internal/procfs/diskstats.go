@@ -44,7 +44,7 @@ const SectorSize = 512
 // call), so a steady-state read allocates next to nothing.
 func (fs FS) Diskstats(dst []DiskStat, buf []byte) ([]DiskStat, []byte, error) {
 	path := fs.Proc("diskstats")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}

@@ -21,6 +21,7 @@ const MaxFileSize = 4 << 20
 type FS struct {
 	proc string
 	sys  string
+	held *heldFiles // nil: each read opens its file (WithHeldFiles)
 }
 
 // NewFS checks that proc looks like a procfs mount (it has a readable "stat"

@@ -92,7 +92,7 @@ func statDecimal(b []byte) (float64, bool) {
 // name the file.
 func (fs FS) LoadAvg(buf []byte) (LoadAvg, []byte, error) {
 	path := fs.Proc("loadavg")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return LoadAvg{}, buf, err
 	}

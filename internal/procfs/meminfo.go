@@ -123,7 +123,7 @@ func ParseMemInfo(b []byte, m *MemInfo) error {
 // Errors name the file.
 func (fs FS) MemInfo(m *MemInfo, buf []byte) ([]byte, error) {
 	path := fs.Proc("meminfo")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return buf, err
 	}

@@ -44,7 +44,7 @@ func (fs FS) MountInfo(pid string) ([]Mount, error) {
 	path := fs.Proc(pid, "mountinfo")
 	// The raw read, not os.Open: the filesystem collector reads the table
 	// every scrape.
-	b, err := statReadFile(path, nil)
+	b, err := fs.read(path, nil)
 	if err != nil {
 		return nil, err
 	}

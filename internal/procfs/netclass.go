@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // NetClassDevices lists /sys/class/net: every entry but regular files
@@ -52,11 +53,30 @@ func (fs FS) NetClassIface(name string, c *NetClassIface, buf []byte) ([]byte, e
 	// it: a path walk per attribute was most of the collector's cost.
 	d := openDir(dir)
 	defer d.close()
+	return readNetClass(func(_ int, attr string, buf []byte) ([]byte, bool, error) { return d.attr(attr, buf) }, c, buf)
+}
+
+// NetClassHeldAttrs is how many attributes NetClassHeld holds open: the
+// text and numeric ones, and statistics/rx_nohandler.
+const NetClassHeldAttrs = len(NetClassText) + len(NetClassInt) + 1
+
+// NetClassHeld returns what reads /sys/class/net/<name>'s attributes
+// through descriptors kept open (NetClassIfaceHeld, RxNoHandlerHeld).
+func (fs FS) NetClassHeld(name string) *HeldAttrs {
+	return NewHeldAttrs(fs.Sys("class", "net", name), NetClassHeldAttrs)
+}
+
+// NetClassIfaceHeld is NetClassIface through h, from NetClassHeld.
+func NetClassIfaceHeld(h *HeldAttrs, c *NetClassIface, buf []byte) ([]byte, error) {
+	return readNetClass(h.Attr, c, buf)
+}
+
+func readNetClass(attrOf func(i int, name string, buf []byte) ([]byte, bool, error), c *NetClassIface, buf []byte) ([]byte, error) {
 	// Text keeps its strings, so an unchanged value costs no allocation.
 	c.Int, c.Has = [len(NetClassInt)]int64{}, [len(NetClassInt)]bool{}
 	var err error
 	for i, attr := range NetClassText {
-		if buf, _, err = d.attr(attr, buf); err != nil {
+		if buf, _, err = attrOf(i, attr, buf); err != nil {
 			return buf, err
 		}
 		v := bytes.TrimSpace(buf)
@@ -65,12 +85,25 @@ func (fs FS) NetClassIface(name string, c *NetClassIface, buf []byte) ([]byte, e
 		}
 	}
 	for i, attr := range NetClassInt {
-		if buf, _, err = d.attr(attr, buf); err != nil {
+		if buf, _, err = attrOf(len(NetClassText)+i, attr, buf); err != nil {
 			return buf, err
 		}
 		c.Int[i], c.Has[i] = ParseSysfsInt(buf)
 	}
 	return buf, nil
+}
+
+// RxNoHandlerHeld is RxNoHandler through h, from NetClassHeld.
+func RxNoHandlerHeld(h *HeldAttrs, buf []byte) (v uint64, ok bool, b []byte, err error) {
+	b, missing, err := h.Attr(NetClassHeldAttrs-1, "statistics/rx_nohandler", buf)
+	if err != nil || missing {
+		return 0, false, b, err
+	}
+	v, err = ParseUintFile(b)
+	if err != nil {
+		return 0, false, b, fmt.Errorf("%s: %w", filepath.Join(h.dir, "statistics/rx_nohandler"), err)
+	}
+	return v, true, b, nil
 }
 
 // RxNoHandler reads /sys/class/net/<name>/statistics/rx_nohandler, the

@@ -18,7 +18,7 @@ type NetDev struct {
 // names and buf as Diskstats does.
 func (fs FS) NetDevs(dst []NetDev, buf []byte) ([]NetDev, []byte, error) {
 	path := fs.Proc("net", "dev")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}

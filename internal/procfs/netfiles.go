@@ -12,12 +12,12 @@ import (
 // into buf[:0], reusing its capacity: the network collectors read their
 // files once a scrape and parse them with the functions below.
 func (fs FS) ReadNet(name string, buf []byte) ([]byte, error) {
-	return statReadFile(fs.Proc("net", name), buf)
+	return fs.read(fs.Proc("net", name), buf)
 }
 
 // ReadProcFile reads <proc>/<elem...> into buf[:0], as ReadNet does.
 func (fs FS) ReadProcFile(buf []byte, elem ...string) ([]byte, error) {
-	return statReadFile(fs.Proc(elem...), buf)
+	return fs.read(fs.Proc(elem...), buf)
 }
 
 // ParseUintFile parses a file holding one decimal number and a newline,

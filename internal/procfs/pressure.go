@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
+	"os"
 	"syscall"
 )
 
@@ -111,8 +111,18 @@ var ErrNoPressure = errors.New("no pressure stall information")
 // does. A missing or disabled file is ErrNoPressure; other errors name the
 // file.
 func PressureFile(path string, buf []byte) (Pressure, []byte, error) {
-	buf, err := statReadFile(path, buf)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EOPNOTSUPP) {
+	return FS{}.pressureFile(path, buf)
+}
+
+// Pressure is PressureFile of /proc/pressure/<resource>, read through a
+// held descriptor when fs has them (WithHeldFiles).
+func (fs FS) Pressure(resource string, buf []byte) (Pressure, []byte, error) {
+	return fs.pressureFile(fs.Proc("pressure", resource), buf)
+}
+
+func (fs FS) pressureFile(path string, buf []byte) (Pressure, []byte, error) {
+	buf, err := fs.read(path, buf)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.EOPNOTSUPP) {
 		return Pressure{}, buf, fmt.Errorf("%s: %w", path, ErrNoPressure)
 	}
 	if err != nil {

@@ -59,7 +59,7 @@ func ParseCPUSchedstat(b []byte, dst []CPUSchedstat) ([]CPUSchedstat, error) {
 // the error then wraps fs.ErrNotExist. Errors name the file.
 func (fs FS) CPUSchedstat(dst []CPUSchedstat, buf []byte) ([]CPUSchedstat, []byte, error) {
 	path := fs.Proc("schedstat")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return dst[:0], buf, err
 	}

@@ -187,7 +187,7 @@ func statQuote(b []byte) string {
 // file.
 func (fs FS) Stat(s *Stat, buf []byte) ([]byte, error) {
 	path := fs.Proc("stat")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return buf, err
 	}

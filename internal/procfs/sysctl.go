@@ -36,7 +36,7 @@ func ParseFileNr(b []byte) (FileNr, error) {
 // FileNr reads and parses <proc>/sys/fs/file-nr, reusing buf.
 func (fs FS) FileNr(buf []byte) (FileNr, []byte, error) {
 	path := fs.Proc("sys", "fs", "file-nr")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return FileNr{}, buf, err
 	}
@@ -51,7 +51,7 @@ func (fs FS) FileNr(buf []byte) (FileNr, []byte, error) {
 // kernel/random/entropy_avail, reusing buf. Errors name the file.
 func (fs FS) SysctlUint(name string, buf []byte) (uint64, []byte, error) {
 	path := fs.Proc("sys", name)
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return 0, buf, err
 	}

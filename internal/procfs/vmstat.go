@@ -128,7 +128,7 @@ func ParseVMStat(b []byte, v *VMStat) error {
 // Errors name the file.
 func (fs FS) VMStat(v *VMStat, buf []byte) ([]byte, error) {
 	path := fs.Proc("vmstat")
-	buf, err := statReadFile(path, buf)
+	buf, err := fs.read(path, buf)
 	if err != nil {
 		return buf, err
 	}

@@ -1,0 +1,289 @@
+package metrics
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// textWriter writes the families that internal/node's collectors and
+// vigia's own process collector emit (hundreds of series a scrape)
+// straight into the text exposition format, from the collectors' buffers:
+// no const metric, no protobuf object and no per-series validation is
+// built for them, which was a quarter of a scrape's CPU and most of its
+// garbage. The output is what client_golang's Gather and text encoder
+// make of the same samples, byte for byte: families in name order, series
+// in label-value order with their labels in name order, the first of two
+// identical series kept, a sample whose label count or family shape is
+// wrong left out and logged. Only the text format takes this path;
+// everything else (protobuf, a name[] filter, remote write) still gathers.
+type textWriter struct {
+	mu sync.Mutex
+	// fams caches what each family's lines start with, built the first
+	// time the family is seen.
+	fams    map[*reading.Family]*textFamily
+	samples []textSample
+	labels  []string // every sample's label values, in label-name order
+	out     bytes.Buffer
+	line    []byte
+	taken   map[string]bool
+}
+
+// textFamily is one family's pre-encoded text: its HELP and TYPE lines,
+// and the `{name="` / `",name="` prefix of each label, in name order.
+type textFamily struct {
+	f      *reading.Family
+	name   string
+	head   []byte
+	order  []int // f.Labels indexes in name order
+	pre    [][]byte
+	sorted []string // label names in name order, to compare shapes
+}
+
+type textSample struct {
+	fam    *textFamily
+	v      float64
+	lo, hi int32
+}
+
+func newTextWriter() *textWriter {
+	return &textWriter{fams: map[*reading.Family]*textFamily{}, taken: map[string]bool{}}
+}
+
+func (t *textWriter) family(f *reading.Family) *textFamily {
+	if tf := t.fams[f]; tf != nil {
+		return tf
+	}
+	tf := &textFamily{f: f, name: f.Name, order: make([]int, len(f.Labels))}
+	for i := range tf.order {
+		tf.order[i] = i
+	}
+	slices.SortStableFunc(tf.order, func(a, b int) int { return cmp.Compare(f.Labels[a], f.Labels[b]) })
+	for k, i := range tf.order {
+		sep := `",`
+		if k == 0 {
+			sep = "{"
+		}
+		tf.pre = append(tf.pre, []byte(sep+f.Labels[i]+`="`))
+		tf.sorted = append(tf.sorted, f.Labels[i])
+	}
+	typ := "gauge"
+	switch f.Type {
+	case reading.Counter:
+		typ = "counter"
+	case reading.Untyped:
+		typ = "untyped"
+	}
+	head := "# HELP " + f.Name + " " + helpEscaper.Replace(f.Help) + "\n# TYPE " + f.Name + " " + typ + "\n"
+	tf.head = []byte(head)
+	t.fams[f] = tf
+	return tf
+}
+
+var (
+	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
+	labelEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+)
+
+// emit is a reading.Emit that keeps the sample for render.
+func (t *textWriter) emit(logger func(error)) reading.Emit {
+	return func(f *reading.Family, v float64, labelValues ...string) {
+		tf := t.family(f)
+		if len(labelValues) != len(tf.order) {
+			logger(fmt.Errorf("%s: inconsistent label cardinality: expected %d label values but got %d", f.Name, len(tf.order), len(labelValues)))
+			return
+		}
+		lo := len(t.labels)
+		for _, i := range tf.order {
+			l := labelValues[i]
+			if !utf8Valid(l) {
+				l = strings.ToValidUTF8(l, "\uFFFD")
+			}
+			t.labels = append(t.labels, l)
+		}
+		t.samples = append(t.samples, textSample{fam: tf, v: v, lo: int32(lo), hi: int32(len(t.labels))})
+	}
+}
+
+func (t *textWriter) compare(a, b textSample) int {
+	if a.fam != b.fam {
+		if c := cmp.Compare(a.fam.name, b.fam.name); c != 0 {
+			return c
+		}
+	}
+	la, lb := t.labels[a.lo:a.hi], t.labels[b.lo:b.hi]
+	if c := cmp.Compare(len(la), len(lb)); c != 0 {
+		return c
+	}
+	for i := range la {
+		if c := cmp.Compare(la[i], lb[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// render writes mfs (client_golang's families, sorted by name) and the
+// kept samples, merged in name order, into t.out.
+func (t *textWriter) render(mfs []*dto.MetricFamily, format expfmt.Format, logger func(error)) {
+	slices.SortStableFunc(t.samples, t.compare)
+	t.out.Reset()
+	enc := expfmt.NewEncoder(&t.out, format)
+	m := 0
+	for i := 0; i < len(t.samples); {
+		first := t.samples[i]
+		for m < len(mfs) && mfs[m].GetName() < first.fam.name {
+			if err := enc.Encode(mfs[m]); err != nil {
+				logger(err)
+			}
+			m++
+		}
+		line := append(t.line[:0], first.fam.head...)
+		var prev *textSample
+		for ; i < len(t.samples) && t.samples[i].fam.name == first.fam.name; i++ {
+			s := &t.samples[i]
+			switch {
+			case s.fam != first.fam && !sameShape(s.fam, first.fam):
+				logger(fmt.Errorf("%s: help, type or labels differ from the family's first series", s.fam.name))
+				continue
+			case prev != nil && t.compare(*prev, *s) == 0:
+				logger(fmt.Errorf("%s{%s}: was collected before with the same name and label values", s.fam.name, strings.Join(t.labels[s.lo:s.hi], ",")))
+				continue
+			}
+			prev = s
+			line = append(line, first.fam.name...)
+			for k, l := range t.labels[s.lo:s.hi] {
+				line = append(line, first.fam.pre[k]...)
+				line = appendLabelValue(line, l)
+			}
+			if s.hi > s.lo {
+				line = append(line, `"}`...)
+			}
+			line = append(line, ' ')
+			line = appendFloat(line, s.v)
+			line = append(line, '\n')
+		}
+		t.out.Write(line)
+		t.line = line
+	}
+	for ; m < len(mfs); m++ {
+		if err := enc.Encode(mfs[m]); err != nil {
+			logger(err)
+		}
+	}
+}
+
+func sameShape(a, b *textFamily) bool {
+	return a.f.Help == b.f.Help && a.f.Type == b.f.Type && slices.Equal(a.sorted, b.sorted)
+}
+
+func appendLabelValue(b []byte, v string) []byte {
+	if strings.ContainsAny(v, "\\\n\"") {
+		return append(b, labelEscaper.Replace(v)...)
+	}
+	return append(b, v...)
+}
+
+// appendFloat formats v as the text format's encoder does.
+func appendFloat(b []byte, v float64) []byte {
+	switch {
+	case v == 1:
+		return append(b, '1')
+	case v == 0:
+		return append(b, '0')
+	case v == -1:
+		return append(b, "-1"...)
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "+Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// textEncoding says how a text answer is sent: gzipped or not, or ok
+// false for an Accept-Encoding this path does not decide itself (one
+// with weights or other codings), which promhttp's negotiation then
+// answers. Prometheus and Go's client send "gzip"; curl sends none.
+func textEncoding(r *http.Request) (gz, ok bool) {
+	switch strings.TrimSpace(r.Header.Get("Accept-Encoding")) {
+	case "", "identity":
+		return false, true
+	case "gzip":
+		return true, true
+	}
+	return false, false
+}
+
+var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
+// serveText answers a scrape in the text format: client_golang's
+// families (vigia_*, go_*, the textfile directory's) and the families of
+// Options.Process and Options.Node written by textWriter.
+func (c *Collector) serveText(w http.ResponseWriter, format expfmt.Format, gz bool) {
+	logger := func(err error) {
+		if c.opts.Logger != nil {
+			c.opts.Logger.Warn("metrics collection", "error", err.Error())
+		}
+	}
+	t := c.text
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	mfs, err := c.base.Gather()
+	if err != nil {
+		logger(fmt.Errorf("error gathering metrics: %w", err))
+	}
+	t.samples, t.labels = t.samples[:0], t.labels[:0]
+	emit := t.emit(logger)
+	if c.opts.Process != nil {
+		c.opts.Process(emit)
+	}
+	if c.opts.Node != nil {
+		c.opts.Node(emit)
+	}
+	if c.tf != nil {
+		start := time.Now()
+		clear(t.taken)
+		for _, mf := range mfs {
+			t.taken[mf.GetName()] = true
+		}
+		for _, s := range t.samples {
+			t.taken[s.fam.name] = true
+		}
+		mfs = append(mfs, c.tf.gather(t.taken)...)
+		slices.SortFunc(mfs, func(a, b *dto.MetricFamily) int { return cmp.Compare(a.GetName(), b.GetName()) })
+		dur := time.Since(start).Seconds()
+		emit(reading.ScrapeCollectorDuration, dur, "textfile")
+		emit(reading.ScrapeCollectorSuccess, 1, "textfile")
+	}
+	t.render(mfs, format, logger)
+	h := w.Header()
+	h.Add("Vary", "Accept")
+	h.Add("Vary", "Accept-Encoding")
+	h.Set("Content-Type", string(format))
+	if !gz {
+		w.Write(t.out.Bytes())
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(w)
+	zw.Write(t.out.Bytes())
+	zw.Close()
+	gzipPool.Put(zw)
+}

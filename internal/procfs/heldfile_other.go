@@ -1,0 +1,5 @@
+//go:build !unix
+
+package procfs
+
+func (h *heldFiles) read(path string, buf []byte) ([]byte, error) { return statReadFile(path, buf) }
