@@ -75,7 +75,8 @@ kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 stats() { sort -n "$1" | awk '{a[NR] = $1} END { printf "%.2f %.2f", a[int((NR + 1) / 2)], a[int(NR * 0.9 + 0.999)] }'; }
 read -r nem nep <<<"$(stats "$tmp/ne")"
 read -r vm vp <<<"$(stats "$tmp/v")"
-nproc=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+# A process that exits mid-listing makes find complain; the count stays right.
+nproc=$( (find /proc -maxdepth 1 -name '[0-9]*' 2>/dev/null || true) | wc -l)
 nes=$(curl -sf "http://127.0.0.1:$neport/metrics" | grep -vc '^#')
 vs=$(curl -sf "http://127.0.0.1:$vport/metrics" | grep -vc '^#')
 printf '%d rounds of %d scrapes each, alternating; %d processes; CLK_TCK %d\n' "$rounds" "$batch" "$nproc" "$hz"
