@@ -25,6 +25,14 @@ type Cgroups struct {
 	pass   int
 	stats  []procfs.CgroupStats
 	known  map[string]*cgroupState
+	// added lists the groups the last walk found first, for the OOM
+	// watch; sources are polled for events each pass (events_linux.go).
+	added   []string
+	sources []EventSource
+	oom     interface{ watch(path string) error }
+	// kmsg is the kernel log OOM victims are named from; kmsgPath when
+	// empty (tests give a fixture).
+	kmsg string
 }
 
 // cgroupState is what the sensor keeps of a cgroup between walks.
@@ -34,6 +42,8 @@ type cgroupState struct {
 	seen  int       // pass of the last walk that found the group
 	slow  procfs.CgroupStats
 	name  procfs.CgroupName
+	// throttle finds the bursts of cpu.stat's throttling counters.
+	throttle throttleWatch
 }
 
 // NewCgroups returns a Cgroups sensor reading fs.
@@ -60,6 +70,8 @@ func (c *Cgroups) wantFull(path string) bool {
 // forgotten.
 func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Reading {
 	views := make([]cgroupView, 0, len(stats))
+	var events []reading.Event
+	c.added = c.added[:0]
 	for i := range stats {
 		st := &stats[i]
 		v := cgroupView{stats: st}
@@ -67,6 +79,7 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 		if k == nil {
 			k = &cgroupState{name: procfs.ParseCgroupName(st.Path)}
 			c.known[st.Path] = k
+			c.added = append(c.added, st.Path)
 		} else if dt := now.Sub(k.at).Seconds(); dt > 0 && st.HasCPU {
 			v.hasRate = true
 			// usage_usec only grows; a smaller one is a new group at the
@@ -76,6 +89,11 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 			}
 		}
 		v.name = &k.name
+		if st.HasCPU {
+			if e, ok := k.throttle.step(now, now.Sub(k.at), st.CPU, cgroupWhere(st.Path, &k.name)); ok {
+				events = append(events, e)
+			}
+		}
 		if st.Full {
 			k.slow = *st
 		} else {
@@ -89,7 +107,9 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 			delete(c.known, p)
 		}
 	}
-	return cgroupsReading(now, views)
+	r := cgroupsReading(now, views)
+	r.Events = events
+	return r
 }
 
 // mergeSlow copies into st the slow fields of the group's last full read.

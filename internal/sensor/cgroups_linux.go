@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -25,6 +26,7 @@ func (c *Cgroups) Read(ctx context.Context, now time.Time) (reading.Reading, err
 			return cgroupsReading(now, nil), nil
 		}
 		c.walker = procfs.NewCgroupWalker(mount)
+		c.openSources(mount, cmp.Or(c.kmsg, kmsgPath))
 	}
 	var err error
 	c.stats, err = c.walker.Walk(c.stats[:0], c.wantFull)
@@ -35,6 +37,7 @@ func (c *Cgroups) Read(ctx context.Context, now time.Time) (reading.Reading, err
 	for i := range c.stats {
 		errs = append(errs, c.stats[i].SlowErr) // merged from the group's last full read
 	}
+	r.Events = c.pollSources(now, r.Events)
 	if err := errors.Join(errs...); err != nil {
 		r.Note = err.Error()
 	}
