@@ -49,3 +49,13 @@ type Event struct {
 	Value    float64   `json:"value,omitempty"`
 	Detail   string    `json:"detail,omitempty"`
 }
+
+// TransitionEvent returns an alert transition as an event of the
+// timeline: its message as the detail, its value, and the cgroup or
+// process its labels name.
+func TransitionEvent(tr Transition) Event {
+	e := Event{Time: tr.Time, Kind: EventAlert, Value: tr.Value, Detail: tr.Message, Resource: tr.Rule}
+	ls := Labels(tr.Labels)
+	e.Cgroup, e.Unit, e.Comm = ls.Value("cgroup"), ls.Value("unit"), ls.Value("comm")
+	return e
+}
