@@ -59,3 +59,11 @@ func TransitionEvent(tr Transition) Event {
 	e.Cgroup, e.Unit, e.Comm = ls.Value("cgroup"), ls.Value("unit"), ls.Value("comm")
 	return e
 }
+
+// MarshalJSON writes an event with the controls a process's name may
+// carry escaped, as Reading.MarshalJSON does: an event goes out on its
+// own in the stream and the events API.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event // no methods: no recursion
+	return marshalEscaped(plain(e))
+}
