@@ -96,8 +96,8 @@ func (m *Model) statusBar() string {
 	default:
 		hint := m.keys.ShortHelp()
 		switch {
-		case m.view == viewDetail:
-			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.view == viewDetail, m.view == viewEvents:
+			hint = m.keys.detailShortHelp(m.view == viewDetail && m.opts.Signaller != nil)
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}

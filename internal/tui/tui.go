@@ -133,6 +133,7 @@ const (
 	viewDetail
 	viewSignal
 	viewConfirm
+	viewEvents
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -155,6 +156,7 @@ type Model struct {
 	cpuHist, memHist, swapHist, rxHist, txHist ring
 
 	alerts  alerts
+	events  eventLog
 	table   procTable
 	health  reading.Health
 	cores   int
@@ -372,6 +374,7 @@ func (m *Model) ingest(r *reading.Reading) {
 		m.now = r.Time
 	}
 	m.alerts.add(r)
+	m.addEvents(r)
 	if len(r.Transitions) > 0 {
 		m.ver["alerts"] = m.tick
 	}
@@ -484,6 +487,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case viewSignal, viewConfirm:
 		return m.signalKey(msg, a)
+	case viewEvents:
+		if m.eventsKey(msg.Code, msg.String(), a) {
+			return tea.Quit
+		}
+		return nil
 	}
 	if msg.Code == tea.KeyEscape {
 		if m.table.filter != "" {
@@ -502,6 +510,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case actHelp:
 		m.view = viewHelp
+	case actEvents:
+		m.view, m.events.offset = viewEvents, 0
 	case actDetail:
 		return m.openDetail()
 	case actSignal:
