@@ -124,3 +124,17 @@ func (s *Store) procEvents(out []reading.Event, from, to int64, want func(readin
 	}
 	return out, rows.Err()
 }
+
+// reportEvents is how many events a report lists.
+const reportEvents = 100
+
+// reportEvents fills the report's events: those the events table keeps.
+func (s *Store) reportEvents(rep *Report, from, to time.Time) error {
+	evs, err := s.Events(from, to, []reading.EventKind{reading.EventOOMKill, reading.EventThrottled, reading.EventPressure})
+	if err != nil {
+		return err
+	}
+	rep.EventCount = len(evs)
+	rep.Events = evs[:min(len(evs), reportEvents):min(len(evs), reportEvents)]
+	return nil
+}

@@ -63,4 +63,12 @@ func TestEvents(t *testing.T) {
 	if got, _ := s.Events(t3.Add(time.Second), base.Add(time.Minute), nil); len(got) != 0 {
 		t.Errorf("Events after the last = %+v", got)
 	}
+
+	rep, err := s.Report(base, base.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]reading.Event{burst, oom}, rep.Events, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" || rep.EventCount != 2 {
+		t.Errorf("report events (count %d) mismatch (-want +got):\n%s", rep.EventCount, diff)
+	}
 }

@@ -79,3 +79,9 @@ func seconds(v float64) time.Duration { return time.Duration(v * float64(time.Se
 func (t *Text) EventCount(n int) string {
 	return strconv.Itoa(n) + t.pick(" events", " eventos")
 }
+
+// MoreEvents says how many events a list left out.
+func (t *Text) MoreEvents(n int) string {
+	return fmt.Sprintf(t.pick("… and %d more (vigia report --json lists the first 100; the API all)",
+		"… y %d más (vigia report --json lista los 100 primeros; la API todos)"), n)
+}
