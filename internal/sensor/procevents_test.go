@@ -33,8 +33,8 @@ func TestProcDiff(t *testing.T) {
 			[]reading.Event{{Kind: reading.EventProcessStart, PID: 200, Comm: "make", Count: 1}}},
 		{"an exit, the PID reused", []*procfs.ProcEntry{init1, kthreadd, p(100, 1, "cc", 360_300), p(200, 100, "make", 360_100)},
 			[]reading.Event{
-				{Kind: reading.EventProcessStart, PID: 100, Comm: "cc", Count: 1},
 				{Kind: reading.EventProcessExit, PID: 100, Comm: "sh", Count: 1, Value: 9},
+				{Kind: reading.EventProcessStart, PID: 100, Comm: "cc", Count: 1},
 			}},
 	}
 	var d procDiff
