@@ -138,3 +138,43 @@ func (s *Store) reportEvents(rep *Report, from, to time.Time) error {
 	rep.Events = evs[:min(len(evs), reportEvents):min(len(evs), reportEvents)]
 	return nil
 }
+
+// replayEvents gives the readings of a replay window the events they
+// carried: the events table's to the cgroups reading of their time (the
+// sensor stamps them so), and a process's start or end to the first
+// processes reading that could have seen it (after its start, or after
+// the last reading that saw it alive). An event whose reading falls in
+// the next window is left out.
+func (s *Store) replayEvents(byKey map[readingKey]*reading.Reading, from, to int64) error {
+	evs, err := s.Events(fromMS(from), fromMS(to), []reading.EventKind{
+		reading.EventOOMKill, reading.EventThrottled, reading.EventPressure, reading.EventProcessStart, reading.EventProcessExit})
+	if err != nil || len(evs) == 0 {
+		return err
+	}
+	var procs []int64
+	for k := range byKey {
+		if k.sensor == reading.SensorProcesses {
+			procs = append(procs, k.ts)
+		}
+	}
+	slices.Sort(procs)
+	for _, e := range evs {
+		t := ms(e.Time)
+		key := readingKey{t, reading.SensorCgroups}
+		if e.Kind == reading.EventProcessStart || e.Kind == reading.EventProcessExit {
+			i, found := slices.BinarySearch(procs, t)
+			if found && e.Kind == reading.EventProcessExit {
+				i++ // the reading that last saw it did not see it end
+			}
+			if i == len(procs) {
+				continue
+			}
+			key = readingKey{procs[i], reading.SensorProcesses}
+			e.Time = fromMS(procs[i])
+		}
+		if r := byKey[key]; r != nil {
+			r.Events = append(r.Events, e)
+		}
+	}
+	return nil
+}

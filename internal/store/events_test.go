@@ -72,3 +72,42 @@ func TestEvents(t *testing.T) {
 		t.Errorf("report events (count %d) mismatch (-want +got):\n%s", rep.EventCount, diff)
 	}
 }
+
+// TestReplayEvents: readings replayed from the history carry the events
+// they carried when recorded, a process's start and end on the processes
+// reading that saw them.
+func TestReplayEvents(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	t1, t2, t3 := base.Add(2*time.Second), base.Add(4*time.Second), base.Add(6*time.Second)
+	sh := reading.Process{PID: 10, Comm: "sh", Start: base.Add(-time.Minute)}
+	cc := reading.Process{PID: 11, Comm: "cc", Start: base.Add(3 * time.Second)}
+	procs := func(at time.Time, ps ...reading.Process) reading.Reading {
+		return reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount, Processes: ps,
+			Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: float64(len(ps))}}}
+	}
+	oom := reading.Event{Time: t2, Kind: reading.EventOOMKill, PID: 4242, Comm: "nginx", Cgroup: "/a", Count: 1}
+	record(t, s, []reading.Reading{
+		procs(t1, sh),
+		{Sensor: reading.SensorCgroups, Time: t2, Events: []reading.Event{oom}, Metrics: []reading.Metric{{Name: reading.CgroupsCount, Value: 1}}},
+		procs(t2, sh, cc),
+		procs(t3, cc),
+	})
+	got := map[string][]reading.Event{}
+	for r, err := range s.Readings(base, base.Add(time.Minute)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Events) > 0 {
+			got[r.Sensor+"@"+r.Time.UTC().Format("05")] = r.Events
+		}
+	}
+	want := map[string][]reading.Event{
+		"cgroups@04":   {oom},
+		"processes@04": {{Time: t2, Kind: reading.EventProcessStart, PID: 11, Comm: "cc", Count: 1}},
+		"processes@06": {{Time: t3, Kind: reading.EventProcessExit, PID: 10, Comm: "sh", Count: 1, Value: 64}},
+	}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("replayed events mismatch (-want +got):\n%s", diff)
+	}
+}
