@@ -22,29 +22,13 @@ import (
 // cgroup2 mount it may write with the memory controller given to its
 // children, and is skipped without one.
 func TestOOMKillEventOnThisMachine(t *testing.T) {
-	mount := ""
-	for _, dir := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
-		if _, err := os.Stat(filepath.Join(dir, "cgroup.controllers")); err == nil {
-			mount = dir
-			break
+	mount, name := testCgroup(t, "vigia-oom", func(mount string) error {
+		if b, err := os.ReadFile(filepath.Join(mount, "cgroup.subtree_control")); err != nil || !strings.Contains(string(b), "memory") {
+			return fmt.Errorf("the memory controller is not enabled below %s", mount)
 		}
-	}
-	if mount == "" {
-		t.Skip("no cgroup2 mount")
-	}
-	if b, err := os.ReadFile(filepath.Join(mount, "cgroup.subtree_control")); err != nil || !strings.Contains(string(b), "memory") {
-		t.Skipf("the memory controller is not enabled below %s", mount)
-	}
-	name := fmt.Sprintf("vigia-oom-%d-%d", os.Getpid(), time.Now().UnixNano())
-	dir := filepath.Join(mount, name)
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Skipf("cgroup2 mount %s not writable: %v", mount, err)
-	}
-	t.Cleanup(func() {
-		if err := os.Remove(dir); err != nil {
-			t.Errorf("remove %s: %v", dir, err)
-		}
+		return nil
 	})
+	dir := filepath.Join(mount, name)
 	if err := os.WriteFile(filepath.Join(dir, "memory.max"), []byte("33554432"), 0o644); err != nil {
 		t.Skipf("cannot limit %s: %v", dir, err)
 	}

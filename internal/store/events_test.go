@@ -9,6 +9,12 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
+// procsAt is a processes reading at with the table ps.
+func procsAt(at time.Time, ps ...reading.Process) reading.Reading {
+	return reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount, Processes: ps,
+		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: float64(len(ps))}}}
+}
+
 // TestEvents records an OOM kill, a throttling burst, processes that start
 // and end and an alert, and reads them back as one timeline, whole and by
 // kind.
@@ -18,10 +24,6 @@ func TestEvents(t *testing.T) {
 	t1, t2, t3 := base.Add(2*time.Second), base.Add(4*time.Second), base.Add(6*time.Second)
 	sh := reading.Process{PID: 10, Comm: "sh", Start: base.Add(-time.Minute)}
 	cc := reading.Process{PID: 11, Comm: "cc", Start: base.Add(3 * time.Second)}
-	procs := func(at time.Time, ps ...reading.Process) reading.Reading {
-		return reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount, Processes: ps,
-			Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: float64(len(ps))}}}
-	}
 	oom := reading.Event{Time: t2, Kind: reading.EventOOMKill, PID: 4242, Comm: "nginx", Cgroup: "/system.slice/nginx.service", Unit: "nginx.service", Count: 1}
 	burst := reading.Event{Time: t1, Kind: reading.EventThrottled, Cgroup: "/a", Count: 20, Value: 1.5}
 	cg := reading.Reading{Sensor: reading.SensorCgroups, Time: t2, Events: []reading.Event{burst, oom},
@@ -30,10 +32,10 @@ func TestEvents(t *testing.T) {
 		Value: 91, Time: t3, Since: t3, Message: "memory above 90%"}
 	mem := reading.Reading{Sensor: reading.SensorMemory, Time: t3, Transitions: []reading.Transition{tr}}
 	record(t, s, []reading.Reading{
-		procs(t1, sh),
-		procs(t2, sh, cc),
+		procsAt(t1, sh),
+		procsAt(t2, sh, cc),
 		cg,
-		procs(t3, cc),
+		procsAt(t3, cc),
 		mem,
 	})
 
@@ -82,16 +84,12 @@ func TestReplayEvents(t *testing.T) {
 	t1, t2, t3 := base.Add(2*time.Second), base.Add(4*time.Second), base.Add(6*time.Second)
 	sh := reading.Process{PID: 10, Comm: "sh", Start: base.Add(-time.Minute)}
 	cc := reading.Process{PID: 11, Comm: "cc", Start: base.Add(3 * time.Second)}
-	procs := func(at time.Time, ps ...reading.Process) reading.Reading {
-		return reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount, Processes: ps,
-			Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: float64(len(ps))}}}
-	}
 	oom := reading.Event{Time: t2, Kind: reading.EventOOMKill, PID: 4242, Comm: "nginx", Cgroup: "/a", Count: 1}
 	record(t, s, []reading.Reading{
-		procs(t1, sh),
+		procsAt(t1, sh),
 		{Sensor: reading.SensorCgroups, Time: t2, Events: []reading.Event{oom}, Metrics: []reading.Metric{{Name: reading.CgroupsCount, Value: 1}}},
-		procs(t2, sh, cc),
-		procs(t3, cc),
+		procsAt(t2, sh, cc),
+		procsAt(t3, cc),
 	})
 	got := map[string][]reading.Event{}
 	for r, err := range s.Readings(base, base.Add(time.Minute)) {
