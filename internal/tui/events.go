@@ -28,6 +28,9 @@ func (m *Model) addEvents(r *reading.Reading) {
 		return
 	}
 	l.evs = append(l.evs, r.Events...)
+	if slices.ContainsFunc(r.Events, func(e reading.Event) bool { return notable(e.Kind) }) {
+		m.ver["alerts"] = m.tick // the alerts panel shows them
+	}
 	for _, tr := range r.Transitions {
 		e := reading.TransitionEvent(tr)
 		e.Detail = seriesName(tr.Metric, tr.Labels) + " " + m.tx.Level(tr.From) + "→" + m.tx.Level(tr.To) + " " + trimFloat(tr.Value)
@@ -85,14 +88,7 @@ func (m *Model) viewEvents() string {
 		e := &m.events.evs[i]
 		ln.reset(m.w)
 		ln.add(t.dim, clock(e.Time)+"  ")
-		p := t.text
-		switch e.Kind {
-		case reading.EventOOMKill:
-			p = t.status[reading.Critical]
-		case reading.EventThrottled, reading.EventPressure, reading.EventAlert:
-			p = t.status[reading.Warning]
-		}
-		ln.add(p, padRight(m.tx.EventKind(e.Kind), 10)+" ")
+		ln.add(eventPaint(t, e.Kind), padRight(m.tx.EventKind(e.Kind), 10)+" ")
 		ln.add(t.text, m.tx.EventLine(*e))
 		lines = append(lines, ln.done())
 	}
@@ -102,4 +98,56 @@ func (m *Model) viewEvents() string {
 	}
 	lines = append(lines, m.statusBar())
 	return strings.Join(lines, "\n")
+}
+
+// eventsInPanel is how many of the latest notable events the alerts panel
+// shows under its alerts: the events pane of the main view.
+const eventsInPanel = 3
+
+// notable says whether an event is shown in the alerts panel: the kernel
+// killing, throttling or stalling, not the churn of processes (the events
+// view has those) nor alerts (the panel has them already).
+func notable(k reading.EventKind) bool {
+	return k == reading.EventOOMKill || k == reading.EventThrottled || k == reading.EventPressure
+}
+
+// notableEvents returns up to n of the latest notable events, newest
+// first.
+func (m *Model) notableEvents(n int) []*reading.Event {
+	var out []*reading.Event
+	for i := len(m.events.evs) - 1; i >= 0 && len(out) < n; i-- {
+		if notable(m.events.evs[i].Kind) {
+			out = append(out, &m.events.evs[i])
+		}
+	}
+	return out
+}
+
+// appendEventLines adds the latest notable events to the alerts panel's
+// lines while there is room.
+func (m *Model) appendEventLines(lines []string, w, h int) []string {
+	t := m.th
+	r := newRow(w)
+	for _, e := range m.notableEvents(eventsInPanel) {
+		if len(lines) >= h {
+			break
+		}
+		r.reset(w)
+		r.add(t.dim, clock(e.Time)+" ")
+		r.add(eventPaint(t, e.Kind), m.tx.EventKind(e.Kind)+" ")
+		r.add(t.text, m.tx.EventLine(*e))
+		lines = append(lines, r.done())
+	}
+	return lines
+}
+
+// eventPaint is the colour of a kind of event.
+func eventPaint(t *theme, k reading.EventKind) paint {
+	switch k {
+	case reading.EventOOMKill:
+		return t.status[reading.Critical]
+	case reading.EventThrottled, reading.EventPressure, reading.EventAlert:
+		return t.status[reading.Warning]
+	}
+	return t.text
 }

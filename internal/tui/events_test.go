@@ -85,3 +85,23 @@ func TestEventsViewKeys(t *testing.T) {
 		t.Errorf("empty events view:\n%s", f)
 	}
 }
+
+// TestEventsPaneFrames draws the main view with events: the alerts panel
+// shows the latest OOM kill, throttling burst and pressure crossing under
+// its alerts.
+func TestEventsPaneFrames(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		lang text.Lang
+		size [2]int
+	}{{"events-pane-160x50", text.English, [2]int{160, 50}}, {"es-events-pane-80x24", text.Spanish, [2]int{80, 24}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := newModel(Options{Text: text.For(tt.lang), Inspector: fakeInspector{}}, append(machine(true), eventReadings(base)...), tt.size[0], tt.size[1])
+			frame := m.render()
+			checkFrame(t, frame, tt.size[0], tt.size[1])
+			checkGolden(t, tt.name, frame)
+		})
+	}
+}
