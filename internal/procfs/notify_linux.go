@@ -152,6 +152,13 @@ func OpenPressureTrigger(path, trigger string) (*PressureTrigger, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
+	// Only the kernel's files take a trigger: a fixture tree's copy would
+	// be overwritten with it, and never fire.
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(fd, &st); err != nil || (st.Type != unix.PROC_SUPER_MAGIC && st.Type != unix.CGROUP2_SUPER_MAGIC) {
+		unix.Close(fd)
+		return nil, &os.PathError{Op: "write trigger", Path: path, Err: errors.ErrUnsupported}
+	}
 	if _, err := unix.Write(fd, append([]byte(trigger), 0)); err != nil {
 		unix.Close(fd)
 		return nil, &os.PathError{Op: "write trigger", Path: path, Err: err}
