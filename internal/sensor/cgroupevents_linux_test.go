@@ -76,3 +76,32 @@ func TestCgroupsEvents(t *testing.T) {
 		t.Errorf("quiet pass after: events %+v", r.Events)
 	}
 }
+
+// TestOOMWatchGroupMadeAgain: a group removed and made again at its path
+// between two walks is watched again, and its OOM kill is seen.
+func TestOOMWatchGroupMadeAgain(t *testing.T) {
+	t.Parallel()
+	mount := t.TempDir()
+	dir := filepath.Join(mount, "job")
+	writeFile(t, filepath.Join(dir, "memory.events"), "oom_kill 0\n")
+	w, err := newOOMWatch(mount, filepath.Join(mount, "no-kmsg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.watch("/job"); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(dir)
+	writeFile(t, filepath.Join(dir, "memory.events"), "oom_kill 0\n")
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if evs, err := w.Poll(now, nil); err != nil || len(evs) != 0 {
+		t.Fatalf("after the group was made again: %+v, %v", evs, err)
+	}
+	writeFile(t, filepath.Join(dir, "memory.events"), "oom_kill 1\n")
+	evs, err := w.Poll(now, nil)
+	want := []reading.Event{{Time: now, Kind: reading.EventOOMKill, Cgroup: "/job", Count: 1}}
+	if diff := cmp.Diff(want, evs); err != nil || diff != "" {
+		t.Errorf("the new group's kill (%v) mismatch (-want +got):\n%s", err, diff)
+	}
+}

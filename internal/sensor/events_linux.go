@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -87,24 +89,39 @@ func (w *oomWatch) Poll(now time.Time, dst []reading.Event) ([]reading.Event, er
 	var err error
 	w.evs, err = w.in.Read(w.evs[:0])
 	var grown []oomGrowth
-	for _, ev := range w.evs {
-		f := w.files[ev.WD]
-		if f == nil {
-			continue
-		}
-		if ev.Mask&unix.IN_IGNORED != 0 { // the group was removed
-			delete(w.files, ev.WD)
-			continue
-		}
+	check := func(f *oomFile) {
 		kills, rerr := readOOMKills(f.file)
 		if rerr != nil {
-			continue // removed while we looked
+			return // removed while we looked
 		}
 		if kills > f.kills {
 			grown = append(grown, oomGrowth{path: f.path, kills: kills - f.kills})
 		}
 		f.kills = kills
 	}
+	for _, ev := range w.evs {
+		if ev.Mask&unix.IN_Q_OVERFLOW != 0 {
+			// Changes were lost: every group is read once.
+			for _, f := range w.files {
+				check(f)
+			}
+			continue
+		}
+		f := w.files[ev.WD]
+		if f == nil {
+			continue
+		}
+		if ev.Mask&unix.IN_IGNORED != 0 {
+			// The group was removed; one made again at its path between
+			// two walks is not new to the walk, so it is watched here.
+			delete(w.files, ev.WD)
+			w.watch(f.path)
+			continue
+		}
+		check(f)
+	}
+	// In path order: an overflow reads the groups in the map's order.
+	slices.SortFunc(grown, func(a, b oomGrowth) int { return strings.Compare(a.path, b.path) })
 	if len(grown) == 0 {
 		return dst, err
 	}
