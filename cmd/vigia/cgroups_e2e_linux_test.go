@@ -19,34 +19,17 @@ import (
 // `vigia snapshot --sensors cgroups --json`. It needs a cgroup2 mount it
 // may write (root, or a delegated subtree) and is skipped without one.
 func TestCgroupsOnThisMachine(t *testing.T) {
-	mount := ""
-	for _, dir := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
-		if _, err := os.Stat(filepath.Join(dir, "cgroup.controllers")); err == nil {
-			mount = dir
-			break
-		}
-	}
-	if mount == "" {
-		t.Skip("no cgroup2 mount")
-	}
-	name := fmt.Sprintf("vigia-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())
+	mount, name := testCgroup(t, "vigia-e2e", nil)
 	dir := filepath.Join(mount, name)
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Skipf("cgroup2 mount %s not writable: %v", mount, err)
-	}
 	sleep := exec.Command("sleep", "60")
 	if err := sleep.Start(); err != nil {
-		os.Remove(dir)
 		t.Fatal(err)
 	}
-	// The sleep ends before its group is removed: a group with a process
-	// in it cannot be.
+	// The sleep ends before its group is removed (cleanups run last
+	// first): a group with a process in it cannot be.
 	t.Cleanup(func() {
 		sleep.Process.Kill()
 		sleep.Wait()
-		if err := os.Remove(dir); err != nil {
-			t.Errorf("remove %s: %v", dir, err)
-		}
 	})
 	if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(sleep.Process.Pid)), 0o644); err != nil {
 		t.Skipf("cannot move a process into %s: %v", dir, err)
@@ -84,6 +67,40 @@ func TestCgroupsOnThisMachine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testCgroup makes a cgroup named after prefix on this machine's cgroup2
+// mount, removed when the test ends, and returns the mount and the group's
+// name. It skips the test without a cgroup2 mount, when want (a check of
+// the mount, such as a controller given to its children) says no, or when
+// the mount is not writable.
+func testCgroup(t *testing.T, prefix string, want func(mount string) error) (mount, name string) {
+	t.Helper()
+	for _, dir := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		if _, err := os.Stat(filepath.Join(dir, "cgroup.controllers")); err == nil {
+			mount = dir
+			break
+		}
+	}
+	if mount == "" {
+		t.Skip("no cgroup2 mount")
+	}
+	if want != nil {
+		if err := want(mount); err != nil {
+			t.Skip(err)
+		}
+	}
+	name = fmt.Sprintf("%s-%d-%d", prefix, os.Getpid(), time.Now().UnixNano())
+	dir := filepath.Join(mount, name)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Skipf("cgroup2 mount %s not writable: %v", mount, err)
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(dir); err != nil {
+			t.Errorf("remove %s: %v", dir, err)
+		}
+	})
+	return mount, name
 }
 
 // TestCgroupsRuleOnUnit gives a rule on one unit's memory against its

@@ -17,12 +17,18 @@ func (r Reading) MarshalJSON() ([]byte, error) {
 	if r.Metrics == nil {
 		r.Metrics = []Metric{}
 	}
+	return marshalEscaped(plain(r))
+}
+
+// marshalEscaped encodes v with C1 controls and DEL escaped (see
+// Reading.MarshalJSON) and HTML left as it is.
+func marshalEscaped(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// The caller's encoder decides on HTML escaping; an inner one that did
 	// would decide for it.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(plain(r)); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return escapeControls(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})), nil

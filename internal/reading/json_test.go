@@ -48,3 +48,16 @@ func TestMarshalJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestEventMarshalJSON: an event's process name goes out with its C1
+// controls escaped, as a reading's does.
+func TestEventMarshalJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(Event{Kind: EventOOMKill, Comm: "a\u009b2J"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"comm":"a\u009b2J"`) {
+		t.Errorf("event JSON %s: C1 control not escaped", b)
+	}
+}

@@ -66,6 +66,8 @@ type Reading struct {
 	Metrics []Metric `json:"metrics"`
 	// Processes is the process table; only the procs sensor fills it.
 	Processes []Process `json:"processes,omitempty"`
+	// Events are what the sensor saw happen since its previous reading.
+	Events []Event `json:"events,omitempty"`
 	// Note is a state worth saying once: a code of notes.go, such as
 	// NoTemperatureSensors, that internal/text words, or a sensor's own text.
 	Note string `json:"note,omitempty"`

@@ -30,6 +30,14 @@ type Cgroups struct {
 	stats  []procfs.CgroupStats
 	known  map[string]*cgroupState
 	max    int
+	// added lists the groups the last walk found first, for the OOM
+	// watch; sources are polled for events each pass (events_linux.go).
+	added   []string
+	sources []EventSource
+	oom     interface{ watch(path string) error }
+	// kmsg is the kernel log OOM victims are named from; kmsgPath when
+	// empty (tests give a fixture).
+	kmsg string
 }
 
 // cgroupWalker is a walk of a cgroup v2 tree (procfs.CgroupWalker) or of a
@@ -50,6 +58,8 @@ type cgroupState struct {
 	// read, so its rates span those.
 	fullAt time.Time
 	io     cgroupIORate
+	// throttle finds the bursts of cpu.stat's throttling counters.
+	throttle throttleWatch
 }
 
 // cgroupIORate is a group's bytes read and written per second.
@@ -94,6 +104,8 @@ func (c *Cgroups) wantFull(path string) bool {
 // forgotten.
 func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Reading {
 	views := make([]cgroupView, 0, len(stats))
+	var events []reading.Event
+	c.added = c.added[:0]
 	for i := range stats {
 		st := &stats[i]
 		v := cgroupView{stats: st}
@@ -101,6 +113,7 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 		if k == nil {
 			k = &cgroupState{name: procfs.ParseCgroupName(st.Path)}
 			c.known[st.Path] = k
+			c.added = append(c.added, st.Path)
 		} else if dt := now.Sub(k.at).Seconds(); dt > 0 && st.HasCPU {
 			v.hasRate = true
 			// usage_usec only grows; a smaller one is a new group at the
@@ -110,6 +123,11 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 			}
 		}
 		v.name = &k.name
+		if st.HasCPU {
+			if e, ok := k.throttle.step(now, now.Sub(k.at), st.CPU, cgroupWhere(st.Path, &k.name)); ok {
+				events = append(events, e)
+			}
+		}
 		if st.Full {
 			k.io = ioRate(k, st, now)
 			k.slow, k.fullAt = *st, now
@@ -130,6 +148,7 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 	r := cgroupsReading(now, views)
 	r.Metrics[0].Value = float64(walked)
 	r.Metrics = slices.Insert(r.Metrics, 1, reading.Metric{Name: reading.CgroupsOmitted, Value: float64(walked - len(views))})
+	r.Events = events
 	return r
 }
 

@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -24,6 +25,7 @@ func (c *Cgroups) Read(ctx context.Context, now time.Time) (reading.Reading, err
 	if c.walker == nil {
 		if mount := cgroupMount(c.fs); mount != "" {
 			c.walker = procfs.NewCgroupWalker(mount)
+			c.openSources(mount, cmp.Or(c.kmsg, kmsgPath))
 		} else if cpu, mem, pids := cgroupV1Mounts(c.fs); cpu != "" || mem != "" {
 			c.walker = procfs.NewCgroupV1Walker(cpu, mem, pids)
 		} else {
@@ -39,6 +41,7 @@ func (c *Cgroups) Read(ctx context.Context, now time.Time) (reading.Reading, err
 	for i := range c.stats {
 		errs = append(errs, c.stats[i].SlowErr) // merged from the group's last full read
 	}
+	r.Events = c.pollSources(now, r.Events)
 	if err := errors.Join(errs...); err != nil {
 		r.Note = err.Error()
 	}

@@ -19,6 +19,7 @@ type Processes struct {
 	procsOS
 	prev time.Time
 	warm bool
+	diff procDiff
 }
 
 // Name returns reading.SensorProcesses.

@@ -51,15 +51,18 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	dt := now.Sub(p.prev)
 	warm := p.warm
 	p.prev, p.warm = now, true
+	events := p.diff.step(now, entries, p.table.StartTime, nil)
 	if !warm {
 		return reading.Reading{}, ErrWarmup
 	}
-	return procsReading(now, entries, dt, procsClock{
+	r := procsReading(now, entries, dt, procsClock{
 		hz:       p.table.ClockTicks(),
 		page:     p.table.PageSize(),
 		memTotal: p.table.MemTotal(),
 		start:    p.table.StartTime,
-	}), nil
+	})
+	r.Events = events
+	return r, nil
 }
 
 // Close releases the descriptors the sensor holds.

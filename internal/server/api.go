@@ -437,39 +437,8 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		}
 		match = append(match, reading.Label{Name: name, Value: value})
 	}
-	now := time.Now().UTC()
-	from, to := now.Add(-5*time.Minute), now
-	if v := q.Get("since"); v != "" {
-		if q.Get("from") != "" {
-			writeError(w, http.StatusBadRequest, "give since or from, not both")
-			return
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			writeError(w, http.StatusBadRequest, "since="+strconv.Quote(v)+" is not a positive duration such as 5m or 1h")
-			return
-		}
-		from = now.Add(-d)
-	}
-	for _, p := range []struct {
-		name string
-		t    *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, p.name+"="+strconv.Quote(v)+" is not an RFC 3339 time such as 2026-01-02T15:04:05Z")
-				return
-			}
-			*p.t = t
-		}
-	}
-	if !from.Before(to) {
-		writeError(w, http.StatusBadRequest, "from must be before to")
-		return
-	}
-	if to.Sub(from) > MaxHistoryRange {
-		writeError(w, http.StatusBadRequest, "range longer than 90 days")
+	from, to, ok := timeRange(w, r)
+	if !ok {
 		return
 	}
 	sensor, metric := r.PathValue("sensor"), r.PathValue("metric")
@@ -505,6 +474,49 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, historyAnswer{Sensor: sensor, Metric: metric, From: from, To: to, Series: series})
+}
+
+// timeRange reads a range's since, from and to parameters (docs/api.md):
+// the last five minutes unless they say otherwise, at most
+// MaxHistoryRange. A bad one is answered with 400 and ok false.
+func timeRange(w http.ResponseWriter, r *http.Request) (from, to time.Time, ok bool) {
+	q := r.URL.Query()
+	now := time.Now().UTC()
+	from, to = now.Add(-5*time.Minute), now
+	if v := q.Get("since"); v != "" {
+		if q.Get("from") != "" {
+			writeError(w, http.StatusBadRequest, "give since or from, not both")
+			return from, to, false
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			writeError(w, http.StatusBadRequest, "since="+strconv.Quote(v)+" is not a positive duration such as 5m or 1h")
+			return from, to, false
+		}
+		from = now.Add(-d)
+	}
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, p.name+"="+strconv.Quote(v)+" is not an RFC 3339 time such as 2026-01-02T15:04:05Z")
+				return from, to, false
+			}
+			*p.t = t
+		}
+	}
+	if !from.Before(to) {
+		writeError(w, http.StatusBadRequest, "from must be before to")
+		return from, to, false
+	}
+	if to.Sub(from) > MaxHistoryRange {
+		writeError(w, http.StatusBadRequest, "range longer than 90 days")
+		return from, to, false
+	}
+	return from, to, true
 }
 
 type readyAnswer struct {

@@ -132,6 +132,8 @@ type hub struct {
 	// succeeded holds the sensors that have produced a reading without an
 	// error since the agent started, for /readyz.
 	succeeded map[string]bool
+	// ring keeps the last events for /api/v1/events without a history.
+	ring eventRing
 	// refusals not yet logged, and when the last refusal line was written
 	unlogged uint64
 	loggedAt time.Time
@@ -197,6 +199,7 @@ func (h *hub) run(ctx context.Context) {
 		}
 		idle := len(h.clients) == 0 && time.Since(h.lastLeft) > replayGrace
 		h.mu.Unlock()
+		h.ring.add(&r)
 		if idle {
 			continue // nobody listens or will be back: skip the encoding, the agent's main idle cost
 		}
@@ -229,9 +232,11 @@ func (h *hub) run(ctx context.Context) {
 }
 
 // encode turns a reading into its events: the reading itself, then one
-// "transition" event per alert transition it carries.
+// "transition" event per alert transition it carries and one "event" per
+// thing it saw happen (which the reading carries too, for clients that
+// read readings whole).
 func (h *hub) encode(r *reading.Reading) []*frame {
-	frames := make([]*frame, 0, 1+len(r.Transitions))
+	frames := make([]*frame, 0, 1+len(r.Transitions)+len(r.Events))
 	rs := sanitize([]reading.Reading{*r})
 	f := &frame{id: h.seq.Add(1), sensor: r.Sensor}
 	f.full = h.event("reading", f.id, rs[0])
@@ -244,6 +249,10 @@ func (h *hub) encode(r *reading.Reading) []*frame {
 	for _, t := range r.Transitions {
 		id := h.seq.Add(1)
 		frames = append(frames, &frame{id: id, sensor: r.Sensor, full: h.event("transition", id, t)})
+	}
+	for _, e := range r.Events {
+		id := h.seq.Add(1)
+		frames = append(frames, &frame{id: id, sensor: r.Sensor, full: h.event("event", id, e)})
 	}
 	return frames
 }

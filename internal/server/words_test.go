@@ -33,6 +33,10 @@ func pageKeys(t *testing.T) []string {
 	for _, n := range reading.Notes() {
 		keys = append(keys, "note."+n)
 	}
+	// The page looks up "event." + kind.
+	for _, k := range reading.EventKinds {
+		keys = append(keys, "event."+string(k))
+	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }

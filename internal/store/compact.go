@@ -436,7 +436,7 @@ func aggregate(ts []int64, vals []float64) aggs {
 
 // retain deletes up to batches batches of rows past retention and returns
 // how many rows went. A chunk goes once all of its span is older than its
-// retention; alert transitions and notes once older than the aggregates'
+// retention; alert transitions, events and notes once older than the aggregates'
 // retention; ended processes once last seen longer ago than Processes.
 func (s *Store) retain(now time.Time, batches int) (int64, error) {
 	raw := ms(now.Add(-s.opts.Raw)) - spanMS
@@ -453,6 +453,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - spanMS},
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
+		{"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited = 1 LIMIT 1000)", procs},
 	}
 	var total int64

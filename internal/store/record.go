@@ -124,6 +124,7 @@ const (
 	opProcNew
 	opProcUpdate
 	opTransition
+	opEvent
 )
 
 func (o *op) size() int {
@@ -197,7 +198,7 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 			ints:  [4]int64{int64(tr.From), int64(tr.To), ms(tr.Since)},
 			float: [3]float64{tr.Value, tr.Threshold}, data: []byte(tr.Message)})
 	}
-	return ops
+	return appendEvents(ops, rd.Events)
 }
 
 // processes tracks starts and exits over the whole table and returns the
@@ -466,6 +467,7 @@ func opSQL(k opKind) string {
 		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
 		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		opEvent:      insertEvent,
 	}[k]
 }
 
@@ -475,7 +477,7 @@ func (s *Store) write(batch []op) (journal int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	var stmts [opTransition + 1]*sql.Stmt
+	var stmts [opEvent + 1]*sql.Stmt
 	for i := range batch {
 		o := &batch[i]
 		st := stmts[o.kind]
@@ -502,6 +504,8 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
 		case opTransition:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0], o.ints[1], o.float[0], o.float[1], o.ints[2], string(o.data))
+		case opEvent:
+			_, err = execEvent(st, o)
 		}
 		if err != nil {
 			return 0, err

@@ -34,6 +34,11 @@ type Report struct {
 	ExitedList  []ProcLife `json:"exited_list"`
 	// Disks is each filesystem's used space at the start and end.
 	Disks []DiskGrowth `json:"disks"`
+	// Events are the first reportEvents OOM kills, throttling bursts and
+	// pressure crossings of the period (the processes and alerts have
+	// sections of their own); EventCount counts them all.
+	Events     []reading.Event `json:"events"`
+	EventCount int             `json:"event_count"`
 }
 
 // Peak is a metric's high point.
@@ -116,6 +121,9 @@ func (s *Store) Report(from, to time.Time) (*Report, error) {
 		return nil, err
 	}
 	if rep.Disks, err = s.disks(from, to); err != nil {
+		return nil, err
+	}
+	if err = s.reportEvents(rep, from, to); err != nil {
 		return nil, err
 	}
 	return rep, nil

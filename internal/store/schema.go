@@ -5,7 +5,8 @@ package store
 //	1: series, journal, chunks, aggs, tops, procs, transitions, notes
 //	2: sensors (each sensor's primary metric), procs.user, times (a
 //	   sensor's reading times per span, shared by its chunks)
-const schemaVersion = 2
+//	3: events (OOM kills, throttling bursts, pressure crossings)
+const schemaVersion = 3
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -52,6 +53,7 @@ func schema() []string {
 		`CREATE INDEX transitions_ts ON transitions (ts)`,
 		`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
 		`CREATE INDEX notes_ts ON notes (ts)`,
+		eventsTable, eventsIndex,
 	}
 }
 
@@ -66,6 +68,8 @@ func migration(v int) []string {
 			`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
 			`CREATE INDEX times_start ON times (start)`,
 		}
+	case 2:
+		return []string{eventsTable, eventsIndex}
 	}
 	return nil
 }

@@ -12,12 +12,12 @@ import (
 
 // Report writes r as vigia report shows it, with times in loc: the peaks,
 // the alerts, the processes that used the most, those that started and
-// ended, and the filesystems' growth.
+// ended, the events, and the filesystems' growth.
 func Report(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location) {
 	span := r.To.Sub(r.From).Round(time.Minute)
 	at := func(t time.Time) string { return t.In(loc).Format(dayLayout) }
 	fmt.Fprintln(w, tx.ReportTitle(at(r.From), at(r.To), span.String()))
-	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 {
+	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 && r.EventCount == 0 {
 		fmt.Fprintln(w, "\n"+tx.ReportEmpty())
 		return
 	}
@@ -56,6 +56,12 @@ func Report(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location) {
 	}
 	lives(tx.EndedList(), r.ExitedList)
 	lives(tx.StartedList(), r.StartedList)
+	section(w, "\n"+tx.EventsTitle(), r.Events, func(e reading.Event) string {
+		return fmt.Sprintf("  %-16s %s %s", at(e.Time), cell(tx.EventKind(e.Kind), 10), tx.EventLine(e))
+	})
+	if more := r.EventCount - len(r.Events); more > 0 {
+		fmt.Fprintln(w, "  "+tx.MoreEvents(more))
+	}
 	section(w, fmt.Sprintf("\n%s\n  %-20s %-16s %12s %12s %12s %10s", tx.Filesystems(), tx.Heading("MOUNT"), tx.Heading("DEVICE"),
 		tx.Heading("USED BEFORE"), tx.Heading("USED AFTER"), tx.Heading("GROWTH"), tx.Heading("SIZE")), r.Disks, func(d store.DiskGrowth) string {
 		growth := reading.FormatBytes(d.Growth)

@@ -55,6 +55,11 @@ func report() *store.Report {
 		Exited:      3,
 		ExitedList:  []store.ProcLife{{PID: 900, Comm: "make", User: "root", Start: t0.Add(time.Minute), End: t0.Add(5 * time.Minute), Lifetime: 4 * time.Minute, PeakRSS: 40 << 20}},
 		StartedList: []store.ProcLife{{PID: 901, Comm: "sleep", User: "root", Start: t0.Add(2 * time.Hour), PeakRSS: 1 << 20}},
+		Events: []reading.Event{
+			{Time: t0.Add(30 * time.Minute), Kind: reading.EventThrottled, Cgroup: "/system.slice/nginx.service", Unit: "nginx.service", Count: 20, Value: 1.2},
+			{Time: t0.Add(31 * time.Minute), Kind: reading.EventOOMKill, PID: 4242, Comm: "nginx", Cgroup: "/system.slice/nginx.service", Unit: "nginx.service", Count: 1},
+		},
+		EventCount: 5,
 		Disks: []store.DiskGrowth{
 			{Mountpoint: "/", Device: "/dev/sda1", Size: 100 << 30, StartUsed: 40 << 30, EndUsed: 41 << 30, Growth: 1 << 30},
 			{Mountpoint: "/home", Device: "/dev/sda2", Size: 200 << 30, StartUsed: 50 << 30, EndUsed: 49 << 30, Growth: -1 << 30},

@@ -25,6 +25,7 @@ func (t *Text) Page() map[string]string {
 		"conn.reconnecting": t.pick("reconnecting…", "reconectando…"),
 
 		"alerts":          t.pick("Active alerts", "Alertas activas"),
+		"events":          t.EventsTitle(),
 		"alert.threshold": t.pick("threshold", "umbral"),
 		"alert.since":     t.pick("since", "desde"),
 		"level.warning":   t.Status(reading.Warning),
@@ -87,6 +88,9 @@ func (t *Text) Page() map[string]string {
 	// A reading's note is a code; the page looks up "note." + code.
 	for _, n := range reading.Notes() {
 		w["note."+n] = t.Note(n)
+	}
+	for _, k := range reading.EventKinds {
+		w["event."+string(k)] = t.EventKind(k)
 	}
 	return w
 }

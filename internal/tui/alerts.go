@@ -100,11 +100,11 @@ func (m *Model) alertsHeight(int) (int, int) {
 	if len(m.alerts.active) == 0 && len(m.alerts.recent) == 0 {
 		want = 2
 	}
-	return 2, want
+	return 2, want + len(m.notableEvents(eventsInPanel))
 }
 
-// viewAlerts lists open alerts, worst first, then recent transitions,
-// newest first.
+// viewAlerts lists open alerts, worst first, then the latest notable
+// events and recent transitions, newest first.
 func (m *Model) viewAlerts(w, h int) []string {
 	t := m.th
 	lines := make([]string, 0, h)
@@ -142,6 +142,9 @@ func (m *Model) viewAlerts(w, h int) []string {
 		}
 		lines = append(lines, r.done())
 	}
+	// The latest OOM kills, throttling and pressure: the main view's
+	// events pane, before the older transitions.
+	lines = m.appendEventLines(lines, w, h)
 	for i := len(m.alerts.recent) - 1; i >= 0 && len(lines) < h; i-- {
 		a := m.alerts.recent[i]
 		r.reset(w)

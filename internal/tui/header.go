@@ -106,8 +106,8 @@ func (m *Model) statusBar() string {
 	default:
 		hint := m.keys.ShortHelp()
 		switch {
-		case m.view == viewDetail:
-			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.view == viewDetail, m.view == viewEvents:
+			hint = m.keys.detailShortHelp(m.view == viewDetail && m.opts.Signaller != nil)
 		case m.view == viewCgroups:
 			hint = m.keys.cgroupsShortHelp()
 		case m.replay != nil:

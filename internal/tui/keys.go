@@ -36,6 +36,7 @@ const (
 	actIntervalDown action = "interval_down"
 	actIrix         action = "irix"
 	actCgroups      action = "cgroups"
+	actEvents       action = "events"
 	actHelp         action = "help"
 	actQuit         action = "quit"
 
@@ -84,6 +85,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actIntervalDown: {"-"},
 		actIrix:         {"I"},
 		actCgroups:      {"c"},
+		actEvents:       {"e"},
 		actHelp:         {"?", "f1"},
 		actQuit:         {"q", "f10"},
 		actPlay:         {"space"},
@@ -250,7 +252,7 @@ func (m keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree),
 		m.list(actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse),
-		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actHelp, actQuit),
+		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actEvents, actHelp, actQuit),
 	}
 }
 

@@ -72,6 +72,8 @@ func (m *Model) render() string {
 		return m.viewDetail()
 	case viewCgroups:
 		return m.viewCgroups()
+	case viewEvents:
+		return m.viewEvents()
 	}
 	m.frame.Reset()
 	m.frame.Grow(m.w * m.h * 2)

@@ -160,6 +160,7 @@ func (m *Model) resetPanels() {
 		*h = newRing(historyLen)
 	}
 	m.alerts = newAlerts()
+	m.events = eventLog{}
 	m.table.setProcs(nil)
 	m.now = time.Time{}
 }

@@ -134,6 +134,7 @@ const (
 	viewSignal
 	viewConfirm
 	viewCgroups
+	viewEvents
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -156,6 +157,7 @@ type Model struct {
 	cpuHist, memHist, swapHist, rxHist, txHist ring
 
 	alerts alerts
+	events eventLog
 	table  procTable
 	// cgroups is the cgroups view's table; cgroupsOmitted how many groups
 	// the sensor's cap left out of the last reading.
@@ -383,6 +385,7 @@ func (m *Model) ingest(r *reading.Reading) {
 		m.now = r.Time
 	}
 	m.alerts.add(r)
+	m.addEvents(r)
 	if len(r.Transitions) > 0 {
 		m.ver["alerts"] = m.tick
 	}
@@ -499,6 +502,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case viewSignal, viewConfirm:
 		return m.signalKey(msg, a)
+	case viewEvents:
+		if m.eventsKey(msg.Code, msg.String(), a) {
+			return tea.Quit
+		}
+		return nil
 	}
 	if msg.Code == tea.KeyEscape {
 		switch {
@@ -521,6 +529,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case actHelp:
 		m.view = viewHelp
+	case actEvents:
+		m.view, m.events.offset = viewEvents, 0
 	case actDetail:
 		return m.openDetail()
 	case actSignal:

@@ -237,6 +237,7 @@ function onReading(r) {
   const h = handlers[r.sensor];
   if (h) h(r, t);
   for (const tr of r.transitions || []) onTransition(tr);
+  if (r.events && r.events.length) onEvents(r.events);
   scheduleDraw();
 }
 let drawPending = false;
@@ -260,6 +261,22 @@ function renderAlerts() {
     const level = t.to === "critical" ? word("level.critical") : word("level.warning");
     li.textContent = level + " · " + t.rule + " · " + t.metric + (lbl ? " [" + lbl + "]" : "") + " = " + (+t.value).toFixed(1) +
       " (" + word("alert.threshold") + " " + t.threshold + ") " + word("alert.since") + " " + new Date(t.since).toLocaleTimeString() + (t.message ? " — " + t.message : "");
+    return li;
+  }));
+}
+
+// ---- events ---------------------------------------------------------------
+// The last few things that happened, newest first: the kind in the page's
+// words, the rest the event's own data.
+const eventsShown = 20;
+function onEvents(evs) {
+  state.events = (state.events || []).concat(evs).sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).slice(-eventsShown);
+  $("#events").hidden = state.events.length === 0;
+  $("#event-list").replaceChildren(...state.events.slice().reverse().map((e) => {
+    const li = el("li", e.kind);
+    const who = e.pid ? e.comm + " (" + e.pid + ")" : e.count > 1 ? "×" + e.count : "";
+    const where = e.unit || e.cgroup || e.resource || "";
+    li.textContent = [new Date(e.time).toLocaleTimeString(), word("event." + e.kind), who, where, e.detail || ""].filter((s) => s !== "").join(" · ");
     return li;
   }));
 }
@@ -444,6 +461,8 @@ async function start() {
     state.alerts.clear();
     for (const t of alerts.active) state.alerts.set(alertKey(t), t);
     renderAlerts();
+    const evs = await api("/api/v1/events?since=1h");
+    if (evs.events.length) onEvents(evs.events.filter((e) => e.kind !== "alert"));
   } catch (e) {
     if (e.message === "unauthorized") return;
   }
