@@ -46,7 +46,8 @@ type Usage struct {
 	Subject
 	// CPUSeconds is the CPU time it used in the span.
 	CPUSeconds float64
-	// RSS is its mean resident memory over the readings it was seen in.
+	// RSS is its resident memory averaged over the span's recorded time,
+	// counting none while it was not running (or not recorded).
 	RSS float64
 	// IOBytes is what it read and wrote in the span; HasIO says it was
 	// recorded (recordings made before per-process I/O have none).
