@@ -1,0 +1,100 @@
+package text
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// ExplainTitle heads an explanation: the window and the span before it
+// it is compared with.
+func (t *Text) ExplainTitle(from, to, span, before string) string {
+	return fmt.Sprintf(t.pick("What changed %s → %s (%s), against %s → %s", "Qué cambió %s → %s (%s), frente a %s → %s"), from, to, span, before, from)
+}
+
+// ExplainNoBaseline says the span before holds no recording.
+func (t *Text) ExplainNoBaseline() string {
+	return t.pick("Nothing was recorded before the window: every change is counted from zero.",
+		"No hay registro antes de la ventana: cada cambio se cuenta desde cero.")
+}
+
+// ExplainNothing says no recorded process changed.
+func (t *Text) ExplainNothing() string {
+	return t.pick("No recorded process changed.", "Ningún proceso registrado cambió.")
+}
+
+// ExplainResource heads one resource's ranked changes (resource is
+// explain's "cpu", "memory" or "io") with the total rise and fall.
+func (t *Text) ExplainResource(resource string, rise, fall float64) string {
+	var name string
+	switch resource {
+	case "cpu":
+		name = t.pick("CPU time", "Tiempo de CPU")
+	case "memory":
+		name = t.pick("Memory", "Memoria")
+	case "io":
+		name = t.pick("Disk I/O", "E/S de disco")
+	default:
+		name = Printable(resource)
+	}
+	switch {
+	case fall == 0:
+		return fmt.Sprintf(t.pick("%s: rose %s", "%s: subió %s"), name, t.ExplainAmount(resource, rise))
+	case rise == 0:
+		return fmt.Sprintf(t.pick("%s: fell %s", "%s: bajó %s"), name, t.ExplainAmount(resource, math.Abs(fall)))
+	}
+	return fmt.Sprintf(t.pick("%s: rose %s, fell %s", "%s: subió %s, bajó %s"), name,
+		t.ExplainAmount(resource, rise), t.ExplainAmount(resource, math.Abs(fall)))
+}
+
+// ExplainAmount writes an amount of resource: CPU-seconds or bytes, with
+// a minus sign when negative.
+func (t *Text) ExplainAmount(resource string, v float64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "−", -v
+	}
+	if resource == "cpu" {
+		return sign + fmt.Sprintf(t.pick("%.1f CPU-s", "%.1f s de CPU"), v)
+	}
+	return sign + reading.FormatBytes(v)
+}
+
+// ExplainChange is one line's change and its share:
+// "+41.2 CPU-s, 63 % of the rise".
+func (t *Text) ExplainChange(resource string, delta, share float64) string {
+	amount := t.ExplainAmount(resource, delta)
+	if delta > 0 {
+		return fmt.Sprintf(t.pick("+%s, %.0f %% of the rise", "+%s, %.0f %% de la subida"), amount, share*100)
+	}
+	return fmt.Sprintf(t.pick("%s, %.0f %% of the fall", "%s, %.0f %% de la bajada"), amount, share*100)
+}
+
+// ExplainSubject names what changed: "firefox (4711)", marked when it
+// started or ended in the window.
+func (t *Text) ExplainSubject(name string, pid int32, started, ended bool) string {
+	s := Printable(name)
+	if pid > 0 {
+		s += fmt.Sprintf(" (%d)", pid)
+	}
+	switch {
+	case started && ended:
+		s += t.pick(", started and ended", ", iniciado y terminado")
+	case started:
+		s += t.pick(", started", ", iniciado")
+	case ended:
+		s += t.pick(", ended", ", terminado")
+	}
+	return s
+}
+
+// ExplainEnded heads the processes that ended in the window.
+func (t *Text) ExplainEnded() string {
+	return t.pick("Ended in the window:", "Terminados en la ventana:")
+}
+
+// ExplainEvents heads what happened in the window.
+func (t *Text) ExplainEvents() string {
+	return t.pick("Events in the window:", "Sucesos en la ventana:")
+}
