@@ -50,6 +50,7 @@ var same = map[string]bool{
 	"Per(1s)": true, "Per(1m0s)": true, "Per(1h0m0s)": true,
 	"FleetVersion()":  true,
 	"Heading(SENSOR)": true, "Heading(PID)": true, "ReportLevel(normal)": true,
+	"ExplainSubject(x)": true, "ExplainAmount(x)": true,
 }
 
 // arg makes an argument of type t for a method that takes anything.
