@@ -18,8 +18,13 @@ import (
 // is by default: long enough to be a baseline, short enough to be recent.
 const BeforeFactor = 4
 
-// MaxLines is how many lines each ranked list keeps.
-const MaxLines = 10
+// MaxLines is how many lines each ranked list (the rises, the falls) keeps.
+// MinShare is the least share a line needs: what rounds to 0 % explains
+// nothing. Both bound what is shown, not the totals the shares are of.
+const (
+	MaxLines = 10
+	MinShare = 0.005
+)
 
 // Kind is what a subject is.
 type Kind string
@@ -108,15 +113,18 @@ type Line struct {
 	Exited  bool    `json:"exited,omitempty"`
 }
 
-// Ranked is one resource's lines, largest change first, and the totals the
-// shares are of.
+// Ranked is one resource's changes: what rose, largest first, and what
+// fell, largest first, and the totals the shares are of. Rises and falls
+// are kept apart so a spike's culprits are not pushed down by what merely
+// went quiet.
 type Ranked struct {
 	Resource Resource `json:"resource"`
 	// Rise and Fall are the sums of every recorded subject's increases and
 	// decreases (Fall ≤ 0), over all subjects, not only the lines kept.
-	Rise  float64 `json:"rise"`
-	Fall  float64 `json:"fall"`
-	Lines []Line  `json:"lines"`
+	Rise float64 `json:"rise"`
+	Fall float64 `json:"fall"`
+	Rose []Line  `json:"rose"`
+	Fell []Line  `json:"fell"`
 }
 
 // Result is the explanation of a window.
@@ -206,8 +214,8 @@ func Explain(before, window Span) Result {
 }
 
 // rank sums the rise and fall over every line, gives each its share, and
-// keeps the MaxLines largest changes. Lines that did not change are no
-// explanation and are dropped.
+// keeps the MaxLines largest rises and the MaxLines largest falls of at
+// least MinShare. Lines that did not change are no explanation.
 func rank(r Resource, lines []Line) Ranked {
 	out := Ranked{Resource: r}
 	for _, l := range lines {
@@ -221,17 +229,22 @@ func rank(r Resource, lines []Line) Ranked {
 		switch {
 		case l.Delta > 0:
 			l.Share = min(l.Delta/out.Rise, 1)
+			if l.Share >= MinShare {
+				out.Rose = append(out.Rose, l)
+			}
 		case l.Delta < 0:
 			l.Share = min(l.Delta/out.Fall, 1)
-		default:
-			continue
+			if l.Share >= MinShare {
+				out.Fell = append(out.Fell, l)
+			}
 		}
-		out.Lines = append(out.Lines, l)
 	}
-	slices.SortStableFunc(out.Lines, func(a, b Line) int {
-		return cmp.Or(cmp.Compare(math.Abs(b.Delta), math.Abs(a.Delta)), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
-	out.Lines = out.Lines[:min(len(out.Lines), MaxLines)]
+	for _, ls := range []*[]Line{&out.Rose, &out.Fell} {
+		slices.SortStableFunc(*ls, func(a, b Line) int {
+			return cmp.Or(cmp.Compare(math.Abs(b.Delta), math.Abs(a.Delta)), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		})
+		*ls = (*ls)[:min(len(*ls), MaxLines)]
+	}
 	return out
 }
 
@@ -257,3 +270,10 @@ func union(a, b []Usage) []key {
 	}
 	return out
 }
+
+// Moment is the window a selected moment stands for: the minute up to it,
+// as a chart's point at a time shows the rate over the interval before it.
+const Moment = time.Minute
+
+// At returns the window of the moment t.
+func At(t time.Time) (from, to time.Time) { return t.Add(-Moment), t }

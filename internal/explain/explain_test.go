@@ -2,6 +2,7 @@ package explain
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -52,12 +53,13 @@ func TestExplain(t *testing.T) {
 				Usage{Subject: sshd, CPUSeconds: 0.5, RSS: 10}),
 			want: Result{
 				Ranked: []Ranked{
-					{Resource: CPU, Rise: 60, Fall: -0.5, Lines: []Line{
+					{Resource: CPU, Rise: 60, Fall: -0.5, Rose: []Line{
 						{Subject: firefox, Before: 2, After: 50, Delta: 48, Share: 0.8},
 						{Subject: make_, After: 12, Delta: 12, Share: 0.2, Started: true},
+					}, Fell: []Line{
 						{Subject: sshd, Before: 1, After: 0.5, Delta: -0.5, Share: 1},
 					}},
-					{Resource: Memory, Rise: 80, Lines: []Line{
+					{Resource: Memory, Rise: 80, Rose: []Line{
 						{Subject: firefox, Before: 100, After: 160, Delta: 60, Share: 0.75},
 						{Subject: make_, After: 20, Delta: 20, Share: 0.25, Started: true},
 					}},
@@ -76,10 +78,10 @@ func TestExplain(t *testing.T) {
 				Usage{Subject: firefox, CPUSeconds: 1, RSS: 100}),
 			want: Result{
 				Ranked: []Ranked{
-					{Resource: CPU, Fall: -2, Lines: []Line{
+					{Resource: CPU, Fall: -2, Fell: []Line{
 						{Subject: cc1, Before: 3, After: 1, Delta: -2, Share: 1, Exited: true},
 					}},
-					{Resource: Memory, Fall: -300, Lines: []Line{
+					{Resource: Memory, Fall: -300, Fell: []Line{
 						{Subject: cc1, Before: 300, Delta: -300, Share: 1, Exited: true},
 					}},
 				},
@@ -101,15 +103,15 @@ func TestExplain(t *testing.T) {
 			want: Result{
 				NoBaseline: true,
 				Ranked: []Ranked{
-					{Resource: CPU, Rise: 4, Lines: []Line{
+					{Resource: CPU, Rise: 4, Rose: []Line{
 						{Subject: firefox, After: 3, Delta: 3, Share: 0.75},
 						{Subject: sshd, After: 1, Delta: 1, Share: 0.25},
 					}},
-					{Resource: Memory, Rise: 40, Lines: []Line{
+					{Resource: Memory, Rise: 40, Rose: []Line{
 						{Subject: sshd, After: 30, Delta: 30, Share: 0.75},
 						{Subject: firefox, After: 10, Delta: 10, Share: 0.25},
 					}},
-					{Resource: IO, Rise: 4096, Lines: []Line{
+					{Resource: IO, Rise: 4096, Rose: []Line{
 						{Subject: firefox, After: 4096, Delta: 4096, Share: 1},
 					}},
 				},
@@ -120,13 +122,49 @@ func TestExplain(t *testing.T) {
 			},
 		},
 		{
+			name: "rises and falls are ranked apart",
+			// sshd's fall of 8 is larger than either rise: the rises still
+			// lead their own list.
+			before: before(4*time.Minute,
+				Usage{Subject: sshd, CPUSeconds: 40}),
+			window: window(time.Minute,
+				Usage{Subject: sshd, CPUSeconds: 2},
+				Usage{Subject: make_, CPUSeconds: 5},
+				Usage{Subject: cc1, CPUSeconds: 6}),
+			want: Result{
+				Ranked: []Ranked{
+					{Resource: CPU, Rise: 11, Fall: -8, Rose: []Line{
+						{Subject: cc1, After: 6, Delta: 6, Share: 6.0 / 11},
+						{Subject: make_, After: 5, Delta: 5, Share: 5.0 / 11},
+					}, Fell: []Line{
+						{Subject: sshd, Before: 10, After: 2, Delta: -8, Share: 1},
+					}},
+					{Resource: Memory},
+				},
+			},
+		},
+		{
+			name: "a change below MinShare is left out, yet counts in the total",
+			window: window(time.Minute,
+				Usage{Subject: firefox, CPUSeconds: 999},
+				Usage{Subject: sshd, CPUSeconds: 1}),
+			before: before(0),
+			want: Result{
+				NoBaseline: true,
+				Ranked: []Ranked{
+					{Resource: CPU, Rise: 1000, Rose: []Line{{Subject: firefox, After: 999, Delta: 999, Share: 0.999}}},
+					{Resource: Memory},
+				},
+			},
+		},
+		{
 			name:   "a process gone from the window with nothing recorded of its end",
 			before: before(4*time.Minute, Usage{Subject: sshd, CPUSeconds: 8, RSS: 10}),
 			window: window(time.Minute),
 			want: Result{
 				Ranked: []Ranked{
-					{Resource: CPU, Fall: -2, Lines: []Line{{Subject: sshd, Before: 2, Delta: -2, Share: 1}}},
-					{Resource: Memory, Fall: -10, Lines: []Line{{Subject: sshd, Before: 10, Delta: -10, Share: 1}}},
+					{Resource: CPU, Fall: -2, Fell: []Line{{Subject: sshd, Before: 2, Delta: -2, Share: 1}}},
+					{Resource: Memory, Fall: -10, Fell: []Line{{Subject: sshd, Before: 10, Delta: -10, Share: 1}}},
 				},
 			},
 		},
@@ -152,11 +190,11 @@ func TestKeepsLargest(t *testing.T) {
 		us = append(us, Usage{Subject: proc(string(rune('a'+i)), string(rune('a'+i)), int32(i)), CPUSeconds: float64(i + 1)})
 	}
 	got := Explain(Span{}, Span{Covered: time.Minute, Usage: us}).Ranked[0]
-	if len(got.Lines) != MaxLines || got.Lines[0].After != MaxLines+5 || got.Lines[MaxLines-1].After != 6 {
-		t.Fatalf("kept %d lines, first %v, last %v; want the %d largest", len(got.Lines), got.Lines[0], got.Lines[len(got.Lines)-1], MaxLines)
+	if len(got.Rose) != MaxLines || got.Rose[0].After != MaxLines+5 || got.Rose[MaxLines-1].After != 6 {
+		t.Fatalf("kept %d lines, first %v, last %v; want the %d largest", len(got.Rose), got.Rose[0], got.Rose[len(got.Rose)-1], MaxLines)
 	}
 	sum := 0.0
-	for _, l := range got.Lines {
+	for _, l := range got.Rose {
 		sum += l.Share
 	}
 	if want := (6.0 + 15) * 10 / 2 / (15 * 16 / 2); math.Abs(sum-want) > 1e-9 {
@@ -190,7 +228,17 @@ func FuzzExplain(f *testing.F) {
 		res := Explain(before, window)
 		for _, r := range res.Ranked {
 			var rise, fall, up, down float64
-			for _, l := range r.Lines {
+			for _, l := range r.Rose {
+				if l.Delta <= 0 {
+					t.Errorf("%s %s: delta %v among the rises", r.Resource, l.Name, l.Delta)
+				}
+			}
+			for _, l := range r.Fell {
+				if l.Delta >= 0 {
+					t.Errorf("%s %s: delta %v among the falls", r.Resource, l.Name, l.Delta)
+				}
+			}
+			for _, l := range append(slices.Clone(r.Rose), r.Fell...) {
 				if l.Delta > 0 {
 					up += l.Delta
 				} else {
@@ -214,8 +262,9 @@ func FuzzExplain(f *testing.F) {
 			if rise > 1+1e-9 || fall > 1+1e-9 {
 				t.Errorf("%s: shares of the rise sum to %v, of the fall to %v", r.Resource, rise, fall)
 			}
-			// At most 7 subjects: every change is a line.
-			if math.Abs(up-r.Rise) > 1e-6 || math.Abs(down-r.Fall) > 1e-6 {
+			// At most 7 subjects: every change of MinShare is a line.
+			// Only lines under MinShare each may be left out.
+			if up > r.Rise+1e-6 || up < r.Rise*(1-7*MinShare)-1e-6 || down < r.Fall-1e-6 || down > r.Fall*(1-7*MinShare)+1e-6 {
 				t.Errorf("%s: rise %v, fall %v; the lines' deltas sum to %v, %v", r.Resource, r.Rise, r.Fall, up, down)
 			}
 			if r.Rise < 0 || r.Fall > 0 {

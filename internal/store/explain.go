@@ -36,24 +36,59 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 		}
 		return u
 	}
+	// A process's first sighting has no CPU % (there is no sample before
+	// it) but has its CPU time: for one that started since the reading
+	// before, that is what it used in the interval.
+	born := map[int64]int64{}
+	brows, err := s.db.Query("SELECT id, started FROM procs WHERE started >= ? AND started < ?", f-minuteMS, t+minuteMS)
+	if err != nil {
+		return sp, err
+	}
+	for brows.Next() {
+		var id, started int64
+		if err := brows.Scan(&id, &started); err != nil {
+			brows.Close()
+			return sp, err
+		}
+		born[id] = started
+	}
+	brows.Close()
+	if err := brows.Err(); err != nil {
+		return sp, err
+	}
+	seen := map[int64]bool{}
 	var covered int64
 	prev := int64(-1)
 	for _, e := range entries {
 		p := prev
 		prev = e.ts
 		if p < 0 {
+			for _, tp := range e.procs {
+				seen[tp.proc] = true
+			}
 			continue
 		}
 		// A procs reading's CPU % is its rate over the time since the
 		// reading before (a minute at most): the part of that interval
 		// inside the span counts, whichever reading it belongs to.
-		dt := min(e.ts, t) - max(p, e.ts-minuteMS, f)
+		lo := max(p, e.ts-minuteMS)
+		dt := min(e.ts, t) - max(lo, f)
 		if dt <= 0 {
+			for _, tp := range e.procs {
+				seen[tp.proc] = true
+			}
 			continue
 		}
 		covered += dt
 		for _, tp := range e.procs {
+			first := !seen[tp.proc]
+			seen[tp.proc] = true
 			u := get(tp.proc)
+			if st, ok := born[tp.proc]; first && ok && st > lo && tp.cpu == 0 && tp.more {
+				// Its CPU time since it started, spread evenly over the
+				// time it lived, and the span's part of that.
+				u.CPUSeconds += tp.cpuTime * float64(max(min(e.ts, t)-max(st, f), 0)) / float64(max(e.ts-st, 1))
+			}
 			u.CPUSeconds += tp.cpu / 100 * float64(dt) / 1000
 			u.RSS += float64(tp.rss) * float64(dt)
 			// Per-process I/O joins here when the top lists record it:

@@ -13,7 +13,7 @@ import (
 
 // TestExplain records six minutes at one procs reading every 10 s: idle
 // runs throughout at 10 %, old at 20 % until 4m20s and then ends, spin
-// starts at 4m05s and runs at 100 %. The minute from 4m against the four
+// starts at 4m05s and runs at 100 %, blip lives from 4m32s to 4m40s. The minute from 4m against the four
 // before it is explained the same from the journal and once compacted.
 func TestExplain(t *testing.T) {
 	t.Parallel()
@@ -29,6 +29,9 @@ func TestExplain(t *testing.T) {
 		if k >= 25 {
 			ps = append(ps, reading.Process{PID: 2, Comm: "spin", Start: base.Add(4*time.Minute + 5*time.Second), CPUPercent: 100, RSS: 2e6})
 		}
+		if k == 28 { // blip lives 8 s between two readings, seen once
+			ps = append(ps, reading.Process{PID: 4, Comm: "blip", Start: base.Add(272 * time.Second), CPUTime: 4, RSS: 6e6})
+		}
 		r := reading.Reading{Sensor: reading.SensorProcesses, Time: at, Primary: reading.ProcsCount, Processes: ps}
 		if k == 27 {
 			r.Transitions = []reading.Transition{{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning, Time: at, Since: at}}
@@ -40,22 +43,32 @@ func TestExplain(t *testing.T) {
 	before, _ := explain.Before(from, to)
 	old := explain.Subject{Kind: explain.Process, ID: "2", Name: "old", PID: 3}
 	spin := explain.Subject{Kind: explain.Process, ID: "3", Name: "spin", PID: 2}
+	blip := explain.Subject{Kind: explain.Process, ID: "4", Name: "blip", PID: 4}
 	at := base.Add(270 * time.Second)
 	want := explain.Result{
 		From: from, To: to, BeforeFrom: before,
 		Ranked: []explain.Ranked{
 			// idle's 24 CPU-s in four minutes are its 6 in one: no change.
-			{Resource: explain.CPU, Rise: 60, Fall: -8, Lines: []explain.Line{
-				{Subject: spin, After: 60, Delta: 60, Share: 1, Started: true},
+			// blip's first and only sighting has no CPU %, but its CPU
+			// time since it started in the window: 4 CPU-s.
+			{Resource: explain.CPU, Rise: 64, Fall: -8, Rose: []explain.Line{
+				{Subject: spin, After: 60, Delta: 60, Share: 60.0 / 64, Started: true},
+				{Subject: blip, After: 4, Delta: 4, Share: 4.0 / 64, Started: true, Exited: true},
+			}, Fell: []explain.Line{
 				{Subject: old, Before: 12, After: 4, Delta: -8, Share: 1, Exited: true},
 			}},
 			// old's 60 MB for 20 s of the minute are 20 MB over it.
-			{Resource: explain.Memory, Rise: 2e6, Fall: -40e6, Lines: []explain.Line{
+			{Resource: explain.Memory, Rise: 3e6, Fall: -40e6, Rose: []explain.Line{
+				{Subject: spin, After: 2e6, Delta: 2e6, Share: 2.0 / 3, Started: true},
+				{Subject: blip, After: 1e6, Delta: 1e6, Share: 1.0 / 3, Started: true, Exited: true},
+			}, Fell: []explain.Line{
 				{Subject: old, Before: 60e6, After: 20e6, Delta: -40e6, Share: 1, Exited: true},
-				{Subject: spin, After: 2e6, Delta: 2e6, Share: 1, Started: true},
 			}},
 		},
-		Exited: []explain.Usage{{Subject: old, CPUSeconds: 4, RSS: 20e6, Exited: true}},
+		Exited: []explain.Usage{
+			{Subject: blip, CPUSeconds: 4, RSS: 1e6, Started: true, Exited: true},
+			{Subject: old, CPUSeconds: 4, RSS: 20e6, Exited: true},
+		},
 		Events: []explain.Event{{Time: at, Transition: &reading.Transition{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning, Time: at, Since: at}}},
 	}
 	check := func(stage string) {

@@ -14,8 +14,8 @@ import (
 const explainLayout = "2006-01-02 15:04:05"
 
 // Explain writes r as vigia report --explain shows it, with times in loc:
-// per resource the largest changes, each with its share of the rise or
-// fall; the processes that ended; the events.
+// per resource the largest rises and the largest falls, each with its
+// share; the processes that ended; the events.
 func Explain(w io.Writer, tx *text.Text, r explain.Result, loc *time.Location) {
 	at := func(t time.Time) string { return t.In(loc).Format(explainLayout) }
 	fmt.Fprintln(w, tx.ExplainTitle(at(r.From), at(r.To), duration(r.To.Sub(r.From)), at(r.BeforeFrom)))
@@ -24,10 +24,13 @@ func Explain(w io.Writer, tx *text.Text, r explain.Result, loc *time.Location) {
 	}
 	any := false
 	for _, rk := range r.Ranked {
-		any = any || len(rk.Lines) > 0
-		section(w, "\n"+tx.ExplainResource(string(rk.Resource), rk.Rise, rk.Fall), rk.Lines, func(l explain.Line) string {
-			return "  " + cell(tx.ExplainSubject(l.Name, l.PID, l.Started, l.Exited), 32) + " " + tx.ExplainChange(string(rk.Resource), l.Delta, l.Share)
-		})
+		res := string(rk.Resource)
+		line := func(l explain.Line) string {
+			return "  " + cell(tx.ExplainSubject(l.Name, l.PID, l.Started, l.Exited), 32) + " " + tx.ExplainChange(res, l.Delta, l.Share)
+		}
+		section(w, "\n"+tx.ExplainHead(res, rk.Rise), rk.Rose, line)
+		section(w, "\n"+tx.ExplainHead(res, rk.Fall), rk.Fell, line)
+		any = any || len(rk.Rose)+len(rk.Fell) > 0
 	}
 	if !any {
 		fmt.Fprintln(w, "\n"+tx.ExplainNothing())

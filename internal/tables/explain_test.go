@@ -24,12 +24,13 @@ func explained() explain.Result {
 	return explain.Result{
 		From: from, To: to, BeforeFrom: before,
 		Ranked: []explain.Ranked{
-			{Resource: explain.CPU, Rise: 65.4, Fall: -1.5, Lines: []explain.Line{
+			{Resource: explain.CPU, Rise: 65.4, Fall: -1.5, Rose: []explain.Line{
 				{Subject: firefox, Before: 2, After: 43.2, Delta: 41.2, Share: 41.2 / 65.4},
 				{Subject: mk, After: 24.2, Delta: 24.2, Share: 24.2 / 65.4, Started: true},
+			}, Fell: []explain.Line{
 				{Subject: cc1, Before: 1.5, Delta: -1.5, Share: 1, Exited: true},
 			}},
-			{Resource: explain.Memory, Rise: 300 << 20, Lines: []explain.Line{
+			{Resource: explain.Memory, Rise: 300 << 20, Rose: []explain.Line{
 				{Subject: firefox, Before: 1 << 30, After: 1<<30 + 300<<20, Delta: 300 << 20, Share: 1},
 			}},
 		},
@@ -61,7 +62,7 @@ func TestExplainPrintable(t *testing.T) {
 	r := explained()
 	var b strings.Builder
 	for i, h := range golden.Hostile {
-		r.Ranked[0].Lines[0].Name = h
+		r.Ranked[0].Rose[0].Name = h
 		r.Exited[0].Name = h
 		r.Events[0].Transition.Rule = golden.Hostile[(i+1)%len(golden.Hostile)]
 		r.Events[0].Transition.Message = golden.Hostile[(i+2)%len(golden.Hostile)]

@@ -24,9 +24,9 @@ func (t *Text) ExplainNothing() string {
 	return t.pick("No recorded process changed.", "Ningún proceso registrado cambió.")
 }
 
-// ExplainResource heads one resource's ranked changes (resource is
-// explain's "cpu", "memory" or "io") with the total rise and fall.
-func (t *Text) ExplainResource(resource string, rise, fall float64) string {
+// ExplainHead heads one resource's rises (delta > 0) or falls (delta < 0)
+// with their total; resource is explain's "cpu", "memory" or "io".
+func (t *Text) ExplainHead(resource string, delta float64) string {
 	var name string
 	switch resource {
 	case "cpu":
@@ -38,14 +38,10 @@ func (t *Text) ExplainResource(resource string, rise, fall float64) string {
 	default:
 		name = Printable(resource)
 	}
-	switch {
-	case fall == 0:
-		return fmt.Sprintf(t.pick("%s: rose %s", "%s: subió %s"), name, t.ExplainAmount(resource, rise))
-	case rise == 0:
-		return fmt.Sprintf(t.pick("%s: fell %s", "%s: bajó %s"), name, t.ExplainAmount(resource, math.Abs(fall)))
+	if delta < 0 {
+		return fmt.Sprintf(t.pick("%s fell %s:", "%s bajó %s:"), name, t.ExplainAmount(resource, math.Abs(delta)))
 	}
-	return fmt.Sprintf(t.pick("%s: rose %s, fell %s", "%s: subió %s, bajó %s"), name,
-		t.ExplainAmount(resource, rise), t.ExplainAmount(resource, math.Abs(fall)))
+	return fmt.Sprintf(t.pick("%s rose %s:", "%s subió %s:"), name, t.ExplainAmount(resource, delta))
 }
 
 // ExplainAmount writes an amount of resource: CPU-seconds or bytes, with
