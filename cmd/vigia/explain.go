@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/explain"
+	"github.com/vigia-dev/vigia/internal/server"
 	"github.com/vigia-dev/vigia/internal/store"
 	"github.com/vigia-dev/vigia/internal/tables"
 )
@@ -87,4 +89,12 @@ func runExplain(e *env, d *dbFlags, f *explainFlags, since, from, to string, asJ
 	}
 	tables.Explain(e.stdout, words, res, e.zone())
 	return nil
+}
+
+// Explain answers /api/v1/explain from the agent's recording.
+func (h *recordedHistory) Explain(_ context.Context, before, from, to time.Time) (explain.Result, error) {
+	if h.rec == nil {
+		return explain.Result{}, server.ErrNotFound
+	}
+	return h.rec.st.Explain(before, from, to)
 }

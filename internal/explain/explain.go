@@ -50,17 +50,17 @@ type Subject struct {
 type Usage struct {
 	Subject
 	// CPUSeconds is the CPU time it used in the span.
-	CPUSeconds float64
+	CPUSeconds float64 `json:"cpu_seconds"`
 	// RSS is its resident memory averaged over the span's recorded time,
 	// counting none while it was not running (or not recorded).
-	RSS float64
+	RSS float64 `json:"rss_bytes"`
 	// IOBytes is what it read and wrote in the span; HasIO says it was
 	// recorded (recordings made before per-process I/O have none).
-	IOBytes float64
-	HasIO   bool
+	IOBytes float64 `json:"io_bytes,omitempty"`
+	HasIO   bool    `json:"has_io,omitempty"`
 	// Started says it started in the span, Exited that it ended in it.
-	Started bool
-	Exited  bool
+	Started bool `json:"started,omitempty"`
+	Exited  bool `json:"exited,omitempty"`
 }
 
 // Event is something that happened in the window: today an alert

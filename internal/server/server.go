@@ -105,6 +105,7 @@ type Options struct {
 	Health    func() reading.Health
 	History   History   // optional: /api/v1/history answers 404 without it
 	Inspector Inspector // optional: /api/v1/processes/{pid} answers 404 without it
+	Explainer Explainer // optional: /api/v1/explain answers 404 without it
 	// Stream feeds /api/v1/stream: an engine subscription's channel. The
 	// server stops streaming when it closes.
 	Stream <-chan reading.Reading
@@ -341,6 +342,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/alerts", s.alerts)
 	api("/api/v1/status", s.status)
 	api("/api/v1/history/{sensor}/{metric}", s.history)
+	api("/api/v1/explain", s.explainAPI)
 	api("/api/v1/stream", s.stream)
 	api("/api/v1/fleet", s.fleetAPI)
 	mux.Handle("/api/", s.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
