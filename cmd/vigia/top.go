@@ -140,6 +140,10 @@ func runTop(ctx context.Context, e *env, args []string) error {
 
 	host, _ := os.Hostname()
 	signaller, noSignals := topSignaller(s.fs, s.text)
+	var explainer tui.Explainer // the explain key reads what --record keeps
+	if rec != nil {
+		explainer = rec.st
+	}
 	uiErr := tui.Run(ctx, tui.Options{
 		Readings: sub.C,
 		Health: func() reading.Health {
@@ -154,6 +158,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		Signaller:   signaller,
 		NoSignals:   noSignals,
 		Inspector:   topInspector{fs: s.fs},
+		Explainer:   explainer,
 		SetInterval: eng.SetInterval,
 		Interval:    every,
 		Config:      s.cfg.TUI,

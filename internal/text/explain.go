@@ -94,3 +94,19 @@ func (t *Text) ExplainEnded() string {
 func (t *Text) ExplainEvents() string {
 	return t.pick("Events in the window:", "Sucesos en la ventana:")
 }
+
+// ExplainNeedsRecording says the explain key has nothing to read.
+func (t *Text) ExplainNeedsRecording() string {
+	return t.pick("Nothing recorded to explain: run vigia top --record, or replay what vigia serve records.",
+		"Nada registrado que explicar: use vigia top --record, o reproduzca lo que registra vigia serve.")
+}
+
+// Explaining says the explanation is being read.
+func (t *Text) Explaining() string {
+	return t.pick("Reading the recording…", "Leyendo el registro…")
+}
+
+// ExplainFailed says the recording could not be read.
+func (t *Text) ExplainFailed(err error) string {
+	return fmt.Sprintf(t.pick("Cannot read the recording: %s", "No se puede leer el registro: %s"), Printable(err.Error()))
+}

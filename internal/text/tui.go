@@ -124,6 +124,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("faster refresh", "refresco más rápido")
 	case "irix":
 		return t.pick("CPU %: per core / of all cores", "CPU %: núcleo / total")
+	case "explain":
+		return t.pick("explain a spike", "explicar un pico")
 	case "help":
 		return t.pick("this help", "esta ayuda")
 	case "quit":

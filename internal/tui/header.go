@@ -98,6 +98,8 @@ func (m *Model) statusBar() string {
 		switch {
 		case m.view == viewDetail:
 			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.view == viewExplain:
+			hint = m.keys.detailShortHelp(false)
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}

@@ -35,6 +35,7 @@ const (
 	actIntervalUp   action = "interval_up"
 	actIntervalDown action = "interval_down"
 	actIrix         action = "irix"
+	actExplain      action = "explain"
 	actHelp         action = "help"
 	actQuit         action = "quit"
 
@@ -82,6 +83,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actIntervalUp:   {"+", "="},
 		actIntervalDown: {"-"},
 		actIrix:         {"I"},
+		actExplain:      {"e"},
 		actHelp:         {"?", "f1"},
 		actQuit:         {"q", "f10"},
 		actPlay:         {"space"},
@@ -226,7 +228,7 @@ func (m keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree),
 		m.list(actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse),
-		m.list(actIntervalUp, actIntervalDown, actIrix, actHelp, actQuit),
+		m.list(actIntervalUp, actIntervalDown, actIrix, actExplain, actHelp, actQuit),
 	}
 }
 

@@ -115,6 +115,9 @@ type Options struct {
 	// nil means os.Environ.
 	Environ []string
 	Logger  *slog.Logger
+	// Explainer answers the explain key from what was recorded (top
+	// --record, a replay); nil makes the key say a recording is needed.
+	Explainer Explainer
 	// Replay, when set, shows a recording instead of Readings: no engine,
 	// no signals, no process details.
 	Replay *Replay
@@ -133,6 +136,7 @@ const (
 	viewDetail
 	viewSignal
 	viewConfirm
+	viewExplain
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -169,6 +173,7 @@ type Model struct {
 	remote RemoteState
 
 	detail    *detailMsg
+	explained *explainMsg
 	sigCursor int
 	sigPID    int32
 	sigName   string
@@ -348,6 +353,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signalMsg:
 		m.signalled(msg)
 		return m, nil
+	case explainMsg:
+		if m.view == viewExplain {
+			m.explained = &msg
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
@@ -484,6 +494,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case viewSignal, viewConfirm:
 		return m.signalKey(msg, a)
+	case viewExplain:
+		switch {
+		case msg.Code == tea.KeyEscape || msg.String() == "q" || a == actExplain:
+			m.view, m.explained = viewMain, nil
+		case a == actQuit:
+			return tea.Quit
+		}
+		return nil
 	}
 	if msg.Code == tea.KeyEscape {
 		if m.table.filter != "" {
@@ -504,6 +522,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.view = viewHelp
 	case actDetail:
 		return m.openDetail()
+	case actExplain:
+		return m.openExplain()
 	case actSignal:
 		return m.openSignal()
 	case actFilter:
