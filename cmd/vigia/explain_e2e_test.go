@@ -150,3 +150,52 @@ func TestReportExplainUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestTopExplainKeyInTmux records with top --record while a child with a
+// name of its own spins, then presses e: the page of what changed in the
+// last minute lists the child among the CPU rises, with its share. (Over
+// a whole minute of a busy machine others may have risen more: its rank
+// is TestReportExplainsASpike's to check.)
+func TestTopExplainKeyInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (Debian package tmux)")
+	}
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	spinner := filepath.Join(dir, "vigiaspike")
+	if err := os.Symlink(self, spinner); err != nil {
+		t.Fatal(err)
+	}
+	p := newPane(t, "vigia-explain", 120, 40)
+	p.keys(vigiaBin+" top --record --db "+filepath.Join(dir, "vigia.db")+" --interval 250ms", "Enter")
+	p.waitFor("the process table", contains("COMMAND"))
+	child := exec.Command(spinner)
+	child.Env = append(os.Environ(), spinEnv+"=4s")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Process.Kill() })
+	if err := child.Wait(); err != nil {
+		t.Fatalf("spinner: %v", err)
+	}
+	time.Sleep(2 * time.Second) // the store writes a transaction a second
+	p.keys("e")
+	s := p.waitFor("the explanation", func(s string) bool {
+		return strings.Contains(s, "What changed") && strings.Contains(s, "CPU time rose")
+	})
+	found := false
+	for _, l := range strings.Split(s, "\n") {
+		found = found || (strings.Contains(l, "vigiaspike (") && strings.Contains(l, "% of the rise"))
+	}
+	if !found {
+		t.Errorf("the explain page does not list vigiaspike with its share:\n%s", s)
+	}
+	p.keys("Escape")
+	p.waitFor("the process table again", contains("COMMAND"))
+	p.keys("q")
+	p.waitFor("the shell", func(s string) bool { return !strings.Contains(s, "COMMAND") })
+}
