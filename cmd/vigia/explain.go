@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/explain"
@@ -97,4 +99,39 @@ func (h *recordedHistory) Explain(_ context.Context, before, from, to time.Time)
 		return explain.Result{}, server.ErrNotFound
 	}
 	return h.rec.st.Explain(before, from, to)
+}
+
+// recordedElsewhere answers top's explain key when top does not record:
+// from the history database another vigia (serve, top --record) writes,
+// opened read-only the first time the key is pressed, so a top that never
+// asks never touches it.
+type recordedElsewhere struct {
+	path string
+	mu   sync.Mutex
+	st   *store.Store
+}
+
+func (r *recordedElsewhere) Explain(before, from, to time.Time) (explain.Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st == nil {
+		if _, err := os.Stat(r.path); err != nil {
+			return explain.Result{}, fmt.Errorf("no history database at %s: record with vigia top --record or vigia serve", r.path)
+		}
+		st, err := store.Open(r.path, store.Options{ReadOnly: true})
+		if err != nil {
+			return explain.Result{}, err
+		}
+		r.st = st
+	}
+	return r.st.Explain(before, from, to)
+}
+
+// close closes the database if the key opened it.
+func (r *recordedElsewhere) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.st != nil {
+		r.st.Close()
+	}
 }

@@ -86,3 +86,33 @@ func TestExplain(t *testing.T) {
 	}
 	check("compacted")
 }
+
+// BenchmarkExplainMinute is `vigia report --explain --at T` (and the TUI's
+// e key) on a day of history with 1000 processes: a minute against the
+// four before it, from the compacted top lists.
+func BenchmarkExplainMinute(b *testing.B) {
+	s, end := openDay(b)
+	at := end.Add(-12 * time.Hour)
+	from, to := explain.At(at)
+	before, _ := explain.Before(from, to)
+	b.ResetTimer()
+	for range b.N {
+		res, err := s.Explain(before, from, to)
+		if err != nil || len(res.Ranked) == 0 || len(res.Ranked[0].Rose)+len(res.Ranked[0].Fell) == 0 {
+			b.Fatalf("Explain: %v, %+v", err, res)
+		}
+	}
+}
+
+// BenchmarkExplainHour explains an hour against the four before it.
+func BenchmarkExplainHour(b *testing.B) {
+	s, end := openDay(b)
+	from, to := end.Add(-2*time.Hour), end.Add(-time.Hour)
+	before, _ := explain.Before(from, to)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.Explain(before, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
