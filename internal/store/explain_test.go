@@ -1,6 +1,7 @@
 package store
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -87,13 +88,24 @@ func TestExplain(t *testing.T) {
 	check("compacted")
 }
 
+// hourDB records an hour of a machine with 1000 processes (top lists of
+// the default size at 1 s), compacted as the recorder does, for the
+// explain benchmarks.
+func hourDB(b *testing.B) (*Store, time.Time) {
+	b.Helper()
+	start := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	sim := newSim(b, filepath.Join(b.TempDir(), "hour.db"), 1000, start)
+	sim.run(b, time.Hour, nopTimer{})
+	b.Cleanup(func() { sim.s.Close() })
+	return sim.s, sim.now
+}
+
 // BenchmarkExplainMinute is `vigia report --explain --at T` (and the TUI's
-// e key) on a day of history with 1000 processes: a minute against the
-// four before it, from the compacted top lists.
+// e key): a minute against the four before it, from the compacted top
+// lists of an hour with 1000 processes.
 func BenchmarkExplainMinute(b *testing.B) {
-	s, end := openDay(b)
-	at := end.Add(-12 * time.Hour)
-	from, to := explain.At(at)
+	s, end := hourDB(b)
+	from, to := explain.At(end.Add(-20 * time.Minute))
 	before, _ := explain.Before(from, to)
 	b.ResetTimer()
 	for range b.N {
@@ -104,10 +116,11 @@ func BenchmarkExplainMinute(b *testing.B) {
 	}
 }
 
-// BenchmarkExplainHour explains an hour against the four before it.
-func BenchmarkExplainHour(b *testing.B) {
-	s, end := openDay(b)
-	from, to := end.Add(-2*time.Hour), end.Add(-time.Hour)
+// BenchmarkExplainTenMinutes explains ten minutes against the forty
+// before them.
+func BenchmarkExplainTenMinutes(b *testing.B) {
+	s, end := hourDB(b)
+	from, to := end.Add(-10*time.Minute), end
 	before, _ := explain.Before(from, to)
 	b.ResetTimer()
 	for range b.N {
