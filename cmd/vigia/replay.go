@@ -99,9 +99,10 @@ func runReplay(ctx context.Context, e *env, f replayFlags) error {
 	}
 	host, _ := os.Hostname()
 	return tui.Run(ctx, tui.Options{
-		Replay:   &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed, Follow: f.to == ""},
-		Config:   cfg.TUI,
-		Hostname: host,
-		Text:     words,
+		Replay:    &tui.Replay{Source: s, From: rng.From, To: rng.To, Speed: f.speed, Follow: f.to == ""},
+		Explainer: s,
+		Config:    cfg.TUI,
+		Hostname:  host,
+		Text:      words,
 	})
 }

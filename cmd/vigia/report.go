@@ -13,11 +13,19 @@ import (
 
 const reportHelp = `
 Usage: vigia report [--since 24h | --from T --to T] [--json] [--db PATH]
+       vigia report --explain [--at T | --from T --to T] [--before D] [--json]
 
 The recorded period at a glance: each sensor's peak and when it happened,
 the time every alert spent at warning and critical, the processes that used
 the most CPU time and memory, the processes that started and ended, and how
 much each filesystem grew.
+
+With --explain: what changed in a window against the span just before it
+(four times as long unless --before says): the recorded processes ranked
+by the CPU-seconds they added, by memory (and disk I/O where recorded),
+each with its share of the rise or fall; the processes that ended; the
+alerts raised and cleared. The window is the minute up to --at, the span
+--from/--to (--to alone: the minute up to it), or the last minute.
 
 Times are as for 'vigia history': a duration ago (2h, 7d), an RFC 3339
 time, YYYY-MM-DD HH:MM, or HH:MM today.
@@ -26,6 +34,7 @@ Examples:
   vigia report                          # the last 24 hours
   vigia report --from 02:00 --to 04:00  # what happened last night
   vigia report --since 7d --json | jq '.top_memory[0]'
+  vigia report --explain --at 03:00     # why was it busy at 03:00?
 `
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -35,11 +44,18 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "start `time`")
 	to := fs.String("to", "", "end `time` (default now)")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	ex := addExplainFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("report takes no arguments (got %q)", fs.Arg(0))
+	}
+	if *ex.on {
+		return runExplain(e, d, ex, *since, *from, *to, *asJSON)
+	}
+	if *ex.at != "" || *ex.before != "" {
+		return usagef("--at and --before go with --explain")
 	}
 	if *since == "" && *from == "" && *to == "" {
 		*since = "24h"

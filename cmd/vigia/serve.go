@@ -214,7 +214,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Listen: sc.Listen, Token: token, InsecureNoAuth: sc.InsecureNoAuth, OpenMetrics: sc.OpenMetrics,
 		AllowedHosts: sc.AllowedHosts,
 		TLSCert:      sc.TLSCert, TLSKey: sc.TLSKey,
-		State: liveState{lv}, Health: health, History: history, Events: recordedEvents{history}, Inspector: inspector{fs: s.fs, lv: lv},
+		State: liveState{lv}, Health: health, History: history, Events: recordedEvents{history}, Inspector: inspector{fs: s.fs, lv: lv}, Explainer: history,
 		Stream: streamSub.C, Metrics: metrics.Handler(coll), Version: b.Version, Hostname: host,
 		ReadHeaderTimeout: sc.Timeouts.ReadHeader, ReadTimeout: sc.Timeouts.Read,
 		WriteTimeout: sc.Timeouts.Write, IdleTimeout: sc.Timeouts.Idle,

@@ -27,7 +27,10 @@ a process table you can sort, filter, view as a tree and signal. Every value
 is coloured by its status under the same rules as 'vigia watch'. Press ? for
 every key; q, Esc or Ctrl-C quits, and so do SIGINT, SIGTERM, SIGHUP and
 SIGQUIT, each leaving the terminal as it was; + and - change the refresh
-live. Every sensor refreshes each second unless --interval or the config
+live. e lists events (OOM kills, throttling, pressure, processes started and
+ended, alerts), c shows services and containers, x explains the last minute: what rose and fell against the four
+minutes before, from what --record keeps or else what vigia serve records
+(in a replay, the minute up to where it stands). Every sensor refreshes each second unless --interval or the config
 file says otherwise. Theme, panels and keys come from the config file's tui: section;
 NO_COLOR gives the monochrome theme.
 
@@ -140,6 +143,16 @@ func runTop(ctx context.Context, e *env, args []string) error {
 
 	host, _ := os.Hostname()
 	signaller, noSignals := topSignaller(s.fs, s.text)
+	// The explain key reads what --record keeps, or else what another
+	// vigia records in the same database.
+	var explainer tui.Explainer
+	if rec != nil {
+		explainer = rec.st
+	} else if path, err := historyPath(e, *db, m.configPath); err == nil {
+		elsewhere := &recordedElsewhere{path: path}
+		defer elsewhere.close()
+		explainer = elsewhere
+	}
 	uiErr := tui.Run(ctx, tui.Options{
 		Readings: sub.C,
 		Health: func() reading.Health {
@@ -154,6 +167,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		Signaller:   signaller,
 		NoSignals:   noSignals,
 		Inspector:   topInspector{fs: s.fs},
+		Explainer:   explainer,
 		SetInterval: eng.SetInterval,
 		Interval:    every,
 		Config:      s.cfg.TUI,

@@ -38,6 +38,9 @@ var rank = map[string]int{
 	"internal/archtest":  1,
 	// What the toolchain recorded about the binary; stdlib only.
 	"internal/buildinfo": 1,
+	// What changed in a window against the span before it: arithmetic
+	// over recorded values, for the store to feed and outputs to word.
+	"internal/explain": 1,
 
 	// Rules word their transitions through text.
 	"internal/rule": 2,

@@ -43,7 +43,7 @@ func TUIActions() []string {
 		"up", "down", "page_up", "page_down", "home", "end",
 		"detail", "signal", "filter", "tree",
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
-		"interval_up", "interval_down", "irix", "cgroups", "events", "help", "quit",
+		"interval_up", "interval_down", "irix", "cgroups", "events", "explain", "help", "quit",
 		"replay_play", "replay_step", "replay_step_back", "replay_jump", "replay_jump_back",
 		"replay_jump_far", "replay_jump_far_back", "replay_faster", "replay_slower", "replay_start", "replay_end",
 	}

@@ -107,7 +107,8 @@ type Options struct {
 	Inspector Inspector // optional: /api/v1/processes/{pid} answers 404 without it
 	// Events answers /api/v1/events; without it the server answers from
 	// the last events of its stream.
-	Events Events
+	Events    Events
+	Explainer Explainer // optional: /api/v1/explain answers 404 without it
 	// Stream feeds /api/v1/stream: an engine subscription's channel. The
 	// server stops streaming when it closes.
 	Stream <-chan reading.Reading
@@ -346,6 +347,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/status", s.status)
 	api("/api/v1/history/{sensor}/{metric}", s.history)
 	api("/api/v1/events", s.eventsAPI)
+	api("/api/v1/explain", s.explainAPI)
 	api("/api/v1/stream", s.stream)
 	api("/api/v1/fleet", s.fleetAPI)
 	mux.Handle("/api/", s.auth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -234,42 +234,10 @@ func (s *Store) alertTimes(from, to int64) ([]AlertTime, error) {
 // readings (capped at a minute, so a gap in recording adds nothing), and
 // the highest RSS seen.
 func (s *Store) topUsage(from, to int64) (cpu, mem []ProcUsage, err error) {
-	var entries []topsEntry
-	rows, err := s.db.Query("SELECT data FROM tops WHERE start > ? AND start < ? ORDER BY start", from-spanMS, to)
+	entries, err := s.topEntries(from, to)
 	if err != nil {
 		return nil, nil, err
 	}
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		es, err := decodeTops(data)
-		if err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		entries = append(entries, es...)
-	}
-	rows.Close()
-	jrows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", reading.SensorProcesses, from, to)
-	if err != nil {
-		return nil, nil, err
-	}
-	for jrows.Next() {
-		var t int64
-		var data []byte
-		if err := jrows.Scan(&t, &data); err != nil {
-			jrows.Close()
-			return nil, nil, err
-		}
-		if _, tp, err := decodeEntry(data, nil, nil); err == nil {
-			entries = append(entries, topsEntry{ts: t, procs: tp})
-		}
-	}
-	jrows.Close()
-	slices.SortStableFunc(entries, func(a, b topsEntry) int { return cmp.Compare(a.ts, b.ts) })
 
 	use := map[int64]*ProcUsage{}
 	prev := int64(math.MinInt64)

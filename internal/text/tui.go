@@ -128,6 +128,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("CPU %: per core / of all cores", "CPU %: núcleo / total")
 	case "cgroups":
 		return t.pick("services and containers", "servicios y contenedores")
+	case "explain":
+		return t.pick("explain a spike", "explicar un pico")
 	case "help":
 		return t.pick("this help", "esta ayuda")
 	case "quit":

@@ -27,7 +27,7 @@ var named = map[string][]any{
 	"Status":     {reading.Unknown, reading.Normal, reading.Warning, reading.Critical},
 	"KeyHelp": {"up", "down", "page_up", "page_down", "home", "end", "detail", "signal", "filter", "tree",
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
-		"interval_up", "interval_down", "irix", "events", "help", "quit", "replay_play", "replay_step",
+		"interval_up", "interval_down", "irix", "events", "explain", "help", "quit", "replay_play", "replay_step",
 		"replay_step_back", "replay_jump", "replay_jump_back", "replay_jump_far", "replay_jump_far_back",
 		"replay_faster", "replay_slower", "replay_start", "replay_end", "cgroups"},
 	"CgroupColumn": {"CPU%", "THROT", "THR-S", "MEM", "LIMIT", "LIM%", "HIGH", "MAX", "OOM", "READ/s", "WRITE/s", "PIDS", "PSI%", "CGROUP"},
@@ -65,6 +65,7 @@ var same = map[string]bool{
 	"CgroupColumn(CPU%)": true, "CgroupColumn(MEM)": true, "CgroupColumn(OOM)": true, "CgroupColumn(PIDS)": true,
 	"CgroupColumn(PSI%)": true,
 	"Heading(SENSOR)":    true, "Heading(PID)": true, "ReportLevel(normal)": true,
+	"ExplainSubject(x)": true, "ExplainAmount(x)": true,
 }
 
 // arg makes an argument of type t for a method that takes anything.

@@ -110,6 +110,8 @@ func (m *Model) statusBar() string {
 			hint = m.keys.detailShortHelp(m.view == viewDetail && m.opts.Signaller != nil)
 		case m.view == viewCgroups:
 			hint = m.keys.cgroupsShortHelp()
+		case m.view == viewExplain:
+			hint = m.keys.detailShortHelp(false)
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}

@@ -37,6 +37,7 @@ const (
 	actIrix         action = "irix"
 	actCgroups      action = "cgroups"
 	actEvents       action = "events"
+	actExplain      action = "explain"
 	actHelp         action = "help"
 	actQuit         action = "quit"
 
@@ -86,6 +87,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actIrix:         {"I"},
 		actCgroups:      {"c"},
 		actEvents:       {"e"},
+		actExplain:      {"x"},
 		actHelp:         {"?", "f1"},
 		actQuit:         {"q", "f10"},
 		actPlay:         {"space"},
@@ -252,7 +254,7 @@ func (m keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree),
 		m.list(actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse),
-		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actEvents, actHelp, actQuit),
+		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actEvents, actExplain, actHelp, actQuit),
 	}
 }
 

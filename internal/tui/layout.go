@@ -74,6 +74,8 @@ func (m *Model) render() string {
 		return m.viewCgroups()
 	case viewEvents:
 		return m.viewEvents()
+	case viewExplain:
+		return m.viewExplain()
 	}
 	m.frame.Reset()
 	m.frame.Grow(m.w * m.h * 2)

@@ -115,6 +115,9 @@ type Options struct {
 	// nil means os.Environ.
 	Environ []string
 	Logger  *slog.Logger
+	// Explainer answers the explain key from what was recorded (top
+	// --record, a replay); nil makes the key say a recording is needed.
+	Explainer Explainer
 	// Replay, when set, shows a recording instead of Readings: no engine,
 	// no signals, no process details.
 	Replay *Replay
@@ -135,6 +138,7 @@ const (
 	viewConfirm
 	viewCgroups
 	viewEvents
+	viewExplain
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -178,6 +182,7 @@ type Model struct {
 	remote RemoteState
 
 	detail    *detailMsg
+	explained *explainMsg
 	sigCursor int
 	sigPID    int32
 	sigName   string
@@ -358,6 +363,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signalMsg:
 		m.signalled(msg)
 		return m, nil
+	case explainMsg:
+		if m.view == viewExplain {
+			m.explained = &msg
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
@@ -507,6 +517,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return tea.Quit
 		}
 		return nil
+	case viewExplain:
+		switch {
+		case msg.Code == tea.KeyEscape || msg.String() == "q" || a == actExplain:
+			m.view, m.explained = viewMain, nil
+		case a == actQuit:
+			return tea.Quit
+		}
+		return nil
 	}
 	if msg.Code == tea.KeyEscape {
 		switch {
@@ -533,6 +551,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.view, m.events.offset = viewEvents, 0
 	case actDetail:
 		return m.openDetail()
+	case actExplain:
+		return m.openExplain()
 	case actSignal:
 		return m.openSignal()
 	case actFilter:

@@ -50,7 +50,7 @@ func runCmd(m *Model, cmd tea.Cmd) {
 		return
 	}
 	switch msg := cmd().(type) {
-	case signalMsg, detailMsg:
+	case signalMsg, detailMsg, explainMsg:
 		m.Update(msg)
 	}
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/explain"
+)
+
+// spinEnv makes the test binary, run as a child, burn the processors for
+// the duration it holds and exit: the known spike of
+// TestReportExplainsASpike.
+const spinEnv = "VIGIA_TEST_SPIN"
+
+func init() {
+	d, err := time.ParseDuration(os.Getenv(spinEnv))
+	if err != nil {
+		return
+	}
+	end := time.Now().Add(d)
+	for range runtime.NumCPU() - 1 {
+		go spin(end)
+	}
+	spin(end)
+	os.Exit(0)
+}
+
+func spin(end time.Time) {
+	for n := 0; ; n++ {
+		if n%1_000_000 == 0 && time.Now().After(end) {
+			return
+		}
+	}
+}
+
+// TestReportExplainsASpike records the processes every 250 ms while a
+// child with a name of its own burns the processors for three seconds,
+// then asks report --explain for those seconds: the child leads what rose
+// in CPU time, with about the CPU time it used and its share of the rise.
+// On a machine busy with other work the child gets a share of the
+// processors, not all of them, and another program may truly have risen
+// more in those seconds: the spike is tried up to three times.
+func TestReportExplainsASpike(t *testing.T) {
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for try := 1; ; try++ {
+		res, text, used := spike(t, self)
+		rk := res.Ranked[0]
+		first := rk.Rose[0]
+		// What the kernel says the child used, less what the recording
+		// misses: its last interval before it exited.
+		if first.Name == "vigiaspike" {
+			if first.After < 0.6*used || first.After > 1.1*used+0.05 || math.Abs(first.Share-first.Delta/rk.Rise) > 1e-9 {
+				t.Errorf("first CPU rise %+v, want vigiaspike with about the %.2f CPU-s it used, and its share of %.2f:\n%s", first, used, rk.Rise, text)
+			}
+			lines := strings.Split(text, "\n")
+			if len(lines) < 4 || !strings.HasPrefix(lines[2], "CPU time rose") || !strings.HasPrefix(strings.TrimSpace(lines[3]), "vigiaspike (") ||
+				!strings.Contains(lines[3], "% of the rise") {
+				t.Errorf("report --explain does not show vigiaspike first with its share:\n%s", text)
+			}
+			t.Logf("try %d, the spinner used %.2f CPU-s:\n%s", try, used, text)
+			return
+		}
+		if try == 3 {
+			t.Fatalf("three tries, and vigiaspike (%.2f CPU-s used) never led the CPU rises; the last:\n%s", used, text)
+		}
+		t.Logf("try %d: %s rose more than vigiaspike (%.2f CPU-s used)", try, first.Name, used)
+	}
+}
+
+// spike records while a child burns the processors, and returns
+// report --explain for its life, as JSON and as text, and the CPU time the
+// kernel says the child used.
+func spike(t *testing.T, self string) (explain.Result, string, float64) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vigia.db")
+	// The kernel names a process after the file it was run as.
+	spinner := filepath.Join(dir, "vigiaspike")
+	if err := os.Symlink(self, spinner); err != nil {
+		t.Fatal(err)
+	}
+	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes", "--interval", "250ms", "--count", "30", "--json")
+	watch.Env = cleanEnv(t)
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { watch.Process.Kill(); watch.Wait() })
+	time.Sleep(2 * time.Second) // a baseline
+	from := time.Now()
+	child := exec.Command(spinner)
+	child.Env = append(os.Environ(), spinEnv+"=3s")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Process.Kill() })
+	if err := child.Wait(); err != nil {
+		t.Fatalf("spinner: %v", err)
+	}
+	to := time.Now()
+	used := (child.ProcessState.UserTime() + child.ProcessState.SystemTime()).Seconds()
+	if err := watch.Wait(); err != nil {
+		t.Fatalf("watch --record: %v", err)
+	}
+	args := []string{"report", "--explain", "--db", db, "--from", from.Format(time.RFC3339Nano), "--to", to.Format(time.RFC3339Nano)}
+	out, errOut, code := vigia(t, nil, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("report --explain --json: exit %d: %s", code, errOut)
+	}
+	var res explain.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("report --explain --json: %v\n%s", err, out)
+	}
+	if len(res.Ranked) == 0 || res.Ranked[0].Resource != explain.CPU || len(res.Ranked[0].Rose) == 0 {
+		t.Fatalf("no CPU rise:\n%s", out)
+	}
+	text, errOut, code := vigia(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("report --explain: exit %d: %s", code, errOut)
+	}
+	return res, text, used
+}
+
+// TestReportExplainUsage: a bad --at, --at with --from, --at without
+// --explain and a bad --before each get a message saying what is wrong.
+func TestReportExplainUsage(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--explain", "--at", "tomorrowish"}, `--at: "tomorrowish" is not a time`},
+		{[]string{"--explain", "--at", "03:00", "--from", "02:00"}, "--at cannot be combined with --since, --from or --to"},
+		{[]string{"--at", "03:00"}, "--at and --before go with --explain"},
+		{[]string{"--explain", "--before", "-4m"}, `--before "-4m": want a positive duration`},
+	} {
+		_, errOut, code := runIn(t, now, append([]string{"report", "--db", filepath.Join(t.TempDir(), "none.db")}, tt.args...)...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("report %v: exit %d, %q; want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestTopExplainKeyInTmux records with top --record while a child with a
+// name of its own spins, then presses e: the page of what changed in the
+// last minute lists the child among the CPU rises, with its share. (Over
+// a whole minute of a busy machine others may have risen more: its rank
+// is TestReportExplainsASpike's to check.)
+func TestTopExplainKeyInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (Debian package tmux)")
+	}
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	spinner := filepath.Join(dir, "vigiaspike")
+	if err := os.Symlink(self, spinner); err != nil {
+		t.Fatal(err)
+	}
+	p := newPane(t, "vigia-explain", 120, 40)
+	p.keys(vigiaBin+" top --record --db "+filepath.Join(dir, "vigia.db")+" --interval 250ms", "Enter")
+	p.waitFor("the process table", contains("COMMAND"))
+	child := exec.Command(spinner)
+	child.Env = append(os.Environ(), spinEnv+"=4s")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Process.Kill() })
+	if err := child.Wait(); err != nil {
+		t.Fatalf("spinner: %v", err)
+	}
+	time.Sleep(2 * time.Second) // the store writes a transaction a second
+	p.keys("x")
+	s := p.waitFor("the explanation", func(s string) bool {
+		return strings.Contains(s, "What changed") && strings.Contains(s, "CPU time rose")
+	})
+	found := false
+	for _, l := range strings.Split(s, "\n") {
+		found = found || (strings.Contains(l, "vigiaspike (") && strings.Contains(l, "% of the rise"))
+	}
+	if !found {
+		t.Errorf("the explain page does not list vigiaspike with its share:\n%s", s)
+	}
+	p.keys("Escape")
+	p.waitFor("the process table again", contains("COMMAND"))
+	p.keys("q")
+	p.waitFor("the shell", func(s string) bool { return !strings.Contains(s, "COMMAND") })
+}

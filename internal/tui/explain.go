@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/vigia-dev/vigia/internal/explain"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
+)
+
+// Explainer ranks what changed in [from, to) against [before, from) from
+// what was recorded; the history store satisfies it. It is called off the
+// UI goroutine and may take a moment.
+type Explainer interface {
+	Explain(before, from, to time.Time) (explain.Result, error)
+}
+
+// explainMsg is the Explainer's answer for the explain view; pending
+// until it comes.
+type explainMsg struct {
+	from, to time.Time
+	res      explain.Result
+	err      error
+	pending  bool
+}
+
+// openExplain asks what changed in the minute up to the newest reading
+// (in a replay, the minute up to where it stands) against the four before.
+func (m *Model) openExplain() tea.Cmd {
+	from, to := explain.At(m.now)
+	m.view = viewExplain
+	m.explained = &explainMsg{from: from, to: to, pending: true}
+	ex := m.opts.Explainer
+	if ex == nil || m.now.IsZero() {
+		m.explained.pending = false
+		return nil
+	}
+	return func() tea.Msg {
+		before, _ := explain.Before(from, to)
+		res, err := ex.Explain(before, from, to)
+		return explainMsg{from: from, to: to, res: res, err: err}
+	}
+}
+
+// viewExplain is the full-screen page of what changed: per resource the
+// largest rises, then the largest falls, each with its share; the
+// processes that ended; the events.
+func (m *Model) viewExplain() string {
+	t := m.th
+	lines := make([]string, 0, m.h)
+	lines = append(lines, m.header())
+	ln := newRow(m.w)
+	say := func(p paint, s string) {
+		ln.reset(m.w)
+		ln.add(p, s)
+		lines = append(lines, ln.done())
+	}
+	e := m.explained
+	if e == nil {
+		e = &explainMsg{}
+	}
+	at := func(tm time.Time) string { return tm.Format(time.TimeOnly) }
+	lines = append(lines, title(t, m.tx.ExplainTitle(at(e.from), at(e.to), e.to.Sub(e.from).String(), at(e.from.Add(-explain.BeforeFactor*e.to.Sub(e.from)))), "", m.w))
+	switch {
+	case m.opts.Explainer == nil:
+		say(t.status[reading.Warning], m.tx.ExplainNeedsRecording())
+	case e.pending:
+		say(t.dim, m.tx.Explaining())
+	case e.err != nil:
+		say(t.status[reading.Warning], m.tx.ExplainFailed(e.err))
+	default:
+		r := e.res
+		if r.NoBaseline {
+			say(t.dim, m.tx.ExplainNoBaseline())
+		}
+		shown := false
+		for _, rk := range r.Ranked {
+			res := string(rk.Resource)
+			for _, part := range []struct {
+				total float64
+				lines []explain.Line
+			}{{rk.Rise, rk.Rose}, {rk.Fall, rk.Fell}} {
+				if len(part.lines) == 0 {
+					continue
+				}
+				shown = true
+				say(t.text, m.tx.ExplainHead(res, part.total))
+				for _, l := range part.lines {
+					ln.reset(m.w)
+					ln.add(t.text, "  "+padRight(m.tx.ExplainSubject(l.Name, l.PID, l.Started, l.Exited), 32)+" ")
+					ln.add(t.dim, m.tx.ExplainChange(res, l.Delta, l.Share))
+					lines = append(lines, ln.done())
+				}
+			}
+		}
+		if !shown {
+			say(t.dim, m.tx.ExplainNothing())
+		}
+		if len(r.Events) > 0 {
+			say(t.text, m.tx.ExplainEvents())
+			for _, ev := range r.Events {
+				if tr := ev.Transition; tr != nil {
+					say(t.status[tr.To], "  "+at(ev.Time)+"  "+text.Printable(m.tx.Alert(tr)))
+				}
+			}
+		}
+	}
+	blank := strings.Repeat(" ", m.w)
+	for len(lines) < m.h-1 {
+		lines = append(lines, blank)
+	}
+	lines = append(lines[:m.h-1], m.statusBar())
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigia-dev/vigia/internal/explain"
+	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/text"
+)
+
+// fakeExplainer answers with res and keeps the spans it was asked for.
+type fakeExplainer struct {
+	asked *[]time.Time
+	res   explain.Result
+}
+
+func (f fakeExplainer) Explain(before, from, to time.Time) (explain.Result, error) {
+	*f.asked = append(*f.asked, before, from, to)
+	return f.res, nil
+}
+
+func explainedFixture() explain.Result {
+	p := func(id, name string, pid int32) explain.Subject {
+		return explain.Subject{Kind: explain.Process, ID: id, Name: name, PID: pid}
+	}
+	firefox, mk, cc1 := p("1", "firefox", 4711), p("2", "make", 4800), p("3", "cc1\x1b[2J", 4801)
+	at := base.Add(-20 * time.Second)
+	return explain.Result{
+		Ranked: []explain.Ranked{
+			{Resource: explain.CPU, Rise: 65.4, Fall: -1.5, Rose: []explain.Line{
+				{Subject: firefox, Before: 2, After: 43.2, Delta: 41.2, Share: 41.2 / 65.4},
+				{Subject: mk, After: 24.2, Delta: 24.2, Share: 24.2 / 65.4, Started: true},
+			}, Fell: []explain.Line{{Subject: cc1, Before: 1.5, Delta: -1.5, Share: 1, Exited: true}}},
+			{Resource: explain.Memory, Rise: 300 << 20, Rose: []explain.Line{
+				{Subject: firefox, Before: 1 << 30, After: 1<<30 + 300<<20, Delta: 300 << 20, Share: 1},
+			}},
+		},
+		Events: []explain.Event{{Time: at, Transition: &reading.Transition{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage,
+			From: reading.Normal, To: reading.Warning, Time: at, Since: at, Message: "cpu.usage is 93%, above the warning bound 90%"}}},
+	}
+}
+
+// TestExplainKey: e asks the explainer for the minute up to the newest
+// reading against the four before it and shows the ranked lines, in both
+// languages; e again goes back.
+func TestExplainKey(t *testing.T) {
+	t.Parallel()
+	for name, lang := range map[string]text.Lang{"en": text.English, "es": text.Spanish} {
+		var asked []time.Time
+		m := newModel(Options{Explainer: fakeExplainer{asked: &asked, res: explainedFixture()}, Text: text.For(lang)}, machine(false), 100, 24)
+		keys(m, "x")
+		if diff := cmp.Diff([]time.Time{base.Add(-5 * time.Minute), base.Add(-time.Minute), base}, asked); diff != "" {
+			t.Errorf("explainer asked (-want +got):\n%s", diff)
+		}
+		frame := m.render()
+		checkFrame(t, frame, 100, 24)
+		checkGolden(t, "explain-"+name, frame)
+		keys(m, "x")
+		if m.view != viewMain {
+			t.Errorf("e again left the view at %v", m.view)
+		}
+	}
+}
+
+// TestExplainWithoutRecording: with nothing recorded the key says how to
+// record, and esc goes back.
+func TestExplainWithoutRecording(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{}, machine(false), 100, 12)
+	keys(m, "x")
+	frame := m.render()
+	checkFrame(t, frame, 100, 12)
+	checkGolden(t, "explain-none", frame)
+	keys(m, "esc")
+	if m.view != viewMain {
+		t.Errorf("esc left the view at %v", m.view)
+	}
+}
