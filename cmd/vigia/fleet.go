@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"os"
@@ -203,5 +204,6 @@ func fleetSource(f config.Fleet) (server.Fleet, error) {
 		}
 		*c.dst = cl
 	}
-	return fleet.New(o), nil
+	// Every page and API caller shares one round of queries per refresh.
+	return fleet.NewCache(fleet.New(o), cmp.Or(f.Refresh, 5*time.Second)), nil
 }
