@@ -77,8 +77,9 @@ func TestRefreshHalfTheSeries(t *testing.T) {
 	o := New(Options{}).o
 	now := time.Unix(1772366400, 0).UTC()
 	srv := fakeAPI(t, map[string]string{
-		"up":                               "instance:a:9100,job:vigia=1 instance:b:9100,job:node=0 instance:c:9100,job:node=1",
-		qSince(o.Lookback, o.Step):         "instance:a:9100,q:down=1772366000 instance:b:9100,q:up=1772366390 instance:b:9100,q:first=1772362800",
+		"up":                 "instance:a:9100,job:vigia=1 instance:b:9100,job:node=0 instance:c:9100,job:node=1",
+		qChanged(o.Lookback): "instance:c:9100=1 instance:a:9100=1 instance:b:9100=1",
+		qSince(`instance=~"a:9100|b:9100|c:9100"`, o.Lookback, o.Step): "instance:a:9100,q:down=1772366000 instance:b:9100,q:up=1772366390 instance:b:9100,q:first=1772362800",
 		qCPU("", o.RateWindow):             "instance:a:9100=42.5 instance:b:9100=7",
 		qCores(""):                         "instance:a:9100=4",
 		qMem(""):                           "error",
