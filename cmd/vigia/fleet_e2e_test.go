@@ -294,7 +294,7 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 			t.Errorf("vigia's version should show on the agents' rows only:\n%s", screen)
 		}
 		p.keys("Down")
-		p.keys("Enter")
+		p.keys("h")
 		p.waitFor("the detail pane's graphs", contains("memory %"))
 		if out := os.Getenv("VIGIA_FLEET_SCREEN"); out != "" {
 			os.WriteFile(out, []byte(p.run("capture-pane", "-p", "-e", "-t", "top")), 0o644)

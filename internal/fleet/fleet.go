@@ -394,3 +394,20 @@ func (f *Fleet) History(ctx context.Context, instance string, now time.Time, spa
 	wg.Wait()
 	return h
 }
+
+// AgentLabel is the target label that gives a host's vigia agent URL when
+// the scrape address is not it (an agent behind a proxy, or on https).
+const AgentLabel = "vigia_url"
+
+// AgentURL is the base URL of h's own vigia agent: its AgentLabel, else
+// its scrape address over scheme for a host whose series say it runs
+// vigia; empty for a host that runs only an exporter.
+func (h *Host) AgentURL(scheme string) string {
+	if u := h.Labels[AgentLabel]; u != "" {
+		return u
+	}
+	if h.Version == "" {
+		return ""
+	}
+	return scheme + "://" + h.Instance
+}

@@ -84,6 +84,18 @@ func (t *Text) FleetGroup(label, value string, hosts, down int) string {
 	return label + "=" + value + ": " + t.hosts(hosts) + ", " + t.down(down)
 }
 
+// FleetNoAgent says that host runs no vigia agent for Enter to open, and
+// which key shows its history from Prometheus instead.
+func (t *Text) FleetNoAgent(host, historyKey string) string {
+	return t.pick(host+" runs no vigia agent (only an exporter): "+historyKey+" shows its history",
+		host+" no tiene agente vigia (solo un exportador): "+historyKey+" muestra su historia")
+}
+
+// FleetOpenFailed says the host's dashboard ended with err.
+func (t *Text) FleetOpenFailed(err error) string {
+	return t.pick("its vigia top ended: ", "su vigia top terminó: ") + err.Error()
+}
+
 // FleetUngrouped says rows are no longer grouped.
 func (t *Text) FleetUngrouped() string { return t.pick("not grouped", "sin agrupar") }
 
@@ -111,6 +123,8 @@ func (t *Text) FleetKeyHelp(action string) string {
 	case "end":
 		return t.pick("last host", "último equipo")
 	case "detail":
+		return t.pick("open its vigia", "abrir su vigia")
+	case "history":
 		return t.pick("host history", "historia del equipo")
 	case "filter":
 		return t.pick("filter by host, label, alert", "filtrar por equipo, etiqueta, alerta")
