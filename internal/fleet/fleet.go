@@ -130,7 +130,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	jobs := []*job{
 		{what: "up", query: "up"},
 		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
-		{what: "cpu", query: qCPU("", o.RateWindow)},
+		{what: "cpu", query: qIdle("", o.RateWindow)},
 		{what: "cores", query: qCores("")},
 		{what: "memory", query: qMem("")},
 		{what: "load", query: qLoad("")},
@@ -233,8 +233,12 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 		_, changed := q["changed"]
 		h.Young = sinceOK && changed && len(q) == 1
 	}
-	each("cpu", func(h *Host, s Series) { h.CPU = s.Last() })
 	each("cores", func(h *Host, s Series) { h.Cores = int(s.Last()) })
+	each("cpu", func(h *Host, s Series) {
+		if h.Cores > 0 {
+			h.CPU = min(max(100*(1-s.Last()/float64(h.Cores)), 0), 100)
+		}
+	})
 	each("memory", func(h *Host, s Series) { h.Mem = s.Last() })
 	each("load", func(h *Host, s Series) { h.Load = s.Last() })
 	each("filesystem", func(h *Host, s Series) { h.FS, h.FSUsed = s.Labels["mountpoint"], s.Last() })

@@ -40,6 +40,14 @@ func qCPU(sel string, w time.Duration) string {
 		sels(`mode=~"idle|iowait"`, sel), promDuration(w), qCores(sel))
 }
 
+// qIdle is the seconds a second each host's CPUs spent idle or waiting on
+// a disk: the refresh's CPU % is 100 * (1 - qIdle / qCores), computed
+// here rather than in Prometheus, which would count the CPUs a second
+// time in the same refresh.
+func qIdle(sel string, w time.Duration) string {
+	return fmt.Sprintf(`sum by (instance) (rate(node_cpu_seconds_total%s[%s]))`, sels(`mode=~"idle|iowait"`, sel), promDuration(w))
+}
+
 // qCores counts the CPUs: one idle counter each.
 func qCores(sel string) string {
 	return fmt.Sprintf(`count by (instance) (node_cpu_seconds_total%s)`, sels(`mode="idle"`, sel))
@@ -64,7 +72,9 @@ const fsMatchers = `fstype!~"tmpfs|ramfs|devtmpfs|squashfs|overlay|nsfs|autofs|f
 // qFSUsed is the fullest filesystem of each host, with its mountpoint.
 func qFSUsed(sel string) string {
 	s := sels(fsMatchers, sel)
-	return fmt.Sprintf(`topk by (instance) (1, 100 * (1 - node_filesystem_avail_bytes%s / (node_filesystem_size_bytes%s > 0)))`, s, s)
+	// max by keeps the labels the view reads: the answer of every host's
+	// device, fstype and target labels was a third of a refresh's bytes.
+	return fmt.Sprintf(`max by (instance, mountpoint) (topk by (instance) (1, 100 * (1 - node_filesystem_avail_bytes%s / (node_filesystem_size_bytes%s > 0))))`, s, s)
 }
 
 // qFSFull is, for each filesystem whose free space falls, the seconds
@@ -74,7 +84,7 @@ func qFSUsed(sel string) string {
 // is not in the answer.
 func qFSFull(sel string, w time.Duration) string {
 	s, r := sels(fsMatchers, sel), promDuration(w)
-	return fmt.Sprintf(`predict_linear(node_filesystem_avail_bytes%s[%s], 0) / -(deriv(node_filesystem_avail_bytes%s[%s]) < 0)`, s, r, s, r)
+	return fmt.Sprintf(`max by (instance, mountpoint) (predict_linear(node_filesystem_avail_bytes%s[%s], 0) / -(deriv(node_filesystem_avail_bytes%s[%s]) < 0))`, s, r, s, r)
 }
 
 // netDevices leave out loopback and the virtual devices bridges and
@@ -125,4 +135,4 @@ func qSince(sel string, lookback, step time.Duration) string {
 
 const qAlerts = `ALERTS{alertstate="firing"}`
 
-const qVersion = `vigia_build_info`
+const qVersion = `max by (instance, version) (vigia_build_info)`
