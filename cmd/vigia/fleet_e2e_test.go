@@ -145,7 +145,9 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 			return false
 		}
 		for _, h := range snap.Hosts {
-			if !h.Up || h.CPU != h.CPU || h.Mem != h.Mem || h.Cores == 0 || h.FS == "" || h.Rx != h.Rx {
+			// The sparkline asks each grid point once (every 2 s here): it
+			// starts at the first one after Prometheus has a rate.
+			if !h.Up || h.CPU != h.CPU || h.Mem != h.Mem || h.Cores == 0 || h.FS == "" || h.Rx != h.Rx || len(h.CPUHistory) == 0 {
 				return false
 			}
 		}
