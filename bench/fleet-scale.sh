@@ -15,7 +15,7 @@
 #  2. `vigia fleet --refresh 5s` in a 200x50 tmux pane: its CPU over SECONDS
 #     (utime+stime from /proc/PID/stat), as a share of one core;
 #  3. how long the pane takes to show the answer to a key: sort by CPU (P),
-#     by memory (M), filter (/dc-east Enter), group (t), page down; and, as
+#     by memory (M) and host (N), filter (/dc-east Enter), group (t); and, as
 #     the floor, how long tmux takes to show cat's echo of a key.
 #     BenchmarkFleetKeys1000 in internal/tui is the view's own share.
 # Usage: bench/fleet-scale.sh [HOSTS] [SECONDS] [ROUNDS]   (defaults: 1000 60 30)
@@ -118,6 +118,5 @@ key "dc-east" "dc-east"
 key Enter "of $hosts hosts"
 tmux send-keys -t "$session" Escape
 key t "grouped by job"
-redraw NPage
 tmux send-keys -t "$session" q
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
