@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -34,9 +37,11 @@ Prometheus' ALERTS series.
 The keys are vigia top's: arrows select, / filters (by host, label or
 alert), P M N T U sort by CPU, memory, host, state and alerts, < > change the
 sort column, r reverses, t groups the rows by job, then by each other label
-the targets carry, then not at all; Enter opens the selected host's history
-from Prometheus below the table; + and - change the refresh; ? lists every
-key. A failed refresh (Prometheus unreachable, a 401, a timeout) is said on
+the targets carry, then not at all; Enter opens the selected host's own
+vigia, live (vigia top --remote, at the target's vigia_url label or its
+scrape address over http, with --agent-token-file and --ca-file), and q
+there comes back; h shows the host's history from Prometheus below the
+table; + and - change the refresh; ? lists every key. A failed refresh (Prometheus unreachable, a 401, a timeout) is said on
 screen, the last good table stays, and the next refresh recovers. Theme and
 keys come from the config file's tui: section, and its fleet: section
 (prometheus, alertmanager, token_file, ca_file, refresh, group) gives what
@@ -56,7 +61,8 @@ func runFleet(ctx context.Context, e *env, args []string) error {
 	tokenFile := fs.String("token-file", "", "`file` holding a bearer token for both URLs")
 	user := fs.String("user", "", "basic-auth `user` for both URLs (the password from --password-file)")
 	passFile := fs.String("password-file", "", "`file` holding the basic-auth password")
-	caFile := fs.String("ca-file", "", "PEM `file` of the CAs to trust for https")
+	caFile := fs.String("ca-file", "", "PEM `file` of the CAs to trust for https (Prometheus, Alertmanager and the agents Enter opens)")
+	agentToken := fs.String("agent-token-file", "", "`file` holding the bearer token of the vigia agents Enter opens")
 	timeout := fs.String("timeout", "10s", "each query's `timeout`")
 	refresh := fs.String("refresh", "5s", "refresh every `interval` (+ and - change it live)")
 	rateWindow := fs.String("rate-window", "1m", "`range` of rate() over counters: at least four scrape intervals")
@@ -135,6 +141,21 @@ func runFleet(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding vigia's own binary: %w", err)
+	}
+	// Enter opens a host's agent as vigia top --remote, with this view's
+	// config, language and CA, in the terminal this view gives up meanwhile.
+	attach := func(url string) *exec.Cmd {
+		args := []string{"top", "--remote", url}
+		for _, a := range [][2]string{{"--token-file", *agentToken}, {"--ca-file", *caFile}, {"--config", *configPath}, {"--lang", *lang}} {
+			if a[1] != "" {
+				args = append(args, a[0], a[1])
+			}
+		}
+		return exec.Command(self, args...)
+	}
 	s := &setup{cfg: cfg, rules: cfg.Rules}
 	e.beQuiet()
 	return tui.RunFleet(ctx, tui.FleetOptions{
@@ -146,6 +167,7 @@ func runFleet(ctx context.Context, e *env, args []string) error {
 		Text:    tx,
 		Level:   thresholdLevel(s.engineRules()),
 		Now:     e.clock,
+		Attach:  attach,
 	})
 }
 
@@ -203,5 +225,6 @@ func fleetSource(f config.Fleet) (server.Fleet, error) {
 		}
 		*c.dst = cl
 	}
-	return fleet.New(o), nil
+	// Every page and API caller shares one round of queries per refresh.
+	return fleet.NewCache(fleet.New(o), cmp.Or(f.Refresh, 5*time.Second)), nil
 }

@@ -145,7 +145,9 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 			return false
 		}
 		for _, h := range snap.Hosts {
-			if !h.Up || h.CPU != h.CPU || h.Mem != h.Mem || h.Cores == 0 || h.FS == "" || h.Rx != h.Rx {
+			// The sparkline asks each grid point once (every 2 s here): it
+			// starts at the first one after Prometheus has a rate.
+			if !h.Up || h.CPU != h.CPU || h.Mem != h.Mem || h.Cores == 0 || h.FS == "" || h.Rx != h.Rx || len(h.CPUHistory) == 0 {
 				return false
 			}
 		}
@@ -294,7 +296,7 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 			t.Errorf("vigia's version should show on the agents' rows only:\n%s", screen)
 		}
 		p.keys("Down")
-		p.keys("Enter")
+		p.keys("h")
 		p.waitFor("the detail pane's graphs", contains("memory %"))
 		if out := os.Getenv("VIGIA_FLEET_SCREEN"); out != "" {
 			os.WriteFile(out, []byte(p.run("capture-pane", "-p", "-e", "-t", "top")), 0o644)

@@ -34,7 +34,10 @@ type Options struct {
 }
 
 // Fleet refreshes the view of every host. It is safe for concurrent use.
-type Fleet struct{ o Options }
+type Fleet struct {
+	o      Options
+	sparks sparks
+}
 
 // New fills o's defaults.
 func New(o Options) *Fleet {
@@ -120,14 +123,14 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	type job struct {
 		what  string
 		query string
-		rng   bool
+		run   func() ([]Series, error) // instead of query
 		got   []Series
 		err   error
 	}
 	jobs := []*job{
 		{what: "up", query: "up"},
-		{what: "since", query: qSince(o.Lookback, o.Step)},
-		{what: "cpu", query: qCPU("", o.RateWindow)},
+		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
+		{what: "cpu", query: qIdle("", o.RateWindow)},
 		{what: "cores", query: qCores("")},
 		{what: "memory", query: qMem("")},
 		{what: "load", query: qLoad("")},
@@ -136,7 +139,9 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		{what: "network rx", query: qNet("receive", "", o.RateWindow)},
 		{what: "network tx", query: qNet("transmit", "", o.RateWindow)},
 		{what: "version", query: qVersion},
-		{what: "cpu history", query: qCPU("", o.RateWindow), rng: true},
+		{what: "cpu history", run: func() ([]Series, error) {
+			return f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
+		}},
 	}
 	alerts := &job{what: "alerts", query: qAlerts}
 	jobs = append(jobs, alerts)
@@ -151,9 +156,8 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 				for _, a := range as {
 					j.got = append(j.got, Series{Labels: a.Labels, Samples: []Sample{{T: a.Since, V: 1}}})
 				}
-			case j.rng:
-				step := o.Spark / time.Duration(o.SparkPoints)
-				j.got, j.err = o.Prometheus.QueryRange(ctx, j.query, now.Add(-o.Spark+step), now, step)
+			case j.run != nil:
+				j.got, j.err = j.run()
 			default:
 				j.got, j.err = o.Prometheus.Query(ctx, j.query, now)
 			}
@@ -223,11 +227,18 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 	})
 	_, sinceOK := answer("since")
 	for _, h := range hosts {
-		h.Since = sinceOf(h.Up, since[h.Instance], now, o)
-		h.Young = sinceOK && since[h.Instance] == nil
+		q := since[h.Instance]
+		h.Since = sinceOf(h.Up, q, now, o)
+		// A host qChanged named that the subquery never sampled.
+		_, changed := q["changed"]
+		h.Young = sinceOK && changed && len(q) == 1
 	}
-	each("cpu", func(h *Host, s Series) { h.CPU = s.Last() })
 	each("cores", func(h *Host, s Series) { h.Cores = int(s.Last()) })
+	each("cpu", func(h *Host, s Series) {
+		if h.Cores > 0 {
+			h.CPU = min(max(100*(1-s.Last()/float64(h.Cores)), 0), 100)
+		}
+	})
 	each("memory", func(h *Host, s Series) { h.Mem = s.Last() })
 	each("load", func(h *Host, s Series) { h.Load = s.Last() })
 	each("filesystem", func(h *Host, s Series) { h.FS, h.FSUsed = s.Labels["mountpoint"], s.Last() })
@@ -260,6 +271,31 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 	return out
 }
 
+// since asks qChanged, then qSince of only the hosts it names, so a fleet
+// whose hosts held costs one cheap query. The answer carries those hosts
+// as series with q="changed", for assemble to tell a host too young for
+// the subquery from one that held through the lookback.
+func (f *Fleet) since(ctx context.Context, now time.Time) ([]Series, error) {
+	o := f.o
+	changed, err := o.Prometheus.Query(ctx, qChanged(o.Lookback), now)
+	if err != nil || len(changed) == 0 {
+		return nil, err
+	}
+	insts := make([]string, 0, len(changed))
+	out := make([]Series, 0, 4*len(changed))
+	for _, s := range changed {
+		inst := s.Labels["instance"]
+		insts = append(insts, inst)
+		out = append(out, Series{Labels: map[string]string{"instance": inst, "q": "changed"}, Samples: s.Samples})
+	}
+	slices.Sort(insts)
+	got, err := o.Prometheus.Query(ctx, qSince(instanceIn(insts), o.Lookback, o.Step), now)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, got...), nil
+}
+
 // sinceOf reads qSince's answer for one host: a host that is up came up
 // after the last time it was seen down, one that is down went down after
 // the last time it was seen up, and one whose up held through the lookback
@@ -283,13 +319,15 @@ func unix(sec float64) time.Time {
 	return time.Unix(s, int64((sec-float64(s))*1e9)).UTC()
 }
 
-// spark lays a range answer on SparkPoints slots ending at now.
+// spark lays a range answer on SparkPoints slots ending at the newest
+// point of the grid sparks.update asks.
 func spark(s Series, now time.Time, o Options) []float64 {
 	out := make([]float64, o.SparkPoints)
 	for i := range out {
 		out[i] = math.NaN()
 	}
 	step := o.Spark / time.Duration(o.SparkPoints)
+	now = now.Truncate(step)
 	for _, p := range s.Samples {
 		i := o.SparkPoints - 1 - int((now.Sub(p.T)+step/2)/step)
 		if i >= 0 && i < len(out) {
@@ -359,4 +397,21 @@ func (f *Fleet) History(ctx context.Context, instance string, now time.Time, spa
 	}
 	wg.Wait()
 	return h
+}
+
+// AgentLabel is the target label that gives a host's vigia agent URL when
+// the scrape address is not it (an agent behind a proxy, or on https).
+const AgentLabel = "vigia_url"
+
+// AgentURL is the base URL of h's own vigia agent: its AgentLabel, else
+// its scrape address over scheme for a host whose series say it runs
+// vigia; empty for a host that runs only an exporter.
+func (h *Host) AgentURL(scheme string) string {
+	if u := h.Labels[AgentLabel]; u != "" {
+		return u
+	}
+	if h.Version == "" {
+		return ""
+	}
+	return scheme + "://" + h.Instance
 }

@@ -77,10 +77,12 @@ func TestRefreshHalfTheSeries(t *testing.T) {
 	o := New(Options{}).o
 	now := time.Unix(1772366400, 0).UTC()
 	srv := fakeAPI(t, map[string]string{
-		"up":                               "instance:a:9100,job:vigia=1 instance:b:9100,job:node=0 instance:c:9100,job:node=1",
-		qSince(o.Lookback, o.Step):         "instance:a:9100,q:down=1772366000 instance:b:9100,q:up=1772366390 instance:b:9100,q:first=1772362800",
+		"up":                 "instance:a:9100,job:vigia=1 instance:b:9100,job:node=0 instance:c:9100,job:node=1",
+		qChanged(o.Lookback): "instance:c:9100=1 instance:a:9100=1 instance:b:9100=1",
+		qSince(`instance=~"a:9100|b:9100|c:9100"`, o.Lookback, o.Step): "instance:a:9100,q:down=1772366000 instance:b:9100,q:up=1772366390 instance:b:9100,q:first=1772362800",
+		qIdle("", o.RateWindow):            "instance:a:9100=2.3 instance:b:9100=1.86",
 		qCPU("", o.RateWindow):             "instance:a:9100=42.5 instance:b:9100=7",
-		qCores(""):                         "instance:a:9100=4",
+		qCores(""):                         "instance:a:9100=4 instance:b:9100=2",
 		qMem(""):                           "error",
 		qLoad(""):                          "instance:a:9100=2",
 		qFSUsed(""):                        "instance:a:9100,mountpoint:/var,device:sda2=91",
@@ -105,12 +107,12 @@ func TestRefreshHalfTheSeries(t *testing.T) {
 			},
 			CPUHistory: []float64{42.5, 42.5}},
 		{Instance: "b:9100", Labels: map[string]string{"instance": "b:9100", "job": "node"}, Up: false, Since: time.Unix(1772366405, 0).UTC(),
-			CPU: 7, Mem: nan, Load: nan, FSUsed: nan, Rx: nan, Tx: nan, CPUHistory: []float64{7, 7}},
+			CPU: 7, Cores: 2, Mem: nan, Load: nan, FSUsed: nan, Rx: nan, Tx: nan, CPUHistory: []float64{7, 7}},
 		// Scraped for less than one subquery step: no since yet.
 		{Instance: "c:9100", Labels: map[string]string{"instance": "c:9100", "job": "node"}, Up: true, Young: true,
 			CPU: nan, Mem: nan, Load: nan, FSUsed: nan, Rx: nan, Tx: nan},
 	}
-	if diff := cmp.Diff(want, got.Hosts, cmpopts.EquateNaNs()); diff != "" {
+	if diff := cmp.Diff(want, got.Hosts, cmpopts.EquateNaNs(), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("hosts mismatch (-want +got):\n%s", diff)
 	}
 	if len(got.Problems) != 1 || got.Problems[0].What != "memory" || !strings.Contains(got.Problems[0].Error(), "many-to-many") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/fleet"
@@ -82,9 +83,9 @@ func toFleetAnswer(snap fleet.Snapshot, scheme string) fleetAnswer {
 		if h.FSFull > 0 {
 			fh.FSFull = num(h.FSFull.Seconds())
 		}
-		if h.Version != "" {
-			// Agents are reached as this one is: over https when it is.
-			fh.Dashboard = scheme + "://" + h.Instance + "/"
+		// Agents are reached as this one is: over https when it is.
+		if u := h.AgentURL(scheme); u != "" {
+			fh.Dashboard = strings.TrimSuffix(u, "/") + "/"
 		}
 		a.Hosts = append(a.Hosts, fh)
 	}

@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -118,7 +119,11 @@ func (t *Text) TopPeakMemory() string {
 
 // ProcessChurn counts the processes that started and ended in the period.
 func (t *Text) ProcessChurn(started, ended int) string {
-	return fmt.Sprintf(t.pick("Processes: %d started, %d ended", "Procesos: %d iniciados, %d terminados"), started, ended)
+	if t.lang == Spanish {
+		return "Procesos: " + strconv.Itoa(started) + " " + form(started, "iniciado", "iniciados") + ", " +
+			strconv.Itoa(ended) + " " + form(ended, "terminado", "terminados")
+	}
+	return "Processes: " + strconv.Itoa(started) + " started, " + strconv.Itoa(ended) + " ended"
 }
 
 // EndedList heads the processes that ended, largest first.

@@ -1,7 +1,7 @@
 package text
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -30,13 +30,19 @@ func (t *Text) HostDown() string { return t.pick("down", "caído") }
 
 // FleetSummary is the header's count of the fleet.
 func (t *Text) FleetSummary(hosts, down, alerting int) string {
-	return t.pick(fmt.Sprintf("%d hosts, %d down, %d alerting", hosts, down, alerting),
-		fmt.Sprintf("%d equipos, %d caídos, %d con alertas", hosts, down, alerting))
+	return t.hosts(hosts) + ", " + t.down(down) + ", " + strconv.Itoa(alerting) + t.pick(" alerting", " con alertas")
 }
 
 // FleetShown is the status bar's count of the rows a filter leaves.
 func (t *Text) FleetShown(shown, all int) string {
-	return t.pick(fmt.Sprintf("%d of %d hosts", shown, all), fmt.Sprintf("%d de %d equipos", shown, all))
+	return strconv.Itoa(shown) + t.pick(" of ", " de ") + t.hosts(all)
+}
+
+// hosts counts hosts, and down the ones down.
+func (t *Text) hosts(n int) string { return t.count(n, "host", "hosts", "equipo", "equipos") }
+
+func (t *Text) down(n int) string {
+	return strconv.Itoa(n) + " " + t.pick("down", form(n, "caído", "caídos"))
 }
 
 // FleetUnreadable says the fleet could not be read this refresh, and that
@@ -75,8 +81,19 @@ func (t *Text) FleetGroup(label, value string, hosts, down int) string {
 	if value == "" {
 		value = t.pick("(none)", "(ninguno)")
 	}
-	return t.pick(fmt.Sprintf("%s=%s: %d hosts, %d down", label, value, hosts, down),
-		fmt.Sprintf("%s=%s: %d equipos, %d caídos", label, value, hosts, down))
+	return label + "=" + value + ": " + t.hosts(hosts) + ", " + t.down(down)
+}
+
+// FleetNoAgent says that host runs no vigia agent for Enter to open, and
+// which key shows its history from Prometheus instead.
+func (t *Text) FleetNoAgent(host, historyKey string) string {
+	return t.pick(host+" runs no vigia agent (only an exporter): "+historyKey+" shows its history",
+		host+" no tiene agente vigia (solo un exportador): "+historyKey+" muestra su historia")
+}
+
+// FleetOpenFailed says the host's dashboard ended with err.
+func (t *Text) FleetOpenFailed(err error) string {
+	return t.pick("its vigia top ended: ", "su vigia top terminó: ") + err.Error()
 }
 
 // FleetUngrouped says rows are no longer grouped.
@@ -106,6 +123,8 @@ func (t *Text) FleetKeyHelp(action string) string {
 	case "end":
 		return t.pick("last host", "último equipo")
 	case "detail":
+		return t.pick("open its vigia", "abrir su vigia")
+	case "history":
 		return t.pick("host history", "historia del equipo")
 	case "filter":
 		return t.pick("filter by host, label, alert", "filtrar por equipo, etiqueta, alerta")

@@ -5,6 +5,7 @@ package text
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vigia-dev/vigia/internal/reading"
@@ -121,9 +122,9 @@ func (t *Text) Watching(version string, sensors []string, host string, cores int
 	for i, s := range sensors {
 		names[i] = t.Sensor(s)
 	}
-	return fmt.Sprintf(t.pick("vigia %s — watching %s on %s (%d cores) — Ctrl-C to stop",
-		"vigia %s — vigilando %s en %s (%d núcleos) — Ctrl-C para detener"),
-		version, strings.Join(names, ", "), Printable(host), cores)
+	return fmt.Sprintf(t.pick("vigia %s — watching %s on %s (%s) — Ctrl-C to stop",
+		"vigia %s — vigilando %s en %s (%s) — Ctrl-C para detener"),
+		version, strings.Join(names, ", "), Printable(host), t.Cores(cores))
 }
 
 // Transition describes an alert changing level, in one line.
@@ -171,10 +172,11 @@ func (t *Text) Summary(readings, failed map[string]int, order []string, alerts i
 		first = false
 		fmt.Fprintf(&b, "%s %d", t.Sensor(s), n)
 		if f := failed[s]; f > 0 {
-			fmt.Fprintf(&b, t.pick(" (%d failed)", " (%d fallidas)"), f)
+			b.WriteString(" (" + strconv.Itoa(f) + " " + t.pick("failed", form(f, "fallida", "fallidas")) + ")")
 		}
 	}
-	fmt.Fprintf(&b, t.pick(" readings; %d alert transitions; %d dropped", " lecturas; %d cambios de alerta; %d descartadas"), alerts, dropped)
+	b.WriteString(t.pick(" readings; ", " lecturas; ") + t.count(alerts, "alert transition", "alert transitions", "cambio de alerta", "cambios de alerta") +
+		"; " + strconv.FormatUint(dropped, 10) + " " + t.pick("dropped", form(int(min(dropped, 2)), "descartada", "descartadas")))
 	return b.String()
 }
 
@@ -202,15 +204,16 @@ func (t *Text) ProcessHeader() string {
 
 // ConfigOK confirms a valid config file.
 func (t *Text) ConfigOK(path string, rules, notifiers int) string {
-	return fmt.Sprintf(t.pick("%s: OK (%d rules, %d notifiers)", "%s: correcto (%d reglas, %d notificadores)"), path, rules, notifiers)
+	return path + t.pick(": OK (", ": correcto (") + t.count(rules, "rule", "rules", "regla", "reglas") + ", " +
+		t.count(notifiers, "notifier", "notifiers", "notificador", "notificadores") + ")"
 }
 
 // Cores is a core count, as `watch` shows it after the CPU bar.
 func (t *Text) Cores(n int) string {
-	return fmt.Sprintf(t.pick("%d cores", "%d núcleos"), n)
+	return t.count(n, "core", "cores", "núcleo", "núcleos")
 }
 
 // ProcsDetail is what `watch` shows after the process count.
 func (t *Text) ProcsDetail(running, threads int) string {
-	return fmt.Sprintf(t.pick("%d running, %d threads", "%d en ejecución, %d hilos"), running, threads)
+	return strconv.Itoa(running) + t.pick(" running, ", " en ejecución, ") + t.count(threads, "thread", "threads", "hilo", "hilos")
 }

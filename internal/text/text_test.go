@@ -58,8 +58,8 @@ func TestSummarySaysWhatFailed(t *testing.T) {
 		lang Lang
 		want string
 	}{
-		{English, "Summary: CPU 3, Disk 0 (3 failed) readings; 1 alert transitions; 0 dropped"},
-		{Spanish, "Resumen: CPU 3, Disco 0 (3 fallidas) lecturas; 1 cambios de alerta; 0 descartadas"},
+		{English, "Summary: CPU 3, Disk 0 (3 failed) readings; 1 alert transition; 0 dropped"},
+		{Spanish, "Resumen: CPU 3, Disco 0 (3 fallidas) lecturas; 1 cambio de alerta; 0 descartadas"},
 	} {
 		if got := For(tt.lang).Summary(readings, failed, order, 1, 0); got != tt.want {
 			t.Errorf("Summary in %v = %q, want %q", tt.lang, got, tt.want)

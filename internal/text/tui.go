@@ -267,7 +267,8 @@ func (t *Text) IrixMode() string {
 }
 
 func (t *Text) SolarisMode(cores int) string {
-	return fmt.Sprintf(t.pick("CPU %%: 100%% = all %d cores (Solaris mode)", "CPU %%: 100%% = los %d núcleos (modo Solaris)"), cores)
+	all := t.pick(form(cores, "", "all "), form(cores, "", "los "))
+	return t.pick("CPU %: 100% = ", "CPU %: 100% = ") + all + t.Cores(cores) + t.pick(" (Solaris mode)", " (modo Solaris)")
 }
 
 // SensorOff and Waiting take a panel's place when it has no values.
@@ -324,7 +325,7 @@ func (t *Text) Level(s reading.Status) string {
 
 // Active counts open alerts.
 func (t *Text) Active(n int) string {
-	return strconv.Itoa(n) + t.pick(" active", " activas")
+	return strconv.Itoa(n) + " " + t.pick("active", form(n, "activa", "activas"))
 }
 
 // NoneActive, AllNormal, Since and Last are the alerts panel's words.
@@ -353,7 +354,7 @@ func (t *Text) Limit() string { return t.pick("limit", "límite") }
 
 // Runnable is the load panel's note.
 func (t *Text) Runnable(run, tasks int) string {
-	return fmt.Sprintf(t.pick("%d of %d tasks runnable", "%d de %d tareas ejecutables"), run, tasks)
+	return strconv.Itoa(run) + t.pick(" of ", " de ") + t.count(tasks, "task runnable", "tasks runnable", "tarea ejecutable", "tareas ejecutables")
 }
 
 // LoadLabel, PerCore and NoPSI are the load panel's words.
@@ -375,7 +376,7 @@ func (t *Text) TempCrit() string { return t.pick("crit", "crít") }
 
 // CoolerHidden says how many sensors did not fit.
 func (t *Text) CoolerHidden(n int) string {
-	return fmt.Sprintf(t.pick("… %d cooler sensors not shown", "… %d sensores más fríos no mostrados"), n)
+	return "… " + t.count(n, "cooler sensor not shown", "cooler sensors not shown", "sensor más frío no mostrado", "sensores más fríos no mostrados")
 }
 
 // NotResponding marks a filesystem whose statfs hung.

@@ -52,7 +52,7 @@ func (t *Text) Exited(pid int32) string {
 
 // MoreChars ends a command line cut in the detail view.
 func (t *Text) MoreChars(n int) string {
-	return fmt.Sprintf(t.pick("… %d more characters", "… %d caracteres más"), n)
+	return "… " + t.count(n, "more character", "more characters", "carácter más", "caracteres más")
 }
 
 // Field is a detail view label, by its English label; the Spanish ones

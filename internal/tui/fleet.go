@@ -45,7 +45,11 @@ type FleetOptions struct {
 	// Level gives the status of a value by vigia's metric name (cpu.usage,
 	// mem.used_percent, load.percent, fs.used_percent) under the rules the
 	// caller runs; nil colours no value.
-	Level  func(metric string, v float64) reading.Status
+	Level func(metric string, v float64) reading.Status
+	// Attach is the command that shows the vigia agent at url, full
+	// screen, until the user quits it (vigia top --remote url); Enter runs
+	// it for the selected host. Nil opens no host.
+	Attach attachCmd
 	Config config.TUI
 	Text   *text.Text
 	// Now is the wall clock; nil is time.Now.
@@ -151,6 +155,8 @@ func (m *FleetModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case fleetTickMsg:
 		return m, m.refresh()
+	case fleetBackMsg:
+		return m, m.back(msg)
 	case fleetHistMsg:
 		m.histAsking = false
 		if h, ok := m.table.selected(); ok && h.Instance == msg.Instance {
@@ -242,6 +248,11 @@ func (m *FleetModel) key(msg tea.KeyPressMsg) tea.Cmd {
 	case actIntervalUp, actIntervalDown:
 		m.stepRefresh(a == actIntervalUp)
 	case actDetail:
+		return m.open()
+	case "":
+		if msg.String() != fleetHistoryKey {
+			return nil
+		}
 		m.detail = !m.detail
 		m.hist = nil
 		if m.detail {

@@ -91,7 +91,7 @@ func TestFleetFrames(t *testing.T) {
 		{"fleet_en_80x12", text.English, 80, 12, nil},
 		{"fleet_grouped_en_120x12", text.English, 120, 12, []string{"t", "t"}},
 		{"fleet_sorted_cpu_filtered_en_120x10", text.English, 120, 10, []string{"P", "/", "p", "r", "o", "d", "enter"}},
-		{"fleet_detail_es_120x24", text.Spanish, 120, 24, []string{"down", "enter"}},
+		{"fleet_detail_es_120x24", text.Spanish, 120, 24, []string{"down", "h"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

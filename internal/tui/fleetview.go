@@ -439,9 +439,10 @@ func peak(s []fleet.Sample) float64 {
 func (m *FleetModel) helpLines() []string {
 	t := m.th
 	lines := []string{title(t, m.tx.HelpTitle(), m.tx.HelpBack(), m.w)}
-	all := m.keys.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actFilter, actTree,
-		actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse,
-		actIntervalUp, actIntervalDown, actHelp, actQuit)
+	all := m.keys.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail)
+	all = append(all, m.historyBinding())
+	all = append(all, m.keys.list(actFilter, actTree, actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID,
+		actSortTime, actSortUser, actReverse, actIntervalUp, actIntervalDown, actHelp, actQuit)...)
 	return append(lines, helpGrid(t, m.w, all)...)
 }
 
@@ -461,7 +462,8 @@ func (m *FleetModel) statusBar() string {
 	case m.message != "":
 		ln.add(t.status[reading.Normal], m.message)
 	default:
-		hint := m.keys.list(actHelp, actFilter, actDetail, actTree, actSortNext, actQuit)
+		hint := append(m.keys.list(actHelp, actFilter, actDetail), m.historyBinding())
+		hint = append(hint, m.keys.list(actTree, actSortNext, actQuit)...)
 		for _, b := range fitHints(hint, ln.room()-textWidth(info)-2) {
 			ln.add(t.accent, hintKey(b))
 			ln.add(t.dim, " "+b.Help().Desc+"  ")
