@@ -211,16 +211,36 @@ func (s *Store) maintain(now time.Time) error {
 	if err != nil || did {
 		return err
 	}
+	// One series-day a step, a few steps each time: a day of 2,000
+	// series is rolled up in under ten minutes, each step a short
+	// transaction that queries wait behind for a millisecond or two.
+	for range 20 {
+		if did, err = s.rollupStep(now); err != nil || !did {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
 	_, err = s.retain(now, 5)
 	return err
 }
 
-// Compact compacts every finished span of the journal and applies
-// retention until nothing is left to do. Record does this by itself in
+// Compact compacts every finished span of the journal, rolls up old
+// 1-minute aggregates and applies retention until nothing is left to do. Record does this by itself in
 // small steps; Compact is for tests, benchmarks and tools.
 func (s *Store) Compact(now time.Time) error {
 	for {
 		did, err := s.compactStep(ms(now))
+		if err != nil {
+			return err
+		}
+		if !did {
+			break
+		}
+	}
+	for {
+		did, err := s.rollupStep(now)
 		if err != nil {
 			return err
 		}
@@ -451,6 +471,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM times WHERE rowid IN (SELECT rowid FROM times WHERE start <= ? LIMIT 1000)", raw},
 		{"DELETE FROM journal WHERE rowid IN (SELECT rowid FROM journal WHERE ts < ? LIMIT 1000)", raw + spanMS},
 		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - spanMS},
+		{"DELETE FROM aggs10 WHERE rowid IN (SELECT rowid FROM aggs10 WHERE start <= ? LIMIT 1000)", agg - dayMS},
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited = 1 LIMIT 1000)", procs},

@@ -5,7 +5,9 @@ package store
 //	1: series, journal, chunks, aggs, tops, procs, transitions, notes
 //	2: sensors (each sensor's primary metric), procs.user, times (a
 //	   sensor's reading times per span, shared by its chunks)
-const schemaVersion = 2
+//	3: aggs10 (10-minute aggregates, a row per series and day, rolled up
+//	   from the 1-minute ones once they are two days old)
+const schemaVersion = 3
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -29,6 +31,8 @@ func schema() []string {
 		`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
 		`CREATE INDEX aggs_start ON aggs (start)`,
 		`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
+		aggs10Table,
+		aggs10Index,
 		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
 		`CREATE INDEX times_start ON times (start)`,
 		`CREATE TABLE procs (
@@ -66,6 +70,16 @@ func migration(v int) []string {
 			`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
 			`CREATE INDEX times_start ON times (start)`,
 		}
+	case 2:
+		return []string{aggs10Table, aggs10Index}
 	}
 	return nil
 }
+
+// The 10-minute aggregates' table. IF NOT EXISTS keeps the migration
+// idempotent: a schema another version created ahead of this one (or a
+// migration step repeated) does not fail on it.
+const (
+	aggs10Table = `CREATE TABLE IF NOT EXISTS aggs10 (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`
+	aggs10Index = `CREATE UNIQUE INDEX IF NOT EXISTS aggs10_series_start ON aggs10 (series, start)`
+)

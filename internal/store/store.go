@@ -7,8 +7,9 @@
 // per transaction), so a crash loses at most the last second. Every chunk
 // span (10 minutes) the journal is compacted into one row per series
 // holding its samples compressed (see codec.go), and 1-minute aggregates
-// (min, mean, max, count) are computed for the same span. Raw chunks and
-// process samples are kept Options.Raw, aggregates Options.Aggregates.
+// (min, mean, max, count) are computed for the same span; after two days
+// they are rolled up into 10-minute aggregates (see rollup.go). Raw chunks
+// and process samples are kept Options.Raw, aggregates Options.Aggregates.
 //
 // Concurrency. One process records into a file at a time: Open for writing
 // takes an exclusive flock on PATH-lock and a second recorder is refused
@@ -37,7 +38,8 @@ import (
 type Options struct {
 	// Raw is how long every reading is kept (24h).
 	Raw time.Duration
-	// Aggregates is how long the 1-minute aggregates are kept (30 days).
+	// Aggregates is how long aggregates are kept (30 days): 1-minute ones
+	// for two days, then rolled up into 10-minute ones.
 	Aggregates time.Duration
 	// Processes is how long the rows of processes that ended are kept (7
 	// days): on a busy machine that starts a process a second they take

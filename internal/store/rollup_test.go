@@ -1,0 +1,180 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// rollupReadings is a memory reading every 30 s for days, values cycling
+// through 0..99 so every hour has the same min, max and mean.
+func rollupReadings(start time.Time, days int) []reading.Reading {
+	n := days * 24 * 120
+	rs := make([]reading.Reading, 0, n)
+	for i := range n {
+		rs = append(rs, reading.Reading{Sensor: reading.SensorMemory, Time: start.Add(time.Duration(i) * 30 * time.Second), Primary: reading.MemUsedPercent,
+			Status: reading.Normal, Metrics: []reading.Metric{{Name: reading.MemUsedPercent, Value: float64(i % 100), Unit: reading.Percent}}})
+	}
+	return rs
+}
+
+// hourly folds rs into hourly points, as Series with a 1-hour step must
+// answer whatever resolution the store keeps.
+func hourly(rs []reading.Reading) []Point {
+	var b bucketer
+	b.step = int64(time.Hour / time.Millisecond)
+	for _, r := range rs {
+		v := r.Metrics[0].Value
+		b.add(ms(r.Time), v, v, v, 1)
+	}
+	return b.pts
+}
+
+// TestRollupAcrossBoundary records four days and asks for them once the
+// oldest two are rolled up into 10-minute aggregates: hourly answers are
+// the same as before the roll-up, 1-minute ones stay for the last two
+// days, and the first reading's time is still known.
+func TestRollupAcrossBoundary(t *testing.T) {
+	t.Parallel()
+	start := base.Truncate(24 * time.Hour)
+	end := start.Add(4 * 24 * time.Hour)
+	s := openTest(t, end)
+	in := rollupReadings(start, 4)
+	record(t, s, in)
+	want := hourly(in)
+	approx := cmpopts.EquateApprox(0, 1e-9)
+	ask := func(stage string) {
+		t.Helper()
+		got, err := s.Series(reading.SensorMemory, nil, start, end, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got[0].Points, approx, cmpopts.EquateApproxTime(0)); diff != "" {
+			t.Errorf("%s: hourly Series mismatch (-want +got):\n%s", stage, diff)
+		}
+	}
+	if err := s.Compact(start.Add(36 * time.Hour)); err != nil { // nothing old enough to roll
+		t.Fatal(err)
+	}
+	ask("before roll-up")
+	if err := s.Compact(end); err != nil {
+		t.Fatal(err)
+	}
+	var minutes, tens int
+	s.db.QueryRow("SELECT count(*) FROM aggs WHERE start < ?", ms(start.Add(48*time.Hour))).Scan(&minutes)
+	s.db.QueryRow("SELECT count(*) FROM aggs10").Scan(&tens)
+	// Two series (the reading's status and its metric), a row per day.
+	if minutes != 0 || tens != 4 {
+		t.Fatalf("after roll-up: %d 1-minute rows older than two days, %d 10-minute rows; want 0 and 4 (a row per series and day)", minutes, tens)
+	}
+	ask("after roll-up")
+
+	// Unstepped, the old days answer in 10-minute points, the next in
+	// 1-minute ones, the last day in raw samples; no sample is lost.
+	got, err := s.Series(reading.SensorMemory, nil, start, end, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int
+	var steps []time.Duration
+	pts := got[0].Points
+	for i, p := range pts {
+		count += p.Count
+		if i > 0 && (len(steps) == 0 || steps[len(steps)-1] != p.Time.Sub(pts[i-1].Time)) {
+			steps = append(steps, p.Time.Sub(pts[i-1].Time))
+		}
+	}
+	if count != len(in) {
+		t.Errorf("unstepped Series counts %d samples, want %d", count, len(in))
+	}
+	if diff := cmp.Diff([]time.Duration{10 * time.Minute, time.Minute, 30 * time.Second}, steps); diff != "" {
+		t.Errorf("resolutions over four days (-want +got):\n%s", diff)
+	}
+	first, _, ok, err := s.Span()
+	if err != nil || !ok || !first.Equal(start) {
+		t.Errorf("Span first = %v, %v, %v; want %v", first, ok, err, start)
+	}
+	// Late minutes for a rolled-up day merge into its row.
+	late := []reading.Reading{{Sensor: reading.SensorMemory, Time: start.Add(5*time.Hour + 15*time.Second), Status: reading.Normal, Primary: reading.MemUsedPercent,
+		Metrics: []reading.Metric{{Name: reading.MemUsedPercent, Value: 1000, Unit: reading.Percent}}}}
+	record(t, s, late)
+	if err := s.Compact(end); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Series(reading.SensorMemory, nil, start.Add(5*time.Hour), start.Add(5*time.Hour+10*time.Minute), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[0].Points) != 1 || got[0].Points[0].Count != 21 || got[0].Points[0].Max != 1000 {
+		t.Errorf("late sample in a rolled-up day: got %+v, want one 10-minute point of 21 samples, max 1000", got[0].Points)
+	}
+}
+
+// TestRollupCrash makes a roll-up fail after it wrote the 10-minute row
+// and before the minutes were deleted: the transaction leaves the minutes
+// as they were and no 10-minute row, and the next step rolls them.
+func TestRollupCrash(t *testing.T) {
+	t.Parallel()
+	start := base.Truncate(24 * time.Hour)
+	end := start.Add(3 * 24 * time.Hour)
+	s := openTest(t, end)
+	in := rollupReadings(start, 1)
+	record(t, s, in)
+	if err := s.Compact(start.Add(26 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var before int
+	s.db.QueryRow("SELECT count(*) FROM aggs").Scan(&before)
+	if _, err := s.db.Exec(`CREATE TRIGGER crash BEFORE DELETE ON aggs BEGIN SELECT RAISE(ABORT, 'crash'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.rollupStep(end); err == nil {
+		t.Fatal("rollupStep succeeded through a failing delete")
+	}
+	var after, tens int
+	s.db.QueryRow("SELECT count(*) FROM aggs").Scan(&after)
+	s.db.QueryRow("SELECT count(*) FROM aggs10").Scan(&tens)
+	if after != before || tens != 0 {
+		t.Fatalf("after a failed roll-up: %d 1-minute rows (want %d), %d 10-minute rows (want 0)", after, before, tens)
+	}
+	s.db.Exec("DROP TRIGGER crash")
+	if err := s.Compact(end); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Series(reading.SensorMemory, nil, start, end, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(hourly(in), got[0].Points, cmpopts.EquateApprox(0, 1e-9), cmpopts.EquateApproxTime(0)); diff != "" {
+		t.Errorf("hourly Series after the retried roll-up (-want +got):\n%s", diff)
+	}
+}
+
+// TestMigrateV2Idempotent reopens a database whose 10-minute table exists
+// though its version says 2 (a migration repeated, or a schema another
+// branch created first): the migration goes through.
+func TestMigrateV2Idempotent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "vigia.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Exec("PRAGMA user_version = 2")
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("reopening at version 2 with aggs10 present: %v", err)
+	}
+	defer s.Close()
+	var version int
+	s.db.QueryRow("PRAGMA user_version").Scan(&version)
+	if version != schemaVersion {
+		t.Errorf("user_version = %d, want %d", version, schemaVersion)
+	}
+}
