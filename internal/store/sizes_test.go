@@ -3,8 +3,8 @@ package store
 import (
 	"database/sql"
 	"os"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -336,7 +336,7 @@ type feature struct {
 func features(tb testing.TB, s *Store, sizes map[string]int64) []feature {
 	share := func(table string) float64 {
 		var cg, all float64
-		s.db.QueryRow("SELECT coalesce(sum(length(data)), 0) FROM "+table+" WHERE series IN (SELECT id FROM series WHERE sensor = 'cgroups')").Scan(&cg)
+		s.db.QueryRow("SELECT coalesce(sum(length(data)), 0) FROM " + table + " WHERE series IN (SELECT id FROM series WHERE sensor = 'cgroups')").Scan(&cg)
 		s.db.QueryRow("SELECT coalesce(sum(length(data)), 0) FROM " + table).Scan(&all)
 		if all == 0 {
 			return 0
