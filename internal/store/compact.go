@@ -222,12 +222,15 @@ func (s *Store) maintain(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.retain(now, 5)
+	if _, err = s.retain(now, 5); err != nil {
+		return err
+	}
+	_, err = s.budget(5)
 	return err
 }
 
 // Compact compacts every finished span of the journal, rolls up old
-// 1-minute aggregates and applies retention until nothing is left to do. Record does this by itself in
+// 1-minute aggregates and applies retention and the size budget until nothing is left to do. Record does this by itself in
 // small steps; Compact is for tests, benchmarks and tools.
 func (s *Store) Compact(now time.Time) error {
 	for {
@@ -250,10 +253,15 @@ func (s *Store) Compact(now time.Time) error {
 	}
 	for {
 		n, err := s.retain(now, 100)
-		if err != nil || n == 0 {
+		if err != nil {
 			return err
 		}
+		if n == 0 {
+			break
+		}
 	}
+	_, err := s.budget(1 << 30)
+	return err
 }
 
 // compactStep moves the journal rows of the oldest span that ended before

@@ -45,6 +45,11 @@ type Options struct {
 	// days): on a busy machine that starts a process a second they take
 	// about 11 MiB a day.
 	Processes time.Duration
+	// MaxSize is the most bytes of the database's pages in use (500 MiB;
+	// 30 days of the defaults on a busy server take about a third of it).
+	// Past it the oldest data of the finest resolution is deleted first:
+	// see budget.go.
+	MaxSize int64
 	// TopProcesses is how many processes by CPU and by memory are kept of
 	// each procs reading (10).
 	TopProcesses int
@@ -74,6 +79,9 @@ func (o Options) withDefaults() Options {
 	if o.Processes <= 0 {
 		o.Processes = 7 * 24 * time.Hour
 	}
+	if o.MaxSize <= 0 {
+		o.MaxSize = DefaultMaxSize
+	}
 	if o.TopProcesses <= 0 {
 		o.TopProcesses = 10
 	}
@@ -91,6 +99,9 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// DefaultMaxSize is Options.MaxSize's default.
+const DefaultMaxSize = 500 << 20
 
 // spanMS is the length of a chunk: journal rows older than the current span
 // are compacted into one row per series and span.
@@ -116,6 +127,7 @@ type Store struct {
 	lastErr      error
 	errSince     time.Time
 	recording    bool
+	size         sizeState
 
 	rec recorder // owned by Record's receiving goroutine
 }
@@ -230,6 +242,7 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("history database %s: %w", path, err)
 		}
 	}
+	s.sizeNow()
 	return s, nil
 }
 
@@ -367,7 +380,8 @@ func (s *Store) Health() reading.StoreHealth {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := reading.StoreHealth{Backlog: len(s.backlog), BacklogBytes: s.backlogBytes,
-		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince}
+		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince,
+		SizeBytes: s.size.used, MaxSizeBytes: s.opts.MaxSize, Evicted: s.size.evicted}
 	if s.lastErr != nil {
 		h.Err = s.lastErr.Error()
 	}
