@@ -10,14 +10,14 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// wideReadings is a reading every 30 s for hours, with 20 noisy metrics,
+// wideReadings is a reading every 30 s for hours, with 40 noisy metrics,
 // so a few days fill a few megabytes.
 func wideReadings(start time.Time, hours int) []reading.Reading {
 	n := hours * 120
 	rs := make([]reading.Reading, 0, n)
 	for i := range n {
-		ms := make([]reading.Metric, 0, 20)
-		for j := range 20 {
+		ms := make([]reading.Metric, 0, 40)
+		for j := range 40 {
 			ms = append(ms, reading.Metric{Name: reading.MemInfo, Labels: []reading.Label{{Name: "field", Value: "F" + strconv.Itoa(j)}},
 				Value: float64((i*7919+j*104729)%100003) / 100, Unit: reading.Bytes})
 		}
@@ -59,7 +59,7 @@ func TestSizeBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, _, _ := s.Size()
-	if full < 512<<10 {
+	if full < 1<<20 {
 		t.Fatalf("four days take %d bytes; the test needs more to be meaningful", full)
 	}
 	before := countTables(t, s)

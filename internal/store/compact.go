@@ -342,11 +342,11 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		return false, err
 	}
 	defer putChunk.Close()
-	putAgg, err := tx.Prepare("INSERT OR REPLACE INTO aggs (series, start, data) VALUES (?, ?, ?)")
+	aggs, err := newHourAggs(tx, start)
 	if err != nil {
 		return false, err
 	}
-	defer putAgg.Close()
+	defer aggs.close()
 	// A sensor's times are kept once per span and shared by every series
 	// present in all its readings, unless the span already has times
 	// (readings written late): those series keep their own.
@@ -389,9 +389,7 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		if _, err := putChunk.Exec(id, start, buf); err != nil {
 			return false, err
 		}
-		a := aggregate(c.ts, c.vals)
-		buf = appendChunk(buf[:0], a.ts, a.min, a.mean, a.max, a.count)
-		if _, err := putAgg.Exec(id, start, buf); err != nil {
+		if err := aggs.put(id, aggregate(c.ts, c.vals)); err != nil {
 			return false, err
 		}
 	}
@@ -478,7 +476,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM tops WHERE start IN (SELECT start FROM tops WHERE start <= ? LIMIT 100)", raw},
 		{"DELETE FROM times WHERE rowid IN (SELECT rowid FROM times WHERE start <= ? LIMIT 1000)", raw},
 		{"DELETE FROM journal WHERE rowid IN (SELECT rowid FROM journal WHERE ts < ? LIMIT 1000)", raw + spanMS},
-		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - spanMS},
+		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - hourMS},
 		{"DELETE FROM aggs10 WHERE rowid IN (SELECT rowid FROM aggs10 WHERE start <= ? LIMIT 1000)", agg - dayMS},
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},

@@ -193,21 +193,19 @@ func (s *Store) aggPoints(id, from, to int64, b *bucketer) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query("SELECT data FROM aggs WHERE series = ? AND start > ? AND start < ? ORDER BY start", id, from-spanMS, to)
+	rows, err := s.db.Query("SELECT data FROM aggs WHERE series = ? AND start > ? AND start < ? ORDER BY start", id, from-hourMS, to)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return err
-		}
-		if _, err := foldAggRow(data, from, to, b); err != nil {
-			return fmt.Errorf("aggregates of series %d: %w", id, err)
-		}
+	pts, err := sortedAggs(rows, from, to)
+	if err != nil {
+		return fmt.Errorf("aggregates of series %d: %w", id, err)
 	}
-	return rows.Err()
+	for _, p := range pts {
+		b.add(p.t, p.lo, p.mean, p.hi, p.n)
+	}
+	return nil
 }
 
 func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {

@@ -61,21 +61,18 @@ func (s *Store) rollupStep(now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			rows.Close()
-			return false, err
-		}
-		// A corrupt row is skipped, not rolled: its minutes are lost
-		// either way, and it must not stop the others.
-		if _, err := foldAggRow(data, day, day+dayMS, &b); err != nil {
-			s.log.Warn("skipping corrupt 1-minute aggregates", "series", series, "error", err)
-		}
-	}
+	mins, err := sortedAggs(rows, day, day+dayMS)
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil && !errors.Is(err, errCorruptChunk) {
 		return false, err
+	}
+	if err != nil {
+		// Corrupt minutes are not rolled: they are lost either way, and
+		// must not stop the store's maintenance.
+		s.log.Warn("skipping corrupt 1-minute aggregates", "series", series, "day", fromMS(day), "error", err)
+	}
+	for _, p := range mins {
+		b.add(p.t, p.lo, p.mean, p.hi, p.n)
 	}
 	pts = mergePoints(pts, b.pts)
 	if len(pts) > 0 {

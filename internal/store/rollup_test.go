@@ -2,6 +2,7 @@ package store
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -176,5 +177,74 @@ func TestMigrateV2Idempotent(t *testing.T) {
 	s.db.QueryRow("PRAGMA user_version").Scan(&version)
 	if version != schemaVersion {
 		t.Errorf("user_version = %d, want %d", version, schemaVersion)
+	}
+}
+
+// TestHourRowsBesideLegacyRows reads an hour whose first half is in
+// 10-minute rows, as versions before hour rows wrote them, and whose rest
+// is in an hour row: the points come back in time order, and a late
+// reading in a legacy span replaces that span's row.
+func TestHourRowsBesideLegacyRows(t *testing.T) {
+	t.Parallel()
+	start := base.Truncate(time.Hour)
+	s := openTest(t, start.Add(2*time.Hour))
+	in := rollupReadings(start, 1)[:120]
+	record(t, s, in)
+	if err := s.Compact(start.Add(2 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Series(reading.SensorMemory, nil, start, start.Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := all[0].ID
+	var data []byte
+	s.db.QueryRow("SELECT data FROM aggs WHERE series = ? AND start = ?", id, ms(start)).Scan(&data)
+	var b bucketer
+	if _, err := foldAggRow(data, ms(start), ms(start)+hourMS, &b); err != nil || len(b.pts) != 60 {
+		t.Fatalf("the hour row holds %d minutes (%v), want 60", len(b.pts), err)
+	}
+	s.db.Exec("DELETE FROM aggs WHERE series = ?", id)
+	// The hour row shares its start with the hour's first span: a span
+	// compacted after the upgrade took that legacy row in as its hour row.
+	for sp := 1; sp < 3; sp++ {
+		s.db.Exec("INSERT INTO aggs (series, start, data) VALUES (?, ?, ?)", id, ms(start)+int64(sp)*spanMS, encodePoints(b.pts[sp*10:sp*10+10]))
+	}
+	s.db.Exec("INSERT INTO aggs (series, start, data) VALUES (?, ?, ?)", id, ms(start), encodePoints(append(slices.Clone(b.pts[:10]), b.pts[30:]...)))
+	s.db.Exec("DELETE FROM chunks")
+	got, err := s.Series(reading.SensorMemory, nil, start, start.Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(b.pts, got[0].Points, cmpopts.EquateApproxTime(0)); diff != "" {
+		t.Errorf("legacy and hour rows (-want +got):\n%s", diff)
+	}
+	// A late reading in the legacy span at :10 moves that span's
+	// minutes into the hour row.
+	late := in[20+3]
+	late.Metrics = []reading.Metric{{Name: reading.MemUsedPercent, Value: 1000, Unit: reading.Percent}}
+	late.Time = late.Time.Add(time.Second)
+	record(t, s, []reading.Reading{late})
+	if err := s.Compact(start.Add(2 * time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var starts []int64
+	rows, _ := s.db.Query("SELECT start FROM aggs WHERE series = ? ORDER BY start", id)
+	for rows.Next() {
+		var st int64
+		rows.Scan(&st)
+		starts = append(starts, st-ms(start))
+	}
+	rows.Close()
+	if diff := cmp.Diff([]int64{0, 2 * spanMS}, starts); diff != "" {
+		t.Errorf("rows after a late reading in the legacy span (-want +got):\n%s", diff)
+	}
+	// The span's minutes are what its chunk holds now (raw was dropped
+	// above: the late reading alone), in the hour row.
+	s.db.QueryRow("SELECT data FROM aggs WHERE series = ? AND start = ?", id, ms(start)).Scan(&data)
+	var h bucketer
+	foldAggRow(data, ms(start)+spanMS, ms(start)+2*spanMS, &h)
+	if len(h.pts) != 1 || !h.pts[0].Time.Equal(start.Add(11*time.Minute)) || h.pts[0].Max != 1000 {
+		t.Errorf("the hour row's minutes of the late span: %+v, want the late reading's", h.pts)
 	}
 }
