@@ -30,6 +30,38 @@ type topProc struct {
 	threads uint64
 	cpuTime float64 // seconds
 	state   byte    // as /proc/PID/stat has it; 0 when unknown
+	// io says the I/O rates were recorded: recordings made before they
+	// were have none.
+	io                  bool
+	readRate, writeRate uint64 // bytes per second
+}
+
+// appendIO writes a top process's storage read and write rates. They
+// follow appendMore's part of the whole list, after what older versions
+// read (they ignore what follows), so each reads the other's recordings.
+func appendIO(b []byte, p *topProc) []byte {
+	b = binary.AppendUvarint(b, p.readRate)
+	return binary.AppendUvarint(b, p.writeRate)
+}
+
+// readIO reads what appendIO wrote into the processes of tops, when rd
+// holds it.
+func readIO(rd *bytes.Reader, tops []topProc) error {
+	if rd.Len() == 0 {
+		return nil // recorded before I/O rates were
+	}
+	for i := range tops {
+		r, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		w, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		tops[i].io, tops[i].readRate, tops[i].writeRate = true, r, w
+	}
+	return nil
 }
 
 // appendMore writes what a top process has beyond its id, CPU and RSS:
@@ -99,7 +131,7 @@ func decodeEntry(data []byte, samples []sample, tops []topProc) ([]sample, []top
 		}
 		tops = append(tops, topProc{proc: int64(v[0]), cpu: float64(v[1]) / 100, rss: v[2]})
 	}
-	if readMore(rd, tops[first:]) != nil {
+	if readMore(rd, tops[first:]) != nil || readIO(rd, tops[first:]) != nil {
 		return samples, tops, errCorruptEntry
 	}
 	return samples, tops, nil
@@ -134,6 +166,13 @@ func encodeTops(es []topsEntry) []byte {
 		for _, e := range es {
 			for i := range e.procs {
 				b = appendMore(b, &e.procs[i])
+			}
+		}
+		if allIO(es) {
+			for _, e := range es {
+				for i := range e.procs {
+					b = appendIO(b, &e.procs[i])
+				}
 			}
 		}
 	}
@@ -185,7 +224,27 @@ func decodeTops(data []byte) ([]topsEntry, error) {
 			}
 		}
 	}
+	if rd.Len() > 0 {
+		for _, e := range es {
+			if err := readIO(rd, e.procs); err != nil {
+				return nil, errors.New("corrupt process samples")
+			}
+		}
+	}
 	return es, nil
+}
+
+// allIO says every process of es has I/O rates, as allMore says of
+// threads.
+func allIO(es []topsEntry) bool {
+	for _, e := range es {
+		for _, p := range e.procs {
+			if !p.io {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // allMore says every process of es has threads, CPU time and state: a

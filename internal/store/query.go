@@ -391,6 +391,9 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 				return err
 			}
 			p.CPUPercent, p.RSS = t.cpu, t.rss
+			if t.io {
+				p.ReadRate, p.WriteRate = float64(t.readRate), float64(t.writeRate)
+			}
 			if t.more {
 				p.Threads, p.CPUTime = int32(min(t.threads, math.MaxInt32)), t.cpuTime
 				if t.state != 0 {
