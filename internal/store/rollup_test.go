@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -99,6 +100,20 @@ func TestRollupAcrossBoundary(t *testing.T) {
 	first, _, ok, err := s.Span()
 	if err != nil || !ok || !first.Equal(start) {
 		t.Errorf("Span first = %v, %v, %v; want %v", first, ok, err, start)
+	}
+	// The report over the four days reads all three resolutions: the
+	// mean of every sample, and the first day's peak, rolled up.
+	rep, err := s.Report(start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, r := range in {
+		sum += r.Metrics[0].Value
+	}
+	mean := sum / float64(len(in))
+	if len(rep.Peaks) != 1 || rep.Peaks[0].Max != 99 || !rep.Peaks[0].At.Equal(start.Add(40*time.Minute)) || math.Abs(rep.Peaks[0].Mean-mean) > 1e-9 {
+		t.Errorf("report peaks over the boundary: %+v, want max 99 at %v (the first 10-minute point holding it), mean %v", rep.Peaks, start.Add(40*time.Minute), mean)
 	}
 	// Late minutes for a rolled-up day merge into its row.
 	late := []reading.Reading{{Sensor: reading.SensorMemory, Time: start.Add(5*time.Hour + 15*time.Second), Status: reading.Normal, Primary: reading.MemUsedPercent,
