@@ -10,10 +10,10 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// wideReadings is a reading a minute for hours, with 40 noisy metrics,
-// so a few days fill a megabyte or two.
+// wideReadings is a reading every 2 minutes for hours, with 40 noisy
+// metrics, so a few days fill most of a megabyte.
 func wideReadings(start time.Time, hours int) []reading.Reading {
-	n := hours * 60
+	n := hours * 30
 	rs := make([]reading.Reading, 0, n)
 	for i := range n {
 		ms := make([]reading.Metric, 0, 40)
@@ -21,7 +21,7 @@ func wideReadings(start time.Time, hours int) []reading.Reading {
 			ms = append(ms, reading.Metric{Name: reading.MemInfo, Labels: []reading.Label{{Name: "field", Value: "F" + strconv.Itoa(j)}},
 				Value: float64((i*7919+j*104729)%100003) / 100, Unit: reading.Bytes})
 		}
-		rs = append(rs, reading.Reading{Sensor: reading.SensorMemory, Time: start.Add(time.Duration(i) * time.Minute), Primary: reading.MemInfo,
+		rs = append(rs, reading.Reading{Sensor: reading.SensorMemory, Time: start.Add(time.Duration(i) * 2 * time.Minute), Primary: reading.MemInfo,
 			Status: reading.Normal, Metrics: ms})
 	}
 	return rs
@@ -59,13 +59,13 @@ func TestSizeBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, _, _ := s.Size()
-	if full < 768<<10 {
+	if full < 512<<10 {
 		t.Fatalf("four days take %d bytes; the test needs more to be meaningful", full)
 	}
 	before := countTables(t, s)
 	s.Close()
 
-	for _, budget := range []int64{full * 3 / 4, full / 3, full / 6} {
+	for _, budget := range []int64{full * 3 / 4, full / 3, full / 4} {
 		opts.MaxSize = budget
 		s, err := Open(path, opts)
 		if err != nil {
