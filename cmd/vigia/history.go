@@ -129,6 +129,7 @@ func openRecorder(ctx context.Context, e *env, dbFlag string, cfg config.Store, 
 		Aggregates:   time.Duration(cfg.Aggregates),
 		Processes:    time.Duration(cfg.Processes),
 		TopProcesses: cfg.TopProcesses,
+		MaxSize:      int64(cfg.MaxSize),
 		Logger:       logger,
 	})
 }

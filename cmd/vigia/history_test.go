@@ -263,6 +263,17 @@ func TestOpenRecorder(t *testing.T) {
 	if s.Path() != flagPath {
 		t.Errorf("--db lost to the config file: %q", s.Path())
 	}
+	if got := s.Health().MaxSizeBytes; got != store.DefaultMaxSize {
+		t.Errorf("size budget without store.max_size: %d, want the store's default %d", got, store.DefaultMaxSize)
+	}
+	s.Close()
+	s, err = openRecorder(context.Background(), e, flagPath, config.Store{MaxSize: 64 << 20}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Health().MaxSizeBytes; got != 64<<20 {
+		t.Errorf("size budget with store.max_size 64MiB: %d", got)
+	}
 	s.Close()
 }
 

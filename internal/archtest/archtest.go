@@ -71,6 +71,9 @@ var rank = map[string]int{
 	"cmd/vigia": 6,
 	// Tests of the unit and the packages only; imports nothing of vigia.
 	"deploy": 6,
+	// A benchmark tool: writes a synthetic fleet's series and times the
+	// fleet's queries against them (bench/fleet-scale.sh).
+	"bench/fleetgen": 6,
 }
 
 // outputs may import neither a sensor nor procfs, though those rank lower.
@@ -98,8 +101,9 @@ var owners = []struct {
 	{"github.com/google/go-cmp", []string{"internal/golden"}},
 }
 
-// testOnly are libraries any package's tests may import.
-var testOnly = []string{"github.com/google/go-cmp"}
+// testOnly are libraries any package's tests may import: go-cmp, and YAML
+// for tests that read or edit the example files under deploy/.
+var testOnly = []string{"github.com/google/go-cmp", "go.yaml.in"}
 
 // Check returns every import of pkgs that breaks the rules, one sentence
 // each; none means the graph is as the architecture says.

@@ -19,6 +19,7 @@ import (
 //	  aggregates: 30d     # keep 1-minute min/mean/max this long
 //	  processes: 7d       # keep processes that ended this long
 //	  top_processes: 10   # per procs reading, the top N by CPU and by memory
+//	  max_size: 500MiB    # past it the oldest, finest data goes first
 type Store struct {
 	// Path is the database file; empty means the default location
 	// ($XDG_DATA_HOME/vigia/vigia.db, or /var/lib/vigia/vigia.db as a
@@ -33,6 +34,9 @@ type Store struct {
 	// TopProcesses is how many processes by CPU and by memory are kept per
 	// procs reading.
 	TopProcesses int `yaml:"top_processes"`
+	// MaxSize is the most the database may hold; past it the oldest data
+	// of the finest resolution is deleted first.
+	MaxSize Size `yaml:"max_size"`
 }
 
 // Retention is a duration that may also be written in whole days ("30d").
@@ -58,6 +62,9 @@ func (s *Store) validate(v *Validator) {
 	v.duration(Path("store", "processes"), "store processes", time.Duration(s.Processes), LimitsRetention)
 	if s.Raw != 0 && s.Aggregates != 0 && s.Aggregates < s.Raw {
 		v.Errorf(Path("store", "aggregates"), "store aggregates retention %v is shorter than raw %v", time.Duration(s.Aggregates), time.Duration(s.Raw))
+	}
+	if s.MaxSize != 0 && s.MaxSize < MinStoreMaxSize {
+		v.Errorf(Path("store", "max_size"), "store max_size %d bytes is too small (at least %d MiB)", s.MaxSize, MinStoreMaxSize>>20)
 	}
 	if s.TopProcesses < 0 || s.TopProcesses > 1000 {
 		v.Errorf(Path("store", "top_processes"), "store top_processes %d out of range (1 to 1000)", s.TopProcesses)

@@ -119,7 +119,8 @@ func fixtureHealth() reading.Health {
 			{Name: "log", Type: "log", Sent: 4},
 			{Name: "ops", Type: "webhook", Sent: 2, Failed: 1, Dropped: 3, Suppressed: 5, Queued: 1, LastFailed: t0.Add(-time.Minute)},
 		},
-		Store: &reading.StoreHealth{BacklogBytes: 4096, Dropped: 2, Written: 3500, Err: "disk full", ErrSince: t0.Add(-30 * time.Second)},
+		Store: &reading.StoreHealth{BacklogBytes: 4096, Dropped: 2, Written: 3500, Err: "disk full", ErrSince: t0.Add(-30 * time.Second),
+			SizeBytes: 120 << 20, MaxSizeBytes: 500 << 20, Evicted: 7},
 	}
 }
 

@@ -15,6 +15,7 @@ type outputDescs struct {
 	notifierLastError                             *prometheus.Desc
 	storeUp, storeBacklog, storeDropped           *prometheus.Desc
 	storeWritten, storeErrorSince                 *prometheus.Desc
+	storeSize, storeMaxSize, storeEvicted         *prometheus.Desc
 	streamClients, streamRefused                  *prometheus.Desc
 }
 
@@ -41,6 +42,9 @@ func newOutputDescs() outputDescs {
 		storeDropped:       nd("vigia_store_dropped_total", "Readings lost because the store's backlog was full.", nil, nil),
 		storeWritten:       nd("vigia_store_written_total", "Readings written to the history database.", nil, nil),
 		storeErrorSince:    nd("vigia_store_failing_since_timestamp_seconds", "When history writes began to fail, in seconds since the epoch (0: they do not).", nil, nil),
+		storeSize:          nd("vigia_store_size_bytes", "Bytes of the history database's pages in use.", nil, nil),
+		storeMaxSize:       nd("vigia_store_max_size_bytes", "The history database's size budget.", nil, nil),
+		storeEvicted:       nd("vigia_store_evicted_rows_total", "Rows the store deleted, oldest and finest first, to keep within its size budget.", nil, nil),
 		streamClients:      nd("vigia_stream_clients", "Event-stream clients connected to the agent.", nil, nil),
 		streamRefused:      nd("vigia_stream_clients_refused_total", "Event-stream clients refused because the most allowed were connected.", nil, nil),
 	}
@@ -78,5 +82,8 @@ func (c *Collector) outputs(e *emitter, h *reading.Health) {
 		e.counter(d.storeDropped, float64(s.Dropped))
 		e.counter(d.storeWritten, float64(s.Written))
 		e.gauge(d.storeErrorSince, since)
+		e.gauge(d.storeSize, float64(s.SizeBytes))
+		e.gauge(d.storeMaxSize, float64(s.MaxSizeBytes))
+		e.counter(d.storeEvicted, float64(s.Evicted))
 	}
 }

@@ -119,6 +119,11 @@ type Process struct {
 	MemPercent float64   `json:"mem_percent"`
 	Threads    int32     `json:"threads"`
 	Start      time.Time `json:"start_time"`
+	// ReadRate and WriteRate are the bytes per second the process read
+	// from and wrote to storage (/proc/PID/io read_bytes, write_bytes),
+	// 0 where not measured.
+	ReadRate  float64 `json:"io_read_bytes_per_second,omitempty"`
+	WriteRate float64 `json:"io_write_bytes_per_second,omitempty"`
 }
 
 // ProcessDetail is what the detail view and the API show of one process,

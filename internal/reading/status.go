@@ -159,6 +159,11 @@ type StoreHealth struct {
 	Written      uint64    `json:"written"`
 	Err          string    `json:"error,omitempty"`
 	ErrSince     time.Time `json:"error_since,omitzero"`
+	// SizeBytes is the bytes of the database's pages in use, MaxSizeBytes
+	// its budget, Evicted the rows deleted to keep within it.
+	SizeBytes    int64  `json:"size_bytes"`
+	MaxSizeBytes int64  `json:"max_size_bytes"`
+	Evicted      uint64 `json:"evicted_rows"`
 }
 
 // SensorHealth is one sensor's state as the supervisor sees it.

@@ -30,6 +30,38 @@ type topProc struct {
 	threads uint64
 	cpuTime float64 // seconds
 	state   byte    // as /proc/PID/stat has it; 0 when unknown
+	// io says the I/O rates were recorded: recordings made before they
+	// were have none.
+	io                  bool
+	readRate, writeRate uint64 // bytes per second
+}
+
+// appendIO writes a top process's storage read and write rates. They
+// follow appendMore's part of the whole list, after what older versions
+// read (they ignore what follows), so each reads the other's recordings.
+func appendIO(b []byte, p *topProc) []byte {
+	b = binary.AppendUvarint(b, p.readRate)
+	return binary.AppendUvarint(b, p.writeRate)
+}
+
+// readIO reads what appendIO wrote into the processes of tops, when rd
+// holds it.
+func readIO(rd *bytes.Reader, tops []topProc) error {
+	if rd.Len() == 0 {
+		return nil // recorded before I/O rates were
+	}
+	for i := range tops {
+		r, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		w, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return err
+		}
+		tops[i].io, tops[i].readRate, tops[i].writeRate = true, r, w
+	}
+	return nil
 }
 
 // appendMore writes what a top process has beyond its id, CPU and RSS:
@@ -99,7 +131,7 @@ func decodeEntry(data []byte, samples []sample, tops []topProc) ([]sample, []top
 		}
 		tops = append(tops, topProc{proc: int64(v[0]), cpu: float64(v[1]) / 100, rss: v[2]})
 	}
-	if readMore(rd, tops[first:]) != nil {
+	if readMore(rd, tops[first:]) != nil || readIO(rd, tops[first:]) != nil {
 		return samples, tops, errCorruptEntry
 	}
 	return samples, tops, nil
@@ -134,6 +166,13 @@ func encodeTops(es []topsEntry) []byte {
 		for _, e := range es {
 			for i := range e.procs {
 				b = appendMore(b, &e.procs[i])
+			}
+		}
+		if allIO(es) {
+			for _, e := range es {
+				for i := range e.procs {
+					b = appendIO(b, &e.procs[i])
+				}
 			}
 		}
 	}
@@ -185,7 +224,27 @@ func decodeTops(data []byte) ([]topsEntry, error) {
 			}
 		}
 	}
+	if rd.Len() > 0 {
+		for _, e := range es {
+			if err := readIO(rd, e.procs); err != nil {
+				return nil, errors.New("corrupt process samples")
+			}
+		}
+	}
 	return es, nil
+}
+
+// allIO says every process of es has I/O rates, as allMore says of
+// threads.
+func allIO(es []topsEntry) bool {
+	for _, e := range es {
+		for _, p := range e.procs {
+			if !p.io {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // allMore says every process of es has threads, CPU time and state: a
@@ -211,12 +270,26 @@ func (s *Store) maintain(now time.Time) error {
 	if err != nil || did {
 		return err
 	}
-	_, err = s.retain(now, 5)
+	// One series-day a step, a few steps each time: a day of 2,000
+	// series is rolled up in under ten minutes, each step a short
+	// transaction that queries wait behind for a millisecond or two.
+	for range 20 {
+		if did, err = s.rollupStep(now); err != nil || !did {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if _, err = s.retain(now, 5); err != nil {
+		return err
+	}
+	_, err = s.budget(5)
 	return err
 }
 
-// Compact compacts every finished span of the journal and applies
-// retention until nothing is left to do. Record does this by itself in
+// Compact compacts every finished span of the journal, rolls up old
+// 1-minute aggregates and applies retention and the size budget until nothing is left to do. Record does this by itself in
 // small steps; Compact is for tests, benchmarks and tools.
 func (s *Store) Compact(now time.Time) error {
 	for {
@@ -229,11 +302,25 @@ func (s *Store) Compact(now time.Time) error {
 		}
 	}
 	for {
-		n, err := s.retain(now, 100)
-		if err != nil || n == 0 {
+		did, err := s.rollupStep(now)
+		if err != nil {
 			return err
 		}
+		if !did {
+			break
+		}
 	}
+	for {
+		n, err := s.retain(now, 100)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	_, err := s.budget(1 << 30)
+	return err
 }
 
 // compactStep moves the journal rows of the oldest span that ended before
@@ -314,11 +401,11 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		return false, err
 	}
 	defer putChunk.Close()
-	putAgg, err := tx.Prepare("INSERT OR REPLACE INTO aggs (series, start, data) VALUES (?, ?, ?)")
+	aggs, err := newHourAggs(tx, start)
 	if err != nil {
 		return false, err
 	}
-	defer putAgg.Close()
+	defer aggs.close()
 	// A sensor's times are kept once per span and shared by every series
 	// present in all its readings, unless the span already has times
 	// (readings written late): those series keep their own.
@@ -361,9 +448,7 @@ func (s *Store) compactStep(now int64) (bool, error) {
 		if _, err := putChunk.Exec(id, start, buf); err != nil {
 			return false, err
 		}
-		a := aggregate(c.ts, c.vals)
-		buf = appendChunk(buf[:0], a.ts, a.min, a.mean, a.max, a.count)
-		if _, err := putAgg.Exec(id, start, buf); err != nil {
+		if err := aggs.put(id, aggregate(c.ts, c.vals)); err != nil {
 			return false, err
 		}
 	}
@@ -450,7 +535,8 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM tops WHERE start IN (SELECT start FROM tops WHERE start <= ? LIMIT 100)", raw},
 		{"DELETE FROM times WHERE rowid IN (SELECT rowid FROM times WHERE start <= ? LIMIT 1000)", raw},
 		{"DELETE FROM journal WHERE rowid IN (SELECT rowid FROM journal WHERE ts < ? LIMIT 1000)", raw + spanMS},
-		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - spanMS},
+		{"DELETE FROM aggs WHERE rowid IN (SELECT rowid FROM aggs WHERE start <= ? LIMIT 1000)", agg - hourMS},
+		{"DELETE FROM aggs10 WHERE rowid IN (SELECT rowid FROM aggs10 WHERE start <= ? LIMIT 1000)", agg - dayMS},
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? LIMIT 1000)", agg},

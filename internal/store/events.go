@@ -13,12 +13,14 @@ import (
 // holds: OOM kills, throttling bursts, pressure crossings. Processes
 // started and ended are the procs table's rows and alerts the transitions
 // table's, so Events reads those back rather than a second copy.
+//
+// IF NOT EXISTS, as for aggs10: a migration step repeated does not fail.
 const (
-	eventsTable = `CREATE TABLE events (
+	eventsTable = `CREATE TABLE IF NOT EXISTS events (
 		ts INTEGER NOT NULL, kind TEXT NOT NULL, pid INTEGER NOT NULL, comm TEXT NOT NULL,
 		cgroup TEXT NOT NULL, unit TEXT NOT NULL, resource TEXT NOT NULL,
 		count INTEGER NOT NULL, value REAL NOT NULL, detail TEXT NOT NULL)`
-	eventsIndex = `CREATE INDEX events_ts ON events (ts)`
+	eventsIndex = `CREATE INDEX IF NOT EXISTS events_ts ON events (ts)`
 	insertEvent = "INSERT INTO events (ts, kind, pid, comm, cgroup, unit, resource, count, value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 

@@ -203,19 +203,35 @@ func TestRetention(t *testing.T) {
 		}
 	}
 	check("chunks", rawCut)
-	check("aggs", aggCut)
+	// Aggregates older than two days are rolled into a row per day: the
+	// oldest kept is the day holding the cut, and 1-minute rows are left
+	// only of the days not yet two days old.
+	var oldest10, oldest1 int64
+	s.db.QueryRow("SELECT min(start) FROM aggs10").Scan(&oldest10)
+	s.db.QueryRow("SELECT min(start) FROM aggs").Scan(&oldest1)
+	if want := ms(aggCut) - mod(ms(aggCut), dayMS); oldest10 != want {
+		t.Errorf("aggs10: oldest day %v, want %v", fromMS(oldest10).UTC(), fromMS(want).UTC())
+	}
+	if roll := ms(now.Add(-rollupAfter)); oldest1 < roll-mod(roll, dayMS) {
+		t.Errorf("aggs: 1-minute rows from %v, older than the two days kept before %v", fromMS(oldest1).UTC(), now.UTC())
+	}
 	var oldestTr int64
 	s.db.QueryRow("SELECT min(ts) FROM transitions").Scan(&oldestTr)
 	if got := fromMS(oldestTr); got.Before(aggCut) || got.After(aggCut.Add(5*time.Minute)) {
 		t.Errorf("oldest transition %v, want the first at or after %v", got.UTC(), aggCut.UTC())
 	}
-	// Series still answers past the raw cut, from aggregates.
+	// Series still answers past the raw cut, from aggregates: the six
+	// readings of that half hour in three 10-minute ones.
 	got, err := s.Series(reading.CPUUsage, nil, aggCut.Add(30*time.Minute), aggCut.Add(time.Hour), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(got[0].Points); n != 6 {
-		t.Errorf("half an hour after the aggregates' cut has %d points, want 6 one-minute aggregates", n)
+	var counts []int
+	for _, p := range got[0].Points {
+		counts = append(counts, p.Count)
+	}
+	if diff := cmp.Diff([]int{2, 2, 2}, counts); diff != "" {
+		t.Errorf("half an hour after the aggregates' cut: counts of its points (-want +got):\n%s", diff)
 	}
 }
 

@@ -186,33 +186,26 @@ func (b *bucketer) add(t int64, lo, mean, hi float64, n int) {
 	b.pts = append(b.pts, Point{Time: fromMS(k), Min: lo, Mean: mean, Max: hi, Count: n})
 }
 
+// aggPoints adds the aggregates of series id in [from, to) to b: the
+// 10-minute ones of days rolled up, then the 1-minute ones after them.
 func (s *Store) aggPoints(id, from, to int64, b *bucketer) error {
-	rows, err := s.db.Query("SELECT data FROM aggs WHERE series = ? AND start > ? AND start < ? ORDER BY start", id, from-spanMS, to)
+	from, err := s.aggs10Points(id, from, to, b)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Query("SELECT data FROM aggs WHERE series = ? AND start > ? AND start < ? ORDER BY start", id, from-hourMS, to)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var ts []int64
-	cols := make([][]float64, 4)
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return err
-		}
-		ts = ts[:0]
-		for i := range cols {
-			cols[i] = cols[i][:0]
-		}
-		if ts, err = decodeChunk(data, nil, ts, cols); err != nil {
-			return fmt.Errorf("aggregates of series %d: %w", id, err)
-		}
-		for i, t := range ts {
-			if t >= from && t < to {
-				b.add(t, cols[0][i], cols[1][i], cols[2][i], int(cols[3][i]))
-			}
-		}
+	pts, err := sortedAggs(rows, from, to)
+	if err != nil {
+		return fmt.Errorf("aggregates of series %d: %w", id, err)
 	}
-	return rows.Err()
+	for _, p := range pts {
+		b.add(p.t, p.lo, p.mean, p.hi, p.n)
+	}
+	return nil
 }
 
 func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {
@@ -398,6 +391,9 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 				return err
 			}
 			p.CPUPercent, p.RSS = t.cpu, t.rss
+			if t.io {
+				p.ReadRate, p.WriteRate = float64(t.readRate), float64(t.writeRate)
+			}
 			if t.more {
 				p.Threads, p.CPUTime = int32(min(t.threads, math.MaxInt32)), t.cpuTime
 				if t.state != 0 {
@@ -634,6 +630,7 @@ func (s *Store) Span() (first, last time.Time, ok bool, err error) {
 		sql  string
 		cols int
 	}{
+		{"SELECT data FROM aggs10 WHERE start = (SELECT min(start) FROM aggs10)", 4},
 		{"SELECT data FROM aggs WHERE start = (SELECT min(start) FROM aggs)", 4},
 		{"SELECT data FROM times WHERE start = (SELECT min(start) FROM times)", 0},
 		{"SELECT data FROM times WHERE start = (SELECT max(start) FROM times)", 0},

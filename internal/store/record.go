@@ -188,6 +188,11 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 			}
 			data = appendMore(data, &tp)
 		}
+		for _, i := range top {
+			p := &rd.Processes[i]
+			tp := topProc{readRate: uint64(math.Round(max(p.ReadRate, 0))), writeRate: uint64(math.Round(max(p.WriteRate, 0)))}
+			data = appendIO(data, &tp)
+		}
 	} else {
 		data = binary.AppendUvarint(data, 0)
 	}

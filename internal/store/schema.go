@@ -6,7 +6,9 @@ package store
 //	2: sensors (each sensor's primary metric), procs.user, times (a
 //	   sensor's reading times per span, shared by its chunks)
 //	3: events (OOM kills, throttling bursts, pressure crossings)
-const schemaVersion = 3
+//	4: aggs10 (10-minute aggregates, a row per series and day, rolled up
+//	   from the 1-minute ones once they are two days old)
+const schemaVersion = 4
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -30,6 +32,8 @@ func schema() []string {
 		`CREATE UNIQUE INDEX aggs_series_start ON aggs (series, start)`,
 		`CREATE INDEX aggs_start ON aggs (start)`,
 		`CREATE TABLE tops (start INTEGER PRIMARY KEY, data BLOB NOT NULL)`,
+		aggs10Table,
+		aggs10Index,
 		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
 		`CREATE INDEX times_start ON times (start)`,
 		`CREATE TABLE procs (
@@ -70,6 +74,16 @@ func migration(v int) []string {
 		}
 	case 2:
 		return []string{eventsTable, eventsIndex}
+	case 3:
+		return []string{aggs10Table, aggs10Index}
 	}
 	return nil
 }
+
+// The 10-minute aggregates' table. IF NOT EXISTS keeps the migration
+// idempotent: a schema another version created ahead of this one (or a
+// migration step repeated) does not fail on it.
+const (
+	aggs10Table = `CREATE TABLE IF NOT EXISTS aggs10 (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`
+	aggs10Index = `CREATE UNIQUE INDEX IF NOT EXISTS aggs10_series_start ON aggs10 (series, start)`
+)

@@ -7,8 +7,9 @@
 // per transaction), so a crash loses at most the last second. Every chunk
 // span (10 minutes) the journal is compacted into one row per series
 // holding its samples compressed (see codec.go), and 1-minute aggregates
-// (min, mean, max, count) are computed for the same span. Raw chunks and
-// process samples are kept Options.Raw, aggregates Options.Aggregates.
+// (min, mean, max, count) are computed for the same span; after two days
+// they are rolled up into 10-minute aggregates (see rollup.go). Raw chunks
+// and process samples are kept Options.Raw, aggregates Options.Aggregates.
 //
 // Concurrency. One process records into a file at a time: Open for writing
 // takes an exclusive flock on PATH-lock and a second recorder is refused
@@ -37,12 +38,18 @@ import (
 type Options struct {
 	// Raw is how long every reading is kept (24h).
 	Raw time.Duration
-	// Aggregates is how long the 1-minute aggregates are kept (30 days).
+	// Aggregates is how long aggregates are kept (30 days): 1-minute ones
+	// for two days, then rolled up into 10-minute ones.
 	Aggregates time.Duration
 	// Processes is how long the rows of processes that ended are kept (7
 	// days): on a busy machine that starts a process a second they take
 	// about 11 MiB a day.
 	Processes time.Duration
+	// MaxSize is the most bytes of the database's pages in use (500 MiB;
+	// 30 days of the defaults on a busy server take about a third of it).
+	// Past it the oldest data of the finest resolution is deleted first:
+	// see budget.go.
+	MaxSize int64
 	// TopProcesses is how many processes by CPU and by memory are kept of
 	// each procs reading (10).
 	TopProcesses int
@@ -72,6 +79,9 @@ func (o Options) withDefaults() Options {
 	if o.Processes <= 0 {
 		o.Processes = 7 * 24 * time.Hour
 	}
+	if o.MaxSize <= 0 {
+		o.MaxSize = DefaultMaxSize
+	}
 	if o.TopProcesses <= 0 {
 		o.TopProcesses = 10
 	}
@@ -89,6 +99,9 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// DefaultMaxSize is Options.MaxSize's default.
+const DefaultMaxSize = 500 << 20
 
 // spanMS is the length of a chunk: journal rows older than the current span
 // are compacted into one row per series and span.
@@ -114,6 +127,7 @@ type Store struct {
 	lastErr      error
 	errSince     time.Time
 	recording    bool
+	size         sizeState
 
 	rec recorder // owned by Record's receiving goroutine
 }
@@ -228,6 +242,7 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("history database %s: %w", path, err)
 		}
 	}
+	s.sizeNow()
 	return s, nil
 }
 
@@ -365,7 +380,8 @@ func (s *Store) Health() reading.StoreHealth {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := reading.StoreHealth{Backlog: len(s.backlog), BacklogBytes: s.backlogBytes,
-		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince}
+		Dropped: s.dropped, Written: s.written, ErrSince: s.errSince,
+		SizeBytes: s.size.used, MaxSizeBytes: s.opts.MaxSize, Evicted: s.size.evicted}
 	if s.lastErr != nil {
 		h.Err = s.lastErr.Error()
 	}

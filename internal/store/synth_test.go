@@ -22,6 +22,7 @@ type machine struct {
 	counters map[string]float64
 	procs    []reading.Process
 	nextPID  int32
+	cgroups  int // groups of the cgroups sensor; 0: no such sensor
 	next     map[string]time.Time
 	cadence  map[string]time.Duration
 }
@@ -237,6 +238,8 @@ func (m *machine) read(sensor string, t time.Time) reading.Reading {
 			add(reading.ProcsState, float64(m.rng.IntN(5)), reading.None, "state", st)
 		}
 		add(reading.ProcsThreads, float64(len(m.procs)*3), reading.None)
+	case reading.SensorCgroups:
+		m.readCgroups(&r, add, ctr)
 	case reading.SensorSelf:
 		r.Primary = reading.SelfCPU
 		add(reading.SelfCPU, m.noisy(0.8, 0.5), reading.Percent)
@@ -249,4 +252,71 @@ func (m *machine) read(sensor string, t time.Time) reading.Reading {
 		add(reading.SelfDropped, 0, reading.None)
 	}
 	return r
+}
+
+// withCgroups adds a cgroups sensor of n groups at the engine's cadence:
+// a server's systemd services and a few containers, one group in four
+// busy and one in four under a CPU and memory limit, pressure mostly
+// zero with a stall now and then.
+func (m *machine) withCgroups(n int, start time.Time) *machine {
+	m.cgroups = n
+	m.cadence[reading.SensorCgroups] = 2 * time.Second
+	m.next[reading.SensorCgroups] = start
+	return m
+}
+
+func (m *machine) readCgroups(r *reading.Reading, add, ctr func(name string, v float64, u reading.Unit, labels ...string)) {
+	add(reading.CgroupsCount, float64(m.cgroups), reading.None)
+	for i := range m.cgroups {
+		unit := "svc" + strconv.Itoa(i) + ".service"
+		ls := []string{"cgroup", "/system.slice/" + unit, "unit", unit}
+		if i%8 == 7 {
+			id := fmt.Sprintf("%064x", i)
+			ls = []string{"cgroup", "/system.slice/docker-" + id + ".scope", "container", id[:12], "runtime", "docker", "unit", "docker-" + id + ".scope"}
+		}
+		busy, limited := i%4 == 0, i%4 == 1
+		cpu := 0.0
+		if busy {
+			cpu = m.noisy(20, 30)
+		} else if m.rng.IntN(10) == 0 {
+			cpu = float64(m.rng.IntN(50)) / 100
+		}
+		with := func(extra ...string) []string { return append(slices.Clone(ls), extra...) }
+		add(reading.CgroupsCPUUsage, math.Round(cpu*100)/100, reading.Percent, ls...)
+		ctr(reading.CgroupsCPUSecondsTotal, math.Round(cpu/100*2*1e6)/1e6, reading.Seconds, ls...)
+		mem := m.count("cgmem"+strconv.Itoa(i), 0)
+		if mem == 0 {
+			mem = m.count("cgmem"+strconv.Itoa(i), float64((1+m.rng.IntN(500))<<20))
+		}
+		if busy {
+			mem = m.count("cgmem"+strconv.Itoa(i), float64(m.rng.IntN(65)-32)*4096)
+		}
+		add(reading.CgroupsMemCurrent, mem, reading.Bytes, ls...)
+		add(reading.CgroupsMemWorkingSet, mem*0.8-math.Mod(mem*0.8, 4096), reading.Bytes, ls...)
+		if limited {
+			ctr(reading.CgroupsThrottledTotal, float64(m.rng.IntN(2)), reading.None, ls...)
+			ctr(reading.CgroupsThrottledSecondsTotal, float64(m.rng.IntN(2))*0.01, reading.Seconds, ls...)
+			add(reading.CgroupsMemMax, 2<<30, reading.Bytes, ls...)
+			add(reading.CgroupsMemUsedPercent, math.Round(mem*0.8/(2<<30)*1e4)/100, reading.Percent, ls...)
+		}
+		for _, ev := range []string{"high", "max", "oom"} {
+			ctr(reading.CgroupsMemEventsTotal, 0, reading.None, with("event", ev)...)
+		}
+		ctr(reading.CgroupsOOMKillsTotal, 0, reading.None, ls...)
+		add(reading.CgroupsPids, float64(1+i%7), reading.None, ls...)
+		ctr(reading.CgroupsIOReadBytesTotal, float64(m.rng.IntN(3))*4096, reading.Bytes, ls...)
+		ctr(reading.CgroupsIOWrittenBytesTotal, float64(m.rng.IntN(5))*4096, reading.Bytes, ls...)
+		for _, res := range []string{"cpu", "memory", "io"} {
+			for _, k := range []string{"some", "full"} {
+				stall := 0.0
+				if busy && m.rng.IntN(20) == 0 {
+					stall = float64(m.rng.IntN(500)) / 100
+				}
+				for _, w := range []string{"avg10", "avg60", "avg300"} {
+					add(reading.CgroupsPressure, stall, reading.Percent, with("resource", res, "kind", k, "window", w)...)
+				}
+				ctr(reading.CgroupsPressureStalledSecondsTotal, stall/100*2, reading.Seconds, with("resource", res, "kind", k)...)
+			}
+		}
+	}
 }

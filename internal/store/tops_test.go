@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,23 +15,24 @@ import (
 // topFields is what a replay shows of a recorded top process beyond its
 // name.
 type topFields struct {
-	PID     int32
-	Threads int32
-	CPUTime float64
-	State   string
+	PID                 int32
+	Threads             int32
+	CPUTime             float64
+	State               string
+	ReadRate, WriteRate float64
 }
 
 // TestTopsKeepThreadsTimeState: a top list keeps each process's threads,
-// CPU time and state, in the journal and once compacted.
+// CPU time, state and I/O rates, in the journal and once compacted.
 func TestTopsKeepThreadsTimeState(t *testing.T) {
 	t.Parallel()
 	s := openTest(t, base.Add(time.Hour))
 	ps := []reading.Process{
-		{PID: 10, Comm: "java", Start: base.Add(-time.Hour), CPUPercent: 250, RSS: 1 << 30, Threads: 312, CPUTime: 3725.25, State: "S"},
-		{PID: 11, Comm: "cc1", Start: base.Add(-time.Minute), CPUPercent: 99.5, RSS: 1 << 20, Threads: 1, CPUTime: 12, State: "R"},
+		{PID: 10, Comm: "java", Start: base.Add(-time.Hour), CPUPercent: 250, RSS: 1 << 30, Threads: 312, CPUTime: 3725.25, State: "S", ReadRate: 5 << 20, WriteRate: 12.4},
+		{PID: 11, Comm: "cc1", Start: base.Add(-time.Minute), CPUPercent: 99.5, RSS: 1 << 20, Threads: 1, CPUTime: 12, State: "R", WriteRate: 300e6},
 	}
 	record(t, s, []reading.Reading{{Sensor: reading.SensorProcesses, Time: base, Primary: reading.ProcsCount, Processes: ps}})
-	want := []topFields{{10, 312, 3725.25, "S"}, {11, 1, 12, "R"}}
+	want := []topFields{{10, 312, 3725.25, "S", 5 << 20, 12}, {11, 1, 12, "R", 0, 300e6}}
 	check := func(stage string) {
 		var got []topFields
 		for r, err := range s.Readings(base, base.Add(time.Minute)) {
@@ -38,7 +40,7 @@ func TestTopsKeepThreadsTimeState(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range r.Processes {
-				got = append(got, topFields{p.PID, p.Threads, p.CPUTime, p.State})
+				got = append(got, topFields{p.PID, p.Threads, p.CPUTime, p.State, p.ReadRate, p.WriteRate})
 			}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -80,6 +82,24 @@ func TestTopsOfOlderRecordings(t *testing.T) {
 	}
 	if !bytes.HasPrefix(appendMore(nil, &cur.procs[0]), []byte{3, 150, 1, 'S'}) {
 		t.Errorf("appendMore wrote %v", appendMore(nil, &cur.procs[0]))
+	}
+	// A journal entry with threads but written before I/O rates reads
+	// with them marked absent; one with them keeps them.
+	withMore := append(slices.Clone(entry), appendMore(nil, &cur.procs[0])...)
+	_, tops, err = decodeEntry(withMore, nil, nil)
+	if diff := cmp.Diff(cur.procs, tops, cmp.AllowUnexported(topProc{})); diff != "" || err != nil {
+		t.Errorf("journal entry before I/O rates: %v (-want +got):\n%s", err, diff)
+	}
+	io := cur
+	io.procs = []topProc{cur.procs[0]}
+	io.procs[0].io, io.procs[0].readRate, io.procs[0].writeRate = true, 4096, 1<<30
+	_, tops, err = decodeEntry(appendIO(withMore, &io.procs[0]), nil, nil)
+	if diff := cmp.Diff(io.procs, tops, cmp.AllowUnexported(topProc{})); diff != "" || err != nil {
+		t.Errorf("journal entry with I/O rates: %v (-want +got):\n%s", err, diff)
+	}
+	es, err = decodeTops(encodeTops([]topsEntry{io}))
+	if diff := cmp.Diff([]topsEntry{io}, es, cmp.AllowUnexported(topsEntry{}, topProc{})); diff != "" || err != nil {
+		t.Errorf("top lists with I/O rates: %v (-want +got):\n%s", err, diff)
 	}
 }
 
