@@ -141,6 +141,7 @@ func TestEveryMetricDecided(t *testing.T) {
 		reading.CgroupsMemEventsTotal: true, reading.CgroupsOOMKillsTotal: true, reading.CgroupsPids: true,
 		reading.CgroupsIOReadBytesTotal: true, reading.CgroupsIOWrittenBytesTotal: true, reading.CgroupsPressure: true,
 		reading.CgroupsPressureStalledSecondsTotal: true,
+		reading.CgroupsIOReadRate:                  true, reading.CgroupsIOWriteRate: true, reading.CgroupsOmitted: true,
 		// Whole-table families node_exporter keeps as one series a field.
 		reading.MemInfo: true, reading.MemVMStat: true,
 		// Bytes of swap traffic need the page size, which Prometheus lacks.
