@@ -49,8 +49,11 @@ func TestFleetEnterOpensTheAgentInTmux(t *testing.T) {
 
 	p := newPane(t, "vigia-fleet-attach", 160, 30)
 	p.keys(vigiaBin+" fleet --prometheus "+prom+" --agent-token-file "+tf+" --refresh 1s", "Enter")
+	// The agent's version too: until it is drawn, the host is not known to
+	// run vigia and Enter would say so.
 	p.waitFor("both hosts", func(s string) bool {
-		return strings.Contains(s, addr) && strings.Contains(s, "exporter-only:9100") && strings.Contains(s, "2 hosts")
+		return strings.Contains(s, addr) && strings.Contains(s, "exporter-only:9100") && strings.Contains(s, "2 hosts") &&
+			strings.Contains(s, "9.9.9")
 	})
 	// By state, then by host: the agent (127.0.0.1:…) is first, and selected.
 	p.keys("Enter")

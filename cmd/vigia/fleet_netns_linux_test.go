@@ -388,7 +388,13 @@ func nsNodenames(t *testing.T, url string) map[string]string {
 // killed before.
 func (lab *nsFleet) checkFleet(t *testing.T, backend, targets, alert string, victim int, slack time.Duration, down []int, cdp *cdpConn) {
 	began := time.Now()
-	base, _ := startServe(t, "--no-record", "--sensors", "cpu", "--fleet-prometheus", backend)
+	// The agent shares one round of fleet queries among its callers for
+	// the fleet's refresh (5 s by default): once a second here, as the view.
+	cfg := filepath.Join(t.TempDir(), "vigia.yaml")
+	if err := os.WriteFile(cfg, []byte("fleet:\n  refresh: 1s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startServe(t, "--no-record", "--sensors", "cpu", "--config", cfg, "--fleet-prometheus", backend)
 	first := map[string]bool{}
 	for _, a := range lab.agents[:nsAdded] {
 		first[a.addr] = true
