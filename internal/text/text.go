@@ -106,6 +106,8 @@ func (t *Text) Note(note string) string {
 	switch note {
 	case reading.NoTemperatureSensors:
 		return t.pick("no temperature sensors", "sin sensores de temperatura")
+	case reading.TemperatureNeedsRoot:
+		return t.pick("temperature sensors readable only by root", "sensores de temperatura legibles solo por root")
 	}
 	return Printable(note)
 }
