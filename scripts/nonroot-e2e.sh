@@ -12,6 +12,7 @@
 # only add minutes. The test binary and vigia are built as the calling user,
 # so the unprivileged one needs no Go toolchain or module cache; the sources
 # are copied where it may read them (a checkout under /root is not).
+# Arguments go to the test binary: scripts/nonroot-e2e.sh -test.v
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,4 +40,4 @@ cd "$dir/src/cmd/vigia"
 setpriv --reuid="$user" --regid="$user" --init-groups \
 	env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$dir/home" TMPDIR="$dir/home" LANG=C.UTF-8 ${TZ:+TZ="$TZ"} \
 	VIGIA_E2E_BIN="$dir/vigia" \
-	"$dir/vigia.test" -test.count=1 -test.timeout=10m -test.run "$tests"
+	"$dir/vigia.test" -test.count=1 -test.timeout=10m -test.run "$tests" "$@"
