@@ -80,9 +80,13 @@ func (m *Model) statusBar() string {
 	t := m.th
 	ln := newRow(m.w)
 	tb := &m.table
-	info := ""
+	info, noted := "", false
 	if m.view == viewMain && !tb.typing {
 		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
+		// A count of only this user's processes must not pass for all.
+		if r := m.last[reading.SensorProcesses]; r != nil && r.Note != "" {
+			info, noted = text.Printable(m.tx.Note(r.Note))+"  "+info, true
+		}
 	}
 	switch {
 	case tb.typing:
@@ -102,9 +106,10 @@ func (m *Model) statusBar() string {
 			hint = m.keys.replayShortHelp()
 		}
 		room := ln.room()
-		if m.replay != nil {
-			// A replay's note says what the recording lacks: it goes
-			// before the hints that would crowd it out.
+		if m.replay != nil || noted {
+			// A replay's note says what the recording lacks, the
+			// processes' note why the count is short: each goes before
+			// the hints that would crowd it out.
 			room -= textWidth(info) + 3
 		}
 		for _, b := range fitHints(hint, room) {
