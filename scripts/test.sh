@@ -42,6 +42,10 @@ CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
 GOOS=darwin go build ./... # other platforms compile, with sensors unsupported
 # deploy/'s tests install the .deb on this machine (as root) and purge it.
 VIGIA_SYSTEM_TESTS=1 CGO_ENABLED=1 go test -race -count=1 -timeout 30m "$@" ./...
+# The end-to-end tests of the binary once more as an unprivileged user: vigia
+# promises to work without root (docs/install.md). The script says which tests
+# and why those (about a minute and a half).
+scripts/nonroot-e2e.sh
 # Times are shown in local time. Run what formats or buckets it once more at
 # UTC+14, where the day starts first, so a test that takes the machine's zone
 # or hour for granted fails here whatever the hour and zone of the machine.

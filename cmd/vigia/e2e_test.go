@@ -26,6 +26,13 @@ import (
 var vigiaBin string
 
 func TestMain(m *testing.M) {
+	// VIGIA_E2E_BIN names a binary built beforehand, so a test binary built
+	// with `go test -c` runs as a user with no Go toolchain or module cache
+	// (scripts/nonroot-e2e.sh runs it so as an unprivileged user).
+	if bin := os.Getenv("VIGIA_E2E_BIN"); bin != "" {
+		vigiaBin = bin
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "vigia-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

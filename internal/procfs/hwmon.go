@@ -27,6 +27,9 @@ type HwmonChip struct {
 	// node_exporter's "chip_name"; empty when there is none.
 	Name    string
 	Sensors []HwmonSensor
+	// Denied counts the temperature and fan inputs this user may not read
+	// (Hwmon fills it; HwmonChips leaves it 0).
+	Denied int
 }
 
 // HwmonSensor is one temperature or fan channel of a chip.
@@ -67,7 +70,7 @@ func (fs FS) Hwmon() ([]HwmonChip, error) {
 	for i := range chips {
 		// A chip whose directory cannot be listed is still named, with
 		// the channels it could list.
-		attrs, buf, _ = HwmonAttrs(chips[i].Dir, attrs, buf)
+		attrs, buf, _ = hwmonAttrs(chips[i].Dir, attrs, buf, &chips[i].Denied)
 		chips[i].Sensors = hwmonSensors(attrs)
 	}
 	return chips, nil

@@ -3,6 +3,7 @@ package procfs
 import (
 	"cmp"
 	"errors"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,13 +44,21 @@ var hwmonClasses = []string{
 // probes, and one bad probe must not hide the others. An error listing a
 // directory is returned with the attributes read.
 func HwmonAttrs(dir string, attrs []HwmonAttr, buf []byte) ([]HwmonAttr, []byte, error) {
+	return hwmonAttrs(dir, attrs, buf, nil)
+}
+
+// hwmonAttrs is HwmonAttrs, counting in denied (when not nil) the
+// temperature and fan inputs this user may not read: a driver may make
+// them 0400, and then an unprivileged user's screen should say so rather
+// than "no sensors".
+func hwmonAttrs(dir string, attrs []HwmonAttr, buf []byte, denied *int) ([]HwmonAttr, []byte, error) {
 	attrs = attrs[:0]
 	var err error
-	attrs, buf, err = hwmonDirAttrs(dir, attrs, buf)
+	attrs, buf, err = hwmonDirAttrs(dir, attrs, buf, denied)
 	dev := filepath.Join(dir, "device")
 	if _, serr := os.Stat(dev); serr == nil {
 		var derr error
-		attrs, buf, derr = hwmonDirAttrs(dev, attrs, buf)
+		attrs, buf, derr = hwmonDirAttrs(dev, attrs, buf, denied)
 		err = errors.Join(err, derr)
 	}
 	// Stable: of two equal keys the device directory's comes last, and
@@ -75,7 +84,7 @@ func compareHwmonAttr(a, b HwmonAttr) int {
 	return strings.Compare(a.Prop, b.Prop)
 }
 
-func hwmonDirAttrs(dir string, attrs []HwmonAttr, buf []byte) ([]HwmonAttr, []byte, error) {
+func hwmonDirAttrs(dir string, attrs []HwmonAttr, buf []byte, denied *int) ([]HwmonAttr, []byte, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return attrs, buf, err
@@ -90,6 +99,9 @@ func hwmonDirAttrs(dir string, attrs []HwmonAttr, buf []byte) ([]HwmonAttr, []by
 		var rerr error
 		buf, rerr = ReadAttr(path, buf)
 		if rerr != nil {
+			if denied != nil && prop == "input" && (typ == "temp" || typ == "fan") && errors.Is(rerr, iofs.ErrPermission) {
+				*denied++
+			}
 			continue
 		}
 		attrs = append(attrs, HwmonAttr{Type: typ, Num: num, Prop: prop, Value: strings.TrimRight(string(buf), "\n"), Path: path})

@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"slices"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/procfs"
@@ -20,6 +21,21 @@ type Processes struct {
 	prev time.Time
 	warm bool
 	diff procDiff
+	// note is reading.ProcessesHidden when /proc hides other users'
+	// processes from this one, found once at start.
+	note string
+}
+
+// hiddenNote is reading.ProcessesHidden when the proc mount at root (of
+// the mount table ms) hides other users' processes from a reader of
+// effective user euid in groups: not root, and not in the group the
+// mount's gid= exempts.
+func hiddenNote(ms []procfs.Mount, root string, euid int, groups []int) string {
+	hidden, gid := procfs.HiddenPIDs(ms, root)
+	if !hidden || euid == 0 || (gid >= 0 && slices.Contains(groups, gid)) {
+		return ""
+	}
+	return reading.ProcessesHidden
 }
 
 // Name returns reading.SensorProcesses.

@@ -3,6 +3,8 @@ package sensor
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -33,7 +35,13 @@ func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error
 	if err != nil {
 		return nil, err
 	}
-	return &Processes{procsOS: procsOS{table: t}}, nil
+	p := &Processes{procsOS: procsOS{table: t}}
+	// A fixture root has no mount table: nothing is hidden there.
+	if ms, err := fs.MountInfo("self"); err == nil {
+		groups, _ := os.Getgroups()
+		p.note = hiddenNote(ms, filepath.Clean(fs.ProcRoot()), os.Geteuid(), append(groups, os.Getegid()))
+	}
+	return p, nil
 }
 
 // Read makes one pass over the process table. Processes that exit while it
@@ -62,6 +70,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		start:    p.table.StartTime,
 	})
 	r.Events = events
+	r.Note = p.note
 	return r, nil
 }
 

@@ -91,3 +91,37 @@ func TestProcsReadingNoInterval(t *testing.T) {
 		t.Errorf("empty table reading = %+v", r)
 	}
 }
+
+// TestHiddenNote: the processes reading says other users' processes are
+// hidden only to whom /proc hides them.
+func TestHiddenNote(t *testing.T) {
+	t.Parallel()
+	hiding, err := procfs.ParseMountInfo([]byte("22 1 0:21 / /proc rw,nosuid - proc proc rw,gid=27,hidepid=invisible\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := procfs.ParseMountInfo([]byte("22 1 0:21 / /proc rw,nosuid - proc proc rw\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		ms     []procfs.Mount
+		euid   int
+		groups []int
+		want   string
+	}{
+		{name: "a user", ms: hiding, euid: 1000, groups: []int{1000}, want: reading.ProcessesHidden},
+		{name: "root sees all", ms: hiding, euid: 0, groups: []int{0}},
+		{name: "the exempt group sees all", ms: hiding, euid: 1000, groups: []int{1000, 27}},
+		{name: "nothing hidden", ms: plain, euid: 1000, groups: []int{1000}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := hiddenNote(tt.ms, "/proc", tt.euid, tt.groups); got != tt.want {
+				t.Errorf("hiddenNote() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

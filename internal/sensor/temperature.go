@@ -100,6 +100,9 @@ func temperatureReading(now time.Time, s thermalSample) reading.Reading {
 		r.Note = reading.NoTemperatureSensors
 		for _, c := range s.chips {
 			r.Metrics = append(r.Metrics, hwmonChip(c))
+			if c.Denied > 0 {
+				r.Note = reading.TemperatureNeedsRoot
+			}
 		}
 		return r
 	}

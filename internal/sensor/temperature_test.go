@@ -329,3 +329,29 @@ func BenchmarkTemperatureScan(b *testing.B) {
 		_ = temperatureReading(t0, smp)
 	}
 }
+
+// TestTemperatureNeedsRoot: a machine whose channels this user may not
+// read says so, rather than that it has no sensors.
+func TestTemperatureNeedsRoot(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       thermalSample
+		wantNote string
+	}{
+		{name: "every input denied", in: thermalSample{chips: []procfs.HwmonChip{{Chip: "a"}, {Chip: "b", Denied: 2}}}, wantNote: reading.TemperatureNeedsRoot},
+		{name: "nothing denied", in: thermalSample{chips: []procfs.HwmonChip{{Chip: "a"}}}, wantNote: reading.NoTemperatureSensors},
+		{name: "one readable channel is shown, not the note", in: thermalSample{chips: []procfs.HwmonChip{
+			{Chip: "a", Denied: 1},
+			{Chip: "b", Sensors: []procfs.HwmonSensor{{Type: "temp", Num: 1, Input: 40}}},
+		}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := temperatureReading(t0, tt.in).Note; got != tt.wantNote {
+				t.Errorf("Note = %q, want %q", got, tt.wantNote)
+			}
+		})
+	}
+}

@@ -107,6 +107,10 @@ func (t *Text) Note(note string) string {
 	switch note {
 	case reading.NoTemperatureSensors:
 		return t.pick("no temperature sensors", "sin sensores de temperatura")
+	case reading.TemperatureNeedsRoot:
+		return t.pick("temperature sensors readable only by root", "sensores de temperatura legibles solo por root")
+	case reading.ProcessesHidden:
+		return t.pick("only yours: /proc hides others (hidepid)", "solo los tuyos: /proc oculta los demás (hidepid)")
 	}
 	return Printable(note)
 }

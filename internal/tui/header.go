@@ -81,7 +81,7 @@ func (m *Model) statusBar() string {
 	ln := newRow(m.w)
 	tb := &m.table
 	fe := &tb.filterEdit
-	info := ""
+	info, noted := "", false
 	switch {
 	case m.view == viewCgroups:
 		fe = &m.cgroups.filterEdit
@@ -92,6 +92,10 @@ func (m *Model) statusBar() string {
 		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
 		if tb.cgroup != "" {
 			info = m.tx.InCgroup(text.Printable(tb.cgroupName)) + " " + info
+		}
+		// A count of only this user's processes must not pass for all.
+		if r := m.last[reading.SensorProcesses]; r != nil && r.Note != "" {
+			info, noted = text.Printable(m.tx.Note(r.Note))+"  "+info, true
 		}
 	}
 	switch {
@@ -116,10 +120,11 @@ func (m *Model) statusBar() string {
 			hint = m.keys.replayShortHelp()
 		}
 		room := ln.room()
-		if m.replay != nil || (m.view == viewMain && tb.cgroup != "") {
-			// A replay's note says what the recording lacks, and a
-			// group's name why the table shows so few: they go before
-			// the hints that would crowd them out.
+		if m.replay != nil || noted || (m.view == viewMain && tb.cgroup != "") {
+			// A replay's note says what the recording lacks, the
+			// processes' note why the count is short, and a group's name
+			// why the table shows so few: each goes before the hints that
+			// would crowd it out.
 			room -= textWidth(info) + 3
 		}
 		for _, b := range fitHints(hint, room) {
