@@ -378,13 +378,13 @@ func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 		// A new process, or a reused PID.
 		startCentis := st.StartTicks * 100 / t.hz
 		e.HasPrev = t.passes > 0 && t.prevUpt > 0 && startCentis >= t.prevUpt
-		e.PrevTicks = 0
+		e.PrevTicks, e.PrevChildTicks = 0, 0
 		e.StartTicks = st.StartTicks
 		e.Comm = string(st.Comm)
 		t.identify(e, name)
 	} else {
 		e.HasPrev = t.passes > 0
-		e.PrevTicks = e.Ticks
+		e.PrevTicks, e.PrevChildTicks = e.Ticks, e.ChildTicks
 		if string(st.Comm) != e.Comm {
 			// comm changes on exec, and so may the command line and user.
 			e.Comm = string(st.Comm)
@@ -392,6 +392,7 @@ func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 		}
 	}
 	e.Ticks = ticks
+	e.ChildTicks = st.CUTime + st.CSTime
 	e.PPID = st.PPID
 	e.State = st.State
 	e.Threads = st.Threads

@@ -94,9 +94,13 @@ func procsReading(now time.Time, entries []*procfs.ProcEntry, dt time.Duration, 
 		row.Comm = e.Comm
 		row.Cmdline = e.Cmdline
 		row.CPUTime = float64(e.Ticks) / hz
+		row.ChildrenCPUTime = float64(e.ChildTicks) / hz
 		if e.HasPrev && dt > 0 {
 			if d, ok := Delta(e.PrevTicks, e.Ticks); ok {
 				row.CPUPercent = float64(d) / (hz * dt.Seconds()) * 100
+			}
+			if d, ok := Delta(e.PrevChildTicks, e.ChildTicks); ok {
+				row.ChildrenCPUPercent = float64(d) / (hz * dt.Seconds()) * 100
 			}
 		}
 		row.RSS = e.RSSPages * c.page
