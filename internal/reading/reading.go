@@ -66,6 +66,9 @@ type Reading struct {
 	Metrics []Metric `json:"metrics"`
 	// Processes is the process table; only the procs sensor fills it.
 	Processes []Process `json:"processes,omitempty"`
+	// Exits are the processes that exited since the sensor's previous
+	// reading; only the processes sensor fills it, and only on Linux.
+	Exits *Exits `json:"exits,omitempty"`
 	// Note is a state worth saying once: a code of notes.go, such as
 	// NoTemperatureSensors, that internal/text words, or a sensor's own text.
 	Note string `json:"note,omitempty"`

@@ -19,6 +19,9 @@ type Processes struct {
 	procsOS
 	prev time.Time
 	warm bool
+	// forks is /proc/stat's fork counter at the last read.
+	forks    uint64
+	hasForks bool
 }
 
 // Name returns reading.SensorProcesses.

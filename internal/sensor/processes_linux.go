@@ -16,6 +16,11 @@ type procsOS struct {
 	// check) when the next one starts.
 	mu    sync.Mutex
 	table *procfs.ProcTable
+	// exits lists the processes that exit between two reads; nil when the
+	// kernel refused the subscription (exitsDenied) or the table reads
+	// another machine's /proc.
+	exits       *exitWatch
+	exitsDenied bool
 }
 
 // errReadBusy is returned when the previous read has not yet finished.
@@ -24,8 +29,19 @@ var errReadBusy = errors.New("processes: previous read still running")
 // NewProcesses returns a Processes sensor over fs's /proc, naming users from
 // the system's /etc/passwd. It fails when the /proc root cannot be opened or
 // its stat file has no boot time.
+//
+// On the running machine's own /proc it also subscribes to the kernel's
+// process events, to list the processes that exit between two reads; the
+// kernel allows that with root or CAP_NET_ADMIN only, and without them the
+// readings say the list cannot be had.
 func NewProcesses(fs procfs.FS) (*Processes, error) {
-	return newProcesses(fs, procfs.ProcTableOptions{})
+	p, err := newProcesses(fs, procfs.ProcTableOptions{})
+	if err != nil || !p.table.OwnNamespace() {
+		return p, err
+	}
+	p.exits, err = startExitWatch(fs, p.table.ClockTicks(), p.table.StartTime)
+	p.exitsDenied = err != nil
+	return p, nil
 }
 
 func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error) {
@@ -48,23 +64,41 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		p.warm = false
 		return reading.Reading{}, err
 	}
+	var exits *reading.Exits
+	switch {
+	case p.exits != nil:
+		exits = p.exits.x.drain()
+	case p.exitsDenied:
+		exits = &reading.Exits{Processes: []reading.ExitedProcess{}}
+	}
 	dt := now.Sub(p.prev)
 	warm := p.warm
+	prevForks, hadForks := p.forks, p.hasForks
+	p.forks, p.hasForks = p.table.Forks()
 	p.prev, p.warm = now, true
 	if !warm {
 		return reading.Reading{}, ErrWarmup
 	}
-	return procsReading(now, entries, dt, procsClock{
+	r := procsReading(now, entries, dt, procsClock{
 		hz:       p.table.ClockTicks(),
 		page:     p.table.PageSize(),
 		memTotal: p.table.MemTotal(),
 		start:    p.table.StartTime,
-	}), nil
+	})
+	if hadForks && p.hasForks {
+		r.Metrics = append(r.Metrics, forkMetrics(prevForks, p.forks, dt)...)
+	}
+	r.Exits = exits
+	return r, nil
 }
 
 // Close releases the descriptors the sensor holds.
 func (p *Processes) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.exits != nil {
+		p.exits.close()
+		p.exits = nil
+	}
 	return p.table.Close()
 }
