@@ -102,6 +102,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("filter by name, command, user, pid", "filtrar por nombre, orden, usuario, pid")
 	case "tree":
 		return t.pick("tree view", "vista en árbol")
+	case "exited":
+		return t.pick("processes that exited", "procesos terminados")
 	case "sort_next":
 		return t.pick("sort by next column", "ordenar por la siguiente")
 	case "sort_prev":

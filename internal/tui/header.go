@@ -82,7 +82,7 @@ func (m *Model) statusBar() string {
 	tb := &m.table
 	info := ""
 	if m.view == viewMain && !tb.typing {
-		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
+		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)) + m.forkRate()
 	}
 	switch {
 	case tb.typing:
@@ -98,6 +98,8 @@ func (m *Model) statusBar() string {
 		switch {
 		case m.view == viewDetail:
 			hint = m.keys.detailShortHelp(m.opts.Signaller != nil)
+		case m.view == viewExited:
+			hint = m.keys.detailShortHelp(false)
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()
 		}

@@ -70,6 +70,8 @@ func (m *Model) render() string {
 		return m.viewHelp()
 	case viewDetail:
 		return m.viewDetail()
+	case viewExited:
+		return m.viewExited()
 	}
 	m.frame.Reset()
 	m.frame.Grow(m.w * m.h * 2)

@@ -133,6 +133,7 @@ const (
 	viewDetail
 	viewSignal
 	viewConfirm
+	viewExited
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -338,6 +339,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				for i := range m.table.procs {
 					if m.table.procs[i].PID == msg.pid {
 						msg.detail.CPUPercent = m.table.procs[i].CPUPercent
+						msg.detail.ChildrenCPUPercent = m.table.procs[i].ChildrenCPUPercent
 						break
 					}
 				}
@@ -484,6 +486,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case viewSignal, viewConfirm:
 		return m.signalKey(msg, a)
+	case viewExited:
+		return m.exitedKey(msg, a)
 	}
 	if msg.Code == tea.KeyEscape {
 		if m.table.filter != "" {
@@ -510,6 +514,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.table.typing = true
 	case actTree:
 		m.table.setTree(!m.table.tree)
+	case actExited:
+		m.view = viewExited
 	case actSortNext:
 		m.table.setSort(m.table.sortCol+1, false)
 	case actSortPrev:
