@@ -58,11 +58,11 @@ func badQuery(w http.ResponseWriter, r *http.Request, known ...string) bool {
 }
 
 // withoutProcesses returns copies of rs without their process tables, for
-// an answer that did not ask for them.
+// an answer that did not ask for them (nor for the exited processes).
 func withoutProcesses(rs []reading.Reading) []reading.Reading {
 	out := make([]reading.Reading, len(rs))
 	for i, r := range rs {
-		r.Processes = nil
+		r.Processes, r.Exits = nil, nil
 		out[i] = r
 	}
 	return out
@@ -154,7 +154,7 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 	for _, rd := range s.opts.State.Snapshot() {
 		if rd.Sensor == name {
 			if !withProcs {
-				rd.Processes = nil
+				rd.Processes, rd.Exits = nil, nil
 			}
 			writeJSON(w, http.StatusOK, sanitize([]reading.Reading{rd})[0])
 			return

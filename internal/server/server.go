@@ -337,6 +337,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/sensors", s.sensors)
 	api("/api/v1/sensors/{name}", s.sensor)
 	api("/api/v1/processes", s.processes)
+	api("/api/v1/processes/exited", s.exited)
 	api("/api/v1/processes/{pid}", s.process)
 	api("/api/v1/alerts", s.alerts)
 	api("/api/v1/status", s.status)

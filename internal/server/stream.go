@@ -235,9 +235,9 @@ func (h *hub) encode(r *reading.Reading) []*frame {
 	rs := sanitize([]reading.Reading{*r})
 	f := &frame{id: h.seq.Add(1), sensor: r.Sensor}
 	f.full = h.event("reading", f.id, rs[0])
-	if len(r.Processes) > 0 {
+	if len(r.Processes) > 0 || r.Exits != nil {
 		lean := rs[0]
-		lean.Processes = nil
+		lean.Processes, lean.Exits = nil, nil
 		f.lean = h.event("reading", f.id, lean)
 	}
 	frames = append(frames, f)
