@@ -105,7 +105,7 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	if !withProcs {
 		rs = withoutProcesses(rs)
 	} else {
-		rs = slices.Clone(rs)
+		rs = s.privateReadings(slices.Clone(rs))
 	}
 	ans := snapshotAnswer{Time: time.Now().UTC(), Readings: sanitize(rs)}
 	for _, rd := range rs {
@@ -156,6 +156,7 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 			if !withProcs {
 				rd.Processes, rd.Exits = nil, nil
 			}
+			rd = s.privateReadings([]reading.Reading{rd})[0]
 			writeJSON(w, http.StatusOK, sanitize([]reading.Reading{rd})[0])
 			return
 		}

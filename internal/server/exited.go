@@ -19,6 +19,8 @@ type exitedAnswer struct {
 	Watching  bool                    `json:"watching"`
 	Lost      int                     `json:"lost"`
 	Processes []reading.ExitedProcess `json:"processes"`
+	// NeedsToken names the fields withheld until a token is configured.
+	NeedsToken []string `json:"needs_token,omitempty"`
 }
 
 func (s *Server) exited(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +33,12 @@ func (s *Server) exited(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		ans.Time = rd.Time
-		if ex := rd.Exits; ex != nil {
+		ex := rd.Exits
+		if s.opts.Token == "" {
+			ex = withheldExits(ex)
+			ans.NeedsToken = exitsIO
+		}
+		if ex != nil {
 			ans.Watching, ans.Lost = ex.Watching, ex.Lost
 			ans.Processes = append(ans.Processes, ex.Processes...)
 		}

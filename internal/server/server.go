@@ -197,6 +197,7 @@ func New(opts Options) (*Server, error) {
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	s.hub = newHub(opts.Stream, opts.ClientBuffer, opts.MaxStreamClients, s.log)
+	s.hub.withhold = opts.Token == ""
 	s.handler = s.routes()
 	return s, nil
 }

@@ -132,6 +132,9 @@ type hub struct {
 	// succeeded holds the sensors that have produced a reading without an
 	// error since the agent started, for /readyz.
 	succeeded map[string]bool
+	// withhold takes the exited processes' I/O out of the events, for an
+	// agent without a token (private.go).
+	withhold bool
 	// refusals not yet logged, and when the last refusal line was written
 	unlogged uint64
 	loggedAt time.Time
@@ -233,6 +236,9 @@ func (h *hub) run(ctx context.Context) {
 func (h *hub) encode(r *reading.Reading) []*frame {
 	frames := make([]*frame, 0, 1+len(r.Transitions))
 	rs := sanitize([]reading.Reading{*r})
+	if h.withhold {
+		rs[0].Exits = withheldExits(rs[0].Exits)
+	}
 	f := &frame{id: h.seq.Add(1), sensor: r.Sensor}
 	f.full = h.event("reading", f.id, rs[0])
 	if len(r.Processes) > 0 || r.Exits != nil {
