@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,11 +75,17 @@ func TestShortLivedJobs(t *testing.T) {
 	if err := sh.Start(); err != nil {
 		t.Fatal(err)
 	}
+	shPID := int32(sh.Process.Pid)
+	// Where vigia may make a cgroup (root), the shell gets one of its own,
+	// whose cpu.stat must count the jobs' CPU after they are gone.
+	cg := ownCgroup(t, shPID)
 	defer func() {
 		stdin.Close()
 		sh.Wait()
+		if cg != "" {
+			os.Remove(cg)
+		}
 	}()
-	shPID := int32(sh.Process.Pid)
 
 	t0 := time.Now()
 	if _, err := p.Read(context.Background(), t0); err != ErrWarmup {
@@ -110,6 +117,20 @@ func TestShortLivedJobs(t *testing.T) {
 	}
 	if got := shell.ChildrenCPUPercent / 100 * t1.Sub(t0).Seconds(); got < want*0.95 {
 		t.Errorf("the shell's children CPU over the interval = %.2f s (%.0f %% over %v), want at least %.2f s", got, shell.ChildrenCPUPercent, t1.Sub(t0), want)
+	}
+	if cg != "" {
+		b, err := os.ReadFile(filepath.Join(cg, "cpu.stat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := procfs.ParseCgroupCPUStat(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("the shell's own cgroup %s used %.2f s of CPU", cg, float64(st.UsageMicros)/1e6)
+		if got := float64(st.UsageMicros) / 1e6; got < want {
+			t.Errorf("the shell's cgroup used %.2f s of CPU, want at least %.2f s: its exited jobs' CPU", got, want)
+		}
 	}
 	if forks, ok := r.Value(reading.ProcsForks); !ok || forks*t1.Sub(t0).Seconds() < jobs {
 		t.Errorf("fork rate %v/s over %v, want at least %d forks", forks, t1.Sub(t0), jobs)
@@ -157,3 +178,26 @@ func countJobs(exited []reading.ExitedProcess, parent int32) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ownCgroup moves pid into a new cgroup v2 group and returns its
+// directory, or "" where no group can be made (not root, no cgroup2).
+func ownCgroup(t *testing.T, pid int32) string {
+	t.Helper()
+	for _, mount := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		if _, err := os.Stat(filepath.Join(mount, "cgroup.controllers")); err != nil {
+			continue
+		}
+		dir := filepath.Join(mount, "vigia-test-shortlived-"+strconv.Itoa(int(pid)))
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Logf("no cgroup of its own: %v", err)
+			return ""
+		}
+		if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(int(pid))), 0o644); err != nil {
+			os.Remove(dir)
+			t.Logf("no cgroup of its own: %v", err)
+			return ""
+		}
+		return dir
+	}
+	return ""
+}
