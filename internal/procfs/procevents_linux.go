@@ -10,7 +10,7 @@ import (
 )
 
 // ErrNoProcEvents is wrapped by ListenProcEvents when the kernel refuses a
-// listener: it takes CAP_NET_ADMIN in the initial namespaces.
+// listener: older kernels take CAP_NET_ADMIN in the initial namespaces.
 var ErrNoProcEvents = errors.New("process events need CAP_NET_ADMIN")
 
 // ProcEvents is a subscription to the process-events connector. Read is

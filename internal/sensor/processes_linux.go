@@ -31,9 +31,9 @@ var errReadBusy = errors.New("processes: previous read still running")
 // its stat file has no boot time.
 //
 // On the running machine's own /proc it also subscribes to the kernel's
-// process events, to list the processes that exit between two reads; the
-// kernel allows that with root or CAP_NET_ADMIN only, and without them the
-// readings say the list cannot be had.
+// process events, to list the processes that exit between two reads. Older
+// kernels allow that with root or CAP_NET_ADMIN only (recent ones to any
+// user); where it is refused the readings say the list cannot be had.
 func NewProcesses(fs procfs.FS) (*Processes, error) {
 	p, err := newProcesses(fs, procfs.ProcTableOptions{})
 	if err != nil || !p.table.OwnNamespace() {
