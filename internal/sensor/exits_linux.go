@@ -21,8 +21,8 @@ type exitWatch struct {
 
 // startExitWatch subscribes to the connector; the error wraps
 // procfs.ErrNoProcEvents without the capability.
-func startExitWatch(fs procfs.FS, hz uint64, start func(ticks uint64) time.Time) (*exitWatch, error) {
-	events, err := procfs.ListenProcEvents()
+func startExitWatch(fs procfs.FS, listen func() (*procfs.ProcEvents, error), hz uint64, start func(ticks uint64) time.Time) (*exitWatch, error) {
+	events, err := listen()
 	if err != nil {
 		return nil, err
 	}

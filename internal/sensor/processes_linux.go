@@ -36,12 +36,21 @@ var errReadBusy = errors.New("processes: previous read still running")
 // user); where it is refused the readings say the list cannot be had.
 func NewProcesses(fs procfs.FS) (*Processes, error) {
 	p, err := newProcesses(fs, procfs.ProcTableOptions{})
-	if err != nil || !p.table.OwnNamespace() {
-		return p, err
+	if err != nil {
+		return nil, err
 	}
-	p.exits, err = startExitWatch(fs, p.table.ClockTicks(), p.table.StartTime)
-	p.exitsDenied = err != nil
+	p.watchExits(fs, procfs.ListenProcEvents)
 	return p, nil
+}
+
+// watchExits subscribes through listen, on this machine's own /proc only.
+func (p *Processes) watchExits(fs procfs.FS, listen func() (*procfs.ProcEvents, error)) {
+	if !p.table.OwnNamespace() {
+		return
+	}
+	var err error
+	p.exits, err = startExitWatch(fs, listen, p.table.ClockTicks(), p.table.StartTime)
+	p.exitsDenied = err != nil
 }
 
 func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error) {

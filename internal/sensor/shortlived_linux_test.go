@@ -3,6 +3,7 @@ package sensor
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,4 +201,34 @@ func ownCgroup(t *testing.T, pid int32) string {
 		return dir
 	}
 	return ""
+}
+
+// TestExitsRefused: where the kernel will not let vigia listen, every
+// reading says the exited list cannot be had, rather than that nothing
+// exited.
+func TestExitsRefused(t *testing.T) {
+	t.Parallel()
+	fs, err := procfs.NewFS("/proc", "/sys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newProcesses(fs, procfs.ProcTableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.watchExits(fs, func() (*procfs.ProcEvents, error) {
+		return nil, fmt.Errorf("%w: %w", procfs.ErrNoProcEvents, unix.EPERM)
+	})
+	t0 := time.Now()
+	if _, err := p.Read(context.Background(), t0); err != ErrWarmup {
+		t.Fatalf("first Read() error = %v, want ErrWarmup", err)
+	}
+	r, err := p.Read(context.Background(), t0.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Exits == nil || r.Exits.Watching || r.Exits.Processes == nil || len(r.Exits.Processes) != 0 {
+		t.Errorf("Exits = %+v, want not watching and an empty list", r.Exits)
+	}
 }
