@@ -21,7 +21,12 @@ type ProcEvents struct {
 	buf []byte
 }
 
-const procCnMcastListen = 1
+const (
+	procCnMcastListen = 1
+	// procEventsBuffer holds some 10,000 events (each costs the socket
+	// about 768 bytes).
+	procEventsBuffer = 8 << 20
+)
 
 // ListenProcEvents subscribes to every fork, exec and exit of the machine.
 func ListenProcEvents() (*ProcEvents, error) {
@@ -29,9 +34,12 @@ func ListenProcEvents() (*ProcEvents, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the process-events socket: %w", err)
 	}
-	// A build forks thousands of times a second: a large buffer keeps a
-	// burst from overflowing it between two reads.
-	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 4<<20)
+	// A build forks thousands of times a second, threads included: a large
+	// buffer keeps a burst from overflowing it between two reads. Beyond
+	// rmem_max only a privileged process may ask (FORCE).
+	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, procEventsBuffer) != nil {
+		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, procEventsBuffer)
+	}
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: cnIdxProc}); err != nil {
 		unix.Close(fd)
 		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {

@@ -29,8 +29,10 @@ type procLook struct {
 //
 // handle is called by one goroutine, drain by another: mu guards both.
 type exitTracker struct {
-	// look reads a process from /proc; false when it is gone.
-	look func(pid int32) (procLook, bool)
+	// look reads a process from /proc, its command line at an exec and its
+	// I/O at an exit (the only times each is worth its cost); false when
+	// the process is gone.
+	look func(pid int32, exit bool) (procLook, bool)
 	// wall turns the connector's monotonic nanoseconds into wall time.
 	wall func(nanos uint64) time.Time
 
@@ -51,7 +53,7 @@ type tracked struct {
 // forgotten ones are still listed with what /proc has at their exit.
 const maxTracked = 1 << 16
 
-func newExitTracker(look func(int32) (procLook, bool), wall func(uint64) time.Time) *exitTracker {
+func newExitTracker(look func(int32, bool) (procLook, bool), wall func(uint64) time.Time) *exitTracker {
 	return &exitTracker{look: look, wall: wall, live: make(map[int32]*tracked)}
 }
 
@@ -75,7 +77,7 @@ func (x *exitTracker) handle(ev procfs.ProcEvent) {
 		x.live[ev.PID] = t
 		x.mu.Unlock()
 	case procfs.ProcEventExec:
-		look, ok := x.look(ev.PID)
+		look, ok := x.look(ev.PID, false)
 		if !ok {
 			return
 		}
@@ -91,7 +93,7 @@ func (x *exitTracker) handle(ev procfs.ProcEvent) {
 		t.procLook, t.read = look, true
 		x.mu.Unlock()
 	case procfs.ProcEventExit:
-		final, finalOK := x.look(ev.PID)
+		final, finalOK := x.look(ev.PID, true)
 		x.mu.Lock()
 		defer x.mu.Unlock()
 		t := x.live[ev.PID]

@@ -26,7 +26,8 @@ func startExitWatch(fs procfs.FS, listen func() (*procfs.ProcEvents, error), hz 
 	if err != nil {
 		return nil, err
 	}
-	look := func(pid int32) (procLook, bool) { return lookProcess(fs, pid, hz, start) }
+	buf := make([]byte, 4096)
+	look := func(pid int32, exit bool) (procLook, bool) { return lookProcess(fs, pid, exit, buf, hz, start) }
 	w := &exitWatch{events: events, x: newExitTracker(look, monotonicToWall), done: make(chan struct{})}
 	go w.run()
 	return w, nil
@@ -68,11 +69,13 @@ func monotonicToWall(nanos uint64) time.Time {
 	return now.Add(-time.Duration(uint64(ts.Nano()) - nanos))
 }
 
-// lookProcess reads what the exit list needs of a process from /proc.
-func lookProcess(fs procfs.FS, pid int32, hz uint64, start func(uint64) time.Time) (procLook, bool) {
-	dir := strconv.Itoa(int(pid))
-	b, err := procfs.ReadFile(fs.Proc(dir, "stat"))
-	if err != nil {
+// lookProcess reads what the exit list needs of a process from /proc into
+// buf, which the watch goroutine reuses: it runs for every exec and exit
+// of the machine, and a slow one lets the kernel's buffer overflow.
+func lookProcess(fs procfs.FS, pid int32, exit bool, buf []byte, hz uint64, start func(uint64) time.Time) (procLook, bool) {
+	dir := fs.ProcRoot() + "/" + strconv.Itoa(int(pid)) + "/"
+	b, ok := readSmall(dir+"stat", buf)
+	if !ok {
 		return procLook{}, false
 	}
 	st, err := procfs.ParsePIDStat(b)
@@ -85,12 +88,30 @@ func lookProcess(fs procfs.FS, pid int32, hz uint64, start func(uint64) time.Tim
 		Start:   start(st.StartTicks),
 		CPUTime: float64(st.UTime+st.STime) / float64(hz),
 	}
+	if exit {
+		if raw, ok := readSmall(dir+"io", buf); ok {
+			l.ReadBytes, l.WriteB, _ = procfs.ParsePIDIO(raw)
+		}
+		return l, true
+	}
 	l.Cmdline = "[" + l.Comm + "]"
-	if raw, err := procfs.ReadFile(fs.Proc(dir, "cmdline")); err == nil {
+	if raw, ok := readSmall(dir+"cmdline", buf); ok {
 		l.Cmdline = procfs.FormatCmdline(raw, l.Comm)
 	}
-	if raw, err := procfs.ReadFile(fs.Proc(dir, "io")); err == nil {
-		l.ReadBytes, l.WriteB, _ = procfs.ParsePIDIO(raw)
-	}
 	return l, true
+}
+
+// readSmall reads up to len(buf) bytes of a kernel file in one open, read
+// and close; a longer command line is cut, as the table cuts it.
+func readSmall(path string, buf []byte) ([]byte, bool) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer unix.Close(fd)
+	n, err := unix.Read(fd, buf)
+	if err != nil || n <= 0 {
+		return nil, false
+	}
+	return buf[:n], true
 }

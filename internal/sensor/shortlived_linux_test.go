@@ -165,7 +165,7 @@ func TestShortLivedJobs(t *testing.T) {
 			cpu += e.CPUTime
 		}
 	}
-	t.Logf("%d jobs exited in %v; %d read at their exit, with %.2f s of CPU", jobs, t1.Sub(t0), final, cpu)
+	t.Logf("%d jobs exited in %v; %d read at their exit, with %.2f s of CPU; %d overflows of the event buffer", jobs, t1.Sub(t0), final, cpu, r.Exits.Lost)
 }
 
 func countJobs(exited []reading.ExitedProcess, parent int32) int {
