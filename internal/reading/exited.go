@@ -14,8 +14,9 @@ import "time"
 type Exits struct {
 	Watching  bool            `json:"watching"`
 	Processes []ExitedProcess `json:"processes"`
-	// Lost counts exits the kernel dropped (its socket buffer overflowed)
-	// or that went beyond the list's cap of MaxExited.
+	// Lost counts the times the kernel's socket buffer overflowed (each
+	// dropping events, exits among them) and the exits beyond the list's
+	// cap of MaxExited: when it is not 0 the list is incomplete.
 	Lost int `json:"lost,omitempty"`
 }
 
