@@ -28,7 +28,8 @@ is coloured by its status under the same rules as 'vigia watch'. Press ? for
 every key; q, Esc or Ctrl-C quits, and so do SIGINT, SIGTERM, SIGHUP and
 SIGQUIT, each leaving the terminal as it was; + and - change the refresh
 live. e lists events (OOM kills, throttling, pressure, processes started and
-ended, alerts), c shows services and containers, x explains the last minute: what rose and fell against the four
+ended, alerts), c shows services and containers, X the processes that exited
+between refreshes, x explains the last minute: what rose and fell against the four
 minutes before, from what --record keeps or else what vigia serve records
 (in a replay, the minute up to where it stands). Every sensor refreshes each second unless --interval or the config
 file says otherwise. Theme, panels and keys come from the config file's tui: section;

@@ -41,7 +41,7 @@ func TUIPanels() []string {
 func TUIActions() []string {
 	return []string{
 		"up", "down", "page_up", "page_down", "home", "end",
-		"detail", "signal", "filter", "tree",
+		"detail", "signal", "filter", "tree", "exited",
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
 		"interval_up", "interval_down", "irix", "cgroups", "events", "explain", "help", "quit",
 		"replay_play", "replay_step", "replay_step_back", "replay_jump", "replay_jump_back",

@@ -66,6 +66,7 @@ func ProcessDetail(fsys FS, pid int32) (reading.ProcessDetail, error) {
 	d.VMSize = st.VSize
 	d.RSS = st.RSSPages * page
 	d.CPUTime = float64(st.UTime+st.STime) / float64(hz)
+	d.ChildrenCPUTime = float64(st.CUTime+st.CSTime) / float64(hz)
 	if start, err := startTime(fsys, st.StartTicks, hz); err == nil {
 		d.Start = start
 	}

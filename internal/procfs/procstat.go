@@ -15,6 +15,8 @@ type PIDStat struct {
 	PPID       int32
 	UTime      uint64 // clock ticks in user mode
 	STime      uint64 // clock ticks in kernel mode
+	CUTime     uint64 // clock ticks in user mode of waited-for children, theirs included
+	CSTime     uint64 // clock ticks in kernel mode of waited-for children, theirs included
 	Nice       int32
 	Threads    int32
 	StartTicks uint64 // start time in clock ticks after boot
@@ -79,6 +81,10 @@ func ParsePIDStat(b []byte) (PIDStat, error) {
 			s.UTime = unsigned(v, neg)
 		case 15:
 			s.STime = unsigned(v, neg)
+		case 16:
+			s.CUTime = unsigned(v, neg)
+		case 17:
+			s.CSTime = unsigned(v, neg)
 		case 19:
 			if v > 1<<31-1 {
 				return s, fmt.Errorf("%w: bad nice", ErrStatFormat)

@@ -38,6 +38,12 @@ type ProcEntry struct {
 	Ticks     uint64
 	PrevTicks uint64
 	HasPrev   bool
+	// ChildTicks is cutime+cstime: the CPU of children (and theirs) that
+	// exited and were waited for. PrevChildTicks is its value at the
+	// previous pass, under the same HasPrev, so a shell that runs many
+	// short jobs between two passes shows their work.
+	ChildTicks     uint64
+	PrevChildTicks uint64
 
 	fd      int32 // held descriptor (keepfd), -1 for none
 	watched bool  // idle: its CPU clock, or the schedstat held in fd, says whether it ran

@@ -58,7 +58,10 @@ type ProcTable struct {
 	uptime  uint64 // centiseconds since boot at the start of this pass
 	prevUpt uint64
 
-	meminfoPath, uptimePath, loadavgPath, vmstatPath []byte
+	forks    uint64 // /proc/stat's processes counter at this pass
+	hasForks bool
+
+	meminfoPath, uptimePath, loadavgPath, vmstatPath, statPath []byte
 }
 
 // Buffer sizes: a stat line is well under 1 KiB (comm is at most 64 bytes);
@@ -101,6 +104,7 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		uptimePath:  []byte("uptime\x00"),
 		loadavgPath: []byte("loadavg\x00"),
 		vmstatPath:  []byte("vmstat\x00"),
+		statPath:    []byte("stat\x00"),
 	}
 	if t.users == nil {
 		t.users = NewUsers(SystemPasswd)
@@ -150,6 +154,14 @@ func (t *ProcTable) StartTime(ticks uint64) time.Time {
 // could not be read.
 func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 
+// Forks returns /proc/stat's count of forks since boot as of the last
+// pass, and false when it could not be read.
+func (t *ProcTable) Forks() (uint64, bool) { return t.forks, t.hasForks }
+
+// OwnNamespace reports whether the table reads the procfs of vigia's own
+// PID namespace, so PIDs from the kernel (process events) name its entries.
+func (t *ProcTable) OwnNamespace() bool { return t.ownNS }
+
 // HeldFDs returns how many per-process descriptors (stat or schedstat) the
 // table keeps open; a process watched through its CPU clock holds none.
 func (t *ProcTable) HeldFDs() int { return t.held }
@@ -187,6 +199,11 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 		if v, err := ParseMemTotal(t.aux[:n]); err == nil {
 			t.memTot = v
 		}
+	}
+	t.hasForks = false
+	if n, err := t.readRel(t.statPath, t.aux); err == nil {
+		t.forks, err = ParseForks(t.aux[:n])
+		t.hasForks = err == nil
 	}
 	if err := ctx.Err(); err != nil {
 		t.passes = 0
@@ -378,13 +395,13 @@ func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 		// A new process, or a reused PID.
 		startCentis := st.StartTicks * 100 / t.hz
 		e.HasPrev = t.passes > 0 && t.prevUpt > 0 && startCentis >= t.prevUpt
-		e.PrevTicks = 0
+		e.PrevTicks, e.PrevChildTicks = 0, 0
 		e.StartTicks = st.StartTicks
 		e.Comm = string(st.Comm)
 		t.identify(e, name)
 	} else {
 		e.HasPrev = t.passes > 0
-		e.PrevTicks = e.Ticks
+		e.PrevTicks, e.PrevChildTicks = e.Ticks, e.ChildTicks
 		if string(st.Comm) != e.Comm {
 			// comm changes on exec, and so may the command line and user.
 			e.Comm = string(st.Comm)
@@ -392,6 +409,7 @@ func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 		}
 	}
 	e.Ticks = ticks
+	e.ChildTicks = st.CUTime + st.CSTime
 	e.PPID = st.PPID
 	e.State = st.State
 	e.Threads = st.Threads

@@ -164,10 +164,12 @@ func (t *ProcTable) commitWatch(e *ProcEntry, fd int, ran bool) {
 }
 
 // keepIdle carries e into this pass unchanged: it has not run, so its CPU
-// time is what it was.
+// time is what it was. So is its children's: they reach cutime only when
+// it waits for them, which it must run to do.
 func (t *ProcTable) keepIdle(e *ProcEntry) {
 	e.HasPrev = t.passes > 0
 	e.PrevTicks = e.Ticks
+	e.PrevChildTicks = e.ChildTicks
 	if e.idle < 255 {
 		e.idle++
 	}

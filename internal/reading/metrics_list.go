@@ -88,6 +88,8 @@ var Metrics = []string{
 	ProcsCount,
 	ProcsState,
 	ProcsThreads,
+	ProcsForks,
+	ProcsForksTotal,
 	CgroupsCount,
 	CgroupsOmitted,
 	CgroupsCPUUsage,

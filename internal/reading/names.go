@@ -119,9 +119,11 @@ const (
 	NetTxDropTotal    = "net.transmit_drop_total"    // [device] counter
 
 	// processes
-	ProcsCount   = "procs.count"   // processes in all; primary
-	ProcsState   = "procs.state"   // [state=running|sleeping|disk_sleep|zombie|stopped|idle|other] processes
-	ProcsThreads = "procs.threads" // threads in all
+	ProcsCount      = "procs.count"            // processes in all; primary
+	ProcsState      = "procs.state"            // [state=running|sleeping|disk_sleep|zombie|stopped|idle|other] processes
+	ProcsThreads    = "procs.threads"          // threads in all
+	ProcsForks      = "procs.forks_per_second" // /s processes and threads created (/proc/stat processes)
+	ProcsForksTotal = "procs.forks_total"      // counter
 
 	// cgroups: every cgroup v2 group on the host. Each is labelled cgroup
 	// (its path under the mount, "/system.slice/nginx.service") and, when

@@ -68,6 +68,9 @@ type Reading struct {
 	Processes []Process `json:"processes,omitempty"`
 	// Events are what the sensor saw happen since its previous reading.
 	Events []Event `json:"events,omitempty"`
+	// Exits are the processes that exited since the sensor's previous
+	// reading; only the processes sensor fills it, and only on Linux.
+	Exits *Exits `json:"exits,omitempty"`
 	// Note is a state worth saying once: a code of notes.go, such as
 	// NoTemperatureSensors, that internal/text words, or a sensor's own text.
 	Note string `json:"note,omitempty"`
@@ -105,20 +108,25 @@ func (r *Reading) PrimaryMetric() (Metric, bool) {
 
 // Process is one row of the task-manager table.
 type Process struct {
-	PID        int32     `json:"pid"`
-	PPID       int32     `json:"ppid"`
-	UID        uint32    `json:"uid"`
-	User       string    `json:"user"`
-	State      string    `json:"state"` // one letter, as /proc/PID/stat has it: R S D Z T t X I
-	Comm       string    `json:"comm"`
-	Cmdline    string    `json:"cmdline"`          // arguments joined by spaces; "[comm]" for kernel threads
-	Cgroup     string    `json:"cgroup,omitempty"` // cgroup v2 path, read when the process starts or execs
-	CPUPercent float64   `json:"cpu_percent"`      // 100 = one core busy
-	CPUTime    float64   `json:"cpu_seconds"`      // user+system since start
-	RSS        uint64    `json:"rss_bytes"`
-	MemPercent float64   `json:"mem_percent"`
-	Threads    int32     `json:"threads"`
-	Start      time.Time `json:"start_time"`
+	PID        int32   `json:"pid"`
+	PPID       int32   `json:"ppid"`
+	UID        uint32  `json:"uid"`
+	User       string  `json:"user"`
+	State      string  `json:"state"` // one letter, as /proc/PID/stat has it: R S D Z T t X I
+	Comm       string  `json:"comm"`
+	Cmdline    string  `json:"cmdline"`          // arguments joined by spaces; "[comm]" for kernel threads
+	Cgroup     string  `json:"cgroup,omitempty"` // cgroup v2 path, read when the process starts or execs
+	CPUPercent float64 `json:"cpu_percent"`      // 100 = one core busy
+	CPUTime    float64 `json:"cpu_seconds"`      // user+system since start
+	// ChildrenCPUPercent and ChildrenCPUTime are the CPU of children that
+	// exited and were waited for (cutime+cstime): work a shell's short jobs
+	// did, which no row of the table lives long enough to show.
+	ChildrenCPUPercent float64   `json:"children_cpu_percent"`
+	ChildrenCPUTime    float64   `json:"children_cpu_seconds"`
+	RSS                uint64    `json:"rss_bytes"`
+	MemPercent         float64   `json:"mem_percent"`
+	Threads            int32     `json:"threads"`
+	Start              time.Time `json:"start_time"`
 	// ReadRate and WriteRate are the bytes per second the process read
 	// from and wrote to storage (/proc/PID/io read_bytes, write_bytes),
 	// 0 where not measured.

@@ -24,6 +24,9 @@ type Processes struct {
 	// note is reading.ProcessesHidden when /proc hides other users'
 	// processes from this one, found once at start.
 	note string
+	// forks is /proc/stat's fork counter at the last read.
+	forks    uint64
+	hasForks bool
 }
 
 // hiddenNote is reading.ProcessesHidden when the proc mount at root (of
@@ -112,9 +115,13 @@ func procsReading(now time.Time, entries []*procfs.ProcEntry, dt time.Duration, 
 		row.Cmdline = e.Cmdline
 		row.Cgroup = e.Cgroup
 		row.CPUTime = float64(e.Ticks) / hz
+		row.ChildrenCPUTime = float64(e.ChildTicks) / hz
 		if e.HasPrev && dt > 0 {
 			if d, ok := Delta(e.PrevTicks, e.Ticks); ok {
 				row.CPUPercent = float64(d) / (hz * dt.Seconds()) * 100
+			}
+			if d, ok := Delta(e.PrevChildTicks, e.ChildTicks); ok {
+				row.ChildrenCPUPercent = float64(d) / (hz * dt.Seconds()) * 100
 			}
 		}
 		row.RSS = e.RSSPages * c.page

@@ -18,6 +18,11 @@ type procsOS struct {
 	// check) when the next one starts.
 	mu    sync.Mutex
 	table *procfs.ProcTable
+	// exits lists the processes that exit between two reads; nil when the
+	// kernel refused the subscription (exitsDenied) or the table reads
+	// another machine's /proc.
+	exits       *exitWatch
+	exitsDenied bool
 }
 
 // errReadBusy is returned when the previous read has not yet finished.
@@ -26,8 +31,28 @@ var errReadBusy = errors.New("processes: previous read still running")
 // NewProcesses returns a Processes sensor over fs's /proc, naming users from
 // the system's /etc/passwd. It fails when the /proc root cannot be opened or
 // its stat file has no boot time.
+//
+// On the running machine's own /proc it also subscribes to the kernel's
+// process events, to list the processes that exit between two reads. Older
+// kernels allow that with root or CAP_NET_ADMIN only (recent ones to any
+// user); where it is refused the readings say the list cannot be had.
 func NewProcesses(fs procfs.FS) (*Processes, error) {
-	return newProcesses(fs, procfs.ProcTableOptions{})
+	p, err := newProcesses(fs, procfs.ProcTableOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p.watchExits(fs, procfs.ListenProcEvents)
+	return p, nil
+}
+
+// watchExits subscribes through listen, on this machine's own /proc only.
+func (p *Processes) watchExits(fs procfs.FS, listen func() (*procfs.ProcEvents, error)) {
+	if !p.table.OwnNamespace() {
+		return
+	}
+	var err error
+	p.exits, err = startExitWatch(fs, listen, p.table.ClockTicks(), p.table.StartTime)
+	p.exitsDenied = err != nil
 }
 
 func newProcesses(fs procfs.FS, opts procfs.ProcTableOptions) (*Processes, error) {
@@ -56,8 +81,17 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		p.warm = false
 		return reading.Reading{}, err
 	}
+	var exits *reading.Exits
+	switch {
+	case p.exits != nil:
+		exits = p.exits.x.drain()
+	case p.exitsDenied:
+		exits = &reading.Exits{Processes: []reading.ExitedProcess{}}
+	}
 	dt := now.Sub(p.prev)
 	warm := p.warm
+	prevForks, hadForks := p.forks, p.hasForks
+	p.forks, p.hasForks = p.table.Forks()
 	p.prev, p.warm = now, true
 	events := p.diff.step(now, entries, p.table.StartTime, nil)
 	if !warm {
@@ -71,6 +105,10 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	})
 	r.Events = events
 	r.Note = p.note
+	if hadForks && p.hasForks {
+		r.Metrics = append(r.Metrics, forkMetrics(prevForks, p.forks, dt)...)
+	}
+	r.Exits = exits
 	return r, nil
 }
 
@@ -78,5 +116,9 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 func (p *Processes) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.exits != nil {
+		p.exits.close()
+		p.exits = nil
+	}
 	return p.table.Close()
 }

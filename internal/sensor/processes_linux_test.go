@@ -51,7 +51,10 @@ func TestProcessesFixture(t *testing.T) {
 	}
 	proc := filepath.Join(root, "proc")
 	writeFile(t, filepath.Join(proc, "uptime"), "5010.00 9000.00\n")
-	writeFile(t, filepath.Join(proc, "100", "stat"), procsStatLine(100, "a) (b", "R", 1, 1150, 500, 4, 400000, 26000))
+	// Process 100 also waited for children that burned 2.5 s between the
+	// two passes, and 30 forks happened.
+	writeFile(t, filepath.Join(proc, "100", "stat"), strings.Replace(procsStatLine(100, "a) (b", "R", 1, 1150, 500, 4, 400000, 26000), " 1150 500 0 0 ", " 1150 500 200 50 ", 1))
+	writeFile(t, filepath.Join(proc, "stat"), strings.Replace(readFileString(t, filepath.Join(proc, "stat")), "processes 200", "processes 230", 1))
 	if err := os.RemoveAll(filepath.Join(proc, "101")); err != nil {
 		t.Fatal(err)
 	}
@@ -363,4 +366,13 @@ func BenchmarkProcessesReadFixture(b *testing.B) {
 			benchmarkProcesses(b, fsys, procfs.ProcTableOptions{Users: procfs.NewUsers(filepath.Join(root, "passwd"))})
 		})
 	}
+}
+
+func readFileString(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

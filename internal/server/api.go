@@ -59,11 +59,11 @@ func badQuery(w http.ResponseWriter, r *http.Request, known ...string) bool {
 }
 
 // withoutProcesses returns copies of rs without their process tables, for
-// an answer that did not ask for them.
+// an answer that did not ask for them (nor for the exited processes).
 func withoutProcesses(rs []reading.Reading) []reading.Reading {
 	out := make([]reading.Reading, len(rs))
 	for i, r := range rs {
-		r.Processes = nil
+		r.Processes, r.Exits = nil, nil
 		out[i] = r
 	}
 	return out
@@ -106,7 +106,7 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	if !withProcs {
 		rs = withoutProcesses(rs)
 	} else {
-		rs = slices.Clone(rs)
+		rs = s.privateReadings(slices.Clone(rs))
 	}
 	ans := snapshotAnswer{Time: time.Now().UTC(), Readings: sanitize(rs)}
 	for _, rd := range rs {
@@ -155,8 +155,9 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 	for _, rd := range s.opts.State.Snapshot() {
 		if rd.Sensor == name {
 			if !withProcs {
-				rd.Processes = nil
+				rd.Processes, rd.Exits = nil, nil
 			}
+			rd = s.privateReadings([]reading.Reading{rd})[0]
 			writeJSON(w, http.StatusOK, sanitize([]reading.Reading{rd})[0])
 			return
 		}

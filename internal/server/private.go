@@ -35,3 +35,32 @@ func (s *Server) detailAnswer(d reading.ProcessDetail) processAnswer {
 	}
 	return processAnswer{ProcessDetail: d, NeedsToken: privateFields}
 }
+
+// exitsIO are the exited processes' fields read from /proc/PID/io, private
+// as the detail's I/O is.
+var exitsIO = []string{"io_read_bytes", "io_write_bytes"}
+
+// withheldExits returns a copy of ex without the exited processes' I/O,
+// for an agent without a token.
+func withheldExits(ex *reading.Exits) *reading.Exits {
+	if ex == nil {
+		return nil
+	}
+	out := *ex
+	out.Processes = slices.Clone(ex.Processes)
+	for i := range out.Processes {
+		out.Processes[i].ReadBytes, out.Processes[i].WriteBytes = 0, 0
+	}
+	return &out
+}
+
+// privateReadings withholds the exited processes' I/O of rs, in place,
+// when the agent has no token.
+func (s *Server) privateReadings(rs []reading.Reading) []reading.Reading {
+	if s.opts.Token == "" {
+		for i := range rs {
+			rs[i].Exits = withheldExits(rs[i].Exits)
+		}
+	}
+	return rs
+}

@@ -201,6 +201,7 @@ func New(opts Options) (*Server, error) {
 		s.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	s.hub = newHub(opts.Stream, opts.ClientBuffer, opts.MaxStreamClients, s.log)
+	s.hub.withhold = opts.Token == ""
 	s.handler = s.routes()
 	return s, nil
 }
@@ -341,6 +342,7 @@ func (s *Server) routes() http.Handler {
 	api("/api/v1/sensors", s.sensors)
 	api("/api/v1/sensors/{name}", s.sensor)
 	api("/api/v1/processes", s.processes)
+	api("/api/v1/processes/exited", s.exited)
 	api("/api/v1/processes/{pid}", s.process)
 	api("/api/v1/cgroups", s.cgroups)
 	api("/api/v1/alerts", s.alerts)

@@ -134,6 +134,9 @@ type hub struct {
 	succeeded map[string]bool
 	// ring keeps the last events for /api/v1/events without a history.
 	ring eventRing
+	// withhold takes the exited processes' I/O out of the events, for an
+	// agent without a token (private.go).
+	withhold bool
 	// refusals not yet logged, and when the last refusal line was written
 	unlogged uint64
 	loggedAt time.Time
@@ -238,11 +241,14 @@ func (h *hub) run(ctx context.Context) {
 func (h *hub) encode(r *reading.Reading) []*frame {
 	frames := make([]*frame, 0, 1+len(r.Transitions)+len(r.Events))
 	rs := sanitize([]reading.Reading{*r})
+	if h.withhold {
+		rs[0].Exits = withheldExits(rs[0].Exits)
+	}
 	f := &frame{id: h.seq.Add(1), sensor: r.Sensor}
 	f.full = h.event("reading", f.id, rs[0])
-	if len(r.Processes) > 0 {
+	if len(r.Processes) > 0 || r.Exits != nil {
 		lean := rs[0]
-		lean.Processes = nil
+		lean.Processes, lean.Exits = nil, nil
 		f.lean = h.event("reading", f.id, lean)
 	}
 	frames = append(frames, f)

@@ -104,6 +104,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("tree view", "vista en árbol")
 	case "events":
 		return t.pick("events: what happened", "eventos: lo que pasó")
+	case "exited":
+		return t.pick("processes that exited", "procesos terminados")
 	case "sort_next":
 		return t.pick("sort by next column", "ordenar por la siguiente")
 	case "sort_prev":

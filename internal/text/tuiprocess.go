@@ -84,6 +84,8 @@ func (t *Text) Field(en string) string {
 		return "Descriptores"
 	case "I/O":
 		return "E/S"
+	case "Children CPU":
+		return "CPU de hijos"
 	case "Not readable":
 		return "No legible"
 	}

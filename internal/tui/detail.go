@@ -131,6 +131,11 @@ func (m *Model) viewDetail() string {
 	}
 	field("Threads", strconv.Itoa(int(p.Threads)))
 	field("CPU", m.tx.CPUUse(pct(p.CPUPercent), cpuTime(p.CPUTime))...)
+	if p.ChildrenCPUTime > 0 || p.ChildrenCPUPercent > 0 {
+		// Work of children that exited and were waited for: a shell's
+		// short jobs, gone before any row could show them.
+		field("Children CPU", m.tx.CPUUse(pct(p.ChildrenCPUPercent), cpuTime(p.ChildrenCPUTime))...)
+	}
 	field("Memory", m.tx.MemUse(bytesIEC(float64(p.RSS)), pct(p.MemPercent), bytesIEC(float64(p.VMSize)))...)
 	field("Nice", strconv.Itoa(int(p.Nice)))
 	if m.opts.Inspector != nil && d.err == nil {

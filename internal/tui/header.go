@@ -89,7 +89,7 @@ func (m *Model) statusBar() string {
 			info = fe.shownInfo(m.tx.CgroupCount(len(m.cgroups.rows), len(m.cgroups.groups)))
 		}
 	case m.view == viewMain && !tb.typing:
-		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil))
+		info = tb.shownInfo(m.tx.ProcCount(len(tb.rows), len(tb.procs), m.replay != nil)) + m.forkRate()
 		if tb.cgroup != "" {
 			info = m.tx.InCgroup(text.Printable(tb.cgroupName)) + " " + info
 		}
@@ -114,7 +114,7 @@ func (m *Model) statusBar() string {
 			hint = m.keys.detailShortHelp(m.view == viewDetail && m.opts.Signaller != nil)
 		case m.view == viewCgroups:
 			hint = m.keys.cgroupsShortHelp()
-		case m.view == viewExplain:
+		case m.view == viewExplain, m.view == viewExited:
 			hint = m.keys.detailShortHelp(false)
 		case m.replay != nil:
 			hint = m.keys.replayShortHelp()

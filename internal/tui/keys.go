@@ -24,6 +24,7 @@ const (
 	actSignal       action = "signal"
 	actFilter       action = "filter"
 	actTree         action = "tree"
+	actExited       action = "exited"
 	actSortNext     action = "sort_next"
 	actSortPrev     action = "sort_prev"
 	actSortCPU      action = "sort_cpu"
@@ -74,6 +75,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actSignal:       {"k", "f9"},
 		actFilter:       {"/", "f4"},
 		actTree:         {"t", "f5"},
+		actExited:       {"X"},
 		actSortNext:     {">", "right"},
 		actSortPrev:     {"<", "left"},
 		actSortCPU:      {"P"},
@@ -252,7 +254,7 @@ func (m keyMap) replayHelp() []key.Binding {
 // FullHelp is every binding, grouped as the help view shows them.
 func (m keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree),
+		m.list(actUp, actDown, actPageUp, actPageDown, actHome, actEnd, actDetail, actSignal, actFilter, actTree, actExited),
 		m.list(actSortNext, actSortPrev, actSortCPU, actSortMem, actSortPID, actSortTime, actSortUser, actReverse),
 		m.list(actIntervalUp, actIntervalDown, actIrix, actCgroups, actEvents, actExplain, actHelp, actQuit),
 	}

@@ -76,6 +76,8 @@ func (m *Model) render() string {
 		return m.viewEvents()
 	case viewExplain:
 		return m.viewExplain()
+	case viewExited:
+		return m.viewExited()
 	}
 	m.frame.Reset()
 	m.frame.Grow(m.w * m.h * 2)

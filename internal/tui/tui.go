@@ -139,6 +139,7 @@ const (
 	viewCgroups
 	viewEvents
 	viewExplain
+	viewExited
 )
 
 // Model is the dashboard's Bubble Tea model. It is used through a pointer:
@@ -353,6 +354,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				for i := range m.table.procs {
 					if m.table.procs[i].PID == msg.pid {
 						msg.detail.CPUPercent = m.table.procs[i].CPUPercent
+						msg.detail.ChildrenCPUPercent = m.table.procs[i].ChildrenCPUPercent
 						break
 					}
 				}
@@ -525,6 +527,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return tea.Quit
 		}
 		return nil
+	case viewExited:
+		return m.exitedKey(msg, a)
 	}
 	if msg.Code == tea.KeyEscape {
 		switch {
@@ -561,6 +565,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.table.setTree(!m.table.tree)
 	case actCgroups:
 		m.openCgroups()
+	case actExited:
+		m.view = viewExited
 	case actSortNext:
 		m.table.setSort(m.table.sortCol+1, false)
 	case actSortPrev:

@@ -1,0 +1,117 @@
+package sensor
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+)
+
+// exitWatch owns the process-events subscription and the goroutine that
+// feeds its events to the tracker. The goroutine exits when close closes
+// the subscription, and close waits for it.
+type exitWatch struct {
+	events *procfs.ProcEvents
+	x      *exitTracker
+	done   chan struct{}
+}
+
+// startExitWatch subscribes to the connector; the error wraps
+// procfs.ErrNoProcEvents without the capability.
+func startExitWatch(fs procfs.FS, listen func() (*procfs.ProcEvents, error), hz uint64, start func(ticks uint64) time.Time) (*exitWatch, error) {
+	events, err := listen()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 4096)
+	look := func(pid int32, exit bool) (procLook, bool) { return lookProcess(fs, pid, exit, buf, hz, start) }
+	w := &exitWatch{events: events, x: newExitTracker(look, monotonicToWall), done: make(chan struct{})}
+	go w.run()
+	return w, nil
+}
+
+func (w *exitWatch) run() {
+	defer close(w.done)
+	var evs []procfs.ProcEvent
+	for {
+		var err error
+		evs, err = w.events.Read(evs[:0])
+		for _, ev := range evs {
+			w.x.handle(ev)
+		}
+		switch {
+		case err == nil, errors.Is(err, procfs.ErrProcEventFormat):
+		case errors.Is(err, procfs.ErrProcEventsLost):
+			w.x.lose()
+		default:
+			return // closed, or the socket failed: the list stops growing
+		}
+	}
+}
+
+func (w *exitWatch) close() error {
+	err := w.events.Close()
+	<-w.done
+	return err
+}
+
+// monotonicToWall turns CLOCK_MONOTONIC nanoseconds, the connector's
+// timestamps, into wall-clock time by the distance from now.
+func monotonicToWall(nanos uint64) time.Time {
+	now := time.Now()
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
+		return now
+	}
+	return now.Add(-time.Duration(uint64(ts.Nano()) - nanos))
+}
+
+// lookProcess reads what the exit list needs of a process from /proc into
+// buf, which the watch goroutine reuses: it runs for every exec and exit
+// of the machine, and a slow one lets the kernel's buffer overflow.
+func lookProcess(fs procfs.FS, pid int32, exit bool, buf []byte, hz uint64, start func(uint64) time.Time) (procLook, bool) {
+	dir := fs.ProcRoot() + "/" + strconv.Itoa(int(pid)) + "/"
+	b, ok := readSmall(dir+"stat", buf)
+	if !ok {
+		return procLook{}, false
+	}
+	st, err := procfs.ParsePIDStat(b)
+	if err != nil || st.PID != pid {
+		return procLook{}, false
+	}
+	l := procLook{
+		PPID:    st.PPID,
+		Comm:    string(st.Comm),
+		Start:   start(st.StartTicks),
+		CPUTime: float64(st.UTime+st.STime) / float64(hz),
+	}
+	if exit {
+		if raw, ok := readSmall(dir+"io", buf); ok {
+			l.ReadBytes, l.WriteB, _ = procfs.ParsePIDIO(raw)
+		}
+		return l, true
+	}
+	l.Cmdline = "[" + l.Comm + "]"
+	if raw, ok := readSmall(dir+"cmdline", buf); ok {
+		l.Cmdline = procfs.FormatCmdline(raw, l.Comm)
+	}
+	return l, true
+}
+
+// readSmall reads up to len(buf) bytes of a kernel file in one open, read
+// and close; a longer command line is cut, as the table cuts it.
+func readSmall(path string, buf []byte) ([]byte, bool) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer unix.Close(fd)
+	n, err := unix.Read(fd, buf)
+	if err != nil || n <= 0 {
+		return nil, false
+	}
+	return buf[:n], true
+}
