@@ -103,7 +103,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		memTotal: p.table.MemTotal(),
 		start:    p.table.StartTime,
 	})
-	r.Events = events
+	r.Events = withExitSignals(events, exits)
 	r.Note = p.note
 	if hadForks && p.hasForks {
 		r.Metrics = append(r.Metrics, forkMetrics(prevForks, p.forks, dt)...)

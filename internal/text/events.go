@@ -66,7 +66,14 @@ func (t *Text) EventLine(e reading.Event) string {
 		if e.PID == 0 {
 			return fmt.Sprintf(t.pick("%d more processes ended", "%d procesos más terminaron"), e.Count)
 		}
-		return fmt.Sprintf(t.pick("%s ended after %s", "%s terminó tras %s"), proc(), Duration(seconds(e.Value)))
+		line := fmt.Sprintf(t.pick("%s ended after %s", "%s terminó tras %s"), proc(), Duration(seconds(e.Value)))
+		if e.Resource != "" { // the signal that ended it
+			line += fmt.Sprintf(t.pick(", killed by %s", ", terminado por %s"), Printable(e.Resource))
+			if e.Detail == "core" {
+				line += t.pick(" (core dumped)", " (volcó un core)")
+			}
+		}
+		return line
 	case reading.EventAlert:
 		return Printable(e.Detail) // worded by whoever made the event
 	}

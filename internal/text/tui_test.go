@@ -49,6 +49,7 @@ var named = map[string][]any{
 		reading.Event{Kind: reading.EventProcessStart, Count: 8},
 		reading.Event{Kind: reading.EventProcessExit, PID: 7, Comm: "x", Value: 64},
 		reading.Event{Kind: reading.EventProcessExit, Count: 8},
+		reading.Event{Kind: reading.EventProcessExit, PID: 7, Comm: "x", Value: 1, Resource: "SIGSEGV", Detail: "core"},
 	},
 	"ManSection": {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "FILES", "ENVIRONMENT", "EXIT STATUS", "SEE ALSO",
 		"Usage:", "Flags:", "Examples:"},

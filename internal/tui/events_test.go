@@ -24,6 +24,7 @@ func eventReadings(t time.Time) []reading.Reading {
 		{Time: t, Kind: reading.EventProcessStart, PID: 5151, Comm: "make", Count: 1},
 		{Time: t, Kind: reading.EventProcessExit, PID: 5150, Comm: "cc1", Count: 1, Value: 3.5},
 		{Time: t, Kind: reading.EventProcessExit, Count: 12},
+		{Time: t, Kind: reading.EventProcessExit, PID: 5149, Comm: "crashy", Count: 1, Value: 0.4, Resource: "SIGSEGV", Detail: "core"},
 	}
 	return []reading.Reading{cg, ps}
 }
