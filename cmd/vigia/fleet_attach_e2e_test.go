@@ -16,11 +16,12 @@ func fakeFleetAPI(t *testing.T, agent string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		var res string
-		switch r.Form.Get("query") {
-		case "up":
+		q := r.Form.Get("query")
+		switch {
+		case q == "up":
 			res = fmt.Sprintf(`{"metric":{"__name__":"up","instance":%q,"job":"vigia"},"value":[1772366400,"1"]},`+
 				`{"metric":{"__name__":"up","instance":"exporter-only:9100","job":"node"},"value":[1772366400,"1"]}`, agent)
-		case "vigia_build_info":
+		case strings.Contains(q, "vigia_build_info"): // however the fleet aggregates it
 			res = fmt.Sprintf(`{"metric":{"instance":%q,"version":"9.9.9"},"value":[1772366400,"1"]}`, agent)
 		}
 		typ := "vector"
