@@ -118,3 +118,16 @@ func (t *Text) Explaining() string {
 func (t *Text) ExplainFailed(err error) string {
 	return fmt.Sprintf(t.pick("Cannot read the recording: %s", "No se puede leer el registro: %s"), Printable(err.Error()))
 }
+
+// ReplayMark is the replay's state while a span to explain is marked:
+// where it starts.
+func (t *Text) ReplayMark(at string) string {
+	return fmt.Sprintf(t.pick("mark %s", "marca %s"), at)
+}
+
+// ReplayMarked says a span to explain starts at the clock, and that key
+// explains it once the replay has moved; esc lets it go.
+func (t *Text) ReplayMarked(at, key string) string {
+	return fmt.Sprintf(t.pick("Span marked from %s: move, then %s explains it; esc clears the mark.",
+		"Periodo marcado desde %s: muévase y %s lo explica; esc quita la marca."), at, key)
+}
