@@ -136,6 +136,7 @@ func TestDashboardExplainsASelection(t *testing.T) {
 	x0, x1, y := aim()
 	drag(t, cdp, x0, x1, y)
 	panel("a drag across the spike")
+	cdp.eval(t, `(() => { window.scrollTo(0, document.querySelector("#explain").getBoundingClientRect().top + window.scrollY - 60); return true; })()`, new(bool))
 	shot(t, cdp, "dashboard-explain.png")
 
 	// A click explains the minute up to where it lands.
