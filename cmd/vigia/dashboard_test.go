@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -34,16 +33,7 @@ var updateScreenshot = flag.Bool("update-screenshot", false, "rewrite docs/dashb
 // -update-screenshot).
 func TestDashboardInChromium(t *testing.T) {
 	t.Parallel()
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium not installed (Debian package chromium)")
-	}
+	bin := chromiumBin(t)
 	base, _ := startServe(t)
 	cdp := startChromium(t, bin)
 	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/"}, nil); err != nil {
@@ -236,26 +226,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 
 	// ?lang=es draws the page in Spanish, with the catalogue's words.
-	if err := cdp.call("Page.navigate", map[string]any{"url": base + "/?lang=es"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	// The evaluation below must run in the new document: one started while
-	// the old one is being replaced sees no document or loses its context.
-	for deadline := time.Now().Add(15 * time.Second); ; {
-		var res struct {
-			Result struct {
-				Value bool `json:"value"`
-			} `json:"result"`
-		}
-		err := cdp.call("Runtime.evaluate", map[string]any{"expression": `location.search === "?lang=es" && document.readyState === "complete"`, "returnByValue": true}, &res)
-		if err == nil && res.Result.Value {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the page at ?lang=es did not load in 15 s (last error: %v)", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	navigate(t, cdp, base+"/?lang=es", `location.search === "?lang=es" && document.readyState === "complete"`)
 	var es struct {
 		Lang, Alerts, Memory, Filter, Conn string
 		Timeout                            bool

@@ -45,7 +45,7 @@ func TUIActions() []string {
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
 		"interval_up", "interval_down", "irix", "cgroups", "events", "explain", "help", "quit",
 		"replay_play", "replay_step", "replay_step_back", "replay_jump", "replay_jump_back",
-		"replay_jump_far", "replay_jump_far_back", "replay_faster", "replay_slower", "replay_start", "replay_end",
+		"replay_jump_far", "replay_jump_far_back", "replay_faster", "replay_slower", "replay_start", "replay_end", "replay_mark",
 	}
 }
 

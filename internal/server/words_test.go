@@ -20,6 +20,7 @@ func pageKeys(t *testing.T) []string {
 	for name, re := range map[string]*regexp.Regexp{
 		"static/app.js":     regexp.MustCompile(`(?:\bword\(|empty: )"([^"]+)"(?:[,)]| })`),
 		"static/cgroups.js": regexp.MustCompile(`\bword\("([^"]+)"[,)]`),
+		"static/explain.js": regexp.MustCompile(`\bword\("([^"]+)"[,)]`),
 		"static/index.html": regexp.MustCompile(`data-t(?:-title|-placeholder)?="([^"]+)"`),
 	} {
 		b, err := staticFiles.ReadFile(name)

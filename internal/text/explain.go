@@ -27,21 +27,24 @@ func (t *Text) ExplainNothing() string {
 // ExplainHead heads one resource's rises (delta > 0) or falls (delta < 0)
 // with their total; resource is explain's "cpu", "memory" or "io".
 func (t *Text) ExplainHead(resource string, delta float64) string {
-	var name string
-	switch resource {
-	case "cpu":
-		name = t.pick("CPU time", "Tiempo de CPU")
-	case "memory":
-		name = t.pick("Memory", "Memoria")
-	case "io":
-		name = t.pick("Disk I/O", "E/S de disco")
-	default:
-		name = Printable(resource)
-	}
+	name := t.explainResource(resource)
 	if delta < 0 {
 		return fmt.Sprintf(t.pick("%s fell %s:", "%s bajó %s:"), name, t.ExplainAmount(resource, math.Abs(delta)))
 	}
 	return fmt.Sprintf(t.pick("%s rose %s:", "%s subió %s:"), name, t.ExplainAmount(resource, delta))
+}
+
+// explainResource names explain's "cpu", "memory" or "io".
+func (t *Text) explainResource(resource string) string {
+	switch resource {
+	case "cpu":
+		return t.pick("CPU time", "Tiempo de CPU")
+	case "memory":
+		return t.pick("Memory", "Memoria")
+	case "io":
+		return t.pick("Disk I/O", "E/S de disco")
+	}
+	return Printable(resource)
 }
 
 // ExplainAmount writes an amount of resource: CPU-seconds or bytes, with
@@ -74,15 +77,20 @@ func (t *Text) ExplainSubject(name string, pid int32, started, ended bool) strin
 	if pid > 0 {
 		s += fmt.Sprintf(" (%d)", pid)
 	}
+	return s + t.explainMark(started, ended)
+}
+
+// explainMark marks a subject that started or ended in the window.
+func (t *Text) explainMark(started, ended bool) string {
 	switch {
 	case started && ended:
-		s += t.pick(", started and ended", ", iniciado y terminado")
+		return t.pick(", started and ended", ", iniciado y terminado")
 	case started:
-		s += t.pick(", started", ", iniciado")
+		return t.pick(", started", ", iniciado")
 	case ended:
-		s += t.pick(", ended", ", terminado")
+		return t.pick(", ended", ", terminado")
 	}
-	return s
+	return ""
 }
 
 // ExplainEnded heads the processes that ended in the window.
@@ -109,4 +117,17 @@ func (t *Text) Explaining() string {
 // ExplainFailed says the recording could not be read.
 func (t *Text) ExplainFailed(err error) string {
 	return fmt.Sprintf(t.pick("Cannot read the recording: %s", "No se puede leer el registro: %s"), Printable(err.Error()))
+}
+
+// ReplayMark is the replay's state while a span to explain is marked:
+// where it starts.
+func (t *Text) ReplayMark(at string) string {
+	return fmt.Sprintf(t.pick("mark %s", "marca %s"), at)
+}
+
+// ReplayMarked says a span to explain starts at the clock, and that key
+// explains it once the replay has moved; esc lets it go.
+func (t *Text) ReplayMarked(at, key string) string {
+	return fmt.Sprintf(t.pick("Span marked from %s: move, then %s explains it; esc clears the mark.",
+		"Periodo marcado desde %s: muévase y %s lo explica; esc quita la marca."), at, key)
 }

@@ -85,6 +85,7 @@ func (t *Text) Page() map[string]string {
 		"drops":  t.pick("dropped {1}", "descartadas {1}"),
 	}
 	maps.Copy(w, t.cgroupsPage())
+	maps.Copy(w, t.explainPage())
 	// A reading's note is a code; the page looks up "note." + code.
 	for _, n := range reading.Notes() {
 		w["note."+n] = t.Note(n)

@@ -158,6 +158,8 @@ func (t *Text) KeyHelp(action string) string {
 		return t.pick("to the start", "al principio")
 	case "replay_end":
 		return t.pick("to the end", "al final")
+	case "replay_mark":
+		return t.pick("mark the start of a span to explain", "marcar el inicio de un periodo a explicar")
 	}
 	return action
 }

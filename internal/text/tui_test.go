@@ -29,7 +29,7 @@ var named = map[string][]any{
 		"sort_next", "sort_prev", "sort_cpu", "sort_mem", "sort_pid", "sort_time", "sort_user", "reverse",
 		"interval_up", "interval_down", "irix", "events", "explain", "help", "quit", "replay_play", "replay_step",
 		"replay_step_back", "replay_jump", "replay_jump_back", "replay_jump_far", "replay_jump_far_back",
-		"replay_faster", "replay_slower", "replay_start", "replay_end", "cgroups"},
+		"replay_faster", "replay_slower", "replay_start", "replay_end", "replay_mark", "cgroups"},
 	"CgroupColumn": {"CPU%", "THROT", "THR-S", "MEM", "LIMIT", "LIM%", "HIGH", "MAX", "OOM", "READ/s", "WRITE/s", "PIDS", "PSI%", "CGROUP"},
 	"FleetKeyHelp": {"up", "home", "end", "detail", "filter", "tree", "sort_pid", "sort_time", "sort_user", "help", "quit"},
 	"KeyHint":      {"help", "replay_play", "replay_step", "replay_jump", "replay_faster", "back", "cgroups", "procs_of", "cgroup_filter"},

@@ -27,9 +27,13 @@ type explainMsg struct {
 }
 
 // openExplain asks what changed in the minute up to the newest reading
-// (in a replay, the minute up to where it stands) against the four before.
+// (in a replay, the minute up to where it stands, or the span from the
+// mark) against the four times as long before.
 func (m *Model) openExplain() tea.Cmd {
 	from, to := explain.At(m.now)
+	if f, t, ok := m.replaySpan(); ok {
+		from, to = f, t
+	}
 	m.view = viewExplain
 	m.explained = &explainMsg{from: from, to: to, pending: true}
 	ex := m.opts.Explainer

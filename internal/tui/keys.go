@@ -54,11 +54,12 @@ const (
 	actSlower      action = "replay_slower"
 	actStart       action = "replay_start"
 	actFinish      action = "replay_end"
+	actMark        action = "replay_mark"
 )
 
 // replayActions are the actions matched first in a replay.
 func replayActions() []action {
-	return []action{actPlay, actStep, actStepBack, actJump, actJumpBack, actJumpFar, actJumpFarBack, actFaster, actSlower, actStart, actFinish}
+	return []action{actPlay, actStep, actStepBack, actJump, actJumpBack, actJumpFar, actJumpFarBack, actFaster, actSlower, actStart, actFinish, actMark}
 }
 
 // defaultKeys are the bindings before the config file's; close to htop and
@@ -103,6 +104,7 @@ func defaultKeys(tx *text.Text) map[action]key.Binding {
 		actSlower:       {"<"},
 		actStart:        {"g"},
 		actFinish:       {"G"},
+		actMark:         {"m"},
 	}
 	bind := make(map[action]key.Binding, len(keys))
 	for a, ks := range keys {

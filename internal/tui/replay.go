@@ -74,6 +74,10 @@ type replayer struct {
 	playing  bool
 	gen      uint64
 
+	// mark is where a span to explain starts, zero when none is marked:
+	// the explain key then explains from it to the clock.
+	mark time.Time
+
 	follow  bool
 	checked time.Time // when the end was last looked up (wall clock)
 
@@ -331,6 +335,9 @@ func (m *Model) replayKey(a action) (tea.Cmd, bool) {
 	case actFinish:
 		p.grow(time.Time{})
 		m.replaySeek(p.to)
+	case actMark:
+		p.mark = p.clock
+		m.say(false, m.tx.ReplayMarked(p.clock.Format(time.TimeOnly), m.keys.bind[actExplain].Help().Key))
 	case actDetail, actSignal:
 		m.say(true, m.tx.ReplayNoProcess())
 	case actIntervalUp, actIntervalDown:
@@ -376,7 +383,21 @@ func (m *Model) replayState() (state, clk string) {
 	} else if p.speed != 1 {
 		state += " " + strconv.Itoa(p.speed) + "×"
 	}
+	if !p.mark.IsZero() {
+		state += "  " + m.tx.ReplayMark(p.mark.Format(time.TimeOnly))
+	}
 	return state, p.clock.Format(time.DateTime)
+}
+
+// replaySpan is the span the explain key explains in a replay: from the
+// mark to the clock, either way round, or none when nothing is marked or
+// the clock stands on the mark.
+func (m *Model) replaySpan() (from, to time.Time, ok bool) {
+	p := m.replay
+	if p == nil || p.mark.IsZero() || p.mark.Equal(p.clock) {
+		return time.Time{}, time.Time{}, false
+	}
+	return minTime(p.mark, p.clock), maxTime(p.mark, p.clock), true
 }
 
 func clampTime(t, lo, hi time.Time) time.Time {

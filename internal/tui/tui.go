@@ -538,6 +538,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case m.table.cgroup != "":
 			m.table.setCgroup("", "")
 			return nil
+		case m.replay != nil && !m.replay.mark.IsZero():
+			m.replay.mark = time.Time{}
+			return nil
 		}
 		return tea.Quit
 	}

@@ -30,7 +30,7 @@ function pageLang() {
 // word looks a word up by key and puts values in for {1}, {2}, ….
 function word(key, ...args) {
   let s = words[key] ?? key;
-  args.forEach((a, i) => { s = s.replace("{" + (i + 1) + "}", a); });
+  args.forEach((a, i) => { s = s.replaceAll("{" + (i + 1) + "}", a); });
   return s;
 }
 async function loadWords() {
@@ -101,6 +101,7 @@ class Chart {
     // The time axis spans the data, from one to five minutes.
     const span = range === "5m" ? Math.min(Math.max(tmax - tfirst, 60000), POINTS * 1000) : RANGES[range];
     const tmin = tmax - span, pad = 38;
+    this.frame = { tmin, tmax, pad, w }; // where time falls on x, for selections
     g.strokeStyle = css.getPropertyValue("--line"); g.fillStyle = css.getPropertyValue("--muted");
     g.lineWidth = 1; g.font = "10px system-ui, sans-serif"; g.textAlign = "right"; g.textBaseline = "middle";
     if (!this.series.size && this.opts.empty) {
