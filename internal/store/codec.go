@@ -26,6 +26,11 @@ const (
 	modeConst   = 0 // one float64 for all
 	modeDecimal = 1 // int8 exponent, zig-zag deltas of mantissas
 	modeRaw     = 2 // float64 bits each (NaN or Inf present)
+	// modeConstDecimal is modeConst of a short decimal: int8 exponent and
+	// zig-zag mantissa. Most of a server's series hold still for a span
+	// (limits, zero pressure, event counters), and 8 bytes of float were
+	// most of their chunks.
+	modeConstDecimal = 3
 
 	flagDeflate = 1
 	flagShared  = 2 // no times of its own: the sensor's times for the span
@@ -173,6 +178,13 @@ func appendValues(b []byte, vals []float64) []byte {
 		}
 	}
 	if len(vals) > 0 && same {
+		if e, ok := exponent(vals[:1]); ok && finite {
+			m := int64(scaleTo(vals[0], e))
+			if math.Float64bits(unscale(m, e)) == math.Float64bits(vals[0]) {
+				b = append(b, modeConstDecimal, byte(int8(e)))
+				return binary.AppendVarint(b, m)
+			}
+		}
 		b = append(b, modeConst)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(vals[0]))
 	}
@@ -275,6 +287,20 @@ func decodeValues(rd *bytes.Reader, n int, vals []float64) ([]float64, error) {
 			return vals, errCorruptChunk
 		}
 		v := math.Float64frombits(binary.LittleEndian.Uint64(u[:]))
+		for range n {
+			vals = append(vals, v)
+		}
+	case modeConstDecimal:
+		eb, err := rd.ReadByte()
+		e := int(int8(eb))
+		if err != nil || e < -18 || e > 18 {
+			return vals, errCorruptChunk
+		}
+		m, err := binary.ReadVarint(rd)
+		if err != nil {
+			return vals, errCorruptChunk
+		}
+		v := unscale(m, e)
 		for range n {
 			vals = append(vals, v)
 		}
