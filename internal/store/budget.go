@@ -69,6 +69,13 @@ func (s *Store) budget(batches int) (int64, error) {
 				break
 			}
 		}
+		if total > 0 {
+			// Once per pass: the scan of procs it takes is not worth a
+			// batch's while.
+			if _, err := s.db.Exec(dropUnusedCmdlines); err != nil {
+				return total, err
+			}
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -543,6 +544,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited = 1 LIMIT 1000)", procs},
 	}
 	var total int64
+	procsGone := false
 	for _, st := range steps {
 		for range batches {
 			res, err := s.db.Exec(st.q, st.arg)
@@ -554,6 +556,12 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 			if n == 0 {
 				break
 			}
+			procsGone = procsGone || strings.HasPrefix(st.q, "DELETE FROM procs")
+		}
+	}
+	if procsGone {
+		if _, err := s.db.Exec(dropUnusedCmdlines); err != nil {
+			return total, err
 		}
 	}
 	return total, nil

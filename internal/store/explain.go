@@ -118,7 +118,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	for _, id := range ids {
 		u := use[id]
 		var started int64
-		if err := s.db.QueryRow("SELECT pid, comm, started FROM procs WHERE id = ?", id).Scan(&u.PID, &u.Name, &started); err != nil {
+		if err := s.db.QueryRow("SELECT p.pid, coalesce(c.comm, p.comm), p.started FROM "+procsJoined+" WHERE p.id = ?", id).Scan(&u.PID, &u.Name, &started); err != nil {
 			return sp, err
 		}
 		u.Kind, u.ID = explain.Process, strconv.FormatInt(id, 10)

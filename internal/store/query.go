@@ -338,7 +338,7 @@ func (s *Store) proc(m *meta, id int64) (reading.Process, error) {
 	}
 	var p reading.Process
 	var started int64
-	err := s.db.QueryRow("SELECT pid, started, comm, cmdline, user FROM procs WHERE id = ?", id).Scan(&p.PID, &started, &p.Comm, &p.Cmdline, &p.User)
+	err := s.db.QueryRow("SELECT p.pid, p.started, "+procNames+" FROM "+procsJoined+" WHERE p.id = ?", id).Scan(&p.PID, &started, &p.Comm, &p.Cmdline, &p.User)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, err
 	}

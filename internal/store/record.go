@@ -469,7 +469,7 @@ func opSQL(k opKind) string {
 		opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
 		opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
 		opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
-		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, '', '', '', ?, ?, 0, 0, 0, ?)",
 		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		opEvent:      insertEvent,
@@ -483,6 +483,7 @@ func (s *Store) write(batch []op) (journal int, err error) {
 	}
 	defer tx.Rollback()
 	var stmts [opEvent + 1]*sql.Stmt
+	var cmdlines *cmdlineStmts
 	for i := range batch {
 		o := &batch[i]
 		st := stmts[o.kind]
@@ -504,7 +505,16 @@ func (s *Store) write(batch []op) (journal int, err error) {
 		case opNote:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2])
 		case opProcNew:
-			_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.text[0], o.text[1], o.text[2], o.ts, o.ts)
+			if cmdlines == nil {
+				if cmdlines, err = prepareCmdlines(tx); err != nil {
+					return 0, err
+				}
+				defer cmdlines.Close()
+			}
+			var cmd int64
+			if cmd, err = cmdlines.id(o.text[0], o.text[1], o.text[2]); err == nil {
+				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, o.ts, cmd)
+			}
 		case opProcUpdate:
 			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
 		case opTransition:

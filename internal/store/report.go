@@ -275,7 +275,7 @@ func (s *Store) topUsage(from, to int64) (cpu, mem []ProcUsage, err error) {
 		for _, id := range ids[:min(len(ids), reportTop)] {
 			u := *use[id]
 			var started int64
-			err := s.db.QueryRow("SELECT pid, started, comm, cmdline, user FROM procs WHERE id = ?", id).Scan(&u.PID, &started, &u.Comm, &u.Cmdline, &u.User)
+			err := s.db.QueryRow("SELECT p.pid, p.started, "+procNames+" FROM "+procsJoined+" WHERE p.id = ?", id).Scan(&u.PID, &started, &u.Comm, &u.Cmdline, &u.User)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, err
 			}
@@ -299,16 +299,16 @@ func (s *Store) lives(rep *Report, from, to int64) error {
 		return err
 	}
 	var err error
-	rep.StartedList, err = s.procLives("started >= ? AND started < ? ORDER BY started, id", from, to)
+	rep.StartedList, err = s.procLives("started >= ? AND started < ? ORDER BY started, p.id", from, to)
 	if err != nil {
 		return err
 	}
-	rep.ExitedList, err = s.procLives("exited = 1 AND last_seen >= ? AND last_seen < ? ORDER BY peak_rss DESC, id", from, to)
+	rep.ExitedList, err = s.procLives("exited = 1 AND last_seen >= ? AND last_seen < ? ORDER BY peak_rss DESC, p.id", from, to)
 	return err
 }
 
 func (s *Store) procLives(where string, from, to int64) ([]ProcLife, error) {
-	rows, err := s.db.Query("SELECT pid, comm, cmdline, user, started, last_seen, exited, peak_rss, cpu_time FROM procs WHERE "+where+" LIMIT ?", from, to, reportTop)
+	rows, err := s.db.Query("SELECT p.pid, "+procNames+", p.started, p.last_seen, p.exited, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE "+where+" LIMIT ?", from, to, reportTop)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,11 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
 // schemaVersion is stored in PRAGMA user_version.
 //
 //	1: series, journal, chunks, aggs, tops, procs, transitions, notes
@@ -8,7 +14,9 @@ package store
 //	3: events (OOM kills, throttling bursts, pressure crossings)
 //	4: aggs10 (10-minute aggregates, a row per series and day, rolled up
 //	   from the 1-minute ones once they are two days old)
-const schemaVersion = 4
+//	5: cmdlines (each distinct comm, command line and user once) and
+//	   procs.cmd referring to it
+const schemaVersion = 5
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -47,7 +55,9 @@ func schema() []string {
 		last_seen INTEGER NOT NULL,
 		exited INTEGER NOT NULL,
 		peak_rss INTEGER NOT NULL,
-		cpu_time REAL NOT NULL)`,
+		cpu_time REAL NOT NULL,
+		cmd INTEGER NOT NULL DEFAULT 0)`,
+		cmdlinesTable,
 		`CREATE INDEX procs_last_seen ON procs (last_seen)`,
 		`CREATE INDEX procs_started ON procs (started)`,
 		`CREATE TABLE transitions (
@@ -76,6 +86,8 @@ func migration(v int) []string {
 		return []string{eventsTable, eventsIndex}
 	case 3:
 		return []string{aggs10Table, aggs10Index}
+	case 4:
+		return []string{cmdlinesTable, `ALTER TABLE procs ADD COLUMN cmd INTEGER NOT NULL DEFAULT 0`}
 	}
 	return nil
 }
@@ -87,3 +99,16 @@ const (
 	aggs10Table = `CREATE TABLE IF NOT EXISTS aggs10 (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`
 	aggs10Index = `CREATE UNIQUE INDEX IF NOT EXISTS aggs10_series_start ON aggs10 (series, start)`
 )
+
+// addsExisting reports whether q adds a column the table already has: a
+// migration repeated (or a schema another version created ahead) skips it,
+// as IF NOT EXISTS does for tables.
+func addsExisting(ctx context.Context, tx *sql.Tx, q string) (bool, error) {
+	var table, column string
+	if n, _ := fmt.Sscanf(q, "ALTER TABLE %s ADD COLUMN %s", &table, &column); n != 2 {
+		return false, nil
+	}
+	var has bool
+	err := tx.QueryRowContext(ctx, "SELECT count(*) > 0 FROM pragma_table_info(?) WHERE name = ?", table, column).Scan(&has)
+	return has, err
+}

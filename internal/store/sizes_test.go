@@ -186,7 +186,7 @@ func readTemplate(tb testing.TB, s *Store, start time.Time) *template {
 	t.procsPerHour = last - t.firstProc + 1
 	// Kept in memory: the store's retention deletes the rows themselves
 	// a week in.
-	prows, err := s.db.Query("SELECT id, pid, started, comm, cmdline, user, first_seen, last_seen, peak_rss, cpu_time FROM procs WHERE id >= ?", t.firstProc)
+	prows, err := s.db.Query("SELECT p.id, p.pid, p.started, "+procNames+", p.first_seen, p.last_seen, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE p.id >= ?", t.firstProc)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -256,14 +256,23 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 		d := shift.Milliseconds()
 		tx, _ := s.db.Begin()
 		defer tx.Rollback()
-		st, err := tx.Prepare(`INSERT INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
+		st, err := tx.Prepare(`INSERT INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time, cmd)
+			VALUES (?, ?, ?, '', '', '', ?, ?, 1, ?, ?, ?)`)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		defer st.Close()
+		cl, err := prepareCmdlines(tx)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer cl.Close()
 		for _, p := range t.procs {
-			if _, err := st.Exec(p[0].(int64)+int64(h)*t.procsPerHour, p[1], p[2].(int64)+d, p[3], p[4], p[5], p[6].(int64)+d, p[7].(int64)+d, p[8], p[9]); err != nil {
+			cmd, err := cl.id(p[3].(string), p[4].(string), p[5].(string))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if _, err := st.Exec(p[0].(int64)+int64(h)*t.procsPerHour, p[1], p[2].(int64)+d, p[6].(int64)+d, p[7].(int64)+d, p[8], p[9], cmd); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -405,7 +414,7 @@ func features(tb testing.TB, s *Store, sizes map[string]int64) []feature {
 		{"10-minute aggregates (without cgroups)", int64(float64(sizes["aggs10"]) * (1 - c10)), a10Days},
 		{"cgroups 10-minute aggregates", int64(float64(sizes["aggs10"]) * c10), a10Days},
 		{"tops (top 10 by CPU and memory)", sizes["tops"], days("SELECT min(start), max(start) + " + strconv.FormatInt(spanMS, 10) + " FROM tops")},
-		{"procs (ended processes)", sizes["procs"], days("SELECT min(last_seen), max(last_seen) FROM procs WHERE exited = 1")},
+		{"procs (ended processes)", sizes["procs"] + sizes["cmdlines"], days("SELECT min(last_seen), max(last_seen) FROM procs WHERE exited = 1")},
 		{"transitions", sizes["transitions"], 30},
 		{"journal, series, notes, other", sizes["journal"] + sizes["series"] + sizes["notes"] + sizes["sensors"] + sizes["sqlite_schema"], 30},
 	}

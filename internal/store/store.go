@@ -348,6 +348,12 @@ func (s *Store) migrate(ctx context.Context, from int) error {
 			return fmt.Errorf("no migration from schema %d (the file is not as vigia wrote it)", v)
 		}
 		for _, q := range steps {
+			if has, err := addsExisting(ctx, tx, q); err != nil || has {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 			}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// TestCmdlinesOldAndNewRows reads a process row written before schema 5
+// (its text in procs' own columns) beside two recorded since, which share
+// one cmdlines row: every reader gets each one's text, and retention drops
+// the text once no process refers to it.
+func TestCmdlinesOldAndNewRows(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	start := base.Add(time.Minute)
+	if _, err := s.db.Exec(`INSERT INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time)
+		VALUES (100, 7, ?, 'old', '/bin/old -x', 'root', ?, ?, 1, 4096, 1)`, ms(start), ms(start), ms(start)); err != nil {
+		t.Fatal(err)
+	}
+	ps := []reading.Process{
+		{PID: 8, Comm: "new", Cmdline: "/bin/new --y", User: "ana", Start: start.Add(time.Second), RSS: 8192},
+		{PID: 9, Comm: "new", Cmdline: "/bin/new --y", User: "ana", Start: start.Add(2 * time.Second), RSS: 8192},
+	}
+	record(t, s, []reading.Reading{{Sensor: reading.SensorProcesses, Time: start.Add(3 * time.Second), Processes: ps}})
+	got, err := s.procLives("started >= ? AND started < ? ORDER BY started, p.id", ms(base), ms(base.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type names struct {
+		PID                 int32
+		Comm, Cmdline, User string
+	}
+	var gotNames []names
+	for _, p := range got {
+		gotNames = append(gotNames, names{p.PID, p.Comm, p.Cmdline, p.User})
+	}
+	want := []names{{7, "old", "/bin/old -x", "root"}, {8, "new", "/bin/new --y", "ana"}, {9, "new", "/bin/new --y", "ana"}}
+	if diff := cmp.Diff(want, gotNames); diff != "" {
+		t.Errorf("processes' text mismatch (-want +got):\n%s", diff)
+	}
+	var n int
+	s.db.QueryRow("SELECT count(*) FROM cmdlines").Scan(&n)
+	if n != 1 {
+		t.Errorf("cmdlines rows = %d, want 1 (one distinct command)", n)
+	}
+	if _, err := s.db.Exec("DELETE FROM procs WHERE pid IN (8, 9)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(dropUnusedCmdlines); err != nil {
+		t.Fatal(err)
+	}
+	s.db.QueryRow("SELECT count(*) FROM cmdlines").Scan(&n)
+	if n != 0 {
+		t.Errorf("cmdlines rows after their processes went = %d, want 0", n)
+	}
+}
+
+// TestCmdlineCollision gives two texts the same id: the second probes to
+// the next one, and each keeps its own.
+func TestCmdlineCollision(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base)
+	id := cmdHash("b", "/bin/b", "u")
+	if _, err := s.db.Exec("INSERT INTO cmdlines (id, comm, cmdline, user) VALUES (?, 'a', '/bin/a', 'u')", id); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	c, err := prepareCmdlines(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := c.id("b", "/bin/b", "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != nextCmd(id) {
+		t.Errorf("colliding text got id %d, want the next one %d", got, nextCmd(id))
+	}
+	if again, _ := c.id("b", "/bin/b", "u"); again != got {
+		t.Errorf("the same text again got id %d, want %d", again, got)
+	}
+	if nextCmd(cmdMask) != 1 {
+		t.Errorf("nextCmd(%d) = %d, want 1 (0 means no reference)", cmdMask, nextCmd(cmdMask))
+	}
+}

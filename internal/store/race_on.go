@@ -1,0 +1,6 @@
+//go:build race
+
+package store
+
+// raceEnabled is true in a -race build.
+const raceEnabled = true
