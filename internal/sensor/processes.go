@@ -20,6 +20,7 @@ type Processes struct {
 	prev time.Time
 	warm bool
 	diff procDiff
+	io   procIO
 }
 
 // Name returns reading.SensorProcesses.

@@ -53,6 +53,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	p.prev, p.warm = now, true
 	events := p.diff.step(now, entries, p.table.StartTime, nil)
 	if !warm {
+		p.io.fill(entries, nil, 0, p.table.ReadIO)
 		return reading.Reading{}, ErrWarmup
 	}
 	r := procsReading(now, entries, dt, procsClock{
@@ -61,6 +62,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		memTotal: p.table.MemTotal(),
 		start:    p.table.StartTime,
 	})
+	p.io.fill(entries, r.Processes, dt, p.table.ReadIO)
 	r.Events = events
 	return r, nil
 }
