@@ -132,6 +132,10 @@ type Process struct {
 	// 0 where not measured.
 	ReadRate  float64 `json:"io_read_bytes_per_second,omitempty"`
 	WriteRate float64 `json:"io_write_bytes_per_second,omitempty"`
+	// IOUnknown says the rates are not known, not 0: another user's
+	// process read without privilege, or a process first seen this pass
+	// whose io has no earlier sample to compare with.
+	IOUnknown bool `json:"io_unknown,omitempty"`
 }
 
 // ProcessDetail is what the detail view and the API show of one process,

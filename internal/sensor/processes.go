@@ -27,6 +27,7 @@ type Processes struct {
 	// forks is /proc/stat's fork counter at the last read.
 	forks    uint64
 	hasForks bool
+	io       procIO
 }
 
 // hiddenNote is reading.ProcessesHidden when the proc mount at root (of

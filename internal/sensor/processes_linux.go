@@ -95,6 +95,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	p.prev, p.warm = now, true
 	events := p.diff.step(now, entries, p.table.StartTime, nil)
 	if !warm {
+		p.io.fill(entries, nil, 0, p.table.ReadIO)
 		return reading.Reading{}, ErrWarmup
 	}
 	r := procsReading(now, entries, dt, procsClock{
@@ -103,6 +104,7 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 		memTotal: p.table.MemTotal(),
 		start:    p.table.StartTime,
 	})
+	p.io.fill(entries, r.Processes, dt, p.table.ReadIO)
 	r.Events = withExitSignals(events, exits)
 	r.Note = p.note
 	if hadForks && p.hasForks {

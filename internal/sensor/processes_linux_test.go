@@ -304,10 +304,13 @@ func TestProcessesBurningChild(t *testing.T) {
 	}
 }
 
-func benchmarkProcesses(b *testing.B, fsys procfs.FS, opts procfs.ProcTableOptions) {
+func benchmarkProcesses(b *testing.B, fsys procfs.FS, opts procfs.ProcTableOptions, tune ...func(*Processes)) {
 	p, err := newProcesses(fsys, opts)
 	if err != nil {
 		b.Fatal(err)
+	}
+	for _, f := range tune {
+		f(p)
 	}
 	defer p.Close()
 	ctx := context.Background()
@@ -340,7 +343,10 @@ func BenchmarkProcessesRead(b *testing.B) {
 	if err != nil {
 		b.Skipf("no /proc here: %v", err)
 	}
-	benchmarkProcesses(b, fsys, procfs.ProcTableOptions{})
+	b.Run("io=moved", func(b *testing.B) { benchmarkProcesses(b, fsys, procfs.ProcTableOptions{}) })
+	b.Run("io=all", func(b *testing.B) {
+		benchmarkProcesses(b, fsys, procfs.ProcTableOptions{}, func(p *Processes) { p.io.allIO = true })
+	})
 }
 
 // BenchmarkProcessesReadFixture shows that allocs/op is the same for 100 and

@@ -14,10 +14,12 @@ import (
 // recorded process's CPU-seconds (its CPU % × the time since the procs
 // reading before, clipped to the span and capped at a minute, so a gap in
 // recording adds nothing), its resident memory averaged over the time
-// recorded (a process absent from a reading counts as none), whether it started or
-// ended in the span, and the alert transitions. Processes are those of the
-// top lists each procs reading keeps (Options.TopProcesses by CPU and as
-// many by memory): what was recorded, not the whole table.
+// recorded (a process absent from a reading counts as none), the bytes it
+// read and wrote in storage (its rates × the same time as its CPU), whether
+// it started or ended in the span, and the alert transitions. Processes are
+// those of the top lists each procs reading keeps (Options.TopProcesses by
+// CPU, as many by memory and as many by I/O): what was recorded, not the
+// whole table.
 func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	sp := explain.Span{From: from, To: to}
 	f, t := ms(from), ms(to)
@@ -91,8 +93,12 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 			}
 			u.CPUSeconds += tp.cpu / 100 * float64(dt) / 1000
 			u.RSS += float64(tp.rss) * float64(dt)
-			// Per-process I/O joins here when the top lists record it:
-			// u.IOBytes += its bytes over dt; u.HasIO = true.
+			// I/O rates are over the same interval as CPU %. A process
+			// whose rate was unknown was recorded as 0.
+			if tp.io {
+				u.IOBytes += float64(tp.readRate+tp.writeRate) * float64(dt) / 1000
+				u.HasIO = true
+			}
 		}
 	}
 	sp.Covered = time.Duration(covered) * time.Millisecond

@@ -13,8 +13,9 @@ import (
 )
 
 // TestExplain records six minutes at one procs reading every 10 s: idle
-// runs throughout at 10 %, old at 20 % until 4m20s and then ends, spin
-// starts at 4m05s and runs at 100 %, blip lives from 4m32s to 4m40s. The minute from 4m against the four
+// runs throughout at 10 %, old at 20 % reading 100 kB/s until 4m20s and
+// then ends, spin starts at 4m05s and runs at 100 % writing 1 MB/s, blip
+// lives from 4m32s to 4m40s. The minute from 4m against the four
 // before it is explained the same from the journal and once compacted.
 func TestExplain(t *testing.T) {
 	t.Parallel()
@@ -25,10 +26,10 @@ func TestExplain(t *testing.T) {
 		at := base.Add(time.Duration(k) * 10 * time.Second)
 		ps := []reading.Process{{PID: 1, Comm: "idle", Start: early, CPUPercent: 10, RSS: 10e6}}
 		if k <= 26 {
-			ps = append(ps, reading.Process{PID: 3, Comm: "old", Start: early, CPUPercent: 20, RSS: 60e6})
+			ps = append(ps, reading.Process{PID: 3, Comm: "old", Start: early, CPUPercent: 20, RSS: 60e6, ReadRate: 1e5})
 		}
 		if k >= 25 {
-			ps = append(ps, reading.Process{PID: 2, Comm: "spin", Start: base.Add(4*time.Minute + 5*time.Second), CPUPercent: 100, RSS: 2e6})
+			ps = append(ps, reading.Process{PID: 2, Comm: "spin", Start: base.Add(4*time.Minute + 5*time.Second), CPUPercent: 100, RSS: 2e6, WriteRate: 1e6})
 		}
 		if k == 28 { // blip lives 8 s between two readings, seen once
 			ps = append(ps, reading.Process{PID: 4, Comm: "blip", Start: base.Add(272 * time.Second), CPUTime: 4, RSS: 6e6})
@@ -65,10 +66,17 @@ func TestExplain(t *testing.T) {
 			}, Fell: []explain.Line{
 				{Subject: old, Before: 60e6, After: 20e6, Delta: -40e6, Share: 1, Exited: true},
 			}},
+			// spin's 1 MB/s for the 60 s its CPU counts; old's 100 kB/s for
+			// 240 s before (6 MB in a minute), 20 s in the window.
+			{Resource: explain.IO, Rise: 60e6, Fall: -4e6, Rose: []explain.Line{
+				{Subject: spin, After: 60e6, Delta: 60e6, Share: 1, Started: true},
+			}, Fell: []explain.Line{
+				{Subject: old, Before: 6e6, After: 2e6, Delta: -4e6, Share: 1, Exited: true},
+			}},
 		},
 		Exited: []explain.Usage{
-			{Subject: blip, CPUSeconds: 4, RSS: 1e6, Started: true, Exited: true},
-			{Subject: old, CPUSeconds: 4, RSS: 20e6, Exited: true},
+			{Subject: blip, CPUSeconds: 4, RSS: 1e6, HasIO: true, Started: true, Exited: true},
+			{Subject: old, CPUSeconds: 4, RSS: 20e6, IOBytes: 2e6, HasIO: true, Exited: true},
 		},
 		Events: []explain.Event{{Time: at, Transition: &reading.Transition{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning, Time: at, Since: at}}},
 	}

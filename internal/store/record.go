@@ -207,7 +207,8 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 }
 
 // processes tracks starts and exits over the whole table and returns the
-// indexes of the top N by CPU and the top N by memory.
+// indexes of the top N by CPU, the top N by memory and the top N by
+// storage I/O.
 func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []op) {
 	r.pass++
 	for i := range ps {
@@ -250,19 +251,37 @@ func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []
 	if len(ps) <= 2*n {
 		return slices.Clone(r.idx), ops
 	}
-	top := make([]int, 0, 2*n)
+	top := make([]int, 0, 3*n)
 	slices.SortFunc(r.idx, func(a, b int) int { return cmp.Compare(ps[b].CPUPercent, ps[a].CPUPercent) })
 	top = append(top, r.idx[:n]...)
 	slices.SortFunc(r.idx, func(a, b int) int { return cmp.Compare(ps[b].RSS, ps[a].RSS) })
 	for _, i := range r.idx {
-		if len(top) == cap(top) {
+		if len(top) == 2*n {
 			break
 		}
 		if !slices.Contains(top[:n], i) {
 			top = append(top, i)
 		}
 	}
-	return top, ops
+	return appendTopIO(top, r.idx, ps, n), ops
+}
+
+// appendTopIO adds to top those of the n processes with the most storage
+// I/O that it does not hold yet, so a disk hog that uses little CPU and
+// memory (a backup, a checkpoint) is recorded. Only processes with some
+// I/O: a quiet machine's readings grow by nothing. idx is reordered.
+func appendTopIO(top, idx []int, ps []reading.Process, n int) []int {
+	io := func(i int) float64 { return max(ps[i].ReadRate, 0) + max(ps[i].WriteRate, 0) }
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(io(b), io(a)) })
+	for _, i := range idx[:min(n, len(idx))] {
+		if io(i) <= 0 {
+			break
+		}
+		if !slices.Contains(top, i) {
+			top = append(top, i)
+		}
+	}
+	return top
 }
 
 func procUpdate(st *procState, exited int64) op {

@@ -50,8 +50,8 @@ type Options struct {
 	// Past it the oldest data of the finest resolution is deleted first:
 	// see budget.go.
 	MaxSize int64
-	// TopProcesses is how many processes by CPU and by memory are kept of
-	// each procs reading (10).
+	// TopProcesses is how many processes by CPU, by memory and by storage
+	// I/O (those with some) are kept of each procs reading (10).
 	TopProcesses int
 	// ReadOnly opens an existing database for queries only: no lock, no
 	// migration, no writes.

@@ -71,6 +71,10 @@ func (t *Text) Column(en string) string {
 		return "TIEMPO"
 	case "COMMAND":
 		return "ORDEN"
+	case "RD/s":
+		return "LE/s"
+	case "WR/s":
+		return "ES/s"
 	}
 	return en
 }

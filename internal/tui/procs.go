@@ -22,6 +22,8 @@ const (
 	colRSS
 	colThreads
 	colTime
+	colRead
+	colWrite
 	colCommand
 	numColumns
 )
@@ -43,6 +45,8 @@ func colDefs() [numColumns]colDef {
 		colRSS:     {"RSS", 6, true, true},
 		colThreads: {"THR", 4, true, true},
 		colTime:    {"TIME", 9, true, true},
+		colRead:    {"RD/s", 6, true, true},
+		colWrite:   {"WR/s", 6, true, true},
 		colCommand: {"COMMAND", 0, false, false},
 	}
 }
@@ -134,6 +138,10 @@ func (t *procTable) compare(a, b *reading.Process, flip int) int {
 		c = cmp.Compare(a.Threads, b.Threads)
 	case colTime:
 		c = cmp.Compare(a.CPUTime, b.CPUTime)
+	case colRead:
+		c = cmp.Compare(a.ReadRate, b.ReadRate)
+	case colWrite:
+		c = cmp.Compare(a.WriteRate, b.WriteRate)
 	case colCommand:
 		c = strings.Compare(a.Cmdline, b.Cmdline)
 	}
@@ -270,16 +278,16 @@ func (t *procTable) selected() (*reading.Process, bool) {
 	return &t.procs[t.rows[t.sel].i], true
 }
 
-// columns returns the columns shown at width w: TIME and THR give way to
-// the command line on narrow terminals.
+// columns returns the columns shown at width w: the storage I/O rates,
+// TIME and THR give way to the command line on narrow terminals.
 func columns(w int) []column {
-	cols := []column{colPID, colUser, colState, colCPU, colMem, colRSS, colThreads, colTime, colCommand}
+	cols := []column{colPID, colUser, colState, colCPU, colMem, colRSS, colThreads, colTime, colRead, colWrite, colCommand}
 	used := 1
 	defs := colDefs()
 	for _, c := range cols {
 		used += defs[c].width + 1
 	}
-	for _, drop := range [...]column{colTime, colThreads, colState} {
+	for _, drop := range [...]column{colWrite, colRead, colTime, colThreads, colState} {
 		if w-used >= 24 {
 			break
 		}
@@ -451,6 +459,20 @@ func (m *Model) procRow(ln *row, p *reading.Process, prefix string, cols []colum
 			s = cpuTime(p.CPUTime)
 			if unrecorded {
 				s = "–"
+			}
+		case colRead, colWrite:
+			v := p.ReadRate
+			if c == colWrite {
+				v = p.WriteRate
+			}
+			// Unknown (another user's process without privilege) is
+			// not 0, and neither is unrecorded (I/O came after threads).
+			s = bytesIEC(v)
+			switch {
+			case unrecorded:
+				s = "–"
+			case p.IOUnknown:
+				s = "?"
 			}
 		case colCommand:
 			if prefix != "" {

@@ -457,7 +457,7 @@ func TestReplayPlaysOnAtTheEndOfAGrowingRecording(t *testing.T) {
 }
 
 // TestReplayOfAnOlderRecording: processes recorded before threads, CPU
-// time and state were show dashes there, not zeros.
+// time, state and I/O rates were show dashes there, not zeros.
 func TestReplayOfAnOlderRecording(t *testing.T) {
 	t.Parallel()
 	r := replayJob(base, 3)
@@ -468,7 +468,7 @@ func TestReplayOfAnOlderRecording(t *testing.T) {
 	m := New(Options{Hostname: "db-7", Replay: &Replay{Source: sliceSource{r}, From: base, To: base.Add(time.Second)}}, colorprofile.NoTTY)
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
 	f := m.render()
-	if !strings.Contains(f, "4242 alice     –    3.5   0.0   103M    –         – replay-job") {
+	if !strings.Contains(f, "4242 alice     –    3.5   0.0   103M    –         –      –      – replay-job") {
 		t.Errorf("an older recording's process row:\n%s", f)
 	}
 }

@@ -53,6 +53,8 @@ func TestSortKeys(t *testing.T) {
 		{[]string{"N"}, []int32{1, 2, 15}},                 // PID ascending
 		{[]string{"N", "r"}, []int32{4194304, 2029, 2028}}, // reversed
 		{[]string{"T"}, []int32{4194304, 900, 812}},        // CPU time
+		{[]string{"T", ">"}, []int32{1204, 812, 1}},        // next column: storage reads
+		{[]string{"T", ">", ">"}, []int32{812, 1204, 1}},   // writes
 		{[]string{"U"}, []int32{4194304, 1200, 1201}},      // user: "" (uid only) first
 		{[]string{"N", ">"}, []int32{4194304, 1200, 1201}}, // next column: user
 		{[]string{"N", "<"}, []int32{1303, 1200, 1300}},    // previous column wraps to command
