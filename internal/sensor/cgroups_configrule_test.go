@@ -3,7 +3,6 @@ package sensor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -104,7 +103,7 @@ func TestCgroupConfigRules(t *testing.T) {
 	}
 	if t.Failed() {
 		for _, f := range seen {
-			t.Log(fmt.Sprintf("%+v", f))
+			t.Logf("%+v", f)
 		}
 	}
 }

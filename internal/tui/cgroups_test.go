@@ -26,8 +26,7 @@ type cgroupFixture struct {
 	throttled, thrSecs      float64
 	high, max, oom, pids    float64
 	read, write, psi        float64
-	noCPURate, noPressure   bool
-	unitLabel, memEventsOff bool
+	noCPURate, memEventsOff bool
 }
 
 // cgroupsFixture is a host of systemd slices, a Docker container and a
