@@ -123,6 +123,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	type job struct {
 		what  string
 		query string
+		keep  []string                 // the labels assemble reads; nil for all
 		run   func() ([]Series, error) // instead of query
 		got   []Series
 		err   error
@@ -130,15 +131,15 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	jobs := []*job{
 		{what: "up", query: "up"},
 		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
-		{what: "cpu", query: qIdle("", o.RateWindow)},
-		{what: "cores", query: qCores("")},
-		{what: "memory", query: qMem("")},
-		{what: "load", query: qLoad("")},
-		{what: "filesystem", query: qFSUsed("")},
-		{what: "time to full", query: qFSFull("", o.FillWindow)},
-		{what: "network rx", query: qNet("receive", "", o.RateWindow)},
-		{what: "network tx", query: qNet("transmit", "", o.RateWindow)},
-		{what: "version", query: qVersion},
+		{what: "cpu", query: qIdle("", o.RateWindow), keep: byInstance},
+		{what: "cores", query: qCores(""), keep: byInstance},
+		{what: "memory", query: qMem(""), keep: byInstance},
+		{what: "load", query: qLoad(""), keep: byInstance},
+		{what: "filesystem", query: qFSUsed(""), keep: byMount},
+		{what: "time to full", query: qFSFull("", o.FillWindow), keep: byMount},
+		{what: "network rx", query: qNet("receive", "", o.RateWindow), keep: byInstance},
+		{what: "network tx", query: qNet("transmit", "", o.RateWindow), keep: byInstance},
+		{what: "version", query: qVersion, keep: []string{"instance", "version"}},
 		{what: "cpu history", run: func() ([]Series, error) {
 			return f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
 		}},
@@ -159,7 +160,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 			case j.run != nil:
 				j.got, j.err = j.run()
 			default:
-				j.got, j.err = o.Prometheus.Query(ctx, j.query, now)
+				j.got, j.err = o.Prometheus.Query(ctx, j.query, now, j.keep...)
 			}
 		})
 	}
@@ -184,6 +185,13 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	}, now, o)
 	return snap
 }
+
+// The labels of answers that assemble reads; the up and alert answers
+// keep all of theirs, which the view shows.
+var (
+	byInstance = []string{"instance"}
+	byMount    = []string{"instance", "mountpoint"}
+)
 
 // assemble builds one Host per instance of up, and fills it from the other
 // answers by instance.
@@ -277,7 +285,7 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 // the subquery from one that held through the lookback.
 func (f *Fleet) since(ctx context.Context, now time.Time) ([]Series, error) {
 	o := f.o
-	changed, err := o.Prometheus.Query(ctx, qChanged(o.Lookback), now)
+	changed, err := o.Prometheus.Query(ctx, qChanged(o.Lookback), now, byInstance...)
 	if err != nil || len(changed) == 0 {
 		return nil, err
 	}
@@ -289,7 +297,7 @@ func (f *Fleet) since(ctx context.Context, now time.Time) ([]Series, error) {
 		out = append(out, Series{Labels: map[string]string{"instance": inst, "q": "changed"}, Samples: s.Samples})
 	}
 	slices.Sort(insts)
-	got, err := o.Prometheus.Query(ctx, qSince(instanceIn(insts), o.Lookback, o.Step), now)
+	got, err := o.Prometheus.Query(ctx, qSince(instanceIn(insts), o.Lookback, o.Step), now, "instance", "q")
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (s *sparks) update(ctx context.Context, c *Client, query string, now time.T
 	var got []Series
 	if !start.After(end) {
 		var err error
-		if got, err = c.QueryRange(ctx, query, start, end, step); err != nil {
+		if got, err = c.QueryRange(ctx, query, start, end, step, byInstance...); err != nil {
 			return nil, err
 		}
 	}
