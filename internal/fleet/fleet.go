@@ -128,6 +128,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		got   []Series
 		err   error
 	}
+	var hist map[string][]float64 // the sparklines, by instance
 	jobs := []*job{
 		{what: "up", query: "up"},
 		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
@@ -141,7 +142,9 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		{what: "network tx", query: qNet("transmit", "", o.RateWindow), keep: byInstance},
 		{what: "version", query: qVersion, keep: []string{"instance", "version"}},
 		{what: "cpu history", run: func() ([]Series, error) {
-			return f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
+			var err error
+			hist, err = f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
+			return nil, err
 		}},
 	}
 	alerts := &job{what: "alerts", query: qAlerts}
@@ -182,7 +185,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 			}
 		}
 		return nil, false
-	}, now, o)
+	}, hist, now, o)
 	return snap
 }
 
@@ -195,7 +198,7 @@ var (
 
 // assemble builds one Host per instance of up, and fills it from the other
 // answers by instance.
-func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, o Options) []Host {
+func assemble(up []Series, answer func(string) ([]Series, bool), hist map[string][]float64, now time.Time, o Options) []Host {
 	got := func(what string) []Series { s, _ := answer(what); return s }
 	byInst := map[string]*Host{}
 	var hosts []*Host
@@ -258,7 +261,11 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 	each("network rx", func(h *Host, s Series) { h.Rx = s.Last() })
 	each("network tx", func(h *Host, s Series) { h.Tx = s.Last() })
 	each("version", func(h *Host, s Series) { h.Version = s.Labels["version"] })
-	each("cpu history", func(h *Host, s Series) { h.CPUHistory = spark(s, now, o) })
+	for _, h := range hosts {
+		if p, ok := hist[h.Instance]; ok {
+			h.CPUHistory = p
+		}
+	}
 	al := got("alerts")
 	if al == nil {
 		al = got("alertmanager")
@@ -325,24 +332,6 @@ func sinceOf(up bool, q map[string]float64, now time.Time, o Options) time.Time 
 func unix(sec float64) time.Time {
 	s := int64(sec)
 	return time.Unix(s, int64((sec-float64(s))*1e9)).UTC()
-}
-
-// spark lays a range answer on SparkPoints slots ending at the newest
-// point of the grid sparks.update asks.
-func spark(s Series, now time.Time, o Options) []float64 {
-	out := make([]float64, o.SparkPoints)
-	for i := range out {
-		out[i] = math.NaN()
-	}
-	step := o.Spark / time.Duration(o.SparkPoints)
-	now = now.Truncate(step)
-	for _, p := range s.Samples {
-		i := o.SparkPoints - 1 - int((now.Sub(p.T)+step/2)/step)
-		if i >= 0 && i < len(out) {
-			out[i] = p.V
-		}
-	}
-	return out
 }
 
 // SeverityLevel orders alert severities as vigia's levels go: critical
