@@ -102,6 +102,8 @@ func (c *Client) URL() string { return c.base.String() }
 
 // Series is one labelled series of an answer: one sample for an instant
 // query, many for a range query.
+// Labels may be shared with other series and answers of the same Client:
+// read it, never write to it.
 type Series struct {
 	Labels  map[string]string
 	Samples []Sample

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,13 @@ func TestDecodeQueryKeeps(t *testing.T) {
 	}
 	if a, b := got[0].Labels["instance"], again[0].Labels["instance"]; unsafe.StringData(a) != unsafe.StringData(b) {
 		t.Errorf("the second answer's instance is a new string, want the interned one")
+	}
+	third, err := decodeQuery(in, []string{"instance", "mountpoint"}, &strs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.ValueOf(got[0].Labels).UnsafePointer() != reflect.ValueOf(third[0].Labels).UnsafePointer() {
+		t.Errorf("the third answer's labels are a new map, want the first answer's")
 	}
 }
 

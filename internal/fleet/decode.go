@@ -40,6 +40,9 @@ type decoder struct {
 	i    int
 	keep []string
 	in   *interner
+	// labels are the kept labels of the series being read, name and value
+	// in turn; reused from one series to the next.
+	labels []string
 }
 
 func (d *decoder) fail(msg string) error { return &syntaxError{d.i, msg} }
@@ -392,12 +395,14 @@ func (d *decoder) result(t string, out *[]Series) error {
 
 // series reads {"metric": {…}, "value": [t, "v"]} or "values": [[t, "v"], …].
 func (d *decoder) series() (Series, error) {
-	s := Series{Labels: map[string]string{}}
+	var s Series
 	// value wins over values, whichever came first.
 	var value []Sample
+	d.labels = d.labels[:0]
 	err := d.object(func(k []byte) error {
 		switch {
 		case is(k, "metric"):
+			d.labels = d.labels[:0]
 			if d.peek() == 'n' && d.null() {
 				return nil
 			}
@@ -409,7 +414,7 @@ func (d *decoder) series() (Series, error) {
 				if err != nil {
 					return err
 				}
-				s.Labels[d.in.get(name)] = v
+				d.labels = append(d.labels, d.in.get(name), v)
 				return nil
 			})
 		case is(k, "value"):
@@ -436,6 +441,7 @@ func (d *decoder) series() (Series, error) {
 	if value != nil {
 		s.Samples = value
 	}
+	s.Labels = d.in.set(d.labels)
 	return s, err
 }
 
@@ -486,14 +492,18 @@ func (d *decoder) sample() (Sample, error) {
 	return Sample{T: time.Unix(sec, int64((ts-float64(sec))*1e9)).UTC(), V: v}, nil
 }
 
-// interner hands back one string for equal bytes: label names and values
-// (instances, mountpoints) repeat in every query of every refresh, and
-// each would otherwise be a new string each time. It forgets everything
-// when it grows past maxInterned, so a fleet whose hosts come and go does
-// not grow it without end. A nil interner copies each string.
+// interner hands back one string for equal bytes, and one label map for
+// equal labels: label names and values (instances, mountpoints) repeat in
+// every query of every refresh, and each would otherwise be a new string,
+// and each series a new map, each time. The maps are shared, so no one
+// may write to a Series' Labels. It forgets everything when it grows past
+// maxInterned, so a fleet whose hosts come and go does not grow it without
+// end. A nil interner copies each string and makes each map.
 type interner struct {
-	mu sync.Mutex
-	m  map[string]string
+	mu   sync.Mutex
+	m    map[string]string
+	sets map[string]map[string]string
+	key  []byte
 }
 
 const maxInterned = 1 << 16
@@ -513,4 +523,35 @@ func (in *interner) get(b []byte) string {
 	s := string(b)
 	in.m[s] = s
 	return s
+}
+
+// set is the map of labels, given as name, value, name, value….
+func (in *interner) set(labels []string) map[string]string {
+	if in == nil {
+		return labelMap(labels)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	// \xff is never in a label: they are UTF-8.
+	in.key = in.key[:0]
+	for _, l := range labels {
+		in.key = append(append(in.key, l...), 0xff)
+	}
+	if m, ok := in.sets[string(in.key)]; ok {
+		return m
+	}
+	if in.sets == nil || len(in.sets) >= maxInterned {
+		in.sets = make(map[string]map[string]string, 1024)
+	}
+	m := labelMap(labels)
+	in.sets[string(in.key)] = m
+	return m
+}
+
+func labelMap(labels []string) map[string]string {
+	m := make(map[string]string, len(labels)/2)
+	for i := 0; i+1 < len(labels); i += 2 {
+		m[labels[i]] = labels[i+1]
+	}
+	return m
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -272,7 +273,7 @@ func assemble(up []Series, answer func(string) ([]Series, bool), hist map[string
 	}
 	for _, s := range al {
 		if h := byInst[s.Labels["instance"]]; h != nil {
-			h.Alerts = append(h.Alerts, Alert{Name: s.Labels["alertname"], Severity: s.Labels["severity"], Since: s.Samples[0].T, Labels: s.Labels})
+			h.Alerts = append(h.Alerts, Alert{Name: s.Labels["alertname"], Severity: s.Labels["severity"], Since: s.Samples[0].T, Labels: maps.Clone(s.Labels)})
 		}
 	}
 	out := make([]Host, len(hosts))
