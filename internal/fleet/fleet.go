@@ -38,6 +38,31 @@ type Options struct {
 type Fleet struct {
 	o      Options
 	sparks sparks
+	// slowCores and slowFull keep the answers of the queries whose values
+	// move slowly, for slowEvery.
+	slowCores, slowFull slow
+
+	mu   sync.Mutex
+	seen map[string]bool // the instances of the last refresh
+}
+
+// newHosts says whether hosts has an instance the last refresh did not,
+// and remembers hosts' for the next.
+func (f *Fleet) newHosts(hosts []Host) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	first := f.seen == nil
+	fresh := len(hosts) != len(f.seen)
+	for _, h := range hosts {
+		fresh = fresh || !f.seen[h.Instance]
+	}
+	if fresh {
+		f.seen = make(map[string]bool, len(hosts))
+		for _, h := range hosts {
+			f.seen[h.Instance] = true
+		}
+	}
+	return fresh && !first
 }
 
 // New fills o's defaults.
@@ -134,11 +159,11 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		{what: "up", query: "up"},
 		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
 		{what: "cpu", query: qIdle("", o.RateWindow), keep: byInstance},
-		{what: "cores", query: qCores(""), keep: byInstance},
+		{what: "cores", run: func() ([]Series, error) { return f.cores(ctx, now) }},
 		{what: "memory", query: qMem(""), keep: byInstance},
 		{what: "load", query: qLoad(""), keep: byInstance},
 		{what: "filesystem", query: qFSUsed(""), keep: byMount},
-		{what: "time to full", query: qFSFull("", o.FillWindow), keep: byMount},
+		{what: "time to full", run: func() ([]Series, error) { return f.timeToFull(ctx, now) }},
 		{what: "network rx", query: qNet("receive", "", o.RateWindow), keep: byInstance},
 		{what: "network tx", query: qNet("transmit", "", o.RateWindow), keep: byInstance},
 		{what: "version", query: qVersion, keep: []string{"instance", "version"}},
@@ -187,6 +212,11 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		}
 		return nil, false
 	}, hist, now, o)
+	if f.newHosts(snap.Hosts) {
+		// The kept slow answers have nothing for them: ask again next time.
+		f.slowCores.forget()
+		f.slowFull.forget()
+	}
 	return snap
 }
 
