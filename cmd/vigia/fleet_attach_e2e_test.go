@@ -20,7 +20,7 @@ func fakeFleetAPI(t *testing.T, agent string) string {
 		case "up":
 			res = fmt.Sprintf(`{"metric":{"__name__":"up","instance":%q,"job":"vigia"},"value":[1772366400,"1"]},`+
 				`{"metric":{"__name__":"up","instance":"exporter-only:9100","job":"node"},"value":[1772366400,"1"]}`, agent)
-		case "vigia_build_info":
+		case "vigia_build_info", "max by (instance, version) (vigia_build_info)":
 			res = fmt.Sprintf(`{"metric":{"instance":%q,"version":"9.9.9"},"value":[1772366400,"1"]}`, agent)
 		}
 		typ := "vector"
