@@ -19,6 +19,10 @@
 #     the floor, how long tmux takes to show cat's echo of a key.
 #     BenchmarkFleetKeys1000 in internal/tui is the view's own share.
 # Usage: bench/fleet-scale.sh [HOSTS] [SECONDS] [ROUNDS]   (defaults: 1000 60 30)
+# DATA=DIR keeps the backfilled blocks in DIR, and a later run with the same
+# DATA skips generating them (give AHEAD enough for every run: the data must
+# still reach past now). VIGIA=BINARY measures that build of vigia instead
+# of the tree's, for a before-and-after on the same data.
 # Needs (Debian packages): golang-go, prometheus (prometheus and promtool),
 # tmux, curl, python3, coreutils. The generated text is ~4 GB at 1,000 hosts
 # (removed once backfilled); the data dir ~150 MB.
@@ -39,23 +43,29 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
+vigia=${VIGIA:-bin/vigia}
+[[ -n ${VIGIA:-} ]] || CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
 go build -o "$tmp/fleetgen" ./bench/fleetgen
 hz=$(getconf CLK_TCK)
 
-now=${FLEET_NOW:-$(date +%s)}
-t0=$(date +%s.%N)
-"$tmp/fleetgen" gen -hosts "$hosts" -now "$now" -span "$span" -ahead "$ahead" -step "$step" >"$tmp/fleet.om"
-t1=$(date +%s.%N)
-promtool tsdb create-blocks-from openmetrics "$tmp/fleet.om" "$tmp/data" >"$tmp/backfill.log"
-t2=$(date +%s.%N)
-echo "generated $(wc -l <"$tmp/fleet.om") samples in $(awk "BEGIN{printf \"%.0f\", $t1 - $t0}") s, backfilled in $(awk "BEGIN{printf \"%.0f\", $t2 - $t1}") s ($(du -sh "$tmp/data" | cut -f1))"
-rm "$tmp/fleet.om"
+data=${DATA:-$tmp/data}
+if [[ -n ${DATA:-} && -d $DATA ]]; then
+	echo "reusing the blocks in $DATA"
+else
+	now=${FLEET_NOW:-$(date +%s)}
+	t0=$(date +%s.%N)
+	"$tmp/fleetgen" gen -hosts "$hosts" -now "$now" -span "$span" -ahead "$ahead" -step "$step" >"$tmp/fleet.om"
+	t1=$(date +%s.%N)
+	promtool tsdb create-blocks-from openmetrics "$tmp/fleet.om" "$data" >"$tmp/backfill.log"
+	t2=$(date +%s.%N)
+	echo "generated $(wc -l <"$tmp/fleet.om") samples in $(awk "BEGIN{printf \"%.0f\", $t1 - $t0}") s, backfilled in $(awk "BEGIN{printf \"%.0f\", $t2 - $t1}") s ($(du -sh "$data" | cut -f1))"
+	rm "$tmp/fleet.om"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 prom=http://127.0.0.1:$port
 printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$tmp/prometheus.yml"
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
+prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$data" \
 	--web.listen-address=127.0.0.1:"$port" --log.level=warn >"$tmp/prometheus.log" 2>&1 &
 ppid_=$!
 for _ in $(seq 300); do curl -sf -o /dev/null "$prom/-/ready" && break; sleep 0.2; done
@@ -66,7 +76,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$tmp/fleetgen" query -prometheus "$prom" -rounds "$rounds" -timeout 60s -prometheus-pid "$ppid_"
 
 tmux new-session -d -s "$session" -x 200 -y 50 \
-	"exec bin/vigia fleet --prometheus $prom --rate-window 2m --refresh 5s --lang en"
+	"exec $vigia fleet --prometheus $prom --rate-window 2m --refresh 5s --lang en"
 vpid=$(tmux display-message -p -t "$session" '#{pane_pid}')
 screen() { tmux capture-pane -p -t "$session"; }
 waitfor() { # PATTERN: waits for it on screen, prints the milliseconds taken

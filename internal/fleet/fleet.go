@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -37,6 +38,31 @@ type Options struct {
 type Fleet struct {
 	o      Options
 	sparks sparks
+	// slowCores and slowFull keep the answers of the queries whose values
+	// move slowly, for slowEvery.
+	slowCores, slowFull slow
+
+	mu   sync.Mutex
+	seen map[string]bool // the instances of the last refresh
+}
+
+// newHosts says whether hosts has an instance the last refresh did not,
+// and remembers hosts' for the next.
+func (f *Fleet) newHosts(hosts []Host) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	first := f.seen == nil
+	fresh := len(hosts) != len(f.seen)
+	for _, h := range hosts {
+		fresh = fresh || !f.seen[h.Instance]
+	}
+	if fresh {
+		f.seen = make(map[string]bool, len(hosts))
+		for _, h := range hosts {
+			f.seen[h.Instance] = true
+		}
+	}
+	return fresh && !first
 }
 
 // New fills o's defaults.
@@ -123,24 +149,28 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 	type job struct {
 		what  string
 		query string
+		keep  []string                 // the labels assemble reads; nil for all
 		run   func() ([]Series, error) // instead of query
 		got   []Series
 		err   error
 	}
+	var hist map[string][]float64 // the sparklines, by instance
 	jobs := []*job{
 		{what: "up", query: "up"},
 		{what: "since", run: func() ([]Series, error) { return f.since(ctx, now) }},
-		{what: "cpu", query: qIdle("", o.RateWindow)},
-		{what: "cores", query: qCores("")},
-		{what: "memory", query: qMem("")},
-		{what: "load", query: qLoad("")},
-		{what: "filesystem", query: qFSUsed("")},
-		{what: "time to full", query: qFSFull("", o.FillWindow)},
-		{what: "network rx", query: qNet("receive", "", o.RateWindow)},
-		{what: "network tx", query: qNet("transmit", "", o.RateWindow)},
-		{what: "version", query: qVersion},
+		{what: "cpu", query: qIdle("", o.RateWindow), keep: byInstance},
+		{what: "cores", run: func() ([]Series, error) { return f.cores(ctx, now) }},
+		{what: "memory", query: qMem(""), keep: byInstance},
+		{what: "load", query: qLoad(""), keep: byInstance},
+		{what: "filesystem", query: qFSUsed(""), keep: byMount},
+		{what: "time to full", run: func() ([]Series, error) { return f.timeToFull(ctx, now) }},
+		{what: "network rx", query: qNet("receive", "", o.RateWindow), keep: byInstance},
+		{what: "network tx", query: qNet("transmit", "", o.RateWindow), keep: byInstance},
+		{what: "version", query: qVersion, keep: []string{"instance", "version"}},
 		{what: "cpu history", run: func() ([]Series, error) {
-			return f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
+			var err error
+			hist, err = f.sparks.update(ctx, o.Prometheus, qCPU("", o.RateWindow), now, o.Spark, o.Spark/time.Duration(o.SparkPoints))
+			return nil, err
 		}},
 	}
 	alerts := &job{what: "alerts", query: qAlerts}
@@ -159,7 +189,7 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 			case j.run != nil:
 				j.got, j.err = j.run()
 			default:
-				j.got, j.err = o.Prometheus.Query(ctx, j.query, now)
+				j.got, j.err = o.Prometheus.Query(ctx, j.query, now, j.keep...)
 			}
 		})
 	}
@@ -181,13 +211,25 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 			}
 		}
 		return nil, false
-	}, now, o)
+	}, hist, now, o)
+	if f.newHosts(snap.Hosts) {
+		// The kept slow answers have nothing for them: ask again next time.
+		f.slowCores.forget()
+		f.slowFull.forget()
+	}
 	return snap
 }
 
+// The labels of answers that assemble reads; the up and alert answers
+// keep all of theirs, which the view shows.
+var (
+	byInstance = []string{"instance"}
+	byMount    = []string{"instance", "mountpoint"}
+)
+
 // assemble builds one Host per instance of up, and fills it from the other
 // answers by instance.
-func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, o Options) []Host {
+func assemble(up []Series, answer func(string) ([]Series, bool), hist map[string][]float64, now time.Time, o Options) []Host {
 	got := func(what string) []Series { s, _ := answer(what); return s }
 	byInst := map[string]*Host{}
 	var hosts []*Host
@@ -250,14 +292,18 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 	each("network rx", func(h *Host, s Series) { h.Rx = s.Last() })
 	each("network tx", func(h *Host, s Series) { h.Tx = s.Last() })
 	each("version", func(h *Host, s Series) { h.Version = s.Labels["version"] })
-	each("cpu history", func(h *Host, s Series) { h.CPUHistory = spark(s, now, o) })
+	for _, h := range hosts {
+		if p, ok := hist[h.Instance]; ok {
+			h.CPUHistory = p
+		}
+	}
 	al := got("alerts")
 	if al == nil {
 		al = got("alertmanager")
 	}
 	for _, s := range al {
 		if h := byInst[s.Labels["instance"]]; h != nil {
-			h.Alerts = append(h.Alerts, Alert{Name: s.Labels["alertname"], Severity: s.Labels["severity"], Since: s.Samples[0].T, Labels: s.Labels})
+			h.Alerts = append(h.Alerts, Alert{Name: s.Labels["alertname"], Severity: s.Labels["severity"], Since: s.Samples[0].T, Labels: maps.Clone(s.Labels)})
 		}
 	}
 	out := make([]Host, len(hosts))
@@ -277,7 +323,7 @@ func assemble(up []Series, answer func(string) ([]Series, bool), now time.Time, 
 // the subquery from one that held through the lookback.
 func (f *Fleet) since(ctx context.Context, now time.Time) ([]Series, error) {
 	o := f.o
-	changed, err := o.Prometheus.Query(ctx, qChanged(o.Lookback), now)
+	changed, err := o.Prometheus.Query(ctx, qChanged(o.Lookback), now, byInstance...)
 	if err != nil || len(changed) == 0 {
 		return nil, err
 	}
@@ -289,7 +335,7 @@ func (f *Fleet) since(ctx context.Context, now time.Time) ([]Series, error) {
 		out = append(out, Series{Labels: map[string]string{"instance": inst, "q": "changed"}, Samples: s.Samples})
 	}
 	slices.Sort(insts)
-	got, err := o.Prometheus.Query(ctx, qSince(instanceIn(insts), o.Lookback, o.Step), now)
+	got, err := o.Prometheus.Query(ctx, qSince(instanceIn(insts), o.Lookback, o.Step), now, "instance", "q")
 	if err != nil {
 		return nil, err
 	}
@@ -317,24 +363,6 @@ func sinceOf(up bool, q map[string]float64, now time.Time, o Options) time.Time 
 func unix(sec float64) time.Time {
 	s := int64(sec)
 	return time.Unix(s, int64((sec-float64(s))*1e9)).UTC()
-}
-
-// spark lays a range answer on SparkPoints slots ending at the newest
-// point of the grid sparks.update asks.
-func spark(s Series, now time.Time, o Options) []float64 {
-	out := make([]float64, o.SparkPoints)
-	for i := range out {
-		out[i] = math.NaN()
-	}
-	step := o.Spark / time.Duration(o.SparkPoints)
-	now = now.Truncate(step)
-	for _, p := range s.Samples {
-		i := o.SparkPoints - 1 - int((now.Sub(p.T)+step/2)/step)
-		if i >= 0 && i < len(out) {
-			out[i] = p.V
-		}
-	}
-	return out
 }
 
 // SeverityLevel orders alert severities as vigia's levels go: critical

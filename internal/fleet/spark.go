@@ -2,7 +2,7 @@ package fleet
 
 import (
 	"context"
-	"slices"
+	"math"
 	"sync"
 	"time"
 )
@@ -19,10 +19,11 @@ type sparks struct {
 
 // update asks the points after the last answer's newest up to now's, on a
 // grid of step so that points line up from one refresh to the next, and
-// returns every host's points within span: a refresh more often than step
+// returns every host's sparkline by instance: span/step values, oldest
+// first, NaN where there was no point. A refresh more often than step
 // asks nothing at all. A failed query leaves what is kept for the next
 // refresh.
-func (s *sparks) update(ctx context.Context, c *Client, query string, now time.Time, span, step time.Duration) ([]Series, error) {
+func (s *sparks) update(ctx context.Context, c *Client, query string, now time.Time, span, step time.Duration) (map[string][]float64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	end := now.Truncate(step)
@@ -37,7 +38,7 @@ func (s *sparks) update(ctx context.Context, c *Client, query string, now time.T
 	var got []Series
 	if !start.After(end) {
 		var err error
-		if got, err = c.QueryRange(ctx, query, start, end, step); err != nil {
+		if got, err = c.QueryRange(ctx, query, start, end, step, byInstance...); err != nil {
 			return nil, err
 		}
 	}
@@ -53,7 +54,8 @@ func (s *sparks) update(ctx context.Context, c *Client, query string, now time.T
 		}
 		s.byInst[inst] = append(old[:n], g.Samples...)
 	}
-	out := make([]Series, 0, len(s.byInst))
+	out := make(map[string][]float64, len(s.byInst))
+	points := int(span / step)
 	for inst, ps := range s.byInst {
 		i := 0
 		for i < len(ps) && ps[i].T.Before(first) {
@@ -63,12 +65,29 @@ func (s *sparks) update(ctx context.Context, c *Client, query string, now time.T
 			delete(s.byInst, inst)
 			continue
 		}
-		// Copied down, so the slice does not creep through its array;
-		// the answer gets its own copy, which a later refresh cannot touch.
+		// Copied down, so the slice does not creep through its array.
 		ps = append(ps[:0], ps[i:]...)
 		s.byInst[inst] = ps
-		out = append(out, Series{Labels: map[string]string{"instance": inst}, Samples: slices.Clone(ps)})
+		// Laid on the grid here, under the lock: the answer is its own
+		// slice, which a later refresh cannot touch, and the points are
+		// not copied twice.
+		out[inst] = grid(ps, end, step, points)
 	}
 	s.end = end
 	return out, nil
+}
+
+// grid lays points on n slots of step ending at end.
+func grid(ps []Sample, end time.Time, step time.Duration, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	for _, p := range ps {
+		i := n - 1 - int((end.Sub(p.T)+step/2)/step)
+		if i >= 0 && i < n {
+			out[i] = p.V
+		}
+	}
+	return out
 }
