@@ -7,11 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ErrIOUnreadable is returned by ReadIO for a process whose /proc/PID/io
-// the caller may not read: the kernel asks for the right to trace it
-// (another user's process, without privilege).
-var ErrIOUnreadable = errors.New("procfs: /proc/PID/io not readable")
-
 // ReadIO reads read_bytes and write_bytes of e's /proc/PID/io: the bytes
 // the process made the storage layer fetch and send (rchar and wchar count
 // every read and write, pipes and sockets included, so they are not disk).
