@@ -3,7 +3,6 @@
 package procfs
 
 import (
-	"io/fs"
 	"syscall"
 )
 
@@ -35,23 +34,5 @@ func preadAll(fd int, path string, buf []byte) ([]byte, error) {
 	if cap(buf) < 1024 {
 		buf = make([]byte, 0, 4096)
 	}
-	buf = buf[:0]
-	for {
-		var err error
-		if buf, err = readRoom(path, buf); err != nil {
-			return buf, err
-		}
-		n, err := syscall.Pread(fd, buf[len(buf):cap(buf)], int64(len(buf)))
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf[:0], &fs.PathError{Op: "read", Path: path, Err: err}
-		}
-		if n <= 0 {
-			break
-		}
-		buf = buf[:len(buf)+n]
-	}
-	return readDone(path, buf)
+	return fillFrom(path, buf[:0], func(p []byte, off int64) (int, error) { return syscall.Pread(fd, p, off) })
 }

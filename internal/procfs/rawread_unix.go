@@ -23,12 +23,19 @@ func statReadFile(path string, buf []byte) ([]byte, error) {
 	if cap(buf) < 1024 {
 		buf = make([]byte, 0, 4096)
 	}
-	buf = buf[:0]
+	return fillFrom(path, buf[:0], func(p []byte, _ int64) (int, error) { return syscall.Read(fd, p) })
+}
+
+// fillFrom reads path into buf until read reports the end, growing buf with
+// ReadFile's size cap: the one loop of a plain read and of preadAll, which
+// differ only in the call (read is given the offset the next byte is at).
+func fillFrom(path string, buf []byte, read func(p []byte, off int64) (int, error)) ([]byte, error) {
 	for {
+		var err error
 		if buf, err = readRoom(path, buf); err != nil {
 			return buf, err
 		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		n, err := read(buf[len(buf):cap(buf)], int64(len(buf)))
 		if err == syscall.EINTR {
 			continue
 		}
