@@ -59,7 +59,10 @@ func TestTopCgroupsInTmux(t *testing.T) {
 	p.waitFor("the filter typed", contains("filter: sleep "+mark))
 	p.keys("Enter")
 	p.waitFor("our process in the root group", func(s string) bool { return strings.Contains(s, "in / · “sleep "+mark+"” 1/") })
+	// One Escape at a time: two sent together reach the terminal as one
+	// sequence (Alt+Escape) when the machine is slow to read them.
 	p.keys("Escape")
+	p.waitFor("the filter cleared", func(s string) bool { return strings.Contains(s, "in / ·") && !strings.Contains(s, "“sleep") })
 	p.keys("Escape")
 	p.waitFor("every process again", func(s string) bool { return !strings.Contains(s, "in / ·") && strings.Contains(s, " procs") })
 	p.keys("q")

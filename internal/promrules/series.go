@@ -110,8 +110,11 @@ var table = map[string]series{
 
 	reading.LoadPercent: calc(func(q query) string { return "100 * " + q.sel("node_load1") + " / " + cores(q) }),
 	reading.Load1:       plain("node_load1"),
-	reading.Load5:       plain("node_load5"),
-	reading.Load15:      plain("node_load15"),
+	// The fork meter reads the counter node_exporter exposes as node_forks_total.
+	reading.ProcsForks:      rate("node_forks_total"),
+	reading.ProcsForksTotal: counter("node_forks_total"),
+	reading.Load5:           plain("node_load5"),
+	reading.Load15:          plain("node_load15"),
 
 	reading.TempMax: calc(func(q query) string {
 		return "max without (chip, sensor) (" + q.sel("node_hwmon_temp_celsius") + ")"

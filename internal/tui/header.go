@@ -120,11 +120,11 @@ func (m *Model) statusBar() string {
 			hint = m.keys.replayShortHelp()
 		}
 		room := ln.room()
-		if m.replay != nil || noted || (m.view == viewMain && tb.cgroup != "") {
+		if m.replay != nil || noted || (m.view == viewMain && (tb.cgroup != "" || tb.filter != "")) {
 			// A replay's note says what the recording lacks, the
 			// processes' note why the count is short, and a group's name
-			// why the table shows so few: each goes before the hints that
-			// would crowd it out.
+			// or the filter why the table shows so few: each goes before
+			// the hints that would crowd it out.
 			room -= textWidth(info) + 3
 		}
 		for _, b := range fitHints(hint, room) {
