@@ -127,6 +127,9 @@ tmux send-keys -t "$session" /
 key "dc-east" "dc-east"
 key Enter "of $hosts hosts"
 tmux send-keys -t "$session" Escape
+# A key sent right after Escape can reach the view with it as one sequence
+# (Alt+t): give the Escape a moment of its own.
+sleep 0.3
 key t "grouped by job"
 tmux send-keys -t "$session" q
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
