@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -83,14 +84,41 @@ func TestReportExplainsASpike(t *testing.T) {
 // report --explain for its life, as JSON and as text, and the CPU time the
 // kernel says the child used.
 func spike(t *testing.T, self string) (explain.Result, string, float64) {
+	rec := recordChild(t, self, "vigiaspike", 30, spinEnv+"=3s")
+	st := rec.child
+	used := (st.UserTime() + st.SystemTime()).Seconds()
+	res, out := rec.explain(t)
+	if len(res.Ranked) == 0 || res.Ranked[0].Resource != explain.CPU || len(res.Ranked[0].Rose) == 0 {
+		t.Fatalf("no CPU rise:\n%s", out)
+	}
+	text, errOut, code := vigia(t, nil, rec.reportArgs()...)
+	if code != 0 {
+		t.Fatalf("report --explain: exit %d: %s", code, errOut)
+	}
+	return res, text, used
+}
+
+// childRecording is a span vigia watch --record kept while a child of the test
+// ran: the database, the child's life and how it ended.
+type childRecording struct {
+	db       string
+	from, to time.Time
+	child    *os.ProcessState
+}
+
+// recordChild records the processes every 250 ms (count readings) while
+// the test binary runs again as a process named name with env set, after a
+// two-second baseline; it returns once both have ended.
+func recordChild(t *testing.T, self, name string, count int, env string) childRecording {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "vigia.db")
 	// The kernel names a process after the file it was run as.
-	spinner := filepath.Join(dir, "vigiaspike")
-	if err := os.Symlink(self, spinner); err != nil {
+	named := filepath.Join(dir, name)
+	if err := os.Symlink(self, named); err != nil {
 		t.Fatal(err)
 	}
-	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes", "--interval", "250ms", "--count", "30", "--json")
+	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes", "--interval", "250ms",
+		"--count", strconv.Itoa(count), "--json")
 	watch.Env = cleanEnv(t)
 	if err := watch.Start(); err != nil {
 		t.Fatal(err)
@@ -98,10 +126,10 @@ func spike(t *testing.T, self string) (explain.Result, string, float64) {
 	t.Cleanup(func() { watch.Process.Kill(); watch.Wait() })
 	time.Sleep(2 * time.Second) // a baseline
 	from := time.Now()
-	child := exec.Command(spinner)
-	child.Env = append(os.Environ(), spinEnv+"=3s")
+	child := exec.Command(named)
+	child.Env = append(os.Environ(), env)
 	// A session of its own is a scheduling group of its own where the
-	// kernel groups by session (autogroup): the spike then gets a share
+	// kernel groups by session (autogroup): the child then gets a share
 	// of the processors like the whole of go test's builds and tests, not
 	// one process's among them.
 	child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -110,15 +138,23 @@ func spike(t *testing.T, self string) (explain.Result, string, float64) {
 	}
 	t.Cleanup(func() { child.Process.Kill() })
 	if err := child.Wait(); err != nil {
-		t.Fatalf("spinner: %v", err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	to := time.Now()
-	used := (child.ProcessState.UserTime() + child.ProcessState.SystemTime()).Seconds()
 	if err := watch.Wait(); err != nil {
 		t.Fatalf("watch --record: %v", err)
 	}
-	args := []string{"report", "--explain", "--db", db, "--from", from.Format(time.RFC3339Nano), "--to", to.Format(time.RFC3339Nano)}
-	out, errOut, code := vigia(t, nil, append(args, "--json")...)
+	return childRecording{db: db, from: from, to: to, child: child.ProcessState}
+}
+
+func (r childRecording) reportArgs() []string {
+	return []string{"report", "--explain", "--db", r.db, "--from", r.from.Format(time.RFC3339Nano), "--to", r.to.Format(time.RFC3339Nano)}
+}
+
+// explain returns report --explain --json over the child's life, and the
+// JSON as printed.
+func (r childRecording) explain(t *testing.T) (explain.Result, string) {
+	out, errOut, code := vigia(t, nil, append(r.reportArgs(), "--json")...)
 	if code != 0 {
 		t.Fatalf("report --explain --json: exit %d: %s", code, errOut)
 	}
@@ -126,14 +162,7 @@ func spike(t *testing.T, self string) (explain.Result, string, float64) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("report --explain --json: %v\n%s", err, out)
 	}
-	if len(res.Ranked) == 0 || res.Ranked[0].Resource != explain.CPU || len(res.Ranked[0].Rose) == 0 {
-		t.Fatalf("no CPU rise:\n%s", out)
-	}
-	text, errOut, code := vigia(t, nil, args...)
-	if code != 0 {
-		t.Fatalf("report --explain: exit %d: %s", code, errOut)
-	}
-	return res, text, used
+	return res, out
 }
 
 // TestReportExplainUsage: a bad --at, --at with --from, --at without

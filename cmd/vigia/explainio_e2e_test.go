@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -89,40 +87,7 @@ func TestReportExplainsADiskHog(t *testing.T) {
 // diskHog records while a child writes writeSize bytes and returns
 // report --explain --json for its life.
 func diskHog(t *testing.T, self string) explain.Result {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "vigia.db")
-	writer := filepath.Join(dir, "vigiadisk")
-	if err := os.Symlink(self, writer); err != nil {
-		t.Fatal(err)
-	}
-	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes", "--interval", "250ms", "--count", "40", "--json")
-	watch.Env = cleanEnv(t)
-	if err := watch.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { watch.Process.Kill(); watch.Wait() })
-	time.Sleep(2 * time.Second) // a baseline
-	from := time.Now()
-	child := exec.Command(writer)
-	child.Env = append(os.Environ(), writeEnv+"="+filepath.Join(dir, "data"))
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { child.Process.Kill() })
-	if err := child.Wait(); err != nil {
-		t.Fatalf("writer: %v", err)
-	}
-	to := time.Now()
-	if err := watch.Wait(); err != nil {
-		t.Fatalf("watch --record: %v", err)
-	}
-	out, errOut, code := vigia(t, nil, "report", "--explain", "--json", "--db", db, "--from", from.Format(time.RFC3339Nano), "--to", to.Format(time.RFC3339Nano))
-	if code != 0 {
-		t.Fatalf("report --explain --json: exit %d: %s", code, errOut)
-	}
-	var res explain.Result
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("report --explain --json: %v\n%s", err, out)
-	}
+	data := filepath.Join(t.TempDir(), "data")
+	res, _ := recordChild(t, self, "vigiadisk", 40, writeEnv+"="+data).explain(t)
 	return res
 }
