@@ -104,10 +104,15 @@ func main() {
 	}
 	code := run(ctx, e, os.Args[1:])
 	// The rest of a burst (five SIGHUPs from a closing terminal) can still
-	// be on its way: stopping the handler now would let one of them end
-	// the process with the default action and exit 129 after a clean
-	// shutdown. Ignoring them keeps the exit code run chose.
-	signal.Ignore(append(stopSignals(name), syscall.SIGHUP)...)
+	// be on its way. The stop signals stay caught (the handler is never
+	// stopped), so they are absorbed; ignoring them here instead would open
+	// a window in which the runtime no longer wants a signal it has not
+	// yet set to be ignored, and one arriving then ends the process (seen:
+	// 1 burst of SIGINT in 15). serve's SIGHUP, which the reload loop
+	// stopped catching, is ignored.
+	if name == "serve" {
+		signal.Ignore(syscall.SIGHUP)
+	}
 	os.Exit(code)
 }
 
