@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,9 @@ func cgroup2Mount() string {
 	}
 	return ""
 }
+
+// cgroupsCounted matches the status bar's count once the tree has rows.
+var cgroupsCounted = regexp.MustCompile(`\b[1-9][0-9]*/[0-9]+ cgroups\b`)
 
 // TestTopCgroupsInTmux opens the services and containers view of the live
 // dashboard in a tmux pane, finds the root group, presses enter on it and
@@ -46,10 +50,12 @@ func TestTopCgroupsInTmux(t *testing.T) {
 	p.waitFor("the process table", func(s string) bool { return strings.Contains(s, "COMMAND") && strings.Contains(s, " procs") })
 	p.waitFor("the key in the status bar", contains("c services"))
 	p.keys("c")
-	// The tree's first row is the root group, selected.
-	p.waitFor("the cgroups view", func(s string) bool {
-		return strings.Contains(s, "Services and containers") && strings.Contains(s, "CGROUP (tree)") && strings.Contains(s, " cgroups") &&
-			strings.Contains(s, "enter its processes")
+	// The tree's first row is the root group, selected. The view may open
+	// before the sensor's first reading of the groups ("0/0 cgroups"), and
+	// enter on an empty tree does nothing, so wait for the rows.
+	p.waitFor("the cgroups view with its groups", func(s string) bool {
+		return strings.Contains(s, "Services and containers") && strings.Contains(s, "CGROUP (tree)") && cgroupsCounted.MatchString(s) &&
+			strings.Contains(s, "› ") && strings.Contains(s, "enter its processes")
 	})
 	p.keys("Enter")
 	p.waitFor("the process table of the root group", contains("in / ·"))
