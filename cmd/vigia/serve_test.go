@@ -89,8 +89,11 @@ func startServe(t *testing.T, extra ...string) (base string, stop func() error) 
 		}
 	})
 	base = "http://" + addr
-	// Ready means every sensor has delivered a reading.
-	deadline := time.Now().Add(20 * time.Second)
+	// Ready means every sensor has delivered a reading. The wait is long
+	// because under the race detector on a loaded machine a sensor's first
+	// reading can take many seconds; the answer says which ones are late.
+	const wait = 45 * time.Second
+	deadline := time.Now().Add(wait)
 	for {
 		select {
 		case err := <-done:
@@ -98,14 +101,17 @@ func startServe(t *testing.T, extra ...string) (base string, stop func() error) 
 		default:
 		}
 		resp, err := http.Get(base + "/readyz")
+		last := ""
 		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return base, stop
 			}
+			last = resp.Status + " " + string(body)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve not ready after 20s: %v", err)
+			t.Fatalf("serve not ready after %v: %v %s", wait, err, last)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
