@@ -413,12 +413,22 @@ func (lab *nsFleet) checkFleet(t *testing.T, backend, targets, alert string, vic
 		return nsNodenames(t, backend)[lab.agents[nsAdded].addr] == lab.agents[nsAdded].hostname
 	})
 	t.Logf("the added host after %v", time.Since(began))
-	names := nsNodenames(t, backend)
-	for n, a := range lab.agents {
-		if names[a.addr] != a.hostname && !slices.Contains(down, n) {
-			t.Errorf("%s reports hostname %q, want %q", a.addr, names[a.addr], a.hostname)
+	// Every agent's name, waited for: on a loaded machine one scrape may
+	// miss its timeout, and the agent's series are absent until the next.
+	var wrong []string
+	waitUntil(t, 20*time.Second, "every agent's hostname from its node_uname_info", func() bool {
+		names := nsNodenames(t, backend)
+		wrong = wrong[:0]
+		for n, a := range lab.agents {
+			if names[a.addr] != a.hostname && !slices.Contains(down, n) {
+				wrong = append(wrong, fmt.Sprintf("%s reports hostname %q, want %q", a.addr, names[a.addr], a.hostname))
+			}
 		}
-	}
+		if len(wrong) > 0 && testing.Verbose() {
+			t.Log(strings.Join(wrong, "; "))
+		}
+		return len(wrong) == 0
+	})
 
 	waitUntil(t, 20*time.Second, "every host up (but those killed before) and the alert on its row alone", func() bool {
 		hosts := nsFleetAPI(t, base)
