@@ -15,10 +15,12 @@ import (
 // keeps a walk over hundreds of cgroups within the process walk's budget.
 const cgroupsFullEvery = 5
 
-// Cgroups reports every cgroup v2 group of the host: CPU, memory against
-// its limit, OOM kills, pids, I/O and pressure, named after the systemd
-// unit, container and Kubernetes pod its path shows. It reads only
-// world-readable files.
+// Cgroups reports every cgroup of the host, v2 or, where the v1 trees hold
+// the CPU and memory controllers, v1: CPU, memory against its limit, OOM
+// kills, pids, I/O and pressure, named after the systemd unit, container
+// and Kubernetes pod its path shows. It reads only world-readable files;
+// on v1 it also registers an eventfd with each memory group's
+// cgroup.event_control where it may (root), to hear of OOM kills.
 //
 // A reading keeps at most Max groups besides those with a limit or memory
 // events (see capCgroups): a host of thousands of cgroups would otherwise

@@ -91,6 +91,23 @@ func cgroupV1Rules(mount string, v1 procfs.CgroupV1Mounts) bool {
 	return mount == "" || !cgroup2Controls(mount)
 }
 
+// cgroupV1Controller names the v1 hierarchy a process's cgroup is read
+// from on a host whose groups the cgroups sensor walks in its v1 trees, so
+// the processes of a group it shows are found: memory, the tree that tells
+// containers apart, else cpuacct or cpu. "" on a cgroup v2 host.
+func cgroupV1Controller(pfs procfs.FS) string {
+	v1 := cgroupV1Mounts(pfs)
+	switch {
+	case !cgroupV1Rules(cgroupMount(pfs), v1):
+		return ""
+	case v1.Memory != "":
+		return "memory"
+	case v1.CPUAcct != "":
+		return "cpuacct"
+	}
+	return "cpu"
+}
+
 // cgroup2Controls says whether the cgroup2 mount has the cpu or the memory
 // controller: on a hybrid host it has neither (or only a few others, such
 // as hugetlb), and the v1 trees hold the groups' CPU and memory.
