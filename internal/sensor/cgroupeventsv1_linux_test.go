@@ -2,7 +2,6 @@ package sensor
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,20 +22,8 @@ import (
 // the kill at the walk's next full read (the fixture has no
 // cgroup.event_control, so no eventfd announces it).
 func TestCgroupsHybridHost(t *testing.T) {
-	root, pfs := copyMachine(t, "cgroups-hybrid")
-	kmsg := filepath.Join(t.TempDir(), "kmsg")
-	writeFile(t, kmsg, "6,1,1,-;an old record, skipped\n")
-	c := NewCgroups(pfs)
-	c.kmsg = kmsg
-	t.Cleanup(func() {
-		for _, s := range c.sources {
-			s.Close()
-		}
-	})
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if _, err := c.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
-		t.Fatalf("first read: %v, want ErrWarmup", err)
-	}
+	root, c, kmsg := eventsSensor(t, "cgroups-hybrid", t0)
 	r, err := c.Read(context.Background(), t0.Add(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -67,16 +54,7 @@ func TestCgroupsHybridHost(t *testing.T) {
 		}
 	}
 
-	log, err := os.ReadFile(filepath.Join("testdata", "kmsg", "oom-v1-job.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(kmsg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(log)
-	f.Close()
+	appendKmsg(t, kmsg, "oom-v1-job.txt")
 	cg := filepath.Join(root, "sys", "fs", "cgroup")
 	writeFile(t, filepath.Join(cg, "memory", "job", "memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n")
 	writeFile(t, filepath.Join(cg, "cpu", "job", "cpu.stat"),

@@ -28,6 +28,13 @@ func BenchmarkEventSourcesQuiet(b *testing.B) {
 // BenchmarkEventSourcesQuietV1 is BenchmarkEventSourcesQuiet over this
 // machine's cgroup v1 trees: one eventfd read, the pressure triggers.
 func BenchmarkEventSourcesQuietV1(b *testing.B) {
+	pfs, v1 := benchV1Mounts(b)
+	benchSources(b, pfs, procfs.NewCgroupV1Walker(v1), v1.Memory, true)
+}
+
+// benchV1Mounts returns this machine's cgroup v1 trees, skipping the
+// benchmark without a v1 memory tree.
+func benchV1Mounts(b *testing.B) (procfs.FS, procfs.CgroupV1Mounts) {
 	pfs, err := procfs.NewFS("/proc", "/sys")
 	if err != nil {
 		b.Skip(err)
@@ -36,7 +43,7 @@ func BenchmarkEventSourcesQuietV1(b *testing.B) {
 	if v1.Memory == "" {
 		b.Skip("no cgroup v1 memory hierarchy")
 	}
-	benchSources(b, pfs, procfs.NewCgroupV1Walker(v1), v1.Memory, true)
+	return pfs, v1
 }
 
 func benchSources(b *testing.B, pfs procfs.FS, w cgroupWalker, mount string, v1 bool) {
@@ -66,14 +73,7 @@ func benchSources(b *testing.B, pfs procfs.FS, w cgroupWalker, mount string, v1 
 // BenchmarkOOMControlPollV1 is what the eventfd spares a v1 host: reading
 // every memory group's memory.oom_control each pass to see a kill.
 func BenchmarkOOMControlPollV1(b *testing.B) {
-	pfs, err := procfs.NewFS("/proc", "/sys")
-	if err != nil {
-		b.Skip(err)
-	}
-	v1 := cgroupV1Mounts(pfs)
-	if v1.Memory == "" {
-		b.Skip("no cgroup v1 memory hierarchy")
-	}
+	_, v1 := benchV1Mounts(b)
 	stats, _ := procfs.NewCgroupV1Walker(procfs.CgroupV1Mounts{Memory: v1.Memory}).Walk(nil, func(string) bool { return false })
 	for b.Loop() {
 		for _, st := range stats {
