@@ -241,9 +241,11 @@ func ParseCgroupMemStat(b []byte) (CgroupMemStat, error) {
 }
 
 // CgroupMemEvents is the part of a cgroup v2 memory.events file vigia uses.
+// On v1, which has no such file, only Max (memory.failcnt) and OOMKill
+// (memory.oom_control) are known, as HasMax and HasOOMKill say.
 type CgroupMemEvents struct {
 	High, Max, OOM, OOMKill uint64 // times over memory.high, at memory.max, OOM, processes killed
-	HasOOMKill              bool
+	HasOOMKill, HasMax      bool
 }
 
 // ParseCgroupMemEvents parses memory.events ("oom_kill 3" lines). Keys it

@@ -7,30 +7,37 @@ import (
 )
 
 // CgroupV1Walker walks a cgroup v1 host, where each controller has a tree
-// of its own: the groups are the union of the cpuacct and memory trees'
-// directories, each read from the trees that have it. v1 has no pressure
-// files and no memory.events (only the OOM kills of memory.oom_control);
+// of its own: the groups are the union of the cpu, cpuacct and memory
+// trees' directories, each read from the trees that have it. v1 has no
+// pressure files and no memory.events: the OOM kills come from
+// memory.oom_control, the times the limit was hit from memory.failcnt.
 // blkio is not read, so a v1 group has no I/O.
 type CgroupV1Walker struct {
-	cpu, memory, pids string // mounts; "" for a controller not mounted
-	w                 CgroupWalker
-	paths             []string
+	m     CgroupV1Mounts
+	w     CgroupWalker
+	paths []string
 }
 
-// NewCgroupV1Walker returns a walker over the v1 mounts of the cpuacct
-// controller (usually shared with cpu: /sys/fs/cgroup/cpu,cpuacct), the
-// memory and the pids controllers; any may be "" when not mounted.
-func NewCgroupV1Walker(cpu, memory, pids string) *CgroupV1Walker {
-	return &CgroupV1Walker{cpu: cpu, memory: memory, pids: pids}
+// CgroupV1Mounts are the v1 hierarchies a CgroupV1Walker reads, "" for a
+// controller not mounted. CPU (cpu.stat: throttling) and CPUAcct
+// (cpuacct.usage) are one tree on most hosts, /sys/fs/cgroup/cpu,cpuacct,
+// and two on some.
+type CgroupV1Mounts struct {
+	CPU, CPUAcct, Memory, Pids string
 }
 
-// Walk is CgroupWalker.Walk for v1: one CgroupStats per group of the cpu
-// or memory tree, the root included, sorted by path.
+// NewCgroupV1Walker returns a walker over the v1 hierarchies of m.
+func NewCgroupV1Walker(m CgroupV1Mounts) *CgroupV1Walker {
+	return &CgroupV1Walker{m: m}
+}
+
+// Walk is CgroupWalker.Walk for v1: one CgroupStats per group of the cpu,
+// cpuacct or memory tree, the root included, sorted by path.
 func (v *CgroupV1Walker) Walk(dst []CgroupStats, full func(path string) bool) ([]CgroupStats, error) {
 	var errs []error
 	v.paths = v.paths[:0]
-	for _, m := range [...]string{v.cpu, v.memory} {
-		if m != "" {
+	for i, m := range [...]string{v.m.CPUAcct, v.m.CPU, v.m.Memory} {
+		if m != "" && (i != 1 || m != v.m.CPUAcct) {
 			v.paths = v.walkPaths(v.paths, m, "/", &errs)
 		}
 	}
@@ -75,28 +82,32 @@ func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]erro
 func (v *CgroupV1Walker) readGroup(rel string, full bool, errs *[]error) (st CgroupStats, ok bool) {
 	st.Path, st.Full = rel, full
 	sub := strings.TrimSuffix(rel, "/")
-	if v.cpu != "" {
-		dir := v.cpu + sub
-		usage, found, alive := readInto(&v.w, dir+"/cpuacct.usage", ParseCgroupUint, errs)
+	var usage uint64
+	if v.m.CPUAcct != "" {
+		var alive bool
+		usage, st.HasCPU, alive = readInto(&v.w, v.m.CPUAcct+sub+"/cpuacct.usage", ParseCgroupUint, errs)
+		ok = ok || alive
+		st.CPU.UsageMicros = usage / 1000
+	}
+	if v.m.CPU != "" {
+		// A group of the cpu tree alone (the cpu and cpuacct trees apart)
+		// has its throttling but no usage: HasCPU stays false.
+		cs, found, alive := readInto(&v.w, v.m.CPU+sub+"/cpu.stat", func(b []byte) (CgroupCPUStat, error) {
+			return ParseCgroupV1CPUStat(b, usage)
+		}, errs)
 		ok = ok || alive
 		if found {
-			st.HasCPU = true
-			st.CPU = CgroupCPUStat{UsageMicros: usage / 1000}
-			if cs, found, _ := readInto(&v.w, dir+"/cpu.stat", func(b []byte) (CgroupCPUStat, error) {
-				return ParseCgroupV1CPUStat(b, usage)
-			}, errs); found {
-				st.CPU = cs
-			}
+			st.CPU = cs
 		}
 	}
 	if !full {
 		// Whether the group is still there is known only from the cpu
-		// tree; a walk just listed it, so keep it.
+		// trees; a walk just listed it, so keep it.
 		return st, true
 	}
 	var slow []error
-	if v.memory != "" {
-		dir := v.memory + sub
+	if v.m.Memory != "" {
+		dir := v.m.Memory + sub
 		var alive bool
 		st.MemCurrent, st.HasMem, alive = readInto(&v.w, dir+"/memory.usage_in_bytes", ParseCgroupUint, &slow)
 		ok = ok || alive
@@ -123,9 +134,16 @@ func (v *CgroupV1Walker) readGroup(rel string, full bool, errs *[]error) (st Cgr
 			return kills{n, has}, err
 		}, &slow)
 		st.MemEvents.OOMKill, st.MemEvents.HasOOMKill = k.n, k.has
+		// The times a charge hit the limit, memory.events' "max": those
+		// of memory+swap are counted apart, and a charge that fails there
+		// is not tried against memory alone.
+		if n, found, _ := readInto(&v.w, dir+"/memory.failcnt", ParseCgroupUint, &slow); found {
+			sw, _, _ := readInto(&v.w, dir+"/memory.memsw.failcnt", ParseCgroupUint, &slow)
+			st.MemEvents.Max, st.MemEvents.HasMax = n+sw, true
+		}
 	}
-	if v.pids != "" {
-		st.Pids, st.HasPids, _ = readInto(&v.w, v.pids+sub+"/pids.current", ParseCgroupUint, &slow)
+	if v.m.Pids != "" {
+		st.Pids, st.HasPids, _ = readInto(&v.w, v.m.Pids+sub+"/pids.current", ParseCgroupUint, &slow)
 	}
 	st.SlowErr = errors.Join(slow...)
 	return st, ok

@@ -22,9 +22,10 @@ type ProcEntry struct {
 	UID     uint32 // effective uid
 	User    string
 	// Cgroup is the cgroup v2 path of /proc/PID/cgroup ("/system.slice/x.service"),
-	// read with the command line: when the process is new or execs. A
-	// process moved to another group without an exec keeps its old path
-	// until then; "" where the file has no v2 entry or cannot be read.
+	// or that of the v1 hierarchy ProcTableOptions.CgroupV1 names, read
+	// with the command line: when the process is new or execs. A process
+	// moved to another group without an exec keeps its old path until
+	// then; "" where the file has no such entry or cannot be read.
 	Cgroup     string
 	Threads    int32
 	StartTicks uint64 // start time in clock ticks after boot
@@ -77,6 +78,10 @@ type ProcTableOptions struct {
 	NoClock bool
 	// Users names uids; nil means a cache over SystemPasswd.
 	Users *Users
+	// CgroupV1 names the v1 controller whose hierarchy a process's Cgroup
+	// is read from ("memory"), on a host whose groups are v1's (the cgroups
+	// sensor walks them); "" reads the v2 path.
+	CgroupV1 string
 }
 
 // defaultMaxFDs bounds kernel memory: each held stat descriptor pins about

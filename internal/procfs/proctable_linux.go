@@ -20,9 +20,10 @@ import (
 // A ProcTable is for one goroutine at a time (a sensor's supervisor); Close
 // releases its descriptors.
 type ProcTable struct {
-	fs    FS
-	dirfd int
-	users *Users
+	fs       FS
+	dirfd    int
+	users    *Users
+	cgroupV1 string // ProcTableOptions.CgroupV1
 
 	entries map[int32]*ProcEntry
 	free    []*ProcEntry
@@ -88,6 +89,7 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		fs:          fs,
 		dirfd:       dirfd,
 		users:       opts.Users,
+		cgroupV1:    opts.CgroupV1,
 		entries:     make(map[int32]*ProcEntry),
 		dents:       make([]byte, dentsSize),
 		path:        make([]byte, 0, 64),
@@ -453,7 +455,11 @@ func (t *ProcTable) identify(e *ProcEntry, name []byte) {
 	}
 	e.Cgroup = ""
 	if n, err := t.readRel(t.relPath(name, "cgroup"), t.aux); err == nil {
-		e.Cgroup, _ = ParseSelfCgroup(t.aux[:n])
+		if t.cgroupV1 != "" {
+			e.Cgroup, _ = ParseSelfCgroupV1(t.aux[:n], t.cgroupV1)
+		} else {
+			e.Cgroup, _ = ParseSelfCgroup(t.aux[:n])
+		}
 	}
 	var status []byte
 	if n, err := t.readRel(t.relPath(name, "status"), t.aux); err == nil {

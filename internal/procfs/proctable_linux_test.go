@@ -108,6 +108,26 @@ func ptFixtureWant(t *testing.T, root string, users *Users) []ProcEntry {
 	}
 }
 
+// TestProcTableCgroupV1: on a host whose groups are v1's, a process's
+// cgroup is its path in the hierarchy asked for; one without that line
+// (PID 1 of the fixture has only the v2 line) has none.
+func TestProcTableCgroupV1(t *testing.T) {
+	t.Parallel()
+	root := ptCopyTree(t, filepath.Join("testdata", "procs"))
+	pt, err := NewProcTable(ptFS(t, root), ProcTableOptions{CgroupV1: "memory", Users: NewUsers(filepath.Join("testdata", "passwd"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pt.Close()
+	got := map[int32]string{}
+	for _, e := range ptScan(t, pt) {
+		got[e.PID] = e.Cgroup
+	}
+	if got[100] != "/user.slice" || got[1] != "" {
+		t.Errorf("cgroups by PID %v, want 100 in /user.slice (memory) and 1 in none", got)
+	}
+}
+
 func TestProcTableFixture(t *testing.T) {
 	t.Parallel()
 	for _, opts := range []struct {

@@ -19,20 +19,8 @@ import (
 // fixture) and be throttled for half of a pass, and finds both events in
 // the next reading.
 func TestCgroupsEvents(t *testing.T) {
-	root, pfs := copyMachine(t, "cgroups")
-	kmsg := filepath.Join(t.TempDir(), "kmsg")
-	writeFile(t, kmsg, "6,1,1,-;an old record, skipped\n")
-	c := NewCgroups(pfs)
-	c.kmsg = kmsg
-	t.Cleanup(func() {
-		for _, s := range c.sources {
-			s.Close()
-		}
-	})
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if _, err := c.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
-		t.Fatalf("first read: %v, want ErrWarmup", err)
-	}
+	root, c, kmsg := eventsSensor(t, "cgroups", t0)
 	r, err := c.Read(context.Background(), t0.Add(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -41,16 +29,7 @@ func TestCgroupsEvents(t *testing.T) {
 		t.Fatalf("quiet pass: events %+v", r.Events)
 	}
 
-	log, err := os.ReadFile(filepath.Join("testdata", "kmsg", "oom-nginx.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(kmsg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(log)
-	f.Close()
+	appendKmsg(t, kmsg, "oom-nginx.txt")
 	writeFile(t, filepath.Join(root, fixtureNginx, "memory.events"), "low 0\nhigh 2\nmax 9\noom 2\noom_kill 4\n")
 	writeFile(t, filepath.Join(root, fixtureNginx, "cpu.stat"),
 		"usage_usec 121000000\nnr_periods 120\nnr_throttled 30\nthrottled_usec 3500000\n")
@@ -103,5 +82,44 @@ func TestOOMWatchGroupMadeAgain(t *testing.T) {
 	want := []reading.Event{{Time: now, Kind: reading.EventOOMKill, Cgroup: "/job", Count: 1}}
 	if diff := cmp.Diff(want, evs); err != nil || diff != "" {
 		t.Errorf("the new group's kill (%v) mismatch (-want +got):\n%s", err, diff)
+	}
+}
+
+// eventsSensor is a cgroups sensor over a copy of the fixture machine,
+// with a kernel log of its own that holds one old record, after its
+// warm-up read at t0; its event sources are closed when the test ends.
+func eventsSensor(t *testing.T, machine string, t0 time.Time) (root string, c *Cgroups, kmsg string) {
+	t.Helper()
+	root, pfs := copyMachine(t, machine)
+	kmsg = filepath.Join(t.TempDir(), "kmsg")
+	writeFile(t, kmsg, "6,1,1,-;an old record, skipped\n")
+	c = NewCgroups(pfs)
+	c.kmsg = kmsg
+	t.Cleanup(func() {
+		for _, s := range c.sources {
+			s.Close()
+		}
+	})
+	if _, err := c.Read(context.Background(), t0); !errors.Is(err, ErrWarmup) {
+		t.Fatalf("first read: %v, want ErrWarmup", err)
+	}
+	return root, c, kmsg
+}
+
+// appendKmsg adds the records of testdata/kmsg/name to the log at kmsg,
+// as the kernel writes them.
+func appendKmsg(t *testing.T, kmsg, name string) {
+	t.Helper()
+	log, err := os.ReadFile(filepath.Join("testdata", "kmsg", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(kmsg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(log); err != nil {
+		t.Fatal(err)
 	}
 }

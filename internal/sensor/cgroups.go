@@ -15,10 +15,12 @@ import (
 // keeps a walk over hundreds of cgroups within the process walk's budget.
 const cgroupsFullEvery = 5
 
-// Cgroups reports every cgroup v2 group of the host: CPU, memory against
-// its limit, OOM kills, pids, I/O and pressure, named after the systemd
-// unit, container and Kubernetes pod its path shows. It reads only
-// world-readable files.
+// Cgroups reports every cgroup of the host, v2 or, where the v1 trees hold
+// the CPU and memory controllers, v1: CPU, memory against its limit, OOM
+// kills, pids, I/O and pressure, named after the systemd unit, container
+// and Kubernetes pod its path shows. It reads only world-readable files;
+// on v1 it also registers an eventfd with each memory group's
+// cgroup.event_control where it may (root), to hear of OOM kills.
 //
 // A reading keeps at most Max groups besides those with a limit or memory
 // events (see capCgroups): a host of thousands of cgroups would otherwise
@@ -30,14 +32,24 @@ type Cgroups struct {
 	stats  []procfs.CgroupStats
 	known  map[string]*cgroupState
 	max    int
-	// added lists the groups the last walk found first, for the OOM
-	// watch; sources are polled for events each pass (events_linux.go).
-	added   []string
-	sources []EventSource
-	oom     interface{ watch(path string) error }
+	// added and removed list the groups the last walk found first and
+	// those it no longer found, for the OOM watch; sources are polled for
+	// events each pass (events_linux.go).
+	added, removed []string
+	sources        []EventSource
+	oom            oomSource
 	// kmsg is the kernel log OOM victims are named from; kmsgPath when
 	// empty (tests give a fixture).
 	kmsg string
+}
+
+// oomSource is the OOM watch of the walked groups: it is told of the
+// groups a walk found first and of those it lost, and given the oom_kill
+// counts of the walk's full reads.
+type oomSource interface {
+	watch(path string) error
+	forget(path string)
+	counted(path string, kills uint64)
 }
 
 // cgroupWalker is a walk of a cgroup v2 tree (procfs.CgroupWalker) or of a
@@ -105,7 +117,7 @@ func (c *Cgroups) wantFull(path string) bool {
 func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Reading {
 	views := make([]cgroupView, 0, len(stats))
 	var events []reading.Event
-	c.added = c.added[:0]
+	c.added, c.removed = c.added[:0], c.removed[:0]
 	for i := range stats {
 		st := &stats[i]
 		v := cgroupView{stats: st}
@@ -123,7 +135,8 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 			}
 		}
 		v.name = &k.name
-		if st.HasCPU {
+		// A v1 group of the cpu tree alone has throttling but no usage.
+		if st.HasCPU || st.CPU.HasThrottling {
 			if e, ok := k.throttle.step(now, now.Sub(k.at), st.CPU, cgroupWhere(st.Path, &k.name)); ok {
 				events = append(events, e)
 			}
@@ -141,6 +154,7 @@ func (c *Cgroups) update(now time.Time, stats []procfs.CgroupStats) reading.Read
 	for p, k := range c.known {
 		if k.seen != c.pass+1 {
 			delete(c.known, p)
+			c.removed = append(c.removed, p)
 		}
 	}
 	walked := len(views)
@@ -227,10 +241,10 @@ func cgroupsReading(now time.Time, groups []cgroupView) reading.Reading {
 				add(reading.CgroupsCPUUsage, g.cpuPercent, reading.Percent, 0)
 			}
 			add(reading.CgroupsCPUSecondsTotal, float64(st.CPU.UsageMicros)/1e6, reading.Seconds, reading.Counter)
-			if st.CPU.HasThrottling {
-				add(reading.CgroupsThrottledTotal, float64(st.CPU.Throttled), "", reading.Counter)
-				add(reading.CgroupsThrottledSecondsTotal, float64(st.CPU.ThrottledMicros)/1e6, reading.Seconds, reading.Counter)
-			}
+		}
+		if st.CPU.HasThrottling {
+			add(reading.CgroupsThrottledTotal, float64(st.CPU.Throttled), "", reading.Counter)
+			add(reading.CgroupsThrottledSecondsTotal, float64(st.CPU.ThrottledMicros)/1e6, reading.Seconds, reading.Counter)
 		}
 		if st.HasMem {
 			add(reading.CgroupsMemCurrent, float64(st.MemCurrent), reading.Bytes, 0)
@@ -246,12 +260,16 @@ func cgroupsReading(now time.Time, groups []cgroupView) reading.Reading {
 				}
 			}
 		}
-		if st.HasMemEvents {
+		if st.HasMemEvents || st.MemEvents.HasMax {
 			ev := st.MemEvents
 			for _, e := range [...]struct {
 				name string
 				v    uint64
-			}{{"high", ev.High}, {"max", ev.Max}, {"oom", ev.OOM}} {
+				has  bool
+			}{{"high", ev.High, st.HasMemEvents}, {"max", ev.Max, true}, {"oom", ev.OOM, st.HasMemEvents}} {
+				if !e.has {
+					continue // v1 counts only the times at the limit
+				}
 				ms = append(ms, reading.Metric{
 					Name: reading.CgroupsMemEventsTotal, Labels: withLabels(ls, reading.Label{Name: "event", Value: e.name}),
 					Value: float64(e.v), Kind: reading.Counter,

@@ -75,6 +75,14 @@ func (w *oomWatch) watch(path string) error {
 	return nil
 }
 
+// forget does nothing: inotify ends the watch of a removed group itself
+// (IN_IGNORED, in Poll).
+func (w *oomWatch) forget(string) {}
+
+// counted does nothing: every change of memory.events raises an inotify
+// event, so the walk's counts tell nothing new.
+func (w *oomWatch) counted(string, uint64) {}
+
 func readOOMKills(file string) (uint64, error) {
 	b, err := procfs.ReadFile(file)
 	if err != nil {
@@ -225,24 +233,45 @@ func (w *pressureWatch) Close() error {
 }
 
 // openSources starts the cgroups sensor's event sources: the OOM watch of
-// the groups under mount and the machine's pressure triggers. A source
-// that cannot start (no inotify descriptors left) is left out: its
-// events are lost, the sensor's metrics are not.
-func (c *Cgroups) openSources(mount, kmsg string) {
-	if w, err := newOOMWatch(mount, kmsg); err == nil {
+// the groups under the cgroup2 mount, or of the v1 memory hierarchy when
+// v1 is true, and the machine's pressure triggers. A source that cannot
+// start (no inotify or eventfd descriptors left) is left out: its events
+// are lost, the sensor's metrics are not.
+func (c *Cgroups) openSources(mount, kmsg string, v1 bool) {
+	var w interface {
+		EventSource
+		oomSource
+	}
+	var err error
+	switch {
+	case mount == "":
+	case v1:
+		w, err = newOOMV1Watch(mount, kmsg)
+	default:
+		w, err = newOOMWatch(mount, kmsg)
+	}
+	if w != nil && err == nil {
 		c.oom = w
 		c.sources = append(c.sources, w)
 	}
 	c.sources = append(c.sources, newPressureWatch(c.fs))
 }
 
-// pollSources adds the groups the walk found first to the OOM watch and
-// appends what every source saw to dst. Their errors cost only events,
-// so they are not the reading's.
+// pollSources tells the OOM watch what the walk found and appends what
+// every source saw to dst. Their errors cost only events, so they are not
+// the reading's.
 func (c *Cgroups) pollSources(now time.Time, dst []reading.Event) []reading.Event {
 	if c.oom != nil {
 		for _, p := range c.added {
 			c.oom.watch(p)
+		}
+		for _, p := range c.removed {
+			c.oom.forget(p)
+		}
+		for i := range c.stats {
+			if st := &c.stats[i]; st.Full && st.MemEvents.HasOOMKill {
+				c.oom.counted(st.Path, st.MemEvents.OOMKill)
+			}
 		}
 	}
 	for _, s := range c.sources {

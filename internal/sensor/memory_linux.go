@@ -53,7 +53,7 @@ func cgroupMount(pfs procfs.FS) string {
 }
 
 // readCgroup finds vigia's cgroup and its limits: v2, or v1 on a host
-// without it (cgroupv1_linux.go). It returns nil and no error when there is
+// whose v1 trees hold the controllers (cgroupv1_linux.go). It returns nil and no error when there is
 // no limit on the way up to the root.
 //
 // Limits are hierarchical: a container's memory.max may be "max" while its
@@ -69,7 +69,9 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 		return nil, fmt.Errorf("cgroup: %w", err)
 	}
 	rel, err := procfs.ParseSelfCgroup(b)
-	if errors.Is(err, procfs.ErrNoCgroupV2) {
+	// A hybrid host has a v2 line too, for a cgroup2 mount without the
+	// cpu and memory controllers: the limits are in the v1 trees.
+	if errors.Is(err, procfs.ErrNoCgroupV2) || err == nil && cgroupV1Rules(cgroupMount(pfs), cgroupV1Mounts(pfs)) {
 		return readCgroupV1(pfs, b)
 	}
 	if err != nil {

@@ -392,3 +392,26 @@ func TestMemoryCgroupV1(t *testing.T) {
 		t.Errorf("bad limit file: err %v, note %q", err, r.Note)
 	}
 }
+
+// TestMemoryCgroupHybrid: on a hybrid host /proc/self/cgroup has a v2
+// line too, for a cgroup2 mount without the cpu and memory controllers;
+// the limits still come from the v1 trees.
+func TestMemoryCgroupHybrid(t *testing.T) {
+	t.Parallel()
+	root, pfs := copyMachine(t, "cgroup-v1")
+	writeFile(t, filepath.Join(root, "sys/fs/cgroup/unified/cgroup.controllers"), "hugetlb\n")
+	self, err := os.ReadFile(filepath.Join(root, "proc/self/cgroup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "proc/self/cgroup"), string(self)+"0::/docker/4b1c\n")
+	r, err := NewMemory(pfs).Read(context.Background(), cmlNow)
+	if err != nil || r.Note != "" {
+		t.Fatalf("read: %v, note %q", err, r.Note)
+	}
+	got := cmlValues(r)
+	if got["cgroup.memory.max"] != 268435456 || got["cgroup.cpu.quota_cores"] != 0.5 {
+		t.Errorf("memory limit %v, CPU quota %v: want the v1 trees' 256 MiB and half a core",
+			got["cgroup.memory.max"], got["cgroup.cpu.quota_cores"])
+	}
+}

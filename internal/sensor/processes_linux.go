@@ -37,7 +37,7 @@ var errReadBusy = errors.New("processes: previous read still running")
 // kernels allow that with root or CAP_NET_ADMIN only (recent ones to any
 // user); where it is refused the readings say the list cannot be had.
 func NewProcesses(fs procfs.FS) (*Processes, error) {
-	p, err := newProcesses(fs, procfs.ProcTableOptions{})
+	p, err := newProcesses(fs, procfs.ProcTableOptions{CgroupV1: cgroupV1Controller(fs)})
 	if err != nil {
 		return nil, err
 	}

@@ -61,8 +61,8 @@ func (t *Text) CgroupsWaiting() string {
 }
 
 func (t *Text) CgroupsNone() string {
-	return t.pick("no cgroup v2 tree here (a cgroup v1-only host shows none)",
-		"aquí no hay árbol de cgroup v2 (un sistema solo con cgroup v1 no muestra ninguno)")
+	return t.pick("no cgroup tree here (neither a cgroup2 mount nor a v1 cpu or memory tree)",
+		"aquí no hay árbol de cgroups (ni montaje cgroup2 ni árbol v1 de cpu o memoria)")
 }
 
 func (t *Text) CgroupNoMatch(filter string) string {
