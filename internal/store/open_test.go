@@ -109,7 +109,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	// The migrated procs table takes users, and the old process is tracked.
 	var user string
-	if err := s.db.QueryRow("SELECT user FROM procs WHERE pid = 4242").Scan(&user); err != nil {
+	if err := s.db.QueryRow("SELECT c.user FROM " + procsJoined + " WHERE p.pid = 4242").Scan(&user); err != nil {
 		t.Errorf("procs.user after migration: %v", err)
 	}
 	if _, ok := s.rec.procs[procKey{4242, 1795770000000}]; !ok {

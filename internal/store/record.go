@@ -72,7 +72,7 @@ func (r *recorder) load(ctx context.Context, db *sql.DB) error {
 	}
 	// Processes alive when the last recorder stopped are tracked again, so
 	// a restart does not count them as new.
-	prows, err := db.QueryContext(ctx, "SELECT p.id, p.pid, p.started, p.last_seen, p.peak_rss, p.cpu_time, coalesce(c.comm, p.comm) FROM "+procsJoined+" WHERE p.exited = 0")
+	prows, err := db.QueryContext(ctx, "SELECT p.id, p.pid, p.started, p.last_seen, p.peak_rss, p.cpu_time, "+procName+" FROM "+procsJoined+" WHERE p.exited = 0")
 	if err != nil {
 		return err
 	}
@@ -498,7 +498,7 @@ func opSQL(k opKind) string {
 		opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
 		opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
 		opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
-		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, '', '', '', ?, ?, 0, 0, 0, ?)",
+		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, ?, 0, 0, 0, ?)",
 		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
 		opProcExec:   "UPDATE procs SET cmd = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -548,7 +548,7 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			if o.kind == opProcExec {
 				_, err = st.Exec(cmd, o.id)
 			} else {
-				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, o.ts, cmd)
+				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, cmd)
 			}
 		case opProcUpdate:
 			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
