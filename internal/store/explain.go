@@ -104,7 +104,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	sp.Covered = time.Duration(covered) * time.Millisecond
 	// Processes that ended in the span, recorded in a top list or not: an
 	// exit is part of what changed even for a process too small to rank.
-	rows, err := s.db.Query("SELECT id FROM procs WHERE exited = 1 AND last_seen >= ? AND last_seen < ?", f, t)
+	rows, err := s.db.Query("SELECT id FROM procs WHERE exited > 0 AND last_seen >= ? AND last_seen < ?", f, t)
 	if err != nil {
 		return sp, err
 	}

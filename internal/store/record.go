@@ -124,6 +124,7 @@ const (
 	opNote
 	opProcNew
 	opProcUpdate
+	opProcExit
 	opProcExec
 	opTransition
 	opEvent
@@ -246,10 +247,10 @@ func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []
 	for k, st := range r.procs {
 		switch {
 		case st.pass != r.pass:
-			ops = append(ops, procUpdate(st, 1))
+			ops = append(ops, procUpdate(st, opProcExit))
 			delete(r.procs, k)
 		case refresh && st.dirty:
-			ops = append(ops, procUpdate(st, 0))
+			ops = append(ops, procUpdate(st, opProcUpdate))
 			st.dirty = false
 		}
 	}
@@ -294,8 +295,10 @@ func appendTopIO(top, idx []int, ps []reading.Process, n int) []int {
 	return top
 }
 
-func procUpdate(st *procState, exited int64) op {
-	return op{kind: opProcUpdate, id: st.id, ints: [4]int64{st.last, exited, int64(st.peak)}, float: [3]float64{st.cpu}}
+// procUpdate refreshes a running process's row (kind opProcUpdate) or
+// marks it ended (opProcExit).
+func procUpdate(st *procState, kind opKind) op {
+	return op{kind: kind, id: st.id, ints: [4]int64{st.last, int64(st.peak)}, float: [3]float64{st.cpu}}
 }
 
 // flushAll marks every live process's row current; called when recording
@@ -303,7 +306,7 @@ func procUpdate(st *procState, exited int64) op {
 func (r *recorder) flushAll(ops []op) []op {
 	for _, st := range r.procs {
 		if st.dirty {
-			ops = append(ops, procUpdate(st, 0))
+			ops = append(ops, procUpdate(st, opProcUpdate))
 			st.dirty = false
 		}
 	}
@@ -499,7 +502,8 @@ func opSQL(k opKind) string {
 		opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
 		opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
 		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, ?, 0, 0, 0, ?)",
-		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
+		opProcUpdate: "UPDATE procs SET last_seen = ?1, peak_rss = ?2, cpu_time = ?3 WHERE id = ?4",
+		opProcExit:   procExitSQL,
 		opProcExec:   "UPDATE procs SET cmd = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		opEvent:      insertEvent,
@@ -550,8 +554,8 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			} else {
 				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, cmd)
 			}
-		case opProcUpdate:
-			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
+		case opProcUpdate, opProcExit:
+			_, err = st.Exec(o.ints[0], o.ints[1], o.float[0], o.id)
 		case opTransition:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0], o.ints[1], o.float[0], o.float[1], o.ints[2], string(o.data))
 		case opEvent:

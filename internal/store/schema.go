@@ -17,8 +17,9 @@ import (
 //	5: cmdlines (each distinct comm, command line and user once) and
 //	   procs.cmd referring to it
 //	6: procs without first_seen nor text of its own (a row from before
-//	   schema 5 refers to its text by cmd = -id), and instead of the index
-//	   on started one on long-lived processes only (see startedIn)
+//	   schema 5 refers to its text by cmd = -id), exited 2 for a process
+//	   that lived over an hour, and instead of the index on started one on
+//	   running and long-lived processes only (see started.go)
 const schemaVersion = 6
 
 // schema returns the statements that create a database at schemaVersion.
@@ -82,12 +83,15 @@ func migration(v int) []string {
 	case 5:
 		// The table is rebuilt: SQLite drops a column by rewriting every
 		// row anyway. The text of a row from before schema 5 moves to
-		// cmdlines under the row's id negated, which no hash takes.
+		// cmdlines under the row's id negated, which no hash takes; a
+		// process that ended after living over an hour is marked so
+		// (started.go).
 		return []string{
 			`INSERT OR IGNORE INTO cmdlines (id, comm, cmdline, user) SELECT -id, comm, cmdline, user FROM procs WHERE cmd = 0`,
 			procsTable("procs6"),
 			`INSERT INTO procs6 (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd)
-			SELECT id, pid, started, last_seen, exited, peak_rss, cpu_time, CASE cmd WHEN 0 THEN -id ELSE cmd END FROM procs`,
+			SELECT id, pid, started, last_seen, CASE WHEN exited = 1 AND last_seen - started > ` + longLifeMS + ` THEN 2 ELSE exited END,
+			peak_rss, cpu_time, CASE cmd WHEN 0 THEN -id ELSE cmd END FROM procs`,
 			`DROP TABLE procs`,
 			`ALTER TABLE procs6 RENAME TO procs`,
 			procsLastSeenIndex,

@@ -3,13 +3,15 @@ package store
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
 // TestStartedIn compares startedIn with a scan of every row, on processes
-// of every kind of life: brief, exactly an hour, longer (the partial
-// index's), seen a little before their start (a clock stepped back), and
-// windows of every size, bounds included and excluded.
+// of every kind of life, running or ended as the recorder writes them:
+// brief, exactly an hour, longer (the partial index's), seen a little
+// before their start (a clock stepped back), and windows of every size,
+// bounds included and excluded.
 func TestStartedIn(t *testing.T) {
 	t.Parallel()
 	s := openTest(t, base)
@@ -20,7 +22,11 @@ func TestStartedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ins, err := tx.Prepare("INSERT INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, ?, 1, 0, 0, 0)")
+	ins, err := tx.Prepare(opSQL(opProcNew))
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, err := tx.Prepare(opSQL(opProcExit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +37,20 @@ func TestStartedIn(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			life = rng.Int64N(5 * hour)
 		}
-		if _, err := ins.Exec(id, id, started, started+life); err != nil {
+		if _, err := ins.Exec(id, id, started, started, 0); err != nil {
+			t.Fatal(err)
+		}
+		if rng.IntN(10) == 0 {
+			_, err = tx.Exec(opSQL(opProcUpdate), started+life, 0, 0, id)
+		} else {
+			_, err = end.Exec(started+life, 0, 0, id)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	ins.Close()
+	end.Close()
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +68,24 @@ func TestStartedIn(t *testing.T) {
 		}
 		slices.Sort(out)
 		return out
+	}
+	// Both halves go by an index: a scan of a week's processes per query
+	// is what the indexes are for.
+	plan, err := s.db.Query("EXPLAIN QUERY PLAN "+startedIn(1, 2), 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for plan.Next() {
+		var id, parent, unused int
+		var detail string
+		plan.Scan(&id, &parent, &unused, &detail)
+		steps = append(steps, detail)
+	}
+	plan.Close()
+	joined := strings.Join(steps, "; ")
+	if !strings.Contains(joined, "INDEX procs_last_seen") || !strings.Contains(joined, "INDEX procs_long") || strings.Contains(joined, "SCAN procs") {
+		t.Errorf("startedIn's plan: %s; want both indexes and no scan", joined)
 	}
 	for range 200 {
 		f := b - hour + rng.Int64N(50*hour)
