@@ -257,7 +257,7 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 		tx, _ := s.db.Begin()
 		defer tx.Rollback()
 		st, err := tx.Prepare(`INSERT INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd)
-			VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 - ?3 > `+longLifeMS+` THEN 2 ELSE 1 END, ?5, ?6, ?7)`)
+			VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 - ?3 > ` + longLifeMS + ` THEN 2 ELSE 1 END, ?5, ?6, ?7)`)
 		if err != nil {
 			tb.Fatal(err)
 		}
