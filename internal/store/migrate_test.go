@@ -12,25 +12,33 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
+// loadDump writes a database from the SQL text of file (as an older vigia
+// wrote it) and returns its path.
+func loadDump(t *testing.T, file string) string {
+	t.Helper()
+	dump, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(string(dump)); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestMigrateFromV5 opens a history recorded by vigia at schema 5
 // (testdata/history_v5.sql says what it holds): it migrates in place, and
 // replay, history, the report, the events and the explainer answer from it
 // as they did, processes named, including one written before schema 5.
 func TestMigrateFromV5(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "v5.db")
-	dump, err := os.ReadFile("testdata/history_v5.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(dump)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	path := loadDump(t, "testdata/history_v5.sql")
 
 	s, err := Open(path, Options{Now: func() time.Time { return base.Add(time.Hour) }})
 	if err != nil {
