@@ -28,7 +28,7 @@ func TestCmdlinesOldAndNewRows(t *testing.T) {
 		{PID: 9, Comm: "new", Cmdline: "/bin/new --y", User: "ana", Start: start.Add(2 * time.Second), RSS: 8192},
 	}
 	record(t, s, []reading.Reading{{Sensor: reading.SensorProcesses, Time: start.Add(3 * time.Second), Processes: ps}})
-	got, err := s.procLives("("+startedIn(1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", ms(base), ms(base.Add(time.Hour)))
+	got, err := s.procLives("("+startedIn("*", 1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", ms(base), ms(base.Add(time.Hour)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,8 +103,11 @@ func (s *Store) Events(from, to time.Time, kinds []reading.EventKind) ([]reading
 // the ends of those last seen in it; an end is timed by the last pass
 // that saw the process, and its value is the lifetime seen.
 func (s *Store) procEvents(out []reading.Event, from, to int64, want func(reading.EventKind) bool) ([]reading.Event, error) {
+	// UNION ALL of disjoint halves: a UNION would sort every row to drop
+	// the ones in both.
 	rows, err := s.db.Query(`SELECT p.pid, p.started, `+procName+`, p.last_seen, p.exited
-		FROM (`+startedIn(1, 2)+` UNION SELECT * FROM procs WHERE exited > 0 AND last_seen >= ?1 AND last_seen < ?2) p
+		FROM (`+startedIn("*", 1, 2)+` UNION ALL SELECT * FROM procs
+			WHERE exited > 0 AND last_seen >= ?1 AND last_seen < ?2 AND NOT (started >= ?1 AND started < ?2)) p
 		LEFT JOIN cmdlines c ON c.id = p.cmd`, from, to)
 	if err != nil {
 		return nil, err

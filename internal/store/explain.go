@@ -42,7 +42,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	// it) but has its CPU time: for one that started since the reading
 	// before, that is what it used in the interval.
 	born := map[int64]int64{}
-	brows, err := s.db.Query("SELECT id, started FROM ("+startedIn(1, 2)+")", f-minuteMS, t+minuteMS)
+	brows, err := s.db.Query(startedIn("id, started", 1, 2), f-minuteMS, t+minuteMS)
 	if err != nil {
 		return sp, err
 	}

@@ -292,14 +292,14 @@ func (s *Store) topUsage(from, to int64) (cpu, mem []ProcUsage, err error) {
 }
 
 func (s *Store) lives(rep *Report, from, to int64) error {
-	if err := s.db.QueryRow("SELECT count(*) FROM ("+startedIn(1, 2)+")", from, to).Scan(&rep.Started); err != nil {
+	if err := s.db.QueryRow("SELECT count(*) FROM ("+startedIn("id", 1, 2)+")", from, to).Scan(&rep.Started); err != nil {
 		return err
 	}
 	if err := s.db.QueryRow("SELECT count(*) FROM procs WHERE exited > 0 AND last_seen >= ? AND last_seen < ?", from, to).Scan(&rep.Exited); err != nil {
 		return err
 	}
 	var err error
-	rep.StartedList, err = s.procLives("("+startedIn(1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", from, to)
+	rep.StartedList, err = s.procLives("("+startedIn("*", 1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", from, to)
 	if err != nil {
 		return err
 	}

@@ -27,12 +27,12 @@ const (
 	procsLongIndex = "CREATE INDEX procs_long ON procs (started) WHERE " + notBrief
 )
 
-// startedIn returns a compound SELECT of the procs rows that started in
-// [?f, ?t), f and t being the numbers of the query's parameters that hold
-// the bounds in milliseconds.
-func startedIn(f, t int) string {
+// startedIn returns a compound SELECT of cols of the procs rows that
+// started in [?f, ?t), f and t being the numbers of the query's parameters
+// that hold the bounds in milliseconds.
+func startedIn(cols string, f, t int) string {
 	fp, tp := "?"+strconv.Itoa(f), "?"+strconv.Itoa(t)
 	in := "started >= " + fp + " AND started < " + tp
-	return "SELECT * FROM procs WHERE exited = 1 AND last_seen >= " + fp + " - " + longLifeMS + " AND last_seen < " + tp + " + " + longLifeMS +
-		" AND " + in + " UNION ALL SELECT * FROM procs WHERE " + notBrief + " AND " + in
+	return "SELECT " + cols + " FROM procs WHERE exited = 1 AND last_seen >= " + fp + " - " + longLifeMS + " AND last_seen < " + tp + " + " + longLifeMS +
+		" AND " + in + " UNION ALL SELECT " + cols + " FROM procs WHERE " + notBrief + " AND " + in
 }
