@@ -122,12 +122,12 @@ func (s *Store) evictStep() (int64, error) {
 		named = oldestTops.Int64
 	}
 	var unnamed int64
-	if err := s.db.QueryRow("SELECT count(*) FROM (SELECT 1 FROM procs WHERE exited = 1 AND last_seen < ? LIMIT 1)", named).Scan(&unnamed); err != nil {
+	if err := s.db.QueryRow("SELECT count(*) FROM (SELECT 1 FROM procs WHERE exited > 0 AND last_seen < ? LIMIT 1)", named).Scan(&unnamed); err != nil {
 		return 0, err
 	}
 	switch {
 	case unnamed > 0:
-		add("DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE exited = 1 AND last_seen < ? ORDER BY last_seen LIMIT 1000)", named)
+		add("DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE exited > 0 AND last_seen < ? ORDER BY last_seen LIMIT 1000)", named)
 	case oldestRaw.Valid:
 		// An hour of spans a step: a span at a time cost a step per
 		// 10 minutes of a busy server's 1.8 MiB an hour of raw rows.
@@ -135,7 +135,7 @@ func (s *Store) evictStep() (int64, error) {
 		add("DELETE FROM chunks WHERE start < ?", end)
 		add("DELETE FROM times WHERE start < ?", end)
 		add("DELETE FROM tops WHERE start < ?", end)
-		add("DELETE FROM procs WHERE exited = 1 AND last_seen < ?", end)
+		add("DELETE FROM procs WHERE exited > 0 AND last_seen < ?", end)
 	case oldestAgg.Valid:
 		add("DELETE FROM aggs WHERE start < ?", oldestAgg.Int64+hourMS)
 	case oldestAgg10.Valid:

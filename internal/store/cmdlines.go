@@ -11,8 +11,9 @@ import (
 // each row. The id is a 31-bit hash of the text, so the recorder needs no
 // map of what is stored and the reference takes 4 bytes; a collision
 // probes the next id (lookups never go by text, so a probe chain broken by
-// retention costs at most a duplicate row). cmd 0 is a row written before
-// schema 5, whose text is still in procs' own columns.
+// retention costs at most a duplicate row). A row written before schema 5
+// had its text in procs' own columns; schema 6 moved it here under the
+// row's id negated.
 const (
 	cmdlinesTable = `CREATE TABLE IF NOT EXISTS cmdlines (
 		id INTEGER PRIMARY KEY,
@@ -20,9 +21,11 @@ const (
 		cmdline TEXT NOT NULL,
 		user TEXT NOT NULL)`
 
-	// procsJoined and procNames read a process's text from either place.
+	// procsJoined and procNames read a process's text; a row without
+	// text (none is written so) reads as empty.
 	procsJoined = "procs p LEFT JOIN cmdlines c ON c.id = p.cmd"
-	procNames   = "coalesce(c.comm, p.comm), coalesce(c.cmdline, p.cmdline), coalesce(c.user, p.user)"
+	procName    = "coalesce(c.comm, '')"
+	procNames   = procName + ", coalesce(c.cmdline, ''), coalesce(c.user, '')"
 
 	// dropUnusedCmdlines deletes the text no process refers to any more.
 	dropUnusedCmdlines = "DELETE FROM cmdlines WHERE id NOT IN (SELECT cmd FROM procs)"

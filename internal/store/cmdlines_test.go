@@ -9,15 +9,18 @@ import (
 )
 
 // TestCmdlinesOldAndNewRows reads a process row written before schema 5
-// (its text in procs' own columns) beside two recorded since, which share
-// one cmdlines row: every reader gets each one's text, and retention drops
-// the text once no process refers to it.
+// (its text moved by schema 6 under its id negated) beside two recorded
+// since, which share one cmdlines row: every reader gets each one's text,
+// and retention drops the text once no process refers to it.
 func TestCmdlinesOldAndNewRows(t *testing.T) {
 	t.Parallel()
 	s := openTest(t, base.Add(time.Hour))
 	start := base.Add(time.Minute)
-	if _, err := s.db.Exec(`INSERT INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time)
-		VALUES (100, 7, ?, 'old', '/bin/old -x', 'root', ?, ?, 1, 4096, 1)`, ms(start), ms(start), ms(start)); err != nil {
+	if _, err := s.db.Exec(`INSERT INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd)
+		VALUES (100, 7, ?, ?, 1, 4096, 1, -100)`, ms(start), ms(start)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO cmdlines (id, comm, cmdline, user) VALUES (-100, 'old', '/bin/old -x', 'root')`); err != nil {
 		t.Fatal(err)
 	}
 	ps := []reading.Process{
@@ -25,7 +28,7 @@ func TestCmdlinesOldAndNewRows(t *testing.T) {
 		{PID: 9, Comm: "new", Cmdline: "/bin/new --y", User: "ana", Start: start.Add(2 * time.Second), RSS: 8192},
 	}
 	record(t, s, []reading.Reading{{Sensor: reading.SensorProcesses, Time: start.Add(3 * time.Second), Processes: ps}})
-	got, err := s.procLives("started >= ? AND started < ? ORDER BY started, p.id", ms(base), ms(base.Add(time.Hour)))
+	got, err := s.procLives("("+startedIn("*", 1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", ms(base), ms(base.Add(time.Hour)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +46,8 @@ func TestCmdlinesOldAndNewRows(t *testing.T) {
 	}
 	var n int
 	s.db.QueryRow("SELECT count(*) FROM cmdlines").Scan(&n)
-	if n != 1 {
-		t.Errorf("cmdlines rows = %d, want 1 (one distinct command)", n)
+	if n != 2 {
+		t.Errorf("cmdlines rows = %d, want 2 (the old row's and one distinct command)", n)
 	}
 	if _, err := s.db.Exec("DELETE FROM procs WHERE pid IN (8, 9)"); err != nil {
 		t.Fatal(err)
@@ -53,8 +56,8 @@ func TestCmdlinesOldAndNewRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.db.QueryRow("SELECT count(*) FROM cmdlines").Scan(&n)
-	if n != 0 {
-		t.Errorf("cmdlines rows after their processes went = %d, want 0", n)
+	if n != 1 {
+		t.Errorf("cmdlines rows after two of the processes went = %d, want 1 (the old row's)", n)
 	}
 }
 

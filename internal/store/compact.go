@@ -541,7 +541,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM transitions WHERE rowid IN (SELECT rowid FROM transitions WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? LIMIT 1000)", agg},
-		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited = 1 LIMIT 1000)", procs},
+		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited > 0 LIMIT 1000)", procs},
 	}
 	var total int64
 	procsGone := false

@@ -103,8 +103,12 @@ func (s *Store) Events(from, to time.Time, kinds []reading.EventKind) ([]reading
 // the ends of those last seen in it; an end is timed by the last pass
 // that saw the process, and its value is the lifetime seen.
 func (s *Store) procEvents(out []reading.Event, from, to int64, want func(reading.EventKind) bool) ([]reading.Event, error) {
-	rows, err := s.db.Query(`SELECT p.pid, p.started, coalesce(c.comm, p.comm), p.last_seen, p.exited FROM `+procsJoined+`
-		WHERE (started >= ?1 AND started < ?2) OR (exited = 1 AND last_seen >= ?1 AND last_seen < ?2)`, from, to)
+	// UNION ALL of disjoint halves: a UNION would sort every row to drop
+	// the ones in both.
+	rows, err := s.db.Query(`SELECT p.pid, p.started, `+procName+`, p.last_seen, p.exited
+		FROM (`+startedIn("*", 1, 2)+` UNION ALL SELECT * FROM procs
+			WHERE exited > 0 AND last_seen >= ?1 AND last_seen < ?2 AND NOT (started >= ?1 AND started < ?2)) p
+		LEFT JOIN cmdlines c ON c.id = p.cmd`, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +123,7 @@ func (s *Store) procEvents(out []reading.Event, from, to int64, want func(readin
 		if started >= from && started < to && want(reading.EventProcessStart) {
 			out = append(out, reading.Event{Time: fromMS(started), Kind: reading.EventProcessStart, PID: pid, Comm: comm, Count: 1})
 		}
-		if exited == 1 && last >= from && last < to && want(reading.EventProcessExit) {
+		if exited > 0 && last >= from && last < to && want(reading.EventProcessExit) {
 			out = append(out, reading.Event{Time: fromMS(last), Kind: reading.EventProcessExit, PID: pid, Comm: comm, Count: 1,
 				Value: float64(max(last-started, 0)) / 1000})
 		}

@@ -42,7 +42,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	// it) but has its CPU time: for one that started since the reading
 	// before, that is what it used in the interval.
 	born := map[int64]int64{}
-	brows, err := s.db.Query("SELECT id, started FROM procs WHERE started >= ? AND started < ?", f-minuteMS, t+minuteMS)
+	brows, err := s.db.Query(startedIn("id, started", 1, 2), f-minuteMS, t+minuteMS)
 	if err != nil {
 		return sp, err
 	}
@@ -104,7 +104,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	sp.Covered = time.Duration(covered) * time.Millisecond
 	// Processes that ended in the span, recorded in a top list or not: an
 	// exit is part of what changed even for a process too small to rank.
-	rows, err := s.db.Query("SELECT id FROM procs WHERE exited = 1 AND last_seen >= ? AND last_seen < ?", f, t)
+	rows, err := s.db.Query("SELECT id FROM procs WHERE exited > 0 AND last_seen >= ? AND last_seen < ?", f, t)
 	if err != nil {
 		return sp, err
 	}
@@ -124,7 +124,7 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	for _, id := range ids {
 		u := use[id]
 		var started int64
-		if err := s.db.QueryRow("SELECT p.pid, coalesce(c.comm, p.comm), p.started FROM "+procsJoined+" WHERE p.id = ?", id).Scan(&u.PID, &u.Name, &started); err != nil {
+		if err := s.db.QueryRow("SELECT p.pid, "+procName+", p.started FROM "+procsJoined+" WHERE p.id = ?", id).Scan(&u.PID, &u.Name, &started); err != nil {
 			return sp, err
 		}
 		u.Kind, u.ID = explain.Process, strconv.FormatInt(id, 10)

@@ -68,19 +68,7 @@ func TestOpenMissingReadOnly(t *testing.T) {
 
 func TestMigrateFromV1(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "v1.db")
-	ddl, err := os.ReadFile("testdata/schema_v1.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(ddl)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	path := loadDump(t, "testdata/schema_v1.sql")
 
 	if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "migrate") {
 		t.Errorf("read-only Open of a v1 database: error = %v, want one saying to migrate", err)
@@ -109,7 +97,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	// The migrated procs table takes users, and the old process is tracked.
 	var user string
-	if err := s.db.QueryRow("SELECT user FROM procs WHERE pid = 4242").Scan(&user); err != nil {
+	if err := s.db.QueryRow("SELECT c.user FROM " + procsJoined + " WHERE p.pid = 4242").Scan(&user); err != nil {
 		t.Errorf("procs.user after migration: %v", err)
 	}
 	if _, ok := s.rec.procs[procKey{4242, 1795770000000}]; !ok {

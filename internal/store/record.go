@@ -37,6 +37,7 @@ type procKey struct {
 
 type procState struct {
 	id    int64
+	comm  string // the name its row has, to see it exec
 	peak  uint64
 	cpu   float64
 	last  int64
@@ -71,7 +72,7 @@ func (r *recorder) load(ctx context.Context, db *sql.DB) error {
 	}
 	// Processes alive when the last recorder stopped are tracked again, so
 	// a restart does not count them as new.
-	prows, err := db.QueryContext(ctx, "SELECT id, pid, started, last_seen, peak_rss, cpu_time FROM procs WHERE exited = 0")
+	prows, err := db.QueryContext(ctx, "SELECT p.id, p.pid, p.started, p.last_seen, p.peak_rss, p.cpu_time, "+procName+" FROM "+procsJoined+" WHERE p.exited = 0")
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (r *recorder) load(ctx context.Context, db *sql.DB) error {
 	for prows.Next() {
 		var k procKey
 		st := &procState{}
-		if err := prows.Scan(&st.id, &k.pid, &k.start, &st.last, &st.peak, &st.cpu); err != nil {
+		if err := prows.Scan(&st.id, &k.pid, &k.start, &st.last, &st.peak, &st.cpu, &st.comm); err != nil {
 			return err
 		}
 		r.procs[k] = st
@@ -123,6 +124,8 @@ const (
 	opNote
 	opProcNew
 	opProcUpdate
+	opProcExit
+	opProcExec
 	opTransition
 	opEvent
 )
@@ -215,13 +218,21 @@ func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []
 		p := &ps[i]
 		k := procKey{p.PID, ms(p.Start)}
 		st, ok := r.procs[k]
-		if !ok {
+		switch {
+		case !ok:
 			r.nextProc++
-			st = &procState{id: r.nextProc}
+			st = &procState{id: r.nextProc, comm: p.Comm}
 			r.procs[k] = st
 			ops = append(ops, op{kind: opProcNew, id: st.id, ts: t,
 				text: [4]string{p.Comm, p.Cmdline, p.User},
 				ints: [4]int64{int64(p.PID), k.start}})
+		case p.Comm != st.comm:
+			// The same process (PID and start time) under a new name:
+			// it exec'd since it was first seen, as a child seen between
+			// fork and exec does, still named as its parent. Its row
+			// takes the name and command line it runs now.
+			st.comm = p.Comm
+			ops = append(ops, op{kind: opProcExec, id: st.id, text: [4]string{p.Comm, p.Cmdline, p.User}})
 		}
 		st.pass = r.pass
 		st.last = t
@@ -236,10 +247,10 @@ func (r *recorder) processes(ops []op, t int64, ps []reading.Process) ([]int, []
 	for k, st := range r.procs {
 		switch {
 		case st.pass != r.pass:
-			ops = append(ops, procUpdate(st, 1))
+			ops = append(ops, procUpdate(st, opProcExit))
 			delete(r.procs, k)
 		case refresh && st.dirty:
-			ops = append(ops, procUpdate(st, 0))
+			ops = append(ops, procUpdate(st, opProcUpdate))
 			st.dirty = false
 		}
 	}
@@ -284,8 +295,10 @@ func appendTopIO(top, idx []int, ps []reading.Process, n int) []int {
 	return top
 }
 
-func procUpdate(st *procState, exited int64) op {
-	return op{kind: opProcUpdate, id: st.id, ints: [4]int64{st.last, exited, int64(st.peak)}, float: [3]float64{st.cpu}}
+// procUpdate refreshes a running process's row (kind opProcUpdate) or
+// marks it ended (opProcExit).
+func procUpdate(st *procState, kind opKind) op {
+	return op{kind: kind, id: st.id, ints: [4]int64{st.last, int64(st.peak)}, float: [3]float64{st.cpu}}
 }
 
 // flushAll marks every live process's row current; called when recording
@@ -293,7 +306,7 @@ func procUpdate(st *procState, exited int64) op {
 func (r *recorder) flushAll(ops []op) []op {
 	for _, st := range r.procs {
 		if st.dirty {
-			ops = append(ops, procUpdate(st, 0))
+			ops = append(ops, procUpdate(st, opProcUpdate))
 			st.dirty = false
 		}
 	}
@@ -488,8 +501,10 @@ func opSQL(k opKind) string {
 		opSeries:     "INSERT OR IGNORE INTO series (id, sensor, metric, labels, unit, kind) VALUES (?, ?, ?, ?, ?, ?)",
 		opSensor:     "INSERT OR REPLACE INTO sensors (name, primary_metric) VALUES (?, ?)",
 		opNote:       "INSERT INTO notes (ts, sensor, err, note) VALUES (?, ?, ?, ?)",
-		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, '', '', '', ?, ?, 0, 0, 0, ?)",
-		opProcUpdate: "UPDATE procs SET last_seen = ?, exited = ?, peak_rss = ?, cpu_time = ? WHERE id = ?",
+		opProcNew:    "INSERT OR IGNORE INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd) VALUES (?, ?, ?, ?, 0, 0, 0, ?)",
+		opProcUpdate: "UPDATE procs SET last_seen = ?1, peak_rss = ?2, cpu_time = ?3 WHERE id = ?4",
+		opProcExit:   procExitSQL,
+		opProcExec:   "UPDATE procs SET cmd = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		opEvent:      insertEvent,
 	}[k]
@@ -523,7 +538,7 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			_, err = st.Exec(o.text[0], o.text[1])
 		case opNote:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2])
-		case opProcNew:
+		case opProcNew, opProcExec:
 			if cmdlines == nil {
 				if cmdlines, err = prepareCmdlines(tx); err != nil {
 					return 0, err
@@ -531,11 +546,16 @@ func (s *Store) write(batch []op) (journal int, err error) {
 				defer cmdlines.Close()
 			}
 			var cmd int64
-			if cmd, err = cmdlines.id(o.text[0], o.text[1], o.text[2]); err == nil {
-				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, o.ts, cmd)
+			if cmd, err = cmdlines.id(o.text[0], o.text[1], o.text[2]); err != nil {
+				break
 			}
-		case opProcUpdate:
-			_, err = st.Exec(o.ints[0], o.ints[1], o.ints[2], o.float[0], o.id)
+			if o.kind == opProcExec {
+				_, err = st.Exec(cmd, o.id)
+			} else {
+				_, err = st.Exec(o.id, o.ints[0], o.ints[1], o.ts, cmd)
+			}
+		case opProcUpdate, opProcExit:
+			_, err = st.Exec(o.ints[0], o.ints[1], o.float[0], o.id)
 		case opTransition:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0], o.ints[1], o.float[0], o.float[1], o.ints[2], string(o.data))
 		case opEvent:

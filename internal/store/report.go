@@ -292,23 +292,25 @@ func (s *Store) topUsage(from, to int64) (cpu, mem []ProcUsage, err error) {
 }
 
 func (s *Store) lives(rep *Report, from, to int64) error {
-	if err := s.db.QueryRow("SELECT count(*) FROM procs WHERE started >= ? AND started < ?", from, to).Scan(&rep.Started); err != nil {
+	if err := s.db.QueryRow("SELECT count(*) FROM ("+startedIn("id", 1, 2)+")", from, to).Scan(&rep.Started); err != nil {
 		return err
 	}
-	if err := s.db.QueryRow("SELECT count(*) FROM procs WHERE exited = 1 AND last_seen >= ? AND last_seen < ?", from, to).Scan(&rep.Exited); err != nil {
+	if err := s.db.QueryRow("SELECT count(*) FROM procs WHERE exited > 0 AND last_seen >= ? AND last_seen < ?", from, to).Scan(&rep.Exited); err != nil {
 		return err
 	}
 	var err error
-	rep.StartedList, err = s.procLives("started >= ? AND started < ? ORDER BY started, p.id", from, to)
+	rep.StartedList, err = s.procLives("("+startedIn("*", 1, 2)+") p LEFT JOIN cmdlines c ON c.id = p.cmd ORDER BY started, p.id", from, to)
 	if err != nil {
 		return err
 	}
-	rep.ExitedList, err = s.procLives("exited = 1 AND last_seen >= ? AND last_seen < ? ORDER BY peak_rss DESC, p.id", from, to)
+	rep.ExitedList, err = s.procLives(procsJoined+" WHERE exited > 0 AND last_seen >= ?1 AND last_seen < ?2 ORDER BY peak_rss DESC, p.id", from, to)
 	return err
 }
 
-func (s *Store) procLives(where string, from, to int64) ([]ProcLife, error) {
-	rows, err := s.db.Query("SELECT p.pid, "+procNames+", p.started, p.last_seen, p.exited, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE "+where+" LIMIT ?", from, to, reportTop)
+// procLives reads the processes of from (a FROM clause of procs p and
+// cmdlines c, with ?1 and ?2 for from and to).
+func (s *Store) procLives(from string, f, t int64) ([]ProcLife, error) {
+	rows, err := s.db.Query("SELECT p.pid, "+procNames+", p.started, p.last_seen, p.exited > 0, p.peak_rss, p.cpu_time FROM "+from+" LIMIT ?3", f, t, reportTop)
 	if err != nil {
 		return nil, err
 	}

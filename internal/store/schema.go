@@ -16,7 +16,11 @@ import (
 //	   from the 1-minute ones once they are two days old)
 //	5: cmdlines (each distinct comm, command line and user once) and
 //	   procs.cmd referring to it
-const schemaVersion = 5
+//	6: procs without first_seen nor text of its own (a row from before
+//	   schema 5 refers to its text by cmd = -id), exited 2 for a process
+//	   that lived over an hour, and instead of the index on started one on
+//	   running and long-lived processes only (see started.go)
+const schemaVersion = 6
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -44,22 +48,10 @@ func schema() []string {
 		aggs10Index,
 		`CREATE TABLE times (sensor TEXT NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sensor, start))`,
 		`CREATE INDEX times_start ON times (start)`,
-		`CREATE TABLE procs (
-		id INTEGER PRIMARY KEY,
-		pid INTEGER NOT NULL,
-		started INTEGER NOT NULL,
-		comm TEXT NOT NULL,
-		cmdline TEXT NOT NULL,
-		user TEXT NOT NULL DEFAULT '',
-		first_seen INTEGER NOT NULL,
-		last_seen INTEGER NOT NULL,
-		exited INTEGER NOT NULL,
-		peak_rss INTEGER NOT NULL,
-		cpu_time REAL NOT NULL,
-		cmd INTEGER NOT NULL DEFAULT 0)`,
+		procsTable("procs"),
 		cmdlinesTable,
-		`CREATE INDEX procs_last_seen ON procs (last_seen)`,
-		`CREATE INDEX procs_started ON procs (started)`,
+		procsLastSeenIndex,
+		procsLongIndex,
 		`CREATE TABLE transitions (
 		ts INTEGER NOT NULL, rule TEXT NOT NULL, sensor TEXT NOT NULL, metric TEXT NOT NULL,
 		labels TEXT NOT NULL, from_status INTEGER NOT NULL, to_status INTEGER NOT NULL,
@@ -88,6 +80,23 @@ func migration(v int) []string {
 		return []string{aggs10Table, aggs10Index}
 	case 4:
 		return []string{cmdlinesTable, `ALTER TABLE procs ADD COLUMN cmd INTEGER NOT NULL DEFAULT 0`}
+	case 5:
+		// The table is rebuilt: SQLite drops a column by rewriting every
+		// row anyway. The text of a row from before schema 5 moves to
+		// cmdlines under the row's id negated, which no hash takes; a
+		// process that ended after living over an hour is marked so
+		// (started.go).
+		return []string{
+			`INSERT OR IGNORE INTO cmdlines (id, comm, cmdline, user) SELECT -id, comm, cmdline, user FROM procs WHERE cmd = 0`,
+			procsTable("procs6"),
+			`INSERT INTO procs6 (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd)
+			SELECT id, pid, started, last_seen, CASE WHEN exited = 1 AND last_seen - started > ` + longLifeMS + ` THEN 2 ELSE exited END,
+			peak_rss, cpu_time, CASE cmd WHEN 0 THEN -id ELSE cmd END FROM procs`,
+			`DROP TABLE procs`,
+			`ALTER TABLE procs6 RENAME TO procs`,
+			procsLastSeenIndex,
+			procsLongIndex,
+		}
 	}
 	return nil
 }
@@ -99,6 +108,34 @@ const (
 	aggs10Table = `CREATE TABLE IF NOT EXISTS aggs10 (series INTEGER NOT NULL, start INTEGER NOT NULL, data BLOB NOT NULL)`
 	aggs10Index = `CREATE UNIQUE INDEX IF NOT EXISTS aggs10_series_start ON aggs10 (series, start)`
 )
+
+// procsTable is the statement that creates the processes' table under
+// name: a row per process seen (PID and start time), its text in cmdlines.
+func procsTable(name string) string {
+	return `CREATE TABLE ` + name + ` (
+		id INTEGER PRIMARY KEY,
+		pid INTEGER NOT NULL,
+		started INTEGER NOT NULL,
+		last_seen INTEGER NOT NULL,
+		exited INTEGER NOT NULL,
+		peak_rss INTEGER NOT NULL,
+		cpu_time REAL NOT NULL,
+		cmd INTEGER NOT NULL)`
+}
+
+const procsLastSeenIndex = `CREATE INDEX procs_last_seen ON procs (last_seen)`
+
+// migrated reports whether the tables already have the shape migration v
+// gives them (a migration repeated, or a schema another version created
+// ahead), for a migration that rebuilds a table rather than adds to it.
+func migrated(ctx context.Context, tx *sql.Tx, v int) (bool, error) {
+	if v != 5 {
+		return false, nil
+	}
+	var old bool
+	err := tx.QueryRowContext(ctx, "SELECT count(*) > 0 FROM pragma_table_info('procs') WHERE name = 'first_seen'").Scan(&old)
+	return !old, err
+}
 
 // addsExisting reports whether q adds a column the table already has: a
 // migration repeated (or a schema another version created ahead) skips it,

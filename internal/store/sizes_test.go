@@ -180,25 +180,25 @@ func readTemplate(tb testing.TB, s *Store, start time.Time) *template {
 	rows.Close()
 	// The processes seen at the first reading live on; those started in
 	// the hour are its churn, copied every hour.
-	s.db.QueryRow("SELECT min(id) FROM procs WHERE first_seen > ?", ms(start)).Scan(&t.firstProc)
+	s.db.QueryRow("SELECT min(id) FROM procs WHERE started > ?", ms(start)).Scan(&t.firstProc)
 	var last int64
 	s.db.QueryRow("SELECT max(id) FROM procs").Scan(&last)
 	t.procsPerHour = last - t.firstProc + 1
 	// Kept in memory: the store's retention deletes the rows themselves
 	// a week in.
-	prows, err := s.db.Query("SELECT p.id, p.pid, p.started, "+procNames+", p.first_seen, p.last_seen, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE p.id >= ?", t.firstProc)
+	prows, err := s.db.Query("SELECT p.id, p.pid, p.started, "+procNames+", p.last_seen, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE p.id >= ?", t.firstProc)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer prows.Close()
 	for prows.Next() {
-		var id, pid, started, first, last, peak int64
+		var id, pid, started, last, peak int64
 		var comm, cmdline, user string
 		var cpu float64
-		if err := prows.Scan(&id, &pid, &started, &comm, &cmdline, &user, &first, &last, &peak, &cpu); err != nil {
+		if err := prows.Scan(&id, &pid, &started, &comm, &cmdline, &user, &last, &peak, &cpu); err != nil {
 			tb.Fatal(err)
 		}
-		t.procs = append(t.procs, []any{id, pid, started, comm, cmdline, user, first, last, peak, cpu})
+		t.procs = append(t.procs, []any{id, pid, started, comm, cmdline, user, last, peak, cpu})
 	}
 	return t
 }
@@ -256,8 +256,8 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 		d := shift.Milliseconds()
 		tx, _ := s.db.Begin()
 		defer tx.Rollback()
-		st, err := tx.Prepare(`INSERT INTO procs (id, pid, started, comm, cmdline, user, first_seen, last_seen, exited, peak_rss, cpu_time, cmd)
-			VALUES (?, ?, ?, '', '', '', ?, ?, 1, ?, ?, ?)`)
+		st, err := tx.Prepare(`INSERT INTO procs (id, pid, started, last_seen, exited, peak_rss, cpu_time, cmd)
+			VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 - ?3 > ` + longLifeMS + ` THEN 2 ELSE 1 END, ?5, ?6, ?7)`)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 			if err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := st.Exec(p[0].(int64)+int64(h)*t.procsPerHour, p[1], p[2].(int64)+d, p[6].(int64)+d, p[7].(int64)+d, p[8], p[9], cmd); err != nil {
+			if _, err := st.Exec(p[0].(int64)+int64(h)*t.procsPerHour, p[1], p[2].(int64)+d, p[6].(int64)+d, p[7], p[8], cmd); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -340,6 +340,17 @@ func TestMeasureMonth(t *testing.T) {
 	var procs int64
 	m.s.db.QueryRow("SELECT count(*) FROM procs").Scan(&procs)
 	t.Logf("processes: %d rows", procs)
+	rows, err := m.s.db.Query("SELECT name, sum(pgsize), sum(ncell) FROM dbstat GROUP BY name HAVING sum(pgsize) > 65536 ORDER BY 2 DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var size, cells int64
+		rows.Scan(&name, &size, &cells)
+		t.Logf("%-22s %7.2f MiB %8d cells", name, mib(size), cells)
+	}
+	rows.Close()
 	defer func() {
 		// What reclaiming the free pages would cost (budget.go says why
 		// the store does not).
@@ -414,7 +425,7 @@ func features(tb testing.TB, s *Store, sizes map[string]int64) []feature {
 		{"10-minute aggregates (without cgroups)", int64(float64(sizes["aggs10"]) * (1 - c10)), a10Days},
 		{"cgroups 10-minute aggregates", int64(float64(sizes["aggs10"]) * c10), a10Days},
 		{"tops (top 10 by CPU and memory)", sizes["tops"], days("SELECT min(start), max(start) + " + strconv.FormatInt(spanMS, 10) + " FROM tops")},
-		{"procs (ended processes)", sizes["procs"] + sizes["cmdlines"], days("SELECT min(last_seen), max(last_seen) FROM procs WHERE exited = 1")},
+		{"procs (ended processes)", sizes["procs"] + sizes["cmdlines"], days("SELECT min(last_seen), max(last_seen) FROM procs WHERE exited > 0")},
 		{"transitions", sizes["transitions"], 30},
 		{"journal, series, notes, other", sizes["journal"] + sizes["series"] + sizes["notes"] + sizes["sensors"] + sizes["sqlite_schema"], 30},
 	}

@@ -347,6 +347,12 @@ func (s *Store) migrate(ctx context.Context, from int) error {
 		if steps == nil {
 			return fmt.Errorf("no migration from schema %d (the file is not as vigia wrote it)", v)
 		}
+		if done, err := migrated(ctx, tx, v); err != nil || done {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		for _, q := range steps {
 			if has, err := addsExisting(ctx, tx, q); err != nil || has {
 				if err != nil {
