@@ -228,7 +228,7 @@ func TestExitsRefused(t *testing.T) {
 	defer p.Close()
 	p.watchExits(fs, func() (*procfs.ProcEvents, error) {
 		return nil, fmt.Errorf("%w: %w", procfs.ErrNoProcEvents, unix.EPERM)
-	})
+	}, nil)
 	t0 := time.Now()
 	if _, err := p.Read(context.Background(), t0); err != ErrWarmup {
 		t.Fatalf("first Read() error = %v, want ErrWarmup", err)

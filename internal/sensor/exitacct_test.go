@@ -1,0 +1,87 @@
+package sensor
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigia-dev/vigia/internal/procfs"
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// TestExitTrackerTaskstats: with a taskstats listener each exit takes its
+// CPU and I/O from its record, whichever comes first; a multi-threaded
+// process sums its threads; an exit whose record does not come goes out
+// after the grace with /proc's values; a record of an earlier process of
+// the same PID is not taken; overflows are counted.
+func TestExitTrackerTaskstats(t *testing.T) {
+	t.Parallel()
+	boot := time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
+	wall := func(n uint64) time.Time { return boot.Add(time.Duration(n)) }
+	sec := uint64(time.Second)
+	bootSec := boot.Unix()
+	var now uint64
+	// /proc has only the zombie 60 at its exit: the rest were reaped.
+	procs := map[int32]procLook{60: {PPID: 1, Comm: "slow", CPUTime: 0.5, ReadBytes: 10}}
+	x := newExitTracker(func(pid int32, _ bool) (procLook, bool) { l, ok := procs[pid]; return l, ok }, wall, func() uint64 { return now })
+	x.taskstats = true
+	fork := func(pid int32, at uint64) {
+		x.handle(procfs.ProcEvent{Kind: procfs.ProcEventFork, Nanos: at, ParentPID: 1, ParentTGID: 1, PID: pid, TGID: pid})
+	}
+	exit := func(pid int32, at uint64) {
+		now = at
+		x.handle(procfs.ProcEvent{Kind: procfs.ProcEventExit, Nanos: at, PID: pid, TGID: pid, ParentPID: 1, ParentTGID: 1})
+	}
+	rec := func(pid, tgid int32, begin int64, user uint64, dead bool) procfs.TaskExit {
+		return procfs.TaskExit{Version: 16, PID: pid, TGID: tgid, PPID: 1, Comm: "c", Begin: begin, Elapsed: 1000,
+			User: user, System: 1000, ReadBytes: uint64(pid), WriteBytes: 2 * uint64(pid), GroupDead: dead}
+	}
+
+	// 50: the record first, then the exit.
+	fork(50, 10*sec)
+	now = 10*sec + 1
+	x.account(rec(50, 50, bootSec+10, 9000, false))
+	exit(50, 10*sec+2)
+	// 70: three threads; two exit first, then the leader with the
+	// group's aggregate. The exit comes between.
+	fork(70, 11*sec)
+	x.account(rec(71, 70, bootSec+12, 1000, false))
+	x.account(rec(72, 70, bootSec+12, 2000, false))
+	exit(70, 13*sec)
+	x.account(rec(70, 70, bootSec+11, 3000, true))
+	// 80: a record of an earlier process 80 (begun an hour before), which
+	// must not be taken for the new one.
+	x.account(rec(80, 80, bootSec-3600, 99_000_000, false))
+	fork(80, 14*sec)
+	exit(80, 14*sec+5)
+	// 60: exits with no record at all.
+	exit(60, 14*sec+6)
+	x.loseAcct()
+
+	now = 14*sec + 7 // within the grace: 80 and 60 still wait
+	got := x.drain()
+	want := &reading.Exits{Watching: true, Taskstats: true, TaskstatsLost: 1, TaskstatsLostTotal: 1, Processes: []reading.ExitedProcess{
+		{PID: 50, PPID: 1, Comm: "c", Start: wall(10 * sec), Exit: wall(10*sec + 2), Lifetime: 2e-9, CPUTime: 0.01,
+			ReadBytes: 50, WriteBytes: 100, Final: true, Taskstats: true},
+		{PID: 70, PPID: 1, Comm: "c", Start: wall(11 * sec), Exit: wall(13 * sec), Lifetime: 2, CPUTime: 0.009,
+			ReadBytes: 70 + 71 + 72, WriteBytes: 2 * (70 + 71 + 72), Final: true, Taskstats: true},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drain() within the grace (-want +got):\n%s", diff)
+	}
+	now += acctGrace
+	got = x.drain()
+	want = &reading.Exits{Watching: true, Taskstats: true, TaskstatsLostTotal: 1, Processes: []reading.ExitedProcess{
+		{PID: 80, PPID: 1, Start: wall(14 * sec), Exit: wall(14*sec + 5), Lifetime: 5e-9},
+		{PID: 60, PPID: 1, Comm: "slow", Exit: wall(14*sec + 6), CPUTime: 0.5, ReadBytes: 10, Final: true},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drain() after the grace (-want +got):\n%s", diff)
+	}
+	now += acctKeep
+	x.drain()
+	if len(x.acct) != 0 || len(x.groups) != 0 || len(x.waiting) != 0 {
+		t.Errorf("after acctKeep: %d records, %d groups, %d exits still held", len(x.acct), len(x.groups), len(x.waiting))
+	}
+}
