@@ -28,11 +28,15 @@ type TaskExit struct {
 	// kernel's own rounding), Elapsed the lifetime in microseconds.
 	Begin   int64
 	Elapsed uint64
-	// User and System are the CPU times in microseconds; RunReal the CPU
-	// time in nanoseconds as delay accounting counts it (0 when
-	// delayacct is off).
+	// User and System are the CPU times in microseconds as the tick
+	// sampled them (to the tick: 4 ms at 250 Hz), RunReal their sum in
+	// nanoseconds. RunVirtual is the scheduler's exact runtime in
+	// nanoseconds (sum_exec_runtime, which /proc/PID/stat's utime and
+	// stime are scaled to); 0 on a kernel without delay accounting built
+	// in.
 	User, System uint64
 	RunReal      uint64
+	RunVirtual   uint64
 	// ReadBytes and WriteBytes are the storage I/O, as /proc/PID/io's
 	// read_bytes and write_bytes.
 	ReadBytes, WriteBytes uint64
@@ -67,6 +71,7 @@ const (
 	taskstatsCommOff   = 80
 	taskstatsCommLen   = 32
 	taskstatsRunReal   = 64
+	taskstatsRunVirt   = 72
 	taskstatsPIDOff    = 128
 	taskstatsPPIDOff   = 132
 	taskstatsBtimeOff  = 136
@@ -241,6 +246,7 @@ func parseTaskstatsStruct(b []byte) (TaskExit, error) {
 	}
 	rec.ExitCode = ne.Uint32(b[4:])
 	rec.RunReal = ne.Uint64(b[taskstatsRunReal:])
+	rec.RunVirtual = ne.Uint64(b[taskstatsRunVirt:])
 	comm := b[taskstatsCommOff : taskstatsCommOff+taskstatsCommLen]
 	for i, c := range comm {
 		if c == 0 {

@@ -25,6 +25,7 @@ func TestTaskstatsOffsetsMatchTheHeader(t *testing.T) {
 	}{
 		{"ac_comm", taskstatsCommOff, unsafe.Offsetof(ts.Ac_comm)},
 		{"cpu_run_real_total", taskstatsRunReal, unsafe.Offsetof(ts.Cpu_run_real_total)},
+		{"cpu_run_virtual_total", taskstatsRunVirt, unsafe.Offsetof(ts.Cpu_run_virtual_total)},
 		{"ac_pid", taskstatsPIDOff, unsafe.Offsetof(ts.Ac_pid)},
 		{"ac_ppid", taskstatsPPIDOff, unsafe.Offsetof(ts.Ac_ppid)},
 		{"ac_btime", taskstatsBtimeOff, unsafe.Offsetof(ts.Ac_btime)},
@@ -96,7 +97,7 @@ func TestTaskstatsFixturesAreBuilt(t *testing.T) {
 // PID and the stats, and for a group's last thread AGGR_TGID after it.
 func buildTaskstatsFixture(f taskstatsFixture) []byte {
 	ts := unix.Taskstats{
-		Version: f.version, Ac_exitcode: 0x8b, Cpu_run_real_total: 41_000_000,
+		Version: f.version, Ac_exitcode: 0x8b, Cpu_run_real_total: 41_000_000, Cpu_run_virtual_total: 40_123_456,
 		Ac_pid: 4242, Ac_ppid: 4000, Ac_btime: 1_700_000_000, Ac_etime: 1_250_000,
 		Ac_utime: 30_000, Ac_stime: 11_000, Read_bytes: 1 << 20, Write_bytes: 3 << 12,
 		Ac_btime64: 1_700_000_000, Ac_tgid: 4242,
@@ -104,6 +105,7 @@ func buildTaskstatsFixture(f taskstatsFixture) []byte {
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&ts.Ac_comm[0])), len(ts.Ac_comm)), "cc1\x00")
 	if f.threads && !f.dead {
 		ts.Ac_pid, ts.Ac_utime, ts.Ac_stime, ts.Read_bytes, ts.Write_bytes = 4243, 5_000, 1_000, 4096, 0
+		ts.Cpu_run_real_total, ts.Cpu_run_virtual_total = 6_000_000, 6_543_210
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(&ts.Ac_comm[0])), len(ts.Ac_comm)), "worker\x00")
 	}
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(&ts)), unsafe.Sizeof(ts))[:f.length]

@@ -59,7 +59,7 @@ func readFixture(t *testing.T, name string) []byte {
 func TestParseTaskstats(t *testing.T) {
 	t.Parallel()
 	cc1 := TaskExit{Comm: "cc1", PID: 4242, PPID: 4000, ExitCode: 0x8b, Begin: 1_700_000_000, Elapsed: 1_250_000,
-		User: 30_000, System: 11_000, RunReal: 41_000_000, ReadBytes: 1 << 20, WriteBytes: 3 << 12}
+		User: 30_000, System: 11_000, RunReal: 41_000_000, RunVirtual: 40_123_456, ReadBytes: 1 << 20, WriteBytes: 3 << 12}
 	with := func(e TaskExit, f func(*TaskExit)) TaskExit { f(&e); return e }
 	tests := []struct {
 		file string
@@ -70,10 +70,11 @@ func TestParseTaskstats(t *testing.T) {
 		{"v17-thread.bin", []TaskExit{with(cc1, func(e *TaskExit) {
 			e.Version, e.TGID, e.PID, e.Comm = 17, 4242, 4243, "worker"
 			e.User, e.System, e.ReadBytes, e.WriteBytes = 5_000, 1_000, 4096, 0
+			e.RunReal, e.RunVirtual = 6_000_000, 6_543_210
 		})}},
 		{"v17-group-dead.bin", []TaskExit{with(cc1, func(e *TaskExit) { e.Version, e.TGID, e.GroupDead = 17, 4242, true })}},
 		{"kernel-6.18-exit-sh.bin", []TaskExit{{Version: 16, PID: 20604, TGID: 20604, PPID: 20599, Comm: "sh",
-			ExitCode: 3 << 8, Begin: 1_796_215_105, Elapsed: 11_332, User: 0, System: 8_000, RunReal: 8_000_000,
+			ExitCode: 3 << 8, Begin: 1_796_215_105, Elapsed: 11_332, User: 0, System: 8_000, RunReal: 8_000_000, RunVirtual: 7_649_357,
 			ReadBytes: 0, WriteBytes: 0}}},
 	}
 	for _, tt := range tests {

@@ -8,12 +8,19 @@ import (
 // Taskstats gives each exited process its CPU and I/O as the kernel
 // counted them at the exit, where /proc can only be read if the process
 // is still a zombie when vigia looks. The records come on a socket of
-// their own, so a record and the connector's exit of the same process
-// arrive in either order: whichever comes first waits for the other,
-// matched by PID and start time. An exit whose record has not come within
-// acctGrace is listed with what /proc gave.
+// their own, one per thread, so the records of a process and the
+// connector's exit arrive in any order. The tracker sums the records by
+// thread group, and at each drain an exit takes its group's sum, matched
+// by PID and start time, once the group is whole: its last thread's
+// record says so, or, for a process of one thread, which has no such
+// record, acctSettle has passed since its leader's. An exit whose record
+// has not come within acctGrace is listed with what /proc gave.
 
 const (
+	// acctSettle is how long after its leader's record a process is taken
+	// to have had no other threads: when a group exits, its threads' records
+	// come within a few scheduler ticks of each other.
+	acctSettle = 50_000_000 // ns
 	// acctGrace is how long an exit waits for its record: the kernel sends
 	// the record before the exit event, so only a lagging reader makes it
 	// late.
@@ -27,9 +34,11 @@ const (
 	acctStartSlack = 2
 )
 
+// acctRec is a thread group's records summed so far.
 type acctRec struct {
 	procfs.TaskExit
-	at uint64 // monotonic ns of arrival
+	at       uint64 // monotonic ns of the latest record
+	leaderAt uint64 // of the leader's record, 0 before it came
 }
 
 type waitingExit struct {
@@ -37,49 +46,32 @@ type waitingExit struct {
 	at uint64
 }
 
-// account takes one taskstats record. A thread's record (version 12 and
-// later name the thread group) is summed into its group's until the
-// group's last thread's, which completes the process.
+// account takes one taskstats record into its thread group's sum. Before
+// version 12 a record does not name its group, and a process's is its
+// leader's alone.
 func (x *exitTracker) account(r procfs.TaskExit) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	now := x.mono()
-	key := r.PID
-	if r.TGID != 0 {
-		key = r.TGID
-		g := x.groups[r.TGID]
-		if r.PID != r.TGID && !r.GroupDead {
-			if g == nil {
-				if len(x.groups) >= maxTracked {
-					clear(x.groups)
-				}
-				g = &acctRec{TaskExit: r}
-				x.groups[r.TGID] = g
-			} else {
-				addTask(&g.TaskExit, r, false)
-			}
-			g.at = now
-			return
-		}
-		if g != nil {
-			addTask(&g.TaskExit, r, r.PID == r.TGID)
-			r = g.TaskExit
-			delete(x.groups, key)
-		}
+	key := r.TGID
+	if key == 0 {
+		key = r.PID
 	}
-	for i := range x.waiting {
-		w := &x.waiting[i]
-		if w.PID == key && startMatches(&w.ExitedProcess, r.Begin) {
-			fillFromTaskstats(&w.ExitedProcess, r)
-			x.exited = append(x.exited, w.ExitedProcess)
-			x.waiting = append(x.waiting[:i], x.waiting[i+1:]...)
-			return
+	leader := r.PID == key
+	g := x.acct[key]
+	if g == nil || g.GroupDead {
+		if g == nil && len(x.acct) >= maxTracked {
+			clear(x.acct)
 		}
+		g = &acctRec{TaskExit: r}
+		x.acct[key] = g
+	} else {
+		addTask(&g.TaskExit, r, leader)
 	}
-	if len(x.acct) >= maxTracked {
-		clear(x.acct)
+	g.at = now
+	if leader {
+		g.leaderAt = now
 	}
-	x.acct[key] = acctRec{TaskExit: r, at: now}
 }
 
 // addTask sums a thread's record into its group's; the leader's name,
@@ -88,52 +80,43 @@ func addTask(g *procfs.TaskExit, r procfs.TaskExit, leader bool) {
 	g.User += r.User
 	g.System += r.System
 	g.RunReal += r.RunReal
+	g.RunVirtual += r.RunVirtual
 	g.ReadBytes += r.ReadBytes
 	g.WriteBytes += r.WriteBytes
 	g.Begin = min(g.Begin, r.Begin)
 	g.GroupDead = g.GroupDead || r.GroupDead
-	if leader || g.Elapsed < r.Elapsed {
-		g.Elapsed = r.Elapsed
-	}
 	if leader {
-		g.PID, g.Comm, g.PPID, g.ExitCode = r.PID, r.Comm, r.PPID, r.ExitCode
+		g.PID, g.Comm, g.PPID, g.ExitCode, g.Elapsed = r.PID, r.Comm, r.PPID, r.ExitCode, r.Elapsed
 	}
 }
 
-// settle is called under mu with a connector exit: it takes the waiting
-// record, or waits for one.
-func (x *exitTracker) settle(e reading.ExitedProcess) {
-	if r, ok := x.acct[e.PID]; ok && startMatches(&e, r.Begin) {
-		delete(x.acct, e.PID)
-		fillFromTaskstats(&e, r.TaskExit)
-		x.exited = append(x.exited, e)
-		return
-	}
-	x.waiting = append(x.waiting, waitingExit{ExitedProcess: e, at: x.mono()})
-}
-
-// expire is called under mu by drain: exits that waited acctGrace go out
-// without a record, records that waited acctKeep are dropped.
+// expire is called under mu by drain: an exit whose group is whole takes
+// its sum, one that waited acctGrace goes out with what there is, and
+// records that waited acctKeep are dropped.
 func (x *exitTracker) expire() {
 	now := x.mono()
 	kept := x.waiting[:0]
 	for _, w := range x.waiting {
-		if now-w.at >= acctGrace {
-			x.exited = append(x.exited, w.ExitedProcess)
+		g := x.acct[w.PID]
+		if g != nil && !startMatches(&w.ExitedProcess, g.Begin) {
+			g = nil
+		}
+		whole := g != nil && (g.GroupDead || g.leaderAt != 0 && now-g.leaderAt >= acctSettle)
+		if !whole && now-w.at < acctGrace {
+			kept = append(kept, w)
 			continue
 		}
-		kept = append(kept, w)
+		if g != nil && (whole || g.leaderAt != 0) {
+			fillFromTaskstats(&w.ExitedProcess, g.TaskExit)
+			delete(x.acct, w.PID)
+		}
+		x.exited = append(x.exited, w.ExitedProcess)
 	}
 	clear(x.waiting[len(kept):])
 	x.waiting = kept
-	for pid, r := range x.acct {
-		if now-r.at >= acctKeep {
+	for pid, g := range x.acct {
+		if now-g.at >= acctKeep {
 			delete(x.acct, pid)
-		}
-	}
-	for tgid, g := range x.groups {
-		if now-g.at >= 6*acctKeep {
-			delete(x.groups, tgid)
 		}
 	}
 }
@@ -147,7 +130,12 @@ func startMatches(e *reading.ExitedProcess, begin int64) bool {
 }
 
 func fillFromTaskstats(e *reading.ExitedProcess, r procfs.TaskExit) {
+	// The scheduler's runtime is exact, the tick's sample is not (a 20 ms
+	// job may show 12 or 28); /proc scales the sample to the runtime.
 	e.CPUTime = float64(r.User+r.System) / 1e6
+	if r.RunVirtual > 0 {
+		e.CPUTime = float64(r.RunVirtual) / 1e9
+	}
 	e.ReadBytes, e.WriteBytes = r.ReadBytes, r.WriteBytes
 	e.Final, e.Taskstats = true, true
 	if e.Comm == "" {

@@ -12,9 +12,10 @@ import (
 
 // TestExitTrackerTaskstats: with a taskstats listener each exit takes its
 // CPU and I/O from its record, whichever comes first; a multi-threaded
-// process sums its threads; an exit whose record does not come goes out
-// after the grace with /proc's values; a record of an earlier process of
-// the same PID is not taken; overflows are counted.
+// process sums its threads' once the last has come, a single-threaded one
+// its own once acctSettle has passed; an exit whose record does not come
+// goes out after the grace with /proc's values; a record of an earlier
+// process of the same PID is not taken; overflows are counted.
 func TestExitTrackerTaskstats(t *testing.T) {
 	t.Parallel()
 	boot := time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
@@ -35,7 +36,7 @@ func TestExitTrackerTaskstats(t *testing.T) {
 	}
 	rec := func(pid, tgid int32, begin int64, user uint64, dead bool) procfs.TaskExit {
 		return procfs.TaskExit{Version: 16, PID: pid, TGID: tgid, PPID: 1, Comm: "c", Begin: begin, Elapsed: 1000,
-			User: user, System: 1000, ReadBytes: uint64(pid), WriteBytes: 2 * uint64(pid), GroupDead: dead}
+			User: user, System: 1000, RunVirtual: 1000 * (user + 1000), ReadBytes: uint64(pid), WriteBytes: 2 * uint64(pid), GroupDead: dead}
 	}
 
 	// 50: the record first, then the exit.
@@ -43,13 +44,19 @@ func TestExitTrackerTaskstats(t *testing.T) {
 	now = 10*sec + 1
 	x.account(rec(50, 50, bootSec+10, 9000, false))
 	exit(50, 10*sec+2)
-	// 70: three threads; two exit first, then the leader with the
-	// group's aggregate. The exit comes between.
+	// 70: three threads killed together; the leader's record comes first,
+	// then the exit, then the others', the last with the group's aggregate.
 	fork(70, 11*sec)
-	x.account(rec(71, 70, bootSec+12, 1000, false))
-	x.account(rec(72, 70, bootSec+12, 2000, false))
+	now = 13 * sec
+	x.account(rec(70, 70, bootSec+11, 3000, false))
 	exit(70, 13*sec)
-	x.account(rec(70, 70, bootSec+11, 3000, true))
+	x.account(rec(71, 70, bootSec+12, 1000, false))
+	x.account(rec(72, 70, bootSec+12, 2000, true))
+	// 90: one thread, its record just now: whole only after acctSettle.
+	fork(90, 14*sec)
+	now = 14 * sec
+	x.account(rec(90, 90, bootSec+14, 500, false))
+	exit(90, 14*sec+1)
 	// 80: a record of an earlier process 80 (begun an hour before), which
 	// must not be taken for the new one.
 	x.account(rec(80, 80, bootSec-3600, 99_000_000, false))
@@ -59,7 +66,6 @@ func TestExitTrackerTaskstats(t *testing.T) {
 	exit(60, 14*sec+6)
 	x.loseAcct()
 
-	now = 14*sec + 7 // within the grace: 80 and 60 still wait
 	got := x.drain()
 	want := &reading.Exits{Watching: true, Taskstats: true, TaskstatsLost: 1, TaskstatsLostTotal: 1, Processes: []reading.ExitedProcess{
 		{PID: 50, PPID: 1, Comm: "c", Start: wall(10 * sec), Exit: wall(10*sec + 2), Lifetime: 2e-9, CPUTime: 0.01,
@@ -68,7 +74,16 @@ func TestExitTrackerTaskstats(t *testing.T) {
 			ReadBytes: 70 + 71 + 72, WriteBytes: 2 * (70 + 71 + 72), Final: true, Taskstats: true},
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("drain() within the grace (-want +got):\n%s", diff)
+		t.Errorf("drain() at once (-want +got):\n%s", diff)
+	}
+	now += acctSettle
+	got = x.drain()
+	want = &reading.Exits{Watching: true, Taskstats: true, TaskstatsLostTotal: 1, Processes: []reading.ExitedProcess{
+		{PID: 90, PPID: 1, Comm: "c", Start: wall(14 * sec), Exit: wall(14*sec + 1), Lifetime: 1e-9, CPUTime: 0.0015,
+			ReadBytes: 90, WriteBytes: 180, Final: true, Taskstats: true},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drain() after acctSettle (-want +got):\n%s", diff)
 	}
 	now += acctGrace
 	got = x.drain()
@@ -81,7 +96,7 @@ func TestExitTrackerTaskstats(t *testing.T) {
 	}
 	now += acctKeep
 	x.drain()
-	if len(x.acct) != 0 || len(x.groups) != 0 || len(x.waiting) != 0 {
-		t.Errorf("after acctKeep: %d records, %d groups, %d exits still held", len(x.acct), len(x.groups), len(x.waiting))
+	if len(x.acct) != 0 || len(x.waiting) != 0 {
+		t.Errorf("after acctKeep: %d records, %d exits still held", len(x.acct), len(x.waiting))
 	}
 }

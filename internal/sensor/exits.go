@@ -43,12 +43,11 @@ type exitTracker struct {
 	exited []reading.ExitedProcess
 	lost   int
 
-	// With a taskstats listener (exitacct.go): records waiting for their
-	// exit by PID, thread records summed by thread group, exits waiting
-	// for their record, and the records the socket dropped.
+	// With a taskstats listener (exitacct.go): the records summed by
+	// thread group, the exits waiting for them, and the overflows of the
+	// socket.
 	taskstats     bool
-	acct          map[int32]acctRec
-	groups        map[int32]*acctRec
+	acct          map[int32]*acctRec
 	waiting       []waitingExit
 	acctLost      int
 	acctLostTotal uint64
@@ -67,7 +66,7 @@ const maxTracked = 1 << 16
 
 func newExitTracker(look func(int32, bool) (procLook, bool), wall func(uint64) time.Time, mono func() uint64) *exitTracker {
 	return &exitTracker{look: look, wall: wall, mono: mono, live: make(map[int32]*tracked),
-		acct: make(map[int32]acctRec), groups: make(map[int32]*acctRec)}
+		acct: make(map[int32]*acctRec)}
 }
 
 // handle takes one event.
@@ -152,7 +151,7 @@ func (x *exitTracker) handle(ev procfs.ProcEvent) {
 		e.Signal = int(ev.ExitCode & 0x7f)
 		e.CoreDumped = ev.ExitCode&0x80 != 0
 		if x.taskstats {
-			x.settle(e)
+			x.waiting = append(x.waiting, waitingExit{ExitedProcess: e, at: x.mono()})
 			return
 		}
 		x.exited = append(x.exited, e)
