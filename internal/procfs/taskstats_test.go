@@ -190,3 +190,19 @@ func FuzzParseTaskstats(f *testing.F) {
 		ParseGenlFamilyID(b)
 	})
 }
+
+// BenchmarkParseTaskstats is the parse of one exit record as this
+// machine's kernel sends it.
+func BenchmarkParseTaskstats(b *testing.B) {
+	msg, err := os.ReadFile(filepath.Join("testdata", "taskstats", "kernel-6.18-exit-sh.bin"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []TaskExit
+	for b.Loop() {
+		recs, err = ParseTaskstats(msg, testFamily, recs[:0])
+		if err != nil || len(recs) != 1 {
+			b.Fatal(recs, err)
+		}
+	}
+}

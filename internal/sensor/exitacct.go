@@ -1,6 +1,8 @@
 package sensor
 
 import (
+	"time"
+
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -14,7 +16,8 @@ import (
 // by PID and start time, once the group is whole: its last thread's
 // record says so, or, for a process of one thread, which has no such
 // record, acctSettle has passed since its leader's. An exit whose record
-// has not come within acctGrace is listed with what /proc gave.
+// has not come within acctGrace is listed with what /proc gave at its exec
+// (not at its exit: with taskstats that read is spared).
 
 const (
 	// acctSettle is how long after its leader's record a process is taken
@@ -146,5 +149,8 @@ func fillFromTaskstats(e *reading.ExitedProcess, r procfs.TaskExit) {
 	}
 	if e.Lifetime == 0 && r.Elapsed > 0 {
 		e.Lifetime = float64(r.Elapsed) / 1e6
+		if e.Start.IsZero() {
+			e.Start = e.Exit.Add(-time.Duration(r.Elapsed) * time.Microsecond)
+		}
 	}
 }
