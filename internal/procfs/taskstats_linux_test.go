@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestTaskstatsSeesAnExit runs with CAP_NET_ADMIN only. It starts a child
@@ -70,6 +72,60 @@ func TestTaskstatsSeesAnExit(t *testing.T) {
 				}
 			}
 			return
+		}
+	}
+}
+
+// TestTaskstatsOverflowIsReported: a listener that does not read while
+// many tasks exit loses records, and says so once (ErrTaskstatsLost), then
+// reads on. Its buffer is shrunk to the least the kernel allows so that a
+// few hundred exits overflow it.
+func TestTaskstatsOverflowIsReported(t *testing.T) {
+	t.Parallel()
+	online, err := os.ReadFile("/sys/devices/system/cpu/online")
+	if err != nil {
+		t.Skipf("no online CPU list: %v", err)
+	}
+	ts, err := ListenTaskstats(string(online))
+	if errors.Is(err, ErrNoTaskstats) {
+		t.Skipf("not permitted here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.Close()
+	rc, err := ts.f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serr error
+	rc.Control(func(fd uintptr) { serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, 0) })
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	// 100 short shells, each ending one task, while nothing reads.
+	if err := exec.Command("sh", "-c", `i=0; while [ $i -lt 100 ]; do sh -c : ; i=$((i+1)); done`).Run(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(10*time.Second, func() { ts.f.Close() })
+	defer timer.Stop()
+	lost, read := 0, 0
+	var recs []TaskExit
+	for lost == 0 || read == 0 {
+		recs, err = ts.Read(recs[:0])
+		switch {
+		case errors.Is(err, ErrTaskstatsLost):
+			lost++
+		case errors.Is(err, os.ErrClosed):
+			t.Fatalf("within 10 s: %d overflows reported, %d records read after", lost, read)
+		case err != nil:
+			t.Fatal(err)
+		case lost > 0:
+			read += len(recs)
+		}
+		if lost > 0 && read == 0 && len(recs) == 0 {
+			// Records come again only with new exits.
+			exec.Command("true").Run()
 		}
 	}
 }
