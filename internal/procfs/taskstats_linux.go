@@ -173,15 +173,21 @@ func (t *Taskstats) answer() ([]byte, error) {
 	}
 }
 
-func (t *Taskstats) recv() (int, error) {
-	rc, err := t.f.SyscallConn()
+func (t *Taskstats) recv() (int, error) { return recvDatagram(t.f, t.buf) }
+
+// recvDatagram waits on the runtime's poller for the next datagram of a
+// non-blocking netlink socket and reads it into buf. The error is the
+// file's (os.ErrClosed after Close) or the socket's (ENOBUFS: the kernel
+// dropped messages).
+func recvDatagram(f *os.File, buf []byte) (int, error) {
+	rc, err := f.SyscallConn()
 	if err != nil {
 		return 0, err
 	}
 	var n int
 	var rerr error
 	err = rc.Read(func(fd uintptr) bool {
-		n, _, rerr = unix.Recvfrom(int(fd), t.buf, 0)
+		n, _, rerr = unix.Recvfrom(int(fd), buf, 0)
 		return rerr != unix.EAGAIN
 	})
 	if err != nil {

@@ -16,10 +16,10 @@ import (
 // that reads a file and exits with status 3, and waits for its record:
 // the child's name, parent, status and a lifetime, as the kernel has them.
 // With -capture it keeps the datagram as a fixture of this kernel's layout.
-var capture = flag.String("capture", "", "keep the datagram of TestTaskstatsSeesAnExit as testdata/taskstats/`name`")
-
-func TestTaskstatsSeesAnExit(t *testing.T) {
-	t.Parallel()
+// listenOrSkip registers for taskstats on the online CPUs, or skips the
+// test where that is not permitted (CAP_NET_ADMIN).
+func listenOrSkip(t *testing.T) *Taskstats {
+	t.Helper()
 	online, err := os.ReadFile("/sys/devices/system/cpu/online")
 	if err != nil {
 		t.Skipf("no online CPU list: %v", err)
@@ -31,7 +31,15 @@ func TestTaskstatsSeesAnExit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ts.Close()
+	t.Cleanup(func() { ts.Close() })
+	return ts
+}
+
+var capture = flag.String("capture", "", "keep the datagram of TestTaskstatsSeesAnExit as testdata/taskstats/`name`")
+
+func TestTaskstatsSeesAnExit(t *testing.T) {
+	t.Parallel()
+	ts := listenOrSkip(t)
 	cmd := exec.Command("sh", "-c", "exit 3")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -82,18 +90,7 @@ func TestTaskstatsSeesAnExit(t *testing.T) {
 // few hundred exits overflow it.
 func TestTaskstatsOverflowIsReported(t *testing.T) {
 	t.Parallel()
-	online, err := os.ReadFile("/sys/devices/system/cpu/online")
-	if err != nil {
-		t.Skipf("no online CPU list: %v", err)
-	}
-	ts, err := ListenTaskstats(string(online))
-	if errors.Is(err, ErrNoTaskstats) {
-		t.Skipf("not permitted here: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ts.Close()
+	ts := listenOrSkip(t)
 	rc, err := ts.f.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
