@@ -227,6 +227,13 @@ func (c *Collector) collect(ch chan<- prometheus.Metric, families bool) {
 		if r.Sensor == reading.SensorCgroups {
 			c.cgroups(&e, &r)
 		}
+		if ex := r.Exits; ex != nil {
+			e.gauge(d.exitsWatching, bool01(ex.Watching))
+			if ex.Watching {
+				e.gauge(d.exitsTaskstats, bool01(ex.Taskstats))
+				e.counter(d.exitsTaskstatsLost, float64(ex.TaskstatsLostTotal))
+			}
+		}
 		if r.Sensor != "" {
 			e.gauge(d.readingStatus, float64(r.Status), r.Sensor)
 			if !r.Time.IsZero() {
@@ -285,6 +292,13 @@ func (c *Collector) processes(e *emitter, procs []reading.Process) {
 		e.gauge(d.procRSS, float64(p.RSS), pid, p.Comm, p.User)
 		e.gauge(d.procThreads, float64(p.Threads), pid, p.Comm, p.User)
 	}
+}
+
+func bool01(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func appendInt(b []byte, v int64) []byte {
@@ -446,6 +460,7 @@ type descs struct {
 	sensorInterval, sensorReadSeconds, sensorLastRead          *prometheus.Desc
 	outputBuffered, outputDropped                              *prometheus.Desc
 	procCPUPercent, procCPUSeconds, procRSS, procThreads       *prometheus.Desc
+	exitsWatching, exitsTaskstats, exitsTaskstatsLost          *prometheus.Desc
 }
 
 func newDescs() descs {
@@ -486,5 +501,9 @@ func newDescs() descs {
 		procCPUSeconds: nd("vigia_process_cpu_seconds_total", "User and system CPU time of one of the busiest processes.", proc, nil),
 		procRSS:        nd("vigia_process_resident_memory_bytes", "Resident memory of one of the busiest processes.", proc, nil),
 		procThreads:    nd("vigia_process_threads", "Threads of one of the busiest processes.", proc, nil),
+
+		exitsWatching:      nd("vigia_exits_watching", "Whether vigia hears the kernel's process events, so the list of exited processes is whole (root or CAP_NET_ADMIN on older kernels).", nil, nil),
+		exitsTaskstats:     nd("vigia_exits_taskstats", "Whether exited processes get their CPU and I/O from the kernel's taskstats records (CAP_NET_ADMIN) rather than /proc.", nil, nil),
+		exitsTaskstatsLost: nd("vigia_exits_taskstats_overflows_total", "Times the taskstats socket's buffer overflowed, dropping records; those exits have /proc's CPU and I/O.", nil, nil),
 	}
 }

@@ -102,7 +102,8 @@ func fixture() []reading.Reading {
 				{PID: 1, Comm: "init", User: "root", CPUPercent: 0.1, CPUTime: 12, RSS: 10 << 20, Threads: 1},
 				{PID: 42, Comm: "busy\xff", User: "ana", CPUPercent: 95, CPUTime: 300, RSS: 100 << 20, Threads: 8},
 				{PID: 7, Comm: "idle", User: "ana", CPUPercent: 0, CPUTime: 1, RSS: 1 << 20, Threads: 1},
-			}},
+			},
+			Exits: &reading.Exits{Watching: true, Taskstats: true, TaskstatsLost: 1, TaskstatsLostTotal: 4, Processes: []reading.ExitedProcess{}}},
 		{Sensor: reading.SensorSelf, Time: t0, Err: "sensor stale: no reading for 10s", Metrics: nil},
 	}
 }

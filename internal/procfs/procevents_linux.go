@@ -80,18 +80,9 @@ var ErrProcEventsLost = errors.New("process events lost: the socket buffer overf
 // Read waits for the next datagram and appends its events to dst. After
 // Close it returns os.ErrClosed.
 func (p *ProcEvents) Read(dst []ProcEvent) ([]ProcEvent, error) {
-	rc, err := p.f.SyscallConn()
-	if err != nil {
-		return dst, err
-	}
-	var n int
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		n, _, rerr = unix.Recvfrom(int(fd), p.buf, 0)
-		return rerr != unix.EAGAIN
-	})
-	if err != nil {
-		return dst, err
+	n, rerr := recvDatagram(p.f, p.buf)
+	if errors.Is(rerr, os.ErrClosed) {
+		return dst, rerr
 	}
 	if rerr == unix.ENOBUFS {
 		return dst, ErrProcEventsLost

@@ -18,6 +18,16 @@ type Exits struct {
 	// dropping events, exits among them) and the exits beyond the list's
 	// cap of MaxExited: when it is not 0 the list is incomplete.
 	Lost int `json:"lost,omitempty"`
+	// Taskstats says CPU and I/O come from the kernel's per-task
+	// accounting at each exit (it takes CAP_NET_ADMIN); false, from /proc,
+	// read at the exit while the process is a zombie, which a process
+	// reaped at once escapes. TaskstatsLost counts the overflows of its
+	// socket since the previous reading (each dropping records, whose
+	// exits then have /proc's values), TaskstatsLostTotal since vigia
+	// started.
+	Taskstats          bool   `json:"taskstats"`
+	TaskstatsLost      int    `json:"taskstats_lost,omitempty"`
+	TaskstatsLostTotal uint64 `json:"taskstats_lost_total,omitempty"`
 }
 
 // MaxExited caps the exited processes one reading carries; a fork bomb
@@ -25,9 +35,10 @@ type Exits struct {
 const MaxExited = 4096
 
 // ExitedProcess is one process that exited. Name, command line and start
-// are read from /proc at its exec (or fork), CPU and I/O at its exit when
-// /proc still had it (the zombie before its parent reaps it), else at the
-// exec: Final says which.
+// are read from /proc at its exec (or fork), CPU and I/O from its
+// taskstats record, or at its exit when /proc still had it (the zombie
+// before its parent reaps it), else at the exec: Final and Taskstats say
+// which.
 type ExitedProcess struct {
 	PID      int32     `json:"pid"`
 	PPID     int32     `json:"ppid"`
@@ -42,8 +53,12 @@ type ExitedProcess struct {
 	ReadBytes  uint64 `json:"io_read_bytes"`
 	WriteBytes uint64 `json:"io_write_bytes"`
 	// Final says CPUTime and the I/O were read at the exit, so they are the
-	// process's whole; false means they are as of its exec.
-	Final bool `json:"final"`
+	// process's whole; false means they are as of its exec. Taskstats says
+	// they are the kernel's own count at the exit (summed over its threads
+	// where the record names each thread's group, from version 12 of the
+	// record on); else they are /proc's.
+	Final     bool `json:"final"`
+	Taskstats bool `json:"taskstats,omitempty"`
 	// Status is the exit status; Signal the signal that ended it (0 for a
 	// normal exit), CoreDumped whether that signal dumped core.
 	Status     int  `json:"exit_status"`

@@ -2,6 +2,7 @@ package sensor
 
 import (
 	"errors"
+	"os"
 	"strconv"
 	"time"
 
@@ -10,27 +11,60 @@ import (
 	"github.com/vigia-dev/vigia/internal/procfs"
 )
 
-// exitWatch owns the process-events subscription and the goroutine that
-// feeds its events to the tracker. The goroutine exits when close closes
-// the subscription, and close waits for it.
+// exitWatch owns the process-events subscription, the taskstats
+// registration where the kernel allows it, and the goroutines that feed
+// both to the tracker. Each goroutine exits when close closes its socket,
+// and close waits for them.
 type exitWatch struct {
-	events *procfs.ProcEvents
-	x      *exitTracker
-	done   chan struct{}
+	events   *procfs.ProcEvents
+	acct     *procfs.Taskstats // nil without CAP_NET_ADMIN
+	x        *exitTracker
+	done     chan struct{}
+	acctDone chan struct{}
 }
 
 // startExitWatch subscribes to the connector; the error wraps
-// procfs.ErrNoProcEvents without the capability.
-func startExitWatch(fs procfs.FS, listen func() (*procfs.ProcEvents, error), hz uint64, start func(ticks uint64) time.Time) (*exitWatch, error) {
+// procfs.ErrNoProcEvents without the capability. It then registers for
+// taskstats through listenAcct on the online CPUs; without it the exits
+// get their CPU and I/O from /proc.
+func startExitWatch(fs procfs.FS, listen func() (*procfs.ProcEvents, error), listenAcct func(cpus string) (*procfs.Taskstats, error),
+	hz uint64, start func(ticks uint64) time.Time) (*exitWatch, error) {
 	events, err := listen()
 	if err != nil {
 		return nil, err
 	}
 	buf := make([]byte, 4096)
 	look := func(pid int32, exit bool) (procLook, bool) { return lookProcess(fs, pid, exit, buf, hz, start) }
-	w := &exitWatch{events: events, x: newExitTracker(look, monotonicToWall), done: make(chan struct{})}
+	w := &exitWatch{events: events, x: newExitTracker(look, monotonicToWall, monotonicNow), done: make(chan struct{})}
+	if listenAcct != nil {
+		if cpus, err := os.ReadFile(fs.Sys("devices", "system", "cpu", "online")); err == nil {
+			if acct, err := listenAcct(string(cpus)); err == nil {
+				w.acct, w.x.taskstats, w.acctDone = acct, true, make(chan struct{})
+				go w.runAcct()
+			}
+		}
+	}
 	go w.run()
 	return w, nil
+}
+
+func (w *exitWatch) runAcct() {
+	defer close(w.acctDone)
+	var recs []procfs.TaskExit
+	for {
+		var err error
+		recs, err = w.acct.Read(recs[:0])
+		for _, r := range recs {
+			w.x.account(r)
+		}
+		switch {
+		case err == nil, errors.Is(err, procfs.ErrTaskstatsFormat):
+		case errors.Is(err, procfs.ErrTaskstatsLost):
+			w.x.loseAcct()
+		default:
+			return // closed, or the socket failed
+		}
+	}
 }
 
 func (w *exitWatch) run() {
@@ -55,6 +89,10 @@ func (w *exitWatch) run() {
 func (w *exitWatch) close() error {
 	err := w.events.Close()
 	<-w.done
+	if w.acct != nil {
+		w.acct.Close()
+		<-w.acctDone
+	}
 	return err
 }
 
@@ -67,6 +105,16 @@ func monotonicToWall(nanos uint64) time.Time {
 		return now
 	}
 	return now.Add(-time.Duration(uint64(ts.Nano()) - nanos))
+}
+
+// monotonicNow is CLOCK_MONOTONIC in nanoseconds, the clock of the
+// connector's timestamps.
+func monotonicNow() uint64 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
+		return 0
+	}
+	return uint64(ts.Nano())
 }
 
 // lookProcess reads what the exit list needs of a process from /proc into

@@ -21,7 +21,7 @@ func TestExitTracker(t *testing.T) {
 		20: {PPID: 10, Comm: "cc", Cmdline: "cc -c a.c", CPUTime: 0.01},
 		40: {PPID: 1, Comm: "old", Cmdline: "[old]", Start: boot.Add(time.Second), CPUTime: 7, ReadBytes: 4096, WriteB: 8192},
 	}
-	x := newExitTracker(func(pid int32, _ bool) (procLook, bool) { l, ok := procs[pid]; return l, ok }, wall)
+	x := newExitTracker(func(pid int32, _ bool) (procLook, bool) { l, ok := procs[pid]; return l, ok }, wall, func() uint64 { return 0 })
 	ms := uint64(time.Millisecond)
 	for _, ev := range []procfs.ProcEvent{
 		{Kind: procfs.ProcEventExec, Nanos: 1 * ms, PID: 10, TGID: 10},

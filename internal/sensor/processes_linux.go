@@ -41,17 +41,18 @@ func NewProcesses(fs procfs.FS) (*Processes, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.watchExits(fs, procfs.ListenProcEvents)
+	p.watchExits(fs, procfs.ListenProcEvents, procfs.ListenTaskstats)
 	return p, nil
 }
 
-// watchExits subscribes through listen, on this machine's own /proc only.
-func (p *Processes) watchExits(fs procfs.FS, listen func() (*procfs.ProcEvents, error)) {
+// watchExits subscribes through listen, and registers for taskstats
+// through listenAcct (nil: not), on this machine's own /proc only.
+func (p *Processes) watchExits(fs procfs.FS, listen func() (*procfs.ProcEvents, error), listenAcct func(string) (*procfs.Taskstats, error)) {
 	if !p.table.OwnNamespace() {
 		return
 	}
 	var err error
-	p.exits, err = startExitWatch(fs, listen, p.table.ClockTicks(), p.table.StartTime)
+	p.exits, err = startExitWatch(fs, listen, listenAcct, p.table.ClockTicks(), p.table.StartTime)
 	p.exitsDenied = err != nil
 }
 

@@ -18,11 +18,13 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// burnEnv makes the test binary a short job: it burns burnCPU of CPU and
-// exits (TestHelperBurn).
+// burnEnv makes the test binary a short job: it writes burnWrite bytes to
+// a file of its own in the directory burnEnv names, burns burnCPU of CPU
+// and exits (TestHelperBurn).
 const (
-	burnEnv = "VIGIA_TEST_BURN"
-	burnCPU = 20 * time.Millisecond
+	burnEnv   = "VIGIA_TEST_BURN"
+	burnCPU   = 20 * time.Millisecond
+	burnWrite = 64 << 10
 )
 
 // jobs is how many short jobs the shell runs: 200, or a few under the race
@@ -39,6 +41,11 @@ func TestHelperBurn(t *testing.T) {
 	if os.Getenv(burnEnv) == "" {
 		t.Skip("run by TestShortLivedJobs only")
 	}
+	// The written pages are counted as the job's write_bytes when it
+	// dirties them, before any writeback.
+	if err := os.WriteFile(filepath.Join(os.Getenv(burnEnv), strconv.Itoa(os.Getpid())), make([]byte, burnWrite), 0o600); err != nil {
+		os.Exit(2)
+	}
 	for {
 		var ts unix.Timespec
 		if unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts) != nil || time.Duration(ts.Nano()) >= burnCPU {
@@ -51,7 +58,9 @@ func TestHelperBurn(t *testing.T) {
 // between two reads, none of which lives to be seen in the table: their
 // CPU must show in the shell's children CPU (any user), and, where the
 // kernel lets vigia listen to process events (root), every one of them in
-// the reading's exited list.
+// the reading's exited list; where it also lets vigia register for
+// taskstats (CAP_NET_ADMIN), every one with its CPU and the bytes it wrote
+// from its record.
 func TestShortLivedJobs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 200 processes")
@@ -73,7 +82,7 @@ func TestShortLivedJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := exec.Command("sh", "-c", `read go; i=0; while [ $i -lt `+itoa(jobs)+` ]; do "$0" -test.run='^TestHelperBurn$' || exit 1; i=$((i+1)); done; echo done; read end`, self)
-	sh.Env = append(os.Environ(), burnEnv+"=1")
+	sh.Env = append(os.Environ(), burnEnv+"="+t.TempDir())
 	stdin, err := sh.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -159,9 +168,14 @@ func TestShortLivedJobs(t *testing.T) {
 		exited = append(exited, p.exits.x.drain().Processes...)
 	}
 	if n := countJobs(exited, shPID); n != jobs {
+		for _, e := range exited {
+			if e.PPID == shPID && !strings.Contains(e.Cmdline, "TestHelperBurn") {
+				t.Logf("a child of the shell without the job's command line: %+v", e)
+			}
+		}
 		t.Fatalf("exited list has %d jobs of the shell %d, want %d (lost %d)", n, shPID, jobs, r.Exits.Lost)
 	}
-	final, cpu := 0, 0.0
+	final, acct, cpu := 0, 0, 0.0
 	for _, e := range exited {
 		if e.PPID != shPID {
 			continue
@@ -173,8 +187,21 @@ func TestShortLivedJobs(t *testing.T) {
 			final++
 			cpu += e.CPUTime
 		}
+		if e.Taskstats {
+			acct++
+		}
+		// The CPU clock the job stops on and the kernel's record count
+		// the same runtime; 1 ms of slack for rounding to microseconds.
+		if r.Exits.Taskstats && (!e.Taskstats || e.CPUTime < (burnCPU-time.Millisecond).Seconds() || e.WriteBytes < burnWrite) {
+			t.Errorf("exited job %d: taskstats %v, CPU %.4f s, wrote %d bytes; want its record, at least %v and %d bytes",
+				e.PID, e.Taskstats, e.CPUTime, e.WriteBytes, burnCPU, burnWrite)
+		}
 	}
-	t.Logf("%d jobs exited in %v; %d read at their exit, with %.2f s of CPU; %d overflows of the event buffer", jobs, t1.Sub(t0), final, cpu, r.Exits.Lost)
+	t.Logf("%d jobs exited in %v; %d with CPU and I/O at their exit (%d from taskstats, in use: %v), with %.2f s of CPU; %d overflows of the event buffer, %d of taskstats'",
+		jobs, t1.Sub(t0), final, acct, r.Exits.Taskstats, cpu, r.Exits.Lost, r.Exits.TaskstatsLost)
+	if !r.Exits.Taskstats && os.Geteuid() == 0 {
+		t.Errorf("running as root, but taskstats is not in use")
+	}
 }
 
 func countJobs(exited []reading.ExitedProcess, parent int32) int {
@@ -228,7 +255,7 @@ func TestExitsRefused(t *testing.T) {
 	defer p.Close()
 	p.watchExits(fs, func() (*procfs.ProcEvents, error) {
 		return nil, fmt.Errorf("%w: %w", procfs.ErrNoProcEvents, unix.EPERM)
-	})
+	}, nil)
 	t0 := time.Now()
 	if _, err := p.Read(context.Background(), t0); err != ErrWarmup {
 		t.Fatalf("first Read() error = %v, want ErrWarmup", err)

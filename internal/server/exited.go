@@ -13,12 +13,15 @@ import (
 // between the last two readings of the process table, busiest first.
 // Watching false means the list cannot be had (vigia lacks root or
 // CAP_NET_ADMIN, or reads another machine's /proc), not that nothing
-// exited.
+// exited. Taskstats says CPU and I/O come from the kernel's record of each
+// exit; TaskstatsLost counts its socket's overflows in the interval.
 type exitedAnswer struct {
-	Time      time.Time               `json:"time"`
-	Watching  bool                    `json:"watching"`
-	Lost      int                     `json:"lost"`
-	Processes []reading.ExitedProcess `json:"processes"`
+	Time          time.Time               `json:"time"`
+	Watching      bool                    `json:"watching"`
+	Lost          int                     `json:"lost"`
+	Taskstats     bool                    `json:"taskstats"`
+	TaskstatsLost int                     `json:"taskstats_lost"`
+	Processes     []reading.ExitedProcess `json:"processes"`
 	// NeedsToken names the fields withheld until a token is configured.
 	NeedsToken []string `json:"needs_token,omitempty"`
 }
@@ -40,6 +43,7 @@ func (s *Server) exited(w http.ResponseWriter, r *http.Request) {
 		}
 		if ex != nil {
 			ans.Watching, ans.Lost = ex.Watching, ex.Lost
+			ans.Taskstats, ans.TaskstatsLost = ex.Taskstats, ex.TaskstatsLost
 			ans.Processes = append(ans.Processes, ex.Processes...)
 		}
 		break

@@ -35,6 +35,23 @@ func (t *Text) ExitedLost(n int) string {
 	return fmt.Sprintf(t.pick("%d more not listed (events lost or over the cap)", "%d más sin listar (eventos perdidos o sobre el tope)"), n)
 }
 
+// ExitedSource says where the list's CPU and I/O come from: the kernel's
+// taskstats record of each exit, or /proc, read at the exit while the
+// process is still a zombie (taskstats take CAP_NET_ADMIN).
+func (t *Text) ExitedSource(taskstats bool) string {
+	if taskstats {
+		return t.pick("CPU, I/O: taskstats", "CPU, E/S: taskstats")
+	}
+	return t.pick("CPU, I/O: /proc", "CPU, E/S: /proc")
+}
+
+// ExitedAcctLost says the taskstats socket overflowed n times in the
+// interval, so some exits have /proc's CPU and I/O or none.
+func (t *Text) ExitedAcctLost(n int) string {
+	return fmt.Sprintf(t.pick("taskstats records dropped (%d overflows): some CPU and I/O from /proc",
+		"registros de taskstats perdidos (%d desbordes): parte de CPU y E/S de /proc"), n)
+}
+
 // ExitedColumns are the list's column heads: PID, parent, lifetime, CPU,
 // bytes read, bytes written, how it ended, command.
 func (t *Text) ExitedColumns() []string {

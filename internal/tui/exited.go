@@ -14,6 +14,7 @@ import (
 // The exited view: the processes that exited between the last two
 // readings of the process table, busiest first, from the kernel's process
 // events. Without the capability to listen to them it says so instead.
+// Its title says whether CPU and I/O come from taskstats or /proc.
 
 // exitedKey handles a key in the exited view: its own key, esc or q go
 // back.
@@ -54,7 +55,7 @@ func (m *Model) viewExited() string {
 		lines = append(lines, title(t, m.tx.ExitedTitle(0), "", m.w))
 		say(t.status[reading.Warning], m.tx.ExitedUnseen())
 	default:
-		lines = append(lines, title(t, m.tx.ExitedTitle(len(ex.Processes)+ex.Lost), "", m.w))
+		lines = append(lines, title(t, m.tx.ExitedTitle(len(ex.Processes)+ex.Lost), m.tx.ExitedSource(ex.Taskstats), m.w))
 		heads := m.tx.ExitedColumns()
 		ln.reset(m.w)
 		for i, w := range exitedWidths {
@@ -75,6 +76,9 @@ func (m *Model) viewExited() string {
 		})
 		room := m.h - 1 - len(lines)
 		if ex.Lost > 0 {
+			room--
+		}
+		if ex.TaskstatsLost > 0 {
 			room--
 		}
 		for i, e := range rows {
@@ -113,6 +117,9 @@ func (m *Model) viewExited() string {
 		}
 		if ex.Lost > 0 {
 			say(t.status[reading.Warning], m.tx.ExitedLost(ex.Lost))
+		}
+		if ex.TaskstatsLost > 0 {
+			say(t.status[reading.Warning], m.tx.ExitedAcctLost(ex.TaskstatsLost))
 		}
 	}
 	blank := strings.Repeat(" ", m.w)

@@ -38,6 +38,17 @@ func churnExits(at time.Time) *reading.Exits {
 	}}
 }
 
+// acctExits are churnExits with CPU and I/O from taskstats, whose socket
+// overflowed once.
+func acctExits(at time.Time) *reading.Exits {
+	ex := churnExits(at)
+	ex.Taskstats, ex.TaskstatsLost, ex.TaskstatsLostTotal, ex.Lost = true, 1, 3, 0
+	for i := range ex.Processes[:2] {
+		ex.Processes[i].Taskstats = true
+	}
+	return ex
+}
+
 // childInspector reads the shell as the process table's detail would.
 type childInspector struct{}
 
@@ -61,6 +72,8 @@ func TestExitedFrames(t *testing.T) {
 	}{
 		{name: "exited", exits: churnExits(at), keys: []string{"X"}, sizes: [][2]int{{80, 24}, {160, 50}}},
 		{name: "es-exited", lang: text.Spanish, exits: churnExits(at), keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
+		{name: "exited-taskstats", exits: acctExits(at), keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
+		{name: "es-exited-taskstats", lang: text.Spanish, exits: acctExits(at), keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
 		{name: "exited-unseen", exits: &reading.Exits{Processes: []reading.ExitedProcess{}}, keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
 		{name: "es-exited-unseen", lang: text.Spanish, exits: &reading.Exits{Processes: []reading.ExitedProcess{}}, keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
 		{name: "exited-none-here", keys: []string{"X"}, sizes: [][2]int{{80, 24}}},
