@@ -10,12 +10,12 @@ import (
 // netlink and connector headers, then what, cpu and the timestamp, then the
 // event's data (cn_proc.h).
 const (
-	evWhatOff    = nlmsgHdrLen + cnMsgLen
-	evDataOff    = evWhatOff + procEvHdrLen
-	evForkPID = evDataOff + 8 // child_pid, after parent_pid and parent_tgid
-	evForkTGID   = evDataOff + 12
-	evProcPID    = evDataOff // process_pid of an exec or an exit
-	evProcTGID   = evDataOff + 4
+	evWhatOff  = nlmsgHdrLen + cnMsgLen
+	evDataOff  = evWhatOff + procEvHdrLen
+	evForkPID  = evDataOff + 8 // child_pid, after parent_pid and parent_tgid
+	evForkTGID = evDataOff + 12
+	evProcPID  = evDataOff // process_pid of an exec or an exit
+	evProcTGID = evDataOff + 4
 )
 
 // processEventsFilter is a classic BPF socket filter that lets through only
