@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,8 +29,14 @@ const (
 	procEventsBuffer = 8 << 20
 )
 
-// ListenProcEvents subscribes to every fork, exec and exit of the machine.
-func ListenProcEvents() (*ProcEvents, error) {
+// ListenProcEvents subscribes to every fork, exec and exit of the
+// machine's processes. Events of threads (PID != TGID) and the connector's
+// other kinds are dropped by the kernel where it allows a socket filter.
+func ListenProcEvents() (*ProcEvents, error) { return listenProcEvents(true) }
+
+// listenProcEvents subscribes, with the kernel's filter when filtered is
+// set (tests compare with and without).
+func listenProcEvents(filtered bool) (*ProcEvents, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_CONNECTOR)
 	if err != nil {
 		return nil, fmt.Errorf("open the process-events socket: %w", err)
@@ -39,6 +46,10 @@ func ListenProcEvents() (*ProcEvents, error) {
 	// rmem_max only a privileged process may ask (FORCE).
 	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, procEventsBuffer) != nil {
 		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, procEventsBuffer)
+	}
+	if filtered {
+		// Before bind, so that no unfiltered event is queued.
+		_ = filterProcessEvents(fd)
 	}
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: cnIdxProc}); err != nil {
 		unix.Close(fd)
@@ -95,3 +106,23 @@ func (p *ProcEvents) Read(dst []ProcEvent) ([]ProcEvent, error) {
 
 // Close ends the subscription.
 func (p *ProcEvents) Close() error { return p.f.Close() }
+
+// recvRaw receives one datagram from the non-blocking socket fd without
+// telling the scheduler: the call never waits (an empty socket answers
+// EAGAIN and the poller waits instead), and a system call the scheduler is
+// told of wakes Go's sysmon thread when the program was idle, which on a
+// machine forking hundreds of times a second was most of the listener's
+// cost (docs/PERFORMANCE.md).
+func recvRaw(fd int, buf []byte) (int, error) {
+	for {
+		r, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)),
+			unix.MSG_DONTWAIT, 0, 0)
+		switch e {
+		case 0:
+			return int(r), nil
+		case unix.EINTR:
+			continue
+		}
+		return 0, e
+	}
+}

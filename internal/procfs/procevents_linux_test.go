@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -51,5 +52,87 @@ func TestProcEventsSeesAnExit(t *testing.T) {
 	}
 	if fork := got[ProcEventFork]; fork.ParentTGID != int32(os.Getpid()) || fork.Nanos > exit.Nanos {
 		t.Errorf("fork event %+v, exit %+v", fork, exit)
+	}
+}
+
+// TestProcEventsFilterDropsThreads runs as root only. Threads of this test
+// start and end, then a child runs: a listener without the filter sees the
+// threads' events, the filtered one sees none of any thread of the machine
+// and still the child's fork, exec and exit.
+func TestProcEventsFilterDropsThreads(t *testing.T) {
+	t.Parallel()
+	listen := func(filtered bool) *ProcEvents {
+		p, err := listenProcEvents(filtered)
+		if errors.Is(err, ErrNoProcEvents) {
+			t.Skipf("not permitted here: %v", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		return p
+	}
+	all, filtered := listen(false), listen(true)
+
+	// A goroutine that ends locked to its thread ends the thread; the next
+	// ones need new threads.
+	for range 4 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			runtime.LockOSThread()
+		}()
+		<-done
+	}
+	cmd := exec.Command("sh", "-c", "exit 3")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child := int32(cmd.Process.Pid)
+	cmd.Wait()
+
+	// read returns what p delivered up to the child's exit.
+	read := func(p *ProcEvents) []ProcEvent {
+		timer := time.AfterFunc(10*time.Second, func() { p.Close() })
+		defer timer.Stop()
+		var seen, evs []ProcEvent
+		for {
+			var err error
+			evs, err = p.Read(evs[:0])
+			if errors.Is(err, os.ErrClosed) {
+				t.Fatalf("no exit of pid %d within 10 s", child)
+			}
+			if err != nil && !errors.Is(err, ErrProcEventsLost) {
+				t.Fatal(err)
+			}
+			seen = append(seen, evs...)
+			for _, ev := range evs {
+				if ev.Kind == ProcEventExit && ev.PID == child {
+					return seen
+				}
+			}
+		}
+	}
+	self := int32(os.Getpid())
+	threads := 0
+	for _, ev := range read(all) {
+		if ev.TGID == self && ev.PID != self {
+			threads++
+		}
+	}
+	if threads == 0 {
+		t.Fatal("the unfiltered listener saw no event of this test's threads")
+	}
+	kinds := map[ProcEventKind]bool{}
+	for _, ev := range read(filtered) {
+		if ev.PID != ev.TGID {
+			t.Errorf("the filter let a thread's event through: %+v", ev)
+		}
+		if ev.PID == child {
+			kinds[ev.Kind] = true
+		}
+	}
+	if !kinds[ProcEventFork] || !kinds[ProcEventExec] || !kinds[ProcEventExit] {
+		t.Errorf("filtered: the child's events %v, want fork, exec and exit", kinds)
 	}
 }

@@ -187,7 +187,7 @@ func recvDatagram(f *os.File, buf []byte) (int, error) {
 	var n int
 	var rerr error
 	err = rc.Read(func(fd uintptr) bool {
-		n, _, rerr = unix.Recvfrom(int(fd), buf, 0)
+		n, rerr = recvRaw(int(fd), buf)
 		return rerr != unix.EAGAIN
 	})
 	if err != nil {
