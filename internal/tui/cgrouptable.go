@@ -109,12 +109,7 @@ func (t *cgroupTable) setFilter(f string) { t.filter = f; t.rebuild() }
 // setSort sorts by c; choosing the sorted column again with toggle set
 // reverses the order.
 func (t *cgroupTable) setSort(c cgCol, toggle bool) {
-	c = (c%numCgCols + numCgCols) % numCgCols
-	if c == t.sortCol && toggle {
-		t.reverse = !t.reverse
-	} else {
-		t.sortCol, t.reverse = c, false
-	}
+	t.sortCol, t.reverse = sortBy(t.sortCol, t.reverse, c, numCgCols, toggle)
 	t.rebuild()
 }
 

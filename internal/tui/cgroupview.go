@@ -130,11 +130,7 @@ func (m *Model) cgroupTableLines(w, h int) []string {
 		p := th.header
 		if c == tb.sortCol {
 			p = th.sorted
-			if d.desc != tb.reverse {
-				name += "▼"
-			} else {
-				name += "▲"
-			}
+			name += sortMark(d.desc, tb.reverse)
 		}
 		if d.width == 0 {
 			if !tb.flat {
