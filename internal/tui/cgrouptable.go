@@ -33,29 +33,41 @@ const (
 )
 
 type cgColDef struct {
-	title string // in English; text.CgroupColumn translates it
-	width int    // 0: the rest of the line
-	desc  bool   // sorts largest first unless reversed
-	drop  int    // the order columns leave a narrow screen in, 0 never
+	title  string // in English; text.CgroupColumn translates it
+	width  int    // 0: the rest of the line
+	desc   bool   // sorts largest first unless reversed
+	drop   int    // the order columns leave a narrow screen in, 0 never
+	format func(float64) string
 }
 
 func cgColDefs() [numCgCols]cgColDef {
 	return [numCgCols]cgColDef{
-		cgCPU:           {"CPU%", 6, true, 0},
-		cgThrottled:     {"THROT", 6, true, 5},
-		cgThrottledTime: {"THR-S", 7, true, 1},
-		cgMem:           {"MEM", 6, true, 0},
-		cgLimit:         {"LIMIT", 6, true, 6},
-		cgMemPct:        {"LIM%", 5, true, 0},
-		cgHigh:          {"HIGH", 5, true, 2},
-		cgMax:           {"MAX", 5, true, 3},
-		cgOOM:           {"OOM", 4, true, 0},
-		cgRead:          {"READ/s", 7, true, 7},
-		cgWrite:         {"WRITE/s", 7, true, 8},
-		cgPids:          {"PIDS", 5, true, 4},
-		cgPSI:           {"PSI%", 6, true, 9},
-		cgName:          {"CGROUP", 0, false, 0},
+		cgCPU:           {"CPU%", 6, true, 0, pct},
+		cgThrottled:     {"THROT", 6, true, 5, count},
+		cgThrottledTime: {"THR-S", 7, true, 1, seconds},
+		cgMem:           {"MEM", 6, true, 0, bytesIEC},
+		cgLimit:         {"LIMIT", 6, true, 6, bytesIEC},
+		cgMemPct:        {"LIM%", 5, true, 0, pct},
+		cgHigh:          {"HIGH", 5, true, 2, count},
+		cgMax:           {"MAX", 5, true, 3, count},
+		cgOOM:           {"OOM", 4, true, 0, count},
+		cgRead:          {"READ/s", 7, true, 7, bytesIEC},
+		cgWrite:         {"WRITE/s", 7, true, 8, bytesIEC},
+		cgPids:          {"PIDS", 5, true, 4, count},
+		cgPSI:           {"PSI%", 6, true, 9, nil},
+		cgName:          {"CGROUP", 0, false, 0, nil},
 	}
+}
+
+// cgField is the group's number in column c, of the columns that show a
+// field as it is: nil for a field the reading did not carry, and for
+// PSI% and the name, which are made from more than one field.
+func cgField(g *reading.Cgroup, c cgCol) *float64 {
+	return [numCgCols]*float64{
+		cgCPU: g.CPUPercent, cgThrottled: g.Throttled, cgThrottledTime: g.ThrottledSeconds,
+		cgMem: g.MemCurrent, cgLimit: g.MemMax, cgMemPct: g.MemPercent, cgHigh: g.MemHigh,
+		cgMax: g.MemMaxEvents, cgOOM: g.OOMKills, cgRead: g.IOReadRate, cgWrite: g.IOWriteRate, cgPids: g.Pids,
+	}[c]
 }
 
 // cgColumns returns the columns shown at width w: the least needed give
@@ -109,31 +121,21 @@ func (t *cgroupTable) setFilter(f string) { t.filter = f; t.rebuild() }
 // setSort sorts by c; choosing the sorted column again with toggle set
 // reverses the order.
 func (t *cgroupTable) setSort(c cgCol, toggle bool) {
-	c = (c%numCgCols + numCgCols) % numCgCols
-	if c == t.sortCol && toggle {
-		t.reverse = !t.reverse
-	} else {
-		t.sortCol, t.reverse = c, false
-	}
+	t.sortCol, t.reverse = sortBy(t.sortCol, t.reverse, c, numCgCols, toggle)
 	t.rebuild()
 }
 
 // value is a group's number in column c; NaN when the reading had none.
 func (t *cgroupTable) value(g *reading.Cgroup, c cgCol) float64 {
-	p := map[cgCol]*float64{
-		cgCPU: g.CPUPercent, cgThrottled: g.Throttled, cgThrottledTime: g.ThrottledSeconds,
-		cgMem: g.MemCurrent, cgLimit: g.MemMax, cgMemPct: g.MemPercent, cgHigh: g.MemHigh,
-		cgMax: g.MemMaxEvents, cgOOM: g.OOMKills, cgRead: g.IOReadRate, cgWrite: g.IOWriteRate, cgPids: g.Pids,
-	}[c]
 	if c == cgPSI {
 		if v, _, ok := g.PressureMax(); ok {
 			return v
 		}
 	}
-	if p == nil {
-		return math.NaN()
+	if p := cgField(g, c); p != nil {
+		return *p
 	}
-	return *p
+	return math.NaN()
 }
 
 func (t *cgroupTable) compare(a, b *reading.Cgroup) int {

@@ -130,11 +130,7 @@ func (m *Model) cgroupTableLines(w, h int) []string {
 		p := th.header
 		if c == tb.sortCol {
 			p = th.sorted
-			if d.desc != tb.reverse {
-				name += "▼"
-			} else {
-				name += "▲"
-			}
+			name += sortMark(d.desc, tb.reverse)
 		}
 		if d.width == 0 {
 			if !tb.flat {
@@ -183,49 +179,11 @@ func (m *Model) cgroupRow(ln *row, g *reading.Cgroup, prefix string, cols []cgCo
 		ln.space(1)
 	}
 	defs := cgColDefs()
-	num := func(p *float64, f func(float64) string) string {
-		if p == nil {
-			return "–"
-		}
-		return f(*p)
-	}
 	for _, c := range cols {
 		p := plain
-		var s string
+		s := "–" // a field the reading did not carry, not a zero
 		switch c {
-		case cgCPU:
-			s = num(g.CPUPercent, pct)
-		case cgThrottled:
-			s = num(g.Throttled, count)
-		case cgThrottledTime:
-			s = num(g.ThrottledSeconds, seconds)
-		case cgMem:
-			s = num(g.MemCurrent, bytesIEC)
-		case cgLimit:
-			s = num(g.MemMax, bytesIEC)
-		case cgMemPct:
-			s = num(g.MemPercent, pct)
-			if g.MemPercent != nil && !selected {
-				p = th.level(m.level(reading.SensorCgroups,
-					&reading.Metric{Name: reading.CgroupsMemUsedPercent, Labels: g.Labels, Value: *g.MemPercent}))
-			}
-		case cgHigh:
-			s = num(g.MemHigh, count)
-		case cgMax:
-			s = num(g.MemMaxEvents, count)
-		case cgOOM:
-			s = num(g.OOMKills, count)
-			if g.OOMKills != nil && *g.OOMKills > 0 && !selected {
-				p = th.status[reading.Critical]
-			}
-		case cgRead:
-			s = num(g.IOReadRate, bytesIEC)
-		case cgWrite:
-			s = num(g.IOWriteRate, bytesIEC)
-		case cgPids:
-			s = num(g.Pids, count)
 		case cgPSI:
-			s = "–"
 			if v, res, ok := g.PressureMax(); ok {
 				s = pct(v) + " " + res[:1]
 			}
@@ -238,6 +196,20 @@ func (m *Model) cgroupRow(ln *row, g *reading.Cgroup, prefix string, cols []cgCo
 				ln.add(dim, " pod "+text.Printable(g.Pod))
 			}
 			continue
+		default:
+			if v := cgField(g, c); v != nil {
+				s = defs[c].format(*v)
+			}
+		}
+		// The selected row is one reversed paint; elsewhere LIM% takes
+		// its rule's level and OOM kills are critical.
+		switch {
+		case selected:
+		case c == cgMemPct && g.MemPercent != nil:
+			p = th.level(m.level(reading.SensorCgroups,
+				&reading.Metric{Name: reading.CgroupsMemUsedPercent, Labels: g.Labels, Value: *g.MemPercent}))
+		case c == cgOOM && g.OOMKills != nil && *g.OOMKills > 0:
+			p = th.status[reading.Critical]
 		}
 		ln.addPad(p, s, defs[c].width, true)
 		ln.add(plain, " ")

@@ -90,12 +90,10 @@ func (t *fleetTable) setHosts(hs []fleet.Host) { t.hosts = hs; t.build() }
 
 func (t *fleetTable) setFilter(f string) { t.filter = f; t.build() }
 
+// setSort sorts by c; choosing the sorted column again with pressed set
+// reverses the order.
 func (t *fleetTable) setSort(c fleetCol, pressed bool) {
-	if pressed && c == t.sortCol {
-		t.reverse = !t.reverse
-	} else {
-		t.sortCol, t.reverse = c, false
-	}
+	t.sortCol, t.reverse = sortBy(t.sortCol, t.reverse, c, numFleetCols, pressed)
 	t.build()
 }
 

@@ -105,12 +105,7 @@ func (t *procTable) setReverse(on bool) { t.reverse = on; t.rebuild() }
 // setSort sorts by c; choosing the sorted column again with toggle set
 // reverses the order, as htop does.
 func (t *procTable) setSort(c column, toggle bool) {
-	c = (c%numColumns + numColumns) % numColumns
-	if c == t.sortCol && toggle {
-		t.reverse = !t.reverse
-	} else {
-		t.sortCol, t.reverse = c, false
-	}
+	t.sortCol, t.reverse = sortBy(t.sortCol, t.reverse, c, numColumns, toggle)
 	t.rebuild()
 }
 
@@ -338,11 +333,7 @@ func (m *Model) viewTable(w, h int) []string {
 		p := th.header
 		if c == t.sortCol {
 			p = th.sorted
-			if (d.desc && !t.reverse) || (!d.desc && t.reverse) {
-				name += "▼"
-			} else {
-				name += "▲"
-			}
+			name += sortMark(d.desc, t.reverse)
 		}
 		if c == colCommand && t.tree {
 			name += m.tx.TreeMark()
