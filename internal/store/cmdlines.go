@@ -24,8 +24,9 @@ const (
 	procsJoined = "procs p LEFT JOIN cmdlines c ON c.id = p.cmd"
 	procNames   = "coalesce(c.comm, p.comm), coalesce(c.cmdline, p.cmdline), coalesce(c.user, p.user)"
 
-	// dropUnusedCmdlines deletes the text no process refers to any more.
-	dropUnusedCmdlines = "DELETE FROM cmdlines WHERE id NOT IN (SELECT cmd FROM procs)"
+	// dropUnusedCmdlines deletes the text no process (alive or exited)
+	// refers to any more.
+	dropUnusedCmdlines = "DELETE FROM cmdlines WHERE id NOT IN (SELECT cmd FROM procs) AND id NOT IN (SELECT cmd FROM exits)"
 )
 
 const cmdMask = 1<<31 - 1

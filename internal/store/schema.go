@@ -16,7 +16,10 @@ import (
 //	   from the 1-minute ones once they are two days old)
 //	5: cmdlines (each distinct comm, command line and user once) and
 //	   procs.cmd referring to it
-const schemaVersion = 5
+//	6: numbered for another change; a file at 5 takes the exits table
+//	   at this step too, so either order of the two steps ends the same
+//	7: exits (processes the kernel's process events saw exit)
+const schemaVersion = 7
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -68,6 +71,7 @@ func schema() []string {
 		`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
 		`CREATE INDEX notes_ts ON notes (ts)`,
 		eventsTable, eventsIndex,
+		exitsTable, exitsIndex,
 	}
 }
 
@@ -88,6 +92,8 @@ func migration(v int) []string {
 		return []string{aggs10Table, aggs10Index}
 	case 4:
 		return []string{cmdlinesTable, `ALTER TABLE procs ADD COLUMN cmd INTEGER NOT NULL DEFAULT 0`}
+	case 5, 6:
+		return []string{exitsTable, exitsIndex}
 	}
 	return nil
 }
