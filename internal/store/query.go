@@ -132,19 +132,9 @@ func (s *Store) Series(metric string, labels []reading.Label, from, to time.Time
 
 // points reads one series over [from, to).
 func (s *Store) points(si SeriesInfo, from, to, step int64) ([]Point, error) {
-	// rawStart is where raw samples begin; before it only aggregates remain.
-	var rawStart sql.NullInt64
-	if err := s.db.QueryRow("SELECT min(start) FROM chunks WHERE series = ?", si.ID).Scan(&rawStart); err != nil {
+	rs, err := s.rawStart(si, from, to)
+	if err != nil {
 		return nil, err
-	}
-	if !rawStart.Valid {
-		if err := s.db.QueryRow("SELECT min(ts) FROM journal WHERE sensor = ?", si.Sensor).Scan(&rawStart); err != nil {
-			return nil, err
-		}
-	}
-	rs := to
-	if rawStart.Valid {
-		rs = max(rawStart.Int64, from)
 	}
 	var b bucketer
 	b.step = step
@@ -159,6 +149,24 @@ func (s *Store) points(si SeriesInfo, from, to, step int64) ([]Point, error) {
 		}
 	}
 	return b.pts, nil
+}
+
+// rawStart returns where si's raw samples begin within [from, to): before
+// it only aggregates remain (to when it has no raw samples at all).
+func (s *Store) rawStart(si SeriesInfo, from, to int64) (int64, error) {
+	var rawStart sql.NullInt64
+	if err := s.db.QueryRow("SELECT min(start) FROM chunks WHERE series = ?", si.ID).Scan(&rawStart); err != nil {
+		return 0, err
+	}
+	if !rawStart.Valid {
+		if err := s.db.QueryRow("SELECT min(ts) FROM journal WHERE sensor = ?", si.Sensor).Scan(&rawStart); err != nil {
+			return 0, err
+		}
+	}
+	if !rawStart.Valid {
+		return to, nil
+	}
+	return max(rawStart.Int64, from), nil
 }
 
 // bucketer folds samples or aggregates, in time order, into step-aligned
