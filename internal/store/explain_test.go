@@ -74,10 +74,12 @@ func TestExplain(t *testing.T) {
 				{Subject: old, Before: 6e6, After: 2e6, Delta: -4e6, Share: 1, Exited: true},
 			}},
 		},
-		Exited: []explain.Usage{
-			{Subject: blip, CPUSeconds: 4, RSS: 1e6, HasIO: true, Started: true, Exited: true},
-			{Subject: old, CPUSeconds: 4, RSS: 20e6, IOBytes: 2e6, HasIO: true, Exited: true},
-		},
+		// Without the kernel's process events recorded, the ends the
+		// table's passes saw stand in.
+		Exited: explain.Exited{Count: 2, CPUSeconds: 8, Delta: 8, Processes: []explain.Exit{
+			{Subject: old, CPUSeconds: 4, Count: 1, Share: 0.5},
+			{Subject: blip, CPUSeconds: 4, Count: 1, Share: 0.5},
+		}},
 		Events: []explain.Event{{Time: at, Transition: &reading.Transition{Rule: "cpu", Sensor: "cpu", Metric: reading.CPUUsage, From: reading.Normal, To: reading.Warning, Time: at, Since: at}}},
 	}
 	check := func(stage string) {
