@@ -11,7 +11,7 @@ import (
 // exitsReading is a procs reading at t carrying exits.
 func exitsReading(t time.Time, lost int, ps ...reading.ExitedProcess) reading.Reading {
 	return reading.Reading{Sensor: reading.SensorProcesses, Time: t, Primary: reading.ProcsCount,
-		Metrics: []reading.Metric{{Name: reading.ProcsCount, Value: 1}},
+		Metrics:   []reading.Metric{{Name: reading.ProcsCount, Value: 1}},
 		Processes: []reading.Process{{PID: 1, Comm: "init", Start: base.Add(-time.Hour)}},
 		Exits:     &reading.Exits{Watching: true, Processes: ps, Lost: lost}}
 }
