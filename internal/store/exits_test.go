@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +112,64 @@ func TestExitsRetained(t *testing.T) {
 	s.db.QueryRow("SELECT count(*) FROM cmdlines WHERE comm = 'old'").Scan(&n)
 	if n != 0 {
 		t.Errorf("the exit's command line outlived it")
+	}
+}
+
+// TestMigrateToExits: a database at schema 5, with processes recorded,
+// gains the exits table and keeps what it held; a read-only open of it
+// before says to migrate.
+func TestMigrateToExits(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "vigia.db")
+	s, err := Open(path, Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(t, s, []reading.Reading{exitsReading(base, 0)})
+	for _, q := range []string{"DROP TABLE exits", "PRAGMA user_version = 5"} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "migrate") {
+		t.Errorf("read-only open at schema 5: %v, want a word to migrate", err)
+	}
+	s, err = Open(path, Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("migrating from 5: %v", err)
+	}
+	defer s.Close()
+	var procs int
+	s.db.QueryRow("SELECT count(*) FROM procs").Scan(&procs)
+	if procs != 1 {
+		t.Errorf("%d procs rows after the migration, want the 1 recorded", procs)
+	}
+	record(t, s, []reading.Reading{exitsReading(base.Add(time.Minute), 0, exited(5, "after", 1, base, base.Add(time.Minute)))})
+	if ex, err := s.Exits(base, base.Add(2*time.Minute), 0); err != nil || ex.Count != 1 {
+		t.Errorf("exits after the migration: %+v, %v", ex, err)
+	}
+}
+
+// TestExitsEvicted: past the size budget the exits go with the raw span
+// they ended in.
+func TestExitsEvicted(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	rs := []reading.Reading{exitsReading(base, 0, exited(5, "old", 1, base.Add(-time.Second), base))}
+	for i := range 20 {
+		rs = append(rs, cpuReading(base.Add(time.Duration(i)*time.Second), i))
+	}
+	record(t, s, rs)
+	if err := s.Compact(base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.evictStep(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.db.QueryRow("SELECT count(*) FROM exits").Scan(&n)
+	if n != 0 {
+		t.Errorf("%d exits rows after the raw span they ended in was evicted, want 0", n)
 	}
 }
