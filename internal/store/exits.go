@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"database/sql"
+	"math"
 	"slices"
 	"time"
 
@@ -13,26 +14,32 @@ import (
 // exit (reading.Exits): their parent, lifetime, final CPU and I/O and how
 // they ended, which the procs table (a pass's diff) cannot know and never
 // sees for a process shorter than a pass. A reading keeps at most
-// exitsByCPU rows of the busiest and exitsBySignal more of those ended on a
-// signal; the others of the reading are one row (pid 0) holding their
-// count and their summed CPU and I/O, so totals stay whole while a fork
-// storm adds a row a reading. The text is cmdlines', as for procs.
+// exitsByCPU rows of the busiest (those that used at least exitMinCPU)
+// and exitsNews more of those that ended on a signal or with a status
+// other than 0; the others of the reading are one row (pid 0) holding
+// their count and their summed CPU and I/O, so totals stay whole while a
+// fork storm adds a few rows a reading. The text is cmdlines', as for
+// procs; CPU and lifetime are whole milliseconds, which SQLite stores in
+// 2–3 bytes where a REAL takes 8 (TestMeasureExits).
 const (
 	exitsTable = `CREATE TABLE IF NOT EXISTS exits (
-		ts INTEGER NOT NULL, pid INTEGER NOT NULL, ppid INTEGER NOT NULL, started INTEGER NOT NULL,
-		cmd INTEGER NOT NULL, cpu REAL NOT NULL, read_bytes INTEGER NOT NULL, write_bytes INTEGER NOT NULL,
+		ts INTEGER NOT NULL, pid INTEGER NOT NULL, ppid INTEGER NOT NULL, life_ms INTEGER NOT NULL,
+		cmd INTEGER NOT NULL, cpu_ms INTEGER NOT NULL, read_bytes INTEGER NOT NULL, write_bytes INTEGER NOT NULL,
 		status INTEGER NOT NULL, signal INTEGER NOT NULL, flags INTEGER NOT NULL,
 		count INTEGER NOT NULL, lost INTEGER NOT NULL)`
 	exitsIndex = `CREATE INDEX IF NOT EXISTS exits_ts ON exits (ts)`
-	insertExit = `INSERT INTO exits (ts, pid, ppid, started, cmd, cpu, read_bytes, write_bytes, status, signal, flags, count, lost)
+	insertExit = `INSERT INTO exits (ts, pid, ppid, life_ms, cmd, cpu_ms, read_bytes, write_bytes, status, signal, flags, count, lost)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // How many exits of one reading are kept one by one: the busiest by CPU,
-// then those ended on a signal (a crash loop is news even when cheap).
+// then those that failed (a crash loop is news even when cheap). An exit
+// that used less CPU than exitMinCPU and ended well explains nothing by
+// itself: it is in the sums.
 const (
-	exitsByCPU    = 4
-	exitsBySignal = 4
+	exitsByCPU = 3
+	exitsNews  = 2
+	exitMinCPU = 0.01
 )
 
 // The flags column's bits.
@@ -44,7 +51,7 @@ const (
 // exitRow is one pending row of exits.
 type exitRow struct {
 	pid, ppid          int32
-	started            int64
+	life               int64
 	comm, cmdline      string
 	cpu                float64
 	read, write        uint64
@@ -66,12 +73,12 @@ func appendExits(ops []op, t int64, ex *reading.Exits) []op {
 	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ps[b].CPUTime, ps[a].CPUTime) })
 	kept := make([]bool, len(ps))
 	for _, i := range idx[:min(exitsByCPU, len(idx))] {
-		kept[i] = true
+		kept[i] = ps[i].CPUTime >= exitMinCPU
 	}
-	signals := 0
+	news := 0
 	for _, i := range idx {
-		if signals < exitsBySignal && !kept[i] && ps[i].Signal != 0 {
-			kept[i], signals = true, signals+1
+		if news < exitsNews && !kept[i] && (ps[i].Signal != 0 || ps[i].Status != 0) {
+			kept[i], news = true, news+1
 		}
 	}
 	rest := exitRow{lost: int64(ex.Lost)}
@@ -92,8 +99,11 @@ func appendExits(ops []op, t int64, ex *reading.Exits) []op {
 		}
 		r := &exitRow{pid: p.PID, ppid: p.PPID, comm: p.Comm, cmdline: p.Cmdline, cpu: max(p.CPUTime, 0),
 			read: p.ReadBytes, write: p.WriteBytes, status: p.Status, signal: p.Signal, count: 1}
-		if !p.Start.IsZero() {
-			r.started = ms(p.Start)
+		switch {
+		case p.Lifetime > 0:
+			r.life = int64(math.Round(p.Lifetime * 1000))
+		case !p.Start.IsZero() && p.Exit.After(p.Start):
+			r.life = ms(p.Exit) - ms(p.Start)
 		}
 		if p.Final {
 			r.flags |= exitFinal
@@ -121,7 +131,7 @@ func execExit(st *sql.Stmt, cmdlines *cmdlineStmts, o *op) error {
 			return err
 		}
 	}
-	_, err := st.Exec(o.ts, r.pid, r.ppid, r.started, cmd, r.cpu, int64(min(r.read, 1<<62)), int64(min(r.write, 1<<62)),
+	_, err := st.Exec(o.ts, r.pid, r.ppid, r.life, cmd, int64(math.Round(r.cpu*1000)), int64(min(r.read, 1<<62)), int64(min(r.write, 1<<62)),
 		r.status, r.signal, r.flags, r.count, r.lost)
 	return err
 }
@@ -172,7 +182,7 @@ func (s *Store) Exits(from, to time.Time, limit int) (Exits, error) {
 // a process (PID 0 for the row of those not kept one by one), how many
 // exits the row stands for and how many were lost.
 func (s *Store) scanExits(from, to int64, fn func(p reading.ExitedProcess, count, lost int)) error {
-	rows, err := s.db.Query(`SELECT e.ts, e.pid, e.ppid, e.started, coalesce(c.comm, ''), coalesce(c.cmdline, ''), e.cpu,
+	rows, err := s.db.Query(`SELECT e.ts, e.pid, e.ppid, e.life_ms, coalesce(c.comm, ''), coalesce(c.cmdline, ''), e.cpu_ms,
 		e.read_bytes, e.write_bytes, e.status, e.signal, e.flags, e.count, e.lost
 		FROM exits e LEFT JOIN cmdlines c ON c.id = e.cmd WHERE e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.rowid`, from, to)
 	if err != nil {
@@ -181,16 +191,16 @@ func (s *Store) scanExits(from, to int64, fn func(p reading.ExitedProcess, count
 	defer rows.Close()
 	for rows.Next() {
 		var p reading.ExitedProcess
-		var ts, started, rd, wr, flags int64
+		var ts, life, cpu, rd, wr, flags int64
 		var count, lost int
-		if err := rows.Scan(&ts, &p.PID, &p.PPID, &started, &p.Comm, &p.Cmdline, &p.CPUTime, &rd, &wr,
+		if err := rows.Scan(&ts, &p.PID, &p.PPID, &life, &p.Comm, &p.Cmdline, &cpu, &rd, &wr,
 			&p.Status, &p.Signal, &flags, &count, &lost); err != nil {
 			return err
 		}
-		p.Exit = fromMS(ts)
-		if started > 0 {
-			p.Start = fromMS(started)
-			p.Lifetime = float64(max(ts-started, 0)) / 1000
+		p.Exit, p.CPUTime = fromMS(ts), float64(cpu)/1000
+		if life > 0 {
+			p.Start = fromMS(ts - life)
+			p.Lifetime = float64(life) / 1000
 		}
 		p.ReadBytes, p.WriteBytes = uint64(max(rd, 0)), uint64(max(wr, 0))
 		p.Final, p.CoreDumped = flags&exitFinal != 0, flags&exitCore != 0

@@ -47,7 +47,7 @@ func TestExitsRecorded(t *testing.T) {
 	if err := s.db.QueryRow("SELECT count(*) FROM exits").Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if max := 1 + exitsByCPU + exitsBySignal + 1; rows > max {
+	if max := 1 + exitsByCPU + exitsNews + 1; rows > max {
 		t.Errorf("%d exits rows for 501 exits in 2 readings, want at most %d", rows, max)
 	}
 
