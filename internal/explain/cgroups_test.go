@@ -64,3 +64,48 @@ func TestOutermost(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExplainCgroups: whatever groups were recorded, nested or not, every
+// share is in [0, 1], the rise and fall are the outermost groups' sums,
+// and no outermost group's line claims more than its part of them.
+func FuzzExplainCgroups(f *testing.F) {
+	f.Add([]byte{0, 4, 1, 3, 2, 1}, []byte{0, 9, 1, 8, 3, 2}, uint8(4), uint8(1))
+	f.Add([]byte{}, []byte{4, 9, 5, 1}, uint8(0), uint8(1))
+	paths := []string{"/", "/a", "/a/b", "/a/b/c", "/d", "/d/e", "/ab"}
+	f.Fuzz(func(t *testing.T, b, w []byte, bcov, wcov uint8) {
+		usage := func(bs []byte) []Usage {
+			var us []Usage
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(bs); i += 2 {
+				p := paths[int(bs[i])%len(paths)]
+				if !seen[p] {
+					seen[p] = true
+					us = append(us, Usage{Subject: group(p), CPUSeconds: float64(bs[i+1]), RSS: float64(bs[i+1]) * 10})
+				}
+			}
+			return us
+		}
+		before := Span{CgroupsCovered: time.Duration(bcov) * time.Second, Cgroups: usage(b)}
+		window := Span{CgroupsCovered: time.Duration(wcov) * time.Second, Cgroups: usage(w)}
+		res := Explain(before, window)
+		counts := outermost(before.Cgroups, window.Cgroups)
+		for _, r := range res.Cgroups {
+			var up, down float64
+			for _, l := range append(append([]Line{}, r.Rose...), r.Fell...) {
+				if l.Share < 0 || l.Share > 1 {
+					t.Errorf("%s %s: share %v", r.Resource, l.ID, l.Share)
+				}
+				if counts(l.Subject) {
+					if l.Delta > 0 {
+						up += l.Share
+					} else {
+						down += l.Share
+					}
+				}
+			}
+			if up > 1+1e-9 || down > 1+1e-9 || r.Rise < 0 || r.Fall > 0 {
+				t.Errorf("%s: outermost shares sum to %v, %v; rise %v, fall %v", r.Resource, up, down, r.Rise, r.Fall)
+			}
+		}
+	})
+}
