@@ -139,3 +139,29 @@ func BenchmarkExplainTenMinutes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExplainMinuteCgroups is BenchmarkExplainMinute on a machine
+// whose cgroups sensor records 200 groups (about 7,400 series): the
+// groups' usage comes from their series, the journal read once for all.
+func BenchmarkExplainMinuteCgroups(b *testing.B) {
+	start := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	sim := newSim(b, filepath.Join(b.TempDir(), "hour.db"), 1000, start)
+	sim.m.withCgroups(200, start)
+	sim.run(b, time.Hour, nopTimer{})
+	b.Cleanup(func() { sim.s.Close() })
+	for _, at := range []struct {
+		name string
+		t    time.Time
+	}{{"compacted", sim.now.Add(-20 * time.Minute)}, {"journal", sim.now}} {
+		b.Run(at.name, func(b *testing.B) {
+			from, to := explain.At(at.t)
+			before, _ := explain.Before(from, to)
+			for range b.N {
+				res, err := sim.s.Explain(before, from, to)
+				if err != nil || len(res.Cgroups) == 0 || len(res.Cgroups[0].Rose)+len(res.Cgroups[0].Fell) == 0 {
+					b.Fatalf("Explain: %v, cgroups %+v", err, res.Cgroups)
+				}
+			}
+		})
+	}
+}

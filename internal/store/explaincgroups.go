@@ -1,6 +1,9 @@
 package store
 
 import (
+	"database/sql"
+	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -106,36 +109,38 @@ func (s *Store) explainCgroups(from, to int64) ([]explain.Usage, time.Duration, 
 }
 
 // manyPoints reads every sample of infos (all of one sensor) in
-// [from, to), as points reads one series, but the journal once for all:
-// each journal entry holds every series of its reading.
+// [from, to), as points reads one series, but the compacted spans and the
+// journal once for all: each span's row of times and each journal entry
+// serve every series of the sensor. Raw samples begin at the same span
+// for all of a sensor's series (retention and the budget delete whole
+// spans), so aggregates are read, series by series, only before it.
 func (s *Store) manyPoints(sensor string, infos []SeriesInfo, from, to int64) ([][]Point, error) {
 	bs := make([]bucketer, len(infos))
-	// journalFrom is, per series, where its journal samples start: after
-	// its last compacted one.
-	journalFrom := map[int64]int64{}
-	index := map[int64]int{}
-	first := to
+	index := make(map[int64]int, len(infos))
 	for i, si := range infos {
 		index[si.ID] = i
-		rs, err := s.rawStart(si, from, to)
-		if err != nil {
-			return nil, err
-		}
-		if from < rs {
+	}
+	rs, err := s.sensorRawStart(sensor, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if from < rs {
+		for i, si := range infos {
 			if err := s.aggPoints(si.ID, from, min(rs, to), &bs[i]); err != nil {
 				return nil, err
 			}
 		}
-		if rs < to {
-			last, err := s.chunkPoints(si, rs, to, &bs[i])
-			if err != nil {
-				return nil, err
-			}
-			journalFrom[si.ID] = max(rs, last+1)
-			first = min(first, max(rs, last+1))
-		}
 	}
-	rows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", sensor, first, to)
+	if rs >= to {
+		return collect(bs), nil
+	}
+	last, err := s.manyChunkPoints(sensor, index, bs, rs, to)
+	if err != nil {
+		return nil, err
+	}
+	// The journal holds what is not compacted yet: after the last
+	// compacted sample.
+	rows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", sensor, max(rs, last+1), to)
 	if err != nil {
 		return nil, err
 	}
@@ -152,14 +157,99 @@ func (s *Store) manyPoints(sensor string, infos []SeriesInfo, from, to int64) ([
 			continue
 		}
 		for _, sm := range samples {
-			if jf, ok := journalFrom[sm.series]; ok && t >= jf {
-				bs[index[sm.series]].add(t, sm.value, sm.value, sm.value, 1)
+			if i, ok := index[sm.series]; ok {
+				bs[i].add(t, sm.value, sm.value, sm.value, 1)
 			}
 		}
 	}
-	out := make([][]Point, len(infos))
+	return collect(bs), rows.Err()
+}
+
+func collect(bs []bucketer) [][]Point {
+	out := make([][]Point, len(bs))
 	for i := range bs {
 		out[i] = bs[i].pts
 	}
-	return out, rows.Err()
+	return out
+}
+
+// sensorRawStart is rawStart for every series of sensor at once: its
+// first compacted span, or its first journal entry when none is.
+func (s *Store) sensorRawStart(sensor string, from, to int64) (int64, error) {
+	var first sql.NullInt64
+	if err := s.db.QueryRow("SELECT min(start) FROM times WHERE sensor = ?", sensor).Scan(&first); err != nil {
+		return 0, err
+	}
+	if !first.Valid {
+		if err := s.db.QueryRow("SELECT min(ts) FROM journal WHERE sensor = ?", sensor).Scan(&first); err != nil {
+			return 0, err
+		}
+	}
+	if !first.Valid {
+		return to, nil
+	}
+	return max(first.Int64, from), nil
+}
+
+// manyChunkPoints adds the compacted samples in [from, to) of the series
+// in index to their bucketers, reading the spans' rows in one query, and
+// returns the time of the last sample added (math.MinInt64 when none).
+func (s *Store) manyChunkPoints(sensor string, index map[int64]int, bs []bucketer, from, to int64) (int64, error) {
+	// The spans' times first: the store has one connection, which the
+	// chunks' rows hold while they are read.
+	times := map[int64][]int64{}
+	trows, err := s.db.Query("SELECT start, data FROM times WHERE sensor = ? AND start > ? AND start < ?", sensor, from-spanMS, to)
+	if err != nil {
+		return 0, err
+	}
+	for trows.Next() {
+		var start int64
+		var raw []byte
+		if err := trows.Scan(&start, &raw); err != nil {
+			trows.Close()
+			return 0, err
+		}
+		shared, err := decodeChunk(raw, nil, nil, nil)
+		if err != nil {
+			trows.Close()
+			return 0, fmt.Errorf("times of %s: %w", sensor, err)
+		}
+		times[start] = shared
+	}
+	trows.Close()
+	if err := trows.Err(); err != nil {
+		return 0, err
+	}
+	rows, err := s.db.Query(`SELECT series, start, data FROM chunks WHERE start > ? AND start < ?
+		AND series IN (SELECT id FROM series WHERE sensor = ?) ORDER BY start, series`, from-spanMS, to, sensor)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var ts []int64
+	cols := make([][]float64, 1)
+	last := int64(math.MinInt64)
+	for rows.Next() {
+		var id, start int64
+		var data []byte
+		if err := rows.Scan(&id, &start, &data); err != nil {
+			return 0, err
+		}
+		i, ok := index[id]
+		if !ok {
+			continue
+		}
+		ts, cols[0] = ts[:0], cols[0][:0]
+		if ts, err = decodeChunk(data, times[start], ts, cols); err != nil {
+			return 0, fmt.Errorf("samples of series %d: %w", id, err)
+		}
+		for j, t := range ts {
+			if t >= from && t < to {
+				v := cols[0][j]
+				bs[i].add(t, v, v, v, 1)
+				last = max(last, t)
+			}
+		}
+	}
+	return last, rows.Err()
 }
