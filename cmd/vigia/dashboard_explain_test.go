@@ -135,7 +135,11 @@ func TestDashboardExplainsASelection(t *testing.T) {
 	}
 	x0, x1, y := aim()
 	drag(t, cdp, x0, x1, y)
-	panel("a drag across the spike")
+	// The spinner's cgroup is recorded, and the spinner ended in the span.
+	if body := panel("a drag across the spike"); !strings.Contains(body, "By cgroup") || !strings.Contains(body, "Ended in the window") ||
+		!strings.Contains(body[strings.Index(body, "Ended in the window"):], "vigiaspike (") {
+		t.Errorf("the explainer panel lacks the cgroups, or vigiaspike among the processes that ended:\n%s", body)
+	}
 	cdp.eval(t, `(() => { window.scrollTo(0, document.querySelector("#explain").getBoundingClientRect().top + window.scrollY - 60); return true; })()`, new(bool))
 	shot(t, cdp, "dashboard-explain.png")
 

@@ -42,10 +42,12 @@ func spin(end time.Time) {
 	}
 }
 
-// TestReportExplainsASpike records the processes every 250 ms while a
-// child with a name of its own burns the processors for three seconds,
-// then asks report --explain for those seconds: the child leads what rose
-// in CPU time, with about the CPU time it used and its share of the rise.
+// TestReportExplainsASpike records the processes and the cgroups every
+// 250 ms while a child with a name of its own burns the processors for
+// three seconds, then asks report --explain for those seconds: the child
+// leads what rose in CPU time, with about the CPU time it used and its
+// share of the rise; its cgroup is among the cgroups whose CPU rose; and
+// it is among the processes that ended, with its CPU.
 // On a machine busy with other work the child gets a share of the
 // processors, not all of them, and another program may truly have risen
 // more in those seconds: the spike is tried up to three times.
@@ -61,7 +63,9 @@ func TestReportExplainsASpike(t *testing.T) {
 		first := rk.Rose[0]
 		// What the kernel says the child used, less what the recording
 		// misses: its last interval before it exited.
-		if first.Name == "vigiaspike" {
+		group, inGroup := cgroupRose(res, cgroupOf(t))
+		if first.Name == "vigiaspike" && inGroup {
+			checkExited(t, res, used, text)
 			if first.After < 0.6*used || first.After > 1.1*used+0.05 || math.Abs(first.Share-first.Delta/rk.Rise) > 1e-9 {
 				t.Errorf("first CPU rise %+v, want vigiaspike with about the %.2f CPU-s it used, and its share of %.2f:\n%s", first, used, rk.Rise, text)
 			}
@@ -76,8 +80,61 @@ func TestReportExplainsASpike(t *testing.T) {
 		if try == 3 {
 			t.Fatalf("three tries, and vigiaspike (%.2f CPU-s used) never led the CPU rises; the last:\n%s", used, text)
 		}
-		t.Logf("try %d: %s rose more than vigiaspike (%.2f CPU-s used)", try, first.Name, used)
+		t.Logf("try %d: %s rose more than vigiaspike (%.2f CPU-s used), or its cgroup %q was not among the rises %+v", try, first.Name, used, group, res.Cgroups)
 	}
+}
+
+// cgroupOf returns the cgroup v2 path of the test's process, which its
+// children share: the "0::" line of /proc/self/cgroup ("" on a host with
+// only v1 hierarchies, whose walk names groups otherwise).
+func cgroupOf(t *testing.T) string {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if path, ok := strings.CutPrefix(line, "0::"); ok {
+			return path
+		}
+	}
+	return ""
+}
+
+// cgroupRose reports whether the cgroup at path is among the cgroups
+// whose CPU rose, with a share in (0, 1]; without a v2 path, whether any
+// cgroup's CPU rose.
+func cgroupRose(res explain.Result, path string) (string, bool) {
+	for _, rk := range res.Cgroups {
+		if rk.Resource != explain.CPU {
+			continue
+		}
+		for _, l := range rk.Rose {
+			if (path == "" || l.ID == path) && l.Kind == explain.Cgroup && l.Share > 0 && l.Share <= 1 {
+				return path, true
+			}
+		}
+	}
+	return path, false
+}
+
+// checkExited: the child is among the processes that ended in the
+// window, with at least half the CPU the kernel says it used (all of it
+// where the kernel's process events were heard; what the passes recorded
+// elsewhere).
+func checkExited(t *testing.T, res explain.Result, used float64, text string) {
+	t.Helper()
+	for _, e := range res.Exited.Processes {
+		if e.Name == "vigiaspike" {
+			if e.CPUSeconds < 0.5*used || e.CPUSeconds > 1.1*used+0.05 || e.Share <= 0 || e.Share > 1 {
+				t.Errorf("exited vigiaspike %+v, want about the %.2f CPU-s it used", e, used)
+			}
+			if !strings.Contains(text, "Ended in the window:") || !strings.Contains(text, "By cgroup") {
+				t.Errorf("report --explain lacks the exits or the cgroups:\n%s", text)
+			}
+			return
+		}
+	}
+	t.Errorf("vigiaspike is not among the exited processes %+v:\n%s", res.Exited, text)
 }
 
 // spike records while a child burns the processors, and returns
@@ -106,7 +163,8 @@ type childRecording struct {
 	child    *os.ProcessState
 }
 
-// recordChild records the processes every 250 ms (count readings) while
+// recordChild records the processes and the cgroups every 250 ms (count
+// readings of each) while
 // the test binary runs again as a process named name with env set, after a
 // two-second baseline; it returns once both have ended.
 func recordChild(t *testing.T, self, name string, count int, env string) childRecording {
@@ -117,7 +175,7 @@ func recordChild(t *testing.T, self, name string, count int, env string) childRe
 	if err := os.Symlink(self, named); err != nil {
 		t.Fatal(err)
 	}
-	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes", "--interval", "250ms",
+	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes,cgroups", "--interval", "250ms",
 		"--count", strconv.Itoa(count), "--json")
 	watch.Env = cleanEnv(t)
 	if err := watch.Start(); err != nil {

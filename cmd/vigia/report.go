@@ -17,15 +17,19 @@ Usage: vigia report [--since 24h | --from T --to T] [--json] [--db PATH]
 
 The recorded period at a glance: each sensor's peak and when it happened,
 the time every alert spent at warning and critical, the processes that used
-the most CPU time and memory, the processes that started and ended, and how
-much each filesystem grew.
+the most CPU time and memory, the processes that started and ended (and,
+where the kernel's process events were heard, those that exited with
+their parent, lifetime, CPU, I/O and how they ended), and how much each
+filesystem grew.
 
 With --explain: what changed in a window against the span just before it
-(four times as long unless --before says): the recorded processes ranked
-by the CPU-seconds they added, by memory (and disk I/O where recorded),
-each with its share of the rise or fall; the processes that ended; the
-alerts raised and cleared. The window is the minute up to --at, the span
---from/--to (--to alone: the minute up to it), or the last minute.
+(four times as long unless --before says): the recorded processes, then
+the cgroups, ranked by the CPU-seconds they added, by memory (and disk I/O
+where recorded), each with its share of the rise or fall; the processes
+that exited, each with its share of their CPU; the events (alerts, OOM
+kills, throttling, pressure, exits on a signal). The window is the minute
+up to --at, the span --from/--to (--to alone: the minute up to it), or the
+last minute.
 
 Times are as for 'vigia history': a duration ago (2h, 7d), an RFC 3339
 time, YYYY-MM-DD HH:MM, or HH:MM today.
@@ -35,6 +39,7 @@ Examples:
   vigia report --from 02:00 --to 04:00  # what happened last night
   vigia report --since 7d --json | jq '.top_memory[0]'
   vigia report --explain --at 03:00     # why was it busy at 03:00?
+  vigia report --explain --at 03:00 --json | jq '.cgroups[0].rose[0]'
 `
 
 func runReport(ctx context.Context, e *env, args []string) error {

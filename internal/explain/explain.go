@@ -26,11 +26,14 @@ const (
 	MinShare = 0.005
 )
 
+// MaxEvents is how many events an explanation lists.
+const MaxEvents = 50
+
 // Kind is what a subject is.
 type Kind string
 
-// The kinds of subject. Cgroups are ranked the same way as processes once
-// the store records them: the store adds Usage rows of kind Cgroup.
+// The kinds of subject: processes, and cgroups (whose ID and Name are
+// the group's path), ranked in lists of their own.
 const (
 	Process Kind = "process"
 	Cgroup  Kind = "cgroup"
@@ -63,12 +66,13 @@ type Usage struct {
 	Exited  bool `json:"exited,omitempty"`
 }
 
-// Event is something that happened in the window: today an alert
-// transition; the store's events (OOM kills, exits on a signal, …) join
-// here as they are recorded.
+// Event is something that happened in the window: an alert transition,
+// or one of the events recorded (an OOM kill, a throttling burst, a
+// pressure crossing, an exit on a signal). One of the two is set.
 type Event struct {
 	Time       time.Time           `json:"time"`
 	Transition *reading.Transition `json:"transition,omitempty"`
+	Event      *reading.Event      `json:"event,omitempty"`
 }
 
 // Span is what was recorded over [From, To).
@@ -78,7 +82,15 @@ type Span struct {
 	// recorder leaves gaps); rates are taken over it. Zero means none.
 	Covered time.Duration
 	Usage   []Usage
-	Events  []Event
+	// Cgroups is each recorded cgroup's usage, over CgroupsCovered: the
+	// cgroups sensor's readings cover the span apart from the processes'.
+	Cgroups        []Usage
+	CgroupsCovered time.Duration
+	// Exits are the processes that ended in the span, as recorded; Lost
+	// counts the exits the kernel dropped, of which nothing is known.
+	Exits     []Exit
+	ExitsLost int
+	Events    []Event
 }
 
 // Before returns the span just before [from, to) by default: BeforeFactor
@@ -132,12 +144,19 @@ type Result struct {
 	From       time.Time `json:"from"`
 	To         time.Time `json:"to"`
 	BeforeFrom time.Time `json:"before_from"`
-	// Ranked has CPU and Memory, and I/O when either span recorded it.
+	// Ranked has the processes' CPU and Memory, and I/O when either span
+	// recorded it.
 	Ranked []Ranked `json:"ranked"`
-	// Exited is the subjects that ended in the window, by the CPU they
+	// Cgroups ranks the cgroups the same way, resource by resource. A
+	// group's usage includes its children's; the totals the shares are
+	// of are the outermost recorded groups', so nothing counts twice.
+	Cgroups []Ranked `json:"cgroups"`
+	// Exited is the processes that ended in the window, by the CPU they
 	// used in it.
-	Exited []Usage `json:"exited"`
+	Exited Exited  `json:"exited"`
 	Events []Event `json:"events"`
+	// MoreEvents counts the events past the MaxEvents listed.
+	MoreEvents int `json:"more_events,omitempty"`
 	// NoBaseline says the span before has no recording: every change is
 	// measured from zero.
 	NoBaseline bool `json:"no_baseline,omitempty"`
@@ -153,17 +172,41 @@ func Explain(before, window Span) Result {
 	if before.Covered > 0 {
 		scale = float64(window.Covered) / float64(before.Covered)
 	}
+	res.Ranked = rankUsage(before.Usage, window.Usage, scale, nil)
+	cscale := 0.0
+	if before.CgroupsCovered > 0 {
+		cscale = float64(window.CgroupsCovered) / float64(before.CgroupsCovered)
+	}
+	if len(before.Cgroups)+len(window.Cgroups) > 0 {
+		res.Cgroups = rankUsage(before.Cgroups, window.Cgroups, cscale, outermost(before.Cgroups, window.Cgroups))
+	}
+	res.Exited = exited(before, window, scale)
+	res.Events = slices.Clone(window.Events)
+	slices.SortStableFunc(res.Events, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	if n := len(res.Events); n > MaxEvents {
+		res.Events, res.MoreEvents = res.Events[:MaxEvents], n-MaxEvents
+	}
+	return res
+}
+
+// rankUsage lines up each subject of either span, resource by resource,
+// its span-before value brought to the window's length by scale for CPU
+// and I/O, and ranks the changes. counts says which lines the totals are
+// summed over (nil: all).
+func rankUsage(before, window []Usage, scale float64, counts func(Subject) bool) []Ranked {
 	prev := map[key]*Usage{}
-	for i := range before.Usage {
-		prev[keyOf(before.Usage[i].Subject)] = &before.Usage[i]
+	for i := range before {
+		prev[keyOf(before[i].Subject)] = &before[i]
 	}
 	cur := map[key]*Usage{}
-	for i := range window.Usage {
-		cur[keyOf(window.Usage[i].Subject)] = &window.Usage[i]
+	for i := range window {
+		cur[keyOf(window[i].Subject)] = &window[i]
 	}
 	hasIO := false
-	for _, u := range append(slices.Clone(before.Usage), window.Usage...) {
-		hasIO = hasIO || u.HasIO
+	for _, us := range [][]Usage{before, window} {
+		for _, u := range us {
+			hasIO = hasIO || u.HasIO
+		}
 	}
 	resources := []struct {
 		r      Resource
@@ -174,12 +217,13 @@ func Explain(before, window Span) Result {
 		{Memory, func(u *Usage) float64 { return u.RSS }, false},
 		{IO, func(u *Usage) float64 { return u.IOBytes }, true},
 	}
+	var out []Ranked
 	for _, rs := range resources {
 		if rs.r == IO && !hasIO {
 			continue
 		}
 		var lines []Line
-		for _, k := range union(before.Usage, window.Usage) {
+		for _, k := range union(before, window) {
 			b, a := prev[k], cur[k]
 			l := Line{}
 			if a != nil {
@@ -197,28 +241,20 @@ func Explain(before, window Span) Result {
 			l.Delta = l.After - l.Before
 			lines = append(lines, l)
 		}
-		res.Ranked = append(res.Ranked, rank(rs.r, lines))
+		out = append(out, rank(rs.r, lines, counts))
 	}
-	for _, u := range window.Usage {
-		if u.Exited {
-			res.Exited = append(res.Exited, u)
-		}
-	}
-	slices.SortStableFunc(res.Exited, func(a, b Usage) int {
-		return cmp.Or(cmp.Compare(b.CPUSeconds, a.CPUSeconds), cmp.Compare(a.Name, b.Name))
-	})
-	res.Exited = res.Exited[:min(len(res.Exited), MaxLines)]
-	res.Events = slices.Clone(window.Events)
-	slices.SortStableFunc(res.Events, func(a, b Event) int { return a.Time.Compare(b.Time) })
-	return res
+	return out
 }
 
 // rank sums the rise and fall over every line, gives each its share, and
 // keeps the MaxLines largest rises and the MaxLines largest falls of at
 // least MinShare. Lines that did not change are no explanation.
-func rank(r Resource, lines []Line) Ranked {
+func rank(r Resource, lines []Line, counts func(Subject) bool) Ranked {
 	out := Ranked{Resource: r}
 	for _, l := range lines {
+		if counts != nil && !counts(l.Subject) {
+			continue
+		}
 		if l.Delta > 0 {
 			out.Rise += l.Delta
 		} else {
@@ -228,12 +264,12 @@ func rank(r Resource, lines []Line) Ranked {
 	for _, l := range lines {
 		switch {
 		case l.Delta > 0:
-			l.Share = min(l.Delta/out.Rise, 1)
+			l.Share = min(l.Delta/max(out.Rise, l.Delta), 1)
 			if l.Share >= MinShare {
 				out.Rose = append(out.Rose, l)
 			}
 		case l.Delta < 0:
-			l.Share = min(l.Delta/out.Fall, 1)
+			l.Share = min(l.Delta/min(out.Fall, l.Delta), 1)
 			if l.Share >= MinShare {
 				out.Fell = append(out.Fell, l)
 			}

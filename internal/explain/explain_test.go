@@ -85,7 +85,7 @@ func TestExplain(t *testing.T) {
 						{Subject: cc1, Before: 300, Delta: -300, Share: 1, Exited: true},
 					}},
 				},
-				Exited: []Usage{{Subject: cc1, CPUSeconds: 1, Exited: true}},
+				Exited: Exited{Count: 1, CPUSeconds: 1, Delta: 1, Processes: []Exit{{Subject: cc1, CPUSeconds: 1, Count: 1, Share: 1}}},
 			},
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,5 +90,19 @@ func (s *Server) explainAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "explaining: "+err.Error())
 		return
 	}
+	if s.opts.Token == "" {
+		res.Exited = withheldExitsIO(res.Exited)
+	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// withheldExitsIO returns a copy of ex without the exited processes'
+// I/O, read from /proc/PID/io, private as /api/v1/processes/exited's is
+// for an agent without a token.
+func withheldExitsIO(ex explain.Exited) explain.Exited {
+	ex.Processes = slices.Clone(ex.Processes)
+	for i := range ex.Processes {
+		ex.Processes[i].ReadBytes, ex.Processes[i].WriteBytes = 0, 0
+	}
+	return ex
 }

@@ -5,7 +5,8 @@ import "database/sql"
 // The size budget. Past Options.MaxSize of pages in use, the oldest data of
 // the finest resolution goes first: processes that ended before the oldest
 // top list kept (nothing names them any more), then raw spans (chunks,
-// times, top lists, and the processes that ended in them), then 1-minute
+// times, top lists, and the processes that ended in them, both the procs
+// table's and the exits table's), then 1-minute
 // aggregates, then 10-minute ones, each oldest first, until the pages in
 // use are under nine tenths of the budget (so the store does not prune a
 // little at every step once it is full).
@@ -136,6 +137,7 @@ func (s *Store) evictStep() (int64, error) {
 		add("DELETE FROM times WHERE start < ?", end)
 		add("DELETE FROM tops WHERE start < ?", end)
 		add("DELETE FROM procs WHERE exited > 0 AND last_seen < ?", end)
+		add("DELETE FROM exits WHERE ts < ?", end)
 	case oldestAgg.Valid:
 		add("DELETE FROM aggs WHERE start < ?", oldestAgg.Int64+hourMS)
 	case oldestAgg10.Valid:

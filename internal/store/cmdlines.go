@@ -27,8 +27,9 @@ const (
 	procName    = "coalesce(c.comm, '')"
 	procNames   = procName + ", coalesce(c.cmdline, ''), coalesce(c.user, '')"
 
-	// dropUnusedCmdlines deletes the text no process refers to any more.
-	dropUnusedCmdlines = "DELETE FROM cmdlines WHERE id NOT IN (SELECT cmd FROM procs)"
+	// dropUnusedCmdlines deletes the text no process (alive or exited)
+	// refers to any more.
+	dropUnusedCmdlines = "DELETE FROM cmdlines WHERE id NOT IN (SELECT cmd FROM procs) AND id NOT IN (SELECT cmd FROM exits)"
 )
 
 const cmdMask = 1<<31 - 1

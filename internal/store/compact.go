@@ -523,7 +523,8 @@ func aggregate(ts []int64, vals []float64) aggs {
 // retain deletes up to batches batches of rows past retention and returns
 // how many rows went. A chunk goes once all of its span is older than its
 // retention; alert transitions, events and notes once older than the aggregates'
-// retention; ended processes once last seen longer ago than Processes.
+// retention; ended processes (and the exits table's rows) once last seen
+// longer ago than Processes.
 func (s *Store) retain(now time.Time, batches int) (int64, error) {
 	raw := ms(now.Add(-s.opts.Raw)) - spanMS
 	agg := ms(now.Add(-s.opts.Aggregates))
@@ -542,6 +543,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited > 0 LIMIT 1000)", procs},
+		{"DELETE FROM exits WHERE rowid IN (SELECT rowid FROM exits WHERE ts < ? LIMIT 1000)", procs},
 	}
 	var total int64
 	procsGone := false
@@ -556,7 +558,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 			if n == 0 {
 				break
 			}
-			procsGone = procsGone || strings.HasPrefix(st.q, "DELETE FROM procs")
+			procsGone = procsGone || strings.HasPrefix(st.q, "DELETE FROM procs") || strings.HasPrefix(st.q, "DELETE FROM exits")
 		}
 	}
 	if procsGone {

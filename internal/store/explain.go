@@ -16,7 +16,10 @@ import (
 // recording adds nothing), its resident memory averaged over the time
 // recorded (a process absent from a reading counts as none), the bytes it
 // read and wrote in storage (its rates × the same time as its CPU), whether
-// it started or ended in the span, and the alert transitions. Processes are
+// it started or ended in the span; each recorded cgroup's the same way
+// (explainCgroups); the processes that exited (explainExits); and the
+// events: alert transitions, the events table's, exits on a signal.
+// Processes are
 // those of the top lists each procs reading keeps (Options.TopProcesses by
 // CPU, as many by memory and as many by I/O): what was recorded, not the
 // whole table.
@@ -138,11 +141,17 @@ func (s *Store) ExplainSpan(from, to time.Time) (explain.Span, error) {
 	if err != nil {
 		return sp, err
 	}
-	// The events table's rows join here when it is read.
 	for i := range trs {
 		sp.Events = append(sp.Events, explain.Event{Time: trs[i].Time, Transition: &trs[i]})
 	}
-	return sp, nil
+	if err := s.explainEvents(&sp, f, t); err != nil {
+		return sp, err
+	}
+	if err := s.explainExits(&sp, f, t); err != nil {
+		return sp, err
+	}
+	sp.Cgroups, sp.CgroupsCovered, err = s.explainCgroups(f, t)
+	return sp, err
 }
 
 // Explain ranks what changed in [from, to) against the span before it,

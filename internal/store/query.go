@@ -132,19 +132,9 @@ func (s *Store) Series(metric string, labels []reading.Label, from, to time.Time
 
 // points reads one series over [from, to).
 func (s *Store) points(si SeriesInfo, from, to, step int64) ([]Point, error) {
-	// rawStart is where raw samples begin; before it only aggregates remain.
-	var rawStart sql.NullInt64
-	if err := s.db.QueryRow("SELECT min(start) FROM chunks WHERE series = ?", si.ID).Scan(&rawStart); err != nil {
+	rs, err := s.rawStart(si, from, to)
+	if err != nil {
 		return nil, err
-	}
-	if !rawStart.Valid {
-		if err := s.db.QueryRow("SELECT min(ts) FROM journal WHERE sensor = ?", si.Sensor).Scan(&rawStart); err != nil {
-			return nil, err
-		}
-	}
-	rs := to
-	if rawStart.Valid {
-		rs = max(rawStart.Int64, from)
 	}
 	var b bucketer
 	b.step = step
@@ -159,6 +149,24 @@ func (s *Store) points(si SeriesInfo, from, to, step int64) ([]Point, error) {
 		}
 	}
 	return b.pts, nil
+}
+
+// rawStart returns where si's raw samples begin within [from, to): before
+// it only aggregates remain (to when it has no raw samples at all).
+func (s *Store) rawStart(si SeriesInfo, from, to int64) (int64, error) {
+	var rawStart sql.NullInt64
+	if err := s.db.QueryRow("SELECT min(start) FROM chunks WHERE series = ?", si.ID).Scan(&rawStart); err != nil {
+		return 0, err
+	}
+	if !rawStart.Valid {
+		if err := s.db.QueryRow("SELECT min(ts) FROM journal WHERE sensor = ?", si.Sensor).Scan(&rawStart); err != nil {
+			return 0, err
+		}
+	}
+	if !rawStart.Valid {
+		return to, nil
+	}
+	return max(rawStart.Int64, from), nil
 }
 
 // bucketer folds samples or aggregates, in time order, into step-aligned
@@ -209,42 +217,8 @@ func (s *Store) aggPoints(id, from, to int64, b *bucketer) error {
 }
 
 func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {
-	rows, err := s.db.Query(`SELECT c.data, t.data FROM chunks c LEFT JOIN times t ON t.sensor = ? AND t.start = c.start
-		WHERE c.series = ? AND c.start > ? AND c.start < ? ORDER BY c.start`, si.Sensor, si.ID, from-spanMS, to)
+	last, err := s.chunkPoints(si, from, to, b)
 	if err != nil {
-		return err
-	}
-	var ts, shared []int64
-	cols := make([][]float64, 1)
-	last := int64(math.MinInt64)
-	for rows.Next() {
-		var data, times []byte
-		if err := rows.Scan(&data, &times); err != nil {
-			rows.Close()
-			return err
-		}
-		shared = shared[:0]
-		if times != nil {
-			if shared, err = decodeChunk(times, nil, shared, nil); err != nil {
-				rows.Close()
-				return fmt.Errorf("times of %s: %w", si.Sensor, err)
-			}
-		}
-		ts, cols[0] = ts[:0], cols[0][:0]
-		if ts, err = decodeChunk(data, shared, ts, cols); err != nil {
-			rows.Close()
-			return fmt.Errorf("samples of series %d: %w", si.ID, err)
-		}
-		for i, t := range ts {
-			if t >= from && t < to {
-				v := cols[0][i]
-				b.add(t, v, v, v, 1)
-				last = t
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	// The journal holds what is not compacted yet.
@@ -271,6 +245,47 @@ func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {
 		}
 	}
 	return jrows.Err()
+}
+
+// chunkPoints adds the compacted samples of si in [from, to) to b and
+// returns the time of the last (math.MinInt64 when none).
+func (s *Store) chunkPoints(si SeriesInfo, from, to int64, b *bucketer) (int64, error) {
+	rows, err := s.db.Query(`SELECT c.data, t.data FROM chunks c LEFT JOIN times t ON t.sensor = ? AND t.start = c.start
+		WHERE c.series = ? AND c.start > ? AND c.start < ? ORDER BY c.start`, si.Sensor, si.ID, from-spanMS, to)
+	if err != nil {
+		return 0, err
+	}
+	var ts, shared []int64
+	cols := make([][]float64, 1)
+	last := int64(math.MinInt64)
+	for rows.Next() {
+		var data, times []byte
+		if err := rows.Scan(&data, &times); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		shared = shared[:0]
+		if times != nil {
+			if shared, err = decodeChunk(times, nil, shared, nil); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("times of %s: %w", si.Sensor, err)
+			}
+		}
+		ts, cols[0] = ts[:0], cols[0][:0]
+		if ts, err = decodeChunk(data, shared, ts, cols); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("samples of series %d: %w", si.ID, err)
+		}
+		for i, t := range ts {
+			if t >= from && t < to {
+				v := cols[0][i]
+				b.add(t, v, v, v, 1)
+				last = t
+			}
+		}
+	}
+	rows.Close()
+	return last, rows.Err()
 }
 
 // Readings returns the recorded readings in [from, to) in time order (and

@@ -113,6 +113,7 @@ type op struct {
 	data  []byte
 	ints  [4]int64
 	float [3]float64
+	exit  *exitRow
 }
 
 type opKind uint8
@@ -128,10 +129,15 @@ const (
 	opProcExec
 	opTransition
 	opEvent
+	opExit
 )
 
 func (o *op) size() int {
-	return 64 + len(o.data) + len(o.text[0]) + len(o.text[1]) + len(o.text[2]) + len(o.text[3])
+	n := 64 + len(o.data) + len(o.text[0]) + len(o.text[1]) + len(o.text[2]) + len(o.text[3])
+	if o.exit != nil {
+		n += 64 + len(o.exit.comm) + len(o.exit.cmdline)
+	}
+	return n
 }
 
 // seriesID returns the id of a series, defining it when new.
@@ -205,6 +211,9 @@ func (r *recorder) encode(ops []op, rd *reading.Reading) []op {
 			text:  [4]string{tr.Rule, tr.Sensor, tr.Metric, reading.Labels(tr.Labels).Key()},
 			ints:  [4]int64{int64(tr.From), int64(tr.To), ms(tr.Since)},
 			float: [3]float64{tr.Value, tr.Threshold}, data: []byte(tr.Message)})
+	}
+	if rd.Sensor == reading.SensorProcesses && rd.Err == "" {
+		ops = appendExits(ops, t, rd.Exits)
 	}
 	return appendEvents(ops, rd.Events)
 }
@@ -507,6 +516,7 @@ func opSQL(k opKind) string {
 		opProcExec:   "UPDATE procs SET cmd = ? WHERE id = ?",
 		opTransition: "INSERT INTO transitions (ts, rule, sensor, metric, labels, from_status, to_status, value, threshold, since, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		opEvent:      insertEvent,
+		opExit:       insertExit,
 	}[k]
 }
 
@@ -516,7 +526,7 @@ func (s *Store) write(batch []op) (journal int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	var stmts [opEvent + 1]*sql.Stmt
+	var stmts [opExit + 1]*sql.Stmt
 	var cmdlines *cmdlineStmts
 	for i := range batch {
 		o := &batch[i]
@@ -527,6 +537,12 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			}
 			defer st.Close()
 			stmts[o.kind] = st
+		}
+		if (o.kind == opProcNew || o.kind == opProcExec || o.kind == opExit) && cmdlines == nil {
+			if cmdlines, err = prepareCmdlines(tx); err != nil {
+				return 0, err
+			}
+			defer cmdlines.Close()
 		}
 		switch o.kind {
 		case opJournal:
@@ -539,12 +555,6 @@ func (s *Store) write(batch []op) (journal int, err error) {
 		case opNote:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2])
 		case opProcNew, opProcExec:
-			if cmdlines == nil {
-				if cmdlines, err = prepareCmdlines(tx); err != nil {
-					return 0, err
-				}
-				defer cmdlines.Close()
-			}
 			var cmd int64
 			if cmd, err = cmdlines.id(o.text[0], o.text[1], o.text[2]); err != nil {
 				break
@@ -556,6 +566,8 @@ func (s *Store) write(batch []op) (journal int, err error) {
 			}
 		case opProcUpdate, opProcExit:
 			_, err = st.Exec(o.ints[0], o.ints[1], o.float[0], o.id)
+		case opExit:
+			err = execExit(st, cmdlines, o)
 		case opTransition:
 			_, err = st.Exec(o.ts, o.text[0], o.text[1], o.text[2], o.text[3], o.ints[0], o.ints[1], o.float[0], o.float[1], o.ints[2], string(o.data))
 		case opEvent:

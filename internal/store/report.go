@@ -32,6 +32,9 @@ type Report struct {
 	Exited      int        `json:"exited"`
 	StartedList []ProcLife `json:"started_list"`
 	ExitedList  []ProcLife `json:"exited_list"`
+	// Exits is what the kernel's process events saw exit: the reportTop
+	// that used the most CPU, and the totals of all.
+	Exits Exits `json:"exits"`
 	// Disks is each filesystem's used space at the start and end.
 	Disks []DiskGrowth `json:"disks"`
 	// Events are the first reportEvents OOM kills, throttling bursts and
@@ -118,6 +121,9 @@ func (s *Store) Report(from, to time.Time) (*Report, error) {
 		return nil, err
 	}
 	if err = s.lives(rep, ms(from), ms(to)); err != nil {
+		return nil, err
+	}
+	if rep.Exits, err = s.Exits(from, to, reportTop); err != nil {
 		return nil, err
 	}
 	if rep.Disks, err = s.disks(from, to); err != nil {

@@ -20,7 +20,8 @@ import (
 //	   schema 5 refers to its text by cmd = -id), exited 2 for a process
 //	   that lived over an hour, and instead of the index on started one on
 //	   running and long-lived processes only (see started.go)
-const schemaVersion = 6
+//	7: exits (processes the kernel's process events saw exit)
+const schemaVersion = 7
 
 // schema returns the statements that create a database at schemaVersion.
 func schema() []string {
@@ -60,6 +61,7 @@ func schema() []string {
 		`CREATE TABLE notes (ts INTEGER NOT NULL, sensor TEXT NOT NULL, err TEXT NOT NULL, note TEXT NOT NULL)`,
 		`CREATE INDEX notes_ts ON notes (ts)`,
 		eventsTable, eventsIndex,
+		exitsTable, exitsIndex,
 	}
 }
 
@@ -97,6 +99,8 @@ func migration(v int) []string {
 			procsLastSeenIndex,
 			procsLongIndex,
 		}
+	case 6:
+		return []string{exitsTable, exitsIndex}
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ func Report(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location) {
 	span := r.To.Sub(r.From).Round(time.Minute)
 	at := func(t time.Time) string { return t.In(loc).Format(dayLayout) }
 	fmt.Fprintln(w, tx.ReportTitle(at(r.From), at(r.To), span.String()))
-	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 && r.EventCount == 0 {
+	if len(r.Peaks) == 0 && len(r.Alerts) == 0 && len(r.TopCPU) == 0 && r.Started == 0 && r.Exited == 0 && r.EventCount == 0 && r.Exits.Count == 0 {
 		fmt.Fprintln(w, "\n"+tx.ReportEmpty())
 		return
 	}
@@ -56,6 +56,7 @@ func Report(w io.Writer, tx *text.Text, r *store.Report, loc *time.Location) {
 	}
 	lives(tx.EndedList(), r.ExitedList)
 	lives(tx.StartedList(), r.StartedList)
+	exits(w, tx, r.Exits)
 	section(w, "\n"+tx.EventsTitle(), r.Events, func(e reading.Event) string {
 		return fmt.Sprintf("  %-16s %s %s", at(e.Time), cell(tx.EventKind(e.Kind), 10), tx.EventLine(e))
 	})

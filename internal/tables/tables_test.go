@@ -55,6 +55,12 @@ func report() *store.Report {
 		Exited:      3,
 		ExitedList:  []store.ProcLife{{PID: 900, Comm: "make", User: "root", Start: t0.Add(time.Minute), End: t0.Add(5 * time.Minute), Lifetime: 4 * time.Minute, PeakRSS: 40 << 20}},
 		StartedList: []store.ProcLife{{PID: 901, Comm: "sleep", User: "root", Start: t0.Add(2 * time.Hour), PeakRSS: 1 << 20}},
+		Exits: store.Exits{Count: 340, CPUSeconds: 61.25, Unlisted: 320, Lost: 2, Processes: []reading.ExitedProcess{
+			{PID: 5000, PPID: 900, Comm: "cc1", Cmdline: "cc1 -O2 main.c", Start: t0.Add(2 * time.Minute), Exit: t0.Add(2*time.Minute + 40*time.Second),
+				Lifetime: 40, CPUTime: 38.5, ReadBytes: 3 << 20, WriteBytes: 1 << 20, Final: true},
+			{PID: 5100, PPID: 1, Comm: "crash\x1b[2Jer", Cmdline: "./crasher\x07", Exit: t0.Add(3 * time.Minute), Lifetime: 0.2, CPUTime: 0.01,
+				Signal: 11, CoreDumped: true},
+		}},
 		Events: []reading.Event{
 			{Time: t0.Add(30 * time.Minute), Kind: reading.EventThrottled, Cgroup: "/system.slice/nginx.service", Unit: "nginx.service", Count: 20, Value: 1.2},
 			{Time: t0.Add(31 * time.Minute), Kind: reading.EventOOMKill, PID: 4242, Comm: "nginx", Cgroup: "/system.slice/nginx.service", Unit: "nginx.service", Count: 1},

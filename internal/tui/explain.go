@@ -81,33 +81,43 @@ func (m *Model) viewExplain() string {
 		}
 		shown := false
 		for _, rk := range r.Ranked {
-			res := string(rk.Resource)
-			for _, part := range []struct {
-				total float64
-				lines []explain.Line
-			}{{rk.Rise, rk.Rose}, {rk.Fall, rk.Fell}} {
-				if len(part.lines) == 0 {
-					continue
-				}
-				shown = true
-				say(t.text, m.tx.ExplainHead(res, part.total))
-				for _, l := range part.lines {
-					ln.reset(m.w)
-					ln.add(t.text, "  "+padRight(m.tx.ExplainSubject(l.Name, l.PID, l.Started, l.Exited), 32)+" ")
-					ln.add(t.dim, m.tx.ExplainChange(res, l.Delta, l.Share))
-					lines = append(lines, ln.done())
-				}
-			}
+			shown = m.explainRanked(&lines, ln, rk, 32, func(l explain.Line) string {
+				return m.tx.ExplainSubject(l.Name, l.PID, l.Started, l.Exited)
+			}) || shown
 		}
 		if !shown {
 			say(t.dim, m.tx.ExplainNothing())
 		}
+		if len(r.Cgroups) > 0 {
+			say(t.text, m.tx.ExplainCgroups())
+			for _, rk := range r.Cgroups {
+				m.explainRanked(&lines, ln, rk, 40, func(l explain.Line) string { return text.Printable(l.Name) })
+			}
+		}
+		if ex := r.Exited; ex.Count > 0 {
+			say(t.text, m.tx.ExplainExited(ex.Count, ex.CPUSeconds, ex.Delta))
+			for _, e := range ex.Processes {
+				ln.reset(m.w)
+				ln.add(t.text, "  "+padRight(m.tx.ExplainSubject(e.Name, e.PID, false, false), 32)+" ")
+				ln.add(t.dim, m.tx.ExplainExit(e.PPID, e.Lifetime, e.CPUSeconds, e.Share, e.Signal))
+				lines = append(lines, ln.done())
+			}
+		}
+		if r.Exited.Lost > 0 {
+			say(t.status[reading.Warning], "  "+m.tx.ExitsLost(r.Exited.Lost))
+		}
 		if len(r.Events) > 0 {
 			say(t.text, m.tx.ExplainEvents())
 			for _, ev := range r.Events {
-				if tr := ev.Transition; tr != nil {
-					say(t.status[tr.To], "  "+at(ev.Time)+"  "+text.Printable(m.tx.Alert(tr)))
+				switch {
+				case ev.Transition != nil:
+					say(t.status[ev.Transition.To], "  "+at(ev.Time)+"  "+text.Printable(m.tx.Alert(ev.Transition)))
+				case ev.Event != nil:
+					say(t.text, "  "+at(ev.Time)+"  "+padRight(m.tx.EventKind(ev.Event.Kind), 10)+" "+m.tx.EventLine(*ev.Event))
 				}
+			}
+			if r.MoreEvents > 0 {
+				say(t.dim, "  "+m.tx.ExplainMoreEvents(r.MoreEvents))
 			}
 		}
 	}
@@ -117,4 +127,31 @@ func (m *Model) viewExplain() string {
 	}
 	lines = append(lines[:m.h-1], m.statusBar())
 	return strings.Join(lines, "\n")
+}
+
+// explainRanked adds one resource's rises and falls to lines, each named
+// by name in a column width wide, and reports whether it added any.
+func (m *Model) explainRanked(lines *[]string, ln *row, rk explain.Ranked, width int, name func(explain.Line) string) bool {
+	t := m.th
+	res := string(rk.Resource)
+	shown := false
+	for _, part := range []struct {
+		total float64
+		lines []explain.Line
+	}{{rk.Rise, rk.Rose}, {rk.Fall, rk.Fell}} {
+		if len(part.lines) == 0 {
+			continue
+		}
+		shown = true
+		ln.reset(m.w)
+		ln.add(t.text, m.tx.ExplainHead(res, part.total))
+		*lines = append(*lines, ln.done())
+		for _, l := range part.lines {
+			ln.reset(m.w)
+			ln.add(t.text, "  "+padRight(name(l), width)+" ")
+			ln.add(t.dim, m.tx.ExplainChange(res, l.Delta, l.Share))
+			*lines = append(*lines, ln.done())
+		}
+	}
+	return shown
 }

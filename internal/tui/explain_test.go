@@ -79,3 +79,39 @@ func TestExplainWithoutRecording(t *testing.T) {
 		t.Errorf("esc left the view at %v", m.view)
 	}
 }
+
+// explainedParts is explainedFixture with cgroups, exits and the events
+// the store records besides alerts, hostile names among them.
+func explainedParts() explain.Result {
+	r := explainedFixture()
+	g := func(path string) explain.Subject { return explain.Subject{Kind: explain.Cgroup, ID: path, Name: path} }
+	r.Cgroups = []explain.Ranked{{Resource: explain.CPU, Rise: 66, Rose: []explain.Line{
+		{Subject: g("/user.slice"), Before: 3, After: 69, Delta: 66, Share: 1},
+		{Subject: g("/user.slice/app\x07.scope"), Before: 2, After: 43.2, Delta: 41.2, Share: 41.2 / 66},
+	}}}
+	r.Exited = explain.Exited{Count: 41, CPUSeconds: 8, Before: 0.5, Delta: 7.5, Lost: 3, Processes: []explain.Exit{
+		{Subject: explain.Subject{Kind: explain.Process, Name: "cc1", PID: 4801}, PPID: 4800, Lifetime: 12.5, CPUSeconds: 6, Share: 0.75, Count: 1},
+		{Subject: explain.Subject{Kind: explain.Process, Name: "crash\x1b]0;x\x07er", PID: 4900}, PPID: 1, Lifetime: 0.3, CPUSeconds: 0.1,
+			Share: 0.0125, Signal: "SIGSEGV", Count: 1},
+	}}
+	at := base.Add(-10 * time.Second)
+	r.Events = append(r.Events,
+		explain.Event{Time: at, Event: &reading.Event{Time: at, Kind: reading.EventOOMKill, PID: 4902, Comm: "java\x1b[31m", Unit: "app.service", Count: 1}},
+		explain.Event{Time: at.Add(time.Second), Event: &reading.Event{Time: at.Add(time.Second), Kind: reading.EventProcessExit, PID: 4900,
+			Comm: "crasher", Count: 1, Value: 0.3, Resource: "SIGSEGV", Detail: "core"}})
+	r.MoreEvents = 4
+	return r
+}
+
+// TestExplainParts: the explain view shows the cgroups, the processes
+// that exited with their share of the exited CPU, and the events of every
+// kind, names made printable.
+func TestExplainParts(t *testing.T) {
+	t.Parallel()
+	var asked []time.Time
+	m := newModel(Options{Explainer: fakeExplainer{asked: &asked, res: explainedParts()}, Text: text.For(text.English)}, machine(false), 120, 40)
+	keys(m, "x")
+	frame := m.render()
+	checkFrame(t, frame, 120, 40)
+	checkGolden(t, "explain-parts", frame)
+}

@@ -1,9 +1,11 @@
 // vigia web dashboard: the explainer. A drag across the CPU or memory
 // chart selects a span, a click the minute up to that point; the panel
 // lists what /api/v1/explain ranks for it: what rose and fell per
-// resource with the share of the change each accounts for, what ended,
-// and the events. The words are the catalogue's; amounts and names are
-// the API's.
+// resource with the share of the change each accounts for, for the
+// processes and then the cgroups; the processes that exited, each with
+// its parent, lifetime, CPU and I/O; and the events. The words are the
+// catalogue's; amounts and names are the API's, their control characters
+// shown as "?" (a process names itself).
 "use strict";
 
 // timeAt is the time (ms) at x pixels into a chart drawn as frame says.
@@ -71,14 +73,42 @@ async function explainQuery(q) {
 }
 
 const clock = (s) => new Date(s).toLocaleTimeString();
+// shown is a name or command as the page shows it: no control character
+// reaches the page, as none reaches a terminal.
+const shown = (s) => String(s ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+function lifetime(v) {
+  if (v < 1) return Math.round(v * 1000) + "ms";
+  if (v < 60) return v.toFixed(1) + "s";
+  return Math.floor(v / 60) + "m" + String(Math.floor(v % 60)).padStart(2, "0") + "s";
+}
 function explainAmount(resource, v) {
   return resource === "cpu" ? word("explain.cpus", Math.abs(v).toFixed(1)) : bytes(Math.abs(v));
 }
 function explainSubject(s, started, ended) {
-  return s.name + (s.pid ? " (" + s.pid + ")" : "") +
+  return shown(s.name) + (s.pid ? " (" + s.pid + ")" : "") +
     (started && ended ? word("explain.both") : started ? word("explain.started") : ended ? word("explain.ended") : "");
 }
 function explainList(lines) { const ul = el("ul"); ul.replaceChildren(...lines); return ul; }
+
+// ranked adds one resource's rises and falls to out, each line named by
+// name, and says whether it added any.
+function ranked(out, rk, name) {
+  const title = { cpu: word("explain.cpu"), memory: word("explain.memory"), io: word("explain.io") }[rk.resource] || rk.resource;
+  let any = false;
+  for (const [lines, total] of [[rk.rose || [], rk.rise], [rk.fell || [], rk.fall]]) {
+    if (!lines.length) continue;
+    any = true;
+    const amount = explainAmount(rk.resource, total);
+    out.push(el("h3", "", total > 0 ? word("explain.rose", title, amount) : word("explain.fell", title, amount)));
+    out.push(explainList(lines.map((l) => {
+      const li = el("li", "", name(l));
+      const share = (l.share * 100).toFixed(0), amount = explainAmount(rk.resource, l.delta);
+      li.append(" ", el("span", "share", l.delta > 0 ? word("explain.riseshare", amount, share) : word("explain.fallshare", "−" + amount, share)));
+      return li;
+    })));
+  }
+  return any;
+}
 
 function renderExplain(res) {
   const body = $("#explain-body"), out = [];
@@ -89,38 +119,44 @@ function renderExplain(res) {
   $("#explain-title").textContent = word("explain.title", clock(res.from), clock(res.to), clock(res.before_from));
   if (res.no_baseline) out.push(el("p", "muted", word("explain.nobaseline")));
   let any = false;
-  for (const rk of res.ranked || []) {
-    const name = { cpu: word("explain.cpu"), memory: word("explain.memory"), io: word("explain.io") }[rk.resource] || rk.resource;
-    for (const [lines, total] of [[rk.rose || [], rk.rise], [rk.fell || [], rk.fall]]) {
-      if (!lines.length) continue;
-      any = true;
-      const amount = explainAmount(rk.resource, total);
-      out.push(el("h3", "", total > 0 ? word("explain.rose", name, amount) : word("explain.fell", name, amount)));
-      out.push(explainList(lines.map((l) => {
-        const li = el("li", "", explainSubject(l, l.started, l.exited));
-        const share = (l.share * 100).toFixed(0), amount = explainAmount(rk.resource, l.delta);
-        li.append(" ", el("span", "share", l.delta > 0 ? word("explain.riseshare", amount, share) : word("explain.fallshare", "−" + amount, share)));
-        return li;
-      })));
-    }
-  }
+  for (const rk of res.ranked || []) any = ranked(out, rk, (l) => explainSubject(l, l.started, l.exited)) || any;
   if (!any) out.push(el("p", "muted", word("explain.nothing")));
-  if ((res.exited || []).length) {
-    out.push(el("h3", "", word("explain.exited")));
-    out.push(explainList(res.exited.map((u) => {
-      const li = el("li", "", explainSubject(u, u.started, false));
-      li.append(" ", el("span", "share", explainAmount("cpu", u.cpu_seconds)));
+  if ((res.cgroups || []).length) {
+    out.push(el("h3", "", word("explain.cgroups")));
+    for (const rk of res.cgroups) ranked(out, rk, (l) => shown(l.name));
+  }
+  const ex = res.exited || {};
+  if (ex.count > 0) {
+    const delta = (ex.delta_cpu_seconds < 0 ? "−" : "+") + explainAmount("cpu", ex.delta_cpu_seconds);
+    const cpu = explainAmount("cpu", ex.cpu_seconds);
+    out.push(el("h3", "", ex.count === 1 ? word("explain.exitedone", 1, cpu, delta) : word("explain.exitedmany", ex.count, cpu, delta)));
+    out.push(explainList((ex.processes || []).map((e) => {
+      const li = el("li", "", explainSubject(e, false, false));
+      const parts = [word("explain.exit", e.ppid || "?", e.lifetime_seconds ? lifetime(e.lifetime_seconds) : "?",
+        explainAmount("cpu", e.cpu_seconds), (e.share * 100).toFixed(0))];
+      if (e.io_read_bytes || e.io_write_bytes) parts.push(word("explain.exitio", bytes(e.io_read_bytes || 0), bytes(e.io_write_bytes || 0)));
+      if (e.signal) parts.push(word("explain.killed", shown(e.signal)));
+      li.append(" ", el("span", "share", parts.join(", ")));
+      if (e.command) li.append(el("div", "muted", shown(e.command)));
       return li;
     })));
   }
+  if (ex.lost > 0) out.push(el("p", "trouble", word("explain.lost", ex.lost)));
   if ((res.events || []).length) {
     out.push(el("h3", "", word("explain.events")));
     out.push(explainList(res.events.map((e) => {
+      if (e.event) {
+        const v = e.event;
+        const who = v.pid ? shown(v.comm) + " (" + v.pid + ")" : v.count > 1 ? "×" + v.count : "";
+        return el("li", "", [clock(e.time), word("event." + v.kind), who, shown(v.unit || v.cgroup || v.resource || ""), shown(v.detail || "")]
+          .filter((s) => s !== "").join(" · "));
+      }
       const t = e.transition || {};
-      const lbl = (t.labels || []).map((l) => l.value).join(" ");
+      const lbl = (t.labels || []).map((l) => shown(l.value)).join(" ");
       return el("li", "", clock(e.time) + " · " + (t.to === "critical" ? word("level.critical") : t.to === "warning" ? word("level.warning") : t.to || "") +
-        " · " + (t.rule || "") + (lbl ? " [" + lbl + "]" : "") + (t.message ? " — " + t.message : ""));
+        " · " + shown(t.rule || "") + (lbl ? " [" + lbl + "]" : "") + (t.message ? " — " + shown(t.message) : ""));
     })));
+    if (res.more_events > 0) out.push(el("p", "muted", word("explain.more", res.more_events)));
   }
   body.replaceChildren(...out);
 }

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// exitsReading is a procs reading at t carrying exits.
+func exitsReading(t time.Time, lost int, ps ...reading.ExitedProcess) reading.Reading {
+	return reading.Reading{Sensor: reading.SensorProcesses, Time: t, Primary: reading.ProcsCount,
+		Metrics:   []reading.Metric{{Name: reading.ProcsCount, Value: 1}},
+		Processes: []reading.Process{{PID: 1, Comm: "init", Start: base.Add(-time.Hour)}},
+		Exits:     &reading.Exits{Watching: true, Processes: ps, Lost: lost}}
+}
+
+func exited(pid int32, comm string, cpu float64, start, end time.Time) reading.ExitedProcess {
+	return reading.ExitedProcess{PID: pid, PPID: 1, Comm: comm, Cmdline: "/bin/" + comm + " -x", Start: start, Exit: end,
+		Lifetime: end.Sub(start).Seconds(), CPUTime: cpu, ReadBytes: uint64(pid) << 10, WriteBytes: 4096, Final: true}
+}
+
+// TestExitsRecorded: the kept exits come back whole, the rest of a
+// reading only in the totals, and each reading adds a bounded number of
+// rows however many exited.
+func TestExitsRecorded(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	at := base.Add(time.Minute)
+	var storm []reading.ExitedProcess
+	var total float64
+	for i := range 500 { // a fork storm: 500 exits in one pass
+		cpu := float64(i) / 100
+		total += cpu
+		storm = append(storm, exited(int32(1000+i), fmt.Sprintf("job%d", i), cpu, at.Add(-time.Second), at))
+	}
+	crash := exited(77, "crashy", 0, at.Add(-3*time.Second), at)
+	crash.Signal, crash.CoreDumped = 11, true
+	storm = append(storm, crash)
+	quiet := exited(9, "make\x1b[2J", 12.5, base, base.Add(30*time.Second))
+	record(t, s, []reading.Reading{exitsReading(base.Add(30*time.Second), 0, quiet), exitsReading(at, 3, storm...)})
+
+	var rows int
+	if err := s.db.QueryRow("SELECT count(*) FROM exits").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if max := 1 + exitsByCPU + exitsNews + 1; rows > max {
+		t.Errorf("%d exits rows for 501 exits in 2 readings, want at most %d", rows, max)
+	}
+
+	got, err := s.Exits(base, base.Add(2*time.Minute), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Count != 502 || got.Lost != 3 {
+		t.Errorf("Count, Lost = %d, %d; want 502, 3", got.Count, got.Lost)
+	}
+	if want := total + 12.5; got.CPUSeconds < want-1e-6 || got.CPUSeconds > want+1e-6 {
+		t.Errorf("CPUSeconds = %g, want %g (the unlisted exits' CPU counted)", got.CPUSeconds, want)
+	}
+	if got.Unlisted != 500-exitsByCPU {
+		t.Errorf("Unlisted = %d, want %d", got.Unlisted, 500-exitsByCPU)
+	}
+	if len(got.Processes) != 3 {
+		t.Fatalf("%d processes, want the 3 asked for", len(got.Processes))
+	}
+	first := got.Processes[0]
+	if first.Comm != quiet.Comm || first.Cmdline != quiet.Cmdline || first.PPID != 1 || first.CPUTime != 12.5 ||
+		first.Lifetime != 30 || !first.Final || first.ReadBytes != 9<<10 {
+		t.Errorf("busiest exit = %+v, want make's row as recorded", first)
+	}
+	if got.Processes[1].Comm != "job499" {
+		t.Errorf("second = %q, want job499", got.Processes[1].Comm)
+	}
+
+	all, err := s.Exits(base, base.Add(2*time.Minute), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawCrash bool
+	for _, p := range all.Processes {
+		if p.PID == 77 {
+			sawCrash = p.Signal == 11 && p.CoreDumped
+		}
+	}
+	if !sawCrash {
+		t.Errorf("the exit on SIGSEGV was not kept with its signal: %+v", all.Processes)
+	}
+	none, err := s.Exits(base.Add(-time.Hour), base, 0)
+	if err != nil || none.Count != 0 {
+		t.Errorf("Exits before any = %+v, %v", none, err)
+	}
+}
+
+// TestExitsRetained: exits go with the processes' retention, and their
+// command lines with them once nothing refers to them.
+func TestExitsRetained(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base)
+	record(t, s, []reading.Reading{exitsReading(base, 0, exited(5, "old", 1, base.Add(-time.Second), base))})
+	if _, err := s.retain(base.Add(8*24*time.Hour), 10); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.db.QueryRow("SELECT count(*) FROM exits").Scan(&n)
+	if n != 0 {
+		t.Errorf("%d exits rows past retention, want 0", n)
+	}
+	s.db.QueryRow("SELECT count(*) FROM cmdlines WHERE comm = 'old'").Scan(&n)
+	if n != 0 {
+		t.Errorf("the exit's command line outlived it")
+	}
+}
+
+// TestMigrateToExits: a database at schema 5, with processes recorded,
+// gains the exits table and keeps what it held; a read-only open of it
+// before says to migrate.
+func TestMigrateToExits(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "vigia.db")
+	s, err := Open(path, Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(t, s, []reading.Reading{exitsReading(base, 0)})
+	for _, q := range []string{"DROP TABLE exits", "PRAGMA user_version = 5"} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "migrate") {
+		t.Errorf("read-only open at schema 5: %v, want a word to migrate", err)
+	}
+	s, err = Open(path, Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("migrating from 5: %v", err)
+	}
+	defer s.Close()
+	var procs int
+	s.db.QueryRow("SELECT count(*) FROM procs").Scan(&procs)
+	if procs != 1 {
+		t.Errorf("%d procs rows after the migration, want the 1 recorded", procs)
+	}
+	record(t, s, []reading.Reading{exitsReading(base.Add(time.Minute), 0, exited(5, "after", 1, base, base.Add(time.Minute)))})
+	if ex, err := s.Exits(base, base.Add(2*time.Minute), 0); err != nil || ex.Count != 1 {
+		t.Errorf("exits after the migration: %+v, %v", ex, err)
+	}
+}
+
+// TestExitsEvicted: past the size budget the exits go with the raw span
+// they ended in.
+func TestExitsEvicted(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	rs := []reading.Reading{exitsReading(base, 0, exited(5, "old", 1, base.Add(-time.Second), base))}
+	for i := range 20 {
+		rs = append(rs, cpuReading(base.Add(time.Duration(i)*time.Second), i))
+	}
+	record(t, s, rs)
+	if err := s.Compact(base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.evictStep(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.db.QueryRow("SELECT count(*) FROM exits").Scan(&n)
+	if n != 0 {
+		t.Errorf("%d exits rows after the raw span they ended in was evicted, want 0", n)
+	}
+}
