@@ -37,7 +37,7 @@ localhost, an IP address or an --allowed-host name, and keeps back what only
 a process's owner may read (docs/api.md). Everything it serves is read-only. /metrics
 uses node_exporter's names for the series both export, so dashboards and
 alert rules written for node_exporter work unchanged (docs/api.md). The
-agent runs Go's garbage collector at GOGC=50, a smaller heap for a little
+agent runs Go's garbage collector at GOGC=25, a smaller heap for a little
 more CPU; GOGC in the environment overrides it.
 
 Examples:
