@@ -58,17 +58,38 @@ type Live struct {
 type sensorHistory struct {
 	series map[string]*ring // by metric and labels key
 	gen    uint64
+	loc    *time.Location // the zone of the sensor's latest reading, for copies
 }
 
 // ring is a fixed-size history of one series, grown up to its size.
+//
+// A point is kept as Unix nanoseconds and a value, 16 bytes with no pointer,
+// rather than as a Point (32 bytes, of which time.Time's zone is a pointer
+// the GC must follow), and a ring grows to its size exactly: at the default
+// 300 points and the 276 series of a 2-core machine with 1,000 processes,
+// 1.3 MB held once full, where 32-byte points in append's room for 512
+// held 4.5 MB, all of it scanned by the collector.
 type ring struct {
-	points []Point
+	points []stamp
 	head   int // index of the oldest point once full
 	gen    uint64
 }
 
-func (r *ring) add(p Point, size int) {
+type stamp struct {
+	ns    int64
+	value float64
+}
+
+func (r *ring) add(p stamp, size int) {
 	if len(r.points) < size {
+		if len(r.points) == cap(r.points) {
+			// Grown by doubling, the last step would leave a full ring
+			// holding 512 points' room for 300 (append's own growth);
+			// the last step goes to size exactly.
+			grown := make([]stamp, len(r.points), min(max(2*cap(r.points), 8), size))
+			copy(grown, r.points)
+			r.points = grown
+		}
 		r.points = append(r.points, p)
 		return
 	}
@@ -76,10 +97,15 @@ func (r *ring) add(p Point, size int) {
 	r.head = (r.head + 1) % size
 }
 
-func (r *ring) copy() []Point {
+func (r *ring) copy(loc *time.Location) []Point {
 	out := make([]Point, 0, len(r.points))
-	out = append(out, r.points[r.head:]...)
-	return append(out, r.points[:r.head]...)
+	for _, p := range r.points[r.head:] {
+		out = append(out, Point{Time: time.Unix(0, p.ns).In(loc), Value: p.value})
+	}
+	for _, p := range r.points[:r.head] {
+		out = append(out, Point{Time: time.Unix(0, p.ns).In(loc), Value: p.value})
+	}
+	return out
 }
 
 // New returns an empty Live.
@@ -143,6 +169,8 @@ func (l *Live) record(r reading.Reading) {
 		l.sensors[r.Sensor] = sh
 	}
 	sh.gen++
+	sh.loc = r.Time.Location()
+	ns := r.Time.UnixNano()
 	for i := range r.Metrics {
 		m := &r.Metrics[i]
 		l.keybuf = appendSeriesKey(l.keybuf[:0], m.Name, m.Labels)
@@ -156,7 +184,7 @@ func (l *Live) record(r reading.Reading) {
 			l.nseries++
 		}
 		s.gen = sh.gen
-		s.add(Point{Time: r.Time, Value: m.Value}, l.opts.History)
+		s.add(stamp{ns: ns, value: m.Value}, l.opts.History)
 	}
 	for k, s := range sh.series {
 		if s.gen != sh.gen {
@@ -201,7 +229,7 @@ func (l *Live) History(sensor, metric string, labels ...reading.Label) []Point {
 	if s == nil {
 		return nil
 	}
-	return s.copy()
+	return s.copy(sh.loc)
 }
 
 // Alerts returns the alerts active now, as the transition that set each

@@ -217,3 +217,21 @@ func TestUpdateSteadyStateDoesNotAllocate(t *testing.T) {
 		t.Errorf("Update allocates %v times per reading, want at most 1", n)
 	}
 }
+
+// A full history holds its size in points and no more (append's own growth
+// would have left room for 512 of the default 300), and gives back times in
+// the readings' zone.
+func TestFullRingHoldsExactlyItsSize(t *testing.T) {
+	l := New(Options{})
+	for s := range DefaultHistory + 5 {
+		l.Update(cpu(s, float64(s)))
+	}
+	s := l.sensors[reading.SensorCPU].series[string(appendSeriesKey(nil, reading.CPUUsage, nil))]
+	if len(s.points) != DefaultHistory || cap(s.points) != DefaultHistory {
+		t.Errorf("full ring: len %d cap %d, want both %d", len(s.points), cap(s.points), DefaultHistory)
+	}
+	got := l.History(reading.SensorCPU, reading.CPUUsage)
+	if len(got) != DefaultHistory || !got[0].Time.Equal(at(5)) || got[0].Time.Location() != time.UTC || got[len(got)-1].Value != DefaultHistory+4 {
+		t.Errorf("History after %d readings: %d points, first %v, last value %v", DefaultHistory+5, len(got), got[0], got[len(got)-1].Value)
+	}
+}

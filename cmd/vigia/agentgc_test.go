@@ -1,0 +1,24 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestTuneAgentGC(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(orig)
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+
+	tuneAgentGC(getenv)
+	if got := debug.SetGCPercent(100); got != agentGCPercent {
+		t.Errorf("GC percent with no GOGC: %d, want %d", got, agentGCPercent)
+	}
+	// A GOGC the runtime has read already is the operator's choice.
+	env["GOGC"] = "200"
+	tuneAgentGC(getenv)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent with GOGC set: %d, want it left at 100", got)
+	}
+}
