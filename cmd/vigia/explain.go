@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -85,9 +84,7 @@ func runExplain(e *env, d *dbFlags, f *explainFlags, since, from, to string, asJ
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(e.stdout, res)
 	}
 	tables.Explain(e.stdout, words, res, e.zone())
 	return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -196,9 +195,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return printJSON(e.stdout, struct {
 			From   time.Time            `json:"from"`
 			To     time.Time            `json:"to"`
 			Step   string               `json:"step"`

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -67,9 +66,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) error {
 		for i, r := range readings {
 			out[i] = stream.Finite(r)
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	lines := stream.NewLines(e.stdout, s.text, wantColor(e), e.zone())
 	lines.Full = rule.CriticalBounds(s.engineRules())
