@@ -523,8 +523,11 @@ func aggregate(ts []int64, vals []float64) aggs {
 // retain deletes up to batches batches of rows past retention and returns
 // how many rows went. A chunk goes once all of its span is older than its
 // retention; alert transitions, events and notes once older than the aggregates'
-// retention; ended processes (and the exits table's rows) once last seen
-// longer ago than Processes.
+// retention; ended processes once last seen longer ago than Processes; the
+// exits table's rows, the finest detail of processes (each exit of a
+// reading), with the raw samples: a month of them at one exit a second
+// would take about a quarter of the default size budget, and the processes
+// table keeps each process seen for the week.
 func (s *Store) retain(now time.Time, batches int) (int64, error) {
 	raw := ms(now.Add(-s.opts.Raw)) - spanMS
 	agg := ms(now.Add(-s.opts.Aggregates))
@@ -543,7 +546,7 @@ func (s *Store) retain(now time.Time, batches int) (int64, error) {
 		{"DELETE FROM notes WHERE rowid IN (SELECT rowid FROM notes WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ts < ? LIMIT 1000)", agg},
 		{"DELETE FROM procs WHERE id IN (SELECT id FROM procs WHERE last_seen < ? AND exited > 0 LIMIT 1000)", procs},
-		{"DELETE FROM exits WHERE rowid IN (SELECT rowid FROM exits WHERE ts < ? LIMIT 1000)", procs},
+		{"DELETE FROM exits WHERE rowid IN (SELECT rowid FROM exits WHERE ts < ? LIMIT 1000)", raw + spanMS},
 	}
 	var total int64
 	procsGone := false

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -140,6 +141,7 @@ type template struct {
 	sensorOf                  map[int64]string
 	firstProc, procsPerHour   int64
 	procs                     [][]any // the hour's new processes' columns
+	exits                     [][]any // the hour's exits table rows
 }
 
 func readRows(tb testing.TB, s *Store, q string) []row {
@@ -184,6 +186,26 @@ func readTemplate(tb testing.TB, s *Store, start time.Time) *template {
 	var last int64
 	s.db.QueryRow("SELECT max(id) FROM procs").Scan(&last)
 	t.procsPerHour = last - t.firstProc + 1
+	erows, err := s.db.Query("SELECT ts, pid, ppid, life_ms, cmd, cpu_ms, read_bytes, write_bytes, status, signal, flags, count, lost FROM exits")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for erows.Next() {
+		vals := make([]int64, 13)
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := erows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		row := make([]any, len(vals))
+		for i, v := range vals {
+			row[i] = v
+		}
+		t.exits = append(t.exits, row)
+	}
+	erows.Close()
 	// Kept in memory: the store's retention deletes the rows themselves
 	// a week in.
 	prows, err := s.db.Query("SELECT p.id, p.pid, p.started, "+procNames+", p.last_seen, p.peak_rss, p.cpu_time FROM "+procsJoined+" WHERE p.id >= ?", t.firstProc)
@@ -245,6 +267,13 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 				}
 			}
 			if _, err := tx.Exec("INSERT INTO tops (start, data) VALUES (?, ?)", r.ts+d, encodeTops(es)); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		for _, e := range t.exits {
+			moved := slices.Clone(e)
+			moved[0] = e[0].(int64) + d
+			if _, err := tx.Exec(insertExit, moved...); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -426,6 +455,7 @@ func features(tb testing.TB, s *Store, sizes map[string]int64) []feature {
 		{"cgroups 10-minute aggregates", int64(float64(sizes["aggs10"]) * c10), a10Days},
 		{"tops (top 10 by CPU and memory)", sizes["tops"], days("SELECT min(start), max(start) + " + strconv.FormatInt(spanMS, 10) + " FROM tops")},
 		{"procs (ended processes)", sizes["procs"] + sizes["cmdlines"], days("SELECT min(last_seen), max(last_seen) FROM procs WHERE exited > 0")},
+		{"exits (processes seen to exit)", sizes["exits"], days("SELECT min(ts), max(ts) FROM exits")},
 		{"transitions", sizes["transitions"], 30},
 		{"journal, series, notes, other", sizes["journal"] + sizes["series"] + sizes["notes"] + sizes["sensors"] + sizes["sqlite_schema"], 30},
 	}

@@ -219,9 +219,15 @@ func (m *machine) read(sensor string, t time.Time) reading.Reading {
 		add(reading.NetThroughput, total, reading.BytesPerSecond)
 	case reading.SensorProcesses:
 		r.Primary = reading.ProcsCount
-		// A little churn: about one process in 500 ends and is replaced.
+		// A little churn: about one process in 500 ends and is replaced,
+		// and the process events say so.
+		r.Exits = &reading.Exits{Watching: true}
 		for i := range m.procs {
 			if m.rng.IntN(500) == 0 {
+				old := m.procs[i]
+				r.Exits.Processes = append(r.Exits.Processes, reading.ExitedProcess{PID: old.PID, PPID: old.PPID,
+					Comm: old.Comm, Cmdline: old.Cmdline, Start: old.Start, Exit: t, Lifetime: t.Sub(old.Start).Seconds(),
+					CPUTime: old.CPUTime, ReadBytes: uint64(m.rng.IntN(1 << 20)), WriteBytes: uint64(m.rng.IntN(1 << 20)), Final: true})
 				m.procs[i] = m.newProc(t)
 			}
 			p := &m.procs[i]
