@@ -1,11 +1,6 @@
 package sensor
 
 import (
-	"strconv"
-	"syscall"
-
-	"golang.org/x/sys/unix"
-
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -32,10 +27,7 @@ func withExitSignals(events []reading.Event, exits *reading.Exits) []reading.Eve
 		if x.Signal == 0 {
 			continue
 		}
-		sig := unix.SignalName(syscall.Signal(x.Signal))
-		if sig == "" {
-			sig = "signal " + strconv.Itoa(x.Signal)
-		}
+		sig := reading.SignalName(x.Signal)
 		detail := ""
 		if x.CoreDumped {
 			detail = CoreDumped

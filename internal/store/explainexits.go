@@ -1,11 +1,6 @@
 package store
 
 import (
-	"strconv"
-	"syscall"
-
-	"golang.org/x/sys/unix"
-
 	"github.com/vigia-dev/vigia/internal/explain"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -28,7 +23,7 @@ func (s *Store) explainExits(sp *explain.Span, from, to int64) error {
 			e.CPUSeconds *= float64(end-max(start, from)) / float64(end-start)
 		}
 		if p.Signal != 0 {
-			e.Signal = signalName(p.Signal)
+			e.Signal = reading.SignalName(p.Signal)
 			ev := reading.Event{Time: p.Exit, Kind: reading.EventProcessExit, PID: p.PID, Comm: p.Comm, Count: 1,
 				Value: p.Lifetime, Resource: e.Signal}
 			if p.CoreDumped {
@@ -51,12 +46,4 @@ func (s *Store) explainEvents(sp *explain.Span, from, to int64) error {
 		sp.Events = append(sp.Events, explain.Event{Time: evs[i].Time, Event: &evs[i]})
 	}
 	return nil
-}
-
-// signalName names a signal as kill -l does, SIGKILL.
-func signalName(n int) string {
-	if name := unix.SignalName(syscall.Signal(n)); name != "" {
-		return name
-	}
-	return "signal " + strconv.Itoa(n)
 }
