@@ -154,7 +154,12 @@ func TestFleetAgainstPrometheus(t *testing.T) {
 		a, _ := host(snap, lab.agents[0])
 		return len(a.Alerts) > 0
 	}
-	waitUntil(t, 30*time.Second, "every host with every column and the alert", complete)
+	for deadline := time.Now().Add(45 * time.Second); !complete(); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 45s waiting for every host with every column and the alert; the last refresh: error %v, problems %v, hosts %+v",
+				snap.Err, snap.Problems, snap.Hosts)
+		}
+	}
 	t.Logf("refresh of %d hosts took %v; every column after %v", len(snap.Hosts), snap.Took, time.Since(began))
 	for _, h := range snap.Hosts {
 		wantVersion := version

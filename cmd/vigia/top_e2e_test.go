@@ -60,13 +60,23 @@ func contains(sub string) func(string) bool {
 func newPane(t *testing.T, name string, cols, rows int) *tmuxPane {
 	t.Helper()
 	p := &tmuxPane{t: t, socket: fmt.Sprintf("%s-%d", name, os.Getpid())}
-	env := append([]string{"env", "-i"}, cleanEnv(t, "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8")...)
+	// HISTFILE empty: the shell, hung up at the end, writes no history
+	// into the test's HOME while the test removes it.
+	env := append([]string{"env", "-i"}, cleanEnv(t, "TERM=xterm-256color", "PS1=$ ", "LANG=C.UTF-8", "HISTFILE=")...)
 	p.run(append(append([]string{"-f", "/dev/null", "new-session", "-d", "-s", "top", "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)},
 		env...), "bash", "--norc", "--noprofile")...)
 	sock := strings.TrimSpace(p.run("display-message", "-p", "#{socket_path}"))
+	shell, _ := strconv.Atoi(strings.TrimSpace(p.run("display-message", "-p", "#{pane_pid}")))
 	t.Cleanup(func() {
 		exec.Command("tmux", "-L", p.socket, "kill-server").Run()
 		os.Remove(sock) // tmux leaves its socket file behind
+		// The pane's shell ends after kill-server returns; wait for it so
+		// that nothing it runs still writes in the test's directories.
+		for end := time.Now().Add(5 * time.Second); shell > 0 && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat("/proc/" + strconv.Itoa(shell)); err != nil {
+				break
+			}
+		}
 	})
 	p.waitFor("the shell prompt", contains("$"))
 	return p
