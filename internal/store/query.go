@@ -547,6 +547,9 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 	if err := s.replayEvents(byKey, from, to); err != nil {
 		return nil, err
 	}
+	if err := s.replayExits(byKey, from, to); err != nil {
+		return nil, err
+	}
 	out := make([]reading.Reading, 0, len(byKey))
 	for k, r := range byKey {
 		// Metrics come back in the order their series were first recorded.
