@@ -210,10 +210,10 @@ func (s *Store) scanExits(from, to int64, fn func(p reading.ExitedProcess, count
 }
 
 // replayExits gives the processes readings of a replay window the exits
-// recorded with them. A row's time is its exit's (the row of sums, the
-// last exit's), which the reading that carried it is at or after, so each
-// row goes to the first processes reading at or after its time; a row
-// whose reading falls in the next window is left out. When the window
+// recorded with them, those from from on. A row's time is its exit's (the
+// row of sums, the last exit's), which the reading that carried it is at
+// or after, so each row goes to the first processes reading at or after
+// its time; a row whose reading falls in the next window is left to it. When the window
 // has any exits, the recorder was watching them, so a reading with none
 // says that nothing exited rather than that nothing could be seen.
 func (s *Store) replayExits(byKey map[readingKey]*reading.Reading, from, to int64) error {

@@ -229,3 +229,31 @@ func TestReplayExits(t *testing.T) {
 		t.Errorf("replayed exits mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestReplayExitsAcrossSpans: an exit just before the start of a span of
+// the history, carried by the first reading after it, comes back with that
+// reading, not lost between the two windows the replay reads.
+func TestReplayExitsAcrossSpans(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	edge := time.UnixMilli(ms(base) - mod(ms(base), spanMS) + spanMS)
+	t1, t2 := edge.Add(-time.Second), edge.Add(time.Second)
+	late := exited(40, "late", 0.5, edge.Add(-2*time.Second), edge.Add(-500*time.Millisecond))
+	record(t, s, []reading.Reading{exitsReading(t1, 0), exitsReading(t2, 0, late)})
+	var got []reading.ExitedProcess
+	var n int
+	for r, err := range s.Readings(edge.Add(-time.Minute), edge.Add(time.Minute)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Sensor == reading.SensorProcesses {
+			n++
+			if r.Time.Equal(t2) && r.Exits != nil {
+				got = r.Exits.Processes
+			}
+		}
+	}
+	if n != 2 || len(got) != 1 || got[0].PID != 40 {
+		t.Errorf("%d processes readings, exits at %s = %+v; want 2 readings and the late exit", n, t2.Format(time.TimeOnly), got)
+	}
+}
