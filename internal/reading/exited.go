@@ -18,6 +18,12 @@ type Exits struct {
 	// dropping events, exits among them) and the exits beyond the list's
 	// cap of MaxExited: when it is not 0 the list is incomplete.
 	Lost int `json:"lost,omitempty"`
+	// Summed counts exits of which only sums are known, SummedCPU their
+	// CPU seconds: a reading replayed from the history, which keeps a
+	// reading's busiest and failed exits one by one and the rest as one
+	// sum. They are not in Processes.
+	Summed    int     `json:"summed,omitempty"`
+	SummedCPU float64 `json:"summed_cpu_seconds,omitempty"`
 	// Taskstats says CPU and I/O come from the kernel's per-task
 	// accounting at each exit (it takes CAP_NET_ADMIN); false, from /proc,
 	// read at the exit while the process is a zombie, which a process

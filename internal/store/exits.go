@@ -208,3 +208,52 @@ func (s *Store) scanExits(from, to int64, fn func(p reading.ExitedProcess, count
 	}
 	return rows.Err()
 }
+
+// replayExits gives the processes readings of a replay window the exits
+// recorded with them, those from from on. A row's time is its exit's (the
+// row of sums, the last exit's), which the reading that carried it is at
+// or after, so each row goes to the first processes reading at or after
+// its time; a row whose reading falls in the next window is left to it. When the window
+// has any exits, the recorder was watching them, so a reading with none
+// says that nothing exited rather than that nothing could be seen.
+func (s *Store) replayExits(byKey map[readingKey]*reading.Reading, from, to int64) error {
+	var procs []int64
+	for k := range byKey {
+		if k.sensor == reading.SensorProcesses {
+			procs = append(procs, k.ts)
+		}
+	}
+	if len(procs) == 0 {
+		return nil
+	}
+	slices.Sort(procs)
+	seen := false
+	err := s.scanExits(from, to, func(p reading.ExitedProcess, count, lost int) {
+		seen = true
+		i, _ := slices.BinarySearch(procs, ms(p.Exit))
+		if i == len(procs) {
+			return
+		}
+		r := byKey[readingKey{procs[i], reading.SensorProcesses}]
+		if r.Exits == nil {
+			r.Exits = &reading.Exits{Watching: true}
+		}
+		ex := r.Exits
+		ex.Lost += lost
+		if p.PID == 0 {
+			ex.Summed += count
+			ex.SummedCPU += p.CPUTime
+			return
+		}
+		ex.Processes = append(ex.Processes, p)
+	})
+	if err != nil || !seen {
+		return err
+	}
+	for _, t := range procs {
+		if r := byKey[readingKey{t, reading.SensorProcesses}]; r.Exits == nil {
+			r.Exits = &reading.Exits{Watching: true}
+		}
+	}
+	return nil
+}

@@ -2,11 +2,14 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -171,5 +174,86 @@ func TestExitsEvicted(t *testing.T) {
 	s.db.QueryRow("SELECT count(*) FROM exits").Scan(&n)
 	if n != 0 {
 		t.Errorf("%d exits rows after the raw span they ended in was evicted, want 0", n)
+	}
+}
+
+// TestReplayExits: a replayed processes reading carries the exits recorded
+// with it, the kept ones whole and the rest as a count with their CPU, and
+// a reading during which nothing exited says so.
+func TestReplayExits(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	t1, t2, t3 := base.Add(2*time.Second), base.Add(4*time.Second), base.Add(6*time.Second)
+	var storm []reading.ExitedProcess
+	for i := range 20 {
+		cpu := float64(i) / 1000 // under exitMinCPU but for the last ones
+		storm = append(storm, exited(int32(1000+i), fmt.Sprintf("job%d", i), cpu, t1, t2.Add(-time.Duration(i)*time.Millisecond)))
+	}
+	busy := exited(30, "cc1", 1.25, t1.Add(-time.Second), t2.Add(-300*time.Millisecond))
+	crash := exited(77, "crashy\x1b[2J", 0, t1, t2.Add(-100*time.Millisecond))
+	crash.Signal, crash.CoreDumped, crash.Final = 11, true, false
+	early := exited(9, "make", 0.5, base, t1.Add(-time.Second))
+	record(t, s, []reading.Reading{
+		exitsReading(t1, 0, early),
+		exitsReading(t2, 2, append(storm, busy, crash)...),
+		exitsReading(t3, 0),
+	})
+	got := map[string]*reading.Exits{}
+	for r, err := range s.Readings(base, base.Add(time.Minute)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Sensor == reading.SensorProcesses {
+			got[r.Time.UTC().Format("05")] = r.Exits
+		}
+	}
+	want := map[string]*reading.Exits{
+		"02": {Watching: true, Processes: []reading.ExitedProcess{early}},
+		// The busiest three by CPU are kept if they used enough: cc1 and
+		// the two costliest jobs (19, 18 ms); the crash is news.
+		"04": {Watching: true, Lost: 2, Processes: []reading.ExitedProcess{busy, storm[19], storm[18], crash}},
+		"06": {Watching: true},
+	}
+	// The row of sums holds the 18 others.
+	var summed float64
+	for _, j := range storm[:18] {
+		summed += j.CPUTime
+	}
+	want["04"].Summed, want["04"].SummedCPU = 18, summed
+	opts := []cmp.Option{
+		cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+		cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 0.002 }),
+		cmpopts.SortSlices(func(a, b reading.ExitedProcess) bool { return a.PID < b.PID }),
+	}
+	if diff := cmp.Diff(want, got, opts...); diff != "" {
+		t.Errorf("replayed exits mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestReplayExitsAcrossSpans: an exit just before the start of a span of
+// the history, carried by the first reading after it, comes back with that
+// reading, not lost between the two windows the replay reads.
+func TestReplayExitsAcrossSpans(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base.Add(time.Hour))
+	edge := time.UnixMilli(ms(base) - mod(ms(base), spanMS) + spanMS)
+	t1, t2 := edge.Add(-time.Second), edge.Add(time.Second)
+	late := exited(40, "late", 0.5, edge.Add(-2*time.Second), edge.Add(-500*time.Millisecond))
+	record(t, s, []reading.Reading{exitsReading(t1, 0), exitsReading(t2, 0, late)})
+	var got []reading.ExitedProcess
+	var n int
+	for r, err := range s.Readings(edge.Add(-time.Minute), edge.Add(time.Minute)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Sensor == reading.SensorProcesses {
+			n++
+			if r.Time.Equal(t2) && r.Exits != nil {
+				got = r.Exits.Processes
+			}
+		}
+	}
+	if n != 2 || len(got) != 1 || got[0].PID != 40 {
+		t.Errorf("%d processes readings, exits at %s = %+v; want 2 readings and the late exit", n, t2.Format(time.TimeOnly), got)
 	}
 }

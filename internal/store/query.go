@@ -302,11 +302,20 @@ func (s *Store) Readings(from, to time.Time) iter.Seq2[reading.Reading, error] {
 			return
 		}
 		f, t := ms(from), ms(to)
+		// An exit recorded just before a span's start belongs to the
+		// span's first processes reading: each window takes the exits
+		// from after the last processes reading yielded.
+		exitsFrom := f
 		for w := f - mod(f, spanMS); w < t; w += spanMS {
-			rs, err := s.window(meta, w, max(f, w), min(t, w+spanMS))
+			rs, err := s.window(meta, w, max(f, w), min(t, w+spanMS), exitsFrom)
 			if err != nil {
 				yield(reading.Reading{}, err)
 				return
+			}
+			for _, r := range rs {
+				if r.Sensor == reading.SensorProcesses {
+					exitsFrom = ms(r.Time) + 1
+				}
 			}
 			for _, r := range rs {
 				if !yield(r, nil) {
@@ -368,8 +377,8 @@ type readingKey struct {
 }
 
 // window rebuilds the readings of the span starting at w that fall in
-// [from, to).
-func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
+// [from, to), giving its processes readings the exits from exitsFrom on.
+func (s *Store) window(m *meta, w, from, to, exitsFrom int64) ([]reading.Reading, error) {
 	byKey := map[readingKey]*reading.Reading{}
 	ids := map[readingKey][]int64{}
 	get := func(ts int64, sensor string) *reading.Reading {
@@ -545,6 +554,9 @@ func (s *Store) window(m *meta, w, from, to int64) ([]reading.Reading, error) {
 		}
 	}
 	if err := s.replayEvents(byKey, from, to); err != nil {
+		return nil, err
+	}
+	if err := s.replayExits(byKey, exitsFrom, to); err != nil {
 		return nil, err
 	}
 	out := make([]reading.Reading, 0, len(byKey))

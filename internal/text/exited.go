@@ -35,6 +35,12 @@ func (t *Text) ExitedLost(n int) string {
 	return fmt.Sprintf(t.pick("%d more not listed (events lost or over the cap)", "%d más sin listar (eventos perdidos o sobre el tope)"), n)
 }
 
+// ExitedSummed counts exits of which the history keeps only the sum, and
+// the CPU they used together.
+func (t *Text) ExitedSummed(n int, cpu string) string {
+	return fmt.Sprintf(t.pick("%d more, kept only as a sum: CPU %s", "%d más, guardados solo como suma: CPU %s"), n, cpu)
+}
+
 // ExitedSource says where the list's CPU and I/O come from: the kernel's
 // taskstats record of each exit, or /proc, read at the exit while the
 // process is still a zombie (taskstats take CAP_NET_ADMIN).

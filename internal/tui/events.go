@@ -42,31 +42,15 @@ func (m *Model) addEvents(r *reading.Reading) {
 	}
 }
 
-// scroll moves the view by n events back in time (n < 0: forward).
-func (l *eventLog) scroll(n, rows int) {
-	l.offset = max(0, min(l.offset+n, len(l.evs)-rows))
-}
-
 // eventsKey handles a key in the events view: back, scroll, quit.
 func (m *Model) eventsKey(code rune, s string, a action) (quit bool) {
-	rows := max(1, m.h-3)
 	switch {
 	case code == tea.KeyEscape || s == "q" || a == actEvents:
 		m.view = viewMain
 	case a == actQuit:
 		return true
-	case a == actUp:
-		m.events.scroll(-1, rows)
-	case a == actDown:
-		m.events.scroll(1, rows)
-	case a == actPageUp:
-		m.events.scroll(-rows, rows)
-	case a == actPageDown:
-		m.events.scroll(rows, rows)
-	case a == actHome:
-		m.events.offset = 0
-	case a == actEnd:
-		m.events.scroll(len(m.events.evs), rows)
+	default:
+		pageKey(&m.events.offset, a, max(1, m.h-3), len(m.events.evs))
 	}
 	return false
 }

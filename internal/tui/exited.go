@@ -55,7 +55,12 @@ func (m *Model) viewExited() string {
 		lines = append(lines, title(t, m.tx.ExitedTitle(0), "", m.w))
 		say(t.status[reading.Warning], m.tx.ExitedUnseen())
 	default:
-		lines = append(lines, title(t, m.tx.ExitedTitle(len(ex.Processes)+ex.Lost), m.tx.ExitedSource(ex.Taskstats), m.w))
+		// The history does not keep where CPU and I/O came from.
+		source := m.tx.ExitedSource(ex.Taskstats)
+		if m.replay != nil {
+			source = ""
+		}
+		lines = append(lines, title(t, m.tx.ExitedTitle(len(ex.Processes)+ex.Lost+ex.Summed), source, m.w))
 		heads := m.tx.ExitedColumns()
 		ln.reset(m.w)
 		for i, w := range exitedWidths {
@@ -64,7 +69,7 @@ func (m *Model) viewExited() string {
 		}
 		ln.add(t.header, heads[7])
 		lines = append(lines, ln.done())
-		if len(ex.Processes) == 0 {
+		if len(ex.Processes) == 0 && ex.Summed == 0 {
 			say(t.dim, m.tx.ExitedNone())
 		}
 		rows := slices.Clone(ex.Processes)
@@ -76,6 +81,9 @@ func (m *Model) viewExited() string {
 		})
 		room := m.h - 1 - len(lines)
 		if ex.Lost > 0 {
+			room--
+		}
+		if ex.Summed > 0 {
 			room--
 		}
 		if ex.TaskstatsLost > 0 {
@@ -114,6 +122,9 @@ func (m *Model) viewExited() string {
 			}
 			ln.add(t.text, cut(cl, max(0, ln.room())))
 			lines = append(lines, ln.done())
+		}
+		if ex.Summed > 0 {
+			say(t.dim, m.tx.ExitedSummed(ex.Summed, cpuTime(ex.SummedCPU)))
 		}
 		if ex.Lost > 0 {
 			say(t.status[reading.Warning], m.tx.ExitedLost(ex.Lost))

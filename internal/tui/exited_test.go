@@ -1,11 +1,17 @@
 package tui
 
 import (
+	"context"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/vigia-dev/vigia/internal/reading"
+	"github.com/vigia-dev/vigia/internal/store"
 	"github.com/vigia-dev/vigia/internal/text"
 )
 
@@ -94,5 +100,68 @@ func TestExitedFrames(t *testing.T) {
 				checkGolden(t, name, frame)
 			})
 		}
+	}
+}
+
+// TestExitedReplayFrames: replayed from the history, the exited view lists
+// the exits kept one by one and counts the ones kept only as a sum, in
+// both languages, without naming a source of CPU and I/O it does not know.
+func TestExitedReplayFrames(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "vigia.db")
+	s, err := store.Open(path, store.Options{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ch := make(chan reading.Reading, 16)
+	done := make(chan error, 1)
+	go func() { done <- s.Record(context.Background(), ch) }()
+	for i := range 10 {
+		at := base.Add(time.Duration(i) * time.Second)
+		r := replayJob(at, i)
+		if i == 5 {
+			ex := churnExits(at)
+			for j := range 12 { // cheap jobs that ended well: only their sum is kept
+				ex.Processes = append(ex.Processes, reading.ExitedProcess{PID: int32(6000 + j), PPID: 4242, Comm: "true",
+					Cmdline: "true", Exit: at.Add(-time.Duration(300+j) * time.Millisecond), Lifetime: 0.001, CPUTime: 0.004, Final: true})
+			}
+			r.Exits = ex
+		}
+		ch <- r
+	}
+	close(ch)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []text.Lang{text.English, text.Spanish} {
+		m := New(Options{Hostname: "db-7", Text: text.For(lang), Replay: &Replay{Source: s, From: base, To: base.Add(10 * time.Second)}}, colorprofile.NoTTY)
+		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		for range 20 {
+			if m.replay.clock.Equal(base.Add(5 * time.Second)) {
+				break
+			}
+			keys(m, ".")
+		}
+		if want := base.Add(5 * time.Second); !m.replay.clock.Equal(want) {
+			t.Fatalf("clock %s, want %s", m.replay.clock, want)
+		}
+		keys(m, "X")
+		frame := m.render()
+		checkFrame(t, frame, 80, 24)
+		want := []string{"Exited in the last interval: 17", "12 more, kept only as a sum", "cc1", "sig 11 core"}
+		if lang == text.Spanish {
+			want = []string{"Terminados en el último intervalo: 17", "12 más, guardados solo como suma", "cc1", "señ 11 core"}
+		}
+		for _, w := range want {
+			if !strings.Contains(frame, w) {
+				t.Errorf("replayed exited view lacks %q:\n%s", w, frame)
+			}
+		}
+		name := "exited-replay-80x24"
+		if lang == text.Spanish {
+			name = "es-" + name
+		}
+		checkGolden(t, name, frame)
 	}
 }

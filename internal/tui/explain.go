@@ -34,7 +34,7 @@ func (m *Model) openExplain() tea.Cmd {
 	if f, t, ok := m.replaySpan(); ok {
 		from, to = f, t
 	}
-	m.view = viewExplain
+	m.view, m.explainOffset = viewExplain, 0
 	m.explained = &explainMsg{from: from, to: to, pending: true}
 	ex := m.opts.Explainer
 	if ex == nil || m.now.IsZero() {
@@ -51,10 +51,35 @@ func (m *Model) openExplain() tea.Cmd {
 // viewExplain is the full-screen page of what changed: per resource the
 // largest rises, then the largest falls, each with its share; the
 // processes that ended; the events.
+// It scrolls when longer than the screen.
 func (m *Model) viewExplain() string {
-	t := m.th
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.header())
+	e := m.explained
+	if e == nil {
+		e = &explainMsg{}
+	}
+	at := func(tm time.Time) string { return tm.Format(time.TimeOnly) }
+	lines = append(lines, title(m.th, m.tx.ExplainTitle(at(e.from), at(e.to), e.to.Sub(e.from).String(), at(e.from.Add(-explain.BeforeFactor*e.to.Sub(e.from)))), "", m.w))
+	body, rows := m.explainBody(), m.explainRows()
+	off := max(0, min(m.explainOffset, len(body)-rows))
+	lines = append(lines, body[off:min(len(body), off+rows)]...)
+	blank := strings.Repeat(" ", m.w)
+	for len(lines) < m.h-1 {
+		lines = append(lines, blank)
+	}
+	lines = append(lines[:m.h-1], m.statusBar())
+	return strings.Join(lines, "\n")
+}
+
+// explainRows is how many lines of the explain page fit under its header
+// and title, above the status bar.
+func (m *Model) explainRows() int { return max(1, m.h-3) }
+
+// explainBody is the explain page under its title, every line of it.
+func (m *Model) explainBody() []string {
+	t := m.th
+	var lines []string
 	ln := newRow(m.w)
 	say := func(p paint, s string) {
 		ln.reset(m.w)
@@ -66,7 +91,6 @@ func (m *Model) viewExplain() string {
 		e = &explainMsg{}
 	}
 	at := func(tm time.Time) string { return tm.Format(time.TimeOnly) }
-	lines = append(lines, title(t, m.tx.ExplainTitle(at(e.from), at(e.to), e.to.Sub(e.from).String(), at(e.from.Add(-explain.BeforeFactor*e.to.Sub(e.from)))), "", m.w))
 	switch {
 	case m.opts.Explainer == nil:
 		say(t.status[reading.Warning], m.tx.ExplainNeedsRecording())
@@ -121,12 +145,7 @@ func (m *Model) viewExplain() string {
 			}
 		}
 	}
-	blank := strings.Repeat(" ", m.w)
-	for len(lines) < m.h-1 {
-		lines = append(lines, blank)
-	}
-	lines = append(lines[:m.h-1], m.statusBar())
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // explainRanked adds one resource's rises and falls to lines, each named

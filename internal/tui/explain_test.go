@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +115,56 @@ func TestExplainParts(t *testing.T) {
 	frame := m.render()
 	checkFrame(t, frame, 120, 40)
 	checkGolden(t, "explain-parts", frame)
+}
+
+// TestExplainScroll: a page of changes longer than the screen scrolls with
+// the keys that move through the other full-screen views, never past its
+// first or last line.
+func TestExplainScroll(t *testing.T) {
+	t.Parallel()
+	var asked []time.Time
+	m := newModel(Options{Explainer: fakeExplainer{asked: &asked, res: explainedParts()}, Text: text.For(text.English)}, machine(false), 100, 12)
+	keys(m, "x")
+	body := m.explainBody()
+	rows := m.explainRows()
+	if len(body) <= rows {
+		t.Fatalf("explain page of %d lines fits in %d rows: nothing to scroll", len(body), rows)
+	}
+	// bodyAt is the page's first line in sight.
+	bodyAt := func() string {
+		t.Helper()
+		return strings.Split(m.render(), "\n")[2]
+	}
+	top := bodyAt()
+	for _, step := range []struct {
+		keys []string
+		want int
+	}{
+		{[]string{"up"}, 0},
+		{[]string{"down"}, 1},
+		{[]string{"down", "up"}, 1},
+		{[]string{"pgdown"}, 1 + rows},
+		{[]string{"end"}, len(body) - rows},
+		{[]string{"down", "pgdown"}, len(body) - rows},
+		{[]string{"pgup"}, len(body) - 2*rows},
+		{[]string{"home"}, 0},
+	} {
+		keys(m, step.keys...)
+		want := max(0, min(step.want, len(body)-rows))
+		if got := bodyAt(); got != body[want] {
+			t.Errorf("after %q the first line is %q, want line %d %q", step.keys, got, want, body[want])
+		}
+	}
+	if bodyAt() != top {
+		t.Errorf("home shows %q, want the top %q", bodyAt(), top)
+	}
+	keys(m, "end")
+	frame := m.render()
+	checkFrame(t, frame, 100, 12)
+	checkGolden(t, "explain-scrolled-end", frame)
+	// Leaving and asking again starts from the top.
+	keys(m, "esc", "x")
+	if got := bodyAt(); got != top {
+		t.Errorf("reopened at %q, want the top %q", got, top)
+	}
 }

@@ -26,3 +26,28 @@ func scrollOffset(sel, offset, n, rows int) int {
 	}
 	return max(0, min(offset, rows-n))
 }
+
+// pageKey moves offset, the first in sight of a full-screen page's total
+// lines of which rows fit, by the keys that move through a page (up, down,
+// page up and down, home, end), and reports whether a was one of them.
+func pageKey(offset *int, a action, rows, total int) bool {
+	var n int
+	switch a {
+	case actUp:
+		n = -1
+	case actDown:
+		n = 1
+	case actPageUp:
+		n = -rows
+	case actPageDown:
+		n = rows
+	case actHome:
+		n = -total
+	case actEnd:
+		n = total
+	default:
+		return false
+	}
+	*offset = max(0, min(*offset+n, total-rows))
+	return true
+}

@@ -184,10 +184,12 @@ type Model struct {
 
 	detail    *detailMsg
 	explained *explainMsg
-	sigCursor int
-	sigPID    int32
-	sigName   string
-	sigHeld   Held
+	// explainOffset is the first line of the explain view's page in sight.
+	explainOffset int
+	sigCursor     int
+	sigPID        int32
+	sigName       string
+	sigHeld       Held
 
 	cache    map[string]panelCache
 	topCache struct {
@@ -525,6 +527,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.view, m.explained = viewMain, nil
 		case a == actQuit:
 			return tea.Quit
+		default:
+			pageKey(&m.explainOffset, a, m.explainRows(), len(m.explainBody()))
 		}
 		return nil
 	case viewExited:
