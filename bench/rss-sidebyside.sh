@@ -19,16 +19,8 @@ shift 2 || shift $#
 ne=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
 CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o bin/vigia ./cmd/vigia
 bins=(bin/vigia "$@")
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	[[ -s $tmp/pgid ]] && bench/peers/spawn.sh --kill "$(cat "$tmp/pgid")"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-if ((spawn > 0)); then bench/peers/spawn.sh "$spawn" "$tmp/pgid" >/dev/null; fi
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+spawn_idle "$spawn"
 
 names=() urls=()
 p=$(port)

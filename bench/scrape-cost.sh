@@ -19,17 +19,8 @@ spawn=${3:-0}
 ne=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
 CGO_ENABLED=0 go build -o bin/vigia ./cmd/vigia
 hz=$(getconf CLK_TCK)
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	[[ -s $tmp/pgid ]] && bench/peers/spawn.sh --kill "$(cat "$tmp/pgid")"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-if ((spawn > 0)); then bench/peers/spawn.sh "$spawn" "$tmp/pgid" >/dev/null; fi
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/lib.sh
+spawn_idle "$spawn"
 neport=$(port)
 vport=$(port)
 mkdir "$tmp/textfile"

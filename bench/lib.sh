@@ -1,0 +1,20 @@
+# Sourced by the bench scripts that run servers side by side: a private
+# temporary directory, the PIDs they start (in pids, stopped by PID at
+# exit), idle processes spawned as one process group (stopped by its id)
+# and free loopback ports. Run from the repository's root.
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	[[ -s $tmp/pgid ]] && bench/peers/spawn.sh --kill "$(cat "$tmp/pgid")"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# spawn_idle N starts N idle processes (none for 0) and waits until they exist.
+spawn_idle() {
+	if (($1 > 0)); then bench/peers/spawn.sh "$1" "$tmp/pgid" >/dev/null; fi
+}
+
+# port prints a free loopback TCP port.
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
