@@ -140,29 +140,12 @@ func (s *Store) manyPoints(sensor string, infos []SeriesInfo, from, to int64) ([
 	}
 	// The journal holds what is not compacted yet: after the last
 	// compacted sample.
-	rows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", sensor, max(rs, last+1), to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var samples []sample
-	var tops []topProc
-	for rows.Next() {
-		var t int64
-		var data []byte
-		if err := rows.Scan(&t, &data); err != nil {
-			return nil, err
+	err = s.journalSamples(sensor, max(rs, last+1), to, func(t int64, sm sample) {
+		if i, ok := index[sm.series]; ok {
+			bs[i].add(t, sm.value, sm.value, sm.value, 1)
 		}
-		if samples, tops, err = decodeEntry(data, samples[:0], tops[:0]); err != nil {
-			continue
-		}
-		for _, sm := range samples {
-			if i, ok := index[sm.series]; ok {
-				bs[i].add(t, sm.value, sm.value, sm.value, 1)
-			}
-		}
-	}
-	return collect(bs), rows.Err()
+	})
+	return collect(bs), err
 }
 
 func collect(bs []bucketer) [][]Point {

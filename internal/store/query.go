@@ -222,29 +222,38 @@ func (s *Store) rawPoints(si SeriesInfo, from, to int64, b *bucketer) error {
 		return err
 	}
 	// The journal holds what is not compacted yet.
-	jrows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", si.Sensor, max(from, last+1), to)
+	return s.journalSamples(si.Sensor, max(from, last+1), to, func(t int64, sm sample) {
+		if sm.series == si.ID {
+			b.add(t, sm.value, sm.value, sm.value, 1)
+		}
+	})
+}
+
+// journalSamples calls each with every sample of sensor's journal entries
+// in [from, to), in time order. An entry that does not decode is skipped:
+// one torn write must not hide the rest.
+func (s *Store) journalSamples(sensor string, from, to int64, each func(t int64, sm sample)) error {
+	rows, err := s.db.Query("SELECT ts, data FROM journal WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts", sensor, from, to)
 	if err != nil {
 		return err
 	}
-	defer jrows.Close()
+	defer rows.Close()
 	var samples []sample
 	var tops []topProc
-	for jrows.Next() {
+	for rows.Next() {
 		var t int64
 		var data []byte
-		if err := jrows.Scan(&t, &data); err != nil {
+		if err := rows.Scan(&t, &data); err != nil {
 			return err
 		}
 		if samples, tops, err = decodeEntry(data, samples[:0], tops[:0]); err != nil {
 			continue
 		}
 		for _, sm := range samples {
-			if sm.series == si.ID {
-				b.add(t, sm.value, sm.value, sm.value, 1)
-			}
+			each(t, sm)
 		}
 	}
-	return jrows.Err()
+	return rows.Err()
 }
 
 // chunkPoints adds the compacted samples of si in [from, to) to b and
