@@ -38,7 +38,8 @@ a process's owner may read (docs/api.md). Everything it serves is read-only. /me
 uses node_exporter's names for the series both export, so dashboards and
 alert rules written for node_exporter work unchanged (docs/api.md). The
 agent runs Go's garbage collector at GOGC=25, a smaller heap for a little
-more CPU; GOGC in the environment overrides it.
+more CPU, and Go code on one processor (at most one core of the host);
+GOGC and GOMAXPROCS in the environment override them.
 
 Examples:
   vigia serve                                        # http://127.0.0.1:8519/
@@ -145,6 +146,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	tuneAgentGC(e.getenv)
+	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {
 		return err
