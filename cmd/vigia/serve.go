@@ -145,7 +145,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	tuneAgentGC(e.getenv)
+	tuneGC(e.getenv, agentGCPercent)
 	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# CPU, thread wake-ups and peak RSS of several `vigia top` configurations
+# run at the same moment, each in its own 200×50 tmux, so all see the same
+# machine (the peer harness runs programs one after another, and a shared
+# machine's load drifts between windows). After 8 s to settle it measures
+# ROUNDS windows of SECONDS with bench/wakeups.sh, then prints each one's
+# VmHWM and its anonymous and file-backed resident memory.
+# Usage: bench/top-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD [NAME=CMD...]
+# SPAWN idle processes are started first (bench/peers/spawn.sh).
+# Example (Go's default GOGC against the dashboard's):
+#   bench/top-sidebyside.sh 30 3 1000 \
+#     'gc100=env GOGC=100 /tmp/vigia top --interval 1s' 'default=/tmp/vigia top --interval 1s'
+# Needs: bash, tmux, python3, coreutils, gawk or mawk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:?usage: top-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD...}
+rounds=${2:?rounds} spawn=${3:?spawn}
+shift 3
+source bench/lib.sh
+socks=()
+stop_tmux() {
+	for s in "${socks[@]}"; do tmux -S "$s" kill-server 2>/dev/null || true; done
+	cleanup
+}
+trap stop_tmux EXIT
+spawn_idle "$spawn"
+
+names=() tops=()
+for spec in "$@"; do
+	name=${spec%%=*} cmd=${spec#*=}
+	sock=$tmp/tmux-${#names[@]}
+	# exec: the pane's PID is the program's, not a shell's.
+	tmux -S "$sock" -f /dev/null new-session -d -x 200 -y 50 "exec $cmd"
+	socks+=("$sock") names+=("$name")
+done
+sleep 8
+for s in "${socks[@]}"; do tops+=("$(tmux -S "$s" display -p '#{pane_pid}')"); done
+for ((r = 1; r <= rounds; r++)); do
+	bench/wakeups.sh "$secs" "${tops[@]}" | tail -n +2 |
+		awk -v names="${names[*]}" -v r="$r" 'BEGIN {split(names, n, " ")}
+			{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
+done
+for i in "${!tops[@]}"; do
+	awk -v n="${names[$i]}" '/^(VmHWM|RssAnon|RssFile):/ {v[$1] = $2 / 1024}
+		END {printf "%-16s peak RSS %.1f MiB  anon %.1f  file %.1f\n", n, v["VmHWM:"], v["RssAnon:"], v["RssFile:"]}' "/proc/${tops[$i]}/status"
+done
