@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"testing"
 	"time"
+
+	uv "github.com/charmbracelet/ultraviolet"
 
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -55,5 +58,36 @@ func BenchmarkKey(b *testing.B) {
 		}
 		i++
 		_ = m.render()
+	}
+}
+
+// BenchmarkRendererFlush is what Bubble Tea v2.1.1's renderer does with each
+// changed frame at 200×50 (cursedRenderer.flush): parse the whole frame
+// string into cells, diff them against the last frame, write the changes.
+// It costs about three times BenchmarkRefresh's whole second of readings
+// and redraw, and the renderer has no way to take only the lines that
+// changed, so it sets the floor of a frame's cost (docs/PERFORMANCE.md).
+func BenchmarkRendererFlush(b *testing.B) {
+	m := newModel(Options{}, machine(true), 200, 50)
+	ps := manyProcs(1000)
+	t := base
+	var frames []string
+	for range 4 {
+		t = t.Add(time.Second)
+		m.Update(readingsMsg{cpuReading(t, 64, 40), memReading(t, true), loadReading(t), netReading(t, 3), diskReading(t), tempReading(t), selfReading(t), procReading(t, ps)})
+		frames = append(frames, m.render())
+	}
+	screen := uv.NewScreenBuffer(200, 50)
+	r := uv.NewTerminalRenderer(io.Discard, []string{"TERM=tmux-256color"})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		screen.Clear()
+		uv.NewStyledString(frames[i%len(frames)]).Draw(screen, screen.Bounds())
+		r.Render(screen.RenderBuffer)
+		if err := r.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
