@@ -18,3 +18,15 @@ spawn_idle() {
 
 # port prints a free loopback TCP port.
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# measure_windows SECONDS ROUNDS measures ROUNDS windows of SECONDS with
+# bench/wakeups.sh over the PIDs in the caller's measured array, each line
+# labelled with the same place's name in names.
+measure_windows() {
+	local r
+	for ((r = 1; r <= $2; r++)); do
+		bench/wakeups.sh "$1" "${measured[@]}" | tail -n +2 |
+			awk -v names="${names[*]}" -v r="$r" 'BEGIN {split(names, n, " ")}
+				{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
+	done
+}

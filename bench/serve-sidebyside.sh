@@ -20,7 +20,7 @@ shift 3
 source bench/lib.sh
 spawn_idle "$spawn"
 
-names=() urls=() servers=()
+names=() urls=() measured=()
 for spec in "$@"; do
 	name=${spec%%=*} cmd=${spec#*=}
 	p=$(port) home=$tmp/${#names[@]}
@@ -28,7 +28,7 @@ for spec in "$@"; do
 	cmd=${cmd//\{port\}/$p} cmd=${cmd//\{home\}/$home}
 	# exec: the PID measured is the server's, not a shell's.
 	bash -c "exec $cmd" >"$home/log" 2>&1 &
-	pids+=($!) servers+=($!) names+=("$name") urls+=("http://127.0.0.1:$p/metrics")
+	pids+=($!) measured+=($!) names+=("$name") urls+=("http://127.0.0.1:$p/metrics")
 done
 (while sleep 1; do
 	for u in "${urls[@]}"; do curl -s -o /dev/null "$u" & done
@@ -36,8 +36,4 @@ done
 done) &
 pids+=($!)
 sleep 10
-for ((r = 1; r <= rounds; r++)); do
-	bench/wakeups.sh "$secs" "${servers[@]}" | tail -n +2 |
-		awk -v names="${names[*]}" -v r="$r" 'BEGIN {split(names, n, " ")}
-			{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
-done
+measure_windows "$secs" "$rounds"

@@ -25,7 +25,7 @@ stop_tmux() {
 trap stop_tmux EXIT
 spawn_idle "$spawn"
 
-names=() tops=()
+names=() measured=()
 for spec in "$@"; do
 	name=${spec%%=*} cmd=${spec#*=}
 	sock=$tmp/tmux-${#names[@]}
@@ -34,13 +34,9 @@ for spec in "$@"; do
 	socks+=("$sock") names+=("$name")
 done
 sleep 8
-for s in "${socks[@]}"; do tops+=("$(tmux -S "$s" display -p '#{pane_pid}')"); done
-for ((r = 1; r <= rounds; r++)); do
-	bench/wakeups.sh "$secs" "${tops[@]}" | tail -n +2 |
-		awk -v names="${names[*]}" -v r="$r" 'BEGIN {split(names, n, " ")}
-			{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
-done
-for i in "${!tops[@]}"; do
+for s in "${socks[@]}"; do measured+=("$(tmux -S "$s" display -p '#{pane_pid}')"); done
+measure_windows "$secs" "$rounds"
+for i in "${!measured[@]}"; do
 	awk -v n="${names[$i]}" '/^(VmHWM|RssAnon|RssFile):/ {v[$1] = $2 / 1024}
-		END {printf "%-16s peak RSS %.1f MiB  anon %.1f  file %.1f\n", n, v["VmHWM:"], v["RssAnon:"], v["RssFile:"]}' "/proc/${tops[$i]}/status"
+		END {printf "%-16s peak RSS %.1f MiB  anon %.1f  file %.1f\n", n, v["VmHWM:"], v["RssAnon:"], v["RssFile:"]}' "/proc/${measured[$i]}/status"
 done
