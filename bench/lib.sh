@@ -30,3 +30,14 @@ measure_windows() {
 				{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
 	done
 }
+
+# sidebyside USAGE SECONDS ROUNDS SPAWN NAME=CMD... reads a side-by-side
+# script's arguments into secs, rounds and specs (the NAME=CMD pairs) and
+# starts SPAWN idle processes.
+sidebyside() {
+	local usage=$1
+	secs=${2:?$usage} rounds=${3:?$usage}
+	specs=("${@:5}")
+	((${#specs[@]} > 0)) || { echo "$usage" >&2; exit 2; }
+	spawn_idle "${4:?$usage}"
+}

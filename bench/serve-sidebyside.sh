@@ -14,14 +14,11 @@
 # Needs: bash, curl, python3, coreutils, gawk or mawk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:?usage: serve-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD...}
-rounds=${2:?rounds} spawn=${3:?spawn}
-shift 3
 source bench/lib.sh
-spawn_idle "$spawn"
+sidebyside "usage: bench/serve-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD..." "$@"
 
 names=() urls=() measured=()
-for spec in "$@"; do
+for spec in "${specs[@]}"; do
 	name=${spec%%=*} cmd=${spec#*=}
 	p=$(port) home=$tmp/${#names[@]}
 	mkdir -p "$home"

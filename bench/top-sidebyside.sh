@@ -13,9 +13,6 @@
 # Needs: bash, tmux, python3, coreutils, gawk or mawk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:?usage: top-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD...}
-rounds=${2:?rounds} spawn=${3:?spawn}
-shift 3
 source bench/lib.sh
 socks=()
 stop_tmux() {
@@ -23,10 +20,10 @@ stop_tmux() {
 	cleanup
 }
 trap stop_tmux EXIT
-spawn_idle "$spawn"
+sidebyside "usage: bench/top-sidebyside.sh SECONDS ROUNDS SPAWN NAME=CMD..." "$@"
 
 names=() measured=()
-for spec in "$@"; do
+for spec in "${specs[@]}"; do
 	name=${spec%%=*} cmd=${spec#*=}
 	sock=$tmp/tmux-${#names[@]}
 	# exec: the pane's PID is the program's, not a shell's.
