@@ -2,7 +2,6 @@ package procfs
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
@@ -267,28 +266,21 @@ func (t *ProcTable) list(ctx context.Context) (int, error) {
 		if n <= 0 {
 			return seen, nil
 		}
-		for off := 0; off+19 <= n; {
-			reclen := int(binary.NativeEndian.Uint16(t.dents[off+16:]))
-			if reclen == 0 || off+reclen > n {
-				break
-			}
-			name := t.dents[off+19 : off+reclen]
-			off += reclen
-			end := 0
-			for end < len(name) && name[end] != 0 {
-				end++
-			}
-			name = name[:end]
+		cancelled := false
+		eachDirent(t.dents[:n], func(_ byte, name []byte) {
 			pid, ok := parseDecimal(name)
-			if !ok || pid == 0 || pid > 1<<31-1 {
-				continue
+			if cancelled || !ok || pid == 0 || pid > 1<<31-1 {
+				return
 			}
 			if t.visit(int32(pid), name, t.entries[int32(pid)]) {
 				seen++
 			}
 			if visited++; visited%256 == 0 && ctx.Err() != nil {
-				return 0, ctx.Err()
+				cancelled = true
 			}
+		})
+		if cancelled {
+			return 0, ctx.Err()
 		}
 	}
 }
