@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -381,4 +382,44 @@ func readFileString(t testing.TB, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// BenchmarkProcessesLiveHeap is what the sensor keeps in memory for each
+// process between passes, with its latest reading held as a consumer
+// holds it: the table's entries, the sensor's own per-process state and
+// the reading's rows (live heap after a collection, over the real /proc;
+// run it with many processes: bench/peers/spawn.sh 10000).
+func BenchmarkProcessesLiveHeap(b *testing.B) {
+	fsys, err := procfs.NewFS("/proc", "/sys")
+	if err != nil {
+		b.Skipf("no /proc here: %v", err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	p, err := newProcesses(fsys, procfs.ProcTableOptions{CgroupV1: cgroupV1Controller(fsys)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := p.Read(ctx, now); !errors.Is(err, ErrWarmup) {
+		b.Fatal(err)
+	}
+	var last reading.Reading
+	for b.Loop() {
+		now = now.Add(time.Second)
+		if last, err = p.Read(ctx, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	n := len(last.Processes)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "live-B/proc")
+	b.ReportMetric(float64(n), "procs")
+	runtime.KeepAlive(last)
+	runtime.KeepAlive(p)
 }
