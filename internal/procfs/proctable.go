@@ -16,10 +16,10 @@ import (
 type ProcEntry struct {
 	PID     int32
 	PPID    int32
-	State   byte
+	UID     uint32 // effective uid
+	Threads int32
 	Comm    string
 	Cmdline string // "[comm]" for kernel threads and zombies
-	UID     uint32 // effective uid
 	User    string
 	// Cgroup is the cgroup v2 path of /proc/PID/cgroup ("/system.slice/x.service"),
 	// or that of the v1 hierarchy ProcTableOptions.CgroupV1 names, read
@@ -27,7 +27,6 @@ type ProcEntry struct {
 	// moved to another group without an exec keeps its old path until
 	// then; "" where the file has no such entry or cannot be read.
 	Cgroup     string
-	Threads    int32
 	StartTicks uint64 // start time in clock ticks after boot
 	RSSPages   uint64
 	// Ticks is utime+stime in clock ticks at this pass; PrevTicks is its value
@@ -38,14 +37,23 @@ type ProcEntry struct {
 	// PrevTicks 0, so a short burst still shows its CPU.
 	Ticks     uint64
 	PrevTicks uint64
-	HasPrev   bool
 	// ChildTicks is cutime+cstime: the CPU of children (and theirs) that
 	// exited and were waited for. PrevChildTicks is its value at the
 	// previous pass, under the same HasPrev, so a shell that runs many
 	// short jobs between two passes shows their work.
 	ChildTicks     uint64
 	PrevChildTicks uint64
+	// IORead and IOWrite are the storage counters (read_bytes,
+	// write_bytes) the table's user last read with ReadIO and kept here,
+	// under IOState, so that a sample lives and dies with its process:
+	// the table clears them for a new process and for a reused PID.
+	IORead, IOWrite uint64
+	State           byte
+	HasPrev         bool
+	IOState         IOState
 
+	// The fields are in this order so the entry packs into 192 bytes, the
+	// allocator's size class it had before the I/O sample moved in.
 	fd      int32 // held descriptor (keepfd), -1 for none
 	watched bool  // idle: its CPU clock, or the schedstat held in fd, says whether it ran
 	noWatch bool  // its schedstat could not be opened or says nothing
@@ -56,6 +64,15 @@ type ProcEntry struct {
 	// at the last pass while watched.
 	runtime, slices uint64
 }
+
+// IOState says what ProcEntry.IORead and IOWrite hold.
+type IOState uint8
+
+const (
+	IONone       IOState = iota // no sample yet
+	IOSampled                   // the counters at the last read
+	IOUnreadable                // another user's process, read without privilege: not worth asking again
+)
 
 // ProcTableOptions tunes a ProcTable. The zero value is the default.
 type ProcTableOptions struct {

@@ -391,6 +391,7 @@ func (t *ProcTable) visit(pid int32, name []byte, e *ProcEntry) bool {
 		startCentis := st.StartTicks * 100 / t.hz
 		e.HasPrev = t.passes > 0 && t.prevUpt > 0 && startCentis >= t.prevUpt
 		e.PrevTicks, e.PrevChildTicks = 0, 0
+		e.IORead, e.IOWrite, e.IOState = 0, 0, IONone
 		e.StartTicks = st.StartTicks
 		e.Comm = intern(string(st.Comm))
 		t.identify(e, name)

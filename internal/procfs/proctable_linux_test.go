@@ -167,6 +167,12 @@ func TestProcTableFixture(t *testing.T) {
 				t.Errorf("HeldFDs() after the first pass = %d, want %d", got, opts.wantHeld)
 			}
 
+			// The user's I/O sample stays with each process's entry: a
+			// reused PID's and a new process's start with none.
+			for _, e := range pt.live {
+				e.IORead, e.IOWrite, e.IOState = 1, 2, IOSampled
+			}
+
 			// Ten seconds later: 100 burned 150 ticks, 101 exited, 200
 			// started, 105's PID was reused by an older-looking process of
 			// another user, and 1 exec'd into another program.
@@ -195,6 +201,11 @@ func TestProcTableFixture(t *testing.T) {
 				{PID: 200, PPID: 100, State: 'R', Comm: "new", Cmdline: "new --fast", UID: 1, User: "daemon", Threads: 1, StartTicks: 500500, RSSPages: 10, Ticks: 40, HasPrev: true},
 			}
 			want2[5].PrevTicks, want2[5].HasPrev = 0, true
+			for i := range want2 {
+				if p := want2[i].PID; p != 105 && p != 200 {
+					want2[i].IORead, want2[i].IOWrite, want2[i].IOState = 1, 2, IOSampled
+				}
+			}
 			if diff := cmp.Diff(want2, ptScan(t, pt), ptIgnoreHandles); diff != "" {
 				t.Errorf("second pass mismatch (-want +got):\n%s", diff)
 			}
