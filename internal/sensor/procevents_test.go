@@ -11,8 +11,8 @@ import (
 )
 
 // TestProcDiff feeds process tables pass after pass: a start, an exit, a
-// PID reused by a younger process, kernel threads, and a flood past the
-// cap.
+// PID reused by a younger process, kernel threads, a pass listed out of
+// PID order, and a flood past the cap.
 func TestProcDiff(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -36,6 +36,10 @@ func TestProcDiff(t *testing.T) {
 				{Kind: reading.EventProcessExit, PID: 100, Comm: "sh", Count: 1, Value: 9},
 				{Kind: reading.EventProcessStart, PID: 100, Comm: "cc", Count: 1},
 			}},
+		// PIDs wrapped: the table lists the newcomers it probed for after
+		// the processes it knew.
+		{"listed out of PID order", []*procfs.ProcEntry{init1, kthreadd, p(200, 100, "make", 360_100), p(100, 1, "cc", 360_300), p(50, 1, "wrapped", 360_500)},
+			[]reading.Event{{Kind: reading.EventProcessStart, PID: 50, Comm: "wrapped", Count: 1}}},
 	}
 	var d procDiff
 	for i, ps := range passes {
@@ -66,7 +70,7 @@ func TestProcDiff(t *testing.T) {
 		}
 	}
 	wantRest := []reading.Event{{Time: now, Kind: reading.EventProcessStart, Count: 8}}
-	if len(starts) != procEventsCap || len(exits) != 3 || !cmp.Equal(wantRest, rest) {
-		t.Errorf("flood: %d starts, %d exits, rest %+v; want %d, 3 and %+v", len(starts), len(exits), rest, procEventsCap, wantRest)
+	if len(starts) != procEventsCap || len(exits) != 4 || !cmp.Equal(wantRest, rest) {
+		t.Errorf("flood: %d starts, %d exits, rest %+v; want %d, 4 and %+v", len(starts), len(exits), rest, procEventsCap, wantRest)
 	}
 }
