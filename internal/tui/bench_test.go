@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"testing"
 	"time"
 
@@ -61,13 +62,10 @@ func BenchmarkKey(b *testing.B) {
 	}
 }
 
-// BenchmarkRendererFlush is what Bubble Tea v2.1.1's renderer does with each
-// changed frame at 200×50 (cursedRenderer.flush): parse the whole frame
-// string into cells, diff them against the last frame, write the changes.
-// It costs about three times BenchmarkRefresh's whole second of readings
-// and redraw, and the renderer has no way to take only the lines that
-// changed, so it sets the floor of a frame's cost (docs/PERFORMANCE.md).
-func BenchmarkRendererFlush(b *testing.B) {
+// changedFrames are four successive frames of a 1000-process machine at
+// 200×50, each a second of readings after the one before: what a renderer
+// is given each second.
+func changedFrames() []string {
 	m := newModel(Options{}, machine(true), 200, 50)
 	ps := manyProcs(1000)
 	t := base
@@ -77,8 +75,28 @@ func BenchmarkRendererFlush(b *testing.B) {
 		m.Update(readingsMsg{cpuReading(t, 64, 40), memReading(t, true), loadReading(t), netReading(t, 3), diskReading(t), tempReading(t), selfReading(t), procReading(t, ps)})
 		frames = append(frames, m.render())
 	}
-	screen := uv.NewScreenBuffer(200, 50)
-	r := uv.NewTerminalRenderer(io.Discard, []string{"TERM=tmux-256color"})
+	return frames
+}
+
+// BenchmarkRendererFlush is what Bubble Tea v2.1.1's renderer did with each
+// changed frame at 200×50 (cursedRenderer.flush): parse the whole frame
+// string into cells, diff them against the last frame, write the changes.
+// It cost about three times BenchmarkRefresh's whole second of readings
+// and redraw, and it is why the dashboard draws through its own screen
+// (BenchmarkOwnRenderFlush, docs/PERFORMANCE.md).
+func BenchmarkRendererFlush(b *testing.B) {
+	frames := changedFrames()
+	var screen uv.ScreenBuffer
+	var r *uv.TerminalRenderer
+	live := liveBytes(func() any {
+		screen = uv.NewScreenBuffer(200, 50)
+		r = uv.NewTerminalRenderer(io.Discard, []string{"TERM=tmux-256color"})
+		screen.Clear()
+		uv.NewStyledString(frames[0]).Draw(screen, screen.Bounds())
+		r.Render(screen.RenderBuffer)
+		r.Flush()
+		return r
+	})
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -90,4 +108,42 @@ func BenchmarkRendererFlush(b *testing.B) {
 		}
 		i++
 	}
+	b.ReportMetric(live, "live-B")
+}
+
+// BenchmarkOwnRenderFlush is the dashboard's screen drawing the same
+// changed frames as BenchmarkRendererFlush: compare them line by line with
+// the last, write the lines that changed.
+func BenchmarkOwnRenderFlush(b *testing.B) {
+	frames := changedFrames()
+	var s *screen
+	live := liveBytes(func() any {
+		s = newScreen(io.Discard, 50)
+		s.draw(frames[0])
+		return s
+	})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := s.draw(frames[i%len(frames)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(live, "live-B")
+}
+
+// liveBytes is the heap that what build returns keeps after one frame
+// drawn: a renderer's own memory, which stays for the program's life
+// whatever the number of processes. Benchmarks report it as live-B after
+// their loop, which deletes metrics reported before it.
+func liveBytes(build func() any) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	kept := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(kept)
+	return float64(int64(after.HeapAlloc) - int64(before.HeapAlloc))
 }
