@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,9 +21,9 @@ const quitWait = time.Second
 var errStuck = errors.New("the dashboard did not stop in time; terminal restored without it")
 
 // runProgram runs p until it quits or ctx is done. On ctx it kills p once
-// (no final frame; Bubble Tea restores the terminal) and waits up to wait;
-// past that, restore puts the terminal back and runProgram returns, leaving
-// p's goroutines to the process's exit.
+// (no final frame) and waits up to wait; past that, restore puts the
+// terminal back and runProgram returns, leaving p's goroutines to the
+// process's exit.
 func runProgram(ctx context.Context, p *tea.Program, restore func(), wait time.Duration) error {
 	done := make(chan error, 1)
 	go func() {
@@ -47,25 +47,91 @@ func runProgram(ctx context.Context, p *tea.Program, restore func(), wait time.D
 	}
 }
 
-// leaveScreen undoes what Run turns on: the key reporting of
-// modifyOtherKeys and of the kitty protocol, mouse reporting (cell motion
-// and SGR), bracketed paste, the hidden cursor and the alternate screen.
-const leaveScreen = "\x1b[>4m\x1b[<1u\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+// enterScreen is what the dashboard turns on: the alternate screen, the
+// hidden cursor, mouse clicks, drags and wheel in SGR encoding, bracketed
+// paste (a paste is typed into the filter), and the key reporting Bubble
+// Tea's input reader decodes (modifyOtherKeys and the kitty protocol's
+// disambiguation, as its own renderer asked for them).
+const enterScreen = "\x1b[?1049h\x1b[?25l\x1b[?1002h\x1b[?1006h\x1b[?2004h\x1b[>4;2m\x1b[>1u"
 
-// saveTerminal records the terminal's mode before the program makes it
-// raw, and returns what puts it back when the program cannot: the screen
-// modes and, when input is the terminal on stdin, its termios.
-func saveTerminal(input io.Reader, out io.Writer) func() {
-	var fd uintptr
-	var state *term.State
-	if input == nil && term.IsTerminal(os.Stdin.Fd()) {
-		fd = os.Stdin.Fd()
-		state, _ = term.GetState(fd)
+// leaveScreen undoes enterScreen, and ends a synchronized update a write
+// cut short may have left open.
+const leaveScreen = "\x1b[?2026l\x1b[m\x1b[>4m\x1b[<1u\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+
+// terminal is the dashboard's hold on the terminal: Bubble Tea, its
+// renderer off, reads the keys but neither makes the input raw nor
+// switches screens, so the dashboard does both, and undoes them on every
+// way out and around a program it hands the terminal to.
+type terminal struct {
+	mu  sync.Mutex
+	out io.Writer
+	scr *screen
+	// fd and saved are the input's, when it is a terminal: saved is its
+	// mode before raw.
+	fd    uintptr
+	saved *term.State
+	held  bool
+	gone  bool
+}
+
+// takeTerminal makes input raw when it is a terminal and turns
+// enterScreen's modes on out; scr is what draws there.
+func takeTerminal(input io.Reader, out io.Writer, scr *screen) (*terminal, error) {
+	t := &terminal{out: out, scr: scr}
+	if f, ok := input.(term.File); ok && term.IsTerminal(f.Fd()) {
+		t.fd = f.Fd()
+		st, err := term.GetState(t.fd)
+		if err != nil {
+			return nil, fmt.Errorf("terminal mode: %w", err)
+		}
+		t.saved = st
 	}
-	return func() {
-		io.WriteString(out, leaveScreen)
-		if state != nil {
-			term.Restore(fd, state)
+	if err := t.take(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// take makes the input raw and the screen the dashboard's again, to be
+// drawn whole.
+func (t *terminal) take() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.held || t.gone {
+		return nil
+	}
+	if t.saved != nil {
+		if _, err := term.MakeRaw(t.fd); err != nil {
+			return fmt.Errorf("raw mode: %w", err)
 		}
 	}
+	t.held = true
+	t.scr.invalidate()
+	_, err := io.WriteString(t.out, enterScreen)
+	return err
+}
+
+// release gives the terminal back as it was found, for a while.
+func (t *terminal) release() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.held {
+		return
+	}
+	t.held = false
+	io.WriteString(t.out, leaveScreen)
+	if t.saved != nil {
+		term.Restore(t.fd, t.saved)
+	}
+}
+
+// restore gives the terminal back for good: nothing is drawn after it,
+// even by a program that outlived its deadline. It may be called more
+// than once, from any goroutine.
+func (t *terminal) restore() {
+	t.scr.close()
+	t.mu.Lock()
+	t.gone = true
+	t.mu.Unlock()
+	t.release()
 }

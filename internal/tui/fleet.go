@@ -287,7 +287,7 @@ func (m *FleetModel) stepRefresh(up bool) {
 
 // View draws the frame.
 func (m *FleetModel) View() tea.View {
-	return frameView(m.render())
+	return tea.NewView(m.render())
 }
 
 // RunFleet shows the fleet view until the user quits or ctx is done. The

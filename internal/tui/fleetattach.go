@@ -31,7 +31,7 @@ func (m *FleetModel) open() tea.Cmd {
 		m.say(text.Printable(m.tx.FleetNoAgent(h.Instance, fleetHistoryKey)))
 		return nil
 	}
-	return tea.ExecProcess(m.opts.Attach(url), func(err error) tea.Msg { return fleetBackMsg{err} })
+	return handOver(m.opts.Attach(url), func(err error) tea.Msg { return fleetBackMsg{err} })
 }
 
 // back is the fleet view again: what went wrong, if anything, and a fresh

@@ -55,9 +55,9 @@ func (m *Model) visible(name string) bool {
 	return false
 }
 
-// View is the frame and the terminal modes it is drawn in.
+// View is the frame; the program draws it through its screen (program.go).
 func (m *Model) View() tea.View {
-	return frameView(m.render())
+	return tea.NewView(m.render())
 }
 
 // render draws the frame.

@@ -27,6 +27,18 @@ func toPaint(p colorprofile.Profile, st lipgloss.Style) paint {
 	return paint{pre: out[:i], post: out[i+1:]}
 }
 
+// themeFor is the theme the config names (dark when it names none), mono
+// on a terminal without colour whatever it names.
+func themeFor(prof colorprofile.Profile, name string) *theme {
+	if name == "" {
+		name = "dark"
+	}
+	if prof <= colorprofile.ASCII {
+		name = "mono"
+	}
+	return newTheme(prof, name)
+}
+
 // theme is the palette every panel draws with.
 type theme struct {
 	name     string

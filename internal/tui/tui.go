@@ -291,12 +291,12 @@ func (m *Model) Init() tea.Cmd {
 	return waitReadings(m.opts.Readings)
 }
 
-// frameRate caps frames a second. Bubble Tea v2.1.1's renderer, like v1's,
-// wakes on a ticker at this rate even when nothing changed (it skips the
-// drawing, not the wake-up) and offers no mode that draws on demand, so the
-// cap is the only lever: at 10 a key shows within 100 ms, and an idle
-// dashboard wakes 10 times a second fewer than at 20 (docs/PERFORMANCE.md).
-const frameRate = 10
+// idleRate is how often a second Bubble Tea wakes for nothing. With its
+// renderer off (the dashboard draws on demand through its screen) v2.1.1
+// still runs its frame ticker, to flush escape sequences of its own that
+// the dashboard never asks for; 1, the least it takes, where its default
+// is 60.
+const idleRate = 1
 
 // gatherWindow is how long the first reading of a batch waits for the
 // rest of its second: sensors on one cadence arrive a few milliseconds
@@ -674,25 +674,53 @@ func runTUI(ctx context.Context, input io.Reader, out io.Writer, env []string,
 		// reverse, which the mono theme uses for emphasis and selection.
 		prof = min(prof, colorprofile.ASCII)
 	}
-	m, setSize := build(prof, mono)
-	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
-	// handler raced it and could block for ever sending to a loop that had
-	// already left (see runProgram).
-	popts := []tea.ProgramOption{
-		tea.WithoutSignalHandler(), tea.WithOutput(out), tea.WithEnvironment(env),
-		tea.WithColorProfile(prof), tea.WithFPS(frameRate),
+	if input == nil {
+		// Keys come from the terminal even when stdin is redirected, as
+		// Bubble Tea reads them when it is given no input.
+		input = os.Stdin
+		if !term.IsTerminal(os.Stdin.Fd()) {
+			tty, ttyOut, err := tea.OpenTTY()
+			if err != nil {
+				return fmt.Errorf("tui: %w", err)
+			}
+			defer tty.Close()
+			if ttyOut != tty {
+				defer ttyOut.Close()
+			}
+			input = tty
+		}
 	}
-	if f, ok := out.(interface{ Fd() uintptr }); !ok || !term.IsTerminal(f.Fd()) {
+	w, h, outFd := 0, 0, ^uintptr(0)
+	if f, ok := out.(interface{ Fd() uintptr }); ok && term.IsTerminal(f.Fd()) {
+		outFd = f.Fd()
+		w, h, _ = term.GetSize(outFd)
+	}
+	if w <= 0 || h <= 0 {
 		// No terminal to ask for its size (a pipe, a recording): take
 		// COLUMNS and LINES, else the classic 80×24.
-		w, h := envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
-		setSize(w, h)
-		popts = append(popts, tea.WithWindowSize(w, h))
+		w, h = envSize(environ(env), "COLUMNS", 80), envSize(environ(env), "LINES", 24)
 	}
-	if input != nil {
-		popts = append(popts, tea.WithInput(input))
+	m, setSize := build(prof, mono)
+	setSize(w, h)
+	scr := newScreen(out, h)
+	t, err := takeTerminal(input, out, scr)
+	if err != nil {
+		return fmt.Errorf("tui: %w", err)
 	}
-	err := runProgram(ctx, tea.NewProgram(m, popts...), saveTerminal(input, out), quitWait)
+	defer t.restore()
+	// Signals have one owner, the caller, who cancels ctx: Bubble Tea's own
+	// handler raced it and could block for ever sending to a loop that had
+	// already left (see runProgram). Its renderer is off: the dashboard
+	// draws through scr (screen.go).
+	p := tea.NewProgram(&onScreen{Model: m, scr: scr, term: t},
+		tea.WithoutSignalHandler(), tea.WithoutRenderer(), tea.WithInput(input), tea.WithOutput(out),
+		tea.WithEnvironment(env), tea.WithColorProfile(prof), tea.WithWindowSize(w, h), tea.WithFPS(idleRate))
+	if outFd != ^uintptr(0) {
+		sizeCtx, stop := context.WithCancel(ctx)
+		done := watchSize(sizeCtx, outFd, p.Send)
+		defer func() { stop(); <-done }()
+	}
+	err = runProgram(ctx, p, t.restore, quitWait)
 	switch {
 	case err == nil:
 		return nil
