@@ -51,12 +51,15 @@ func runProgram(ctx context.Context, p *tea.Program, restore func(), wait time.D
 // hidden cursor, mouse clicks, drags and wheel in SGR encoding, bracketed
 // paste (a paste is typed into the filter), and the key reporting Bubble
 // Tea's input reader decodes (modifyOtherKeys and the kitty protocol's
-// disambiguation, as its own renderer asked for them).
-const enterScreen = "\x1b[?1049h\x1b[?25l\x1b[?1002h\x1b[?1006h\x1b[?2004h\x1b[>4;2m\x1b[>1u"
+// disambiguation, as its own renderer asked for them). Autowrap goes off:
+// a line the terminal measures wider than vigia does (an emoji whose width
+// the two disagree on) then loses its last cells instead of spilling onto
+// the next row, or scrolling the screen from the last one.
+const enterScreen = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?1002h\x1b[?1006h\x1b[?2004h\x1b[>4;2m\x1b[>1u"
 
 // leaveScreen undoes enterScreen, and ends a synchronized update a write
 // cut short may have left open.
-const leaveScreen = "\x1b[?2026l\x1b[m\x1b[>4m\x1b[<1u\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+const leaveScreen = "\x1b[?2026l\x1b[m\x1b[>4m\x1b[<1u\x1b[?1002l\x1b[?1006l\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l"
 
 // terminal is the dashboard's hold on the terminal: Bubble Tea, its
 // renderer off, reads the keys but neither makes the input raw nor

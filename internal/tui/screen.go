@@ -124,8 +124,8 @@ func (s *screen) draw(frame string) error {
 
 // appendLine moves to the start of row (from 1), erases the row and writes
 // line. The erase comes first: after a line that fills the last column the
-// cursor waits to wrap, and an erase to the end of the line would take the
-// last cell with it.
+// cursor waits to wrap (where autowrap is on), and an erase to the end of
+// the line would take the last cell with it.
 func appendLine(b []byte, row int, line string) []byte {
 	b = append(b, "\x1b["...)
 	b = strconv.AppendInt(b, int64(row), 10)
