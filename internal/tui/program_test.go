@@ -73,3 +73,33 @@ func TestOnScreen(t *testing.T) {
 		t.Errorf("writes after the terminal was restored mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// panicModel panics in Update, as a bug would.
+type panicModel struct{ frameModel }
+
+func (p *panicModel) Update(tea.Msg) (tea.Model, tea.Cmd) { panic("bug") }
+
+// TestOnScreenPanic: a panic in Update leaves the screen before it goes on
+// to Bubble Tea, which prints it on the user's screen rather than on the
+// alternate one.
+func TestOnScreenPanic(t *testing.T) {
+	t.Parallel()
+	var w writes
+	scr := newScreen(&w, 2)
+	term, err := takeTerminal(strings.NewReader(""), &w, scr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &onScreen{Model: &panicModel{}, scr: scr, term: term}
+	func() {
+		defer func() {
+			if r := recover(); r != "bug" {
+				t.Errorf("recovered %v, want the model's panic", r)
+			}
+		}()
+		o.Update(tea.KeyPressMsg{Code: 'x'})
+	}()
+	if diff := cmp.Diff([]string{enterScreen, leaveScreen}, []string(w)); diff != "" {
+		t.Errorf("writes mismatch (-want +got):\n%s", diff)
+	}
+}
