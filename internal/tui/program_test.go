@@ -16,19 +16,27 @@ func (f *frameModel) Init() tea.Cmd                       { return nil }
 func (f *frameModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return f, nil }
 func (f *frameModel) View() tea.View                      { return tea.NewView(f.frame) }
 
+// onTestScreen runs m on a two-row screen that writes to w, with no
+// terminal for input.
+func onTestScreen(t *testing.T, m tea.Model, w *writes) *onScreen {
+	t.Helper()
+	scr := newScreen(w, 2)
+	term, err := takeTerminal(strings.NewReader(""), w, scr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &onScreen{Model: m, scr: scr, term: term}
+}
+
 // TestOnScreen: every message is drawn when Update returns, a resize is
 // drawn whole, and a child program is given the terminal as it was found
 // and the screen is drawn whole after it.
 func TestOnScreen(t *testing.T) {
 	t.Parallel()
 	var w writes
-	scr := newScreen(&w, 2)
-	term, err := takeTerminal(strings.NewReader(""), &w, scr)
-	if err != nil {
-		t.Fatal(err)
-	}
 	m := &frameModel{frame: "one\ntwo"}
-	o := &onScreen{Model: m, scr: scr, term: term}
+	o := onTestScreen(t, m, &w)
+	term := o.term
 	full := syncStart + clearScreen + "\x1b[1;1H\x1b[m\x1b[2Kone\x1b[2;1H\x1b[m\x1b[2Ktwo" + syncEnd
 
 	o.Update(tea.KeyPressMsg{Code: 'x'})
@@ -85,12 +93,7 @@ func (p *panicModel) Update(tea.Msg) (tea.Model, tea.Cmd) { panic("bug") }
 func TestOnScreenPanic(t *testing.T) {
 	t.Parallel()
 	var w writes
-	scr := newScreen(&w, 2)
-	term, err := takeTerminal(strings.NewReader(""), &w, scr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &onScreen{Model: &panicModel{}, scr: scr, term: term}
+	o := onTestScreen(t, &panicModel{}, &w)
 	func() {
 		defer func() {
 			if r := recover(); r != "bug" {
