@@ -54,7 +54,7 @@ type Options struct {
 	QueueSize int
 	// ReadTimeout is how long one sensor read may take before it is
 	// abandoned and the sensor shown as stale; zero means the sensor's
-	// interval.
+	// interval, or for a sensor.Patient its ReadDeadline.
 	ReadTimeout time.Duration
 	// AnalysisTimeout bounds the analysis of one reading (default 1 s); a
 	// reading whose analysis overruns it goes on with status Unknown.
@@ -187,6 +187,8 @@ func New(opts Options) (*Engine, error) {
 		timeout := opts.ReadTimeout
 		if spec.Timeout > 0 {
 			timeout = spec.Timeout
+		} else if p, ok := spec.Sensor.(sensor.Patient); ok && timeout == 0 {
+			timeout = p.ReadDeadline(spec.Interval)
 		}
 		// Sensors are dealt round-robin to the analysers: the same
 		// partitioning as a hash, without two busy sensors colliding.

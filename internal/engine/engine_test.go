@@ -225,6 +225,64 @@ func TestHangingSensorIsStaleWhileOthersRun(t *testing.T) {
 	})
 }
 
+// patientFake is a fake whose reads may take ReadDeadline.
+type patientFake struct {
+	*fake
+	deadline time.Duration
+}
+
+func (p patientFake) ReadDeadline(time.Duration) time.Duration { return p.deadline }
+
+// TestPatientSensorSlowPassIsDelivered: a pass of a Patient sensor that
+// takes three intervals is delivered, late, and the sensor is never shown
+// stale; the same pass from a sensor held to one interval is abandoned
+// and lost.
+func TestPatientSensorSlowPassIsDelivered(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		slow := func(name string) *fake {
+			return &fake{name: name, read: func(ctx context.Context, now time.Time, n int) (reading.Reading, error) {
+				if n == 0 {
+					select { // a big table on a busy machine, heeding ctx
+					case <-time.After(3 * time.Second):
+					case <-ctx.Done():
+						return reading.Reading{}, ctx.Err()
+					}
+				}
+				return seqReading(name, now, n), nil
+			}}
+		}
+		procs := patientFake{slow(reading.SensorProcesses), 5 * time.Second}
+		cgroups := slow(reading.SensorCgroups)
+		e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: procs, Interval: time.Second}, {Sensor: cgroups, Interval: time.Second}},
+			SelfInterval: -1})
+		c := collect(e.Subscribe("test", 64))
+		stop := start(t, e)
+		time.Sleep(3500 * time.Millisecond)
+		if h := health(e, reading.SensorProcesses); h.Stale || h.Failures != 0 {
+			t.Errorf("patient sensor's health %+v during a pass of three intervals, want fine", h)
+		}
+		time.Sleep(2 * time.Second)
+		stop()
+		<-c.done
+		first := func(rs []reading.Reading) (n float64, err string) {
+			switch {
+			case len(rs) == 0:
+				return -1, "no reading"
+			case len(rs[0].Metrics) == 0:
+				return -1, rs[0].Err
+			}
+			return rs[0].Metrics[0].Value, rs[0].Err
+		}
+		if n, err := first(c.of(reading.SensorProcesses)); n != 0 || err != "" {
+			t.Errorf("patient sensor's first reading is read %v (%q), want the slow pass 0", n, err)
+		}
+		if n, err := first(c.of(reading.SensorCgroups)); err == "" {
+			t.Errorf("impatient sensor's first reading is read %v with no error, want the abandoned pass's error", n)
+		}
+	})
+}
+
 func TestFailingSensorReportsOncePerStateChange(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {

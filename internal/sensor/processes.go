@@ -45,6 +45,26 @@ func hiddenNote(ms []procfs.Mount, root string, euid int, groups []int) string {
 // Name returns reading.SensorProcesses.
 func (p *Processes) Name() string { return reading.SensorProcesses }
 
+// processesPatience is how many intervals, and at least how long, a pass
+// over the process table may take (Patient). A pass costs per process: at
+// 10,000 processes the first one, which reads every command line, cgroup
+// and owner, took 1–2 s on an idle 2-core machine, and under a load
+// average of 60 a pass at a 250 ms interval never finished within it, so
+// with a deadline of one interval the sensor delivered nothing at all.
+// Its reads are of kernel files that answer in bounded time; a hung one
+// is still shown stale, a few seconds later.
+const (
+	processesPatience      = 5
+	processesPatienceFloor = 5 * time.Second
+)
+
+var _ Patient = (*Processes)(nil)
+
+// ReadDeadline makes Processes a Patient sensor.
+func (p *Processes) ReadDeadline(interval time.Duration) time.Duration {
+	return max(processesPatience*interval, processesPatienceFloor)
+}
+
 // procsClock is what turning table entries into rows needs of the machine.
 type procsClock struct {
 	hz, page, memTotal uint64

@@ -23,6 +23,17 @@ type Sensor interface {
 	Read(ctx context.Context, now time.Time) (reading.Reading, error)
 }
 
+// Patient is a sensor whose read may rightly outlast its interval: one
+// that does more work the bigger and busier the machine, without ever
+// waiting on anything that can hang. The engine gives its reads
+// ReadDeadline(interval) instead of one interval, so a slow pass is
+// delivered late rather than abandoned and thrown away at every interval
+// (a read past its deadline is shown stale, and no new one starts until it
+// returns, so a short deadline costs the readings and saves nothing).
+type Patient interface {
+	ReadDeadline(interval time.Duration) time.Duration
+}
+
 // ErrWarmup is returned by a sensor that turns counters into rates on its
 // first Read: it has taken its baseline and has nothing to report yet. The
 // caller reads again after a short pause (WarmupDelay), not a whole interval.
