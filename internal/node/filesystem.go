@@ -54,6 +54,9 @@ type filesystem struct {
 	guard   *procfs.StatfsGuard
 	timeout time.Duration
 	now     func() time.Time
+	// The mount tables of PID 1 and of this process, parsed again only
+	// when they change.
+	initMounts, selfMounts *procfs.MountTable
 
 	// Reused across scrapes: a Set never runs one collector twice at once.
 	mps     []string
@@ -74,19 +77,20 @@ func newFilesystemWith(env Env, statfs procfs.StatfsFunc, timeout time.Duration)
 	}
 	return &filesystem{
 		fs: env.FS, rootfs: filepath.Clean(rootfs),
-		mounts:  newExcluder(env.MountExclude, DefaultMountExclude),
-		fsTypes: newExcluder(env.FSTypeExclude, DefaultFSTypeExclude),
-		guard:   procfs.NewStatfsGuard(rootfs, statfs),
-		timeout: timeout,
-		now:     env.now,
+		mounts:     newExcluder(env.MountExclude, DefaultMountExclude),
+		fsTypes:    newExcluder(env.FSTypeExclude, DefaultFSTypeExclude),
+		guard:      procfs.NewStatfsGuard(rootfs, statfs),
+		timeout:    timeout,
+		now:        env.now,
+		initMounts: env.FS.MountTable("1"), selfMounts: env.FS.MountTable("self"),
 	}
 }
 
 func (c *filesystem) Update(emit reading.Emit) error {
-	all, err := c.fs.MountInfo("1")
+	all, err := c.initMounts.Mounts()
 	if errors.Is(err, fs.ErrNotExist) {
 		// hidepid hides PID 1: this process's own table is the next best.
-		all, err = c.fs.MountInfo("self")
+		all, err = c.selfMounts.Mounts()
 	}
 	if err != nil {
 		return err

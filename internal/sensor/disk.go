@@ -45,6 +45,9 @@ type Disk struct {
 	rootfs  string
 	timeout time.Duration
 	statfs  *procfs.StatfsGuard
+	// The mount tables of PID 1 (the host's, in a container watching it)
+	// and of this process, parsed again only when they change.
+	initMounts, selfMounts *procfs.MountTable
 
 	counters *Counters[deviceField]
 	stats    []procfs.DiskStat
@@ -70,7 +73,8 @@ func newDisk(fs procfs.FS, rootfs string, timeout time.Duration, f procfs.Statfs
 	}
 	return &Disk{
 		fs: fs, rootfs: filepath.Clean(rootfs), timeout: timeout,
-		statfs:   procfs.NewStatfsGuard(rootfs, f),
+		statfs:     procfs.NewStatfsGuard(rootfs, f),
+		initMounts: fs.MountTable("1"), selfMounts: fs.MountTable("self"),
 		counters: NewCounters[deviceField](),
 	}
 }
@@ -120,11 +124,11 @@ func (d *Disk) Read(ctx context.Context, now time.Time) (reading.Reading, error)
 // while "self" would be the container's own; outside, self is the truth.
 func (d *Disk) mounts() ([]procfs.Mount, error) {
 	if d.rootfs != "/" {
-		if ms, err := d.fs.MountInfo("1"); err == nil {
+		if ms, err := d.initMounts.Mounts(); err == nil {
 			return ms, nil
 		}
 	}
-	return d.fs.MountInfo("self")
+	return d.selfMounts.Mounts()
 }
 
 // diskField ties a diskstats counter to its rate and total metrics.
