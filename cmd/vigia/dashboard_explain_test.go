@@ -144,10 +144,11 @@ func TestDashboardExplainsASelection(t *testing.T) {
 	shot(t, cdp, "dashboard-explain.png")
 
 	// A click explains the minute up to where it lands. A question asked
-	// shows its loading line at once; one time in several on a loaded
-	// machine a click aimed at the chart asked nothing (the page lays out
-	// again as readings arrive), so a click that asked nothing is aimed and
-	// made again, up to three times, saying what was under it.
+	// shows its loading line at once. On a loaded machine an alert (a
+	// pressure warning) comes and goes, and with it the alerts list above
+	// the charts, which moves them by its height: a click aimed just before
+	// asks nothing. So a click that asked nothing is aimed and made again,
+	// up to three times, saying what was under it.
 	for try := 1; ; try++ {
 		cdp.eval(t, `(() => { document.querySelector("#explain-body").replaceChildren(); return true; })()`, new(bool))
 		_, x1, y = aim() // the panel opened above the chart
