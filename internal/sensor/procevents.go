@@ -22,11 +22,12 @@ type procSeen struct {
 	comm  string
 }
 
-func compareSeen(a, b procSeen) int {
-	if c := cmp.Compare(a.pid, b.pid); c != 0 {
+// comparePIDStart orders processes by PID, then start time.
+func comparePIDStart(pidA int32, startA uint64, pidB int32, startB uint64) int {
+	if c := cmp.Compare(pidA, pidB); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.start, b.start)
+	return cmp.Compare(startA, startB)
 }
 
 // procDiff finds the processes started and ended between two passes of
@@ -47,10 +48,7 @@ type procDiff struct {
 func kernelThread(e *procfs.ProcEntry) bool { return e.PID == 2 || e.PPID == 2 }
 
 func compareEntry(a, b *procfs.ProcEntry) int {
-	if c := cmp.Compare(a.PID, b.PID); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.StartTicks, b.StartTicks)
+	return comparePIDStart(a.PID, a.StartTicks, b.PID, b.StartTicks)
 }
 
 // step folds one pass in and appends its events to dst, in PID order;
@@ -78,7 +76,7 @@ func (d *procDiff) step(now time.Time, entries []*procfs.ProcEntry, start func(u
 			case j == len(cur):
 				c = -1
 			default:
-				c = compareSeen(d.prev[i], procSeen{cur[j].PID, cur[j].StartTicks, ""})
+				c = comparePIDStart(d.prev[i].pid, d.prev[i].start, cur[j].PID, cur[j].StartTicks)
 			}
 			switch {
 			case c < 0: // gone
