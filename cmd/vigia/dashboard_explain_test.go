@@ -81,7 +81,7 @@ func TestDashboardExplainsASelection(t *testing.T) {
 	}
 	base, _ := startServe(t)
 	quiet, _ := startServe(t, "--no-record")
-	spinner := filepath.Join(t.TempDir(), "vigiaspike")
+	spinner := filepath.Join(t.TempDir(), "vigiadragspin")
 	if err := os.Symlink(self, spinner); err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +120,15 @@ func TestDashboardExplainsASelection(t *testing.T) {
 			Timeout     bool
 		}
 		cdp.eval(t, `(async () => { const b = document.querySelector("#explain-body");
-			for (let i = 0; i < 100 && !/vigiaspike|%/.test(b.textContent); i++) await new Promise((r) => setTimeout(r, 100));
+			for (let i = 0; i < 100 && !/vigiadragspin|%/.test(b.textContent); i++) await new Promise((r) => setTimeout(r, 100));
 			return {title: document.querySelector("#explain-title").textContent, body: b.innerText, timeout: !/%/.test(b.textContent)}; })()`, &got)
 		if got.Timeout {
 			t.Errorf("%s: the explainer panel lists nothing ranked:\n%s\n%s", what, got.Title, got.Body)
 		}
 		// On a machine busy with other work the child may not make the ten
 		// largest rises, but it ended in the window, which lists it.
-		if !strings.Contains(got.Body, "vigiaspike (") || !strings.Contains(got.Body, "% of the rise") || !strings.Contains(got.Body, "CPU time rose") {
-			t.Errorf("%s: the explainer panel does not list vigiaspike and the CPU rise with shares:\n%s\n%s", what, got.Title, got.Body)
+		if !strings.Contains(got.Body, "vigiadragspin (") || !strings.Contains(got.Body, "% of the rise") || !strings.Contains(got.Body, "CPU time rose") {
+			t.Errorf("%s: the explainer panel does not list vigiadragspin and the CPU rise with shares:\n%s\n%s", what, got.Title, got.Body)
 		}
 		t.Logf("%s:\n%s\n%s", what, got.Title, got.Body)
 		return got.Body
@@ -137,8 +137,8 @@ func TestDashboardExplainsASelection(t *testing.T) {
 	drag(t, cdp, x0, x1, y)
 	// The spinner's cgroup is recorded, and the spinner ended in the span.
 	if body := panel("a drag across the spike"); !strings.Contains(body, "By cgroup") || !strings.Contains(body, "Ended in the window") ||
-		!strings.Contains(body[strings.Index(body, "Ended in the window"):], "vigiaspike (") {
-		t.Errorf("the explainer panel lacks the cgroups, or vigiaspike among the processes that ended:\n%s", body)
+		!strings.Contains(body[strings.Index(body, "Ended in the window"):], "vigiadragspin (") {
+		t.Errorf("the explainer panel lacks the cgroups, or vigiadragspin among the processes that ended:\n%s", body)
 	}
 	cdp.eval(t, `(() => { window.scrollTo(0, document.querySelector("#explain").getBoundingClientRect().top + window.scrollY - 60); return true; })()`, new(bool))
 	shot(t, cdp, "dashboard-explain.png")

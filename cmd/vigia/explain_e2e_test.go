@@ -141,6 +141,8 @@ func checkExited(t *testing.T, res explain.Result, used float64, text string) {
 // report --explain for its life, as JSON and as text, and the CPU time the
 // kernel says the child used.
 func spike(t *testing.T, self string) (explain.Result, string, float64) {
+	// vigiaspike is this test's alone: the tests run in parallel, and
+	// another test's spinner of the same name was once ranked first.
 	rec := recordChild(t, self, "vigiaspike", 30, spinEnv+"=3s")
 	st := rec.child
 	used := (st.UserTime() + st.SystemTime()).Seconds()
@@ -259,7 +261,7 @@ func TestTopExplainKeyInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	spinner := filepath.Join(dir, "vigiaspike")
+	spinner := filepath.Join(dir, "vigiakeyspin")
 	if err := os.Symlink(self, spinner); err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +287,10 @@ func TestTopExplainKeyInTmux(t *testing.T) {
 	// the exec.
 	found := false
 	for _, l := range strings.Split(s, "\n") {
-		found = found || (strings.Contains(l, "vigiaspike (") && strings.Contains(l, "% of the rise"))
+		found = found || (strings.Contains(l, "vigiakeyspin (") && strings.Contains(l, "% of the rise"))
 	}
 	if !found {
-		t.Errorf("the explain page does not list vigiaspike with its share:\n%s", s)
+		t.Errorf("the explain page does not list vigiakeyspin with its share:\n%s", s)
 	}
 	p.keys("Escape")
 	p.waitFor("the process table again", contains("COMMAND"))
