@@ -2,18 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigia-dev/vigia/internal/explain"
+	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 // spinEnv makes the test binary, run as a child, burn the processors for
@@ -143,7 +145,7 @@ func checkExited(t *testing.T, res explain.Result, used float64, text string) {
 func spike(t *testing.T, self string) (explain.Result, string, float64) {
 	// vigiaspike is this test's alone: the tests run in parallel, and
 	// another test's spinner of the same name was once ranked first.
-	rec := recordChild(t, self, "vigiaspike", 30, spinEnv+"=3s")
+	rec := recordChild(t, self, "vigiaspike", spinEnv+"=3s")
 	st := rec.child
 	used := (st.UserTime() + st.SystemTime()).Seconds()
 	res, out := rec.explain(t)
@@ -165,11 +167,14 @@ type childRecording struct {
 	child    *os.ProcessState
 }
 
-// recordChild records the processes and the cgroups every 250 ms (count
-// readings of each) while
+// recordChild records the processes and the cgroups every 250 ms while
 // the test binary runs again as a process named name with env set, after a
-// two-second baseline; it returns once both have ended.
-func recordChild(t *testing.T, self, name string, count int, env string) childRecording {
+// two-second baseline, and stops the recording with SIGINT once a pass has
+// handed over the child's exit: the kernel's exit event where vigia hears
+// them, the pass's own diff elsewhere. (A fixed count of readings once
+// ended the recording before the exit was heard, on a machine so loaded
+// that the child took a second to start.)
+func recordChild(t *testing.T, self, name, env string) childRecording {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "vigia.db")
 	// The kernel names a process after the file it was run as.
@@ -177,13 +182,18 @@ func recordChild(t *testing.T, self, name string, count int, env string) childRe
 	if err := os.Symlink(self, named); err != nil {
 		t.Fatal(err)
 	}
-	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes,cgroups", "--interval", "250ms",
-		"--count", strconv.Itoa(count), "--json")
+	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes,cgroups", "--interval", "250ms", "--json")
 	watch.Env = cleanEnv(t)
+	out, err := watch.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := watch.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { watch.Process.Kill(); watch.Wait() })
+	exits := newPassExits()
+	go exits.read(out)
 	time.Sleep(2 * time.Second) // a baseline
 	from := time.Now()
 	child := exec.Command(named)
@@ -201,10 +211,96 @@ func recordChild(t *testing.T, self, name string, count int, env string) childRe
 		t.Fatalf("%s: %v", name, err)
 	}
 	to := time.Now()
+	if !exits.await(int32(child.Process.Pid), 30*time.Second) {
+		t.Fatalf("no pass of watch --record handed over the exit of %s (%d) within 30 s of it, or watch ended first", name, child.Process.Pid)
+	}
+	if err := watch.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
 	if err := watch.Wait(); err != nil {
-		t.Fatalf("watch --record: %v", err)
+		t.Fatalf("watch --record, stopped by SIGINT: %v", err)
 	}
 	return childRecording{db: db, from: from, to: to, child: child.ProcessState}
+}
+
+// passExits holds the PIDs whose exit watch --json's processes readings
+// handed over: those the kernel's exit events saw where vigia hears them,
+// else those a pass found gone.
+type passExits struct {
+	mu      sync.Mutex
+	seen    map[int32]bool
+	changed chan struct{} // a token after each reading; closed at the end of the stream
+}
+
+func newPassExits() *passExits {
+	return &passExits{seen: map[int32]bool{}, changed: make(chan struct{}, 1)}
+}
+
+// read takes the stream to its end. It never blocks on the test, which
+// would stall the watch's output.
+func (x *passExits) read(out io.Reader) {
+	defer close(x.changed)
+	dec := json.NewDecoder(out)
+	for {
+		var r struct {
+			Sensor string
+			Exits  *struct {
+				Watching  bool
+				Processes []struct{ PID int32 }
+			}
+			Events []struct {
+				Kind reading.EventKind
+				PID  int32
+			}
+		}
+		if dec.Decode(&r) != nil {
+			return
+		}
+		if r.Sensor != reading.SensorProcesses {
+			continue
+		}
+		x.mu.Lock()
+		if r.Exits != nil && r.Exits.Watching {
+			for _, p := range r.Exits.Processes {
+				x.seen[p.PID] = true
+			}
+		} else {
+			for _, e := range r.Events {
+				if e.Kind == reading.EventProcessExit {
+					x.seen[e.PID] = true
+				}
+			}
+		}
+		x.mu.Unlock()
+		select {
+		case x.changed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// await reports whether pid's exit was handed over within wait; false
+// too when the stream ends without it.
+func (x *passExits) await(pid int32, wait time.Duration) bool {
+	deadline := time.After(wait)
+	for {
+		x.mu.Lock()
+		seen := x.seen[pid]
+		x.mu.Unlock()
+		if seen {
+			return true
+		}
+		select {
+		case _, open := <-x.changed:
+			if !open {
+				x.mu.Lock()
+				defer x.mu.Unlock()
+				return x.seen[pid]
+			}
+		case <-deadline:
+			return false
+		}
+	}
 }
 
 func (r childRecording) reportArgs() []string {

@@ -88,6 +88,6 @@ func TestReportExplainsADiskHog(t *testing.T) {
 // report --explain --json for its life.
 func diskHog(t *testing.T, self string) explain.Result {
 	data := filepath.Join(t.TempDir(), "data")
-	res, _ := recordChild(t, self, "vigiadisk", 40, writeEnv+"="+data).explain(t)
+	res, _ := recordChild(t, self, "vigiadisk", writeEnv+"="+data).explain(t)
 	return res
 }
