@@ -219,14 +219,49 @@ type result struct {
 	stack    []byte
 }
 
-// call runs fn, turning a panic into an error, and always sends one result.
+// call runs fn, turning a panic into an error, and always sends one
+// result: also when fn ends its goroutine with runtime.Goexit.
 func call(ctx context.Context, fn Func, done chan<- result) {
+	returned := false
 	defer func() {
 		if v := recover(); v != nil {
 			done <- result{err: fmt.Errorf("%w: %v", ErrPanic, v), panicked: true, stack: debug.Stack()}
+		} else if !returned {
+			done <- result{err: errGoexit}
 		}
 	}()
-	done <- result{err: fn(ctx)}
+	err := fn(ctx)
+	returned = true
+	done <- result{err: err}
+}
+
+// errGoexit is a call whose function ended its goroutine.
+var errGoexit = errors.New("the call ended its goroutine (runtime.Goexit)")
+
+// callRequest is one call for the caller goroutine.
+type callRequest struct {
+	ctx  context.Context
+	done chan<- result
+}
+
+// caller makes the calls Run asks for, one at a time, on one goroutine
+// that lives as long as Run: a goroutine started per call begins with a
+// small stack and grows it by copying each time, which was 6.5 % of `vigia
+// top`'s CPU at 1,000 processes (the process walk's stack copied in two
+// or three steps a pass). Run sends a request only when no call is
+// outstanding, so the caller is then free. A function that ends the
+// goroutine leaves a new caller behind.
+func caller(fn Func, reqs <-chan callRequest) {
+	finished := false
+	defer func() {
+		if !finished {
+			go caller(fn, reqs)
+		}
+	}()
+	for req := range reqs {
+		call(req.ctx, fn, req.done)
+	}
+	finished = true
 }
 
 // Run calls the function at once and then on the cadence until ctx is done.
@@ -236,6 +271,9 @@ func call(ctx context.Context, fn Func, done chan<- result) {
 func (s *Supervisor) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	reqs := make(chan callRequest)
+	defer close(reqs)
+	go caller(s.fn, reqs)
 	scheduled := time.Now()
 	var (
 		outstanding <-chan result // an abandoned call that has not returned
@@ -280,7 +318,7 @@ func (s *Supervisor) Run(ctx context.Context) {
 
 		cctx, cancel := context.WithTimeout(ctx, s.timeout(interval))
 		done := make(chan result, 1)
-		go call(cctx, s.fn, done)
+		reqs <- callRequest{cctx, done}
 		var res result
 		select {
 		case res = <-done:

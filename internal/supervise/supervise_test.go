@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,33 @@ func TestPanicIsRecoveredAndRestarted(t *testing.T) {
 		st := s.Status()
 		if st.State != OK || st.Restarts != 1 || st.Calls != 3 {
 			t.Errorf("after the restart Status() = %+v, want OK, 1 restart, 3 calls", st)
+		}
+	})
+}
+
+// TestGoexitFailsTheCallAndCallsGoOn: a call whose function ends its
+// goroutine (runtime.Goexit, as t.FailNow does) is a failed call, and the
+// next calls are made as usual on the caller goroutine left in its place.
+func TestGoexitFailsTheCallAndCallsGoOn(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{start: time.Now(), script: func(_ context.Context, n int) error {
+			if n == 1 {
+				runtime.Goexit()
+			}
+			return nil
+		}}
+		s := mustNew(t, r.fn, Options{Name: "load", Interval: time.Second})
+		stop := run(t, s)
+		time.Sleep(1500 * time.Millisecond)
+		mid := s.Status()
+		time.Sleep(2 * time.Second)
+		stop()
+		if mid.State != Failing || !strings.Contains(mid.LastError, "Goexit") {
+			t.Errorf("after the Goexit Status() = %+v, want failing, naming it", mid)
+		}
+		if st := s.Status(); st.State != OK || st.Calls != 4 {
+			t.Errorf("after it Status() = %+v, want OK after 4 calls", st)
 		}
 	})
 }
