@@ -1,8 +1,24 @@
 package main
 
-import "runtime/debug"
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
 
-// agentGCPercent is the GOGC the agent runs with unless GOGC is set.
+// gcPolicy is how a command's collector runs unless GOGC is set: at low
+// percent where the live heap is large, at up to high where it is small
+// enough that the heap high lets grow stays under ceiling bytes. The
+// runtime's smallest heap goal is 4 MB × percent/100, so at a few MB live
+// the percent decides how often the collector runs, not how much memory
+// is resident.
+type gcPolicy struct {
+	low, high int
+	ceiling   uint64
+}
+
+// agentGC is the agent's policy.
 //
 // The agent's heap is mostly the process table and the readings made from
 // it, about 3 MB live at 1,000 processes, and the runtime keeps about
@@ -12,22 +28,99 @@ import "runtime/debug"
 // same run: 1.04× at 100, 1.00× at 50, 0.98× at 25. The collector runs
 // four times as often as at 100: /metrics' CPU a scrape went from ~0.35×
 // node_exporter's to 0.38-0.49×, the whole agent's about a tenth up.
-const agentGCPercent = 25
+var agentGC = gcPolicy{low: 25, high: 25}
 
-// topGCPercent is the dashboard's GOGC unless GOGC is set. Its live heap
-// is larger than the agent's for the same machine (Bubble Tea's two screen
-// buffers, 2.4 MB at 200×50, and the table's rows) and grows with the
-// process table: 12 MB at 10,000 processes. Three builds side by side
-// (docs/PERFORMANCE.md, "Dashboard's heap"), peak RSS at 2,570 processes:
-// 33.0 MiB at 100, 30.6 at 50, 28.7 at 25; at 10,070: 49.6, 43.4, 42.9. CPU
-// was within the windows' noise at 50 (1.70/1.80/2.00 against 1.67/1.73/
-// 2.07 % of a core) and a tenth up at 25, so the dashboard takes 50.
-const topGCPercent = 50
+// topGC is the dashboard's policy. Its live heap grows with the process
+// table: about 1.5 MB at 1,000 processes, 12 MB at 10,000. At a fixed 50
+// the collector ran every 2 s at 1,000 processes (the runtime's smallest
+// goal, 2 MB, reached by each second pass's readings); side by side
+// (docs/PERFORMANCE.md, "Dashboard's heap"), 1,000 processes: 0.46 % of a
+// core at 50, 0.36 at 100, 0.32 at 200; peak RSS 19.6, 20.8, 24.9 MiB. At
+// 10,000, 100 took peak RSS from 43.4 to 49.6 MiB. So 100 while the heap
+// it lets grow stays under 8 MB, and 50 from there on.
+var topGC = gcPolicy{low: 50, high: 100, ceiling: 8 << 20}
 
-// tuneGC sets the GC percent, leaving a GOGC from the environment to the
-// runtime, which has read it already.
-func tuneGC(getenv func(string) string, percent int) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(percent)
+// percent is the policy's GC percent for a live heap of live bytes.
+func (p gcPolicy) percent(live uint64) int {
+	if p.high <= p.low || live == 0 {
+		return p.high
 	}
+	if live >= p.ceiling {
+		return p.low
+	}
+	return max(p.low, min(p.high, int(100*(p.ceiling-live)/live)))
+}
+
+// tuneGC runs the collector by the policy, leaving a GOGC from the
+// environment to the runtime, which has read it already. A policy whose
+// percent depends on the live heap sets it again after every collection,
+// from the goroutine that runs cleanups: no timer, and no wake-up of its
+// own. It returns that tuner, or nil.
+func tuneGC(getenv func(string) string, p gcPolicy) *gcTuner {
+	if getenv("GOGC") != "" {
+		return nil
+	}
+	debug.SetGCPercent(p.high)
+	if p.high <= p.low {
+		return nil
+	}
+	t := &gcTuner{policy: p, set: p.high, sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	t.arm()
+	return t
+}
+
+// gcTuner follows the live heap from one collection to the next.
+type gcTuner struct {
+	policy gcPolicy
+	mu     sync.Mutex
+	set    int // the percent last set
+	tuned  int // collections seen
+	sample []metrics.Sample
+	done   bool
+}
+
+// gcSentinel is what the collector frees at each cycle: its cleanup
+// retunes and allocates the next. (Larger than the tiny allocator's
+// 16-byte blocks, which may hold it alive with their other objects.)
+type gcSentinel struct{ _ [32]byte }
+
+func (t *gcTuner) arm() {
+	runtime.AddCleanup(new(gcSentinel), func(t *gcTuner) {
+		if t.retune() {
+			t.arm()
+		}
+	}, t)
+}
+
+// retune sets the percent for the live heap the last collection marked,
+// and reports whether to follow the next one.
+func (t *gcTuner) retune() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return false
+	}
+	t.tuned++
+	metrics.Read(t.sample)
+	if t.sample[0].Value.Kind() == metrics.KindUint64 {
+		if p := t.policy.percent(t.sample[0].Value.Uint64()); p != t.set {
+			debug.SetGCPercent(p)
+			t.set = p
+		}
+	}
+	return true
+}
+
+// stop ends the tuning at the next collection.
+func (t *gcTuner) stop() {
+	t.mu.Lock()
+	t.done = true
+	t.mu.Unlock()
+}
+
+// state returns the percent last set and the collections seen.
+func (t *gcTuner) state() (int, int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.set, t.tuned
 }

@@ -145,7 +145,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	tuneGC(e.getenv, agentGCPercent)
+	tuneGC(e.getenv, agentGC)
 	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {

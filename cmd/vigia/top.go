@@ -104,7 +104,7 @@ func runTop(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.beQuiet()
-	tuneGC(e.getenv, topGCPercent)
+	tuneGC(e.getenv, topGC)
 	every := m.interval
 	if every == 0 && s.cfg.Interval == 0 {
 		// The dashboard refreshes as a whole: one cadence for every sensor
