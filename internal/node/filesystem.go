@@ -59,7 +59,6 @@ type filesystem struct {
 	initMounts, selfMounts *procfs.MountTable
 
 	// Reused across scrapes: a Set never runs one collector twice at once.
-	mps     []string
 	answers []procfs.StatfsAnswer
 	lv      [4]string
 }
@@ -96,16 +95,14 @@ func (c *filesystem) Update(emit reading.Emit) error {
 		return err
 	}
 	mounts := all[:0]
-	c.mps = c.mps[:0]
 	for _, m := range all {
 		m.MountPoint = c.stripRootfs(m.MountPoint)
 		if c.mounts.excluded(m.MountPoint) || c.fsTypes.excluded(m.FSType) {
 			continue
 		}
 		mounts = append(mounts, m)
-		c.mps = append(c.mps, m.MountPoint)
 	}
-	c.answers = c.guard.Stat(context.Background(), c.now(), c.timeout, c.mps, c.answers)
+	c.answers = c.guard.Stat(context.Background(), c.now(), c.timeout, mounts, c.answers)
 
 	// A mount point mounted twice with the same device and type (a
 	// remount, a bind of a bind) is one series, as node_exporter has it.

@@ -19,7 +19,7 @@ type FSStat struct {
 
 // StatfsFunc stats the filesystem mounted at path. It may block for as long
 // as the kernel does (a dead NFS server): StatfsGuard calls it on a
-// goroutine of its own.
+// goroutine of its own, unless the filesystem answers from memory.
 type StatfsFunc func(path string) (FSStat, error)
 
 // DefaultStatfsTimeout is how long a StatfsGuard waits for a mount's
@@ -38,10 +38,14 @@ type StatfsAnswer struct {
 }
 
 // StatfsGuard stats mount points so that a hung one costs a caller at
-// most one timeout and one goroutine: each statfs runs on its own
-// goroutine; a call that has not returned by the deadline is reported
-// unanswered, and while it stays stuck its mount point is neither asked
-// again nor waited for. It is not safe for concurrent use: its owner (a
+// most one timeout and one goroutine: each statfs that may wait on a
+// server or a daemon (NFS, CIFS, FUSE, an overlay over any of them…) runs
+// on its own goroutine; a call that has not returned by the deadline is
+// reported unanswered, and while it stays stuck its mount point is neither
+// asked again nor waited for. A filesystem whose statfs answers from the
+// kernel's memory (answersFromMemory) is asked on the caller's goroutine:
+// a goroutine a second for the root filesystem alone cost `vigia top`
+// 0.06 % of a core at 1,000 processes (0.44 against 0.38 %, side by side). It is not safe for concurrent use: its owner (a
 // sensor, a collector) calls Stat from one goroutine at a time.
 type StatfsGuard struct {
 	rootfs string
@@ -78,24 +82,25 @@ func NewStatfsGuard(rootfs string, f StatfsFunc) *StatfsGuard {
 	return &StatfsGuard{rootfs: filepath.Clean(rootfs), statfs: f, calls: map[string]*statfsCall{}}
 }
 
-// Stat stats every mount point at once and waits for the answers until
-// timeout (DefaultStatfsTimeout when 0) or ctx's end, whichever is first.
-// It returns one answer per mount point, in order, in out[:0]. now is
-// when unanswered calls are said to have started.
-func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Duration, mountPoints []string, out []StatfsAnswer) []StatfsAnswer {
+// Stat stats every mount at once and waits for the answers until timeout
+// (DefaultStatfsTimeout when 0) or ctx's end, whichever is first. It
+// returns one answer per mount, in order, in out[:0]. now is when
+// unanswered calls are said to have started.
+func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Duration, mounts []Mount, out []StatfsAnswer) []StatfsAnswer {
 	if timeout <= 0 {
 		timeout = DefaultStatfsTimeout
 	}
 	out = out[:0]
-	calls := make([]*statfsCall, len(mountPoints))
+	calls := make([]*statfsCall, len(mounts))
 	// stuckBefore marks calls already stuck at an earlier Stat: they are
 	// not waited for again, or one dead mount would cost every scrape the
 	// whole timeout.
-	stuckBefore := make([]bool, len(mountPoints))
+	stuckBefore := make([]bool, len(mounts))
 	// first is where each mount point first appears: a second appearance
 	// shares its call and whether it was stuck.
-	first := make(map[string]int, len(mountPoints))
-	for i, mp := range mountPoints {
+	first := make(map[string]int, len(mounts))
+	for i := range mounts {
+		mp := mounts[i].MountPoint
 		if j, dup := first[mp]; dup {
 			calls[i], stuckBefore[i] = calls[j], stuckBefore[j]
 			continue
@@ -112,9 +117,14 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 				stuckBefore[i] = true
 			}
 		}
+		path := filepath.Join(g.rootfs, mp)
+		if c == nil && answersFromMemory[mounts[i].FSType] {
+			st, err := g.statfs(path)
+			calls[i] = &statfsCall{start: now, res: statfsResult{st, err}, got: true}
+			continue
+		}
 		if c == nil {
 			c = &statfsCall{done: make(chan statfsResult, 1), start: now}
-			path := filepath.Join(g.rootfs, mp)
 			go func(f StatfsFunc, done chan<- statfsResult) {
 				st, err := f(path)
 				done <- statfsResult{st, err}
@@ -166,9 +176,17 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 		a := StatfsAnswer{Answered: c.got, Since: c.start}
 		if c.got {
 			a.Stat, a.Err = c.res.st, c.res.err
-			delete(g.calls, mountPoints[i])
+			delete(g.calls, mounts[i].MountPoint)
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// answersFromMemory lists the filesystems whose statfs reads counters the
+// kernel keeps in memory, without waiting on a device, a server or a
+// daemon: block-device filesystems and memory ones.
+var answersFromMemory = map[string]bool{
+	"ext2": true, "ext3": true, "ext4": true, "xfs": true, "btrfs": true, "f2fs": true,
+	"vfat": true, "msdos": true, "exfat": true, "tmpfs": true, "ramfs": true, "devtmpfs": true,
 }

@@ -28,7 +28,8 @@ func TestStatfsGuardHungDuplicate(t *testing.T) {
 			return FSStat{Blocks: uint64(len(path))}, nil
 		}
 		g := NewStatfsGuard("/", statfs)
-		mps := []string{"/", "/mnt/nas", "/home", "/mnt/nas"}
+		mps := []Mount{{MountPoint: "/", FSType: "ext4"}, {MountPoint: "/mnt/nas", FSType: "nfs4"},
+			{MountPoint: "/home", FSType: "fuse.sshfs"}, {MountPoint: "/mnt/nas", FSType: "nfs4"}}
 		answered := func(as []StatfsAnswer) []bool {
 			var b []bool
 			for _, a := range as {
@@ -60,5 +61,26 @@ func TestStatfsGuardHungDuplicate(t *testing.T) {
 		if calls["/mnt/nas"] != 2 || calls["/"] != 3 {
 			t.Errorf("statfs calls %v, want /mnt/nas twice (stuck, then again) and / once a Stat", calls)
 		}
+	})
+}
+
+// TestStatfsGuardAsksLocalFilesystemsInline: a filesystem whose statfs
+// answers from memory is asked on the caller's goroutine, so it is
+// answered however long it takes, and the timeout is for the others: an
+// NFS mount as slow is reported unanswered.
+func TestStatfsGuardAsksLocalFilesystemsInline(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		statfs := func(path string) (FSStat, error) {
+			time.Sleep(2 * time.Second)
+			return FSStat{Blocks: uint64(len(path))}, nil
+		}
+		g := NewStatfsGuard("/", statfs)
+		as := g.Stat(context.Background(), time.Now(), time.Second,
+			[]Mount{{MountPoint: "/", FSType: "ext4"}, {MountPoint: "/mnt/nas", FSType: "nfs4"}}, nil)
+		if !as[0].Answered || as[0].Stat.Blocks != 1 || as[1].Answered {
+			t.Errorf("answers %+v, want / answered (ext4, inline) and /mnt/nas not (nfs4, past the timeout)", as)
+		}
+		time.Sleep(time.Second) // the NFS call's end
 	})
 }

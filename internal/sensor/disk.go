@@ -309,11 +309,7 @@ func betterMount(a, b procfs.Mount) bool {
 // mount points whose statfs is stuck.
 func (d *Disk) fsMetrics(ctx context.Context, now time.Time, mounts []procfs.Mount) ([]reading.Metric, float64, []string) {
 	mounts = realMounts(mounts)
-	mps := make([]string, len(mounts))
-	for i, m := range mounts {
-		mps[i] = m.MountPoint
-	}
-	answers := d.statfs.Stat(ctx, now, d.timeout, mps, nil)
+	answers := d.statfs.Stat(ctx, now, d.timeout, mounts, nil)
 
 	var ms []reading.Metric
 	var stuck []string
