@@ -37,6 +37,12 @@ type ProcTable struct {
 	ownNS        bool   // the root is procfs of our PID namespace: loadavg's last PID is its
 	lastPID      uint64 // loadavg's last PID at the start of the last pass
 	listGen      uint64 // pass that last listed /proc
+	// retry holds the PIDs the last probe found no process at, probed
+	// once more: the kernel allocates a PID before the new process is
+	// there to read, so a probe can fall between the two.
+	retry []uint64
+	// probeClock is processCPUTime, or a test's stand-in.
+	probeClock func(pid int32) (uint64, bool)
 	refresh      uint64 // this pass reads a watched process in full every refresh passes
 	reclaimed    uint64 // /proc/vmstat's reclaim and swap-in counters at the last pass
 	reclaimUntil uint64 // passes before this one use the short refresh period
@@ -219,12 +225,13 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 	var err error
 	if from, to, ok := t.reuseListing(); ok {
 		seen, err = t.revisit(ctx)
-		if err == nil && to > from {
+		if err == nil && (to > from || len(t.retry) > 0) {
 			var born int
 			born, err = t.probe(ctx, from, to)
 			seen += born
 		}
 	} else {
+		t.retry = t.retry[:0]
 		seen, err = t.list(ctx)
 	}
 	if err != nil {
@@ -309,7 +316,8 @@ func (t *ProcTable) revisit(ctx context.Context) (int, error) {
 // exception: the kernel lets a thread read the process clock of its own TID
 // (posix-cpu-timers' pid_for_clock), so a probe on a thread the Go runtime
 // started since the last pass would take that thread of ours for a process.
-// The probe keeps to one thread and skips its TID.
+// The probe keeps to one thread and skips its TID. The PIDs the last probe
+// met no process at are probed first, once more (retry).
 func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -317,12 +325,33 @@ func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
 	if self == uint64(unix.Getpid()) {
 		self = 0 // the thread-group leader is the process itself
 	}
+	clock := t.probeClock
+	if clock == nil {
+		clock = processCPUTime
+	}
 	seen := 0
+	for _, pid := range t.retry {
+		if pid == self {
+			continue
+		}
+		if _, ok := clock(int32(pid)); ok {
+			t.name = strconv.AppendUint(t.name[:0], pid, 10)
+			if t.visit(int32(pid), t.name, t.entries[int32(pid)]) {
+				seen++
+			}
+		}
+	}
+	t.retry = t.retry[:0]
 	for pid := from + 1; pid <= to; pid++ {
 		if pid == self {
 			continue
 		}
-		if _, ok := processCPUTime(int32(pid)); !ok {
+		if _, ok := clock(int32(pid)); !ok {
+			// A process still being created was allocated last: the
+			// last PIDs of the range are the ones worth a second look.
+			if to-pid < probeMin {
+				t.retry = append(t.retry, pid)
+			}
 			continue
 		}
 		t.name = strconv.AppendUint(t.name[:0], pid, 10)

@@ -436,6 +436,51 @@ func TestProcTableProbesNewPIDs(t *testing.T) {
 	t.Skip("every pass listed /proc: the machine allocates too many PIDs")
 }
 
+// TestProcTableProbesAgainAPIDNotYetThere: a PID whose process was not
+// there to read when a pass probed it (the kernel allocates the PID first)
+// is probed again at the next pass, which finds the process without
+// listing /proc. The first probe's miss is made with a stand-in clock.
+func TestProcTableProbesAgainAPIDNotYetThere(t *testing.T) {
+	t.Parallel()
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
+	}
+	ptScan(t, pt)
+	for range 20 {
+		ptScan(t, pt)
+		child := exec.Command("sleep", "60")
+		if err := child.Start(); err != nil {
+			t.Fatal(err)
+		}
+		pid := child.Process.Pid
+		missed := false
+		pt.probeClock = func(p int32) (uint64, bool) {
+			if int(p) == pid && !missed {
+				missed = true
+				return 0, false
+			}
+			return processCPUTime(p)
+		}
+		first := ptScan(t, pt)
+		firstListed := pt.listGen == pt.gen
+		second := ptScan(t, pt)
+		child.Process.Kill()
+		child.Wait()
+		if firstListed || pt.listGen == pt.gen || !missed {
+			continue // a listing (a busy machine, or the periodic one): again
+		}
+		for _, e := range first {
+			if int(e.PID) == pid {
+				t.Fatalf("the pass whose probe missed %d has it: %+v", pid, e)
+			}
+		}
+		pwFind(t, second, pid)
+		return
+	}
+	t.Skip("every try listed /proc: the machine allocates too many PIDs")
+}
+
 // TestProcTableWatchesThreadsChild idles until told, then burns CPU on a
 // thread that is not the thread-group leader.
 func TestProcTableWatchesThreadsChild(t *testing.T) {
