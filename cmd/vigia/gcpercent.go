@@ -34,12 +34,12 @@ var agentGC = gcPolicy{low: 25, high: 25}
 // table: about 1.5 MB at 1,000 processes, 12 MB at 10,000. At a fixed 50
 // the collector ran every 2 s at 1,000 processes (the runtime's smallest
 // goal, 2 MB, reached by each second pass's readings). Side by side
-// (docs/PERFORMANCE.md, "Dashboard's heap"), 1,000 processes: 0.46 % of a
-// core at 50, 0.36 at 100, 0.32 at 200, peak RSS 19.6, 20.8, 24.9 MiB; at
-// 10,000, 100 took peak RSS from 43.4 to 49.6 MiB. So 100 while the heap
-// it lets grow stays under 6 MB, and 50 from there on: at 10,000 the same
-// peak RSS as a fixed 50 (29.9 against 29.8 MiB) at 1.52 % of a core
-// against 1.69.
+// (docs/PERFORMANCE.md, "The collector's percent follows the heap"), at
+// 1,000 processes: 0.46 % of a core at 50, 0.36 at 100, 0.32 at 200, peak
+// RSS 19.6, 20.8, 24.9 MiB; at 10,000, 100 took peak RSS from 43.4 to 49.6
+// MiB. So 100 while the heap it lets grow stays under 6 MB, and 50 from
+// there on: at 10,000 the same peak RSS as a fixed 50 (29.9 against 29.8
+// MiB) at 1.52 % of a core against 1.69.
 var topGC = gcPolicy{low: 50, high: 100, ceiling: 6 << 20}
 
 // percent is the policy's GC percent for a live heap of live bytes.
