@@ -32,21 +32,22 @@ type ProcTable struct {
 	gen     uint64
 	passes  int
 
-	watch   bool   // watch idle processes (procwatch_linux.go)
-	clock   bool   // through their CPU clocks, not schedstat
-	ownNS   bool   // the root is procfs of our PID namespace: loadavg's last PID is its
-	lastPID uint64 // loadavg's last PID at the start of the last pass
-	listGen uint64 // pass that last listed /proc
+	watch        bool   // watch idle processes (procwatch_linux.go)
+	clock        bool   // through their CPU clocks, not schedstat
+	ownNS        bool   // the root is procfs of our PID namespace: loadavg's last PID is its
+	lastPID      uint64 // loadavg's last PID at the start of the last pass
+	listGen      uint64 // pass that last listed /proc
+	refresh      uint64 // this pass reads a watched process in full every refresh passes
+	reclaimed    uint64 // /proc/vmstat's reclaim and swap-in counters at the last pass
+	reclaimUntil uint64 // passes before this one use the short refresh period
+	vmstat       VMStat
+
 	// retry holds the PIDs the last probe found no process at, probed
 	// once more: the kernel allocates a PID before the new process is
 	// there to read, so a probe can fall between the two.
 	retry []uint64
 	// probeClock is processCPUTime, or a test's stand-in.
-	probeClock   func(pid int32) (uint64, bool)
-	refresh      uint64 // this pass reads a watched process in full every refresh passes
-	reclaimed    uint64 // /proc/vmstat's reclaim and swap-in counters at the last pass
-	reclaimUntil uint64 // passes before this one use the short refresh period
-	vmstat       VMStat
+	probeClock func(pid int32) (uint64, bool)
 
 	dents []byte // getdents64 records
 	path  []byte // "<pid>/<file>\x00", relative to dirfd
