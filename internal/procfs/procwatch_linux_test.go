@@ -392,6 +392,19 @@ func pwThreadsChild(t *testing.T) (*exec.Cmd, *bufio.Reader, io.WriteCloser) {
 	return cmd, out, in
 }
 
+// ptProbingTable returns a table of the real /proc that has made its first
+// pass and probes new PIDs through their CPU clocks; it skips the test
+// where /proc is not of this PID namespace.
+func ptProbingTable(t *testing.T) *ProcTable {
+	t.Helper()
+	pt := ptRealTable(t)
+	if !pt.clock {
+		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
+	}
+	ptScan(t, pt)
+	return pt
+}
+
 // TestProcTableProbesNewPIDs checks on the real /proc that a pass which
 // does not list /proc still finds a process started since the last pass,
 // by probing the PIDs allocated since, and does not take the new process's
@@ -401,11 +414,7 @@ func TestProcTableProbesNewPIDs(t *testing.T) {
 	if os.Getenv("VIGIA_THREADS_CHILD") == "1" {
 		t.Skip("run as the child below")
 	}
-	pt := ptRealTable(t)
-	if !pt.clock {
-		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
-	}
-	ptScan(t, pt)
+	pt := ptProbingTable(t)
 	for range 20 {
 		ptScan(t, pt)
 		cmd, _, in := pwThreadsChild(t)
@@ -442,11 +451,7 @@ func TestProcTableProbesNewPIDs(t *testing.T) {
 // listing /proc. The first probe's miss is made with a stand-in clock.
 func TestProcTableProbesAgainAPIDNotYetThere(t *testing.T) {
 	t.Parallel()
-	pt := ptRealTable(t)
-	if !pt.clock {
-		t.Skip("/proc is not of this PID namespace: no CPU clocks to probe with")
-	}
-	ptScan(t, pt)
+	pt := ptProbingTable(t)
 	for range 20 {
 		ptScan(t, pt)
 		child := exec.Command("sleep", "60")
