@@ -45,8 +45,9 @@ type StatfsAnswer struct {
 // asked again nor waited for. A filesystem whose statfs answers from the
 // kernel's memory (answersFromMemory) is asked on the caller's goroutine:
 // a goroutine a second for the root filesystem alone cost `vigia top`
-// 0.06 % of a core at 1,000 processes (0.44 against 0.38 %, side by side). It is not safe for concurrent use: its owner (a
-// sensor, a collector) calls Stat from one goroutine at a time.
+// 0.06 % of a core at 1,000 processes (0.44 against 0.38 %, side by
+// side). It is not safe for concurrent use: its owner (a sensor, a
+// collector) calls Stat from one goroutine at a time.
 type StatfsGuard struct {
 	rootfs string
 	statfs StatfsFunc
