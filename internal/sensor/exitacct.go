@@ -26,8 +26,10 @@ const (
 	acctSettle = 50_000_000 // ns
 	// acctGrace is how long an exit waits for its record: the kernel sends
 	// the record before the exit event, so only a lagging reader makes it
-	// late.
-	acctGrace = 500_000_000 // ns
+	// late. Half a second was not enough on a machine with a spinner on
+	// every core and a test suite beside it: the spinner's exit went out
+	// without its CPU. Only an exit whose record was lost waits it out.
+	acctGrace = 3_000_000_000 // ns
 	// acctKeep is how long a record waits for its exit; a thread's record,
 	// or one whose exit was lost, waits no longer.
 	acctKeep = 10_000_000_000 // ns
