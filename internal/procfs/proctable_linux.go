@@ -331,33 +331,29 @@ func (t *ProcTable) probe(ctx context.Context, from, to uint64) (int, error) {
 		clock = processCPUTime
 	}
 	seen := 0
-	for _, pid := range t.retry {
+	// found visits pid if its CPU clock says a process leads it there.
+	found := func(pid uint64) bool {
 		if pid == self {
-			continue
-		}
-		if _, ok := clock(int32(pid)); ok {
-			t.name = strconv.AppendUint(t.name[:0], pid, 10)
-			if t.visit(int32(pid), t.name, t.entries[int32(pid)]) {
-				seen++
-			}
-		}
-	}
-	t.retry = t.retry[:0]
-	for pid := from + 1; pid <= to; pid++ {
-		if pid == self {
-			continue
+			return true
 		}
 		if _, ok := clock(int32(pid)); !ok {
-			// A process still being created was allocated last: the
-			// last PIDs of the range are the ones worth a second look.
-			if to-pid < probeMin {
-				t.retry = append(t.retry, pid)
-			}
-			continue
+			return false
 		}
 		t.name = strconv.AppendUint(t.name[:0], pid, 10)
 		if t.visit(int32(pid), t.name, t.entries[int32(pid)]) {
 			seen++
+		}
+		return true
+	}
+	for _, pid := range t.retry {
+		found(pid)
+	}
+	t.retry = t.retry[:0]
+	for pid := from + 1; pid <= to; pid++ {
+		// A process still being created was allocated last: the last
+		// PIDs of the range are the ones worth a second look.
+		if !found(pid) && to-pid < probeMin {
+			t.retry = append(t.retry, pid)
 		}
 		if (pid-from)%256 == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()

@@ -118,13 +118,13 @@ func (g *StatfsGuard) Stat(ctx context.Context, now time.Time, timeout time.Dura
 				stuckBefore[i] = true
 			}
 		}
-		path := filepath.Join(g.rootfs, mp)
-		if c == nil && answersFromMemory[mounts[i].FSType] {
-			st, err := g.statfs(path)
-			calls[i] = &statfsCall{start: now, res: statfsResult{st, err}, got: true}
-			continue
-		}
 		if c == nil {
+			path := filepath.Join(g.rootfs, mp)
+			if answersFromMemory[mounts[i].FSType] {
+				st, err := g.statfs(path)
+				calls[i] = &statfsCall{start: now, res: statfsResult{st, err}, got: true}
+				continue
+			}
 			c = &statfsCall{done: make(chan statfsResult, 1), start: now}
 			go func(f StatfsFunc, done chan<- statfsResult) {
 				st, err := f(path)
