@@ -20,6 +20,7 @@ type simRecorder struct {
 	now       time.Time
 	lastMaint time.Time
 	ops       []op
+	stmts     writeStmts
 	cpu       time.Duration // user+system time spent in the store
 }
 
@@ -31,6 +32,7 @@ func newSim(tb testing.TB, path string, nprocs int, start time.Time) *simRecorde
 	}
 	s.rec.top = s.opts.TopProcesses
 	sim.s = s
+	tb.Cleanup(sim.stmts.close)
 	return sim
 }
 
@@ -55,7 +57,7 @@ func (sim *simRecorder) run(tb testing.TB, d time.Duration, timer interface {
 			sim.ops = sim.s.rec.encode(sim.ops[:0], &rs[i])
 			sim.s.enqueue(sim.ops)
 		}
-		if err := sim.s.flush(); err != nil {
+		if err := sim.s.flush(&sim.stmts); err != nil {
 			tb.Fatal(err)
 		}
 		if sim.now.Sub(sim.lastMaint) >= 5*time.Second {

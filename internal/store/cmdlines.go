@@ -53,18 +53,12 @@ type cmdlineStmts struct {
 	insert, same *sql.Stmt
 }
 
-func prepareCmdlines(tx *sql.Tx) (*cmdlineStmts, error) {
-	ins, err := tx.Prepare("INSERT OR IGNORE INTO cmdlines (id, comm, cmdline, user) VALUES (?, ?, ?, ?)")
-	if err != nil {
-		return nil, err
-	}
-	same, err := tx.Prepare("SELECT comm = ? AND cmdline = ? AND user = ? FROM cmdlines WHERE id = ?")
-	if err != nil {
-		ins.Close()
-		return nil, err
-	}
-	return &cmdlineStmts{ins, same}, nil
-}
+// The cmdlines statements: store a text under an id unless the id is
+// taken, and ask whether the id's text is this one.
+const (
+	cmdlineInsert = "INSERT OR IGNORE INTO cmdlines (id, comm, cmdline, user) VALUES (?, ?, ?, ?)"
+	cmdlineSame   = "SELECT comm = ? AND cmdline = ? AND user = ? FROM cmdlines WHERE id = ?"
+)
 
 func (c *cmdlineStmts) Close() {
 	c.insert.Close()

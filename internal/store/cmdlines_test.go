@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"testing"
 	"time"
 
@@ -75,10 +76,7 @@ func TestCmdlineCollision(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	c, err := prepareCmdlines(tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := txCmdlines(t, tx)
 	defer c.Close()
 	got, err := c.id("b", "/bin/b", "u")
 	if err != nil {
@@ -93,4 +91,19 @@ func TestCmdlineCollision(t *testing.T) {
 	if nextCmd(cmdMask) != 1 {
 		t.Errorf("nextCmd(%d) = %d, want 1 (0 means no reference)", cmdMask, nextCmd(cmdMask))
 	}
+}
+
+// txCmdlines prepares the cmdlines statements in tx, for tests that write
+// rows outside the recorder.
+func txCmdlines(tb testing.TB, tx *sql.Tx) *cmdlineStmts {
+	tb.Helper()
+	ins, err := tx.Prepare(cmdlineInsert)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	same, err := tx.Prepare(cmdlineSame)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &cmdlineStmts{ins, same}
 }

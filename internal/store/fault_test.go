@@ -155,7 +155,9 @@ func TestBacklogBounded(t *testing.T) {
 	}
 	// Series definitions are never dropped: the newest readings refer to
 	// them and must still be writable.
-	if err := s.flush(); err != nil {
+	stmts := &writeStmts{}
+	defer stmts.close()
+	if err := s.flush(stmts); err != nil {
 		t.Fatalf("flush: %v", err)
 	}
 	var n int

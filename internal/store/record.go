@@ -403,6 +403,12 @@ func (s *Store) enqueue(ops []op) {
 	}
 	s.backlog = append(s.backlog, ops...)
 	s.trimLocked()
+	if len(ops) > 0 {
+		select {
+		case s.pending <- struct{}{}:
+		default: // the writer has been told already
+		}
+	}
 }
 
 // trimLocked drops the oldest journal entries while the backlog is over
@@ -433,32 +439,45 @@ func (s *Store) trimLocked() {
 // returning.
 const maxRetry = 5 * time.Second
 
-// writer flushes every FlushInterval (backing off while writes fail) and
-// runs maintenance between flushes until done is closed; then it flushes
-// once more and returns that flush's error.
+// writer flushes FlushInterval after the first reading it has not written
+// (backing off while writes fail) and runs maintenance after a flush, until
+// done is closed; then it flushes once more and returns that flush's
+// error. A burst of readings (the sensors on one cadence) arrives within a
+// few milliseconds, so it is written in one transaction, and the writer
+// does not wake while no reading comes: a ticker every FlushInterval
+// opened a transaction for every part of a burst the tick fell between,
+// and woke the agent twice a second to find nothing.
 func (s *Store) writer(done <-chan struct{}) error {
-	tick := time.NewTicker(s.opts.FlushInterval)
-	defer tick.Stop()
-	var lastMaint, retryAt time.Time
+	timer := time.NewTimer(0)
+	<-timer.C
+	defer timer.Stop()
+	armed := false // timer runs: a flush or a retry is due
+	stmts := &writeStmts{}
+	defer stmts.close()
+	var lastMaint time.Time
 	wait := s.opts.FlushInterval
 	for {
 		select {
 		case <-done:
-			if err := s.flush(); err != nil {
+			if err := s.flush(stmts); err != nil {
 				h := s.Health()
 				return fmt.Errorf("history: %d writes not saved: %w", h.Backlog, err)
 			}
 			return nil
-		case now := <-tick.C:
-			if now.Before(retryAt) {
-				continue
+		case <-s.pending:
+			if !armed {
+				timer.Reset(s.opts.FlushInterval)
+				armed = true
 			}
-			if err := s.flush(); err != nil {
+		case <-timer.C:
+			armed = false
+			if err := s.flush(stmts); err != nil {
 				wait = min(2*wait, maxRetry)
-				retryAt = now.Add(wait)
+				timer.Reset(wait)
+				armed = true
 				continue
 			}
-			wait, retryAt = s.opts.FlushInterval, time.Time{}
+			wait = s.opts.FlushInterval
 			if now := s.opts.Now(); now.Sub(lastMaint) >= 5*time.Second {
 				lastMaint = now
 				if err := s.maintain(now); err != nil {
@@ -470,7 +489,7 @@ func (s *Store) writer(done <-chan struct{}) error {
 }
 
 // flush writes the whole backlog in one transaction, or puts it back.
-func (s *Store) flush() error {
+func (s *Store) flush(stmts *writeStmts) error {
 	s.mu.Lock()
 	batch, bytes := s.backlog, s.backlogBytes
 	s.backlog, s.backlogBytes = nil, 0
@@ -478,7 +497,7 @@ func (s *Store) flush() error {
 	if len(batch) == 0 {
 		return nil
 	}
-	n, err := s.write(batch)
+	n, err := s.write(stmts, batch)
 	if err != nil {
 		err = fmt.Errorf("write history %s: %w", s.path, err)
 	}
@@ -520,28 +539,27 @@ func opSQL(k opKind) string {
 	}[k]
 }
 
-func (s *Store) write(batch []op) (journal int, err error) {
+func (s *Store) write(stmts *writeStmts, batch []op) (journal int, err error) {
+	if err := stmts.prepare(s.db, batch); err != nil {
+		return 0, err
+	}
 	tx, err := s.db.Begin()
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	var stmts [opExit + 1]*sql.Stmt
+	var inTx [opExit + 1]*sql.Stmt
 	var cmdlines *cmdlineStmts
 	for i := range batch {
 		o := &batch[i]
-		st := stmts[o.kind]
+		st := inTx[o.kind]
 		if st == nil {
-			if st, err = tx.Prepare(opSQL(o.kind)); err != nil {
-				return 0, err
-			}
+			st = tx.Stmt(stmts.ops[o.kind])
 			defer st.Close()
-			stmts[o.kind] = st
+			inTx[o.kind] = st
 		}
 		if (o.kind == opProcNew || o.kind == opProcExec || o.kind == opExit) && cmdlines == nil {
-			if cmdlines, err = prepareCmdlines(tx); err != nil {
-				return 0, err
-			}
+			cmdlines = stmts.cmdlines(tx)
 			defer cmdlines.Close()
 		}
 		switch o.kind {

@@ -291,10 +291,7 @@ func (t *template) stamp(tb testing.TB, s *Store, h int, what stampKind) {
 			tb.Fatal(err)
 		}
 		defer st.Close()
-		cl, err := prepareCmdlines(tx)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		cl := txCmdlines(tb, tx)
 		defer cl.Close()
 		for _, p := range t.procs {
 			cmd, err := cl.id(p[3].(string), p[4].(string), p[5].(string))

@@ -128,6 +128,8 @@ type Store struct {
 	errSince     time.Time
 	recording    bool
 	size         sizeState
+	// pending tells the writer that the backlog has readings to write.
+	pending chan struct{}
 
 	rec recorder // owned by Record's receiving goroutine
 }
@@ -176,7 +178,7 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkHeader(path, opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: opts, log: opts.Logger.With("db", path)}
+	s := &Store{path: path, opts: opts, log: opts.Logger.With("db", path), pending: make(chan struct{}, 1)}
 	dbPath := path
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
