@@ -149,11 +149,16 @@ func addMachineFlags(fs *flag.FlagSet, defaultSensors string) *machineFlags {
 // defaultIntervals says each sensor's default cadence, for --help.
 func defaultIntervals() string {
 	var b strings.Builder
+	same := true
 	for i, r := range sensor.Registry {
 		if i > 0 {
 			b.WriteString(", ")
+			same = same && r.Interval == sensor.Registry[0].Interval
 		}
 		fmt.Fprintf(&b, "%s %v", r.Name, r.Interval)
+	}
+	if same && len(sensor.Registry) > 0 {
+		return sensor.Registry[0].Interval.String() + " for every sensor"
 	}
 	return b.String()
 }

@@ -340,7 +340,7 @@ func TestWarmupReadsAgainSoon(t *testing.T) {
 		if len(got) != 1 || got[0].Time.Sub(begin) != sensor.WarmupDelay || got[0].Err != "" {
 			t.Errorf("readings %+v, want one good reading %v after start", got, sensor.WarmupDelay)
 		}
-		if h := health(e, reading.SensorCPU); h.Failures != 0 || h.Interval != 1500*time.Millisecond {
+		if h := health(e, reading.SensorCPU); h.Failures != 0 || h.Interval != sensor.DefaultInterval(reading.SensorCPU) {
 			t.Errorf("health %+v, want no failures and cpu's default interval", h)
 		}
 	})
