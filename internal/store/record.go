@@ -519,6 +519,7 @@ func (s *Store) flush(stmts *writeStmts) error {
 	}
 	s.lastErr, s.errSince = nil, time.Time{}
 	s.written += uint64(n)
+	s.transactions++
 	return nil
 }
 

@@ -130,6 +130,8 @@ type Store struct {
 	size         sizeState
 	// pending tells the writer that the backlog has readings to write.
 	pending chan struct{}
+	// transactions counts the writes that committed readings.
+	transactions uint64
 
 	rec recorder // owned by Record's receiving goroutine
 }
