@@ -132,6 +132,12 @@ const (
 	opExit
 )
 
+// namesCmdline says whether ops of kind k refer to a command line by its
+// id in cmdlines.
+func (k opKind) namesCmdline() bool {
+	return k == opProcNew || k == opProcExec || k == opExit
+}
+
 func (o *op) size() int {
 	n := 64 + len(o.data) + len(o.text[0]) + len(o.text[1]) + len(o.text[2]) + len(o.text[3])
 	if o.exit != nil {
@@ -559,7 +565,7 @@ func (s *Store) write(stmts *writeStmts, batch []op) (journal int, err error) {
 			defer st.Close()
 			inTx[o.kind] = st
 		}
-		if (o.kind == opProcNew || o.kind == opProcExec || o.kind == opExit) && cmdlines == nil {
+		if o.kind.namesCmdline() && cmdlines == nil {
 			cmdlines = stmts.cmdlines(tx)
 			defer cmdlines.Close()
 		}

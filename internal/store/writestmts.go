@@ -6,9 +6,9 @@ import "database/sql"
 // one connection (before a transaction takes it: the store has only the
 // one) and bound to each write transaction with Tx.Stmt, which reuses a
 // statement prepared on the transaction's connection. Preparing
-// them in every transaction (SQLite parses and plans each) was a third of
-// the store's CPU in `vigia serve` (`perf`, 1,000 processes). Owned by the
-// writer goroutine.
+// them in every transaction (SQLite parses and plans each) was a tenth of
+// the store's CPU in `vigia serve` (`perf`, 1,000 processes), and the
+// statements' closing at each commit more. Owned by the writer goroutine.
 type writeStmts struct {
 	ops             [opExit + 1]*sql.Stmt
 	cmdIns, cmdSame *sql.Stmt
@@ -30,7 +30,7 @@ func (w *writeStmts) prepare(db *sql.DB, batch []op) error {
 		if err := need(&w.ops[k], opSQL(k)); err != nil {
 			return err
 		}
-		if k == opProcNew || k == opProcExec || k == opExit {
+		if k.namesCmdline() {
 			if err := need(&w.cmdIns, cmdlineInsert); err != nil {
 				return err
 			}
