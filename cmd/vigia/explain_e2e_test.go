@@ -214,6 +214,9 @@ func recordChild(t *testing.T, self, name, env string) childRecording {
 	if !exits.await(int32(child.Process.Pid), 30*time.Second) {
 		t.Fatalf("no pass of watch --record handed over the exit of %s (%d) within 30 s of it, or watch ended first", name, child.Process.Pid)
 	}
+	exits.mu.Lock()
+	t.Logf("the exit of %s (%d) as watch handed it over: %s", name, child.Process.Pid, exits.records[int32(child.Process.Pid)])
+	exits.mu.Unlock()
 	if err := watch.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -229,11 +232,12 @@ func recordChild(t *testing.T, self, name, env string) childRecording {
 type passExits struct {
 	mu      sync.Mutex
 	seen    map[int32]bool
+	records map[int32]string // the exit as the reading had it, where it came as one
 	changed chan struct{} // a token after each reading; closed at the end of the stream
 }
 
 func newPassExits() *passExits {
-	return &passExits{seen: map[int32]bool{}, changed: make(chan struct{}, 1)}
+	return &passExits{seen: map[int32]bool{}, records: map[int32]string{}, changed: make(chan struct{}, 1)}
 }
 
 // read takes the stream to its end. It never blocks on the test, which
@@ -246,7 +250,7 @@ func (x *passExits) read(out io.Reader) {
 			Sensor string
 			Exits  *struct {
 				Watching  bool
-				Processes []struct{ PID int32 }
+				Processes []json.RawMessage
 			}
 			Events []struct {
 				Kind reading.EventKind
@@ -261,8 +265,12 @@ func (x *passExits) read(out io.Reader) {
 		}
 		x.mu.Lock()
 		if r.Exits != nil && r.Exits.Watching {
-			for _, p := range r.Exits.Processes {
-				x.seen[p.PID] = true
+			for _, raw := range r.Exits.Processes {
+				var p struct{ PID int32 }
+				if json.Unmarshal(raw, &p) == nil {
+					x.seen[p.PID] = true
+					x.records[p.PID] = string(raw)
+				}
 			}
 		} else {
 			for _, e := range r.Events {

@@ -48,6 +48,8 @@ type ProcTable struct {
 	retry []uint64
 	// probeClock is processCPUTime, or a test's stand-in.
 	probeClock func(pid int32) (uint64, bool)
+	// gone are the processes this pass found gone (Gone).
+	gone []GoneProcess
 
 	dents []byte // getdents64 records
 	path  []byte // "<pid>/<file>\x00", relative to dirfd
@@ -167,6 +169,19 @@ func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 // pass, and false when it could not be read.
 func (t *ProcTable) Forks() (uint64, bool) { return t.forks, t.hasForks }
 
+// GoneProcess is a process that the last pass found gone, as the pass
+// before it read it.
+type GoneProcess struct {
+	PID        int32
+	StartTicks uint64 // start time in clock ticks after boot
+	Ticks      uint64 // utime+stime in clock ticks at its last pass
+}
+
+// Gone returns the processes the last Scan found gone: the CPU time the
+// table last saw of a process whose exit nothing else accounted for. The
+// slice is the table's, valid until the next Scan.
+func (t *ProcTable) Gone() []GoneProcess { return t.gone }
+
 // OwnNamespace reports whether the table reads the procfs of vigia's own
 // PID namespace, so PIDs from the kernel (process events) name its entries.
 func (t *ProcTable) OwnNamespace() bool { return t.ownNS }
@@ -241,9 +256,11 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 		t.passes = 0
 		return nil, err
 	}
+	t.gone = t.gone[:0]
 	if seen != len(t.entries) {
 		for pid, e := range t.entries {
 			if e.seen != t.gen {
+				t.gone = append(t.gone, GoneProcess{PID: e.PID, StartTicks: e.StartTicks, Ticks: e.Ticks})
 				t.release(e)
 				delete(t.entries, pid)
 				t.recycle(e)

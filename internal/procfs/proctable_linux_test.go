@@ -166,6 +166,9 @@ func TestProcTableFixture(t *testing.T) {
 			if got := pt.HeldFDs(); got != opts.wantHeld {
 				t.Errorf("HeldFDs() after the first pass = %d, want %d", got, opts.wantHeld)
 			}
+			if got := pt.Gone(); len(got) != 0 {
+				t.Errorf("Gone() after the first pass = %+v, want none", got)
+			}
 
 			// The user's I/O sample stays with each process's entry: a
 			// reused PID's and a new process's start with none.
@@ -208,6 +211,17 @@ func TestProcTableFixture(t *testing.T) {
 			}
 			if diff := cmp.Diff(want2, ptScan(t, pt), ptIgnoreHandles); diff != "" {
 				t.Errorf("second pass mismatch (-want +got):\n%s", diff)
+			}
+			// 101 is gone, as the first pass read it; 105's PID is another
+			// process's now, which the pass tells by its start time alone.
+			var wantGone []GoneProcess
+			for _, e := range want {
+				if e.PID == 101 {
+					wantGone = append(wantGone, GoneProcess{PID: 101, StartTicks: e.StartTicks, Ticks: e.Ticks})
+				}
+			}
+			if diff := cmp.Diff(wantGone, pt.Gone()); len(wantGone) != 1 || diff != "" {
+				t.Errorf("Gone() after the second pass (-want +got):\n%s", diff)
 			}
 			if got := pt.HeldFDs(); got != opts.wantHeld {
 				t.Errorf("HeldFDs() after the second pass = %d, want %d", got, opts.wantHeld)

@@ -44,7 +44,8 @@ const MaxExited = 4096
 // are read from /proc at its exec (or fork), CPU and I/O from its
 // taskstats record, or at its exit when /proc still had it (the zombie
 // before its parent reaps it), else at the exec: Final and Taskstats say
-// which.
+// which. An exit that is not final has as its CPU what the process
+// table's last pass saw, where that is more.
 type ExitedProcess struct {
 	PID      int32     `json:"pid"`
 	PPID     int32     `json:"ppid"`

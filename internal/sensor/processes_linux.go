@@ -18,6 +18,9 @@ type procsOS struct {
 	// check) when the next one starts.
 	mu    sync.Mutex
 	table *procfs.ProcTable
+	// last is what the table last saw of the processes it found gone,
+	// for the exits whose own count never came.
+	last lastPass
 	// exits lists the processes that exit between two reads; nil when the
 	// kernel refused the subscription (exitsDenied) or the table reads
 	// another machine's /proc.
@@ -89,6 +92,8 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	case p.exitsDenied:
 		exits = &reading.Exits{Processes: []reading.ExitedProcess{}}
 	}
+	p.last.note(now, p.table.Gone(), float64(p.table.ClockTicks()), p.table.StartTime)
+	p.last.fill(exits)
 	dt := now.Sub(p.prev)
 	warm := p.warm
 	prevForks, hadForks := p.forks, p.hasForks
