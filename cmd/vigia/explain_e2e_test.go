@@ -233,7 +233,7 @@ type passExits struct {
 	mu      sync.Mutex
 	seen    map[int32]bool
 	records map[int32]string // the exit as the reading had it, where it came as one
-	changed chan struct{} // a token after each reading; closed at the end of the stream
+	changed chan struct{}    // a token after each reading; closed at the end of the stream
 }
 
 func newPassExits() *passExits {
