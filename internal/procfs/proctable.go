@@ -6,6 +6,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// GoneProcess is a process that the last pass found gone, as the pass
+// before it read it.
+type GoneProcess struct {
+	PID        int32
+	StartTicks uint64 // start time in clock ticks after boot
+	Ticks      uint64 // utime+stime in clock ticks at its last pass
+}
+
 // ProcEntry is one process as the last pass of a ProcTable saw it. Its
 // identity is (PID, StartTicks): a reused PID with another start time is a
 // new process, whose cmdline and user are read afresh.

@@ -169,14 +169,6 @@ func (t *ProcTable) MemTotal() uint64 { return t.memTot }
 // pass, and false when it could not be read.
 func (t *ProcTable) Forks() (uint64, bool) { return t.forks, t.hasForks }
 
-// GoneProcess is a process that the last pass found gone, as the pass
-// before it read it.
-type GoneProcess struct {
-	PID        int32
-	StartTicks uint64 // start time in clock ticks after boot
-	Ticks      uint64 // utime+stime in clock ticks at its last pass
-}
-
 // Gone returns the processes the last Scan found gone: the CPU time the
 // table last saw of a process whose exit nothing else accounted for. The
 // slice is the table's, valid until the next Scan.
