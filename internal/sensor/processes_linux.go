@@ -92,8 +92,12 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 	case p.exitsDenied:
 		exits = &reading.Exits{Processes: []reading.ExitedProcess{}}
 	}
-	p.last.note(now, p.table.Gone(), float64(p.table.ClockTicks()), p.table.StartTime)
-	p.last.fill(exits)
+	if p.exits != nil {
+		// Only the kernel's exits can lack their count; the pass diff's
+		// have none to lack.
+		p.last.note(now, p.table.Gone(), float64(p.table.ClockTicks()), p.table.StartTime)
+		p.last.fill(exits)
+	}
 	dt := now.Sub(p.prev)
 	warm := p.warm
 	prevForks, hadForks := p.forks, p.hasForks
