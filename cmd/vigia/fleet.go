@@ -157,7 +157,6 @@ func runFleet(ctx context.Context, e *env, args []string) error {
 		return exec.Command(self, args...)
 	}
 	s := &setup{cfg: cfg, rules: cfg.Rules}
-	e.beQuiet()
 	return tui.RunFleet(ctx, tui.FleetOptions{
 		Source:  fleet.New(o),
 		URL:     pc.URL(),

@@ -35,6 +35,10 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, env *env, args []string) error
+	// quiet marks a command that runs until stopped, a few goroutines
+	// woken by timers for a few milliseconds of work: it is tuned to wake
+	// the machine as little as it can (oneProcessor, widenTimerSlack).
+	quiet bool
 }
 
 // env is what a command may touch of the outside world; tests swap it.
@@ -74,19 +78,19 @@ func (e *env) zone() *time.Location { return e.clock().Location() }
 
 func commands() []command {
 	return []command{
-		{"top", "the full-screen dashboard and task manager", runTop},
-		{"watch", "stream readings as lines with bars and statuses (or JSON lines)", runWatch},
-		{"snapshot", "read every sensor once, print it all, and exit", runSnapshot},
-		{"fleet", "every machine Prometheus scrapes, as one table: vigia fleet --prometheus URL", runFleet},
-		{"serve", "run as an agent: HTTP API, live stream, Prometheus /metrics, web dashboard", runServe},
-		{"history", "show a recorded metric over a time range", runHistory},
-		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport},
-		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert},
-		{"config", "check a config file: vigia config check FILE", runConfig},
-		{"rules", "export the rules as Prometheus alerting rules: vigia rules export --format prometheus", runRules},
-		{"completion", "print a shell completion script: vigia completion bash|zsh|fish", runCompletion},
-		{"man", "print the manual page (roff, section 1)", runMan},
-		{"version", "print the version", runVersion},
+		{"top", "the full-screen dashboard and task manager", runTop, true},
+		{"watch", "stream readings as lines with bars and statuses (or JSON lines)", runWatch, true},
+		{"snapshot", "read every sensor once, print it all, and exit", runSnapshot, false},
+		{"fleet", "every machine Prometheus scrapes, as one table: vigia fleet --prometheus URL", runFleet, true},
+		{"serve", "run as an agent: HTTP API, live stream, Prometheus /metrics, web dashboard", runServe, true},
+		{"history", "show a recorded metric over a time range", runHistory, false},
+		{"report", "summarise a recorded period: peaks, alerts, processes, disk growth", runReport, false},
+		{"alert", "send a test alert through the notifiers: vigia alert test [--notifier NAME]", runAlert, false},
+		{"config", "check a config file: vigia config check FILE", runConfig, false},
+		{"rules", "export the rules as Prometheus alerting rules: vigia rules export --format prometheus", runRules, false},
+		{"completion", "print a shell completion script: vigia completion bash|zsh|fish", runCompletion, false},
+		{"man", "print the manual page (roff, section 1)", runMan, false},
+		{"version", "print the version", runVersion, false},
 	}
 }
 
@@ -94,6 +98,11 @@ func main() {
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout),
 		quiet: func() { oneProcessor(os.Getenv) }}
 	name, _ := commandOf(e, os.Args[1:])
+	if isQuiet(name) {
+		// Before any signal is caught: an interrupt during the exec still
+		// ends the program, as the user meant.
+		widenTimerSlack()
+	}
 	// Signals are caught for the whole run, and only here: a second one
 	// while the command winds down is absorbed, not fatal half-way.
 	ctx, _ := signal.NotifyContext(context.Background(), stopSignals(name)...)
@@ -157,6 +166,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			if c.quiet {
+				e.beQuiet()
+			}
 			return exitCode(e, c.run(ctx, e, rest))
 		}
 	}

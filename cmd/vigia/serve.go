@@ -39,7 +39,9 @@ uses node_exporter's names for the series both export, so dashboards and
 alert rules written for node_exporter work unchanged (docs/api.md). The
 agent runs Go's garbage collector at GOGC=25, a smaller heap for a little
 more CPU, and Go code on one processor (at most one core of the host);
-GOGC and GOMAXPROCS in the environment override them.
+GOGC and GOMAXPROCS in the environment override them. Its timers may fire
+up to 4 ms late (the kernel's timer slack, unless a wider one is set), so
+that the kernel wakes it less often.
 
 Examples:
   vigia serve                                        # http://127.0.0.1:8519/
@@ -146,7 +148,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	tuneGC(e.getenv, agentGC)
-	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {
 		return err

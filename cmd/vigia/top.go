@@ -103,7 +103,6 @@ func runTop(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.beQuiet()
 	tuneGC(e.getenv, topGC)
 	every := m.interval
 	if every == 0 && s.cfg.Interval == 0 {

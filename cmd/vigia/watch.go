@@ -60,7 +60,6 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err := s.checkNotifiers(); err != nil {
 		return err
 	}
-	e.beQuiet()
 	eng, err := s.newEngine()
 	if err != nil {
 		return err
