@@ -66,7 +66,7 @@ func (c *self) Update(emit reading.Emit) error {
 		}
 	}
 	var n int
-	if n, c.dents, err = procfs.CountDir("/proc/self/fd", c.dents); err == nil {
+	if n, c.dents, err = procfs.CountFDs("/proc/self/fd", c.dents); err == nil {
 		emit(selfOpenFDs, float64(n))
 	}
 	var nofile, as syscall.Rlimit

@@ -44,6 +44,24 @@ func CountDir(dir string, dents []byte) (int, []byte, error) {
 	return count, dents, nil
 }
 
+// CountFDs returns how many files are open in the process whose fd
+// directory is dir (/proc/PID/fd). Since Linux 6.2 that directory's size is
+// the count, the weight of the kernel's bitmap of open descriptors: one
+// stat, where a listing costs the kernel 1.6 µs an entry (with 180 files
+// open, 4 % of serve's CPU when scraped once a second). Older kernels give
+// a size of 0, and the entries are counted (dents as in CountDir), which
+// counts the descriptor the listing holds too.
+func CountFDs(dir string, dents []byte) (int, []byte, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return 0, dents, &fs.PathError{Op: "stat", Path: dir, Err: err}
+	}
+	if st.Size > 0 {
+		return int(st.Size), dents, nil
+	}
+	return CountDir(dir, dents)
+}
+
 // listDir calls fn for every entry of dir (see eachDirent), listing with
 // getdents on dents, grown when empty and returned for the next call,
 // rather than os.Open and ReadDir, which add fcntl and epoll calls and

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 )
 
@@ -64,4 +65,40 @@ func FuzzEachDirent(f *testing.F) {
 			t.Errorf("%d names from %d bytes", n, len(b))
 		}
 	})
+}
+
+// TestCountFDs: the count of a process's open files moves with the files
+// it opens, and is the listing's count less the descriptor the listing
+// itself holds (or the listing's where the kernel gives no size).
+func TestCountFDs(t *testing.T) {
+	const dir = "/proc/self/fd"
+	before, _, err := CountFDs(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+	}
+	n, _, err := CountFDs(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, _, err := CountDir(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != before+200 {
+		t.Errorf("%d files open after 200 more, %d before", n, before)
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(dir, &st) == nil && st.Size > 0 && n != listed-1 {
+		t.Errorf("%d files open by the directory's size, %d listed (one the listing's own)", n, listed)
+	}
+	if _, _, err := CountFDs(filepath.Join(t.TempDir(), "missing"), nil); err == nil {
+		t.Error("no error for a missing directory")
+	}
 }
