@@ -28,6 +28,7 @@ type recorder struct {
 	lastProcs  int64 // when live processes' rows were last refreshed
 	top        int
 	idx        []int
+	key        []byte // seriesID's lookup key, built without allocating
 }
 
 type procKey struct {
@@ -148,14 +149,18 @@ func (o *op) size() int {
 
 // seriesID returns the id of a series, defining it when new.
 func (r *recorder) seriesID(ops []op, sensor, metric string, labels []reading.Label, unit reading.Unit, kind reading.Kind) (int64, []op) {
-	lk := reading.Labels(labels).Key()
-	key := sensor + "\x00" + metric + "\x00" + lk
-	if id, ok := r.series[key]; ok {
+	r.key = append(append(append(append(r.key[:0], sensor...), 0), metric...), 0)
+	r.key = reading.Labels(labels).AppendKey(r.key)
+	// Most series are known: the lookup by the bytes allocates nothing,
+	// where a key string cost an allocation per metric of every reading.
+	if id, ok := r.series[string(r.key)]; ok {
 		return id, ops
 	}
+	key := string(r.key)
 	r.nextSeries++
 	id := r.nextSeries
 	r.series[key] = id
+	lk := key[len(sensor)+len(metric)+2:]
 	return id, append(ops, op{kind: opSeries, id: id, text: [4]string{sensor, metric, lk, string(unit)}, ints: [4]int64{int64(kind)}})
 }
 
