@@ -11,23 +11,20 @@ import (
 	"github.com/vigia-dev/vigia/internal/procfs"
 )
 
-// readCgroupV1 is readCgroup for a host without cgroup v2: the memory and
-// cpu hierarchies are read from /sys/fs/cgroup/memory and /sys/fs/cgroup/cpu
-// (usually a link to cpu,cpuacct). v1 has no per-group pressure.
-func readCgroupV1(pfs procfs.FS, self []byte) (*cgroupSample, error) {
+// readCgroupV1 is readCgroupV2 for a host without cgroup v2: the group's
+// directories in the memory and cpu hierarchies (usually /sys/fs/cgroup/cpu,
+// a link to cpu,cpuacct), "" for one not mounted. v1 has no per-group
+// pressure.
+func readCgroupV1(memDir, cpuDir, cpuMount string) (*cgroupSample, error) {
 	cg := &cgroupSample{}
-	if rel, ok := procfs.ParseSelfCgroupV1(self, "memory"); ok {
-		if dir, _ := cgroupV1Dir(pfs, "memory", rel); dir != "" {
-			if err := readMemoryV1(cg, dir); err != nil {
-				return nil, err
-			}
+	if memDir != "" {
+		if err := readMemoryV1(cg, memDir); err != nil {
+			return nil, err
 		}
 	}
-	if rel, ok := procfs.ParseSelfCgroupV1(self, "cpu"); ok {
-		if dir, mount := cgroupV1Dir(pfs, "cpu", rel); dir != "" {
-			if err := readCPUV1(cg, dir, mount); err != nil {
-				return nil, err
-			}
+	if cpuDir != "" {
+		if err := readCPUV1(cg, cpuDir, cpuMount); err != nil {
+			return nil, err
 		}
 	}
 	if !cg.memLimited && !cg.cpuLimited {

@@ -26,6 +26,8 @@ type Memory struct {
 	vmRates *Counters[string]
 	page    uint64
 	vmOut   []procfs.VMStatField
+	// self is where vigia's cgroup is (Linux: memory_linux.go).
+	self selfCgroup
 }
 
 // NewMemory returns a Memory sensor reading fs.

@@ -1,6 +1,7 @@
 package sensor
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,7 +33,7 @@ func (m *Memory) Read(ctx context.Context, now time.Time) (reading.Reading, erro
 	// odd kernel) the memory figures are still right.
 	m.vmBuf, err = m.fs.VMStat(&m.vm, m.vmBuf)
 	m.haveVM = err == nil
-	cg, cgErr := readCgroup(m.fs)
+	cg, cgErr := m.readCgroup()
 	r := m.memoryReading(now, cg)
 	if cgErr != nil {
 		r.Note = cgErr.Error()
@@ -52,43 +53,90 @@ func cgroupMount(pfs procfs.FS) string {
 	return ""
 }
 
-// readCgroup finds vigia's cgroup and its limits: v2, or v1 on a host
-// whose v1 trees hold the controllers (cgroupv1_linux.go). It returns nil and no error when there is
-// no limit on the way up to the root.
-//
-// Limits are hierarchical: a container's memory.max may be "max" while its
-// pod's is 512 MiB. So every level is read and the tightest limit wins; the
-// usage reported against it is that of the cgroup that sets it.
-func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
-	selfPath := pfs.Proc("self", "cgroup")
-	b, err := procfs.ReadFile(selfPath)
+// selfCgroup is where vigia's cgroup is, found from the text of
+// /proc/self/cgroup. Finding it stats the mounts of both cgroup versions
+// and the group's own directory, as many calls as reading its limits: the
+// answer changes only when the process is moved, which changes the text,
+// so it is found again only then.
+type selfCgroup struct {
+	text []byte // /proc/self/cgroup's when found; nil before
+	err  error  // the text's, when it cannot be parsed
+	v1   bool
+	// own and mount are the v2 group's directory and the cgroup2 mount
+	// ("" for none: no cgroup is read).
+	own, mount string
+	// memV1 and cpuV1 are the v1 group's directories in the memory and cpu
+	// hierarchies ("" when not mounted), cpuV1Mount the cpu hierarchy's.
+	memV1, cpuV1, cpuV1Mount string
+}
+
+// findSelfCgroup finds vigia's cgroup from text, /proc/self/cgroup's: v2,
+// or v1 on a host whose v1 trees hold the controllers
+// (cgroupv1_linux.go). A path that does not exist under the mount is
+// relative to another cgroup namespace's root, as seen from a container
+// without its own namespace: the mount root is then the container's own
+// cgroup.
+func findSelfCgroup(pfs procfs.FS, text []byte) selfCgroup {
+	s := selfCgroup{text: text}
+	rel, err := procfs.ParseSelfCgroup(text)
+	// A hybrid host has a v2 line too, for a cgroup2 mount without the
+	// cpu and memory controllers: the limits are in the v1 trees.
+	if errors.Is(err, procfs.ErrNoCgroupV2) || err == nil && cgroupV1Rules(cgroupMount(pfs), cgroupV1Mounts(pfs)) {
+		s.v1 = true
+		if rel, ok := procfs.ParseSelfCgroupV1(text, "memory"); ok {
+			s.memV1, _ = cgroupV1Dir(pfs, "memory", rel)
+		}
+		if rel, ok := procfs.ParseSelfCgroupV1(text, "cpu"); ok {
+			s.cpuV1, s.cpuV1Mount = cgroupV1Dir(pfs, "cpu", rel)
+		}
+		return s
+	}
+	if err != nil {
+		s.err = fmt.Errorf("cgroup: %s: %w", pfs.Proc("self", "cgroup"), err)
+		return s
+	}
+	if s.mount = cgroupMount(pfs); s.mount == "" {
+		return s
+	}
+	s.own = filepath.Join(s.mount, filepath.FromSlash(path.Clean(rel)))
+	if _, err := os.Stat(s.own); err != nil {
+		s.own = s.mount
+	}
+	return s
+}
+
+// readCgroup reads vigia's cgroup and its limits, finding it again when
+// /proc/self/cgroup has changed. It returns nil and no error when there is
+// no cgroup or no limit on the way up to the root.
+func (m *Memory) readCgroup() (*cgroupSample, error) {
+	b, err := procfs.ReadFile(m.fs.Proc("self", "cgroup"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cgroup: %w", err)
 	}
-	rel, err := procfs.ParseSelfCgroup(b)
-	// A hybrid host has a v2 line too, for a cgroup2 mount without the
-	// cpu and memory controllers: the limits are in the v1 trees.
-	if errors.Is(err, procfs.ErrNoCgroupV2) || err == nil && cgroupV1Rules(cgroupMount(pfs), cgroupV1Mounts(pfs)) {
-		return readCgroupV1(pfs, b)
+	if m.self.text == nil || !bytes.Equal(b, m.self.text) {
+		m.self = findSelfCgroup(m.fs, b)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cgroup: %s: %w", selfPath, err)
-	}
-	mount := cgroupMount(pfs)
-	if mount == "" {
+	switch s := &m.self; {
+	case s.err != nil:
+		return nil, s.err
+	case s.v1:
+		return readCgroupV1(s.memV1, s.cpuV1, s.cpuV1Mount)
+	case s.mount == "":
 		return nil, nil
+	default:
+		return readCgroupV2(s.own, s.mount)
 	}
-	own := filepath.Join(mount, filepath.FromSlash(path.Clean(rel)))
-	if _, err := os.Stat(own); err != nil {
-		// The path is relative to another cgroup namespace's root, as seen
-		// from a container without its own namespace: the mount root is
-		// then the container's own cgroup.
-		own = mount
-	}
+}
 
+// readCgroupV2 reads the v2 group at own, under mount.
+//
+// Limits are hierarchical: a container's memory.max may be "max" while its
+// pod's is 512 MiB. So every level is read and the tightest limit wins; the
+// usage reported against it is that of the cgroup that sets it.
+func readCgroupV2(own, mount string) (*cgroupSample, error) {
 	cg := &cgroupSample{}
 	var memDir string
 	var cpuCores float64
@@ -134,6 +182,7 @@ func readCgroup(pfs procfs.FS) (*cgroupSample, error) {
 		}
 		cg.oomKills, cg.haveOOMKills = ev.OOMKill, ev.HasOOMKill
 	}
+	var err error
 	if cg.cpuLimited {
 		if cg.cpuStat, cg.haveCPUStat, err = readCgroupFile(filepath.Join(cg.cpuDir, "cpu.stat"), procfs.ParseCgroupCPUStat); err != nil {
 			return nil, err

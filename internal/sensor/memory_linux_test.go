@@ -415,3 +415,31 @@ func TestMemoryCgroupHybrid(t *testing.T) {
 			got["cgroup.memory.max"], got["cgroup.cpu.quota_cores"])
 	}
 }
+
+// TestMemoryFollowsAMoveToAnotherCgroup: where vigia's cgroup is is found
+// once, and again when /proc/self/cgroup changes: moved from the container
+// up to its pod, the pod's 1 GiB is the limit and its usage the usage.
+func TestMemoryFollowsAMoveToAnotherCgroup(t *testing.T) {
+	t.Parallel()
+	root, pfs := copyMachine(t, "cgroup-limits")
+	m := NewMemory(pfs)
+	for i, tc := range []struct {
+		self         string
+		max, current float64
+	}{
+		{"0::/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope\n", 536870912, 402653184},
+		{"0::/kubepods.slice/kubepods-burstable.slice/pod7f3c/cri-containerd-9a1b.scope\n", 536870912, 402653184},
+		{"0::/kubepods.slice/kubepods-burstable.slice/pod7f3c\n", 1073741824, 700000000},
+	} {
+		writeFile(t, filepath.Join(root, "proc/self/cgroup"), tc.self)
+		r, err := m.Read(context.Background(), cmlNow.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := cmlValues(r)
+		if got["cgroup.memory.max"] != tc.max || got["cgroup.memory.current"] != tc.current {
+			t.Errorf("read %d in %s: max %v, current %v; want %v, %v", i, strings.TrimSpace(tc.self),
+				got["cgroup.memory.max"], got["cgroup.memory.current"], tc.max, tc.current)
+		}
+	}
+}

@@ -13,3 +13,6 @@ import (
 func (m *Memory) Read(ctx context.Context, now time.Time) (reading.Reading, error) {
 	return reading.Reading{}, ErrUnsupported
 }
+
+// selfCgroup: only Linux has cgroups.
+type selfCgroup struct{}
