@@ -27,7 +27,7 @@ measure_windows() {
 	for ((r = 1; r <= $2; r++)); do
 		bench/wakeups.sh "$1" "${measured[@]}" | tail -n +2 |
 			awk -v names="${names[*]}" -v r="$r" 'BEGIN {split(names, n, " ")}
-				{printf "round %d  %-16s %6s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
+				{printf "round %d  %-16s %7s %% of a core  %7s wake-ups/s\n", r, n[NR], $3, $4}'
 	done
 }
 
