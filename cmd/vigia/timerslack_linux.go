@@ -13,11 +13,11 @@ import (
 // are idle again: a burst of work (a sample, a scrape, a frame) is dozens
 // of its wake-ups, each a context switch, with the kernel's default 50 µs
 // of slack. With 4 ms, at 1,000 processes on 2 cores, serve scraped once a
-// second went from 0.73-0.80 % of a core and 79-86 wake-ups a second to
-// 0.60 % and 28-30, and top from 0.47 % and 31-36 to 0.37-0.40 % and 15
-// (docs/PERFORMANCE.md, "Timer slack"). Nothing here is timed that finely:
-// sensors sample every second or more, and input and requests wake the
-// program at once (slack delays only timers).
+// second went from 0.72-0.84 % of a core and 66-85 wake-ups a second to
+// 0.65-0.72 % and 23-32, and top's wake-ups from 28-32 a second to 14, for
+// a few percent of its CPU (docs/PERFORMANCE.md, "Timer slack"). Nothing
+// here is timed that finely: sensors sample every second or more, and
+// input and requests wake the program at once (slack delays only timers).
 //
 // A thread's slack is inherited by the threads it starts, but the system
 // monitor is started before any of this program's code runs, so the slack
