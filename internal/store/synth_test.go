@@ -27,13 +27,14 @@ type machine struct {
 	cadence  map[string]time.Duration
 }
 
-// cadences are the engine's default intervals.
+// cadences are the engine's default intervals: every sensor every 2 s.
 func cadences() map[string]time.Duration {
-	return map[string]time.Duration{
-		reading.SensorCPU: 1500 * time.Millisecond, reading.SensorMemory: 2 * time.Second, reading.SensorLoad: 2 * time.Second,
-		reading.SensorTemperature: 1800 * time.Millisecond, reading.SensorDisk: 2 * time.Second, reading.SensorNetwork: 2 * time.Second,
-		reading.SensorProcesses: 2 * time.Second, reading.SensorSelf: 2 * time.Second,
+	m := map[string]time.Duration{}
+	for _, name := range []string{reading.SensorCPU, reading.SensorMemory, reading.SensorLoad, reading.SensorTemperature,
+		reading.SensorDisk, reading.SensorNetwork, reading.SensorProcesses, reading.SensorSelf} {
+		m[name] = 2 * time.Second
 	}
+	return m
 }
 
 func newMachine(seed uint64, nprocs int, start time.Time) *machine {
