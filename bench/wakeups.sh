@@ -3,9 +3,9 @@
 # window: CPU (the nanoseconds its threads ran, summed over
 # /proc/PID/task/*/schedstat, where utime+stime counts 10 ms ticks: a
 # program using 0.4 % of a core is 12 ticks in 30 s, too coarse to tell 5 %
-# apart) and how often its threads
-# went to sleep (voluntary context switches summed over /proc/PID/task/*,
-# a sleep per wake-up) or were taken off the CPU (involuntary), per second.
+# apart) and how often its threads went to sleep (voluntary context
+# switches summed over /proc/PID/task/*, a sleep per wake-up) or were taken
+# off the CPU (involuntary), per second.
 # Threads that end during the window are not counted, so start measuring
 # after the program has settled.
 #
