@@ -22,7 +22,8 @@ import (
 // A thread's slack is inherited by the threads it starts, but the system
 // monitor is started before any of this program's code runs, so the slack
 // is set and the same binary executed again, in the same process (same PID,
-// arguments, environment and open files). It returns without doing so when
+// arguments, environment and open files), which costs the start-up once
+// more (about 5 ms, once for a command that runs until stopped). It returns without doing so when
 // the slack is already that wide (as after the exec, or as set by a service
 // manager), when the kernel keeps it (a real-time task has none), or when
 // the program on disk is no longer the one running (an upgrade replaced it).
