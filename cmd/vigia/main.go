@@ -37,7 +37,8 @@ type command struct {
 	run     func(ctx context.Context, env *env, args []string) error
 	// quiet marks a command that runs until stopped, a few goroutines
 	// woken by timers for a few milliseconds of work: it is tuned to wake
-	// the machine as little as it can (oneProcessor, widenTimerSlack).
+	// the machine as little as it can (oneProcessor, widenTimerSlack), and
+	// holds no more memory than it uses (releaseStartupPages).
 	quiet bool
 }
 
@@ -49,7 +50,8 @@ type env struct {
 	// interactive reports whether stdout is a terminal.
 	interactive bool
 	// quiet, when set, tunes the process for a long-running light command
-	// (oneProcessor); tests leave it nil so they keep their own runtime.
+	// (oneProcessor, releaseStartupPages); tests leave it nil so they keep
+	// their own runtime.
 	quiet func()
 	// now, when set, is the wall clock, and the location of what it returns
 	// is the time zone commands show times in: a test fixes both, say 00:30
@@ -96,7 +98,7 @@ func commands() []command {
 
 func main() {
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, interactive: isTerminal(os.Stdout),
-		quiet: func() { oneProcessor(os.Getenv) }}
+		quiet: func() { oneProcessor(os.Getenv); releaseStartupPages() }}
 	name, _ := commandOf(e, os.Args[1:])
 	if isQuiet(name) {
 		// Before any signal is caught: an interrupt during the exec still
