@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,6 +60,27 @@ func cleanEnv(t *testing.T, extra ...string) []string {
 		env = append(env, "TZ="+tz)
 	}
 	return append(env, extra...)
+}
+
+// startPiped starts cmd with start (cmd.Start when nil) and returns its
+// standard output; the process is killed and waited for when the test ends.
+func startPiped(t *testing.T, cmd *exec.Cmd, start func(*exec.Cmd) error) io.Reader {
+	t.Helper()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if start == nil {
+		start = (*exec.Cmd).Start
+	}
+	if err := start(cmd); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return out
 }
 
 // vigia runs the binary with a clean locale and no colour, and returns its

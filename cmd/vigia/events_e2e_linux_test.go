@@ -133,17 +133,7 @@ func watchCgroups(t *testing.T) <-chan reading.Reading {
 	t.Helper()
 	watch := exec.Command(vigiaBin, "watch", "--json", "--sensors", "cgroups", "--interval", "500ms")
 	watch.Env = cleanEnv(t)
-	out, err := watch.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := watch.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		watch.Process.Kill()
-		watch.Wait()
-	})
+	out := startPiped(t, watch, nil)
 	lines := make(chan reading.Reading)
 	go func() {
 		defer close(lines)

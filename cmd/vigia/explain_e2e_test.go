@@ -184,14 +184,7 @@ func recordChild(t *testing.T, self, name, env string) childRecording {
 	}
 	watch := exec.Command(vigiaBin, "watch", "--record", "--db", db, "--sensors", "processes,cgroups", "--interval", "250ms", "--json")
 	watch.Env = cleanEnv(t)
-	out, err := watch.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := watch.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { watch.Process.Kill(); watch.Wait() })
+	out := startPiped(t, watch, nil)
 	exits := newPassExits()
 	go exits.read(out)
 	time.Sleep(2 * time.Second) // a baseline

@@ -21,16 +21,7 @@ func TestQuietCommandsReleaseStartupPages(t *testing.T) {
 	copyFile(t, vigiaBin, bin)
 	cmd := exec.Command(bin, "watch", "--json", "--interval", "200ms")
 	cmd.Env = cleanEnv(t)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(out)
+	sc := bufio.NewScanner(startPiped(t, cmd, nil))
 	for range 10 { // a few passes: what they use is back by now
 		if !sc.Scan() {
 			t.Fatal("watch stopped printing")

@@ -30,15 +30,7 @@ func TestQuietCommandsWidenTheirTimerSlack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(vigiaBin, "watch", "--json", "--interval", "200ms", "--sensors", "cpu")
 			cmd.Env = cleanEnv(t)
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := startWithSlack(cmd, tc.parentSlack); err != nil {
-				t.Fatal(err)
-			}
-			defer cmd.Wait()
-			defer cmd.Process.Kill()
+			out := startPiped(t, cmd, func(cmd *exec.Cmd) error { return startWithSlack(cmd, tc.parentSlack) })
 			// A reading out means main has run, the exec behind it.
 			if !bufio.NewScanner(out).Scan() {
 				t.Fatal("watch printed nothing")
