@@ -50,3 +50,13 @@ func benchHandler(b *testing.B, c *Collector) {
 		}
 	}
 }
+
+// BenchmarkHandlerVigia is a scrape of vigia's own series alone, from a
+// snapshot of every sensor with alerts, health and outputs: what a
+// scrape costs beyond node_exporter's collectors.
+func BenchmarkHandlerVigia(b *testing.B) {
+	opts := fixtureOptions()
+	self := node.Self()
+	opts.Process = func(e reading.Emit) { self.Update(e) }
+	benchHandler(b, New(opts))
+}

@@ -90,9 +90,9 @@ type Collector struct {
 	// it runs.
 	registry *prometheus.Registry
 	gatherer prometheus.Gatherer
-	// base is registry without Options.Process and Options.Node, whose
-	// families a text scrape writes through text instead (text.go); tf
-	// is the textfile collector when it runs.
+	// base is what a text scrape still gathers: the Go runtime's series
+	// and the latency histogram; text writes every other family
+	// (text.go). tf is the textfile collector when it runs.
 	base    *prometheus.Registry
 	text    *textWriter
 	tf      *textfile
@@ -112,7 +112,7 @@ func New(opts Options) *Collector {
 	c.registry, c.base, c.text = prometheus.NewRegistry(), prometheus.NewRegistry(), newTextWriter()
 	goColl := collectors.NewGoCollector()
 	c.registry.MustRegister(c, goColl)
-	c.base.MustRegister(vigiaOnly{c}, goColl)
+	c.base.MustRegister(latencyOnly{c}, goColl)
 	if opts.Process == nil {
 		pc := collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})
 		c.registry.MustRegister(pc)
@@ -142,19 +142,18 @@ func (c *Collector) family(f *reading.Family) *prometheus.Desc {
 	return d
 }
 
-// familyEmit is the Emit that turns families' samples (node's
-// collectors, the process_* series) into const metrics on e.
+// familyEmit is the Emit that turns families' samples into const metrics
+// on e.
 func (c *Collector) familyEmit(e *emitter) reading.Emit {
 	return func(f *reading.Family, v float64, labelValues ...string) {
-		d := c.family(f)
+		t := prometheus.GaugeValue
 		switch f.Type {
 		case reading.Counter:
-			e.counter(d, v, labelValues...)
+			t = prometheus.CounterValue
 		case reading.Untyped:
-			e.untyped(d, v, labelValues...)
-		default:
-			e.gauge(d, v, labelValues...)
+			t = prometheus.UntypedValue
 		}
+		e.send(prometheus.NewConstMetric(c.family(f), t, v, validUTF8(labelValues)...))
 	}
 }
 
@@ -202,67 +201,80 @@ func (p slogPrinter) Println(v ...any) {
 func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 
 // Collect emits one const metric per series of the latest readings.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) { c.collect(ch, true) }
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	e := &emitter{ch: ch, logger: c.opts.Logger}
+	emit := c.familyEmit(e)
+	c.collect(emit)
+	if c.opts.Process != nil {
+		c.opts.Process(emit)
+	}
+	if c.opts.Node != nil {
+		c.opts.Node(emit)
+	}
+	c.latency(e)
+}
 
-// vigiaOnly collects c without Options.Process and Options.Node, whose
-// families serveText writes itself.
-type vigiaOnly struct{ c *Collector }
+// latencyOnly collects the analysis latency histogram alone: the one
+// family a text scrape still takes from client_golang's Gather, next to
+// the Go runtime's.
+type latencyOnly struct{ c *Collector }
 
-func (vigiaOnly) Describe(chan<- *prometheus.Desc)      {}
-func (v vigiaOnly) Collect(ch chan<- prometheus.Metric) { v.c.collect(ch, false) }
+func (latencyOnly) Describe(chan<- *prometheus.Desc) {}
+func (l latencyOnly) Collect(ch chan<- prometheus.Metric) {
+	l.c.latency(&emitter{ch: ch, logger: l.c.opts.Logger})
+}
 
-func (c *Collector) collect(ch chan<- prometheus.Metric, families bool) {
-	e := emitter{ch: ch, logger: c.opts.Logger}
+// collect emits vigia's own series (every family but the Go runtime's,
+// Options.Process's, Options.Node's and the latency histogram) to emit:
+// straight into the text writer for a text scrape, as const metrics for
+// any other (Collect).
+func (c *Collector) collect(emit reading.Emit) {
 	d := &c.descs
 	if c.opts.Version != "" {
-		e.gauge(d.buildInfo, 1, c.opts.Version, c.opts.Revision, c.opts.Date)
+		emit(d.buildInfo, 1, c.opts.Version, c.opts.Revision, c.opts.Date)
 	}
 	for _, r := range c.opts.Snapshot() {
 		if r.Err != "" {
 			continue
 		}
 		if c.opts.TopProcesses > 0 && len(r.Processes) > 0 {
-			c.processes(&e, r.Processes)
+			c.processes(emit, r.Processes)
 		}
 		if r.Sensor == reading.SensorCgroups {
-			c.cgroups(&e, &r)
+			c.cgroups(emit, &r)
 		}
 		if ex := r.Exits; ex != nil {
-			e.gauge(d.exitsWatching, bool01(ex.Watching))
+			emit(d.exitsWatching, bool01(ex.Watching))
 			if ex.Watching {
-				e.gauge(d.exitsTaskstats, bool01(ex.Taskstats))
-				e.counter(d.exitsTaskstatsLost, float64(ex.TaskstatsLostTotal))
+				emit(d.exitsTaskstats, bool01(ex.Taskstats))
+				emit(d.exitsTaskstatsLost, float64(ex.TaskstatsLostTotal))
 			}
 		}
 		if r.Sensor != "" {
-			e.gauge(d.readingStatus, float64(r.Status), r.Sensor)
+			emit(d.readingStatus, float64(r.Status), r.Sensor)
 			if !r.Time.IsZero() {
-				e.gauge(d.readingTime, float64(r.Time.UnixNano())/1e9, r.Sensor)
+				emit(d.readingTime, float64(r.Time.UnixNano())/1e9, r.Sensor)
 			}
 		}
 	}
-	if c.opts.Process != nil && families {
-		c.opts.Process(c.familyEmit(&e))
-	}
-	if c.opts.Node != nil && families {
-		c.opts.Node(c.familyEmit(&e))
-	}
-	c.alerts(&e)
+	c.alerts(emit)
 	if c.opts.Health != nil {
 		h := c.opts.Health()
-		c.health(&e, h)
-		c.outputs(&e, &h)
+		c.health(emit, h)
+		c.outputs(emit, &h)
 	}
+	c.remoteWrites(emit)
+}
+
+func (c *Collector) latency(e *emitter) {
 	if c.opts.AnalysisLatency != nil {
 		h := c.opts.AnalysisLatency()
-		m, err := prometheus.NewConstHistogram(d.analysisLatency, h.Count, h.Sum, h.Buckets)
-		e.send(m, err)
+		e.send(prometheus.NewConstHistogram(c.descs.analysisLatency, h.Count, h.Sum, h.Buckets))
 	}
-	c.remoteWrites(&e)
 }
 
 // processes emits per-process series for the busiest TopProcesses processes.
-func (c *Collector) processes(e *emitter, procs []reading.Process) {
+func (c *Collector) processes(emit reading.Emit, procs []reading.Process) {
 	n := min(c.opts.TopProcesses, len(procs))
 	top := make([]*reading.Process, len(procs))
 	for i := range procs {
@@ -287,10 +299,10 @@ func (c *Collector) processes(e *emitter, procs []reading.Process) {
 	var buf [12]byte
 	for _, p := range top[:n] {
 		pid := string(appendInt(buf[:0], int64(p.PID)))
-		e.gauge(d.procCPUPercent, p.CPUPercent, pid, p.Comm, p.User)
-		e.counter(d.procCPUSeconds, p.CPUTime, pid, p.Comm, p.User)
-		e.gauge(d.procRSS, float64(p.RSS), pid, p.Comm, p.User)
-		e.gauge(d.procThreads, float64(p.Threads), pid, p.Comm, p.User)
+		emit(d.procCPUPercent, p.CPUPercent, pid, p.Comm, p.User)
+		emit(d.procCPUSeconds, p.CPUTime, pid, p.Comm, p.User)
+		emit(d.procRSS, float64(p.RSS), pid, p.Comm, p.User)
+		emit(d.procThreads, float64(p.Threads), pid, p.Comm, p.User)
 	}
 }
 
@@ -321,7 +333,7 @@ func appendInt(b []byte, v int64) []byte {
 
 // alerts emits the level of every rule (0 normal, 1 warning, 2 critical)
 // and one series per active alert.
-func (c *Collector) alerts(e *emitter) {
+func (c *Collector) alerts(emit reading.Emit) {
 	var rules []string
 	if c.opts.Rules != nil {
 		rules = c.opts.Rules()
@@ -339,14 +351,14 @@ func (c *Collector) alerts(e *emitter) {
 			// One label value names the series: its labels as name="value",…
 			// with quotes escaped, so a value cannot end its quote early.
 			series := reading.Labels(t.Labels).Key()
-			e.gauge(c.descs.alertActive, 1, t.Rule, t.Sensor, t.Metric, series, t.To.String())
+			emit(c.descs.alertActive, 1, t.Rule, t.Sensor, t.Metric, series, t.To.String())
 			if !t.Since.IsZero() {
-				e.gauge(c.descs.alertSince, float64(t.Since.UnixNano())/1e9, t.Rule, t.Sensor, t.Metric, series)
+				emit(c.descs.alertSince, float64(t.Since.UnixNano())/1e9, t.Rule, t.Sensor, t.Metric, series)
 			}
 		}
 	}
 	for rule, s := range levels {
-		e.gauge(c.descs.alertLevel, alertLevel(s), rule)
+		emit(c.descs.alertLevel, alertLevel(s), rule)
 	}
 }
 
@@ -360,15 +372,15 @@ func alertLevel(s reading.Status) float64 {
 	return 0
 }
 
-func (c *Collector) health(e *emitter, h reading.Health) {
+func (c *Collector) health(emit reading.Emit, h reading.Health) {
 	d := &c.descs
-	e.counter(d.readings, float64(h.Readings))
-	e.gauge(d.queueLen, float64(h.QueueLen))
-	e.gauge(d.queueCap, float64(h.QueueCap))
-	e.counter(d.queueDropped, float64(h.QueueDropped))
-	e.counter(d.analysisOverruns, float64(h.AnalysisOverruns))
+	emit(d.readings, float64(h.Readings))
+	emit(d.queueLen, float64(h.QueueLen))
+	emit(d.queueCap, float64(h.QueueCap))
+	emit(d.queueDropped, float64(h.QueueDropped))
+	emit(d.analysisOverruns, float64(h.AnalysisOverruns))
 	if !h.Started.IsZero() {
-		e.gauge(d.startTime, float64(h.Started.UnixNano())/1e9)
+		emit(d.startTime, float64(h.Started.UnixNano())/1e9)
 	}
 	stale := 0
 	for _, s := range h.Sensors {
@@ -379,20 +391,20 @@ func (c *Collector) health(e *emitter, h reading.Health) {
 		if s.Stale {
 			stale++
 		}
-		e.gauge(d.sensorUp, up, s.Name)
-		e.gauge(d.sensorStale, b2f(s.Stale), s.Name)
-		e.counter(d.sensorRestarts, float64(s.Restarts), s.Name)
-		e.counter(d.sensorFailures, float64(s.Failures), s.Name)
-		e.gauge(d.sensorInterval, s.Interval.Seconds(), s.Name)
-		e.gauge(d.sensorReadSeconds, s.LastDuration.Seconds(), s.Name)
+		emit(d.sensorUp, up, s.Name)
+		emit(d.sensorStale, b2f(s.Stale), s.Name)
+		emit(d.sensorRestarts, float64(s.Restarts), s.Name)
+		emit(d.sensorFailures, float64(s.Failures), s.Name)
+		emit(d.sensorInterval, s.Interval.Seconds(), s.Name)
+		emit(d.sensorReadSeconds, s.LastDuration.Seconds(), s.Name)
 		if !s.LastRead.IsZero() {
-			e.gauge(d.sensorLastRead, float64(s.LastRead.UnixNano())/1e9, s.Name)
+			emit(d.sensorLastRead, float64(s.LastRead.UnixNano())/1e9, s.Name)
 		}
 	}
-	e.gauge(d.staleSensors, float64(stale))
+	emit(d.staleSensors, float64(stale))
 	for _, o := range h.Outputs {
-		e.gauge(d.outputBuffered, float64(o.Buffered), o.Name)
-		e.counter(d.outputDropped, float64(o.Dropped), o.Name)
+		emit(d.outputBuffered, float64(o.Buffered), o.Name)
+		emit(d.outputDropped, float64(o.Dropped), o.Name)
 	}
 }
 
@@ -408,18 +420,6 @@ func b2f(b bool) float64 {
 type emitter struct {
 	ch     chan<- prometheus.Metric
 	logger *slog.Logger
-}
-
-func (e *emitter) gauge(d *prometheus.Desc, v float64, labels ...string) {
-	e.send(prometheus.NewConstMetric(d, prometheus.GaugeValue, v, validUTF8(labels)...))
-}
-
-func (e *emitter) untyped(d *prometheus.Desc, v float64, labels ...string) {
-	e.send(prometheus.NewConstMetric(d, prometheus.UntypedValue, v, validUTF8(labels)...))
-}
-
-func (e *emitter) counter(d *prometheus.Desc, v float64, labels ...string) {
-	e.send(prometheus.NewConstMetric(d, prometheus.CounterValue, v, validUTF8(labels)...))
 }
 
 func (e *emitter) send(m prometheus.Metric, err error) {
@@ -450,60 +450,70 @@ func utf8Valid(s string) bool {
 	return true
 }
 
-// descs holds every fixed descriptor, built once per Collector.
+// descs holds vigia's own families, built once per Collector; the
+// latency histogram, which only client_golang writes, keeps a descriptor.
 type descs struct {
-	buildInfo, readingStatus, readingTime                      *prometheus.Desc
-	alertLevel, alertActive, alertSince                        *prometheus.Desc
-	readings, queueLen, queueCap, queueDropped                 *prometheus.Desc
-	analysisOverruns, analysisLatency, startTime, staleSensors *prometheus.Desc
-	sensorUp, sensorStale, sensorRestarts, sensorFailures      *prometheus.Desc
-	sensorInterval, sensorReadSeconds, sensorLastRead          *prometheus.Desc
-	outputBuffered, outputDropped                              *prometheus.Desc
-	procCPUPercent, procCPUSeconds, procRSS, procThreads       *prometheus.Desc
-	exitsWatching, exitsTaskstats, exitsTaskstatsLost          *prometheus.Desc
+	buildInfo, readingStatus, readingTime                 *reading.Family
+	alertLevel, alertActive, alertSince                   *reading.Family
+	readings, queueLen, queueCap, queueDropped            *reading.Family
+	analysisOverruns, startTime, staleSensors             *reading.Family
+	sensorUp, sensorStale, sensorRestarts, sensorFailures *reading.Family
+	sensorInterval, sensorReadSeconds, sensorLastRead     *reading.Family
+	outputBuffered, outputDropped                         *reading.Family
+	procCPUPercent, procCPUSeconds, procRSS, procThreads  *reading.Family
+	exitsWatching, exitsTaskstats, exitsTaskstatsLost     *reading.Family
+	analysisLatency                                       *prometheus.Desc
+}
+
+// newGauge and newCounter make one of vigia's own families.
+func newGauge(name, help string, labels ...string) *reading.Family {
+	return &reading.Family{Name: name, Help: help, Type: reading.Gauge, Labels: labels}
+}
+
+func newCounter(name, help string, labels ...string) *reading.Family {
+	return &reading.Family{Name: name, Help: help, Type: reading.Counter, Labels: labels}
 }
 
 func newDescs() descs {
-	nd := prometheus.NewDesc
-	sensor := []string{"sensor"}
+	const sensor = "sensor"
 	proc := []string{"pid", "comm", "user"}
 	alert := []string{"rule", "sensor", "metric", "series"}
 	return descs{
-		buildInfo:     nd("vigia_build_info", "A metric with a constant '1' value labelled by the version, commit and commit date vigia was built from.", []string{"version", "revision", "date"}, nil),
-		readingStatus: nd("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor, nil),
-		readingTime:   nd("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor, nil),
+		buildInfo:     newGauge("vigia_build_info", "A metric with a constant '1' value labelled by the version, commit and commit date vigia was built from.", "version", "revision", "date"),
+		readingStatus: newGauge("vigia_reading_status", "Status rules gave the sensor's latest reading (0 unknown, 1 normal, 2 warning, 3 critical).", sensor),
+		readingTime:   newGauge("vigia_reading_timestamp_seconds", "Time of the sensor's latest reading, in seconds since the epoch.", sensor),
 
-		alertLevel:  nd("vigia_alert_level", "Worst level of the rule's alerts now (0 normal, 1 warning, 2 critical).", []string{"rule"}, nil),
-		alertActive: nd("vigia_alert_active", "An active alert: 1 for each series a rule is warning or critical on.", append(alert, "severity"), nil),
-		alertSince:  nd("vigia_alert_since_timestamp_seconds", "When the active alert first left normal, in seconds since the epoch.", alert, nil),
+		alertLevel:  newGauge("vigia_alert_level", "Worst level of the rule's alerts now (0 normal, 1 warning, 2 critical).", "rule"),
+		alertActive: newGauge("vigia_alert_active", "An active alert: 1 for each series a rule is warning or critical on.", append(alert, "severity")...),
+		alertSince:  newGauge("vigia_alert_since_timestamp_seconds", "When the active alert first left normal, in seconds since the epoch.", alert...),
 
-		readings:         nd("vigia_readings_total", "Readings the engine has analysed.", nil, nil),
-		queueLen:         nd("vigia_queue_length", "Readings waiting in the engine's queue.", nil, nil),
-		queueCap:         nd("vigia_queue_capacity", "Capacity of the engine's queue.", nil, nil),
-		queueDropped:     nd("vigia_queue_dropped_total", "Readings the engine's queue dropped because it was full.", nil, nil),
-		analysisOverruns: nd("vigia_analysis_overruns_total", "Analyses that overran their deadline.", nil, nil),
-		analysisLatency:  nd("vigia_analysis_duration_seconds", "Time the analyser pool took to judge a reading against the rules.", nil, nil),
-		startTime:        nd("vigia_start_time_seconds", "When the engine started, in seconds since the epoch.", nil, nil),
-		staleSensors:     nd("vigia_stale_sensors", "Sensors whose last reading is older than their deadline.", nil, nil),
+		readings:         newCounter("vigia_readings_total", "Readings the engine has analysed."),
+		queueLen:         newGauge("vigia_queue_length", "Readings waiting in the engine's queue."),
+		queueCap:         newGauge("vigia_queue_capacity", "Capacity of the engine's queue."),
+		queueDropped:     newCounter("vigia_queue_dropped_total", "Readings the engine's queue dropped because it was full."),
+		analysisOverruns: newCounter("vigia_analysis_overruns_total", "Analyses that overran their deadline."),
+		analysisLatency:  prometheus.NewDesc("vigia_analysis_duration_seconds", "Time the analyser pool took to judge a reading against the rules.", nil, nil),
+		startTime:        newGauge("vigia_start_time_seconds", "When the engine started, in seconds since the epoch."),
+		staleSensors:     newGauge("vigia_stale_sensors", "Sensors whose last reading is older than their deadline."),
 
-		sensorUp:          nd("vigia_sensor_up", "Whether the sensor's last read succeeded and is fresh.", sensor, nil),
-		sensorStale:       nd("vigia_sensor_stale", "Whether the sensor's last reading is older than its deadline.", sensor, nil),
-		sensorRestarts:    nd("vigia_sensor_restarts_total", "Times the supervisor restarted the sensor.", sensor, nil),
-		sensorFailures:    nd("vigia_sensor_failures_total", "Reads of the sensor that failed.", sensor, nil),
-		sensorInterval:    nd("vigia_sensor_interval_seconds", "The sensor's cadence.", sensor, nil),
-		sensorReadSeconds: nd("vigia_sensor_read_duration_seconds", "Duration of the sensor's last read.", sensor, nil),
-		sensorLastRead:    nd("vigia_sensor_last_read_timestamp_seconds", "Time of the sensor's last successful read, in seconds since the epoch.", sensor, nil),
+		sensorUp:          newGauge("vigia_sensor_up", "Whether the sensor's last read succeeded and is fresh.", sensor),
+		sensorStale:       newGauge("vigia_sensor_stale", "Whether the sensor's last reading is older than its deadline.", sensor),
+		sensorRestarts:    newCounter("vigia_sensor_restarts_total", "Times the supervisor restarted the sensor.", sensor),
+		sensorFailures:    newCounter("vigia_sensor_failures_total", "Reads of the sensor that failed.", sensor),
+		sensorInterval:    newGauge("vigia_sensor_interval_seconds", "The sensor's cadence.", sensor),
+		sensorReadSeconds: newGauge("vigia_sensor_read_duration_seconds", "Duration of the sensor's last read.", sensor),
+		sensorLastRead:    newGauge("vigia_sensor_last_read_timestamp_seconds", "Time of the sensor's last successful read, in seconds since the epoch.", sensor),
 
-		outputBuffered: nd("vigia_output_buffered", "Readings waiting in an output's buffer.", []string{"output"}, nil),
-		outputDropped:  nd("vigia_output_dropped_total", "Readings an output's full buffer dropped.", []string{"output"}, nil),
+		outputBuffered: newGauge("vigia_output_buffered", "Readings waiting in an output's buffer.", "output"),
+		outputDropped:  newCounter("vigia_output_dropped_total", "Readings an output's full buffer dropped.", "output"),
 
-		procCPUPercent: nd("vigia_process_cpu_percent", "CPU use of one of the busiest processes (100 = one core).", proc, nil),
-		procCPUSeconds: nd("vigia_process_cpu_seconds_total", "User and system CPU time of one of the busiest processes.", proc, nil),
-		procRSS:        nd("vigia_process_resident_memory_bytes", "Resident memory of one of the busiest processes.", proc, nil),
-		procThreads:    nd("vigia_process_threads", "Threads of one of the busiest processes.", proc, nil),
+		procCPUPercent: newGauge("vigia_process_cpu_percent", "CPU use of one of the busiest processes (100 = one core).", proc...),
+		procCPUSeconds: newCounter("vigia_process_cpu_seconds_total", "User and system CPU time of one of the busiest processes.", proc...),
+		procRSS:        newGauge("vigia_process_resident_memory_bytes", "Resident memory of one of the busiest processes.", proc...),
+		procThreads:    newGauge("vigia_process_threads", "Threads of one of the busiest processes.", proc...),
 
-		exitsWatching:      nd("vigia_exits_watching", "Whether vigia hears the kernel's process events, so the list of exited processes is whole (root or CAP_NET_ADMIN on older kernels).", nil, nil),
-		exitsTaskstats:     nd("vigia_exits_taskstats", "Whether exited processes get their CPU and I/O from the kernel's taskstats records (CAP_NET_ADMIN) rather than /proc.", nil, nil),
-		exitsTaskstatsLost: nd("vigia_exits_taskstats_overflows_total", "Times the taskstats socket's buffer overflowed, dropping records; those exits have /proc's CPU and I/O.", nil, nil),
+		exitsWatching:      newGauge("vigia_exits_watching", "Whether vigia hears the kernel's process events, so the list of exited processes is whole (root or CAP_NET_ADMIN on older kernels)."),
+		exitsTaskstats:     newGauge("vigia_exits_taskstats", "Whether exited processes get their CPU and I/O from the kernel's taskstats records (CAP_NET_ADMIN) rather than /proc."),
+		exitsTaskstatsLost: newCounter("vigia_exits_taskstats_overflows_total", "Times the taskstats socket's buffer overflowed, dropping records; those exits have /proc's CPU and I/O."),
 	}
 }
