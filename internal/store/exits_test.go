@@ -257,3 +257,42 @@ func TestReplayExitsAcrossSpans(t *testing.T) {
 		t.Errorf("%d processes readings, exits at %s = %+v; want 2 readings and the late exit", n, t2.Format(time.TimeOnly), got)
 	}
 }
+
+// TestMaintainRetainsWithinAMinute: once a look past retention found
+// nothing, the next is a minute later, so a row comes due at most that
+// long before it goes; while looks find rows, every step looks again.
+func TestMaintainRetainsWithinAMinute(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, base)
+	record(t, s, []reading.Reading{exitsReading(base, 0, exited(5, "old", 1, base.Add(-time.Second), base))})
+	count := func() (n int) {
+		t.Helper()
+		if err := s.db.QueryRow("SELECT count(*) FROM exits").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	due := base.Add(s.opts.Raw) // the exit is past retention from here
+	// The first steps compact the recorded span; the last finds nothing
+	// past retention, so the next look is a minute away.
+	for range 3 {
+		if err := s.maintain(due.Add(-30 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		at   time.Time
+		want int
+	}{
+		{due.Add(10 * time.Second), 1}, // due, but within that minute
+		{due.Add(31 * time.Second), 0},
+	}
+	for _, st := range steps {
+		if err := s.maintain(st.at); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != st.want {
+			t.Errorf("after maintain at due%+v: %d exits rows, want %d", st.at.Sub(due), n, st.want)
+		}
+	}
+}

@@ -134,6 +134,9 @@ type Store struct {
 	transactions uint64
 
 	rec recorder // owned by Record's receiving goroutine
+	// retainAt is when maintain next looks for data past retention
+	// (owned by the writer).
+	retainAt time.Time
 }
 
 // ErrForeign is returned by Open for a file that is not a vigia history
