@@ -172,16 +172,19 @@ type setup struct {
 	text      *text.Text
 	sensors   []string // chosen, in display order
 	intervals map[string]time.Duration
-	timeouts  map[string]time.Duration
-	workers   int
-	rules     []config.Rule
-	logger    *slog.Logger
+	// intervalSet holds the sensors whose interval a flag or the config set;
+	// the others run at their defaults.
+	intervalSet map[string]bool
+	timeouts    map[string]time.Duration
+	workers     int
+	rules       []config.Rule
+	logger      *slog.Logger
 }
 
 // setup loads the config file and merges flags over it. Flags win over the
 // file, the file over defaults.
 func (m *machineFlags) setup(e *env) (*setup, error) {
-	s := &setup{intervals: map[string]time.Duration{}, timeouts: map[string]time.Duration{}}
+	s := &setup{intervals: map[string]time.Duration{}, intervalSet: map[string]bool{}, timeouts: map[string]time.Duration{}}
 	var err error
 	s.cfg, s.cfgPath, err = loadConfig(e, m.configPath)
 	if err != nil {
@@ -226,6 +229,7 @@ func (m *machineFlags) setup(e *env) (*setup, error) {
 			d = m.interval
 		}
 		s.intervals[name] = d
+		s.intervalSet[name] = m.interval > 0 || s.cfg.Interval > 0 || s.cfg.Sensors[name].Interval > 0
 	}
 	s.workers = first(m.workers, s.cfg.Engine.Workers, engine.DefaultWorkers)
 	if m.workers < 0 || m.workers > config.MaxWorkers || (m.workers == 0 && isSet(m.flags, "workers")) {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigia-dev/vigia/internal/engine"
+	"github.com/vigia-dev/vigia/internal/reading"
 )
 
 // reloader puts a re-read config in force while the agent runs: rules (and
@@ -29,6 +30,10 @@ type reloader struct {
 	logger    *slog.Logger
 	// sd tells systemd a reload is under way and done (Type=notify).
 	sd *sdNotifier
+	// processes governs the process walk's cadence (serve), whose
+	// interval reload leaves to it; topProcesses is --top-processes.
+	processes    *engine.Demand
+	topProcesses int
 
 	mu sync.Mutex
 	s  *setup // the config in force
@@ -89,6 +94,10 @@ func (r *reloader) reload() {
 		return
 	}
 	for _, name := range r.s.sensors {
+		if name == reading.SensorProcesses && r.processes != nil {
+			r.processes.Retune(ns.processCadence(r.topProcesses))
+			continue
+		}
 		r.eng.SetSensorInterval(name, ns.intervals[name])
 	}
 	r.notifiers.reload(ns.cfg.Notifiers)

@@ -102,6 +102,7 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	defer s.wantProcesses(r.Context())()
 	rs := s.opts.State.Snapshot()
 	if !withProcs {
 		rs = withoutProcesses(rs)
@@ -152,6 +153,9 @@ func (s *Server) sensor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
+	if name == reading.SensorProcesses {
+		defer s.wantProcesses(r.Context())()
+	}
 	for _, rd := range s.opts.State.Snapshot() {
 		if rd.Sensor == name {
 			if !withProcs {
@@ -221,6 +225,7 @@ func (s *Server) processes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	defer s.wantProcesses(r.Context())()
 	var procs []reading.Process
 	var at time.Time
 	for _, rd := range s.opts.State.Snapshot() {

@@ -116,6 +116,10 @@ type Options struct {
 	Metrics http.Handler
 	// Fleet serves /fleet and /api/v1/fleet; nil answers 404.
 	Fleet Fleet
+	// Processes is told whenever an answer or a stream carries the
+	// process walk's readings, which the agent takes less often while
+	// nothing does (engine.Demand). Nil: they are always as fresh.
+	Processes Wanted
 
 	Version string
 	// Hostname is the machine's name, in /api/v1/status for clients that

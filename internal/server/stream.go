@@ -452,6 +452,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.hub.remove(c)
 	defer c.finish()
+	if c.sensors == nil || c.sensors[reading.SensorProcesses] {
+		// A stream's first processes event may be an idle walk's; the
+		// fresh one follows it within moments, so nothing waits here.
+		defer s.holdProcesses()()
+	}
 	limitSendBuffer(r.Context())
 
 	hd := w.Header()

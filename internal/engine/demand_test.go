@@ -1,0 +1,105 @@
+package engine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// eventually fails the test unless cond holds within 5 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); !cond(); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("after 5 s: %s", what)
+		}
+	}
+}
+
+// TestDemand: the sensor runs at full cadence while wanted, pinned or
+// within the hold after the last release, and at the idle cadence
+// otherwise; a wanter that finds it idle is told so.
+func TestDemand(t *testing.T) {
+	t.Parallel()
+	const hold = 40 * time.Millisecond
+	e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: steadySensor(reading.SensorProcesses), Interval: time.Second}}, SelfInterval: -1})
+	interval := func() time.Duration { return health(e, reading.SensorProcesses).Interval }
+	if e.NewDemand("nosuch", time.Second, 5*time.Second, hold) != nil || e.NewDemand(reading.SensorProcesses, time.Second, time.Second, hold) != nil {
+		t.Fatal("a demand over a sensor the engine does not run, or with no slower idle cadence")
+	}
+	d := e.NewDemand(reading.SensorProcesses, 2*time.Second, 10*time.Second, hold)
+	defer d.Stop()
+	if interval() != 2*time.Second {
+		t.Errorf("starts at %v, want the full 2s", interval())
+	}
+	eventually(t, "not idle with nothing wanting it", func() bool { return d.Idle() && interval() == 10*time.Second })
+
+	release, woke := d.Want()
+	if !woke || d.Idle() || interval() != 2*time.Second {
+		t.Errorf("wanted: woke %v, idle %v, interval %v; want true, false, 2s", woke, d.Idle(), interval())
+	}
+	release2, woke2 := d.Want()
+	if woke2 {
+		t.Error("a second wanter was told the sensor was idle")
+	}
+	release()
+	release() // twice is once
+	time.Sleep(3 * hold)
+	if d.Idle() {
+		t.Fatal("idle while the second wanter still holds it")
+	}
+	release2()
+	time.Sleep(hold / 2)
+	if d.Idle() {
+		t.Error("idle before the hold after the last release ran out")
+	}
+	eventually(t, "not idle after the hold", d.Idle)
+
+	d.Pin(true)
+	if d.Idle() || interval() != 2*time.Second {
+		t.Errorf("pinned: idle %v, interval %v", d.Idle(), interval())
+	}
+	time.Sleep(3 * hold)
+	if d.Idle() {
+		t.Error("a pinned sensor went idle")
+	}
+	d.Pin(false)
+	eventually(t, "not idle once unpinned", d.Idle)
+
+	// A reload: new cadences apply at once, idle or full.
+	d.Retune(3*time.Second, 15*time.Second, false)
+	if !d.Idle() || interval() != 15*time.Second {
+		t.Errorf("retuned while idle: idle %v, interval %v; want true, 15s", d.Idle(), interval())
+	}
+	d.Retune(3*time.Second, 15*time.Second, true)
+	if d.Idle() || interval() != 3*time.Second {
+		t.Errorf("retuned pinned: idle %v, interval %v; want false, 3s", d.Idle(), interval())
+	}
+	d.Retune(5*time.Second, 5*time.Second, false) // no slower idle cadence: pinned
+	time.Sleep(3 * hold)
+	if d.Idle() || interval() != 5*time.Second {
+		t.Errorf("retuned with idle == full: idle %v, interval %v; want false, 5s", d.Idle(), interval())
+	}
+	d.Retune(2*time.Second, 10*time.Second, false)
+	eventually(t, "not idle after a retune unpinned it", func() bool { return d.Idle() && interval() == 10*time.Second })
+
+	d.Stop()
+	d.Want()
+	if interval() != 10*time.Second {
+		t.Errorf("a stopped demand changed the cadence to %v", interval())
+	}
+}
+
+// TestDemandNil: an agent without a governed sensor may call a nil
+// Demand.
+func TestDemandNil(t *testing.T) {
+	var d *Demand
+	release, woke := d.Want()
+	release()
+	d.Pin(true)
+	d.Stop()
+	if woke || d.Idle() {
+		t.Error("a nil Demand reported idle")
+	}
+}

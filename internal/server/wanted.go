@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/vigia-dev/vigia/internal/reading"
+)
+
+// Wanted is told that readings are wanted: engine.Demand. woke says they
+// were taken at an idle cadence until now.
+type Wanted interface {
+	Want() (release func(), woke bool)
+}
+
+// freshWait bounds how long an answer waits for the walk that a request
+// to an idle process sensor started: a walk of 10,000 processes takes a
+// few tens of milliseconds.
+const freshWait = 2 * time.Second
+
+// wantProcesses marks the process readings wanted until release. When
+// the sensor was idle it waits, up to freshWait or the request's end, for
+// the walk that starts now, so that the answer is not the idle
+// cadence's old one.
+func (s *Server) wantProcesses(ctx context.Context) (release func()) {
+	if s.opts.Processes == nil {
+		return func() {}
+	}
+	before := s.processesTime()
+	release, woke := s.opts.Processes.Want()
+	if !woke {
+		return release
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.NewTimer(freshWait)
+	defer deadline.Stop()
+	for s.processesTime().Equal(before) {
+		select {
+		case <-ctx.Done():
+			return release
+		case <-deadline.C:
+			return release
+		case <-tick.C:
+		}
+	}
+	return release
+}
+
+// holdProcesses marks the process readings wanted until release, without
+// waiting for a fresh one.
+func (s *Server) holdProcesses() (release func()) {
+	if s.opts.Processes == nil {
+		return func() {}
+	}
+	release, _ = s.opts.Processes.Want()
+	return release
+}
+
+// processesTime is the time of the latest process reading (zero: none).
+func (s *Server) processesTime() time.Time {
+	for _, rd := range s.opts.State.Snapshot() {
+		if rd.Sensor == reading.SensorProcesses {
+			return rd.Time
+		}
+	}
+	return time.Time{}
+}
