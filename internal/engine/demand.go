@@ -14,8 +14,9 @@ import (
 //
 // A wanter is a request that answers with the readings (it releases at
 // once) or a stream that carries them (it releases when it ends). The
-// full cadence holds for Hold after the last release; pinned keeps it
-// for good (a rule or an export that needs every reading).
+// full cadence holds from the first Want until a hold after the last
+// release; pinned keeps it for good (a rule or an export that needs
+// every reading).
 type Demand struct {
 	set        func(time.Duration)
 	full, idle time.Duration
@@ -36,22 +37,15 @@ type Demand struct {
 const DemandHold = time.Minute
 
 // NewDemand governs the named sensor's cadence: full while wanted, idle
-// otherwise. It starts at full cadence and slows down after hold unless
-// something wants the readings by then. It returns nil when the engine
-// does not run that sensor or idle is not slower than full.
+// otherwise. Nothing wants the readings yet, so it starts idle (the
+// first read still comes at once). It returns nil when the engine does
+// not run that sensor or idle is not slower than full.
 func (e *Engine) NewDemand(name string, full, idle, hold time.Duration) *Demand {
-	if idle <= full || !e.SetSensorInterval(name, full) {
+	if idle <= full || !e.SetSensorInterval(name, idle) {
 		return nil
 	}
-	return newDemand(func(every time.Duration) { e.SetSensorInterval(name, every) }, full, idle, hold)
-}
-
-func newDemand(set func(time.Duration), full, idle, hold time.Duration) *Demand {
-	d := &Demand{set: set, full: full, idle: idle, hold: hold}
-	d.mu.Lock()
-	d.armLocked()
-	d.mu.Unlock()
-	return d
+	set := func(every time.Duration) { e.SetSensorInterval(name, every) }
+	return &Demand{set: set, full: full, idle: idle, hold: hold, slow: true}
 }
 
 // Want marks the readings wanted until release is called (more than
