@@ -52,6 +52,8 @@ type cpu struct {
 	// all, so that a VM does not pay a directory walk every scrape for
 	// nothing.
 	throttle, online bool
+	// dirs lists the cpuN directories both read.
+	dirs *cpuDirs
 	// topology is each CPU directory's package and core: fixed for the
 	// boot, so read once rather than twice per CPU every scrape.
 	topology map[string]cpuPlace
@@ -68,7 +70,8 @@ type cpuPlace struct {
 }
 
 func newCPU(env Env) (Collector, error) {
-	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}, topology: map[string]cpuPlace{}}
+	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}, topology: map[string]cpuPlace{},
+		dirs: newCPUDirs(env.FS)}
 	b, err := procfs.ReadInto(env.FS.Sys("devices", "system", "cpu", "isolated"), nil)
 	switch {
 	case err == nil:
@@ -119,7 +122,7 @@ func (c *cpu) Update(emit reading.Emit) error {
 	if !c.throttle && !c.online {
 		return nil
 	}
-	dirs, err := filepath.Glob(c.fs.Sys("devices", "system", "cpu", "cpu[0-9]*"))
+	dirs, err := c.dirs.list()
 	if err != nil {
 		return err
 	}
@@ -130,6 +133,9 @@ func (c *cpu) Update(emit reading.Emit) error {
 		for _, d := range dirs {
 			b, err := procfs.ReadInto(filepath.Join(d, "online"), c.buf)
 			c.buf = b
+			if err != nil && c.gone(d) {
+				continue
+			}
 			on := 0.0
 			if err == nil && len(b) > 0 && b[0] == '1' {
 				on = 1
@@ -138,6 +144,17 @@ func (c *cpu) Update(emit reading.Emit) error {
 		}
 	}
 	return nil
+}
+
+// gone reports whether the listed CPU directory d no longer exists (a CPU
+// hot-removed while still present, see cpuDirs), which Glob would not
+// have listed: the listing is then made again at the next scrape.
+func (c *cpu) gone(d string) bool {
+	if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+		c.dirs.drop()
+		return true
+	}
+	return false
 }
 
 // hold folds the CPU lines just read into c.held, node_exporter's way: a

@@ -39,6 +39,7 @@ var cpuScalingGovernor = &reading.Family{Name: "node_cpu_scaling_governor", Help
 // that only root may read (cpuinfo_cur_freq is 0400), is left out.
 type cpufreq struct {
 	fs       procfs.FS
+	dirs     *cpuDirs
 	buf, gov []byte
 	offline  []int
 	lv       [1]string // reused label values, as cpu's
@@ -49,11 +50,11 @@ type cpufreq struct {
 }
 
 func newCPUFreq(env Env) (Collector, error) {
-	return &cpufreq{fs: env.FS, absent: map[string]uint16{}}, nil
+	return &cpufreq{fs: env.FS, dirs: newCPUDirs(env.FS), absent: map[string]uint16{}}, nil
 }
 
 func (c *cpufreq) Update(emit reading.Emit) error {
-	dirs, err := filepath.Glob(c.fs.Sys("devices", "system", "cpu", "cpu[0-9]*"))
+	dirs, err := c.dirs.list()
 	if err != nil {
 		return err
 	}
