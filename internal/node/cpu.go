@@ -52,8 +52,13 @@ type cpu struct {
 	// all, so that a VM does not pay a directory walk every scrape for
 	// nothing.
 	throttle, online bool
-	// topology is each CPU directory's package and core: fixed for the
-	// boot, so read once rather than twice per CPU every scrape.
+	// dirs lists the cpuN directories both read.
+	dirs *cpuDirs
+	// topology is each CPU directory's package and core, read once
+	// rather than twice per CPU every scrape: on x86, the one
+	// architecture with thermal_throttle, a CPU number keeps its APIC ID
+	// and so its place for the boot. Only a place read is kept: an
+	// offline CPU has no topology directory until it comes online.
 	topology map[string]cpuPlace
 	// lv is reused for the label values of every sample: a variadic
 	// argument through a func value would be a heap slice per sample.
@@ -68,7 +73,8 @@ type cpuPlace struct {
 }
 
 func newCPU(env Env) (Collector, error) {
-	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}, topology: map[string]cpuPlace{}}
+	c := &cpu{fs: env.FS, hz: float64(procfs.ClockTicks()), held: map[int]procfs.CPUTimes{}, topology: map[string]cpuPlace{},
+		dirs: newCPUDirs(env.FS)}
 	b, err := procfs.ReadInto(env.FS.Sys("devices", "system", "cpu", "isolated"), nil)
 	switch {
 	case err == nil:
@@ -119,7 +125,7 @@ func (c *cpu) Update(emit reading.Emit) error {
 	if !c.throttle && !c.online {
 		return nil
 	}
-	dirs, err := filepath.Glob(c.fs.Sys("devices", "system", "cpu", "cpu[0-9]*"))
+	dirs, err := c.dirs.list()
 	if err != nil {
 		return err
 	}
@@ -130,6 +136,9 @@ func (c *cpu) Update(emit reading.Emit) error {
 		for _, d := range dirs {
 			b, err := procfs.ReadInto(filepath.Join(d, "online"), c.buf)
 			c.buf = b
+			if err != nil && c.gone(d) {
+				continue
+			}
 			on := 0.0
 			if err == nil && len(b) > 0 && b[0] == '1' {
 				on = 1
@@ -138,6 +147,17 @@ func (c *cpu) Update(emit reading.Emit) error {
 		}
 	}
 	return nil
+}
+
+// gone reports whether the listed CPU directory d no longer exists (a CPU
+// hot-removed while still present, see cpuDirs), which Glob would not
+// have listed: the listing is then made again at the next scrape.
+func (c *cpu) gone(d string) bool {
+	if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+		c.dirs.drop()
+		return true
+	}
+	return false
 }
 
 // hold folds the CPU lines just read into c.held, node_exporter's way: a
@@ -180,8 +200,10 @@ func (c *cpu) listed(id int) bool {
 }
 
 // throttles emits thermal_throttle's counts: one per core (read from the
-// first of its threads) and one per package (from its first CPU). A CPU
-// without topology is skipped, as node_exporter does.
+// first of its threads that has one) and one per package (from its first
+// CPU that has one). A CPU without topology is skipped, as node_exporter
+// does; so is one whose count cannot be read (an offline CPU whose
+// topology is still known), and the next thread of its core answers.
 func (c *cpu) throttles(emit reading.Emit, dirs []string) {
 	cores := map[cpuPlace]bool{}
 	pkgs := map[uint64]bool{}
@@ -193,23 +215,24 @@ func (c *cpu) throttles(emit reading.Emit, dirs []string) {
 		pkg, id := place.pkg, place.core
 		p := strconv.FormatUint(pkg, 10)
 		if !cores[place] {
-			cores[place] = true
 			n, b, err := procfs.ReadUint(filepath.Join(d, "thermal_throttle", "core_throttle_count"), c.buf)
 			if c.buf = b; err == nil {
+				cores[place] = true
 				emit(cpuCoreThrottles, float64(n), p, strconv.FormatUint(id, 10))
 			}
 		}
 		if !pkgs[pkg] {
-			pkgs[pkg] = true
 			n, b, err := procfs.ReadUint(filepath.Join(d, "thermal_throttle", "package_throttle_count"), c.buf)
 			if c.buf = b; err == nil {
+				pkgs[pkg] = true
 				emit(cpuPackageThrottles, float64(n), p)
 			}
 		}
 	}
 }
 
-// place returns the package and core of the CPU at dir, read once.
+// place returns the package and core of the CPU at dir, read until once
+// read.
 func (c *cpu) place(dir string) cpuPlace {
 	if p, seen := c.topology[dir]; seen {
 		return p
@@ -219,8 +242,8 @@ func (c *cpu) place(dir string) cpuPlace {
 	p.pkg, c.buf, err1 = procfs.ReadUint(filepath.Join(dir, "topology", "physical_package_id"), c.buf)
 	p.core, c.buf, err2 = procfs.ReadUint(filepath.Join(dir, "topology", "core_id"), c.buf)
 	p.ok = err1 == nil && err2 == nil
-	if p.ok || errors.Is(err1, fs.ErrNotExist) || errors.Is(err2, fs.ErrNotExist) {
-		c.topology[dir] = p // a failed read is tried again next scrape
+	if p.ok {
+		c.topology[dir] = p
 	}
 	return p
 }

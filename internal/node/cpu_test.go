@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,4 +155,54 @@ func BenchmarkCollectorCPU64(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestCPUThrottlesFollowOnline: a CPU offline at the first scrape (no
+// topology, no thermal_throttle) has its core's count once it comes
+// online, and a core whose first thread goes offline is counted from its
+// other thread, as node_exporter reads them at every scrape.
+func TestCPUThrottlesFollowOnline(t *testing.T) {
+	t.Parallel()
+	thread := func(cpu, core string) map[string]string {
+		return map[string]string{
+			sysCPU + "cpu" + cpu + "/topology/physical_package_id":            "0\n",
+			sysCPU + "cpu" + cpu + "/topology/core_id":                        core + "\n",
+			sysCPU + "cpu" + cpu + "/thermal_throttle/core_throttle_count":    "1" + core + "\n",
+			sysCPU + "cpu" + cpu + "/thermal_throttle/package_throttle_count": "7\n",
+		}
+	}
+	files := map[string]string{"proc/stat": "cpu 1 1 1 1\n", sysCPU + "present": "0-2\n", sysCPU + "cpu2/uevent": ""}
+	maps.Copy(files, thread("0", "0"))
+	maps.Copy(files, thread("1", "0"))
+	dir, write := tempMachine(t, files)
+	c := newCollector(t, fixtureEnv(t, dir), "cpu")
+	check := func(step string, want ...string) {
+		t.Helper()
+		got, err := scrape(t, c)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		n := strings.Count(got, "_throttles_total{")
+		for _, w := range want {
+			if !strings.Contains(got, w+"\n") {
+				t.Errorf("%s: lacks %s:\n%s", step, w, got)
+			}
+		}
+		if n != len(want) {
+			t.Errorf("%s: %d throttle series, want %d:\n%s", step, n, len(want), got)
+		}
+	}
+	check("cpu2 offline", `node_cpu_core_throttles_total{package="0",core="0"} 10`, `node_cpu_package_throttles_total{package="0"} 7`)
+	for p, s := range thread("2", "1") {
+		write(p, s)
+	}
+	check("cpu2 online", `node_cpu_core_throttles_total{package="0",core="0"} 10`, `node_cpu_core_throttles_total{package="0",core="1"} 11`,
+		`node_cpu_package_throttles_total{package="0"} 7`)
+	for _, sub := range []string{"topology", "thermal_throttle"} {
+		if err := os.RemoveAll(filepath.Join(dir, sysCPU, "cpu0", sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("cpu0 offline", `node_cpu_core_throttles_total{package="0",core="0"} 10`, `node_cpu_core_throttles_total{package="0",core="1"} 11`,
+		`node_cpu_package_throttles_total{package="0"} 7`)
 }

@@ -39,32 +39,46 @@ var cpuScalingGovernor = &reading.Family{Name: "node_cpu_scaling_governor", Help
 // that only root may read (cpuinfo_cur_freq is 0400), is left out.
 type cpufreq struct {
 	fs       procfs.FS
+	dirs     *cpuDirs
 	buf, gov []byte
 	offline  []int
-	lv       [1]string // reused label values, as cpu's
+	// offlineFile holds /sys/devices/system/cpu/offline open: a pread
+	// where an open, a read and a close were.
+	offlineFile *procfs.HeldAttrs
+	lv          [1]string // reused label values, as cpu's
 	// absent is, per cpufreq directory, the cpufreqFiles (one bit each)
-	// its driver lacks or only root may read: a driver's files do not
-	// come and go, so they are not tried again every scrape.
-	absent map[string]uint16
+	// its driver lacks or only root may read, so that they are not tried
+	// again every scrape. A policy's files are made with its directory
+	// and do not change while it stands; switching the driver (the
+	// intel_pstate or amd_pstate status file, a module) makes the policy
+	// directories anew, with new inode numbers (sysfs never reuses one at
+	// once), so the bits are kept with the directory's identity and
+	// forgotten when it differs.
+	absent map[string]cpufreqAbsent
+}
+
+type cpufreqAbsent struct {
+	dir  os.FileInfo
+	bits uint16
 }
 
 func newCPUFreq(env Env) (Collector, error) {
-	return &cpufreq{fs: env.FS, absent: map[string]uint16{}}, nil
+	return &cpufreq{fs: env.FS, dirs: newCPUDirs(env.FS), absent: map[string]cpufreqAbsent{},
+		offlineFile: procfs.NewHeldAttrs(env.FS.Sys("devices", "system", "cpu"), 1)}, nil
 }
 
 func (c *cpufreq) Update(emit reading.Emit) error {
-	dirs, err := filepath.Glob(c.fs.Sys("devices", "system", "cpu", "cpu[0-9]*"))
+	dirs, err := c.dirs.list()
 	if err != nil {
 		return err
 	}
 	c.offline = c.offline[:0]
-	if b, err := procfs.ReadInto(c.fs.Sys("devices", "system", "cpu", "offline"), c.buf); err == nil {
-		c.buf = b
+	b, missing, err := c.offlineFile.Attr(0, "offline", c.buf)
+	c.buf = b
+	if err == nil && !missing {
 		if c.offline, err = procfs.AppendCPUList(c.offline, b); err != nil {
 			return err
 		}
-	} else {
-		c.buf = b
 	}
 	for _, d := range dirs {
 		id := filepath.Base(d)[len("cpu"):]
@@ -72,10 +86,14 @@ func (c *cpufreq) Update(emit reading.Emit) error {
 			continue
 		}
 		dir := filepath.Join(d, "cpufreq")
-		if _, err := os.Stat(dir); err != nil {
+		fi, err := os.Stat(dir)
+		if err != nil {
 			continue
 		}
-		absent := c.absent[dir]
+		absent := c.absent[dir].bits
+		if !os.SameFile(fi, c.absent[dir].dir) {
+			absent = 0
+		}
 		for i, f := range cpufreqFiles {
 			if absent&(1<<i) != 0 {
 				continue
@@ -92,7 +110,7 @@ func (c *cpufreq) Update(emit reading.Emit) error {
 				return err
 			}
 		}
-		c.absent[dir] = absent
+		c.absent[dir] = cpufreqAbsent{fi, absent}
 		if err := c.governors(emit, dir, id); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package node
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,7 +31,34 @@ var (
 // osCollector is node_exporter's os collector: os-release(5) under
 // --rootfs, /etc/os-release first, then /usr/lib/os-release.
 type osCollector struct {
-	root string
+	// paths are /etc/os-release and /usr/lib/os-release under --rootfs.
+	paths [2]string
+	// last is the series of the file last read, with its identity: a
+	// scrape stats the file and reads and parses it again only when the
+	// path found or its device, inode, size or modification time differ.
+	// A package upgrade writes a new file and renames it over the old (a
+	// new inode); an edit in place changes the modification time. Only
+	// one in place that keeps the size within the file system's timestamp
+	// granularity could go unseen, so a file modified less than
+	// osRacyWindow before it was read is not kept, and is read again
+	// until it is older (git's "racily clean" rule). node_exporter keeps
+	// its parse by path and modification time alone.
+	last *osSeries
+}
+
+// osRacyWindow is longer than any local file system's timestamp
+// granularity (FAT's 2 s; ext4 without fine-grained timestamps has a
+// clock tick).
+const osRacyWindow = 2 * time.Second
+
+// osSeries is what one os-release file gives, ready to emit.
+type osSeries struct {
+	path    string
+	file    os.FileInfo
+	info    [12]string
+	version float64
+	verLV   [3]string
+	end     time.Time
 }
 
 func newOS(env Env) (Collector, error) {
@@ -38,44 +66,90 @@ func newOS(env Env) (Collector, error) {
 	if root == "" {
 		root = "/"
 	}
-	return &osCollector{root: root}, nil
+	return &osCollector{paths: [2]string{filepath.Join(root, "etc/os-release"), filepath.Join(root, "usr/lib/os-release")}}, nil
 }
 
 func (c *osCollector) Update(emit reading.Emit) error {
+	s, err := c.series()
+	if err != nil {
+		return err
+	}
+	emit(osInfo, 1, s.info[:]...)
+	if s.version > 0 {
+		emit(osVersion, s.version, s.verLV[:]...)
+	}
+	if !s.end.IsZero() {
+		emit(osSupportEnd, float64(s.end.Unix()))
+	}
+	return nil
+}
+
+// series returns the last file's series if it is still the one found,
+// unchanged, and reads and parses the file otherwise.
+func (c *osCollector) series() (*osSeries, error) {
+	if last := c.last; last != nil {
+		for _, path := range c.paths {
+			fi, err := os.Stat(path)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err == nil && path == last.path && os.SameFile(fi, last.file) &&
+				fi.Size() == last.file.Size() && fi.ModTime().Equal(last.file.ModTime()) {
+				return last, nil
+			}
+			break
+		}
+		c.last = nil
+	}
 	var b []byte
+	var fi os.FileInfo
 	var path string
 	var err error
-	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
-		path = filepath.Join(c.root, p)
-		if b, err = os.ReadFile(path); !errors.Is(err, fs.ErrNotExist) {
+	for _, path = range c.paths {
+		if b, fi, err = readStat(path); !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return ErrNoData
+		return nil, ErrNoData
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := ParseOSRelease(b)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var end time.Time
+	s := &osSeries{path: path, file: fi,
+		info: [12]string{r.BuildID, r.ID, r.IDLike, r.ImageID, r.ImageVersion, r.Name, r.PrettyName,
+			r.Variant, r.VariantID, r.Version, r.VersionCodename, r.VersionID},
+		version: majorMinor(r.VersionID), verLV: [3]string{r.ID, r.IDLike, r.Name}}
 	if r.SupportEnd != "" {
-		if end, err = time.Parse(time.DateOnly, r.SupportEnd); err != nil {
-			return fmt.Errorf("%s: SUPPORT_END %q is not a date (YYYY-MM-DD)", path, r.SupportEnd)
+		if s.end, err = time.Parse(time.DateOnly, r.SupportEnd); err != nil {
+			return nil, fmt.Errorf("%s: SUPPORT_END %q is not a date (YYYY-MM-DD)", path, r.SupportEnd)
 		}
 	}
-	emit(osInfo, 1, r.BuildID, r.ID, r.IDLike, r.ImageID, r.ImageVersion, r.Name, r.PrettyName,
-		r.Variant, r.VariantID, r.Version, r.VersionCodename, r.VersionID)
-	if v := majorMinor(r.VersionID); v > 0 {
-		emit(osVersion, v, r.ID, r.IDLike, r.Name)
+	if time.Since(fi.ModTime()) >= osRacyWindow {
+		c.last = s
 	}
-	if !end.IsZero() {
-		emit(osSupportEnd, float64(end.Unix()))
+	return s, nil
+}
+
+// readStat reads the file at path with the identity of what it read: the
+// stat is of the open file and made before the read, so a change after
+// it shows in the next stat.
+func readStat(path string) ([]byte, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := io.ReadAll(f)
+	return b, fi, err
 }
 
 // majorMinor is the number VERSION_ID starts with, "22.04.3" → 22.04 and

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
@@ -39,3 +40,21 @@ func BenchmarkCollectorOS(b *testing.B)      { benchSys(b, "os") }
 func BenchmarkCollectorTime(b *testing.B)    { benchSys(b, "time") }
 func BenchmarkCollectorTimex(b *testing.B)   { benchSys(b, "timex") }
 func BenchmarkCollectorUname(b *testing.B)   { benchSys(b, "uname") }
+
+// benchThisMachine measures collector name over this machine's /proc,
+// /sys and /, with the held files a Set gives each collector.
+func benchThisMachine(b *testing.B, name string) {
+	fs, err := procfs.NewFS("/proc", "/sys")
+	if err != nil {
+		b.Skip("no /proc:", err)
+	}
+	c, err := Registry[indexOf(name)].New(Env{FS: fs.WithHeldFiles(), Rootfs: "/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchUpdate(b, c)
+}
+
+func BenchmarkCollectorCpufreqThisMachine(b *testing.B) { benchThisMachine(b, "cpufreq") }
+func BenchmarkCollectorTimeThisMachine(b *testing.B)    { benchThisMachine(b, "time") }
+func BenchmarkCollectorOSThisMachine(b *testing.B)      { benchThisMachine(b, "os") }

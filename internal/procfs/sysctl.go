@@ -3,6 +3,7 @@ package procfs
 import (
 	"bytes"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,12 +84,34 @@ type ClockSource struct {
 // ClockSources reads every clocksourceN directory, in N's order. A machine
 // without them (an old kernel, a bare fixture) has none, which is no error.
 func (fs FS) ClockSources() ([]ClockSource, error) {
-	dir := fs.Sys("devices", "system", "clocksource")
-	entries, err := os.ReadDir(dir)
-	if err != nil && !os.IsNotExist(err) {
+	names, err := fs.ClockSourceNames()
+	if err != nil {
 		return nil, err
 	}
 	var out []ClockSource
+	for _, n := range names {
+		dir := fs.Sys("devices", "system", "clocksource", "clocksource"+n)
+		avail, err := ReadFile(filepath.Join(dir, "available_clocksource"))
+		if err != nil {
+			return nil, err
+		}
+		cur, err := ReadFile(filepath.Join(dir, "current_clocksource"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ClockSource{Name: n, Available: strings.Fields(string(avail)), Current: strings.TrimSpace(string(cur))})
+	}
+	return out, nil
+}
+
+// ClockSourceNames lists the N of every clocksourceN directory, in N's
+// order; none, and no error, without the directory.
+func (fs FS) ClockSourceNames() ([]string, error) {
+	entries, err := os.ReadDir(fs.Sys("devices", "system", "clocksource"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	var names []string
 	for _, e := range entries {
 		n, ok := strings.CutPrefix(e.Name(), "clocksource")
 		if !ok || n == "" {
@@ -97,16 +120,73 @@ func (fs FS) ClockSources() ([]ClockSource, error) {
 		if _, ok := parseDecimal([]byte(n)); !ok {
 			continue
 		}
-		avail, err := ReadFile(filepath.Join(dir, e.Name(), "available_clocksource"))
-		if err != nil {
-			return nil, err
-		}
-		cur, err := ReadFile(filepath.Join(dir, e.Name(), "current_clocksource"))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ClockSource{Name: n, Available: strings.Fields(string(avail)), Current: strings.TrimSpace(string(cur))})
+		names = append(names, n)
 	}
-	slices.SortFunc(out, func(a, b ClockSource) int { return compareNumbered(a.Name, b.Name) })
-	return out, nil
+	slices.SortFunc(names, compareNumbered)
+	return names, nil
+}
+
+// Indexes of a clocksource's attributes in ClockSourceHeld.
+const (
+	csAvailable = iota
+	csCurrent
+	csAttrs
+)
+
+// ClockSourceHeld holds clocksourceN's (n is N) two attribute files open
+// for ReadClockSourceHeld.
+func (fs FS) ClockSourceHeld(n string) *HeldAttrs {
+	return NewHeldAttrs(fs.Sys("devices", "system", "clocksource", "clocksource"+n), csAttrs)
+}
+
+// ReadClockSourceHeld reads the clocksource h holds into cs (whose Name it
+// leaves alone), reusing buf. Available and Current keep their strings
+// while the text reads the same, so an unchanged clocksource allocates
+// nothing. An attribute that cannot be read, missing ones included, is an
+// error wrapping fs.ErrNotExist for a missing one.
+func ReadClockSourceHeld(h *HeldAttrs, cs *ClockSource, buf []byte) ([]byte, error) {
+	buf, err := heldClockAttr(h, csAvailable, "available_clocksource", buf)
+	if err != nil {
+		return buf, err
+	}
+	if !sameFields(buf, cs.Available) {
+		cs.Available = strings.Fields(string(buf))
+	}
+	if buf, err = heldClockAttr(h, csCurrent, "current_clocksource", buf); err != nil {
+		return buf, err
+	}
+	if cur := bytes.TrimSpace(buf); string(cur) != cs.Current {
+		cs.Current = string(cur)
+	}
+	return buf, nil
+}
+
+func heldClockAttr(h *HeldAttrs, i int, name string, buf []byte) ([]byte, error) {
+	buf, missing, err := h.Attr(i, name, buf)
+	if err == nil && missing {
+		err = &iofs.PathError{Op: "read", Path: filepath.Join(h.dir, name), Err: iofs.ErrNotExist}
+	}
+	return buf, err
+}
+
+// sameFields reports whether strings.Fields of b would be fields. It
+// splits at spaces, tabs and newlines only: a field holding any other
+// space is never one of strings.Fields', so the answer is then false,
+// which costs only a new parse.
+func sameFields(b []byte, fields []string) bool {
+	i := 0
+	for {
+		b = bytes.TrimLeft(b, " \t\n")
+		if len(b) == 0 {
+			return i == len(fields)
+		}
+		end := bytes.IndexAny(b, " \t\n")
+		if end < 0 {
+			end = len(b)
+		}
+		if i == len(fields) || string(b[:end]) != fields[i] {
+			return false
+		}
+		b, i = b[end:], i+1
+	}
 }

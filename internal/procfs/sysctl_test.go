@@ -1,6 +1,8 @@
 package procfs
 
 import (
+	"errors"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -89,5 +91,109 @@ func TestClockSources(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ClockSources mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadClockSourceHeld: a clocksource read through held descriptors
+// sees a new current and available clocksource at the next read, keeps
+// its strings (no allocation) while they read the same, and fails with
+// fs.ErrNotExist once an attribute is gone.
+//
+// Not parallel: AllocsPerRun counts every goroutine's allocations.
+func TestReadClockSourceHeld(t *testing.T) {
+	sys := t.TempDir()
+	dir := filepath.Join(sys, "devices", "system", "clocksource", "clocksource0")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("available_clocksource", "tsc hpet acpi_pm \n")
+	write("current_clocksource", "tsc\n")
+	fs := FS{sys: sys}
+	h := fs.ClockSourceHeld("0")
+	defer h.Close()
+	var cs ClockSource
+	var buf []byte
+	read := func(want ClockSource) {
+		t.Helper()
+		var err error
+		if buf, err = ReadClockSourceHeld(h, &cs, buf); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, cs); diff != "" {
+			t.Errorf("ReadClockSourceHeld mismatch (-want +got):\n%s", diff)
+		}
+	}
+	read(ClockSource{Available: []string{"tsc", "hpet", "acpi_pm"}, Current: "tsc"})
+	if n := testing.AllocsPerRun(10, func() { buf, _ = ReadClockSourceHeld(h, &cs, buf) }); n != 0 {
+		t.Errorf("unchanged clocksource: %v allocations a read, want 0", n)
+	}
+	// The kernel found the TSC unstable: it is no longer offered, and
+	// HPET took over.
+	write("available_clocksource", "hpet acpi_pm \n")
+	write("current_clocksource", "hpet\n")
+	read(ClockSource{Available: []string{"hpet", "acpi_pm"}, Current: "hpet"})
+	if err := os.Remove(filepath.Join(dir, "current_clocksource")); err != nil {
+		t.Fatal(err)
+	}
+	h.Close() // a removed sysfs file fails its held descriptor; a regular one does not
+	if _, err := ReadClockSourceHeld(h, &cs, buf); !errors.Is(err, iofs.ErrNotExist) {
+		t.Errorf("missing current_clocksource: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestSameFields(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in     string
+		fields []string
+		want   bool
+	}{
+		{"tsc hpet \n", []string{"tsc", "hpet"}, true},
+		{"  tsc\thpet", []string{"tsc", "hpet"}, true},
+		{"", nil, true},
+		{"\n", nil, true},
+		{"tsc", nil, false},
+		{"tsc hpet", []string{"tsc"}, false},
+		{"tsc", []string{"tsc", "hpet"}, false},
+		{"tsc\rhpet", []string{"tsc", "hpet"}, false},
+		{"tsc hpet", []string{"hpet", "tsc"}, false},
+	} {
+		if got := sameFields([]byte(tt.in), tt.fields); got != tt.want {
+			t.Errorf("sameFields(%q, %q) = %v, want %v", tt.in, tt.fields, got, tt.want)
+		}
+	}
+}
+
+// TestReadClockSourceHeldLive: on this machine's sysfs, held descriptors
+// read what fresh opens read, at the first read and the next.
+func TestReadClockSourceHeldLive(t *testing.T) {
+	t.Parallel()
+	fs, err := NewFS("/proc", "/sys")
+	if err != nil {
+		t.Skip("no /proc:", err)
+	}
+	want, err := fs.ClockSources()
+	if err != nil || len(want) == 0 {
+		t.Skip("no clocksources:", err)
+	}
+	for _, w := range want {
+		h := fs.ClockSourceHeld(w.Name)
+		got := ClockSource{Name: w.Name}
+		var buf []byte
+		for range 2 {
+			if buf, err = ReadClockSourceHeld(h, &got, buf); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(w, got); diff != "" {
+				t.Errorf("clocksource%s mismatch (-fresh +held):\n%s", w.Name, diff)
+			}
+		}
+		h.Close()
 	}
 }
