@@ -45,3 +45,9 @@ func (h *heldDevices) sweep() {
 	}
 	clear(h.seen)
 }
+
+// closeAll closes every device's attributes.
+func (h *heldDevices) closeAll() {
+	clear(h.seen)
+	h.sweep()
+}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"strings"
@@ -34,32 +35,66 @@ var netclassFamilies = func() [len(procfs.NetClassInt)]*reading.Family {
 	return fs
 }()
 
-// Indexes into procfs.NetClassText and NetClassInt the collector needs by
-// name.
-const (
-	ncAddress, ncBroadcast, ncDuplex, ncIfalias, ncOperstate = 0, 1, 2, 3, 4
-	ncFlags, ncSpeed                                         = 7, 14
-)
-
 // netclass is node_exporter's netclass collector: /sys/class/net/<iface>.
 // An attribute the device refuses (EINVAL for the speed of a link that is
 // down, EOPNOTSUPP) or lacks is left out, as node_exporter does; a speed
 // of -1 (unknown) is reported as -125000, as node_exporter does unless
 // told --collector.netclass.ignore-invalid-speed.
+//
+// On this machine's own /sys it reads most attributes from one rtnetlink
+// link dump a scrape (links.go), the same values sysfs formats from the
+// same fields (procfs.Link.NetClass), and from sysfs only what the dump
+// lacks: speed and duplex at each scrape, and addr_assign_type, dev_id and
+// name_assign_type once a device (by index and name), addr_assign_type
+// again when the address changes.
 type netclass struct {
 	fs    procfs.FS
 	iface procfs.NetClassIface
 	buf   []byte
 	// held keeps each device's 22 attribute files open between scrapes:
-	// opening and closing them was most of the collector's cost.
+	// opening and closing them was most of the collector's cost. On the
+	// dump's path, only speed and duplex (and flags, on kernels without
+	// IFLA_ALLMULTI) are held.
 	held *heldDevices
+	rt   *linkReader // nil: the files
+	devs map[int32]*netclassDev
 }
 
+// netclassDev is what the dump's path keeps of a device between scrapes.
+type netclassDev struct {
+	name string
+	// iface keeps its strings across scrapes, so that unchanged values
+	// cost no allocation, and the attributes read once.
+	iface procfs.NetClassIface
+	// addr is the address addr_assign_type was read with.
+	addr []byte
+	seen bool
+}
+
+// The attributes the dump's path reads from sysfs: once a device, and at
+// each scrape while the device is up (sysfs refuses them otherwise).
+var (
+	netclassOnce   = []int{procfs.NetClassAddrAssignType, procfs.NetClassDevID, procfs.NetClassNameAssignType}
+	netclassAddrTy = []int{procfs.NetClassAddrAssignType}
+	netclassDuplex = []int{procfs.NetClassDuplex}
+	netclassSpeed  = []int{procfs.NetClassSpeed}
+	netclassFlags  = []int{procfs.NetClassFlags}
+)
+
 func newNetclass(env Env) (Collector, error) {
-	return &netclass{fs: env.FS, held: newHeldDevices(env.FS.NetClassHeld)}, nil
+	return &netclass{fs: env.FS, held: newHeldDevices(env.FS.NetClassHeld), rt: newLinkReader(env, "netclass", false),
+		devs: map[int32]*netclassDev{}}, nil
 }
 
 func (c *netclass) Update(emit reading.Emit) error {
+	if c.rt != nil {
+		links, err := c.rt.dump()
+		if err == nil {
+			return c.updateLinks(emit, links)
+		}
+		c.rt, c.devs = nil, nil // logged; the files from now on
+		c.held.closeAll()
+	}
 	devs, err := c.fs.NetClassDevices()
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return ErrNoData
@@ -77,29 +112,84 @@ func (c *netclass) Update(emit reading.Emit) error {
 		if err != nil {
 			return err
 		}
-		a := &c.iface
-		if a.Gone() {
+		if c.iface.Gone() {
 			continue // removed between the listing and its reading
 		}
-		emit(netclassUp, b2f(a.Text[ncOperstate] == "up"), dev)
-		admin := "unknown"
-		if a.Has[ncFlags] {
-			admin = "down"
-			if a.Int[ncFlags]&1 != 0 { // IFF_UP
-				admin = "up"
-			}
-		}
-		emit(netclassInfo, 1, dev, a.Text[ncAddress], a.Text[ncBroadcast], a.Text[ncDuplex], a.Text[ncOperstate], admin, a.Text[ncIfalias])
-		for i, f := range netclassFamilies {
-			if !a.Has[i] {
-				continue
-			}
-			v := a.Int[i]
-			if i == ncSpeed {
-				v = v * 1000 * 1000 / 8 // Mbit/s to bytes/s
-			}
-			emit(f, float64(v), dev)
-		}
+		emitNetclass(emit, dev, &c.iface)
 	}
 	return nil
+}
+
+// updateLinks serves a scrape from a link dump and what sysfs adds to it.
+func (c *netclass) updateLinks(emit reading.Emit, links []procfs.Link) error {
+	defer c.held.sweep()
+	var err error
+	for i := range links {
+		l := &links[i]
+		d := c.devs[l.Index]
+		switch {
+		case d == nil || d.name != string(l.Name):
+			d = &netclassDev{name: string(l.Name)}
+			c.devs[l.Index] = d
+			c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassOnce)
+			d.addr = append(d.addr[:0], l.Address...)
+		case !bytes.Equal(d.addr, l.Address):
+			c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassAddrTy)
+			d.addr = append(d.addr[:0], l.Address...)
+		}
+		if err != nil {
+			return err
+		}
+		d.seen = true
+		a := &d.iface
+		flagsKnown := l.NetClass(a)
+		var h *procfs.HeldAttrs
+		if l.Up() || !flagsKnown {
+			h = c.held.get(d.name)
+		}
+		if l.Up() {
+			if c.buf, err = c.fs.NetClassSome(d.name, h, a, c.buf, netclassDuplex, netclassSpeed); err != nil {
+				return err
+			}
+		} else {
+			a.Text[procfs.NetClassDuplex], a.Has[procfs.NetClassSpeed] = "", false
+		}
+		if !flagsKnown {
+			if c.buf, err = c.fs.NetClassSome(d.name, h, a, c.buf, nil, netclassFlags); err != nil {
+				return err
+			}
+		}
+		emitNetclass(emit, d.name, a)
+	}
+	for i, d := range c.devs {
+		if !d.seen {
+			delete(c.devs, i)
+		}
+		d.seen = false
+	}
+	return nil
+}
+
+// emitNetclass emits one device's series.
+func emitNetclass(emit reading.Emit, dev string, a *procfs.NetClassIface) {
+	emit(netclassUp, b2f(a.Text[procfs.NetClassOperstate] == "up"), dev)
+	admin := "unknown"
+	if a.Has[procfs.NetClassFlags] {
+		admin = "down"
+		if a.Int[procfs.NetClassFlags]&1 != 0 { // IFF_UP
+			admin = "up"
+		}
+	}
+	emit(netclassInfo, 1, dev, a.Text[procfs.NetClassAddress], a.Text[procfs.NetClassBroadcast], a.Text[procfs.NetClassDuplex],
+		a.Text[procfs.NetClassOperstate], admin, a.Text[procfs.NetClassIfalias])
+	for i, f := range netclassFamilies {
+		if !a.Has[i] {
+			continue
+		}
+		v := a.Int[i]
+		if i == procfs.NetClassSpeed {
+			v = v * 1000 * 1000 / 8 // Mbit/s to bytes/s
+		}
+		emit(f, float64(v), dev)
+	}
 }

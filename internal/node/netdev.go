@@ -1,6 +1,8 @@
 package node
 
 import (
+	"slices"
+
 	"github.com/vigia-dev/vigia/internal/procfs"
 	"github.com/vigia-dev/vigia/internal/reading"
 )
@@ -35,19 +37,33 @@ var netdevNoHandler = netdevFamily("receive_nohandler")
 // counters the way node_exporter's netlink reading does (drop includes
 // missed, frame includes length, over and crc, carrier includes aborted,
 // window and heartbeat), so the values are the same.
+//
+// On this machine's own /proc and /sys it reads the same counters from
+// one rtnetlink link dump a scrape instead (links.go): IFLA_STATS64 is the
+// rtnl_link_stats64 both files print, folded as /proc/net/dev folds it
+// (procfs.Link.NetDev).
 type netdev struct {
 	fs         procfs.FS
 	devs       []procfs.NetDev
 	buf, attrs []byte
 	// held keeps each device's rx_nohandler open between scrapes.
 	held *heldDevices
+	rt   *linkReader // nil: the files
 }
 
 func newNetdev(env Env) (Collector, error) {
-	return &netdev{fs: env.FS, held: newHeldDevices(env.FS.NetClassHeld)}, nil
+	return &netdev{fs: env.FS, held: newHeldDevices(env.FS.NetClassHeld), rt: newLinkReader(env, "netdev", true)}, nil
 }
 
 func (c *netdev) Update(emit reading.Emit) error {
+	if c.rt != nil {
+		links, err := c.rt.dump()
+		if err == nil {
+			c.updateLinks(emit, links)
+			return nil
+		}
+		c.rt = nil // logged; the files from now on
+	}
 	devs, buf, err := c.fs.NetDevs(c.devs, c.buf)
 	c.devs, c.buf = devs, buf
 	if err != nil {
@@ -56,11 +72,7 @@ func (c *netdev) Update(emit reading.Emit) error {
 	defer c.held.sweep()
 	for i := range devs {
 		d := &devs[i]
-		v := [16]uint64{d.RxBytes, d.RxPackets, d.RxErrs, d.RxDrop, d.RxFIFO, d.RxFrame, d.RxCompressed, d.RxMulticast,
-			d.TxBytes, d.TxPackets, d.TxErrs, d.TxDrop, d.TxFIFO, d.TxColls, d.TxCarrier, d.TxCompressed}
-		for k, f := range netdevFamilies {
-			emit(f, float64(v[k]), d.Name)
-		}
+		emitNetdev(emit, d)
 		var n uint64
 		var ok bool
 		var attrs []byte
@@ -78,4 +90,32 @@ func (c *netdev) Update(emit reading.Emit) error {
 		}
 	}
 	return nil
+}
+
+// updateLinks serves a scrape from a link dump, which linkReader checked
+// has every link's counters.
+func (c *netdev) updateLinks(emit reading.Emit, links []procfs.Link) {
+	// Names are kept by position, as procfs.ParseNetDev keeps them, so an
+	// unchanged list costs no allocation.
+	c.devs = slices.Grow(c.devs[:0], len(links))[:len(links)]
+	for i := range links {
+		l, d := &links[i], &c.devs[i]
+		if d.Name != string(l.Name) {
+			d.Name = string(l.Name)
+		}
+		n, ok, _ := l.NetDev(d)
+		emitNetdev(emit, d)
+		if ok {
+			emit(netdevNoHandler, float64(n), d.Name)
+		}
+	}
+}
+
+// emitNetdev emits one device's series from /proc/net/dev's columns.
+func emitNetdev(emit reading.Emit, d *procfs.NetDev) {
+	v := [16]uint64{d.RxBytes, d.RxPackets, d.RxErrs, d.RxDrop, d.RxFIFO, d.RxFrame, d.RxCompressed, d.RxMulticast,
+		d.TxBytes, d.TxPackets, d.TxErrs, d.TxDrop, d.TxFIFO, d.TxColls, d.TxCarrier, d.TxCompressed}
+	for k, f := range netdevFamilies {
+		emit(f, float64(v[k]), d.Name)
+	}
 }

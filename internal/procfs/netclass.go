@@ -137,3 +137,37 @@ func (c *NetClassIface) Gone() bool {
 	}
 	return true
 }
+
+// NetClassSome reads into c only the attributes of /sys/class/net/<name>
+// given by their indexes into NetClassText and NetClassInt, through h
+// (from NetClassHeld) when it is not nil; the others are left as they
+// are. Errors are NetClassIface's.
+func (fs FS) NetClassSome(name string, h *HeldAttrs, c *NetClassIface, buf []byte, text, ints []int) ([]byte, error) {
+	var dir string
+	if h == nil {
+		dir = fs.Sys("class", "net", name)
+	}
+	attr := func(i int, attr string, buf []byte) ([]byte, error) {
+		var err error
+		if h != nil {
+			buf, _, err = h.Attr(i, attr, buf)
+		} else {
+			buf, _, err = SysfsAttr(filepath.Join(dir, attr), buf)
+		}
+		return buf, err
+	}
+	var err error
+	for _, i := range text {
+		if buf, err = attr(i, NetClassText[i], buf); err != nil {
+			return buf, err
+		}
+		setText(&c.Text[i], bytes.TrimSpace(buf))
+	}
+	for _, i := range ints {
+		if buf, err = attr(len(NetClassText)+i, NetClassInt[i], buf); err != nil {
+			return buf, err
+		}
+		c.Int[i], c.Has[i] = ParseSysfsInt(buf)
+	}
+	return buf, nil
+}
