@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"errors"
 	"io/fs"
 	"strings"
@@ -44,17 +43,17 @@ var netclassFamilies = func() [len(procfs.NetClassInt)]*reading.Family {
 // On this machine's own /sys it reads most attributes from one rtnetlink
 // link dump a scrape (links.go), the same values sysfs formats from the
 // same fields (procfs.Link.NetClass), and from sysfs only what the dump
-// lacks: speed and duplex at each scrape, and addr_assign_type, dev_id and
-// name_assign_type once a device (by index and name), addr_assign_type
-// again when the address changes.
+// lacks: addr_assign_type, speed and duplex at each scrape (setting an
+// address, even the one it has, changes the first), and dev_id and
+// name_assign_type once a device (by index and name).
 type netclass struct {
 	fs    procfs.FS
 	iface procfs.NetClassIface
 	buf   []byte
 	// held keeps each device's 22 attribute files open between scrapes:
 	// opening and closing them was most of the collector's cost. On the
-	// dump's path, only speed and duplex (and flags, on kernels without
-	// IFLA_ALLMULTI) are held.
+	// dump's path, only addr_assign_type, speed and duplex (and flags, on
+	// kernels without IFLA_ALLMULTI) are held.
 	held *heldDevices
 	rt   *linkReader // nil: the files
 	devs map[int32]*netclassDev
@@ -66,15 +65,14 @@ type netclassDev struct {
 	// iface keeps its strings across scrapes, so that unchanged values
 	// cost no allocation, and the attributes read once.
 	iface procfs.NetClassIface
-	// addr is the address addr_assign_type was read with.
-	addr []byte
-	seen bool
+	seen  bool
 }
 
-// The attributes the dump's path reads from sysfs: once a device, and at
-// each scrape while the device is up (sysfs refuses them otherwise).
+// The attributes the dump's path reads from sysfs: once a device, at each
+// scrape, and at each scrape while the device is up (sysfs refuses them
+// otherwise).
 var (
-	netclassOnce   = []int{procfs.NetClassAddrAssignType, procfs.NetClassDevID, procfs.NetClassNameAssignType}
+	netclassOnce   = []int{procfs.NetClassDevID, procfs.NetClassNameAssignType}
 	netclassAddrTy = []int{procfs.NetClassAddrAssignType}
 	netclassDuplex = []int{procfs.NetClassDuplex}
 	netclassSpeed  = []int{procfs.NetClassSpeed}
@@ -127,25 +125,19 @@ func (c *netclass) updateLinks(emit reading.Emit, links []procfs.Link) error {
 	for i := range links {
 		l := &links[i]
 		d := c.devs[l.Index]
-		switch {
-		case d == nil || d.name != string(l.Name):
+		if d == nil || d.name != string(l.Name) {
 			d = &netclassDev{name: string(l.Name)}
 			c.devs[l.Index] = d
-			c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassOnce)
-			d.addr = append(d.addr[:0], l.Address...)
-		case !bytes.Equal(d.addr, l.Address):
-			c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassAddrTy)
-			d.addr = append(d.addr[:0], l.Address...)
-		}
-		if err != nil {
-			return err
+			if c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassOnce); err != nil {
+				return err
+			}
 		}
 		d.seen = true
 		a := &d.iface
 		flagsKnown := l.NetClass(a)
-		var h *procfs.HeldAttrs
-		if l.Up() || !flagsKnown {
-			h = c.held.get(d.name)
+		h := c.held.get(d.name)
+		if c.buf, err = c.fs.NetClassSome(d.name, h, a, c.buf, nil, netclassAddrTy); err != nil {
+			return err
 		}
 		if l.Up() {
 			if c.buf, err = c.fs.NetClassSome(d.name, h, a, c.buf, netclassDuplex, netclassSpeed); err != nil {

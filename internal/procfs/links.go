@@ -130,10 +130,10 @@ func (l *Link) Up() bool { return l.Flags&iffUp != 0 }
 // NetClass sets in c what sysfs's /sys/class/net/<name> would show for the
 // attributes the link carries, as net/core/net-sysfs.c formats them. A
 // link dump lacks five, which NetClass leaves as they are for the caller
-// to read from sysfs: addr_assign_type, dev_id and name_assign_type,
-// fixed for a device's life but that setting the address changes
-// addr_assign_type and a rename name_assign_type; and speed and duplex,
-// which the driver answers at each read. It returns false when the dump
+// to read from sysfs: dev_id and name_assign_type, fixed for a device's
+// life but that a rename changes name_assign_type; addr_assign_type,
+// which setting the address changes even to the address it had; and
+// speed and duplex, which the driver answers at each read. It returns false when the dump
 // lacks the promiscuity and allmulti counts (IFLA_ALLMULTI came late),
 // without which the device's flags cannot be told from ifi_flags:
 // c.Has[NetClassFlags] is then false and the caller reads sysfs's flags.
