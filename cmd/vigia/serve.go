@@ -43,9 +43,9 @@ GOGC and GOMAXPROCS in the environment override them. Its timers may fire
 up to 4 ms late (the kernel's timer slack, unless a wider one is set), so
 that the kernel wakes it less often. Until something asks for the process
 table (the dashboard, the processes API, an event stream, --top-processes,
-a rule on processes), and from a minute after the last ask, the agent
-walks it every 10 s instead of 2 s; the first request brings back 2 s and
-gets a fresh walk. A processes interval set by hand is kept as it is.
+a rule on processes), after its first three walks, and from a minute
+after the last ask, the agent walks it every 10 s instead of 2 s; the
+first request brings back 2 s and gets a fresh walk. A processes interval set by hand is kept as it is.
 
 Examples:
   vigia serve                                        # http://127.0.0.1:8519/

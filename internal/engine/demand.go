@@ -37,16 +37,26 @@ type Demand struct {
 const DemandHold = time.Minute
 
 // NewDemand governs the named sensor's cadence: full while wanted, idle
-// otherwise. Nothing wants the readings yet, so it starts idle (the
-// first read still comes at once). It returns nil when the engine does
-// not run that sensor or idle is not slower than full.
+// otherwise. Nothing wants the readings yet, but it starts at the full
+// cadence for DemandWarmReads reads: a sensor that learns between reads
+// (the process walk stops reading the processes it saw idle twice) does
+// so in seconds rather than at the idle cadence. It returns nil when the
+// engine does not run that sensor or idle is not slower than full.
 func (e *Engine) NewDemand(name string, full, idle, hold time.Duration) *Demand {
-	if idle <= full || !e.SetSensorInterval(name, idle) {
+	if idle <= full || !e.SetSensorInterval(name, full) {
 		return nil
 	}
 	set := func(every time.Duration) { e.SetSensorInterval(name, every) }
-	return &Demand{set: set, full: full, idle: idle, hold: hold, slow: true}
+	d := &Demand{set: set, full: full, idle: idle, hold: hold}
+	d.mu.Lock()
+	d.armForLocked(DemandWarmReads * full)
+	d.mu.Unlock()
+	return d
 }
+
+// DemandWarmReads is how many reads a governed sensor makes at its full
+// cadence after it starts, before it may idle.
+const DemandWarmReads = 3
 
 // Want marks the readings wanted until release is called (more than
 // once is harmless). woke reports that the sensor was idle: its latest
@@ -152,7 +162,9 @@ func (d *Demand) fullLocked() bool {
 }
 
 // armLocked starts the hold once nothing wants the readings.
-func (d *Demand) armLocked() {
+func (d *Demand) armLocked() { d.armForLocked(d.hold) }
+
+func (d *Demand) armForLocked(hold time.Duration) {
 	if d.wanters > 0 || d.pinned || d.slow || d.stopped {
 		return
 	}
@@ -161,7 +173,7 @@ func (d *Demand) armLocked() {
 	}
 	d.gen++
 	gen := d.gen
-	d.timer = time.AfterFunc(d.hold, func() { d.expire(gen) })
+	d.timer = time.AfterFunc(hold, func() { d.expire(gen) })
 }
 
 func (d *Demand) expire(gen uint64) {

@@ -28,11 +28,20 @@ func TestDemand(t *testing.T) {
 	if e.NewDemand("nosuch", time.Second, 5*time.Second, hold) != nil || e.NewDemand(reading.SensorProcesses, time.Second, time.Second, hold) != nil {
 		t.Fatal("a demand over a sensor the engine does not run, or with no slower idle cadence")
 	}
-	d := e.NewDemand(reading.SensorProcesses, 2*time.Second, 10*time.Second, hold)
+	d := e.NewDemand(reading.SensorProcesses, 10*time.Millisecond, 10*time.Second, time.Hour)
 	defer d.Stop()
-	if !d.Idle() || interval() != 10*time.Second {
-		t.Errorf("starts idle %v at %v; want idle at 10s, nothing having wanted it", d.Idle(), interval())
+	if d.Idle() || interval() != 10*time.Millisecond {
+		t.Errorf("starts idle %v at %v; want its first reads at the full 10ms", d.Idle(), interval())
 	}
+	// Nothing wants it: idle after its first reads, not after the hour's hold.
+	eventually(t, "not idle after the first reads", func() bool { return d.Idle() && interval() == 10*time.Second })
+	d.Stop()
+
+	d = e.NewDemand(reading.SensorProcesses, 2*time.Second, 10*time.Second, hold)
+	defer d.Stop()
+	d.Retune(2*time.Second, 10*time.Second, true) // as a reload would
+	d.Retune(2*time.Second, 10*time.Second, false)
+	eventually(t, "not idle with nothing wanting it", func() bool { return d.Idle() && interval() == 10*time.Second })
 
 	release, woke := d.Want()
 	if !woke || d.Idle() || interval() != 2*time.Second {
