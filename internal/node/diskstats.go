@@ -78,11 +78,14 @@ type diskstats struct {
 }
 
 type diskDevice struct {
-	major, minor      uint32
-	majorS, minorS    string
-	udevPath, rotPath string
-	udev              procfs.UdevProps
-	seen              bool
+	major, minor   uint32
+	majorS, minorS string
+	udevPath       string
+	// rot holds queue/rotational open between scrapes: its open and
+	// close were most of what the label cost.
+	rot  *procfs.HeldAttrs
+	udev procfs.UdevProps
+	seen bool
 }
 
 func newDiskstats(env Env) (Collector, error) {
@@ -120,6 +123,7 @@ func (c *diskstats) Update(emit reading.Emit) error {
 	}
 	for name, d := range c.devices {
 		if !d.seen {
+			d.rot.Close()
 			delete(c.devices, name)
 		}
 	}
@@ -131,11 +135,14 @@ func (c *diskstats) Update(emit reading.Emit) error {
 func (c *diskstats) device(s *procfs.DiskStat, udev bool) *diskDevice {
 	d := c.devices[s.Name]
 	if d == nil || d.major != s.Major || d.minor != s.Minor {
+		if d != nil {
+			d.rot.Close()
+		}
 		d = &diskDevice{
 			major: s.Major, minor: s.Minor,
 			majorS: strconv.FormatUint(uint64(s.Major), 10), minorS: strconv.FormatUint(uint64(s.Minor), 10),
 			udevPath: procfs.UdevDataPath(c.rootfs, s.Major, s.Minor),
-			rotPath:  c.fs.Sys("block", s.Name, "queue", "rotational"),
+			rot:      procfs.NewHeldAttrs(c.fs.Sys("block", s.Name, "queue"), 1),
 		}
 		c.devices[s.Name] = d
 	}
@@ -156,8 +163,9 @@ func (c *diskstats) device(s *procfs.DiskStat, udev bool) *diskDevice {
 // directory, as node_exporter says.
 func (c *diskstats) rotational(d *diskDevice) string {
 	var err error
-	c.fbuf, err = procfs.ReadFileBuf(d.rotPath, c.fbuf)
-	if err == nil && string(bytes.TrimSpace(c.fbuf)) == "1" {
+	var missing bool
+	c.fbuf, missing, err = d.rot.Attr(0, "rotational", c.fbuf)
+	if err == nil && !missing && string(bytes.TrimSpace(c.fbuf)) == "1" {
 		return "1"
 	}
 	return "0"

@@ -35,16 +35,26 @@ var (
 // getrlimit and the two files left are read into a reused buffer. It reads
 // the real /proc/self, whatever --procfs says: these are vigia's own.
 type self struct {
-	// mu makes overlapping scrapes take turns with buf.
+	// mu makes overlapping scrapes take turns with buf and proc.
 	mu        sync.Mutex
 	buf       []byte
 	dents     []byte  // /proc/self/fd's listing
 	startTime float64 // 0 until read
+	// proc holds /proc/self/stat and /proc/self/net/netstat open between
+	// scrapes, so that each is a pread: opening and closing them was a
+	// fifth of what this collector cost (perf, serve scraped 1/s).
+	proc procfs.FS
 }
 
 // Self returns the collector of vigia's own process_* series; nil where
 // there is no /proc to read them from.
-func Self() Collector { return &self{} }
+func Self() Collector {
+	fs, err := procfs.NewFS("/proc", "/sys")
+	if err != nil {
+		return nil
+	}
+	return &self{proc: fs.WithHeldFiles()}
+}
 
 // Update emits what it can read; a file it cannot read leaves its series
 // out, as client_golang's collector without ReportErrors does.
@@ -52,7 +62,7 @@ func (c *self) Update(emit reading.Emit) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
-	if c.buf, err = procfs.ReadInto("/proc/self/stat", c.buf); err == nil {
+	if c.buf, err = c.proc.ReadProcFile(c.buf, "self", "stat"); err == nil {
 		if st, err := procfs.ParsePIDStat(c.buf); err == nil {
 			emit(selfCPU, float64(st.UTime+st.STime)/userHZ)
 			emit(selfVsize, float64(st.VSize))
@@ -74,7 +84,7 @@ func (c *self) Update(emit reading.Emit) error {
 		emit(selfMaxFDs, float64(nofile.Cur))
 		emit(selfMaxVsize, float64(as.Cur))
 	}
-	if c.buf, err = procfs.ReadInto("/proc/self/net/netstat", c.buf); err == nil {
+	if c.buf, err = c.proc.ReadProcFile(c.buf, "self", "net", "netstat"); err == nil {
 		var in, out float64
 		err := procfs.ParseNetstat(c.buf, func(proto, field []byte, v float64) {
 			if string(proto) != "IpExt" {
