@@ -177,8 +177,10 @@ type setup struct {
 	intervalSet map[string]bool
 	timeouts    map[string]time.Duration
 	workers     int
-	rules       []config.Rule
-	logger      *slog.Logger
+	// procs is the process walk newEngine built, if any.
+	procs  *sensor.Processes
+	rules  []config.Rule
+	logger *slog.Logger
 }
 
 // setup loads the config file and merges flags over it. Flags win over the

@@ -10,7 +10,11 @@ import (
 
 // newSensor builds the named sensor over the setup's roots.
 func (s *setup) newSensor(name string) (sensor.Sensor, error) {
-	return sensor.New(name, sensor.Env{FS: s.fs, Rootfs: s.rootfs, MaxCgroups: s.cfg.Sensors[reading.SensorCgroups].Max})
+	sn, err := sensor.New(name, sensor.Env{FS: s.fs, Rootfs: s.rootfs, MaxCgroups: s.cfg.Sensors[reading.SensorCgroups].Max})
+	if p, ok := sn.(*sensor.Processes); ok {
+		s.procs = p
+	}
+	return sn, err
 }
 
 // engineRules turns the config's rules into the analyser's, after the

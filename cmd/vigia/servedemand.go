@@ -35,6 +35,15 @@ func (s *setup) processDemand(eng *engine.Engine, topProcesses int) *engine.Dema
 	full, idle, pinned := s.processCadence(topProcesses)
 	d := eng.NewDemand(reading.SensorProcesses, full, idle, engine.DemandHold)
 	d.Pin(pinned)
+	if d != nil && s.procs != nil {
+		// Processes exiting faster than idle walks take them want the
+		// full cadence too, as a reader would: the exits a reading
+		// carries are bounded, and so are the timeline's.
+		s.procs.OnBusy(func() {
+			release, _ := d.Want()
+			release()
+		})
+	}
 	return d
 }
 

@@ -29,6 +29,9 @@ type Demand struct {
 	timer   *time.Timer
 	gen     uint64 // which arming a firing timer belongs to
 	stopped bool
+	// wokeAt is when the full cadence was last put back after an idle
+	// spell: the reads from then on are the fresh ones.
+	wokeAt time.Time
 }
 
 // DemandHold is how long a sensor keeps its full cadence after the last
@@ -59,16 +62,20 @@ func (e *Engine) NewDemand(name string, full, idle, hold time.Duration) *Demand 
 const DemandWarmReads = 3
 
 // Want marks the readings wanted until release is called (more than
-// once is harmless). woke reports that the sensor was idle: its latest
-// reading may be up to the idle interval old, and a fresh one follows
-// within moments.
-func (d *Demand) Want() (release func(), woke bool) {
+// once is harmless). When the sensor was idle until less than a full
+// interval ago, fresh is when it woke: readings taken before may be up to
+// the idle interval old, and one taken after follows within moments.
+// Otherwise fresh is zero.
+func (d *Demand) Want() (release func(), fresh time.Time) {
 	if d == nil {
-		return func() {}, false
+		return func() {}, time.Time{}
 	}
 	d.mu.Lock()
 	d.wanters++
-	woke = d.fullLocked()
+	d.fullLocked()
+	if time.Since(d.wokeAt) < d.full {
+		fresh = d.wokeAt
+	}
 	d.mu.Unlock()
 	var once sync.Once
 	return func() {
@@ -78,7 +85,7 @@ func (d *Demand) Want() (release func(), woke bool) {
 			d.armLocked()
 			d.mu.Unlock()
 		})
-	}, woke
+	}, fresh
 }
 
 // Pin keeps the full cadence for good (pinned) or lets it go idle again
@@ -157,6 +164,7 @@ func (d *Demand) fullLocked() bool {
 		return false
 	}
 	d.slow = false
+	d.wokeAt = time.Now()
 	d.set(d.full)
 	return true
 }

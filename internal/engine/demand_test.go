@@ -22,16 +22,16 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // otherwise; a wanter that finds it idle is told so.
 func TestDemand(t *testing.T) {
 	t.Parallel()
-	const hold = 40 * time.Millisecond
+	const hold = 200 * time.Millisecond
 	e := mustNew(t, Options{Sensors: []SensorSpec{{Sensor: steadySensor(reading.SensorProcesses), Interval: time.Second}}, SelfInterval: -1})
 	interval := func() time.Duration { return health(e, reading.SensorProcesses).Interval }
 	if e.NewDemand("nosuch", time.Second, 5*time.Second, hold) != nil || e.NewDemand(reading.SensorProcesses, time.Second, time.Second, hold) != nil {
 		t.Fatal("a demand over a sensor the engine does not run, or with no slower idle cadence")
 	}
-	d := e.NewDemand(reading.SensorProcesses, 10*time.Millisecond, 10*time.Second, time.Hour)
+	d := e.NewDemand(reading.SensorProcesses, 200*time.Millisecond, 10*time.Second, time.Hour)
 	defer d.Stop()
-	if d.Idle() || interval() != 10*time.Millisecond {
-		t.Errorf("starts idle %v at %v; want its first reads at the full 10ms", d.Idle(), interval())
+	if d.Idle() || interval() != 200*time.Millisecond {
+		t.Errorf("starts idle %v at %v; want its first reads at the full 200ms", d.Idle(), interval())
 	}
 	// Nothing wants it: idle after its first reads, not after the hour's hold.
 	eventually(t, "not idle after the first reads", func() bool { return d.Idle() && interval() == 10*time.Second })
@@ -43,13 +43,16 @@ func TestDemand(t *testing.T) {
 	d.Retune(2*time.Second, 10*time.Second, false)
 	eventually(t, "not idle with nothing wanting it", func() bool { return d.Idle() && interval() == 10*time.Second })
 
-	release, woke := d.Want()
-	if !woke || d.Idle() || interval() != 2*time.Second {
-		t.Errorf("wanted: woke %v, idle %v, interval %v; want true, false, 2s", woke, d.Idle(), interval())
+	before := time.Now()
+	release, fresh := d.Want()
+	if fresh.Before(before) || d.Idle() || interval() != 2*time.Second {
+		t.Errorf("wanted: fresh from %v (asked at %v), idle %v, interval %v; want from then, false, 2s", fresh, before, d.Idle(), interval())
 	}
-	release2, woke2 := d.Want()
-	if woke2 {
-		t.Error("a second wanter was told the sensor was idle")
+	// A second wanter within a full interval of the wake is told the
+	// same: readings from before it may be old.
+	release2, fresh2 := d.Want()
+	if !fresh2.Equal(fresh) {
+		t.Errorf("a second wanter was told fresh from %v, want %v", fresh2, fresh)
 	}
 	release()
 	release() // twice is once
@@ -58,7 +61,6 @@ func TestDemand(t *testing.T) {
 		t.Fatal("idle while the second wanter still holds it")
 	}
 	release2()
-	time.Sleep(hold / 2)
 	if d.Idle() {
 		t.Error("idle before the hold after the last release ran out")
 	}
@@ -103,11 +105,11 @@ func TestDemand(t *testing.T) {
 // Demand.
 func TestDemandNil(t *testing.T) {
 	var d *Demand
-	release, woke := d.Want()
+	release, fresh := d.Want()
 	release()
 	d.Pin(true)
 	d.Stop()
-	if woke || d.Idle() {
+	if !fresh.IsZero() || d.Idle() {
 		t.Error("a nil Demand reported idle")
 	}
 }

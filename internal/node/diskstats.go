@@ -75,17 +75,17 @@ type diskstats struct {
 	devices map[string]*diskDevice
 	// lv holds label values for emit, so passing them allocates nothing.
 	lv [9]string
+	// held keeps each device's queue/rotational open between scrapes:
+	// its open and close were most of what the label cost.
+	held *heldDevices
 }
 
 type diskDevice struct {
 	major, minor   uint32
 	majorS, minorS string
 	udevPath       string
-	// rot holds queue/rotational open between scrapes: its open and
-	// close were most of what the label cost.
-	rot  *procfs.HeldAttrs
-	udev procfs.UdevProps
-	seen bool
+	udev           procfs.UdevProps
+	seen           bool
 }
 
 func newDiskstats(env Env) (Collector, error) {
@@ -97,6 +97,7 @@ func newDiskstats(env Env) (Collector, error) {
 		fs: env.FS, rootfs: rootfs, udevDir: filepath.Join(rootfs, "run", "udev", "data"),
 		exclude: newExcluder(env.DiskExclude, DefaultDiskExclude),
 		devices: map[string]*diskDevice{},
+		held:    newHeldDevices(func(dev string) *procfs.HeldAttrs { return procfs.NewHeldAttrs(env.FS.Sys("block", dev, "queue"), 1) }),
 	}, nil
 }
 
@@ -123,10 +124,10 @@ func (c *diskstats) Update(emit reading.Emit) error {
 	}
 	for name, d := range c.devices {
 		if !d.seen {
-			d.rot.Close()
 			delete(c.devices, name)
 		}
 	}
+	c.held.sweep()
 	return nil
 }
 
@@ -135,14 +136,11 @@ func (c *diskstats) Update(emit reading.Emit) error {
 func (c *diskstats) device(s *procfs.DiskStat, udev bool) *diskDevice {
 	d := c.devices[s.Name]
 	if d == nil || d.major != s.Major || d.minor != s.Minor {
-		if d != nil {
-			d.rot.Close()
-		}
+		c.held.drop(s.Name) // a device made anew under the name
 		d = &diskDevice{
 			major: s.Major, minor: s.Minor,
 			majorS: strconv.FormatUint(uint64(s.Major), 10), minorS: strconv.FormatUint(uint64(s.Minor), 10),
 			udevPath: procfs.UdevDataPath(c.rootfs, s.Major, s.Minor),
-			rot:      procfs.NewHeldAttrs(c.fs.Sys("block", s.Name, "queue"), 1),
 		}
 		c.devices[s.Name] = d
 	}
@@ -161,10 +159,14 @@ func (c *diskstats) device(s *procfs.DiskStat, udev bool) *diskDevice {
 // rotational is node_disk_info's rotational label: "1" for a spinning
 // disk, "0" for anything else, including a device without a queue
 // directory, as node_exporter says.
-func (c *diskstats) rotational(d *diskDevice) string {
+func (c *diskstats) rotational(name string) string {
 	var err error
-	var missing bool
-	c.fbuf, missing, err = d.rot.Attr(0, "rotational", c.fbuf)
+	missing := false
+	if h := c.held.get(name); h != nil {
+		c.fbuf, missing, err = h.Attr(0, "rotational", c.fbuf)
+	} else {
+		c.fbuf, err = procfs.ReadFileBuf(c.fs.Sys("block", name, "queue", "rotational"), c.fbuf)
+	}
 	if err == nil && !missing && string(bytes.TrimSpace(c.fbuf)) == "1" {
 		return "1"
 	}
@@ -182,7 +184,7 @@ func (c *diskstats) emitDevice(emit reading.Emit, s *procfs.DiskStat, d *diskDev
 	if serial == "" {
 		serial = u.Serial
 	}
-	c.lv = [9]string{s.Name, d.majorS, d.minorS, u.Path, u.WWN, u.Model, serial, u.Revision, c.rotational(d)}
+	c.lv = [9]string{s.Name, d.majorS, d.minorS, u.Path, u.WWN, u.Model, serial, u.Revision, c.rotational(s.Name)}
 	emit(diskInfo, 1, c.lv[:]...)
 
 	const sector, ms = procfs.SectorSize, 0.001

@@ -2,14 +2,14 @@ package node
 
 import "github.com/vigia-dev/vigia/internal/procfs"
 
-// maxHeldDevices bounds the network devices whose sysfs attributes a
-// collector keeps open between scrapes (23 descriptors each for netclass):
-// a host with hundreds of veth devices reads the ones past the bound by
-// opening each file at every scrape, as before.
+// maxHeldDevices bounds the devices whose sysfs attributes a collector
+// keeps open between scrapes (23 descriptors each for netclass): a host
+// with hundreds of veth devices, or of block devices, reads the ones past
+// the bound by opening each file at every scrape, as before.
 const maxHeldDevices = 16
 
-// heldDevices keeps one procfs.HeldAttrs per network device across
-// scrapes and closes those of devices that went away.
+// heldDevices keeps one procfs.HeldAttrs per device (network or block)
+// across scrapes and closes those of devices that went away.
 type heldDevices struct {
 	open func(dev string) *procfs.HeldAttrs
 	held map[string]*procfs.HeldAttrs
@@ -44,6 +44,15 @@ func (h *heldDevices) sweep() {
 		}
 	}
 	clear(h.seen)
+}
+
+// drop closes dev's attributes: its name now stands for another device
+// (a rename, or one made anew), whose files the next get opens.
+func (h *heldDevices) drop(dev string) {
+	if a := h.held[dev]; a != nil {
+		a.Close()
+		delete(h.held, dev)
+	}
 }
 
 // closeAll closes every device's attributes.

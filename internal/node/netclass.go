@@ -128,6 +128,9 @@ func (c *netclass) updateLinks(emit reading.Emit, links []procfs.Link) error {
 		if d == nil || d.name != string(l.Name) {
 			d = &netclassDev{name: string(l.Name)}
 			c.devs[l.Index] = d
+			// Names swapped between two devices leave each name's
+			// held files on the other device, which still answers.
+			c.held.drop(d.name)
 			if c.buf, err = c.fs.NetClassSome(d.name, nil, &d.iface, c.buf, nil, netclassOnce); err != nil {
 				return err
 			}

@@ -118,13 +118,14 @@ type result struct {
 
 // ownGoroutine are the collectors whose reads may block for as long as a
 // driver or a server takes: statfs on a network mount, hwmon and thermal
-// sysfs attributes read over a slow bus, netclass attributes behind the
-// rtnl lock. Each gets a goroutine of its own at every scrape; every other
+// sysfs attributes read over a slow bus, netclass attributes and the
+// rtnetlink link dump that netclass and netdev take, behind the rtnl lock
+// on kernels before its dump ran under RCU. Each gets a goroutine of its own at every scrape; every other
 // collector reads only in-memory /proc and /sys files and they run one
 // after another on a single goroutine, which costs a fraction of a
 // goroutine each: on a 2-core machine one goroutine per collector was a
 // tenth of the scrape's CPU in wake-ups and thread hand-offs.
-var ownGoroutine = map[string]bool{"filesystem": true, "hwmon": true, "thermal_zone": true, "netclass": true}
+var ownGoroutine = map[string]bool{"filesystem": true, "hwmon": true, "thermal_zone": true, "netclass": true, "netdev": true}
 
 // Collect runs the collectors (the sequential lane on one goroutine, the
 // ones that may block on goroutines of their own), waits for them up to

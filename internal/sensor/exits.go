@@ -42,6 +42,9 @@ type exitTracker struct {
 	live   map[int32]*tracked
 	exited []reading.ExitedProcess
 	lost   int
+	// busy, when set, is called as the exits waiting for the next walk
+	// reach exitsBusy (Processes.OnBusy).
+	busy func()
 
 	// With a taskstats listener (exitacct.go): the records summed by
 	// thread group, the exits waiting for them, and the overflows of the
@@ -158,11 +161,20 @@ func (x *exitTracker) handle(ev procfs.ProcEvent) {
 		e.CoreDumped = ev.ExitCode&0x80 != 0
 		if x.taskstats {
 			x.waiting = append(x.waiting, waitingExit{ExitedProcess: e, at: x.mono()})
-			return
+		} else {
+			x.exited = append(x.exited, e)
 		}
-		x.exited = append(x.exited, e)
+		if len(x.exited)+len(x.waiting) == exitsBusy && x.busy != nil {
+			x.busy()
+		}
 	}
 }
+
+// exitsBusy is how many exits waiting for the next walk make the tracker
+// call busy: a quarter of what a reading carries (reading.MaxExited),
+// and eight times the signal exits a walk adds to the timeline, so that a
+// walk that comes sooner keeps them.
+const exitsBusy = reading.MaxExited / 4
 
 // lose counts events the kernel dropped.
 func (x *exitTracker) lose() {

@@ -54,3 +54,31 @@ func TestExitTracker(t *testing.T) {
 		t.Errorf("second drain() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestExitTrackerBusy: busy is called once as the exits waiting for the
+// next walk reach exitsBusy, and again only after a walk took them.
+func TestExitTrackerBusy(t *testing.T) {
+	t.Parallel()
+	x := newExitTracker(func(int32, bool) (procLook, bool) { return procLook{}, false }, func(uint64) time.Time { return time.Time{} }, func() uint64 { return 0 })
+	calls := 0
+	x.busy = func() { calls++ }
+	exit := func(n int) {
+		for range n {
+			pid := int32(1000 + calls*exitsBusy + len(x.exited))
+			x.handle(procfs.ProcEvent{Kind: procfs.ProcEventExit, PID: pid, TGID: pid})
+		}
+	}
+	exit(exitsBusy - 1)
+	if calls != 0 {
+		t.Fatalf("busy called with %d exits waiting, below %d", exitsBusy-1, exitsBusy)
+	}
+	exit(2)
+	if calls != 1 {
+		t.Fatalf("busy called %d times as %d exits waited, want once", calls, exitsBusy+1)
+	}
+	x.drain()
+	exit(exitsBusy)
+	if calls != 2 {
+		t.Errorf("busy called %d times in all after a walk took the exits and as many came again, want 2", calls)
+	}
+}

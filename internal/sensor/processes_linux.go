@@ -48,6 +48,19 @@ func NewProcesses(fs procfs.FS) (*Processes, error) {
 	return p, nil
 }
 
+// OnBusy has f called, from the exit watch, when processes exit faster
+// than the walks take them: a quarter of what a reading carries is
+// waiting. A cadence governed by demand (engine.Demand) should then walk
+// sooner. Without an exit watch it does nothing.
+func (p *Processes) OnBusy(f func()) {
+	if p.exits == nil {
+		return
+	}
+	p.exits.x.mu.Lock()
+	p.exits.x.busy = f
+	p.exits.x.mu.Unlock()
+}
+
 // watchExits subscribes through listen, and registers for taskstats
 // through listenAcct (nil: not), on this machine's own /proc only.
 func (p *Processes) watchExits(fs procfs.FS, listen func() (*procfs.ProcEvents, error), listenAcct func(string) (*procfs.Taskstats, error)) {

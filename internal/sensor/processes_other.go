@@ -23,3 +23,6 @@ func (p *Processes) Read(ctx context.Context, now time.Time) (reading.Reading, e
 
 // Close does nothing.
 func (p *Processes) Close() error { return nil }
+
+// OnBusy does nothing: there is no exit watch here.
+func (p *Processes) OnBusy(func()) {}

@@ -326,6 +326,7 @@ func (s *Server) process(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "process details are not available in this agent")
 		return
 	}
+	defer s.wantProcesses(r.Context())() // its CPU % is the last walk's
 	d, err := s.opts.Inspector.Inspect(r.Context(), int32(pid))
 	switch {
 	case errors.Is(err, os.ErrNotExist):

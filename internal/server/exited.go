@@ -30,6 +30,7 @@ func (s *Server) exited(w http.ResponseWriter, r *http.Request) {
 	if badQuery(w, r) {
 		return
 	}
+	defer s.wantProcesses(r.Context())() // each walk hands over the exits since the last
 	ans := exitedAnswer{Processes: []reading.ExitedProcess{}}
 	for _, rd := range s.opts.State.Snapshot() {
 		if rd.Sensor != reading.SensorProcesses {

@@ -7,10 +7,11 @@ import (
 	"github.com/vigia-dev/vigia/internal/reading"
 )
 
-// Wanted is told that readings are wanted: engine.Demand. woke says they
-// were taken at an idle cadence until now.
+// Wanted is told that readings are wanted: engine.Demand. fresh, when
+// not zero, says they were taken at an idle cadence until then: a reading
+// taken before it may be old.
 type Wanted interface {
-	Want() (release func(), woke bool)
+	Want() (release func(), fresh time.Time)
 }
 
 // freshWait bounds how long an answer waits for the walk that a request
@@ -19,23 +20,23 @@ type Wanted interface {
 const freshWait = 2 * time.Second
 
 // wantProcesses marks the process readings wanted until release. When
-// the sensor was idle it waits, up to freshWait or the request's end, for
-// the walk that starts now, so that the answer is not the idle
-// cadence's old one.
+// the sensor was just woken from its idle cadence it waits, up to
+// freshWait or the request's end, for a walk taken since, so that the
+// answer is not the idle cadence's old one: the request that woke it and
+// any that came while that walk ran.
 func (s *Server) wantProcesses(ctx context.Context) (release func()) {
 	if s.opts.Processes == nil {
 		return func() {}
 	}
-	before := s.processesTime()
-	release, woke := s.opts.Processes.Want()
-	if !woke {
+	release, fresh := s.opts.Processes.Want()
+	if fresh.IsZero() || !s.processesTime().Before(fresh) {
 		return release
 	}
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.NewTimer(freshWait)
 	defer deadline.Stop()
-	for s.processesTime().Equal(before) {
+	for s.processesTime().Before(fresh) {
 		select {
 		case <-ctx.Done():
 			return release

@@ -22,13 +22,14 @@ type fakeDemand struct {
 	state   *fakeState
 }
 
-func (f *fakeDemand) Want() (func(), bool) {
+func (f *fakeDemand) Want() (func(), time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.wanters++
 	f.wants++
-	woke := f.idle
-	if woke {
+	var fresh time.Time
+	if f.idle {
+		fresh = t0.Add(time.Second) // after the walk the state holds
 		f.idle = false
 		go func() {
 			time.Sleep(50 * time.Millisecond)
@@ -50,7 +51,7 @@ func (f *fakeDemand) Want() (func(), bool) {
 			f.wanters--
 			f.mu.Unlock()
 		})
-	}, woke
+	}, fresh
 }
 
 func (f *fakeDemand) counts() (wanters, wants int) {
@@ -80,16 +81,16 @@ func TestProcessesWanted(t *testing.T) {
 	if want := t0.Add(10 * time.Second); !ans.Time.Equal(want) {
 		t.Errorf("answer of the walk at %v, want the fresh one at %v", ans.Time, want)
 	}
-	for _, path := range []string{"/api/v1/snapshot", "/api/v1/sensors/processes"} {
+	for _, path := range []string{"/api/v1/snapshot", "/api/v1/sensors/processes", "/api/v1/processes/exited", "/api/v1/processes/1"} {
 		get(t, h, "GET", path)
 	}
-	if wanters, wants := demand.counts(); wanters != 0 || wants != 3 {
-		t.Errorf("after three answers with processes: %d holding, %d wants; want 0, 3", wanters, wants)
+	if wanters, wants := demand.counts(); wanters != 0 || wants != 5 {
+		t.Errorf("after five answers with processes: %d holding, %d wants; want 0, 5", wanters, wants)
 	}
 	for _, path := range []string{"/api/v1/sensors/cpu", "/api/v1/alerts", "/api/v1/status"} {
 		get(t, h, "GET", path)
 	}
-	if _, wants := demand.counts(); wants != 3 {
+	if _, wants := demand.counts(); wants != 5 {
 		t.Errorf("answers without processes wanted them: %d wants", wants)
 	}
 
