@@ -36,7 +36,9 @@ type goRuntime struct {
 	exposed []goExposed
 	gc      debug.GCStats
 	points  [5]textPoint
-	version string
+	// version is go_info's label value, in a slice of its own because a
+	// variadic argument to a func value escapes.
+	version []string
 }
 
 // goExposed is a runtime/metrics value client_golang exports under a
@@ -141,7 +143,7 @@ var (
 )
 
 func newGoRuntime() *goRuntime {
-	g := &goRuntime{version: runtime.Version()}
+	g := &goRuntime{version: []string{runtime.Version()}}
 	for _, name := range rmMemStats {
 		g.samples = append(g.samples, metrics.Sample{Name: name})
 	}
@@ -199,7 +201,7 @@ func (g *goRuntime) write(t *textWriter, emit reading.Emit, logger func(error)) 
 	}
 	t.summary(goGCDuration, uint64(g.gc.NumGC), g.gc.PauseTotal.Seconds(), g.points[:], logger)
 	emit(goLastGC, float64(g.gc.LastGC.UnixNano())/1e9)
-	emit(goInfo, 1, g.version)
+	emit(goInfo, 1, g.version...)
 
 	metrics.Read(g.samples)
 	for i := range g.exposed {

@@ -201,14 +201,22 @@ func (t *textWriter) compare(a, b textSample) int {
 func (t *textWriter) render(mfs []*dto.MetricFamily, format expfmt.Format, logger func(error)) {
 	slices.SortStableFunc(t.samples, t.compare)
 	t.out.Reset()
-	enc := expfmt.NewEncoder(&t.out, format)
+	// An encoder costs ten allocations, and most scrapes have no family
+	// left for it.
+	var enc expfmt.Encoder
+	encode := func(mf *dto.MetricFamily) {
+		if enc == nil {
+			enc = expfmt.NewEncoder(&t.out, format)
+		}
+		if err := enc.Encode(mf); err != nil {
+			logger(err)
+		}
+	}
 	m := 0
 	for i := 0; i < len(t.samples); {
 		first := t.samples[i]
 		for m < len(mfs) && mfs[m].GetName() < first.fam.name {
-			if err := enc.Encode(mfs[m]); err != nil {
-				logger(err)
-			}
+			encode(mfs[m])
 			m++
 		}
 		line := append(t.line[:0], first.fam.head...)
@@ -248,9 +256,7 @@ func (t *textWriter) render(mfs []*dto.MetricFamily, format expfmt.Format, logge
 		t.line = line
 	}
 	for ; m < len(mfs); m++ {
-		if err := enc.Encode(mfs[m]); err != nil {
-			logger(err)
-		}
+		encode(mfs[m])
 	}
 }
 
