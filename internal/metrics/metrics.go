@@ -85,13 +85,13 @@ type Collector struct {
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
 	// registry is c (with the process_* series of Options.Process) and the
-	// Go runtime collector; gatherer is what /metrics serves and remote
-	// write sends: the registry, and the textfile collector's files when
+	// Go runtime collector; gatherer is what /metrics serves in formats
+	// other than text and remote write sends: the registry, and the textfile collector's files when
 	// it runs.
 	registry *prometheus.Registry
 	gatherer prometheus.Gatherer
 	// base is what a text scrape still gathers: client_golang's process
-	// collector, when Options.Process is nil, and nothing otherwise; text
+	// collector, when Options.Process is nil, and nil otherwise; text
 	// writes every other family (text.go), goRuntime the go_* ones
 	// (goruntime.go) under text's lock. tf is the textfile collector when
 	// it runs.
@@ -164,7 +164,8 @@ func (c *Collector) familyEmit(e *emitter) reading.Emit {
 // duplicate) is logged and left out; the rest of the scrape is still served.
 // A scrape that negotiates the text format, plain or gzipped, with no
 // name[] filter (what Prometheus and node_exporter's users ask for) is
-// written by serveText; any other goes through promhttp.
+// written by serveText, go_* included (goRuntime); any other goes through
+// promhttp and client_golang's Go collector.
 func Handler(c *Collector) http.Handler {
 	logger := c.opts.Logger
 	if logger == nil {

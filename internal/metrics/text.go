@@ -20,8 +20,9 @@ import (
 )
 
 // textWriter writes the families that internal/node's collectors, vigia's
-// own process collector and the vigia_* and container_* series emit
-// (hundreds of series a scrape) straight into the text exposition format,
+// own process collector, the vigia_* and container_* series, the Go
+// runtime's (goRuntime) and the latency histogram emit (hundreds of
+// series a scrape) straight into the text exposition format,
 // from the collectors' buffers: no const metric, no protobuf object and no
 // per-series validation is built for them, which was a quarter of a
 // scrape's CPU and most of its garbage (the vigia_* series alone: 250
@@ -30,8 +31,11 @@ import (
 // make of the same samples, byte for byte: families in name order, series
 // in label-value order with their labels in name order, the first of two
 // identical series kept, a sample whose label count or family shape is
-// wrong left out and logged. Only the text format takes this path;
-// everything else (protobuf, a name[] filter, remote write) still gathers.
+// wrong left out and logged; summaries and histograms as expfmt writes
+// them, quantile or le after the series' labels and a +Inf bucket added.
+// Only the text format takes this path; everything else (protobuf, a
+// name[] filter, remote write) still gathers, client_golang's Go
+// collector included.
 type textWriter struct {
 	mu sync.Mutex
 	// fams caches what each family's lines start with, built the first
@@ -335,9 +339,10 @@ func textEncoding(r *http.Request) (gz, ok bool) {
 
 var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
-// serveText answers a scrape in the text format: client_golang's
-// families (go_*, the latency histogram, the textfile directory's) and
-// every other family written by textWriter.
+// serveText answers a scrape in the text format: every family written by
+// textWriter, merged by name with the textfile directory's and, when
+// Options.Process is nil, client_golang's process collector's, which
+// are still gathered.
 func (c *Collector) serveText(w http.ResponseWriter, format expfmt.Format, gz bool) {
 	logger := func(err error) {
 		if c.opts.Logger != nil {
