@@ -85,19 +85,22 @@ type Collector struct {
 	familiesMu sync.Mutex
 	families   map[string]*prometheus.Desc
 	// registry is c (with the process_* series of Options.Process) and the
-	// Go runtime collector; gatherer is what /metrics serves and remote
-	// write sends: the registry, and the textfile collector's files when
+	// Go runtime collector; gatherer is what /metrics serves in formats
+	// other than text and remote write sends: the registry, and the textfile collector's files when
 	// it runs.
 	registry *prometheus.Registry
 	gatherer prometheus.Gatherer
-	// base is what a text scrape still gathers: the Go runtime's series
-	// and the latency histogram; text writes every other family
-	// (text.go). tf is the textfile collector when it runs.
-	base    *prometheus.Registry
-	text    *textWriter
-	tf      *textfile
-	rw      remoteWriteDescs
-	writers []*RemoteWriter // under familiesMu
+	// base is what a text scrape still gathers: client_golang's process
+	// collector, when Options.Process is nil, and nil otherwise; text
+	// writes every other family (text.go), goRuntime the go_* ones
+	// (goruntime.go) under text's lock. tf is the textfile collector when
+	// it runs.
+	base      *prometheus.Registry
+	text      *textWriter
+	goRuntime *goRuntime
+	tf        *textfile
+	rw        remoteWriteDescs
+	writers   []*RemoteWriter // under familiesMu
 	// cgroupSeries are the cgroups sensor's series (cgroups.go).
 	cgroupSeries cgroupSeries
 }
@@ -109,13 +112,12 @@ func New(opts Options) *Collector {
 	}
 	c := &Collector{opts: opts, descs: newDescs(), out: newOutputDescs(), families: map[string]*prometheus.Desc{},
 		rw: newRemoteWriteDescs(), cgroupSeries: newCgroupSeries()}
-	c.registry, c.base, c.text = prometheus.NewRegistry(), prometheus.NewRegistry(), newTextWriter()
-	goColl := collectors.NewGoCollector()
-	c.registry.MustRegister(c, goColl)
-	c.base.MustRegister(latencyOnly{c}, goColl)
+	c.registry, c.text, c.goRuntime = prometheus.NewRegistry(), newTextWriter(), newGoRuntime()
+	c.registry.MustRegister(c, collectors.NewGoCollector())
 	if opts.Process == nil {
 		pc := collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})
 		c.registry.MustRegister(pc)
+		c.base = prometheus.NewRegistry()
 		c.base.MustRegister(pc)
 	}
 	c.gatherer = c.registry
@@ -162,7 +164,8 @@ func (c *Collector) familyEmit(e *emitter) reading.Emit {
 // duplicate) is logged and left out; the rest of the scrape is still served.
 // A scrape that negotiates the text format, plain or gzipped, with no
 // name[] filter (what Prometheus and node_exporter's users ask for) is
-// written by serveText; any other goes through promhttp.
+// written by serveText, go_* included (goRuntime); any other goes through
+// promhttp and client_golang's Go collector.
 func Handler(c *Collector) http.Handler {
 	logger := c.opts.Logger
 	if logger == nil {
@@ -214,16 +217,6 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	c.latency(e)
 }
 
-// latencyOnly collects the analysis latency histogram alone: the one
-// family a text scrape still takes from client_golang's Gather, next to
-// the Go runtime's.
-type latencyOnly struct{ c *Collector }
-
-func (latencyOnly) Describe(chan<- *prometheus.Desc) {}
-func (l latencyOnly) Collect(ch chan<- prometheus.Metric) {
-	l.c.latency(&emitter{ch: ch, logger: l.c.opts.Logger})
-}
-
 // collect emits vigia's own series (every family but the Go runtime's,
 // Options.Process's, Options.Node's and the latency histogram) to emit:
 // straight into the text writer for a text scrape, as const metrics for
@@ -269,7 +262,7 @@ func (c *Collector) collect(emit reading.Emit) {
 func (c *Collector) latency(e *emitter) {
 	if c.opts.AnalysisLatency != nil {
 		h := c.opts.AnalysisLatency()
-		e.send(prometheus.NewConstHistogram(c.descs.analysisLatency, h.Count, h.Sum, h.Buckets))
+		e.send(prometheus.NewConstHistogram(c.family(c.descs.analysisLatency), h.Count, h.Sum, h.Buckets))
 	}
 }
 
@@ -450,8 +443,7 @@ func utf8Valid(s string) bool {
 	return true
 }
 
-// descs holds vigia's own families, built once per Collector; the
-// latency histogram, which only client_golang writes, keeps a descriptor.
+// descs holds vigia's own families, built once per Collector.
 type descs struct {
 	buildInfo, readingStatus, readingTime                 *reading.Family
 	alertLevel, alertActive, alertSince                   *reading.Family
@@ -462,7 +454,8 @@ type descs struct {
 	outputBuffered, outputDropped                         *reading.Family
 	procCPUPercent, procCPUSeconds, procRSS, procThreads  *reading.Family
 	exitsWatching, exitsTaskstats, exitsTaskstatsLost     *reading.Family
-	analysisLatency                                       *prometheus.Desc
+	// analysisLatency is a histogram: its Type is not read.
+	analysisLatency *reading.Family
 }
 
 // newGauge and newCounter make one of vigia's own families.
@@ -492,7 +485,7 @@ func newDescs() descs {
 		queueCap:         newGauge("vigia_queue_capacity", "Capacity of the engine's queue."),
 		queueDropped:     newCounter("vigia_queue_dropped_total", "Readings the engine's queue dropped because it was full."),
 		analysisOverruns: newCounter("vigia_analysis_overruns_total", "Analyses that overran their deadline."),
-		analysisLatency:  prometheus.NewDesc("vigia_analysis_duration_seconds", "Time the analyser pool took to judge a reading against the rules.", nil, nil),
+		analysisLatency:  newGauge("vigia_analysis_duration_seconds", "Time the analyser pool took to judge a reading against the rules."),
 		startTime:        newGauge("vigia_start_time_seconds", "When the engine started, in seconds since the epoch."),
 		staleSensors:     newGauge("vigia_stale_sensors", "Sensors whose last reading is older than their deadline."),
 

@@ -20,8 +20,9 @@ import (
 )
 
 // textWriter writes the families that internal/node's collectors, vigia's
-// own process collector and the vigia_* and container_* series emit
-// (hundreds of series a scrape) straight into the text exposition format,
+// own process collector, the vigia_* and container_* series, the Go
+// runtime's (goRuntime) and the latency histogram emit (hundreds of
+// series a scrape) straight into the text exposition format,
 // from the collectors' buffers: no const metric, no protobuf object and no
 // per-series validation is built for them, which was a quarter of a
 // scrape's CPU and most of its garbage (the vigia_* series alone: 250
@@ -30,8 +31,11 @@ import (
 // make of the same samples, byte for byte: families in name order, series
 // in label-value order with their labels in name order, the first of two
 // identical series kept, a sample whose label count or family shape is
-// wrong left out and logged. Only the text format takes this path;
-// everything else (protobuf, a name[] filter, remote write) still gathers.
+// wrong left out and logged; summaries and histograms as expfmt writes
+// them, quantile or le after the series' labels and a +Inf bucket added.
+// Only the text format takes this path; everything else (protobuf, a
+// name[] filter, remote write) still gathers, client_golang's Go
+// collector included.
 type textWriter struct {
 	mu sync.Mutex
 	// fams caches what each family's lines start with, built the first
@@ -39,6 +43,8 @@ type textWriter struct {
 	fams    map[*reading.Family]*textFamily
 	samples []textSample
 	labels  []string // every sample's label values, in label-name order
+	dists   []textDist
+	points  []textPoint
 	out     bytes.Buffer
 	line    []byte
 	taken   map[string]bool
@@ -49,6 +55,7 @@ type textWriter struct {
 type textFamily struct {
 	f      *reading.Family
 	name   string
+	typ    string // the TYPE line's word
 	head   []byte
 	order  []int // f.Labels indexes in name order
 	pre    [][]byte
@@ -59,13 +66,30 @@ type textSample struct {
 	fam    *textFamily
 	v      float64
 	lo, hi int32
+	// dist is 0 for a gauge, counter or untyped sample, else 1 + the
+	// index of its summary or histogram in textWriter.dists.
+	dist int32
 }
+
+// textDist is one summary's quantiles or one histogram's buckets,
+// t.points[lo:hi], sorted by quantile or upper bound.
+type textDist struct {
+	count  uint64
+	sum    float64
+	lo, hi int32
+}
+
+// textPoint is a summary's quantile and its value, or a histogram's
+// upper bound and the cumulative count at or below it.
+type textPoint struct{ bound, v float64 }
 
 func newTextWriter() *textWriter {
 	return &textWriter{fams: map[*reading.Family]*textFamily{}, taken: map[string]bool{}}
 }
 
-func (t *textWriter) family(f *reading.Family) *textFamily {
+// family returns f's pre-encoded text. typ is the TYPE line's word,
+// f.Type's when empty; a family's first sample fixes it.
+func (t *textWriter) family(f *reading.Family, typ string) *textFamily {
 	if tf := t.fams[f]; tf != nil {
 		return tf
 	}
@@ -82,13 +106,16 @@ func (t *textWriter) family(f *reading.Family) *textFamily {
 		tf.pre = append(tf.pre, []byte(sep+f.Labels[i]+`="`))
 		tf.sorted = append(tf.sorted, f.Labels[i])
 	}
-	typ := "gauge"
-	switch f.Type {
-	case reading.Counter:
-		typ = "counter"
-	case reading.Untyped:
-		typ = "untyped"
+	if typ == "" {
+		typ = "gauge"
+		switch f.Type {
+		case reading.Counter:
+			typ = "counter"
+		case reading.Untyped:
+			typ = "untyped"
+		}
 	}
+	tf.typ = typ
 	head := "# HELP " + f.Name + " " + helpEscaper.Replace(f.Help) + "\n# TYPE " + f.Name + " " + typ + "\n"
 	tf.head = []byte(head)
 	t.fams[f] = tf
@@ -103,21 +130,56 @@ var (
 // emit is a reading.Emit that keeps the sample for render.
 func (t *textWriter) emit(logger func(error)) reading.Emit {
 	return func(f *reading.Family, v float64, labelValues ...string) {
-		tf := t.family(f)
-		if len(labelValues) != len(tf.order) {
-			logger(fmt.Errorf("%s: inconsistent label cardinality: expected %d label values but got %d", f.Name, len(tf.order), len(labelValues)))
-			return
-		}
-		lo := len(t.labels)
-		for _, i := range tf.order {
-			l := labelValues[i]
-			if !utf8Valid(l) {
-				l = strings.ToValidUTF8(l, "\uFFFD")
-			}
-			t.labels = append(t.labels, l)
-		}
-		t.samples = append(t.samples, textSample{fam: tf, v: v, lo: int32(lo), hi: int32(len(t.labels))})
+		t.keep(t.family(f, ""), v, 0, labelValues, logger)
 	}
+}
+
+// summary keeps one series of the summary f: count and sum, and its
+// quantiles as (quantile, value) points in any order.
+func (t *textWriter) summary(f *reading.Family, count uint64, sum float64, quantiles []textPoint, logger func(error), labelValues ...string) {
+	lo := len(t.points)
+	t.points = append(t.points, quantiles...)
+	t.dist(t.family(f, "summary"), count, sum, lo, logger, labelValues)
+}
+
+// histogram keeps one series of the histogram f: count and sum, and the
+// cumulative count at or below each upper bound in buckets, as
+// NewConstHistogram takes them; a +Inf bucket is written from count when buckets has none, as expfmt
+// does.
+func (t *textWriter) histogram(f *reading.Family, count uint64, sum float64, buckets map[float64]uint64, logger func(error), labelValues ...string) {
+	lo := len(t.points)
+	for bound, n := range buckets {
+		t.points = append(t.points, textPoint{bound, float64(n)})
+	}
+	t.dist(t.family(f, "histogram"), count, sum, lo, logger, labelValues)
+}
+
+// dist keeps a summary's or histogram's series, whose points were
+// appended to t.points from lo.
+func (t *textWriter) dist(tf *textFamily, count uint64, sum float64, lo int, logger func(error), labelValues []string) {
+	// client_golang's const summaries and histograms sort theirs so.
+	slices.SortFunc(t.points[lo:], func(a, b textPoint) int { return cmp.Compare(a.bound, b.bound) })
+	t.dists = append(t.dists, textDist{count: count, sum: sum, lo: int32(lo), hi: int32(len(t.points))})
+	if !t.keep(tf, sum, int32(len(t.dists)), labelValues, logger) {
+		t.points, t.dists = t.points[:lo], t.dists[:len(t.dists)-1]
+	}
+}
+
+func (t *textWriter) keep(tf *textFamily, v float64, dist int32, labelValues []string, logger func(error)) bool {
+	if len(labelValues) != len(tf.order) {
+		logger(fmt.Errorf("%s: inconsistent label cardinality: expected %d label values but got %d", tf.name, len(tf.order), len(labelValues)))
+		return false
+	}
+	lo := len(t.labels)
+	for _, i := range tf.order {
+		l := labelValues[i]
+		if !utf8Valid(l) {
+			l = strings.ToValidUTF8(l, "\uFFFD")
+		}
+		t.labels = append(t.labels, l)
+	}
+	t.samples = append(t.samples, textSample{fam: tf, v: v, lo: int32(lo), hi: int32(len(t.labels)), dist: dist})
+	return true
 }
 
 func (t *textWriter) compare(a, b textSample) int {
@@ -143,14 +205,22 @@ func (t *textWriter) compare(a, b textSample) int {
 func (t *textWriter) render(mfs []*dto.MetricFamily, format expfmt.Format, logger func(error)) {
 	slices.SortStableFunc(t.samples, t.compare)
 	t.out.Reset()
-	enc := expfmt.NewEncoder(&t.out, format)
+	// An encoder costs ten allocations, and most scrapes have no family
+	// left for it.
+	var enc expfmt.Encoder
+	encode := func(mf *dto.MetricFamily) {
+		if enc == nil {
+			enc = expfmt.NewEncoder(&t.out, format)
+		}
+		if err := enc.Encode(mf); err != nil {
+			logger(err)
+		}
+	}
 	m := 0
 	for i := 0; i < len(t.samples); {
 		first := t.samples[i]
 		for m < len(mfs) && mfs[m].GetName() < first.fam.name {
-			if err := enc.Encode(mfs[m]); err != nil {
-				logger(err)
-			}
+			encode(mfs[m])
 			m++
 		}
 		line := append(t.line[:0], first.fam.head...)
@@ -166,30 +236,65 @@ func (t *textWriter) render(mfs []*dto.MetricFamily, format expfmt.Format, logge
 				continue
 			}
 			prev = s
-			line = append(line, first.fam.name...)
-			for k, l := range t.labels[s.lo:s.hi] {
-				line = append(line, first.fam.pre[k]...)
-				line = appendLabelValue(line, l)
+			if s.dist == 0 {
+				line = t.appendSample(line, first.fam, s, "", "", 0, s.v)
+				continue
 			}
-			if s.hi > s.lo {
-				line = append(line, `"}`...)
+			d := t.dists[s.dist-1]
+			label, suffix := "quantile", ""
+			if first.fam.typ == "histogram" {
+				label, suffix = "le", "_bucket"
 			}
-			line = append(line, ' ')
-			line = appendFloat(line, s.v)
-			line = append(line, '\n')
+			inf := false
+			for _, p := range t.points[d.lo:d.hi] {
+				line = t.appendSample(line, first.fam, s, suffix, label, p.bound, p.v)
+				inf = inf || math.IsInf(p.bound, 1)
+			}
+			if label == "le" && !inf {
+				line = t.appendSample(line, first.fam, s, suffix, label, math.Inf(1), float64(d.count))
+			}
+			line = t.appendSample(line, first.fam, s, "_sum", "", 0, d.sum)
+			line = t.appendSample(line, first.fam, s, "_count", "", 0, float64(d.count))
 		}
 		t.out.Write(line)
 		t.line = line
 	}
 	for ; m < len(mfs); m++ {
-		if err := enc.Encode(mfs[m]); err != nil {
-			logger(err)
-		}
+		encode(mfs[m])
 	}
 }
 
+// appendSample appends one line of s: the family's name and suffix,
+// s's labels and then, as expfmt places it, the quantile or le label
+// named extra, if any.
+func (t *textWriter) appendSample(line []byte, tf *textFamily, s *textSample, suffix, extra string, extraValue, v float64) []byte {
+	line = append(line, tf.name...)
+	line = append(line, suffix...)
+	for k, l := range t.labels[s.lo:s.hi] {
+		line = append(line, tf.pre[k]...)
+		line = appendLabelValue(line, l)
+	}
+	switch {
+	case extra != "":
+		if s.hi > s.lo {
+			line = append(line, `",`...)
+		} else {
+			line = append(line, '{')
+		}
+		line = append(line, extra...)
+		line = append(line, `="`...)
+		line = appendFloat(line, extraValue)
+		line = append(line, `"}`...)
+	case s.hi > s.lo:
+		line = append(line, `"}`...)
+	}
+	line = append(line, ' ')
+	line = appendFloat(line, v)
+	return append(line, '\n')
+}
+
 func sameShape(a, b *textFamily) bool {
-	return a.f.Help == b.f.Help && a.f.Type == b.f.Type && slices.Equal(a.sorted, b.sorted)
+	return a.f.Help == b.f.Help && a.typ == b.typ && slices.Equal(a.sorted, b.sorted)
 }
 
 func appendLabelValue(b []byte, v string) []byte {
@@ -234,9 +339,10 @@ func textEncoding(r *http.Request) (gz, ok bool) {
 
 var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
-// serveText answers a scrape in the text format: client_golang's
-// families (go_*, the latency histogram, the textfile directory's) and
-// every other family written by textWriter.
+// serveText answers a scrape in the text format: every family written by
+// textWriter, merged by name with the textfile directory's and, when
+// Options.Process is nil, client_golang's process collector's, which
+// are still gathered.
 func (c *Collector) serveText(w http.ResponseWriter, format expfmt.Format, gz bool) {
 	logger := func(err error) {
 		if c.opts.Logger != nil {
@@ -246,13 +352,21 @@ func (c *Collector) serveText(w http.ResponseWriter, format expfmt.Format, gz bo
 	t := c.text
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	mfs, err := c.base.Gather()
-	if err != nil {
-		logger(fmt.Errorf("error gathering metrics: %w", err))
+	var mfs []*dto.MetricFamily
+	if c.base != nil {
+		var err error
+		if mfs, err = c.base.Gather(); err != nil {
+			logger(fmt.Errorf("error gathering metrics: %w", err))
+		}
 	}
-	t.samples, t.labels = t.samples[:0], t.labels[:0]
+	t.samples, t.labels, t.dists, t.points = t.samples[:0], t.labels[:0], t.dists[:0], t.points[:0]
 	emit := t.emit(logger)
 	c.collect(emit)
+	c.goRuntime.write(t, emit, logger)
+	if c.opts.AnalysisLatency != nil {
+		h := c.opts.AnalysisLatency()
+		t.histogram(c.descs.analysisLatency, h.Count, h.Sum, h.Buckets, logger)
+	}
 	if c.opts.Process != nil {
 		c.opts.Process(emit)
 	}
