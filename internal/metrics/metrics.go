@@ -206,22 +206,20 @@ func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 // Collect emits one const metric per series of the latest readings.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	e := &emitter{ch: ch, logger: c.opts.Logger}
-	emit := c.familyEmit(e)
-	c.collect(emit)
+	c.collect(c.familyEmit(e))
+	c.latency(e)
+}
+
+// collect emits every family but the Go runtime's and the latency
+// histogram to emit: straight into the text writer for a text scrape, as
+// const metrics for any other (Collect).
+func (c *Collector) collect(emit reading.Emit) {
 	if c.opts.Process != nil {
 		c.opts.Process(emit)
 	}
 	if c.opts.Node != nil {
 		c.opts.Node(emit)
 	}
-	c.latency(e)
-}
-
-// collect emits vigia's own series (every family but the Go runtime's,
-// Options.Process's, Options.Node's and the latency histogram) to emit:
-// straight into the text writer for a text scrape, as const metrics for
-// any other (Collect).
-func (c *Collector) collect(emit reading.Emit) {
 	d := &c.descs
 	if c.opts.Version != "" {
 		emit(d.buildInfo, 1, c.opts.Version, c.opts.Revision, c.opts.Date)

@@ -367,12 +367,6 @@ func (c *Collector) serveText(w http.ResponseWriter, format expfmt.Format, gz bo
 		h := c.opts.AnalysisLatency()
 		t.histogram(c.descs.analysisLatency, h.Count, h.Sum, h.Buckets, logger)
 	}
-	if c.opts.Process != nil {
-		c.opts.Process(emit)
-	}
-	if c.opts.Node != nil {
-		c.opts.Node(emit)
-	}
 	if c.tf != nil {
 		start := time.Now()
 		clear(t.taken)
