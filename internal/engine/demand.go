@@ -96,12 +96,16 @@ func (d *Demand) Pin(pinned bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	was := d.pinned
 	d.pinned = pinned
-	if pinned {
+	switch {
+	case pinned:
 		d.fullLocked()
-		return
+	case was:
+		d.armLocked()
 	}
-	d.armLocked()
+	// Unpinned and not pinned before, whatever hold runs (the first
+	// reads' own) stands.
 }
 
 // Retune puts a reloaded config's cadences in force now, and pins the
