@@ -212,12 +212,28 @@ func (f *Fleet) Refresh(ctx context.Context, now time.Time) Snapshot {
 		}
 		return nil, false
 	}, hist, now, o)
-	if f.newHosts(snap.Hosts) {
+	switch {
+	case f.newHosts(snap.Hosts):
 		// The kept slow answers have nothing for them: ask again next time.
 		f.slowCores.forget()
 		f.slowFull.forget()
+	case lacksCores(snap.Hosts):
+		// Asked as Prometheus had a host's first scrape only in part.
+		f.slowCores.forget()
 	}
 	return snap
+}
+
+// lacksCores reports a host whose memory is known but not its CPU count:
+// an answer kept from before its CPUs were scraped. A target that is not
+// a node exporter has neither, and is no reason to ask again.
+func lacksCores(hosts []Host) bool {
+	for _, h := range hosts {
+		if h.Cores == 0 && !math.IsNaN(h.Mem) {
+			return true
+		}
+	}
+	return false
 }
 
 // The labels of answers that assemble reads; the up and alert answers

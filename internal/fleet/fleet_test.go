@@ -202,3 +202,35 @@ func TestSinceOf(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshAsksCoresAgain: a CPU count kept from a refresh that came
+// before the host's CPUs were scraped is asked again at the next refresh,
+// not after the minute it would be kept.
+func TestRefreshAsksCoresAgain(t *testing.T) {
+	t.Parallel()
+	o := New(Options{}).o
+	now := time.Unix(1772366400, 0).UTC()
+	answers := func(cores string) http.Handler {
+		return fakeHandler(map[string]string{
+			"up":                    "instance:a:9100,job:node=1",
+			qIdle("", o.RateWindow): "instance:a:9100=1.5",
+			qMem(""):                "instance:a:9100=40",
+			qCores(""):              cores,
+		})
+	}
+	var h atomic.Pointer[http.Handler]
+	first := answers("")
+	h.Store(&first)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*h.Load()).ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	f := newFleet(t, srv.URL)
+	if got := f.Refresh(context.Background(), now); got.Err != nil || len(got.Hosts) != 1 || got.Hosts[0].Cores != 0 {
+		t.Fatalf("first refresh: %+v", got)
+	}
+	second := answers("instance:a:9100=2")
+	h.Store(&second)
+	got := f.Refresh(context.Background(), now.Add(5*time.Second))
+	if got.Err != nil || len(got.Hosts) != 1 || got.Hosts[0].Cores != 2 || got.Hosts[0].CPU != 25 {
+		t.Errorf("second refresh, 5 s later: %+v; want 2 cores and 25 %% CPU", got.Hosts)
+	}
+}
