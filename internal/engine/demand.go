@@ -156,21 +156,20 @@ func (d *Demand) Idle() bool {
 	return d.slow
 }
 
-// fullLocked puts the full cadence back, reporting whether it was idle.
+// fullLocked puts the full cadence back if it was idle.
 // The supervisor re-plans from the last read, so a reading comes at once
 // when the last is a full interval old.
-func (d *Demand) fullLocked() bool {
+func (d *Demand) fullLocked() {
 	d.gen++ // a hold that runs is over
 	if d.timer != nil {
 		d.timer.Stop()
 	}
 	if !d.slow || d.stopped {
-		return false
+		return
 	}
 	d.slow = false
 	d.wokeAt = time.Now()
 	d.set(d.full)
-	return true
 }
 
 // armLocked starts the hold once nothing wants the readings.

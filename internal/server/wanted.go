@@ -25,10 +25,7 @@ const freshWait = 2 * time.Second
 // answer is not the idle cadence's old one: the request that woke it and
 // any that came while that walk ran.
 func (s *Server) wantProcesses(ctx context.Context) (release func()) {
-	if s.opts.Processes == nil {
-		return func() {}
-	}
-	release, fresh := s.opts.Processes.Want()
+	release, fresh := s.want()
 	if fresh.IsZero() || !s.processesTime().Before(fresh) {
 		return release
 	}
@@ -51,11 +48,16 @@ func (s *Server) wantProcesses(ctx context.Context) (release func()) {
 // holdProcesses marks the process readings wanted until release, without
 // waiting for a fresh one.
 func (s *Server) holdProcesses() (release func()) {
-	if s.opts.Processes == nil {
-		return func() {}
-	}
-	release, _ = s.opts.Processes.Want()
+	release, _ = s.want()
 	return release
+}
+
+// want tells Options.Processes, if any, that processes are wanted.
+func (s *Server) want() (release func(), fresh time.Time) {
+	if s.opts.Processes == nil {
+		return func() {}, time.Time{}
+	}
+	return s.opts.Processes.Want()
 }
 
 // processesTime is the time of the latest process reading (zero: none).
