@@ -47,6 +47,11 @@ var CgroupPressureResources = [...]string{"cpu", "memory", "io"}
 // walks; it is not safe for concurrent use.
 type CgroupWalker struct {
 	mount string
+	// files holds the groups' files open from one walk to the next: a
+	// read is then one pread, without the open's path walk and the close
+	// (2.5 µs against 0.7 for a cpu.stat here). A file the last walk did
+	// not read is closed, so a removed group is let go.
+	files heldFiles
 	buf   []byte
 	dents []byte
 	// names is a stack of the subdirectories still to walk, one run per
@@ -56,7 +61,13 @@ type CgroupWalker struct {
 
 // NewCgroupWalker returns a walker over the cgroup2 mount at mount
 // (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host).
-func NewCgroupWalker(mount string) *CgroupWalker { return &CgroupWalker{mount: mount} }
+func NewCgroupWalker(mount string) *CgroupWalker {
+	return &CgroupWalker{mount: mount, files: heldFiles{max: maxWalkFiles}}
+}
+
+// maxWalkFiles bounds the files a walker holds open: the cpu.stat of every
+// group of a host of a hundred services, and the slower files of some.
+const maxWalkFiles = 256
 
 // Walk appends to dst one CgroupStats per cgroup under the mount (the root
 // included), sorted by path. Every file it reads is world-readable. full
@@ -72,6 +83,7 @@ func (w *CgroupWalker) Walk(dst []CgroupStats, full func(path string) bool) ([]C
 	start := len(dst)
 	var errs []error
 	dst = w.walkDir(dst, w.mount, "/", full, &errs)
+	w.files.sweep()
 	slices.SortFunc(dst[start:], func(a, b CgroupStats) int { return strings.Compare(a.Path, b.Path) })
 	return dst, errors.Join(errs...)
 }
@@ -150,7 +162,7 @@ func (w *CgroupWalker) readGroup(dir, rel string, full bool, errs *[]error) (st 
 // are added to errs); alive is false only when the cgroup itself is gone.
 func readInto[T any](w *CgroupWalker, path string, parse func([]byte) (T, error), errs *[]error) (v T, found, alive bool) {
 	var err error
-	w.buf, err = statReadFile(path, w.buf)
+	w.buf, err = w.files.read(path, w.buf)
 	switch {
 	case gone(err):
 		// A missing file is a controller not enabled, unless the whole

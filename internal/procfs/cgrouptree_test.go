@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -167,5 +168,39 @@ func BenchmarkCgroupWalk(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCgroupWalkLetsRemovedGroupsGo: the walker holds the groups' files
+// open between walks, and closes those of a group that is gone at the next
+// walk (an open file keeps a removed cgroup's kernel record alive).
+func TestCgroupWalkLetsRemovedGroupsGo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	genCgroupTree(t, dir, 8)
+	w := NewCgroupWalker(dir)
+	all := func(string) bool { return true }
+	first, err := w.Walk(nil, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := filepath.Join(dir, "system.slice", "unit-0.service", "cpu.stat")
+	if _, held := w.files.fds[svc]; !held {
+		t.Fatalf("%s not held after a walk: %d files held", svc, len(w.files.fds))
+	}
+	if err := os.RemoveAll(filepath.Dir(svc)); err != nil {
+		t.Fatal(err)
+	}
+	second, err := w.Walk(nil, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second) != len(first)-1 {
+		t.Errorf("%d groups after removing one of %d", len(second), len(first))
+	}
+	for path := range w.files.fds {
+		if strings.HasPrefix(path, filepath.Dir(svc)) {
+			t.Errorf("%s of the removed group still held", path)
+		}
 	}
 }

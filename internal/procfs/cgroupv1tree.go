@@ -28,7 +28,7 @@ type CgroupV1Mounts struct {
 
 // NewCgroupV1Walker returns a walker over the v1 hierarchies of m.
 func NewCgroupV1Walker(m CgroupV1Mounts) *CgroupV1Walker {
-	return &CgroupV1Walker{m: m}
+	return &CgroupV1Walker{m: m, w: CgroupWalker{files: heldFiles{max: maxWalkFiles}}}
 }
 
 // Walk is CgroupWalker.Walk for v1: one CgroupStats per group of the cpu,
@@ -48,6 +48,7 @@ func (v *CgroupV1Walker) Walk(dst []CgroupStats, full func(path string) bool) ([
 			dst = append(dst, st)
 		}
 	}
+	v.w.files.sweep()
 	return dst, errors.Join(errs...)
 }
 

@@ -1,23 +1,49 @@
 package procfs
 
+import "sync"
+
 // maxHeldFiles bounds the files one FS from WithHeldFiles keeps open.
 const maxHeldFiles = 32
 
 // heldFiles keeps kernel files open between reads (see WithHeldFiles).
 type heldFiles struct {
-	fds map[string]int
+	mu  sync.Mutex
+	fds map[string]heldFile // nil until the first read
+	max int                 // 0: maxHeldFiles
+	// pass counts SweepHeld calls: a file not read since the last one is
+	// closed at the next.
+	pass uint64
+}
+
+// heldFile is one open descriptor and the pass that last read it.
+type heldFile struct {
+	fd   int
+	pass uint64
 }
 
 // WithHeldFiles returns fs reading its files (those its methods read whole:
-// /proc/stat, meminfo, vmstat, diskstats, net/*, sys/*…) through
-// descriptors kept open between calls, up to 32 of them: a read is then a
-// pread from offset 0, which has the kernel produce the file afresh, without
-// the open's path walk and the close. For one reader that reads at every
-// scrape (a node collector); not safe for concurrent use, so each such
-// reader takes its own.
+// /proc/stat, meminfo, vmstat, diskstats, net/*, sys/*, and ReadFile's)
+// through descriptors kept open between calls, up to 32 of them: a read is
+// then a pread from offset 0, which has the kernel produce the file afresh,
+// without the open's path walk and the close. For one reader that reads the
+// same files at every pass (a sensor, a node collector); the copies of the
+// returned FS share its descriptors, and a lock keeps a reader's helper
+// goroutines from racing on them.
+//
+// A reader whose paths come and go (cgroup files) calls SweepHeld at the
+// end of each pass: an open file of a removed cgroup keeps the kernel's
+// record of it alive.
 func (fs FS) WithHeldFiles() FS {
-	fs.held = &heldFiles{fds: map[string]int{}}
+	fs.held = &heldFiles{}
 	return fs
+}
+
+// SweepHeld closes the held files not read since the last call. A no-op on
+// an FS without held files.
+func (fs FS) SweepHeld() {
+	if fs.held != nil {
+		fs.held.sweep()
+	}
 }
 
 // read reads the whole file at path into buf[:0], through a held
@@ -27,4 +53,14 @@ func (fs FS) read(path string, buf []byte) ([]byte, error) {
 		return statReadFile(path, buf)
 	}
 	return fs.held.read(path, buf)
+}
+
+// ReadFile is the package's ReadFile, through fs's held descriptors when
+// it has them.
+func (fs FS) ReadFile(path string) ([]byte, error) {
+	b, err := fs.read(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
 }

@@ -32,10 +32,10 @@ func TestWithHeldFiles(t *testing.T) {
 	if err != nil || la.Load1 != 0.5 {
 		t.Fatalf("loadavg: %+v, %v", la, err)
 	}
-	fd := fs.held.fds[filepath.Join(dir, "loadavg")]
+	fd := fs.held.fds[filepath.Join(dir, "loadavg")].fd
 	write("loadavg", "1.50 0.25 0.10 1/100 42\n")
-	if la, buf, err = fs.LoadAvg(buf); err != nil || la.Load1 != 1.5 || fs.held.fds[filepath.Join(dir, "loadavg")] != fd {
-		t.Errorf("loadavg again: %+v, %v; descriptor %d then %d", la, err, fd, fs.held.fds[filepath.Join(dir, "loadavg")])
+	if la, buf, err = fs.LoadAvg(buf); err != nil || la.Load1 != 1.5 || fs.held.fds[filepath.Join(dir, "loadavg")].fd != fd {
+		t.Errorf("loadavg again: %+v, %v; descriptor %d then %d", la, err, fd, fs.held.fds[filepath.Join(dir, "loadavg")].fd)
 	}
 	long := strings.Repeat("x", 20000) + "\n"
 	write("big", long)
@@ -87,5 +87,40 @@ func TestHeldPressure(t *testing.T) {
 	}
 	if _, _, err := held.Pressure("io", nil); !errors.Is(err, ErrNoPressure) {
 		t.Errorf("missing io: %v", err)
+	}
+}
+
+// TestSweepHeld: a sweep closes the files not read since the one before,
+// and keeps the others open on the same descriptor.
+func TestSweepHeld(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"stat", "a", "b"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs, err := NewFS(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = fs.WithHeldFiles()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, p := range []string{a, b} {
+		if got, err := fs.ReadFile(p); err != nil || string(got) != filepath.Base(p) {
+			t.Fatalf("%s: %q, %v", p, got, err)
+		}
+	}
+	fd := fs.held.fds[a].fd
+	fs.SweepHeld()
+	if len(fs.held.fds) != 2 {
+		t.Fatalf("the first sweep closed files read since: %v", fs.held.fds)
+	}
+	if _, err := fs.ReadFile(a); err != nil {
+		t.Fatal(err)
+	}
+	fs.SweepHeld()
+	if _, held := fs.held.fds[b]; held || len(fs.held.fds) != 1 || fs.held.fds[a].fd != fd {
+		t.Errorf("after a pass that read only a: %v; want a alone, on descriptor %d", fs.held.fds, fd)
 	}
 }

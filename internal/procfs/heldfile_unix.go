@@ -3,30 +3,50 @@
 package procfs
 
 import (
+	"cmp"
 	"syscall"
 )
 
 func (h *heldFiles) read(path string, buf []byte) ([]byte, error) {
-	fd, ok := h.fds[path]
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f, ok := h.fds[path]
 	if !ok {
-		if len(h.fds) >= maxHeldFiles {
+		if h.fds == nil {
+			h.fds = map[string]heldFile{}
+		}
+		if len(h.fds) >= cmp.Or(h.max, maxHeldFiles) {
 			return statReadFile(path, buf)
 		}
-		var err error
-		if fd, err = openRead(path); err != nil {
+		fd, err := openRead(path)
+		if err != nil {
 			return buf[:0], err
 		}
-		h.fds[path] = fd
+		f.fd = fd
 	}
-	b, err := preadAll(fd, path, buf)
+	f.pass = h.pass
+	h.fds[path] = f
+	b, err := preadAll(f.fd, path, buf)
 	if err == nil {
 		return b, nil
 	}
 	// The file went away under the descriptor (a device removed, a
-	// network namespace gone): read it afresh, as without one.
-	syscall.Close(fd)
+	// network namespace or a cgroup gone): read it afresh, as without one.
+	syscall.Close(f.fd)
 	delete(h.fds, path)
 	return statReadFile(path, b)
+}
+
+func (h *heldFiles) sweep() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for path, f := range h.fds {
+		if f.pass != h.pass {
+			syscall.Close(f.fd)
+			delete(h.fds, path)
+		}
+	}
+	h.pass++
 }
 
 // preadAll is statReadFile's loop over an open descriptor, from offset 0.

@@ -120,6 +120,12 @@ func (fs FS) Pressure(resource string, buf []byte) (Pressure, []byte, error) {
 	return fs.pressureFile(fs.Proc("pressure", resource), buf)
 }
 
+// PressureFile is the package's PressureFile, through fs's held
+// descriptors when it has them (a cgroup's pressure files).
+func (fs FS) PressureFile(path string, buf []byte) (Pressure, []byte, error) {
+	return fs.pressureFile(path, buf)
+}
+
 func (fs FS) pressureFile(path string, buf []byte) (Pressure, []byte, error) {
 	buf, err := fs.read(path, buf)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.EOPNOTSUPP) {

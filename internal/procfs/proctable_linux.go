@@ -56,6 +56,7 @@ type ProcTable struct {
 	buf   []byte // one stat line
 	aux   []byte // cmdline, status, meminfo, uptime
 	sched []byte // one schedstat line
+	auxFD auxHeld
 	name  []byte // a PID in decimal, for a pass that does not list /proc
 
 	keep    bool
@@ -70,8 +71,6 @@ type ProcTable struct {
 
 	forks    uint64 // /proc/stat's processes counter at this pass
 	hasForks bool
-
-	meminfoPath, uptimePath, loadavgPath, vmstatPath, statPath []byte
 }
 
 // Buffer sizes: a stat line is well under 1 KiB (comm is at most 64 bytes);
@@ -95,27 +94,23 @@ func NewProcTable(fs FS, opts ProcTableOptions) (*ProcTable, error) {
 		return nil, fmt.Errorf("open procfs root %q: %w", root, err)
 	}
 	t := &ProcTable{
-		fs:          fs,
-		dirfd:       dirfd,
-		users:       opts.Users,
-		cgroupV1:    opts.CgroupV1,
-		entries:     make(map[int32]*ProcEntry),
-		dents:       make([]byte, dentsSize),
-		path:        make([]byte, 0, 64),
-		buf:         make([]byte, statBufSize),
-		aux:         make([]byte, auxSize),
-		sched:       make([]byte, 128),
-		name:        make([]byte, 0, 16),
-		keep:        !opts.NoKeepFD,
-		watch:       !opts.NoKeepFD && !opts.NoWatch,
-		maxFDs:      opts.MaxFDs,
-		hz:          clockTicks(),
-		page:        uint64(unix.Getpagesize()),
-		meminfoPath: []byte("meminfo\x00"),
-		uptimePath:  []byte("uptime\x00"),
-		loadavgPath: []byte("loadavg\x00"),
-		vmstatPath:  []byte("vmstat\x00"),
-		statPath:    []byte("stat\x00"),
+		fs:       fs,
+		dirfd:    dirfd,
+		users:    opts.Users,
+		cgroupV1: opts.CgroupV1,
+		entries:  make(map[int32]*ProcEntry),
+		dents:    make([]byte, dentsSize),
+		path:     make([]byte, 0, 64),
+		buf:      make([]byte, statBufSize),
+		aux:      make([]byte, auxSize),
+		sched:    make([]byte, 128),
+		name:     make([]byte, 0, 16),
+		keep:     !opts.NoKeepFD,
+		watch:    !opts.NoKeepFD && !opts.NoWatch,
+		maxFDs:   opts.MaxFDs,
+		hz:       clockTicks(),
+		page:     uint64(unix.Getpagesize()),
+		auxFD:    newAuxHeld(),
 	}
 	if t.users == nil {
 		t.users = NewUsers(SystemPasswd)
@@ -188,6 +183,7 @@ func (t *ProcTable) Close() error {
 	for _, e := range t.entries {
 		t.release(e)
 	}
+	t.closeAux()
 	if t.dirfd < 0 {
 		return nil
 	}
@@ -208,16 +204,16 @@ func (t *ProcTable) Scan(ctx context.Context) ([]*ProcEntry, error) {
 	t.gen++
 	t.prevUpt = t.uptime
 	t.uptime = 0
-	if n, err := t.readRel(t.uptimePath, t.aux); err == nil {
+	if n, err := t.readAux(auxUptime); err == nil {
 		t.uptime, _ = ParseUptime(t.aux[:n])
 	}
-	if n, err := t.readRel(t.meminfoPath, t.aux); err == nil {
+	if n, err := t.readAux(auxMeminfo); err == nil {
 		if v, err := ParseMemTotal(t.aux[:n]); err == nil {
 			t.memTot = v
 		}
 	}
 	t.hasForks = false
-	if n, err := t.readRel(t.statPath, t.aux); err == nil {
+	if n, err := t.readAux(auxStat); err == nil {
 		t.forks, err = ParseForks(t.aux[:n])
 		t.hasForks = err == nil
 	}

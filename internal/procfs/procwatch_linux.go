@@ -207,7 +207,7 @@ func (t *ProcTable) reparented() {
 // each watched process is read once after it), or when it cannot tell.
 func (t *ProcTable) refreshPeriod() {
 	v, ok := uint64(0), false
-	if n, err := t.readRel(t.vmstatPath, t.aux); err == nil && ParseVMStat(t.aux[:n], &t.vmstat) == nil {
+	if n, err := t.readAux(auxVMStat); err == nil && ParseVMStat(t.aux[:n], &t.vmstat) == nil {
 		v, ok = t.vmstat.Reclaimed()
 	}
 	if !ok || v != t.reclaimed || t.passes == 0 {
@@ -232,7 +232,7 @@ func (t *ProcTable) reuseListing() (from, to uint64, ok bool) {
 	if !t.ownNS {
 		return 0, 0, false
 	}
-	n, err := t.readRel(t.loadavgPath, t.aux)
+	n, err := t.readAux(auxLoadavg)
 	if err != nil {
 		return 0, 0, false
 	}

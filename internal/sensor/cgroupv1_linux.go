@@ -15,15 +15,15 @@ import (
 // directories in the memory and cpu hierarchies (usually /sys/fs/cgroup/cpu,
 // a link to cpu,cpuacct), "" for one not mounted. v1 has no per-group
 // pressure.
-func readCgroupV1(memDir, cpuDir, cpuMount string) (*cgroupSample, error) {
+func readCgroupV1(pfs procfs.FS, memDir, cpuDir, cpuMount string) (*cgroupSample, error) {
 	cg := &cgroupSample{}
 	if memDir != "" {
-		if err := readMemoryV1(cg, memDir); err != nil {
+		if err := readMemoryV1(pfs, cg, memDir); err != nil {
 			return nil, err
 		}
 	}
 	if cpuDir != "" {
-		if err := readCPUV1(cg, cpuDir, cpuMount); err != nil {
+		if err := readCPUV1(pfs, cg, cpuDir, cpuMount); err != nil {
 			return nil, err
 		}
 	}
@@ -52,12 +52,12 @@ func cgroupV1Dir(pfs procfs.FS, controller, rel string) (dir, mount string) {
 // readMemoryV1 reads the group's limit (the tightest on the way up, as
 // memory.stat's hierarchical_memory_limit says), usage, inactive page cache
 // and OOM kills.
-func readMemoryV1(cg *cgroupSample, dir string) error {
-	limit, limited, err := readCgroupLimit(filepath.Join(dir, "memory.limit_in_bytes"), procfs.ParseCgroupV1Limit)
+func readMemoryV1(pfs procfs.FS, cg *cgroupSample, dir string) error {
+	limit, limited, err := readCgroupLimit(pfs, filepath.Join(dir, "memory.limit_in_bytes"), procfs.ParseCgroupV1Limit)
 	if err != nil {
 		return err
 	}
-	st, _, err := readCgroupFile(filepath.Join(dir, "memory.stat"), procfs.ParseCgroupV1MemStat)
+	st, _, err := readCgroupFile(pfs, filepath.Join(dir, "memory.stat"), procfs.ParseCgroupV1MemStat)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func readMemoryV1(cg *cgroupSample, dir string) error {
 		return nil
 	}
 	p := filepath.Join(dir, "memory.usage_in_bytes")
-	b, err := procfs.ReadFile(p)
+	b, err := pfs.ReadFile(p)
 	if err != nil {
 		return fmt.Errorf("cgroup: %w", err)
 	}
@@ -78,7 +78,7 @@ func readMemoryV1(cg *cgroupSample, dir string) error {
 	}
 	cg.memLimited, cg.memMax, cg.memCurrent = true, limit, usage
 	cg.memInUse = usage - min(st.TotalInactiveFile, usage)
-	b, err = procfs.ReadFile(filepath.Join(dir, "memory.oom_control"))
+	b, err = pfs.ReadFile(filepath.Join(dir, "memory.oom_control"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -96,15 +96,15 @@ func readMemoryV1(cg *cgroupSample, dir string) error {
 // readCPUV1 finds the tightest CFS quota from the group up to the mount,
 // and that group's usage (cpuacct.usage, beside it when cpu and cpuacct
 // share a hierarchy, as they do everywhere in practice) and throttling.
-func readCPUV1(cg *cgroupSample, dir, mount string) error {
+func readCPUV1(pfs procfs.FS, cg *cgroupSample, dir, mount string) error {
 	var cores float64
 	for d := dir; ; d = filepath.Dir(d) {
-		quota, limited, err := readCgroupLimit(filepath.Join(d, "cpu.cfs_quota_us"), procfs.ParseCFSQuota)
+		quota, limited, err := readCgroupLimit(pfs, filepath.Join(d, "cpu.cfs_quota_us"), procfs.ParseCFSQuota)
 		if err != nil {
 			return err
 		}
 		if limited {
-			period, _, err := readCgroupFile(filepath.Join(d, "cpu.cfs_period_us"), procfs.ParseCgroupUint)
+			period, _, err := readCgroupFile(pfs, filepath.Join(d, "cpu.cfs_period_us"), procfs.ParseCgroupUint)
 			if err != nil {
 				return err
 			}
@@ -120,11 +120,11 @@ func readCPUV1(cg *cgroupSample, dir, mount string) error {
 	if !cg.cpuLimited {
 		return nil
 	}
-	usage, found, err := readCgroupFile(filepath.Join(cg.cpuDir, "cpuacct.usage"), procfs.ParseCgroupUint)
+	usage, found, err := readCgroupFile(pfs, filepath.Join(cg.cpuDir, "cpuacct.usage"), procfs.ParseCgroupUint)
 	if err != nil || !found {
 		return err
 	}
-	b, err := procfs.ReadFile(filepath.Join(cg.cpuDir, "cpu.stat"))
+	b, err := pfs.ReadFile(filepath.Join(cg.cpuDir, "cpu.stat"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cgroup: %w", err)
 	}

@@ -33,7 +33,7 @@ func (l *Load) Read(ctx context.Context, now time.Time) (reading.Reading, error)
 	var have [3]bool
 	var notes []error
 	for i, res := range psiResources {
-		psi[i], l.psBuf, err = procfs.PressureFile(l.fs.Proc("pressure", res), l.psBuf)
+		psi[i], l.psBuf, err = l.fs.Pressure(res, l.psBuf)
 		switch {
 		case errors.Is(err, procfs.ErrNoPressure):
 		case err != nil:
@@ -54,7 +54,7 @@ func (l *Load) Read(ctx context.Context, now time.Time) (reading.Reading, error)
 // mounted there.
 func (l *Load) cores() (int, error) {
 	p := l.fs.Sys("devices", "system", "cpu", "online")
-	b, err := procfs.ReadFile(p)
+	b, err := l.fs.ReadFile(p)
 	if err == nil {
 		n, err := procfs.ParseCPUList(b)
 		if err != nil {

@@ -34,6 +34,8 @@ func (m *Memory) Read(ctx context.Context, now time.Time) (reading.Reading, erro
 	m.vmBuf, err = m.fs.VMStat(&m.vm, m.vmBuf)
 	m.haveVM = err == nil
 	cg, cgErr := m.readCgroup()
+	// vigia's cgroup may move: let the old one's files go.
+	m.fs.SweepHeld()
 	r := m.memoryReading(now, cg)
 	if cgErr != nil {
 		r.Note = cgErr.Error()
@@ -109,7 +111,7 @@ func findSelfCgroup(pfs procfs.FS, text []byte) selfCgroup {
 // /proc/self/cgroup has changed. It returns nil and no error when there is
 // no cgroup or no limit on the way up to the root.
 func (m *Memory) readCgroup() (*cgroupSample, error) {
-	b, err := procfs.ReadFile(m.fs.Proc("self", "cgroup"))
+	b, err := m.fs.ReadFile(m.fs.Proc("self", "cgroup"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -123,11 +125,11 @@ func (m *Memory) readCgroup() (*cgroupSample, error) {
 	case s.err != nil:
 		return nil, s.err
 	case s.v1:
-		return readCgroupV1(s.memV1, s.cpuV1, s.cpuV1Mount)
+		return readCgroupV1(m.fs, s.memV1, s.cpuV1, s.cpuV1Mount)
 	case s.mount == "":
 		return nil, nil
 	default:
-		return readCgroupV2(s.own, s.mount)
+		return readCgroupV2(m.fs, s.own, s.mount)
 	}
 }
 
@@ -136,17 +138,17 @@ func (m *Memory) readCgroup() (*cgroupSample, error) {
 // Limits are hierarchical: a container's memory.max may be "max" while its
 // pod's is 512 MiB. So every level is read and the tightest limit wins; the
 // usage reported against it is that of the cgroup that sets it.
-func readCgroupV2(own, mount string) (*cgroupSample, error) {
+func readCgroupV2(pfs procfs.FS, own, mount string) (*cgroupSample, error) {
 	cg := &cgroupSample{}
 	var memDir string
 	var cpuCores float64
 	for dir := own; ; dir = filepath.Dir(dir) {
-		if v, limited, err := readCgroupLimit(filepath.Join(dir, "memory.max"), procfs.ParseCgroupMax); err != nil {
+		if v, limited, err := readCgroupLimit(pfs, filepath.Join(dir, "memory.max"), procfs.ParseCgroupMax); err != nil {
 			return nil, err
 		} else if limited && (!cg.memLimited || v < cg.memMax) {
 			cg.memLimited, cg.memMax, memDir = true, v, dir
 		}
-		if c, _, err := readCgroupFile(filepath.Join(dir, "cpu.max"), procfs.ParseCPUMax); err != nil {
+		if c, _, err := readCgroupFile(pfs, filepath.Join(dir, "cpu.max"), procfs.ParseCPUMax); err != nil {
 			return nil, err
 		} else if c.Limited && (!cg.cpuLimited || c.Cores() < cpuCores) {
 			cg.cpuLimited, cg.cpuMax, cg.cpuDir, cpuCores = true, c, dir, c.Cores()
@@ -160,7 +162,7 @@ func readCgroupV2(own, mount string) (*cgroupSample, error) {
 	}
 	if cg.memLimited {
 		p := filepath.Join(memDir, "memory.current")
-		b, err := procfs.ReadFile(p)
+		b, err := pfs.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("cgroup: %w", err)
 		}
@@ -171,12 +173,12 @@ func readCgroupV2(own, mount string) (*cgroupSample, error) {
 		// pages on the inactive list are dropped before the limit bites,
 		// so a container that merely reads files does not look full.
 		cg.memInUse = cg.memCurrent
-		st, _, err := readCgroupFile(filepath.Join(memDir, "memory.stat"), procfs.ParseCgroupMemStat)
+		st, _, err := readCgroupFile(pfs, filepath.Join(memDir, "memory.stat"), procfs.ParseCgroupMemStat)
 		if err != nil {
 			return nil, err
 		}
 		cg.memInUse -= min(st.InactiveFile, cg.memInUse)
-		ev, _, err := readCgroupFile(filepath.Join(memDir, "memory.events"), procfs.ParseCgroupMemEvents)
+		ev, _, err := readCgroupFile(pfs, filepath.Join(memDir, "memory.events"), procfs.ParseCgroupMemEvents)
 		if err != nil {
 			return nil, err
 		}
@@ -184,14 +186,14 @@ func readCgroupV2(own, mount string) (*cgroupSample, error) {
 	}
 	var err error
 	if cg.cpuLimited {
-		if cg.cpuStat, cg.haveCPUStat, err = readCgroupFile(filepath.Join(cg.cpuDir, "cpu.stat"), procfs.ParseCgroupCPUStat); err != nil {
+		if cg.cpuStat, cg.haveCPUStat, err = readCgroupFile(pfs, filepath.Join(cg.cpuDir, "cpu.stat"), procfs.ParseCgroupCPUStat); err != nil {
 			return nil, err
 		}
 	}
 	var buf []byte
 	for i, res := range psiResources {
 		var p procfs.Pressure
-		p, buf, err = procfs.PressureFile(filepath.Join(own, res+".pressure"), buf)
+		p, buf, err = pfs.PressureFile(filepath.Join(own, res+".pressure"), buf)
 		switch {
 		case errors.Is(err, procfs.ErrNoPressure):
 		case err != nil:
@@ -205,8 +207,8 @@ func readCgroupV2(own, mount string) (*cgroupSample, error) {
 
 // readCgroupLimit reads a limit file with parse; a missing file (the root
 // cgroup, a controller not enabled) is no limit.
-func readCgroupLimit(p string, parse func([]byte) (uint64, bool, error)) (uint64, bool, error) {
-	b, err := procfs.ReadFile(p)
+func readCgroupLimit(pfs procfs.FS, p string, parse func([]byte) (uint64, bool, error)) (uint64, bool, error) {
+	b, err := pfs.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, false, nil
 	}
@@ -222,8 +224,8 @@ func readCgroupLimit(p string, parse func([]byte) (uint64, bool, error)) (uint64
 
 // readCgroupFile reads and parses a cgroup file that a controller not
 // enabled leaves out: found is false, with no error, when it is missing.
-func readCgroupFile[T any](p string, parse func([]byte) (T, error)) (v T, found bool, err error) {
-	b, err := procfs.ReadFile(p)
+func readCgroupFile[T any](pfs procfs.FS, p string, parse func([]byte) (T, error)) (v T, found bool, err error) {
+	b, err := pfs.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return v, false, nil
 	}
