@@ -13,10 +13,24 @@ import (
 // memory.oom_control, the times the limit was hit from memory.failcnt.
 // blkio is not read, so a v1 group has no I/O.
 type CgroupV1Walker struct {
-	m     CgroupV1Mounts
-	w     CgroupWalker
-	paths []string
+	m      CgroupV1Mounts
+	w      CgroupWalker
+	groups []v1Group
 }
+
+// v1Group is one group of a walk and the trees that listed it: a group of
+// the memory tree alone (a container runtime's) has no cpu files to try,
+// and trying them cost two failed opens a pass for each such group.
+type v1Group struct {
+	rel   string
+	trees uint8 // v1CPUAcct | v1CPU | v1Memory
+}
+
+const (
+	v1CPUAcct = 1 << iota
+	v1CPU
+	v1Memory
+)
 
 // CgroupV1Mounts are the v1 hierarchies a CgroupV1Walker reads, "" for a
 // controller not mounted. CPU (cpu.stat: throttling) and CPUAcct
@@ -35,16 +49,20 @@ func NewCgroupV1Walker(m CgroupV1Mounts) *CgroupV1Walker {
 // cpuacct or memory tree, the root included, sorted by path.
 func (v *CgroupV1Walker) Walk(dst []CgroupStats, full func(path string) bool) ([]CgroupStats, error) {
 	var errs []error
-	v.paths = v.paths[:0]
+	v.groups = v.groups[:0]
 	for i, m := range [...]string{v.m.CPUAcct, v.m.CPU, v.m.Memory} {
+		var trees uint8 = 1 << i
+		if i == 0 && m == v.m.CPU {
+			trees |= v1CPU // one cpu,cpuacct tree
+		}
 		if m != "" && (i != 1 || m != v.m.CPUAcct) {
-			v.paths = v.walkPaths(v.paths, m, "/", &errs)
+			v.groups = v.walkPaths(v.groups, m, "/", trees, &errs)
 		}
 	}
-	slices.Sort(v.paths)
-	v.paths = slices.Compact(v.paths)
-	for _, rel := range v.paths {
-		if st, ok := v.readGroup(rel, full(rel), &errs); ok {
+	slices.SortStableFunc(v.groups, func(a, b v1Group) int { return strings.Compare(a.rel, b.rel) })
+	v.groups = mergeV1Groups(v.groups)
+	for _, g := range v.groups {
+		if st, ok := v.readGroup(g, full(g.rel), &errs); ok {
 			dst = append(dst, st)
 		}
 	}
@@ -52,8 +70,22 @@ func (v *CgroupV1Walker) Walk(dst []CgroupStats, full func(path string) bool) ([
 	return dst, errors.Join(errs...)
 }
 
-// walkPaths appends the group paths of the tree under dir.
-func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]error) []string {
+// mergeV1Groups folds the entries of one path, sorted next to each other,
+// into one with all their trees.
+func mergeV1Groups(gs []v1Group) []v1Group {
+	out := gs[:0]
+	for _, g := range gs {
+		if n := len(out); n > 0 && out[n-1].rel == g.rel {
+			out[n-1].trees |= g.trees
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// walkPaths appends the groups of the tree under dir, which is trees.
+func (v *CgroupV1Walker) walkPaths(paths []v1Group, dir, rel string, trees uint8, errs *[]error) []v1Group {
 	w := &v.w
 	start := len(w.names)
 	var err error
@@ -64,7 +96,7 @@ func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]erro
 	case err != nil:
 		*errs = append(*errs, err)
 	}
-	paths = append(paths, rel)
+	paths = append(paths, v1Group{rel, trees})
 	end := len(w.names)
 	for i := start; i < end; i++ {
 		name := w.names[i]
@@ -72,7 +104,7 @@ func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]erro
 		if rel == "/" {
 			child = rel + name
 		}
-		paths = v.walkPaths(paths, dir+"/"+name, child, errs)
+		paths = v.walkPaths(paths, dir+"/"+name, child, trees, errs)
 	}
 	w.names = w.names[:start]
 	return paths
@@ -80,17 +112,18 @@ func (v *CgroupV1Walker) walkPaths(paths []string, dir, rel string, errs *[]erro
 
 // readGroup reads one group from the trees that have it; ok is false when
 // none has it any more.
-func (v *CgroupV1Walker) readGroup(rel string, full bool, errs *[]error) (st CgroupStats, ok bool) {
+func (v *CgroupV1Walker) readGroup(g v1Group, full bool, errs *[]error) (st CgroupStats, ok bool) {
+	rel := g.rel
 	st.Path, st.Full = rel, full
 	sub := strings.TrimSuffix(rel, "/")
 	var usage uint64
-	if v.m.CPUAcct != "" {
+	if v.m.CPUAcct != "" && g.trees&v1CPUAcct != 0 {
 		var alive bool
 		usage, st.HasCPU, alive = readInto(&v.w, v.m.CPUAcct+sub+"/cpuacct.usage", ParseCgroupUint, errs)
 		ok = ok || alive
 		st.CPU.UsageMicros = usage / 1000
 	}
-	if v.m.CPU != "" {
+	if v.m.CPU != "" && g.trees&v1CPU != 0 {
 		// A group of the cpu tree alone (the cpu and cpuacct trees apart)
 		// has its throttling but no usage: HasCPU stays false.
 		cs, found, alive := readInto(&v.w, v.m.CPU+sub+"/cpu.stat", func(b []byte) (CgroupCPUStat, error) {
@@ -107,7 +140,7 @@ func (v *CgroupV1Walker) readGroup(rel string, full bool, errs *[]error) (st Cgr
 		return st, true
 	}
 	var slow []error
-	if v.m.Memory != "" {
+	if v.m.Memory != "" && g.trees&v1Memory != 0 {
 		dir := v.m.Memory + sub
 		var alive bool
 		st.MemCurrent, st.HasMem, alive = readInto(&v.w, dir+"/memory.usage_in_bytes", ParseCgroupUint, &slow)
