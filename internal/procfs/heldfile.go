@@ -5,13 +5,20 @@ import "sync"
 // maxHeldFiles bounds the files one FS from WithHeldFiles keeps open.
 const maxHeldFiles = 32
 
+// heldSweeps is how many sweeps a held file may go unread before it is
+// closed: more than the passes between two reads of a group's slow files
+// (the cgroups sensor reads them every fifth pass), so those are not closed
+// and opened again each time, and few enough that a removed group is let
+// go within seconds.
+const heldSweeps = 8
+
 // heldFiles keeps kernel files open between reads (see WithHeldFiles).
 type heldFiles struct {
 	mu  sync.Mutex
 	fds map[string]heldFile // nil until the first read
 	max int                 // 0: maxHeldFiles
-	// pass counts SweepHeld calls: a file not read since the last one is
-	// closed at the next.
+	// pass counts SweepHeld calls: a file not read in the last
+	// heldSweeps of them is closed.
 	pass uint64
 }
 
@@ -38,8 +45,8 @@ func (fs FS) WithHeldFiles() FS {
 	return fs
 }
 
-// SweepHeld closes the held files not read since the last call. A no-op on
-// an FS without held files.
+// SweepHeld closes the held files not read in the last 8 calls (one a
+// pass). A no-op on an FS without held files.
 func (fs FS) SweepHeld() {
 	if fs.held != nil {
 		fs.held.sweep()

@@ -41,7 +41,7 @@ func (h *heldFiles) sweep() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for path, f := range h.fds {
-		if f.pass != h.pass {
+		if h.pass-f.pass >= heldSweeps {
 			syscall.Close(f.fd)
 			delete(h.fds, path)
 		}
