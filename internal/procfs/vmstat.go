@@ -12,6 +12,7 @@ import (
 type VMStat struct {
 	PgpgIn, PgpgOut, PswpIn, PswpOut, PgFault, PgMajFault, OOMKill    uint64
 	PgstealKswapd, PgstealDirect, PgstealKhugepaged, PgstealProactive uint64
+	PgstealAnon, PgstealFile                                          uint64
 	Has                                                               VMStatFields
 	// exported is every counter node_exporter's default field filter
 	// passes, in file order; reused, names included, by the next parse.
@@ -45,6 +46,8 @@ var vmstatFields = [...]struct {
 	{"pgsteal_direct", func(v *VMStat) *uint64 { return &v.PgstealDirect }},
 	{"pgsteal_khugepaged", func(v *VMStat) *uint64 { return &v.PgstealKhugepaged }},
 	{"pgsteal_proactive", func(v *VMStat) *uint64 { return &v.PgstealProactive }},
+	{"pgsteal_anon", func(v *VMStat) *uint64 { return &v.PgstealAnon }},
+	{"pgsteal_file", func(v *VMStat) *uint64 { return &v.PgstealFile }},
 }
 
 // VMStatField names one counter of /proc/vmstat and its value.
@@ -73,9 +76,23 @@ func vmstatExported(name []byte) bool {
 // to them without the processes running: pages reclaimed (swapped out, or
 // file pages unmapped) and pages swapped in. ok is false when the file had
 // none of them.
+//
+// The reclaim a cgroup's limit causes counts in pgsteal_anon and
+// pgsteal_file but in none of pgsteal_kswapd, _direct, _khugepaged and
+// _proactive, which count the machine's reclaim alone: in a container at its
+// memory limit those stay still while its processes lose pages. So the
+// split by page type counts where the kernel has it (5.8 on), and the
+// split by reclaimer before.
 func (v *VMStat) Reclaimed() (sum uint64, ok bool) {
-	const reclaim = 1<<2 | 1<<7 | 1<<8 | 1<<9 | 1<<10 // pswpin and the pgsteals
-	return v.PswpIn + v.PgstealKswapd + v.PgstealDirect + v.PgstealKhugepaged + v.PgstealProactive, v.Has&reclaim != 0
+	const (
+		byReclaimer = 1<<7 | 1<<8 | 1<<9 | 1<<10 // pgsteal_kswapd … _proactive
+		byType      = 1<<11 | 1<<12              // pgsteal_anon, _file
+	)
+	ok = v.Has&(1<<2|byReclaimer|byType) != 0 // or pswpin
+	if v.Has&byType != 0 {
+		return v.PswpIn + v.PgstealAnon + v.PgstealFile, ok
+	}
+	return v.PswpIn + v.PgstealKswapd + v.PgstealDirect + v.PgstealKhugepaged + v.PgstealProactive, ok
 }
 
 // ParseVMStat parses /proc/vmstat ("name value" a line) into v, without

@@ -22,9 +22,16 @@ func TestParseVMStat(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Exported mismatch (-want +got):\n%s", diff)
 	}
-	// pgsteal_anon and pgsteal_file split the same pages again: not counted.
+	// pgsteal_anon and pgsteal_file split the same pages by type.
 	if sum, ok := v.Reclaimed(); sum != 36 || !ok {
 		t.Errorf("Reclaimed() = %d, %v; want 36, true", sum, ok)
+	}
+	// Reclaim under a cgroup's limit alone: counted by type only.
+	if err := ParseVMStat([]byte("pswpin 0\npgsteal_kswapd 0\npgsteal_direct 0\npgsteal_anon 0\npgsteal_file 236\n"), &v); err != nil {
+		t.Fatal(err)
+	}
+	if sum, ok := v.Reclaimed(); sum != 236 || !ok {
+		t.Errorf("a cgroup's reclaim: Reclaimed() = %d, %v; want 236, true", sum, ok)
 	}
 
 	// An old kernel: no oom_kill, no pgsteal_khugepaged/proactive.
