@@ -27,8 +27,9 @@ import (
 //     parent is gone, a zombie or younger than itself is read again at the
 //     end of the pass;
 //   - reclaim or swap-in changes its RSS: while /proc/vmstat's reclaim and
-//     swap-in counters move, every watched process is read in full every
-//     refreshReclaim passes, staggered by PID so no pass pays for all;
+//     swap-in counters move (a cgroup's reclaim included: VMStat.Reclaimed),
+//     every watched process is read in full every refreshReclaim passes,
+//     staggered by PID so no pass pays for all;
 //   - rarer causes (a truncated mapping, another process writing its comm)
 //     are bounded by a full read every refreshQuiet passes.
 const (
@@ -39,17 +40,24 @@ const (
 	// the kernel reclaims or swaps in memory, in passes: 5 s at the default
 	// interval.
 	refreshReclaim = 5
-	// refreshQuiet is the bound when it does not: a full read of an idle
-	// process costs six schedstat reads, and nothing common changes it.
-	refreshQuiet = 60
+	// refreshQuiet is the bound when it does not: 3 minutes at the
+	// dashboard's 1 s, 6 at the agent's 2 s. Nothing common changes an idle
+	// process, and a full read costs an open, a read and a close where the
+	// clock is one call: at 60 passes those reads were 17 a second at
+	// 1,000 processes, 4.6 % of `vigia top`'s CPU (perf).
+	refreshQuiet = 180
 	// listEvery bounds how many passes may reuse the previous listing of
 	// /proc even when no PID was allocated, so a PID counter that wrapped
 	// exactly around between two passes cannot hide a process for long. A
 	// listing is the dearest part of a pass (the kernel makes a dentry for
 	// every process: ~3 ms at 1,000 processes here); at 10 it was 4–5 % of
-	// `vigia top`'s CPU. (A PID the probe met before its process was there
-	// is probed again at the next pass: ProcTable.retry.)
-	listEvery = 30
+	// `vigia top`'s CPU, at 30 still 2 %. Such a wrap takes about pid_max
+	// allocations between two passes (32,768 by default, 4,194,304 where
+	// systemd raises it); fewer that wrap leave the last PID below the one
+	// before, and a listing follows. (A PID
+	// the probe met before its process was there is probed again at the
+	// next pass: ProcTable.retry.)
+	listEvery = 120
 	// probeMin is the fewest PIDs allocated since the last pass that are
 	// probed instead of listing /proc, however few processes there are.
 	probeMin = 64
