@@ -632,9 +632,19 @@ func (t *ProcTable) readRel(path []byte, buf []byte) (int, error) {
 // one read when it fits, so the loop usually costs one extra read only for
 // files larger than a page (cmdline, status).
 func readFD(fd int, buf []byte) (int, error) {
+	return readWhole(buf, func(p []byte, _ int) (int, error) { return unix.Read(fd, p) })
+}
+
+// preadFD is readFD from offset 0 of a held descriptor.
+func preadFD(fd int, buf []byte) (int, error) {
+	return readWhole(buf, func(p []byte, off int) (int, error) { return unix.Pread(fd, p, int64(off)) })
+}
+
+// readWhole is readFD's loop over read, given where the next byte is.
+func readWhole(buf []byte, read func(p []byte, off int) (int, error)) (int, error) {
 	total := 0
 	for total < len(buf) {
-		n, err := unix.Read(fd, buf[total:])
+		n, err := read(buf[total:], total)
 		if err == unix.EINTR {
 			continue
 		}

@@ -67,28 +67,3 @@ func (t *ProcTable) closeAux() {
 		}
 	}
 }
-
-// preadFD is readFD from offset 0 of a held descriptor.
-func preadFD(fd int, buf []byte) (int, error) {
-	total := 0
-	for total < len(buf) {
-		n, err := unix.Pread(fd, buf[total:], int64(total))
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return total, err
-		}
-		if n == 0 {
-			break
-		}
-		total += n
-		if n < 4096 && total < len(buf) {
-			break
-		}
-	}
-	if total == 0 {
-		return 0, unix.ESRCH
-	}
-	return total, nil
-}
