@@ -49,8 +49,9 @@ type CgroupWalker struct {
 	mount string
 	// files holds the groups' files open from one walk to the next: a
 	// read is then one pread, without the open's path walk and the close
-	// (2.5 µs against 0.7 for a cpu.stat here). A file the last eight
-	// walks did not read is closed, so a removed group is let go.
+	// (2.2 µs against 0.6 for a cpu.stat here, BenchmarkHeldVsOpen). A
+	// file the last eight walks did not read is closed, so a removed group
+	// is let go.
 	files heldFiles
 	buf   []byte
 	dents []byte
