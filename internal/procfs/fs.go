@@ -57,10 +57,4 @@ var ErrTooLarge = errors.New("file larger than the read cap")
 // statReadFile does, with open, read and close alone: os.Open would add
 // the file to Go's poller (procfs and sysfs files answer poll) and take it
 // out again, 10 system calls where 3 do.
-func ReadFile(path string) ([]byte, error) {
-	b, err := statReadFile(path, nil)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
+func ReadFile(path string) ([]byte, error) { return FS{}.ReadFile(path) }

@@ -10,7 +10,11 @@ import (
 // PID, so a pass without new processes need not list /proc). They are held
 // open and read with a pread from offset 0, which has the kernel produce
 // them afresh: an open is a path walk, and with the close two more system
-// calls a file, ten a pass.
+// calls a file, ten a pass. Not through FS.WithHeldFiles: its open by path
+// allocates the path's bytes and an error at every pass for a file that is
+// missing (a trimmed fixture tree), where the walk allocates nothing in a
+// steady pass (TestProcTableSteadyStateAllocatesNothing); these open
+// relative to the /proc descriptor, with paths kept as bytes.
 const (
 	auxUptime = iota
 	auxMeminfo
